@@ -1,0 +1,452 @@
+"""From normalised columns to a validated, canonical event table.
+
+Cross-field rules (required fields per action, duplicate ids, resolving a
+missing target from the parent post's author) and the canonical row order live
+here, so that every constructor of :class:`~influence.Events` shares them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _actions, _columns
+from ._index import IdIndex, intern
+from .exceptions import InvalidEventError
+
+Errors = Literal["raise", "skip"]
+
+FIELDS: tuple[str, ...] = (
+    "time",
+    "actor",
+    "action",
+    "target",
+    "post",
+    "parent",
+    "text",
+    "platform",
+    "topics",
+    "id",
+)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One input row that was set aside, with the reason in words.
+
+    Unpacks as ``(row, reason)``; :attr:`kind` is the category counted by
+    :meth:`Events.report`.
+    """
+
+    row: int
+    reason: str
+    kind: str
+
+    def __iter__(self) -> Any:
+        return iter((self.row, self.reason))
+
+
+@dataclass(frozen=True)
+class Table:
+    """The finished columns and lookup tables, ready to become an ``Events``."""
+
+    time: NDArray[np.float64]
+    actor: NDArray[np.int32]
+    target: NDArray[np.int32]
+    action: NDArray[np.int8]
+    post: NDArray[np.int32]
+    parent: NDArray[np.int32]
+    text: NDArray[np.int32]
+    platform: NDArray[np.int16]
+    topics: NDArray[np.int32]
+    users: IdIndex
+    posts: IdIndex
+    texts: tuple[str, ...]
+    platforms: tuple[str, ...]
+    topic_sets: tuple[tuple[str, ...], ...]
+    rejected: tuple[Rejection, ...]
+
+
+def validate_errors(errors: str) -> Errors:
+    if errors not in ("raise", "skip"):
+        raise ValueError(f"errors must be one of 'raise', 'skip'; got {errors!r}")
+    return errors  # type: ignore[return-value]
+
+
+def assemble(
+    columns: dict[str, Any],
+    n: int,
+    *,
+    errors: Errors,
+    rows: NDArray[np.int64] | None = None,
+    unit: str = "row",
+    extra: dict[int, tuple[str, str]] | None = None,
+) -> Table:
+    """Validate *columns* (field -> array-like or ``None``) and build a table.
+
+    *rows* labels each input position for messages (default ``0..n-1``), and
+    *unit* names it (``"row"`` or ``"line"``). *extra* holds problems found
+    before this point (unparseable JSON lines, say), keyed by position.
+    """
+    label = np.arange(n, dtype=np.int64) if rows is None else rows
+    problems: dict[int, tuple[str, str, str, Any]] = {}
+
+    def note(found: _columns.Problems, field: str, raw: Any) -> None:
+        for i, (kind, message) in found.items():
+            if i not in problems:
+                value = None if raw is None else raw[i]
+                problems[i] = (kind, message, field, value)
+
+    if extra:
+        for i, (kind, message) in extra.items():
+            problems[i] = (kind, message, "", None)
+
+    arrays = {k: None if v is None else _columns.as_array(v) for k, v in columns.items()}
+    for key, arr in arrays.items():
+        if arr is not None and arr.shape != (n,):
+            raise ValueError(f"column {key!r} has shape {arr.shape}; expected ({n},)")
+
+    raw_time = arrays.get("time")
+    if raw_time is None:
+        time = np.zeros(n)
+        found = {i: ("missing field", "field 'time' is missing") for i in range(n)}
+    else:
+        time, found = _columns.times(raw_time)
+    note(found, "time", arrays.get("time"))
+    actor, actor_missing, found = _columns.ids(arrays.get("actor"), n, "actor")
+    note(found, "actor", arrays.get("actor"))
+    note(
+        {
+            int(i): ("missing field", "field 'actor' is missing")
+            for i in np.flatnonzero(actor_missing)
+        },
+        "actor",
+        arrays.get("actor"),
+    )
+    action, found = _columns.actions(arrays.get("action"), n)
+    note(found, "action", arrays.get("action"))
+    target, target_missing, found = _columns.ids(arrays.get("target"), n, "target")
+    note(found, "target", arrays.get("target"))
+    post, post_missing, found = _columns.ids(arrays.get("post"), n, "post")
+    note(found, "post", arrays.get("post"))
+    parent, parent_missing, found = _columns.ids(arrays.get("parent"), n, "parent")
+    note(found, "parent", arrays.get("parent"))
+    event_id, id_missing, found = _columns.ids(arrays.get("id"), n, "id")
+    note(found, "id", arrays.get("id"))
+    text, found = _columns.strings(arrays.get("text"), n, "text")
+    note(found, "text", arrays.get("text"))
+    platform, found = _columns.strings(arrays.get("platform"), n, "platform")
+    note(found, "platform", arrays.get("platform"))
+    topics, found = _columns.topics(arrays.get("topics"), n)
+    note(found, "topics", arrays.get("topics"))
+    actor, target = _columns.unify(actor, target)
+    post, parent = _columns.unify(post, parent)
+
+    is_post = action == _actions.POST
+    need = np.zeros(n, dtype=bool)
+    need[list(problems)] = True
+    for i in np.flatnonzero(~need & is_post & post_missing).tolist():
+        problems[int(i)] = (
+            "missing field",
+            "field 'post' is missing: a post event needs the id of the post it creates",
+            "post",
+            None,
+        )
+    for i in np.flatnonzero(~need & is_post & ~target_missing).tolist():
+        problems[int(i)] = (
+            "bad value",
+            f"field 'target': a post has no target; got "
+            f"{target[i].item()!r} (use a 'mention' event to address a user)",
+            "target",
+            target[i].item(),
+        )
+    ok = np.ones(n, dtype=bool)
+    ok[list(problems)] = False
+
+    duplicates: dict[int, tuple[str, str, str, Any]] = {}
+    if arrays.get("id") is not None:
+        _mark_duplicates(event_id, ok & ~id_missing, label, unit, "id", "duplicate id", duplicates)
+        ok[list(duplicates)] = False
+    creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
+    _mark_duplicates(post, creates, label, unit, "post", "duplicate post", problems)
+    ok[list(problems)] = False
+
+    # Resolve missing targets from the author of the parent post.
+    creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
+    resolvable = _actions.mask_of(_actions.RESOLVABLE)[action]
+    needs_target = ok & ~is_post & target_missing
+    lookup = np.flatnonzero(needs_target & resolvable & ~parent_missing)
+    if lookup.size:
+        creators = np.flatnonzero(creates)
+        order = np.argsort(post[creators], kind="stable")
+        keys = post[creators][order]
+        pos = np.searchsorted(keys, parent[lookup])
+        pos_c = np.minimum(pos, max(keys.size - 1, 0))
+        hit = (
+            (keys.size > 0) & (keys[pos_c] == parent[lookup])
+            if keys.size
+            else np.zeros(lookup.size, dtype=bool)
+        )
+        rows_hit = lookup[hit]
+        target[rows_hit] = actor[creators[order[pos_c[hit]]]]
+        target_missing[rows_hit] = False
+    for i in np.flatnonzero(ok & ~is_post & target_missing).tolist():
+        name = _actions.ACTIONS[action[i]]
+        if parent_missing[i] or not resolvable[i]:
+            how = "" if not resolvable[i] else " nor a 'parent' post"
+            message = f"field 'target' is missing: a {name} event needs a target{how}"
+            value = None
+        else:
+            message = (
+                f"field 'target' is missing and 'parent' {parent[i].item()!r} is not a post "
+                f"in the data, so the {name}'s target is unknown"
+            )
+            value = parent[i].item()
+        problems[int(i)] = ("unresolved target", message, "target", value)
+    ok[list(problems)] = False
+
+    if problems and errors == "raise":
+        first = min(problems)
+        kind, message, field, value = problems[first]
+        raise InvalidEventError(
+            f"{unit} {label[first]}: {message}",
+            row=int(label[first]),
+            field=field,
+            value=value,
+            kind=kind,
+        )
+    rejected_all = {**problems, **duplicates}
+    rejected = tuple(
+        Rejection(int(label[i]), f"{unit} {label[i]}: {rejected_all[i][1]}", rejected_all[i][0])
+        for i in sorted(rejected_all)
+    )
+    keep = np.flatnonzero(ok)
+    return _build(
+        keep,
+        time,
+        actor,
+        target,
+        target_missing,
+        action,
+        post,
+        post_missing,
+        parent,
+        parent_missing,
+        text,
+        platform,
+        topics,
+        rejected,
+    )
+
+
+def _mark_duplicates(
+    keys: np.ndarray,
+    mask: NDArray[np.bool_],
+    label: NDArray[np.int64],
+    unit: str,
+    field: str,
+    kind: str,
+    out: dict[int, tuple[str, str, str, Any]],
+) -> None:
+    """Mark every repeat of a key after its first occurrence (in input order)."""
+    where = np.flatnonzero(mask)
+    if where.size < 2:
+        return
+    order = np.argsort(keys[where], kind="stable")
+    sorted_keys = keys[where][order]
+    repeat = np.zeros(where.size, dtype=bool)
+    repeat[1:] = sorted_keys[1:] == sorted_keys[:-1]
+    if not repeat.any():
+        return
+    group_start = np.flatnonzero(~repeat)
+    first_of = where[order][
+        group_start[np.searchsorted(group_start, np.arange(where.size), side="right") - 1]
+    ]
+    for j in np.flatnonzero(repeat).tolist():
+        i = int(where[order[j]])
+        first = int(first_of[j])
+        what = "event id" if field == "id" else "post id"
+        out[i] = (
+            kind,
+            f"{what} {keys[i].item()!r} repeats {unit} {label[first]} (first kept)",
+            field,
+            keys[i].item(),
+        )
+
+
+def _intern_objects(
+    values: list[Any], keep: NDArray[np.int64]
+) -> tuple[tuple[Any, ...], NDArray[np.int32]]:
+    """Sorted distinct non-``None`` values of the kept rows and each row's code (-1: none)."""
+    kept = [values[i] for i in keep.tolist()]
+    table = tuple(sorted({v for v in kept if v is not None}))
+    if not table:
+        return table, np.full(len(kept), -1, dtype=np.int32)
+    position = {v: j for j, v in enumerate(table)}
+    codes = np.fromiter((position.get(v, -1) for v in kept), dtype=np.int32, count=len(kept))
+    return table, codes
+
+
+def _build(
+    keep: NDArray[np.int64],
+    time: NDArray[np.float64],
+    actor: np.ndarray,
+    target: np.ndarray,
+    target_missing: NDArray[np.bool_],
+    action: NDArray[np.int8],
+    post: np.ndarray,
+    post_missing: NDArray[np.bool_],
+    parent: np.ndarray,
+    parent_missing: NDArray[np.bool_],
+    text: list[str | None] | None,
+    platform: list[str | None] | None,
+    topics: list[tuple[str, ...]] | None,
+    rejected: tuple[Rejection, ...],
+) -> Table:
+    def kept(column: np.ndarray) -> np.ndarray:
+        return column if keep.size == column.shape[0] else column[keep]
+
+    time, action = kept(time), kept(action)
+    has_target = ~kept(target_missing)
+    target_kept = kept(target)
+    user_ids, (actor_idx, target_codes) = intern(
+        kept(actor), target_kept if has_target.all() else target_kept[has_target]
+    )
+    if has_target.all():
+        target_idx = target_codes
+    else:
+        target_idx = np.full(keep.size, -1, dtype=np.int32)
+        target_idx[has_target] = target_codes
+
+    has_post, has_parent = ~kept(post_missing), ~kept(parent_missing)
+    post_ids, (post_codes, parent_codes) = intern(kept(post)[has_post], kept(parent)[has_parent])
+    post_idx = np.full(keep.size, -1, dtype=np.int32)
+    post_idx[has_post] = post_codes
+    parent_idx = np.full(keep.size, -1, dtype=np.int32)
+    parent_idx[has_parent] = parent_codes
+
+    none = np.full(keep.size, -1, dtype=np.int32)
+    texts: tuple[Any, ...] = ()
+    text_idx = none
+    if text is not None:
+        texts, text_idx = _intern_objects(text, keep)
+    platforms: tuple[Any, ...] = ("default",)
+    platform_idx = np.zeros(keep.size, dtype=np.int16)
+    if platform is not None:
+        platforms, codes = _intern_objects(["default" if p is None else p for p in platform], keep)
+        if len(platforms) > np.iinfo(np.int16).max:
+            raise ValueError(f"at most {np.iinfo(np.int16).max} platforms are supported")
+        platform_idx = codes.astype(np.int16)
+    topic_sets: tuple[Any, ...] = ()
+    topic_idx = none.copy()
+    if topics is not None:
+        topic_sets, topic_idx = _intern_objects([t or None for t in topics], keep)
+
+    columns = canonical(
+        time,
+        action,
+        actor_idx,
+        target_idx,
+        [post_idx, parent_idx, platform_idx, text_idx, topic_idx],
+        n_users=len(user_ids),
+    )
+    time, action, actor_idx, target_idx, rest = columns
+    post_idx, parent_idx, platform_idx, text_idx, topic_idx = rest
+    return Table(
+        time=time,
+        actor=actor_idx,
+        target=target_idx,
+        action=action,
+        post=post_idx,
+        parent=parent_idx,
+        text=text_idx,
+        platform=platform_idx,
+        topics=topic_idx,
+        users=IdIndex(user_ids),
+        posts=IdIndex(post_ids),
+        texts=texts,
+        platforms=platforms,
+        topic_sets=topic_sets,
+        rejected=rejected,
+    )
+
+
+def canonical(
+    time: NDArray[np.float64],
+    action: NDArray[np.int8],
+    actor: NDArray[np.int32],
+    target: NDArray[np.int32],
+    rest: list[np.ndarray],
+    *,
+    n_users: int,
+) -> tuple[
+    NDArray[np.float64], NDArray[np.int8], NDArray[np.int32], NDArray[np.int32], list[np.ndarray]
+]:
+    """Reorder rows into the canonical order: time, action, actor, target, then the rest.
+
+    The order depends only on the rows' contents, so any permutation of the
+    input yields the same table. Cost: one check that time is sorted (free for
+    logs, which usually are), at most one ``argsort`` of time, and one argsort of
+    a packed int64 key of (time rank, action, actor, target). Rows equal in all
+    of those are ordered by the remaining columns with a ``lexsort`` over just
+    those rows.
+    """
+    n = time.shape[0]
+    if n == 0:
+        return time, action, actor, target, rest
+    order: NDArray[np.intp] | None = None
+    if not bool(np.all(time[1:] >= time[:-1])):
+        order = np.argsort(time)  # ties are settled by the packed key below
+        time = time[order]
+    group = np.empty(n, dtype=np.int64)
+    group[0] = 0
+    np.cumsum(time[1:] != time[:-1], out=group[1:])
+    ubits = max(int(n_users + 1).bit_length(), 1)
+    gbits = max(int(group[-1]).bit_length(), 1)
+    a = action if order is None else action[order]
+    s = actor if order is None else actor[order]
+    t = target if order is None else target[order]
+    if gbits + 3 + 2 * ubits <= 63:
+        key = (
+            (group << (3 + 2 * ubits))
+            | (a.astype(np.int64) << (2 * ubits))
+            | (s.astype(np.int64) << ubits)
+            | (t.astype(np.int64) + 1)
+        )
+        second = np.argsort(key)  # equal keys differ only in `rest`, settled below
+        key = key[second]
+    else:  # too many users and distinct times to pack: a lexsort of four keys
+        second = np.lexsort((t, s, a, group))
+        key = None
+    final = second if order is None else order[second]
+    time = time[second]
+    a, s, t = a[second], s[second], t[second]
+    rest = [r if _constant(r) else r[final] for r in rest]
+    rest_varies = [r for r in rest if not _constant(r)]
+    if rest_varies:
+        if key is not None:
+            same = key[1:] == key[:-1]
+        else:
+            same = (
+                (group[second][1:] == group[second][:-1])
+                & (a[1:] == a[:-1])
+                & (s[1:] == s[:-1])
+                & (t[1:] == t[:-1])
+            )
+        if same.any():
+            tied = np.zeros(n, dtype=bool)
+            tied[1:] |= same
+            tied[:-1] |= same
+            idx = np.flatnonzero(tied)
+            run = np.concatenate(([0], np.cumsum(~same[idx[:-1]] | (np.diff(idx) != 1))))
+            sub = np.lexsort((*(r[idx] for r in reversed(rest_varies)), run))
+            for r in rest_varies:
+                r[idx] = r[idx[sub]]
+    return time, a, s, t, rest
+
+
+def _constant(values: np.ndarray) -> bool:
+    return values.size == 0 or bool(values.min() == values.max())

@@ -1,0 +1,247 @@
+"""Normalising input columns into typed numpy arrays, one vectorised pass each.
+
+Every normaliser returns clean arrays plus the rows it could not read, as a
+mapping from input position to ``(kind, message)``. Nothing here knows about
+rows' meaning beyond one field; cross-field rules live in :mod:`._assemble`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _actions
+from ._timeparse import parse_time
+
+Problems = dict[int, tuple[str, str]]
+"""Input position -> (kind, message) for rows a normaliser rejected."""
+
+
+def as_array(values: Any) -> np.ndarray:
+    """A 1-d numpy view or copy of *values* without converting element types."""
+    if isinstance(values, np.ndarray):
+        return values
+    if hasattr(values, "to_numpy"):
+        return np.asarray(values.to_numpy())
+    seq = values if isinstance(values, Sequence) else list(values)
+    out = np.empty(len(seq), dtype=object)
+    out[:] = seq
+    return out
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return type(value).__name__ in {"NAType", "NaTType"}
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
+    """Epoch seconds (float64, UTC) and the rows whose time is unusable."""
+    problems: Problems = {}
+    if values.dtype.kind in "iu":
+        return values.astype(np.float64), problems
+    if values.dtype.kind == "f":
+        out = values.astype(np.float64, copy=True)
+        for i in np.flatnonzero(~np.isfinite(out)).tolist():
+            problems[int(i)] = _time_problem(
+                field, out[i], "time must be finite (not NaN or infinite)"
+            )
+        out[~np.isfinite(out)] = 0.0
+        return out, problems
+    if values.dtype.kind == "M":
+        ns = values.astype("datetime64[ns]")
+        nat = np.isnat(ns)
+        out = ns.astype(np.int64).astype(np.float64) / 1e9
+        for i in np.flatnonzero(nat).tolist():
+            problems[int(i)] = ("missing field", f"field {field!r} is missing (NaT)")
+        out[nat] = 0.0
+        return out, problems
+    out = np.zeros(len(values), dtype=np.float64)
+    for i, value in enumerate(values.tolist() if values.dtype.kind != "O" else values):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            problems[i] = ("missing field", f"field {field!r} is missing")
+            continue
+        try:
+            out[i] = parse_time(value)
+        except ValueError as exc:
+            problems[i] = _time_problem(field, value, str(exc))
+    return out, problems
+
+
+def _time_problem(field: str, value: Any, why: str) -> tuple[str, str]:
+    return (
+        "bad time",
+        f"field {field!r}: {why}; got {_show(value)}; allowed: epoch seconds, a datetime "
+        "or an ISO 8601 string such as '2012-07-04T09:00:00Z'",
+    )
+
+
+def ids(
+    values: np.ndarray | None, n: int, field: str
+) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
+    """Identifier keys (int64 or str array), a missing mask and unreadable rows.
+
+    Integers stay integers. Strings are stripped. Floats are accepted when they
+    hold whole numbers (pandas turns integer columns with gaps into floats).
+    """
+    problems: Problems = {}
+    if values is None:
+        return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), problems
+    kind = values.dtype.kind
+    if kind in "iu":
+        if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
+            raise ValueError(f"field {field!r}: unsigned ids above 2**63-1 are not supported")
+        return values.astype(np.int64), np.zeros(n, dtype=bool), problems
+    if kind == "f":
+        missing = np.isnan(values)
+        whole = np.isfinite(values) & (np.floor(values) == values)
+        for i in np.flatnonzero(~missing & ~whole).tolist():
+            problems[int(i)] = _id_problem(field, values[i])
+        keys = np.where(whole, values, 0).astype(np.int64)
+        return keys, missing, problems
+    if kind in "US":
+        text = np.char.strip(values.astype(str))
+        return text, text == "", problems
+    if kind == "b":
+        for i in range(n):
+            problems[i] = _id_problem(field, bool(values[i]))
+        return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool), problems
+    found: list[Any] = [0] * n
+    missing = np.zeros(n, dtype=bool)
+    any_str = False
+    for i, value in enumerate(values):
+        if _is_missing(value):
+            missing[i] = True
+        elif isinstance(value, str):
+            found[i] = value.strip()
+            any_str = True
+        elif (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))) or (
+            isinstance(value, (float, np.floating)) and float(value).is_integer()
+        ):
+            found[i] = int(value)
+        else:
+            problems[i] = _id_problem(field, value)
+    if any_str:
+        return np.array([str(k) for k in found], dtype=str), missing, problems
+    return np.array(found, dtype=np.int64), missing, problems
+
+
+def _id_problem(field: str, value: Any) -> tuple[str, str]:
+    return (
+        "bad id",
+        f"field {field!r}: {_show(value)} is not an identifier; allowed: a string or an integer",
+    )
+
+
+def unify(*columns: np.ndarray) -> list[np.ndarray]:
+    """Give id columns one key type: strings as soon as one column holds strings."""
+    if any(c.dtype.kind == "U" for c in columns):
+        return [c if c.dtype.kind == "U" else c.astype(str) for c in columns]
+    return list(columns)
+
+
+def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Problems]:
+    """Action codes (int8) and rows with a missing or unknown action."""
+    problems: Problems = {}
+    codes = np.zeros(n, dtype=np.int8)
+    if values is None:
+        for i in range(n):
+            problems[i] = ("missing field", "field 'action' is missing")
+        return codes, problems
+    if values.dtype.kind in "iu":
+        ok = (values >= 0) & (values < len(_actions.ACTIONS))
+        codes[ok] = values[ok]
+        for i in np.flatnonzero(~ok).tolist():
+            problems[int(i)] = _action_problem(values[i])
+        return codes, problems
+    uniques, inverse = np.unique(
+        values.astype(object).astype(str) if values.dtype.kind != "U" else values,
+        return_inverse=True,
+    )
+    table = np.full(len(uniques), -1, dtype=np.int16)
+    for j, spelling in enumerate(uniques.tolist()):
+        code = _actions.code_of(spelling)
+        table[j] = -1 if code is None else code
+    mapped = table[inverse.reshape(-1)]
+    bad = mapped < 0
+    codes[~bad] = mapped[~bad]
+    raw = values if values.dtype.kind == "O" else values.astype(object)
+    for i in np.flatnonzero(bad).tolist():
+        value = raw[i]
+        if _is_missing(value):
+            problems[int(i)] = ("missing field", "field 'action' is missing")
+        else:
+            problems[int(i)] = _action_problem(value)
+    return codes, problems
+
+
+def _action_problem(value: Any) -> tuple[str, str]:
+    return (
+        "unknown action",
+        f"field 'action': unknown action {_show(value)}; allowed: {_actions.ALLOWED_TEXT}",
+    )
+
+
+def strings(
+    values: np.ndarray | None, n: int, field: str
+) -> tuple[list[str | None] | None, Problems]:
+    """Optional text-like column as Python strings; ``None`` for an absent column."""
+    problems: Problems = {}
+    if values is None:
+        return None, problems
+    out: list[str | None] = [None] * n
+    for i, value in enumerate(values.tolist()):
+        if _is_missing(value):
+            continue
+        if isinstance(value, str):
+            out[i] = value
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[i] = str(value)
+        else:
+            problems[i] = ("bad value", f"field {field!r}: {_show(value)} is not a string")
+    return out, problems
+
+
+def topics(values: np.ndarray | None, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
+    """Topic tags per row as sorted tuples (a string is split on commas); ``None`` if absent."""
+    problems: Problems = {}
+    empty: tuple[str, ...] = ()
+    if values is None:
+        return None, problems
+    out: list[tuple[str, ...]] = [empty] * n
+    for i, value in enumerate(values.tolist()):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if isinstance(value, str):
+            tags = [t.strip() for t in value.split(",")]
+        elif isinstance(value, (list, tuple, set, frozenset, np.ndarray)):
+            tags = list(value)
+            if not all(isinstance(t, str) for t in tags):
+                problems[i] = (
+                    "bad value",
+                    f"field 'topics': {_show(value)} holds a non-string tag",
+                )
+                continue
+            tags = [t.strip() for t in tags]
+        else:
+            problems[i] = (
+                "bad value",
+                f"field 'topics': {_show(value)} is not a list of tags; allowed: a list of "
+                "strings or one comma-separated string",
+            )
+            continue
+        out[i] = tuple(sorted({t for t in tags if t}))
+    return out, problems

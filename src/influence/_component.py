@@ -1,0 +1,127 @@
+"""The component protocol: what a scoring part must do to plug into a Scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from ._events import Events
+
+Role = Literal["signal", "modifier"]
+ROLES: tuple[Role, ...] = ("signal", "modifier")
+
+
+@runtime_checkable
+class Component(Protocol):
+    """Anything that maps an event table and a scoring time to one value per user.
+
+    The whole contract: ``component(events, as_of=t)`` returns a float64 array
+    of shape ``(events.n_users,)``, finite and non-negative, the same for the
+    same input, ignoring events after ``t`` and self-interactions. A
+    **signal** is evidence of influence (combined by weights); a **modifier**
+    is a factor in ``[0, 1]`` (multiplied in). A plain function fits.
+
+    Components may also offer :class:`Explainable`'s two methods so that
+    explanations can say what they saw.
+    """
+
+    def __call__(self, events: Events, *, as_of: float) -> NDArray[np.float64]: ...
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A component's values plus per-user facts that explain them.
+
+    Attributes
+    ----------
+    values : ndarray of float64, shape (n_users,)
+        What ``component(events, as_of=...)`` returns.
+    details : mapping of str to ndarray, each shape (n_users,)
+        Named facts per user (counts, days, shares) for :meth:`Explainable.reason`.
+    """
+
+    values: NDArray[np.float64]
+    details: Mapping[str, NDArray[Any]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Explainable(Protocol):
+    """Optional richer protocol: values with evidence, and a sentence per user."""
+
+    def evidence(self, events: Events, *, as_of: float) -> Evidence: ...
+
+    def reason(self, details: Mapping[str, float], points: float) -> str: ...
+
+
+class BaseComponent:
+    """Convenience base for components written as frozen dataclasses.
+
+    Subclasses set the class attributes ``name`` (the registry name) and
+    ``role``, and implement :meth:`evidence` and :meth:`reason`; ``__call__``
+    returns ``evidence(...).values``. Inheriting is optional: the protocol is
+    what counts.
+    """
+
+    name: ClassVar[str]
+    role: ClassVar[Role] = "signal"
+
+    def __call__(self, events: Events, *, as_of: float) -> NDArray[np.float64]:
+        return self.evidence(events, as_of=as_of).values
+
+    def evidence(self, events: Events, *, as_of: float) -> Evidence:
+        raise NotImplementedError
+
+    def reason(self, details: Mapping[str, float], points: float) -> str:
+        return f"{self.name}: {points:+.1f} points"
+
+
+def role_of(component: object) -> Role:
+    """The declared role of a component (``"signal"`` unless it says otherwise)."""
+    role = getattr(component, "role", "signal")
+    if role not in ROLES:
+        raise ValueError(f"component {component!r} has role {role!r}; allowed: {list(ROLES)}")
+    return role
+
+
+def name_of(component: object) -> str:
+    """The registry name of a component: its ``name`` attribute or function name."""
+    name = getattr(component, "name", None) or getattr(component, "__name__", None)
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"component {component!r} has no name; give it a `name` attribute")
+    return name
+
+
+def evidence_of(component: object, events: Events, as_of: float) -> Evidence:
+    """Evidence from any component, explainable or plain."""
+    if isinstance(component, Explainable):
+        return component.evidence(events, as_of=as_of)
+    if not callable(component):
+        raise TypeError(f"component {component!r} is not callable")
+    return Evidence(values=component(events, as_of=as_of))
+
+
+def check_output(values: object, n_users: int, *, where: str, role: Role) -> NDArray[np.float64]:
+    """Validate a component's output; errors name the component and what was seen."""
+    if not isinstance(values, np.ndarray):
+        raise TypeError(f"{where} returned {type(values).__name__}; expected a numpy array")
+    if values.shape != (n_users,):
+        raise ValueError(f"{where} returned shape {values.shape}; expected ({n_users},)")
+    out = values.astype(np.float64, copy=False)
+    if n_users == 0:
+        return out
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{where} returned {int((~np.isfinite(out)).sum())} non-finite values")
+    low, high = float(out.min()), float(out.max())
+    if role == "modifier" and (low < 0.0 or high > 1.0):
+        raise ValueError(
+            f"{where} is a modifier and must return factors in [0, 1]; got values in "
+            f"[{low:g}, {high:g}]"
+        )
+    if low < 0.0:
+        raise ValueError(f"{where} must return non-negative values; got a minimum of {low:g}")
+    return out

@@ -1,0 +1,591 @@
+"""The validated, columnar event table every component reads."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import _actions
+from ._assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
+from ._index import IdIndex
+from ._timeparse import format_time, to_epoch
+
+__all__ = ["Events", "Rejection"]
+
+PathLike = str | os.PathLike[str]
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Event field -> source column name, defaulting to the field's own name."""
+    mapping = {field: field for field in FIELDS}
+    if columns is None:
+        return mapping
+    if not isinstance(columns, Mapping):
+        raise TypeError(
+            f"columns must be a mapping from event field to column name; got {columns!r}"
+        )
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"columns has unknown event field(s) {unknown}; allowed: {list(FIELDS)}")
+    mapping.update(columns)
+    return mapping
+
+
+class Events:
+    """A validated, immutable, columnar table of interaction events.
+
+    Build it with one of the constructors: :meth:`from_records`,
+    :meth:`from_arrays`, :meth:`read_csv`, :meth:`read_jsonl` or
+    :meth:`from_pandas`. Rows are validated once, users are interned to dense
+    ``int32`` indices (see :attr:`users`), and rows are stored in a canonical
+    order (time, action, actor, target, ...) that depends only on their
+    contents, so that any ordering of the same input gives the same table and
+    therefore the same scores.
+
+    Columns (read-only numpy arrays, one entry per event):
+
+    ``time`` (float64, epoch seconds UTC), ``actor`` and ``target`` (int32 user
+    indices, ``target == -1`` for posts), ``action`` (int8 codes into
+    :data:`influence.ACTIONS`), ``post`` and ``parent`` (int32 indices into
+    :attr:`posts`, ``-1`` when absent), ``text`` (int32 into :attr:`texts`),
+    ``platform`` (int16 into :attr:`platforms`) and ``topics`` (int32 into
+    :attr:`topic_sets`), ``-1`` when absent.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": "2024-05-01T09:00:00Z", "actor": "ann", "action": "post", "post": "p1"},
+    ...     {"time": "2024-05-01T10:00:00Z", "actor": "bob", "action": "retweet", "parent": "p1"},
+    ...     {"time": "2024-05-01T11:00:00Z", "actor": "cy", "action": "poke", "target": "ann"},
+    ... ], errors="skip")
+    >>> len(ev), len(ev.rejected), ev.users.id(int(ev.target[1]))
+    (2, 1, 'ann')
+    >>> ev.report()
+    {'unknown action': 1}
+    """
+
+    __slots__ = (
+        "_table",
+        "action",
+        "actor",
+        "parent",
+        "platform",
+        "post",
+        "target",
+        "text",
+        "time",
+        "topics",
+    )
+
+    _table: Table
+    time: NDArray[np.float64]
+    actor: NDArray[np.int32]
+    target: NDArray[np.int32]
+    action: NDArray[np.int8]
+    post: NDArray[np.int32]
+    parent: NDArray[np.int32]
+    text: NDArray[np.int32]
+    platform: NDArray[np.int16]
+    topics: NDArray[np.int32]
+
+    def __init__(self, table: Table) -> None:
+        object.__setattr__(self, "_table", table)
+        for name in (
+            "time",
+            "actor",
+            "target",
+            "action",
+            "post",
+            "parent",
+            "text",
+            "platform",
+            "topics",
+        ):
+            object.__setattr__(self, name, _readonly(getattr(table, name)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Events is immutable; cannot set {name!r}")
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        errors: Errors = "raise",
+        columns: Mapping[str, str] | None = None,
+    ) -> Events:
+        """Build from an iterable of mappings, one per event.
+
+        Parameters
+        ----------
+        records : iterable of mapping
+            Each mapping holds the fields ``time``, ``actor``, ``action`` and, as
+            the action needs, ``target``, ``post``, ``parent``; optionally ``text``,
+            ``platform``, ``topics`` and ``id``.
+        errors : {"raise", "skip"}, default "raise"
+            ``"raise"``: the first bad row raises :class:`InvalidEventError`.
+            ``"skip"``: bad rows are set aside in :attr:`rejected`.
+        columns : mapping, optional
+            Event field -> key in the records, when the keys differ.
+
+        Returns
+        -------
+        Events
+
+        Raises
+        ------
+        InvalidEventError
+            With ``errors="raise"``, for the first row that cannot be read.
+        """
+        validate_errors(errors)
+        mapping = _field_map(columns)
+        cols: dict[str, list[Any]] = {field: [] for field in FIELDS}
+        present = dict.fromkeys(FIELDS, False)
+        n = 0
+        extra: dict[int, tuple[str, str]] = {}
+        for i, record in enumerate(records):
+            n += 1
+            if not isinstance(record, Mapping):
+                extra[i] = ("bad row", f"a {type(record).__name__} is not a mapping of fields")
+                for field in FIELDS:
+                    cols[field].append(None)
+                continue
+            for field in FIELDS:
+                value = record.get(mapping[field])
+                if value is not None:
+                    present[field] = True
+                cols[field].append(value)
+        data = {
+            f: (cols[f] if present[f] or f in ("time", "actor", "action") else None) for f in FIELDS
+        }
+        return cls(assemble(data, n, errors=errors, extra=extra))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        time: Any,
+        actor: Any,
+        action: Any,
+        target: Any = None,
+        *,
+        post: Any = None,
+        parent: Any = None,
+        text: Any = None,
+        platform: Any = None,
+        topics: Any = None,
+        id: Any = None,
+        errors: Errors = "raise",
+    ) -> Events:
+        """Build from columns, the fast path for data that is already numeric.
+
+        Integer ``actor``/``target`` arrays, numeric or ``datetime64`` ``time``
+        and integer action codes (positions in :data:`influence.ACTIONS`) go
+        through vectorised numpy only; string and object arrays are accepted
+        too and read element by element. A missing ``target`` is ``NaN`` in a
+        float array or ``None`` in an object array.
+
+        Parameters
+        ----------
+        time, actor, action, target, post, parent, text, platform, topics, id : array-like
+            One entry per event; see :class:`Events` for their meaning.
+        errors : {"raise", "skip"}, default "raise"
+
+        Returns
+        -------
+        Events
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from influence import Events
+        >>> ev = Events.from_arrays(
+        ...     time=np.array([10.0, 20.0]), actor=np.array([1, 2]),
+        ...     action=np.array([4, 4]), target=np.array([2, 1]))
+        >>> len(ev), len(ev.users)
+        (2, 2)
+        """
+        validate_errors(errors)
+        data = {
+            "time": time,
+            "actor": actor,
+            "action": action,
+            "target": target,
+            "post": post,
+            "parent": parent,
+            "text": text,
+            "platform": platform,
+            "topics": topics,
+            "id": id,
+        }
+        n = len(time)
+        return cls(assemble(data, n, errors=errors))
+
+    @classmethod
+    def read_csv(
+        cls,
+        path: PathLike,
+        *,
+        columns: Mapping[str, str] | None = None,
+        errors: Errors = "raise",
+        delimiter: str = ",",
+        encoding: str = "utf-8",
+    ) -> Events:
+        """Read a CSV file with a header row (``.gz`` is decompressed).
+
+        Rows are numbered by their line in the file (the header is line 1) in
+        error messages and in :attr:`rejected`. A ``topics`` cell is split on
+        commas.
+
+        Parameters
+        ----------
+        path : str or path-like
+        columns : mapping, optional
+            Event field -> header name, when they differ.
+        errors : {"raise", "skip"}, default "raise"
+        delimiter : str, default ","
+        encoding : str, default "utf-8"
+        """
+        validate_errors(errors)
+        mapping = _field_map(columns)
+        with _open_text(path, encoding) as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            try:
+                header = [h.strip() for h in next(reader)]
+            except StopIteration:
+                header = []
+            missing = [f for f in ("time", "actor", "action") if mapping[f] not in header]
+            if missing:
+                raise ValueError(
+                    f"{os.fspath(path)}: required column(s) {[mapping[f] for f in missing]} not in "
+                    f"the header {header}; pass columns={{field: header_name}} to map them"
+                )
+            where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
+            cols: dict[str, list[Any]] = {f: [] for f in where}
+            lines: list[int] = []
+            extra: dict[int, tuple[str, str]] = {}
+            width = len(header)
+            for row in reader:
+                if not row:
+                    continue
+                pos = len(lines)
+                lines.append(reader.line_num)
+                if len(row) != width:
+                    extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
+                for f, j in where.items():
+                    cols[f].append(row[j] if j < len(row) else None)
+        data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
+        return cls(
+            assemble(
+                data,
+                len(lines),
+                errors=errors,
+                rows=np.array(lines, dtype=np.int64),
+                unit="line",
+                extra=extra,
+            )
+        )
+
+    @classmethod
+    def read_jsonl(
+        cls,
+        path: PathLike,
+        *,
+        columns: Mapping[str, str] | None = None,
+        errors: Errors = "raise",
+        encoding: str = "utf-8",
+    ) -> Events:
+        """Read a JSON Lines file, one object per line (``.gz`` is decompressed).
+
+        Blank lines are ignored; a line that is not a JSON object is a bad row.
+        Rows are numbered by their line in the file.
+        """
+        validate_errors(errors)
+        mapping = _field_map(columns)
+        cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
+        lines: list[int] = []
+        extra: dict[int, tuple[str, str]] = {}
+        with _open_text(path, encoding) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                pos = len(lines)
+                lines.append(number)
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    record = None
+                    extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
+                if record is not None and not isinstance(record, dict):
+                    extra[pos] = ("bad row", f"a JSON {type(record).__name__} is not an object")
+                    record = None
+                for f in FIELDS:
+                    cols[f].append(record.get(mapping[f]) if record else None)
+        data = {
+            f: (v if any(x is not None for x in v) or f in ("time", "actor", "action") else None)
+            for f, v in cols.items()
+        }
+        return cls(
+            assemble(
+                data,
+                len(lines),
+                errors=errors,
+                rows=np.array(lines, dtype=np.int64),
+                unit="line",
+                extra=extra,
+            )
+        )
+
+    @classmethod
+    def from_pandas(
+        cls, frame: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+    ) -> Events:
+        """Build from a pandas DataFrame (needs the ``pandas`` extra).
+
+        Columns are taken as numpy arrays: numeric and ``datetime64`` columns
+        take the vectorised path; the DataFrame is not modified.
+        """
+        validate_errors(errors)
+        mapping = _field_map(columns)
+        names = list(frame.columns)
+        missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
+        if missing:
+            raise ValueError(f"DataFrame lacks required column(s) {missing}; has {names}")
+        data: dict[str, Any] = {}
+        for field in FIELDS:
+            name = mapping[field]
+            if name not in names:
+                data[field] = None
+                continue
+            series = frame[name]
+            if str(series.dtype).startswith("datetime64") and getattr(series.dt, "tz", None):
+                series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+            dtype = series.dtype
+            if getattr(dtype, "kind", "O") in "iufM" and not series.hasnans:
+                data[field] = series.to_numpy(copy=True)
+            elif getattr(dtype, "kind", "O") == "f":
+                data[field] = series.to_numpy(dtype=np.float64, copy=True)
+            else:
+                data[field] = series.to_numpy(dtype=object, copy=True)
+        return cls(assemble(data, len(frame), errors=errors))
+
+    @classmethod
+    def empty(cls) -> Events:
+        """An event table with no rows and no users."""
+        return cls.from_arrays(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8))
+
+    # ------------------------------------------------------------------ views
+    @property
+    def users(self) -> IdIndex:
+        """Users: ``users.index(user_id) -> int`` and ``users.id(i) -> user_id``."""
+        return self._table.users
+
+    @property
+    def n_users(self) -> int:
+        """Number of users (actors and targets)."""
+        return len(self._table.users)
+
+    @property
+    def posts(self) -> IdIndex:
+        """Post ids named by ``post`` or ``parent``."""
+        return self._table.posts
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Distinct texts, sorted; ``text`` indexes into it."""
+        return self._table.texts
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """Distinct platform names, sorted; ``platform`` indexes into it."""
+        return self._table.platforms
+
+    @property
+    def topic_sets(self) -> tuple[tuple[str, ...], ...]:
+        """Distinct sorted tuples of topic tags; ``topics`` indexes into it."""
+        return self._table.topic_sets
+
+    @property
+    def rejected(self) -> tuple[Rejection, ...]:
+        """Rows set aside, each unpacking as ``(row, reason)``, in row order."""
+        return self._table.rejected
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the per-event columns (not the id tables)."""
+        return sum(getattr(self, name).nbytes for name in self.__slots__[1:])
+
+    def report(self) -> dict[str, int]:
+        """Count of rejected rows per kind of problem, most frequent first."""
+        return dict(Counter(r.kind for r in self.rejected).most_common())
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    @property
+    def start(self) -> float | None:
+        """Time of the earliest event (epoch seconds), ``None`` when empty."""
+        return float(self.time[0]) if len(self) else None
+
+    @property
+    def end(self) -> float | None:
+        """Time of the latest event (epoch seconds), ``None`` when empty."""
+        return float(self.time[-1]) if len(self) else None
+
+    def action_counts(self) -> dict[str, int]:
+        """Number of events per action name (all actions listed, zeros included)."""
+        counts = np.bincount(self.action, minlength=len(_actions.ACTIONS))
+        return {name: int(c) for name, c in zip(_actions.ACTIONS, counts)}
+
+    def is_self(self) -> NDArray[np.bool_]:
+        """Mask of self-interactions (``actor == target``); they count for nothing."""
+        return np.asarray(self.actor == self.target)
+
+    def until(self, as_of: Any) -> Events:
+        """The events at or before *as_of*, with the same user table (a cheap slice)."""
+        cut = to_epoch(as_of)
+        stop = int(np.searchsorted(self.time, cut, side="right"))
+        if stop == len(self):
+            return self
+        return self._slice(np.s_[:stop])
+
+    def _slice(self, rows: Any, **tables: Any) -> Events:
+        t = self._table
+        fields = {
+            name: getattr(t, name)[rows]
+            for name in (
+                "time",
+                "actor",
+                "target",
+                "action",
+                "post",
+                "parent",
+                "text",
+                "platform",
+                "topics",
+            )
+        }
+        keep = {
+            name: getattr(t, name)
+            for name in ("users", "posts", "texts", "platforms", "topic_sets", "rejected")
+        }
+        keep.update(tables)
+        return Events(Table(**fields, **keep))
+
+    def select(self, mask: NDArray[np.bool_]) -> Events:
+        """The events where *mask* is true, with the same user table."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(self),):
+            raise ValueError(f"mask must have shape ({len(self)},); got {mask.shape}")
+        return self._slice(mask)
+
+    def compact(self) -> Events:
+        """Drop users and posts that no event mentions, keeping index order."""
+        users = np.zeros(self.n_users, dtype=bool)
+        users[self.actor] = True
+        users[self.target[self.target >= 0]] = True
+        posts = np.zeros(len(self.posts), dtype=bool)
+        posts[self.post[self.post >= 0]] = True
+        posts[self.parent[self.parent >= 0]] = True
+        if users.all() and posts.all():
+            return self
+        user_map = np.cumsum(users, dtype=np.int64).astype(np.int32) - 1
+        post_map = np.cumsum(posts, dtype=np.int64).astype(np.int32) - 1
+        t = self._table
+        target = np.where(t.target >= 0, user_map[np.maximum(t.target, 0)], -1).astype(np.int32)
+        post = np.where(t.post >= 0, post_map[np.maximum(t.post, 0)], -1).astype(np.int32)
+        parent = np.where(t.parent >= 0, post_map[np.maximum(t.parent, 0)], -1).astype(np.int32)
+        return Events(
+            Table(
+                time=t.time,
+                actor=user_map[t.actor],
+                target=target,
+                action=t.action,
+                post=post,
+                parent=parent,
+                text=t.text,
+                platform=t.platform,
+                topics=t.topics,
+                users=t.users.take(np.flatnonzero(users)),
+                posts=t.posts.take(np.flatnonzero(posts)),
+                texts=t.texts,
+                platforms=t.platforms,
+                topic_sets=t.topic_sets,
+                rejected=t.rejected,
+            )
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """The events as plain dicts (original ids, ISO times), in canonical order."""
+        users, posts = self.users.ids.tolist(), self.posts.ids.tolist()
+        out: list[dict[str, Any]] = []
+        for i in range(len(self)):
+            record: dict[str, Any] = {
+                "time": float(self.time[i]),
+                "actor": users[self.actor[i]],
+                "action": _actions.ACTIONS[self.action[i]],
+            }
+            if self.target[i] >= 0:
+                record["target"] = users[self.target[i]]
+            if self.post[i] >= 0:
+                record["post"] = posts[self.post[i]]
+            if self.parent[i] >= 0:
+                record["parent"] = posts[self.parent[i]]
+            if self.text[i] >= 0:
+                record["text"] = self.texts[self.text[i]]
+            if self.platforms[self.platform[i]] != "default":
+                record["platform"] = self.platforms[self.platform[i]]
+            if self.topics[i] >= 0:
+                record["topics"] = list(self.topic_sets[self.topics[i]])
+            out.append(record)
+        return out
+
+    def __repr__(self) -> str:
+        if not len(self):
+            span = "empty"
+        else:
+            span = f"{format_time(self.time[0])} .. {format_time(self.time[-1])}"
+        rejected = f", {len(self.rejected):,} rejected" if self.rejected else ""
+        return f"<Events: {len(self):,} events, {self.n_users:,} users, {span}{rejected}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Events):
+            return NotImplemented
+        if len(self) != len(other) or not np.array_equal(self.users.ids, other.users.ids):
+            return False
+        mine, theirs = self._table, other._table
+        same_tables = (
+            np.array_equal(mine.posts.ids, theirs.posts.ids)
+            and mine.texts == theirs.texts
+            and mine.platforms == theirs.platforms
+            and mine.topic_sets == theirs.topic_sets
+        )
+        return same_tables and all(
+            np.array_equal(getattr(self, n), getattr(other, n)) for n in self.__slots__[1:]
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
+    name = os.fspath(path)
+    if not os.path.exists(name):
+        raise FileNotFoundError(f"no such file: {name}")
+    if name.endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(name, "rb"), encoding=encoding, newline="")
+    return open(name, encoding=encoding, newline="")

@@ -1,0 +1,140 @@
+"""Interning identifiers to dense integer indices, in sorted-id order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+    """Sorted unique keys over all *columns* and, per column, each element's index.
+
+    Integer keys in a dense range take an O(n) path (a presence table and a
+    cumulative sum) instead of sorting; the result is the same either way.
+    """
+    sizes = [c.shape[0] for c in columns]
+    n = sum(sizes)
+    if n == 0:
+        empty = columns[0][:0].copy() if columns else np.zeros(0, dtype=np.int64)
+        return empty, [np.zeros(0, dtype=np.int32) for _ in columns]
+    nonempty = [c for c in columns if c.size]
+    if all(c.dtype.kind == "i" for c in columns):
+        low = min(int(c.min()) for c in nonempty)
+        high = max(int(c.max()) for c in nonempty)
+        span = high - low + 1
+        if span <= 4 * n + 1024:
+            present = np.zeros(span, dtype=bool)
+            for c in nonempty:
+                present[c - low if low else c] = True
+            rank = (np.cumsum(present, dtype=np.int32) - 1).astype(np.int32)
+            uniques = np.flatnonzero(present).astype(np.int64) + low
+            return uniques, [rank[c - low if low else c] for c in columns]
+    joined = np.concatenate(columns) if len(columns) > 1 else columns[0]
+    uniques, inverse = np.unique(joined, return_inverse=True)
+    codes = inverse.reshape(-1).astype(np.int32)
+    bounds = np.cumsum([0, *sizes])
+    return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
+
+
+class IdIndex:
+    """A two-way map between identifiers and dense indices ``0..n-1``.
+
+    Identifiers are kept sorted, so the index of an identifier does not depend
+    on the order in which the data arrived.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": 0, "actor": "bob", "action": "mention", "target": "ann"},
+    ... ])
+    >>> ev.users.index("bob"), ev.users.id(0), len(ev.users)
+    (1, 'ann', 2)
+    """
+
+    __slots__ = ("_ids",)
+
+    def __init__(self, ids: np.ndarray) -> None:
+        ids = np.asarray(ids)
+        if ids.dtype.kind not in "iU":
+            raise TypeError(f"ids must be an int64 or str array; got dtype {ids.dtype}")
+        if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+            raise ValueError("ids must be sorted and unique")
+        ids.flags.writeable = False
+        self._ids = ids
+
+    @property
+    def ids(self) -> np.ndarray:
+        """All identifiers, sorted, as a read-only int64 or str array."""
+        return self._ids
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._ids.tolist())
+
+    def __contains__(self, key: object) -> bool:
+        return self._find(key) >= 0
+
+    def __repr__(self) -> str:
+        head = ", ".join(repr(x) for x in self._ids[:5].tolist())
+        more = ", ..." if len(self) > 5 else ""
+        return f"IdIndex([{head}{more}], n={len(self)})"
+
+    def _coerce(self, key: object) -> Any:
+        if self._ids.dtype.kind == "U":
+            if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+                return str(int(key))
+            return key.strip() if isinstance(key, str) else None
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            return int(key)
+        if isinstance(key, str):
+            try:
+                return int(key.strip())
+            except ValueError:
+                return None
+        return None
+
+    def _find(self, key: object) -> int:
+        value = self._coerce(key)
+        if value is None or len(self) == 0:
+            return -1
+        pos = int(np.searchsorted(self._ids, value))
+        if pos < len(self) and self._ids[pos] == value:
+            return pos
+        return -1
+
+    def index(self, key: object) -> int:
+        """The dense index of identifier *key*; ``KeyError`` when absent."""
+        pos = self._find(key)
+        if pos < 0:
+            raise KeyError(f"unknown id {key!r}")
+        return pos
+
+    def id(self, index: int) -> Any:
+        """The identifier at dense index *index* (a Python ``int`` or ``str``)."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"index {index} out of range for {len(self)} ids")
+        return self._ids[index].item()
+
+    def indices(self, keys: Any) -> NDArray[np.int64]:
+        """Vectorised :meth:`index`: ``-1`` where an identifier is absent."""
+        arr = np.asarray(keys)
+        if self._ids.dtype.kind == "U" and arr.dtype.kind != "U":
+            arr = arr.astype(str)
+        elif self._ids.dtype.kind == "i" and arr.dtype.kind not in "iu":
+            return np.array([self._find(k) for k in arr.tolist()], dtype=np.int64)
+        if len(self) == 0:
+            return np.full(arr.shape, -1, dtype=np.int64)
+        pos = np.searchsorted(self._ids, arr)
+        clipped = np.minimum(pos, len(self) - 1)
+        found = self._ids[clipped] == arr
+        return np.where(found, clipped, -1).astype(np.int64)
+
+    def take(self, indices: NDArray[np.integer]) -> IdIndex:
+        """A new index holding the identifiers at the given (sorted) positions."""
+        return IdIndex(self._ids[indices])

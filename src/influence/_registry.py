@@ -1,0 +1,127 @@
+"""Component names -> factories, with third-party entry points."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from importlib.metadata import entry_points
+from typing import Any, TypeVar
+
+from ._component import ROLES, Role, name_of
+
+ENTRY_POINT_GROUP = "influence.components"
+
+T = TypeVar("T")
+
+_REGISTRY: dict[str, Any] = {}
+_LOADED_ENTRY_POINTS = False
+
+
+def register(name: str | None = None, *, role: Role | None = None) -> Callable[[T], T]:
+    """Class or function decorator that makes a component known by *name*.
+
+    Registered components can be named in :meth:`Scorer.from_config`. Third
+    parties may instead declare an entry point in the group
+    ``influence.components`` (``name = "package.module:Component"``).
+
+    Parameters
+    ----------
+    name : str, optional
+        Registry name; defaults to the component's ``name`` attribute or the
+        function's ``__name__``.
+    role : {"signal", "modifier"}, optional
+        Sets ``role`` on a function that does not declare one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence import register
+    >>> @register("constant_one")
+    ... def constant_one(events, *, as_of):
+    ...     return np.ones(events.n_users)
+    """
+    if role is not None and role not in ROLES:
+        raise ValueError(f"role must be one of {list(ROLES)}; got {role!r}")
+
+    def decorate(obj: T) -> T:
+        key = name or name_of(obj)
+        if role is not None and not isinstance(obj, type):
+            obj.role = role  # type: ignore[attr-defined]
+        existing = _REGISTRY.get(key)
+        if (
+            existing is not None
+            and existing is not obj
+            and (
+                getattr(existing, "__qualname__", None) != getattr(obj, "__qualname__", None)
+                or getattr(existing, "__module__", None) != getattr(obj, "__module__", None)
+            )
+        ):
+            raise ValueError(f"a component named {key!r} is already registered ({existing!r})")
+        _REGISTRY[key] = obj
+        return obj
+
+    return decorate
+
+
+def _load_entry_points() -> None:
+    global _LOADED_ENTRY_POINTS
+    if _LOADED_ENTRY_POINTS:
+        return
+    _LOADED_ENTRY_POINTS = True
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _REGISTRY:
+            _REGISTRY[ep.name] = ep.load()
+
+
+def lookup(name: str) -> Any:
+    """The factory registered under *name* (a class or a function)."""
+    from . import components  # noqa: F401  (registers the built-ins)
+
+    if name not in _REGISTRY:
+        _load_entry_points()
+    if name not in _REGISTRY:
+        raise ValueError(f"unknown component {name!r}; registered: {sorted(_REGISTRY)}")
+    return _REGISTRY[name]
+
+
+def available() -> list[str]:
+    """Names of all registered components, built-in and from entry points."""
+    from . import components  # noqa: F401
+
+    _load_entry_points()
+    return sorted(_REGISTRY)
+
+
+def params_of(component: object) -> dict[str, Any]:
+    """A component's parameters as JSON-compatible data (dataclass fields)."""
+    if not dataclasses.is_dataclass(component) or isinstance(component, type):
+        return {}
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(component):
+        if not f.init:
+            continue
+        out[f.name] = _jsonable(getattr(component, f.name), f"{name_of(component)}.{f.name}")
+    return out
+
+
+def _jsonable(value: Any, where: str) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (tuple, list, frozenset, set)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return [_jsonable(v, where) for v in items]
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v, where) for k, v in value.items()}
+    raise TypeError(f"parameter {where} = {value!r} is not JSON-compatible")
+
+
+def build(type_name: str, params: Mapping[str, Any]) -> Any:
+    """Instantiate the registered component *type_name* with *params*."""
+    factory = lookup(type_name)
+    if isinstance(factory, type):
+        return factory(**params)
+    if params:
+        raise ValueError(
+            f"component {type_name!r} is a function and takes no params; got {dict(params)}"
+        )
+    return factory

@@ -1,0 +1,87 @@
+"""Turning user-supplied times into float64 epoch seconds (UTC)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Any
+
+import numpy as np
+
+_UTC = _dt.timezone.utc
+
+
+def parse_time(value: Any) -> float:
+    """Return *value* as epoch seconds UTC, or raise ``ValueError`` saying why.
+
+    Accepted: ``int``/``float`` epoch seconds (finite), ``datetime.datetime``
+    (naive means UTC), ``datetime.date`` (midnight UTC), ``numpy.datetime64``,
+    and strings holding either a number or an ISO 8601 date-time with or without
+    a UTC offset (``Z`` accepted).
+    """
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a time")
+    if isinstance(value, (int, np.integer)):
+        return float(value)
+    if isinstance(value, (float, np.floating)):
+        seconds = float(value)
+        if not math.isfinite(seconds):
+            raise ValueError("time must be finite")
+        return seconds
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=_UTC)
+        return float(value.timestamp())
+    if isinstance(value, _dt.date):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC).timestamp()
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            raise ValueError("time is NaT")
+        return float(value.astype("datetime64[ns]").astype(np.int64)) / 1e9
+    if isinstance(value, str):
+        return _parse_string(value)
+    raise ValueError(f"a {type(value).__name__} is not a time")
+
+
+def _parse_string(text: str) -> float:
+    stripped = text.strip()
+    if not stripped:
+        raise ValueError("time is empty")
+    try:
+        number = float(stripped)
+    except ValueError:
+        pass
+    else:
+        if not math.isfinite(number):
+            raise ValueError("time must be finite")
+        return number
+    iso = stripped
+    if iso[-1] in "zZ":
+        iso = iso[:-1] + "+00:00"
+    try:
+        moment = _dt.datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValueError("not epoch seconds nor an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=_UTC)
+    return moment.timestamp()
+
+
+def to_epoch(value: Any, *, name: str = "as_of") -> float:
+    """Parse a scoring time given by the caller; errors name the parameter."""
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} must be epoch seconds, a datetime or an ISO 8601 string; got {value!r} ({exc})"
+        ) from None
+
+
+def format_time(seconds: float) -> str:
+    """ISO 8601 UTC text of epoch seconds, for messages and reprs."""
+    if not math.isfinite(seconds):
+        return str(seconds)
+    moment = _dt.datetime.fromtimestamp(seconds, tz=_UTC)
+    if moment.microsecond:
+        return moment.isoformat().replace("+00:00", "Z")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,10 @@
+"""Built-in scoring components.
+
+Signals give evidence of influence; modifiers are factors in ``[0, 1]``.
+Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
+"""
+
+from .engagers import DistinctEngagers
+from .inactivity import Inactivity
+
+__all__ = ["DistinctEngagers", "Inactivity"]

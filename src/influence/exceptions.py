@@ -1,0 +1,37 @@
+"""Exceptions and warnings raised by :mod:`influence`."""
+
+from __future__ import annotations
+
+__all__ = ["ConvergenceWarning", "InvalidEventError"]
+
+
+class InvalidEventError(ValueError):
+    """An input row cannot be read as an event.
+
+    The message names the row (or file line), the field, the value given and
+    what is allowed. The same facts are attributes, for programs.
+
+    Attributes
+    ----------
+    row : int
+        Position of the row in the input (0-based), or the 1-based line number
+        for files read with :meth:`Events.read_csv` / :meth:`Events.read_jsonl`.
+    field : str
+        The offending field (``"time"``, ``"actor"``, ``"action"``, ...).
+    value : object
+        The value given.
+    kind : str
+        A short, stable category such as ``"unknown action"``; the keys of
+        :meth:`Events.report`.
+    """
+
+    def __init__(self, message: str, *, row: int, field: str, value: object, kind: str) -> None:
+        super().__init__(message)
+        self.row = row
+        self.field = field
+        self.value = value
+        self.kind = kind
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative computation stopped before reaching its tolerance."""

@@ -196,7 +196,7 @@ def assemble(
     for i in np.flatnonzero(ok & ~is_post & target_missing).tolist():
         name = _actions.ACTIONS[action[i]]
         if parent_missing[i] or not resolvable[i]:
-            how = "" if not resolvable[i] else " nor a 'parent' post"
+            how = "" if not resolvable[i] else " or a 'parent' post"
             message = f"field 'target' is missing: a {name} event needs a target{how}"
             value = None
         else:

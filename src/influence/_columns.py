@@ -71,7 +71,9 @@ def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64],
         return out, problems
     out = np.zeros(len(values), dtype=np.float64)
     for i, value in enumerate(values.tolist() if values.dtype.kind != "O" else values):
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if (_is_missing(value) and not isinstance(value, float)) or (
+            isinstance(value, np.datetime64) and np.isnat(value)
+        ):
             problems[i] = ("missing field", f"field {field!r} is missing")
             continue
         try:
@@ -107,7 +109,7 @@ def ids(
         return values.astype(np.int64), np.zeros(n, dtype=bool), problems
     if kind == "f":
         missing = np.isnan(values)
-        whole = np.isfinite(values) & (np.floor(values) == values)
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2.0**63)
         for i in np.flatnonzero(~missing & ~whole).tolist():
             problems[int(i)] = _id_problem(field, values[i])
         keys = np.where(whole, values, 0).astype(np.int64)
@@ -131,7 +133,10 @@ def ids(
         elif (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))) or (
             isinstance(value, (float, np.floating)) and float(value).is_integer()
         ):
-            found[i] = int(value)
+            if -(2**63) <= int(value) < 2**63:
+                found[i] = int(value)
+            else:
+                problems[i] = _id_problem(field, value)
         else:
             problems[i] = _id_problem(field, value)
     if any_str:
@@ -142,7 +147,8 @@ def ids(
 def _id_problem(field: str, value: Any) -> tuple[str, str]:
     return (
         "bad id",
-        f"field {field!r}: {_show(value)} is not an identifier; allowed: a string or an integer",
+        f"field {field!r}: {_show(value)} is not an identifier; allowed: a string or an "
+        "integer from -2**63 to 2**63-1",
     )
 
 
@@ -167,10 +173,13 @@ def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Proble
         for i in np.flatnonzero(~ok).tolist():
             problems[int(i)] = _action_problem(values[i])
         return codes, problems
-    uniques, inverse = np.unique(
-        values.astype(object).astype(str) if values.dtype.kind != "U" else values,
-        return_inverse=True,
-    )
+    if values.dtype.kind == "U":
+        spellings = values
+    elif values.dtype.kind == "O":  # element-wise: astype(str) fails on lists and arrays
+        spellings = np.array([str(v) for v in values.tolist()], dtype=str)
+    else:
+        spellings = values.astype(str)
+    uniques, inverse = np.unique(spellings, return_inverse=True)
     table = np.full(len(uniques), -1, dtype=np.int16)
     for j, spelling in enumerate(uniques.tolist()):
         code = _actions.code_of(spelling)

@@ -121,6 +121,9 @@ class Events:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Events is immutable; cannot set {name!r}")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Events is immutable; cannot delete {name!r}")
+
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_records(
@@ -331,9 +334,11 @@ class Events:
                 except json.JSONDecodeError as exc:
                     record = None
                     extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
-                if record is not None and not isinstance(record, dict):
-                    extra[pos] = ("bad row", f"a JSON {type(record).__name__} is not an object")
-                    record = None
+                else:
+                    if not isinstance(record, dict):
+                        kind = "null" if record is None else type(record).__name__
+                        extra[pos] = ("bad row", f"a JSON {kind} is not an object")
+                        record = None
                 for f in FIELDS:
                     cols[f].append(record.get(mapping[f]) if record else None)
         data = {

@@ -30,20 +30,28 @@ def _named(owner: str, param: str, value: Any) -> Parts:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             name, component = item
         else:
-            name, component = name_of(item), item
+            name, component = None, item
         if not callable(component):
+            under = "" if name is None else f" under {name!r}"
             raise ValueError(
                 f"The {param!r} parameter of {owner} must hold callable components; "
-                f"got {component!r} under {name!r}"
+                f"got {component!r}{under}"
             )
+        if name is None:
+            name = name_of(component)
         out.append((name, component))
     return tuple(out)
 
 
 def _default_signals() -> Parts:
-    from .components import DistinctEngagers
+    from .components import Activity, Engagement, Longevity
 
-    return (("engagers", DistinctEngagers()),)
+    return (("engagement", Engagement()), ("activity", Activity()), ("longevity", Longevity()))
+
+
+#: House weights by part name: engagement carries the score; activity (bounded by 1)
+#: and longevity add a few points at most.
+DEFAULT_WEIGHTS = {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
 
 
 def _default_modifiers() -> Parts:
@@ -69,7 +77,9 @@ class Scorer:
     signals : sequence of components, ``(name, component)`` pairs or mapping
         Evidence of influence. Names default to each component's ``name``.
     weights : mapping of str to float, optional
-        Weight per signal name (default 1.0 each); non-negative, not all zero.
+        Weight per signal name; non-negative, not all zero. A signal without a
+        weight gets the house default for its name (``engagement`` 1,
+        ``activity`` 0.5, ``longevity`` 0.25) or 1.
     modifiers : sequence of components, pairs or mapping
         Factors in ``[0, 1]`` multiplied into the calibrated score.
     calibration : Calibration
@@ -100,8 +110,9 @@ class Scorer:
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(
-                f"Scorer part names must be unique; {repeated} repeat. Give "
-                "components distinct names with (name, component) pairs."
+                "The 'signals' and 'modifiers' parameters of Scorer must give every part "
+                f"a unique name; {repeated} repeat. Give components distinct names with "
+                "(name, component) pairs."
             )
         for param, parts, expected in (
             ("signals", signals, "signal"),
@@ -116,7 +127,7 @@ class Scorer:
                     )
         signal_names = tuple(n for n, _ in signals)
         given = _validate.weights_by_name("Scorer", "weights", self.weights or {}, signal_names)
-        weights = {n: given.get(n, 1.0) for n in signal_names}
+        weights = {n: given.get(n, DEFAULT_WEIGHTS.get(n, 1.0)) for n in signal_names}
         if not any(weights.values()):
             raise ValueError(
                 f"The 'weights' parameter of Scorer must not be all zero. Got {weights}."

@@ -4,7 +4,10 @@ Signals give evidence of influence; modifiers are factors in ``[0, 1]``.
 Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
 """
 
+from .activity import Activity
+from .engagement import Engagement
 from .engagers import DistinctEngagers
 from .inactivity import Inactivity
+from .longevity import Longevity
 
-__all__ = ["DistinctEngagers", "Inactivity"]
+__all__ = ["Activity", "DistinctEngagers", "Engagement", "Inactivity", "Longevity"]

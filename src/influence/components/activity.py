@@ -1,0 +1,116 @@
+"""Activity: how much a user does, saturating, original content first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .. import _actions, _validate
+from .._component import BaseComponent, Evidence, Role
+from .._events import Events
+from .._registry import register
+from ._common import DAY, plural, recency_weights
+
+__all__ = ["Activity"]
+
+_LINK_ONLY = re.compile(r"^\s*(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
+
+
+@register()
+@dataclass(frozen=True)
+class Activity(BaseComponent):
+    r"""Signal: how often a user posts and interacts, saturating at 1.
+
+    .. math::
+
+        A_u = \sum_{e \text{ by } u} \rho(t - t_e)\, b_{\mathrm{kind}(e)}, \qquad
+        s(u) = \frac{A_u}{A_u + A_{1/2}}
+
+    with :math:`\rho` the recency weight and :math:`b` the activity weight of
+    each kind of action: an original post 1, a post that is only links 0.5, a
+    reply 0.6, a share 0.3, a mention 0.3, a like 0.1, a follow 0.05. The
+    signal is bounded by 1, so volume alone can never make anyone influential:
+    with the default weight in :class:`~influence.Scorer` it is worth at most a
+    few points. Someone posting 200 times a day is simply "fully active".
+    Self-interactions count for nothing.
+
+    Parameters
+    ----------
+    window_days : float, default 90
+    half_life_days : float, default 30
+    half_saturation : float, default 10
+        :math:`A_{1/2}`, the recency-weighted activity that gives 0.5 (about
+        one original post every three days).
+    """
+
+    name: ClassVar[str] = "activity"
+    role: ClassVar[Role] = "signal"
+
+    window_days: float = 90.0
+    half_life_days: float = 30.0
+    half_saturation: float = 10.0
+
+    WEIGHTS: ClassVar[dict[str, float]] = {
+        "post": 1.0,
+        "link_post": 0.5,
+        "reply": 0.6,
+        "share": 0.3,
+        "mention": 0.3,
+        "like": 0.1,
+        "follow": 0.05,
+    }
+
+    def __post_init__(self) -> None:
+        owner = "Activity"
+        _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
+        _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
+        _validate.number(owner, "half_saturation", self.half_saturation, low=0.0, low_open=True)
+
+    @staticmethod
+    def link_only(events: Events) -> NDArray[np.bool_]:
+        """Per event, whether its text consists only of links."""
+        table = np.array([bool(_LINK_ONLY.match(t)) for t in events.texts] + [False])
+        return np.asarray(table[events.text])  # text == -1 reads the spare False
+
+    def evidence(self, events: Events, *, as_of: float) -> Evidence:
+        n = events.n_users
+        rows = np.flatnonzero(
+            (events.actor != events.target)
+            & (events.time <= as_of)
+            & (events.time > as_of - self.window_days * DAY)
+        )
+        weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
+        action = events.action[rows]
+        kind = weights[action]
+        links = self.link_only(events)[rows] & (action == _actions.POST)
+        kind = np.where(links, self.WEIGHTS["link_post"], kind)
+        amount = np.bincount(
+            events.actor[rows],
+            minlength=n,
+            weights=kind
+            * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days),
+        )
+        actor = events.actor[rows]
+        return Evidence(
+            values=amount / (amount + self.half_saturation),
+            details={
+                "posts": np.bincount(actor[action == _actions.POST], minlength=n),
+                "link_posts": np.bincount(actor[links], minlength=n),
+                "interactions": np.bincount(actor[action != _actions.POST], minlength=n),
+            },
+        )
+
+    def reason(self, details: Mapping[str, float], points: float) -> str:
+        if not details["posts"] and not details["interactions"]:
+            return f"no activity in the last {self.window_days:g} days"
+        links = f" ({details['link_posts']:,} only links)" if details["link_posts"] else ""
+        return (
+            f"{plural(details['posts'], 'post')}{links} and "
+            f"{plural(details['interactions'], 'interaction')} with others in the last "
+            f"{self.window_days:g} days ({points:+.1f} points)"
+        )

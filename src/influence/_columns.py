@@ -44,6 +44,8 @@ def _is_missing(value: Any) -> bool:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (np.number, np.bool_, np.str_)):
+        value = value.item()  # show 9, not np.int64(9)
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 

@@ -512,9 +512,9 @@ class Events:
         user_map = np.cumsum(users, dtype=np.int64).astype(np.int32) - 1
         post_map = np.cumsum(posts, dtype=np.int64).astype(np.int32) - 1
         t = self._table
-        target = np.where(t.target >= 0, user_map[np.maximum(t.target, 0)], -1).astype(np.int32)
-        post = np.where(t.post >= 0, post_map[np.maximum(t.post, 0)], -1).astype(np.int32)
-        parent = np.where(t.parent >= 0, post_map[np.maximum(t.parent, 0)], -1).astype(np.int32)
+        target = _remap(t.target, user_map)
+        post = _remap(t.post, post_map)  # post_map is empty when there are no posts
+        parent = _remap(t.parent, post_map)
         return Events(
             Table(
                 time=t.time,
@@ -585,6 +585,14 @@ class Events:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _remap(codes: np.ndarray, mapping: np.ndarray) -> NDArray[np.int32]:
+    """*codes* translated through *mapping*, keeping ``-1`` (absent) as ``-1``."""
+    out = np.full(codes.shape, -1, dtype=np.int32)
+    has = codes >= 0
+    out[has] = mapping[codes[has]]
+    return out
 
 
 def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:

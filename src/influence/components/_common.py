@@ -28,15 +28,9 @@ def received_engagement(events: Events, as_of: float, window_days: float) -> NDA
 def count_distinct_pairs(
     first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
 ) -> NDArray[np.int64]:
-    """For each value of *first*, how many distinct *second* values it is paired with.
-
-    One argsort-free pass: pairs are packed into int64 keys and made unique.
-    """
-    if first.size == 0:
-        return np.zeros(n_first, dtype=np.int64)
-    key = first.astype(np.int64) * max(n_second, 1) + second.astype(np.int64)
-    unique = np.unique(key)
-    return np.bincount(unique // max(n_second, 1), minlength=n_first).astype(np.int64)
+    """For each value of *first*, how many distinct *second* values it is paired with."""
+    pair_first, _, _, _ = group_sums(first, second, np.zeros(first.size), n_second)
+    return np.bincount(pair_first, minlength=n_first).astype(np.int64)
 
 
 def plural(count: float, word: str) -> str:
@@ -66,19 +60,29 @@ def recency_weights(
 
 
 def group_sums(
-    first: NDArray[np.int32], second: NDArray[np.int32], weights: NDArray[np.float64], n_second: int
+    first: NDArray[np.int32],
+    second: NDArray[np.int32],
+    weights: NDArray[np.float64],
+    n_second: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    """Sum *weights* per distinct ``(first, second)`` pair.
+    """Sum *weights* (shape ``(n,)`` or ``(n, k)``) per distinct ``(first, second)`` pair.
 
     Returns the pairs' ``first`` and ``second`` values, the sums and the event
-    counts, pairs in key order. One sort of packed int64 keys, then ``bincount``.
+    counts, pairs in key order: one argsort of packed int64 keys, then
+    ``np.add.reduceat`` over the runs of equal keys.
     """
-    key = first.astype(np.int64) * max(n_second, 1) + second.astype(np.int64)
-    unique, inverse = np.unique(key, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    sums = np.bincount(inverse, weights=weights, minlength=unique.size).astype(np.float64)
-    counts = np.bincount(inverse, minlength=unique.size).astype(np.int64)
-    return unique // max(n_second, 1), unique % max(n_second, 1), sums, counts
+    if first.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros((0, *np.shape(weights)[1:])), empty.copy()
+    width = max(n_second, 1)
+    key = first.astype(np.int64) * width + second.astype(np.int64)
+    order = np.argsort(key)
+    key = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    sums = np.add.reduceat(np.asarray(weights, dtype=np.float64)[order], starts, axis=0)
+    counts = np.diff(np.append(starts, key.size)).astype(np.int64)
+    unique = key[starts]
+    return unique // width, unique % width, sums, counts
 
 
 def engager_selectivity(

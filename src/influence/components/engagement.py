@@ -15,7 +15,6 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     DAY,
-    count_distinct_pairs,
     engager_selectivity,
     group_sums,
     plural,
@@ -128,6 +127,7 @@ class Engagement(BaseComponent):
             * selectivity[actor]
         )
         pair_target, _, pair_sum, _ = group_sums(target, actor, weight, n)
+        engagers = np.bincount(pair_target, minlength=n).astype(np.int64)
         mass = np.bincount(pair_target, weights=saturate(pair_sum), minlength=n)
         own = np.flatnonzero(
             (events.action == _actions.POST)
@@ -142,7 +142,7 @@ class Engagement(BaseComponent):
         return Evidence(
             values=np.log1p(mass * factor),
             details={
-                "engagers": count_distinct_pairs(target, actor, n, n),
+                "engagers": engagers,
                 "engagements": np.bincount(target, minlength=n).astype(np.int64),
                 "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
                 "rate_factor": factor,

@@ -104,10 +104,11 @@ class Longevity(BaseComponent):
             * selectivity[actor]
         )
         lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
-        pair_target, _, pair_sum, _ = group_sums(target, actor, base, n)
-        _, _, pair_lasting, _ = group_sums(target, actor, base * lasting, n)
-        mass = np.bincount(pair_target, weights=saturate(pair_sum), minlength=n)
-        kept = np.bincount(pair_target, weights=saturate(pair_lasting), minlength=n)
+        pair_target, _, pair_sums, _ = group_sums(
+            target, actor, np.column_stack([base, base * lasting]), n
+        )
+        mass = np.bincount(pair_target, weights=saturate(pair_sums[:, 0]), minlength=n)
+        kept = np.bincount(pair_target, weights=saturate(pair_sums[:, 1]), minlength=n)
         share = np.divide(kept, mass, out=np.zeros(n), where=mass > 0)
         late = delay >= self.tau_days * DAY
         return Evidence(

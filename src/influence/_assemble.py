@@ -191,6 +191,8 @@ def assemble(
             else np.zeros(lookup.size, dtype=bool)
         )
         rows_hit = lookup[hit]
+        if target.dtype != actor.dtype:  # a narrower str dtype would truncate the author ids
+            target = target.astype(np.result_type(target, actor))
         target[rows_hit] = actor[creators[order[pos_c[hit]]]]
         target_missing[rows_hit] = False
     for i in np.flatnonzero(ok & ~is_post & target_missing).tolist():
@@ -337,6 +339,7 @@ def _build(
     platform_idx = np.zeros(keep.size, dtype=np.int16)
     if platform is not None:
         platforms, codes = _intern_objects(["default" if p is None else p for p in platform], keep)
+        platforms = platforms or ("default",)  # no rows kept: same table as without the column
         if len(platforms) > np.iinfo(np.int16).max:
             raise ValueError(f"at most {np.iinfo(np.int16).max} platforms are supported")
         platform_idx = codes.astype(np.int16)

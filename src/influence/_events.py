@@ -247,7 +247,7 @@ class Events:
         columns: Mapping[str, str] | None = None,
         errors: Errors = "raise",
         delimiter: str = ",",
-        encoding: str = "utf-8",
+        encoding: str = "utf-8-sig",
     ) -> Events:
         """Read a CSV file with a header row (``.gz`` is decompressed).
 
@@ -262,7 +262,8 @@ class Events:
             Event field -> header name, when they differ.
         errors : {"raise", "skip"}, default "raise"
         delimiter : str, default ","
-        encoding : str, default "utf-8"
+        encoding : str, default "utf-8-sig"
+            UTF-8, with or without the byte-order mark spreadsheets write.
         """
         validate_errors(errors)
         mapping = _field_map(columns)

@@ -47,10 +47,6 @@ def register(name: str | None = None, *, role: Role | None = None) -> Callable[[
         key = name or name_of(obj)
         if role is not None and not isinstance(obj, type):
             obj.role = role  # type: ignore[attr-defined]
-        if name is not None and not isinstance(obj, type) and getattr(obj, "name", None) is None:
-            # A function registered under another name than its own: make name_of()
-            # (and so Scorer.to_config) find it by its registry name.
-            obj.name = name  # type: ignore[attr-defined]
         existing = _REGISTRY.get(key)
         if (
             existing is not None
@@ -61,6 +57,10 @@ def register(name: str | None = None, *, role: Role | None = None) -> Callable[[
             )
         ):
             raise ValueError(f"a component named {key!r} is already registered ({existing!r})")
+        if name is not None and not isinstance(obj, type) and getattr(obj, "name", None) is None:
+            # A function registered under another name than its own: make name_of()
+            # (and so Scorer.to_config) find it by its registry name.
+            obj.name = name  # type: ignore[attr-defined]
         _REGISTRY[key] = obj
         return obj
 

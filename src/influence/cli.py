@@ -63,7 +63,8 @@ def _score(args: argparse.Namespace) -> int:
     scores = scorer.score(events, as_of=args.as_of)
     print(_leaderboard(scores, args.top))
     if events.rejected:
-        print(f"\n{len(events.rejected):,} rows set aside: {events.report()}")
+        count = len(events.rejected)
+        print(f"\n{count:,} row{'' if count == 1 else 's'} set aside: {events.report()}")
     if args.explain is not None:
         if args.explain not in scores:
             raise UserError(f"user {args.explain!r} is not in the scored data")

@@ -1800,3 +1800,19 @@ def test_csv_with_a_byte_order_mark_is_read(tmp_path: Any) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(b"\xef\xbb\xbftime,actor,action,target\n1,ann,like,bob\n")
     assert len(Events.read_csv(path)) == 1
+
+
+@pytest.mark.parametrize("whole_seconds", [True, False])
+def test_canonical_order_paths_agree_with_sorted_input(whole_seconds: bool) -> None:
+    rng = np.random.default_rng(7)
+    n = 5_000
+    time = rng.integers(0, 500, n).astype(float)
+    if not whole_seconds:
+        time += rng.random(n).round(1)
+    actor, target = rng.integers(0, 50, n), rng.integers(0, 50, n)
+    action = rng.integers(1, 5, n).astype(np.int8)
+    order = np.argsort(time, kind="stable")
+    shuffled = Events.from_arrays(time, actor, action, target)
+    ordered = Events.from_arrays(time[order], actor[order], action[order], target[order])
+    assert shuffled == ordered
+    assert np.all(np.diff(shuffled.time) >= 0)

@@ -392,8 +392,9 @@ def canonical(
 
     The order depends only on the rows' contents, so any permutation of the
     input yields the same table. Cost: one check that time is sorted (free for
-    logs, which usually are), at most one ``argsort`` of time, and one argsort of
-    a packed int64 key of (time rank, action, actor, target). Rows equal in all
+    logs, which usually are), at most one ``argsort`` of time (none for whole
+    seconds), and one argsort of a packed int64 key of (time rank, action, actor,
+    target). Rows equal in all
     of those are ordered by the remaining columns with a ``lexsort`` over just
     those rows.
     """
@@ -401,14 +402,24 @@ def canonical(
     if n == 0:
         return time, action, actor, target, rest
     order: NDArray[np.intp] | None = None
-    if not bool(np.all(time[1:] >= time[:-1])):
-        order = np.argsort(time)  # ties are settled by the packed key below
-        time = time[order]
-    group = np.empty(n, dtype=np.int64)
-    group[0] = 0
-    np.cumsum(time[1:] != time[:-1], out=group[1:])
+    group: NDArray[np.int64] | None = None
     ubits = max(int(n_users + 1).bit_length(), 1)
-    gbits = max(int(group[-1]).bit_length(), 1)
+    if not bool(np.all(time[1:] >= time[:-1])):
+        # Whole-second times over a span that fits the key need no sort of their
+        # own: the offset from the earliest time is the time's rank, in order.
+        low, span = float(time.min()), float(time.max() - time.min())
+        if int(span).bit_length() + 3 + 2 * ubits <= 63 and bool(
+            np.array_equal(time, np.floor(time))
+        ):
+            group = (time - low).astype(np.int64)
+        else:
+            order = np.argsort(time)  # ties are settled by the packed key below
+            time = time[order]
+    if group is None:
+        group = np.empty(n, dtype=np.int64)
+        group[0] = 0
+        np.cumsum(time[1:] != time[:-1], out=group[1:])
+    gbits = max(int(group.max()).bit_length(), 1)
     a = action if order is None else action[order]
     s = actor if order is None else actor[order]
     t = target if order is None else target[order]
@@ -420,7 +431,6 @@ def canonical(
             | (t.astype(np.int64) + 1)
         )
         second = np.argsort(key)  # equal keys differ only in `rest`, settled below
-        key = key[second]
     else:  # too many users and distinct times to pack: a lexsort of four keys
         second = np.lexsort((t, s, a, group))
         key = None
@@ -431,6 +441,7 @@ def canonical(
     rest_varies = [r for r in rest if not _constant(r)]
     if rest_varies:
         if key is not None:
+            key = key[second]
             same = key[1:] == key[:-1]
         else:
             same = (

@@ -128,6 +128,14 @@ class Engagement(BaseComponent):
         )
         pair_target, _, pair_sum, _ = group_sums(target, actor, weight, n)
         engagers = np.bincount(pair_target, minlength=n).astype(np.int64)
+        parent = events.parent[rows]
+        has_parent = parent >= 0
+        post_target, _, _, _ = group_sums(
+            target[has_parent],
+            parent[has_parent],
+            np.zeros(int(has_parent.sum())),
+            len(events.posts),
+        )
         mass = np.bincount(pair_target, weights=saturate(pair_sum), minlength=n)
         own = np.flatnonzero(
             (events.action == _actions.POST)
@@ -143,6 +151,7 @@ class Engagement(BaseComponent):
             values=np.log1p(mass * factor),
             details={
                 "engagers": engagers,
+                "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),
                 "engagements": np.bincount(target, minlength=n).astype(np.int64),
                 "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
                 "rate_factor": factor,
@@ -153,9 +162,12 @@ class Engagement(BaseComponent):
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["engagers"]:
             return f"no engagement from others in the last {self.window_days:g} days"
+        posts = details["posts_engaged"]
+        with_posts = f" with {plural(posts, 'post')}" if posts else ""
         text = (
             f"{plural(details['engagers'], 'distinct user')} engaged "
-            f"{plural(details['engagements'], 'time')} in the last {self.window_days:g} days"
+            f"{plural(details['engagements'], 'time')}{with_posts} in the last "
+            f"{self.window_days:g} days"
         )
         if details["rate_factor"] < 0.9:
             text += (

@@ -431,8 +431,15 @@ def canonical(
             | (t.astype(np.int64) + 1)
         )
         second = np.argsort(key)  # equal keys differ only in `rest`, settled below
-    else:  # too many users and distinct times to pack: a lexsort of four keys
-        second = np.lexsort((t, s, a, group))
+    else:  # too many users and distinct times to pack: order only the rows that tie on time
+        second = np.arange(n)
+        tie = np.zeros(n, dtype=bool)
+        same_time = group[1:] == group[:-1]
+        tie[1:] |= same_time
+        tie[:-1] |= same_time
+        idx = np.flatnonzero(tie)
+        if idx.size:
+            second[idx] = idx[np.lexsort((t[idx], s[idx], a[idx], group[idx]))]
         key = None
     final = second if order is None else order[second]
     time = time[second]

@@ -745,3 +745,22 @@ def test_entry_points_do_not_override_registered_names(
     assert "inactivity" in _registry.available()
     assert _registry.lookup("inactivity") is Inactivity
     assert influence.components.Inactivity is Inactivity
+
+
+def test_class_registered_under_another_name_round_trips(
+    isolated_registry: dict[str, Any],
+) -> None:
+    @dataclass(frozen=True)
+    class Quiet:
+        name: ClassVar[str] = "quiet_own_name"
+        scale: float = 1.0
+
+        def __call__(self, events: Events, *, as_of: float) -> np.ndarray:
+            return np.full(events.n_users, self.scale)
+
+    register("quiet_registry_name")(Quiet)
+    scorer = Scorer(signals=[Quiet(scale=2.0)], modifiers=[])
+    assert [n for n, _ in scorer.signals] == ["quiet_registry_name"]
+    config = json.loads(json.dumps(scorer.to_config()))
+    assert config["signals"][0]["type"] == "quiet_registry_name"
+    assert Scorer.from_config(config) == scorer

@@ -57,10 +57,6 @@ def register(name: str | None = None, *, role: Role | None = None) -> Callable[[
             )
         ):
             raise ValueError(f"a component named {key!r} is already registered ({existing!r})")
-        if name is not None and not isinstance(obj, type) and getattr(obj, "name", None) is None:
-            # A function registered under another name than its own: make name_of()
-            # (and so Scorer.to_config) find it by its registry name.
-            obj.name = name  # type: ignore[attr-defined]
         _REGISTRY[key] = obj
         return obj
 
@@ -86,6 +82,17 @@ def lookup(name: str) -> Any:
     if name not in _REGISTRY:
         raise ValueError(f"unknown component {name!r}; registered: {sorted(_REGISTRY)}")
     return _REGISTRY[name]
+
+
+def registered_name(component: object) -> str | None:
+    """The name *component* is registered under (itself, or its exact class), or ``None``."""
+    from . import components  # noqa: F401  (registers the built-ins)
+
+    _load_entry_points()
+    for key, factory in _REGISTRY.items():
+        if factory is component or (isinstance(factory, type) and type(component) is factory):
+            return key
+    return None
 
 
 def available() -> list[str]:

@@ -38,7 +38,7 @@ def _named(owner: str, param: str, value: Any) -> Parts:
                 f"got {component!r}{under}"
             )
         if name is None:
-            name = name_of(component)
+            name = _registry.registered_name(component) or name_of(component)
         out.append((name, component))
     return tuple(out)
 
@@ -75,7 +75,8 @@ class Scorer:
     Parameters
     ----------
     signals : sequence of components, ``(name, component)`` pairs or mapping
-        Evidence of influence. Names default to each component's ``name``.
+        Evidence of influence. Names default to each component's registry name
+        (or its ``name`` attribute, or a function's ``__name__``).
     weights : mapping of str to float, optional
         Weight per signal name; non-negative, not all zero. A signal without a
         weight gets the house default for its name (``engagement`` 1,
@@ -212,17 +213,14 @@ class Scorer:
         assert self.weights is not None
 
         def entry(name: str, component: Any) -> dict[str, Any]:
-            kind = name_of(component)
-            if strict:
-                try:
-                    factory = _registry.lookup(kind)
-                except ValueError:
+            kind = _registry.registered_name(component)
+            if kind is None:
+                if strict:
                     raise ValueError(
                         f"component {name!r} ({component!r}) is not registered; "
                         "decorate it with influence.register to serialise it"
-                    ) from None
-                if factory is not component and not isinstance(component, factory):
-                    raise ValueError(f"component {name!r} is not the one registered as {kind!r}")
+                    )
+                kind = name_of(component)
             return {"name": name, "type": kind, "params": _registry.params_of(component)}
 
         return {

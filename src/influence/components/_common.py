@@ -118,3 +118,34 @@ def saturate(total: NDArray[np.float64]) -> NDArray[np.float64]:
     1) is worth 0.63 of an engager, a share (3) 0.95, twenty likes 1.
     """
     return np.asarray(-np.expm1(-np.asarray(total, dtype=np.float64)))
+
+
+def action_weight_table(
+    *, reply: float = 2.0, share: float = 3.0, like: float = 1.0, mention: float = 1.5
+) -> NDArray[np.float64]:
+    """Weight per action code for engagement (post and follow weigh nothing)."""
+    table = np.zeros(len(_actions.ACTIONS))
+    table[_actions.REPLY] = reply
+    table[_actions.SHARE] = share
+    table[_actions.LIKE] = like
+    table[_actions.MENTION] = mention
+    return table
+
+
+def engagement_weights(
+    events: Events,
+    rows: NDArray[np.intp],
+    as_of: float,
+    *,
+    window_days: float,
+    half_life_days: float,
+    actions: NDArray[np.float64],
+    selectivity_per_day: float,
+) -> NDArray[np.float64]:
+    """Weight of each engagement row: recency x action weight x engager selectivity."""
+    selectivity = engager_selectivity(events, as_of, window_days, selectivity_per_day)
+    return np.asarray(
+        recency_weights(as_of - events.time[rows], window_days, half_life_days)
+        * actions[events.action[rows]]
+        * selectivity[events.actor[rows]]
+    )

@@ -15,7 +15,8 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     DAY,
-    engager_selectivity,
+    action_weight_table,
+    engagement_weights,
     group_sums,
     plural,
     received_engagement,
@@ -108,23 +109,26 @@ class Engagement(BaseComponent):
 
     def action_weights(self) -> NDArray[np.float64]:
         """Weight per action code (post and follow weigh nothing)."""
-        table = np.zeros(len(_actions.ACTIONS))
-        table[_actions.REPLY] = self.reply_weight
-        table[_actions.SHARE] = self.share_weight
-        table[_actions.LIKE] = self.like_weight
-        table[_actions.MENTION] = self.mention_weight
-        return table
+        return action_weight_table(
+            reply=self.reply_weight,
+            share=self.share_weight,
+            like=self.like_weight,
+            mention=self.mention_weight,
+        )
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         mask = received_engagement(events, as_of, self.window_days)
         rows = np.flatnonzero(mask)
         target, actor = events.target[rows], events.actor[rows]
-        selectivity = engager_selectivity(events, as_of, self.window_days, self.selectivity_per_day)
-        weight = (
-            recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
-            * self.action_weights()[events.action[rows]]
-            * selectivity[actor]
+        weight = engagement_weights(
+            events,
+            rows,
+            as_of,
+            window_days=self.window_days,
+            half_life_days=self.half_life_days,
+            actions=self.action_weights(),
+            selectivity_per_day=self.selectivity_per_day,
         )
         pair_target, _, pair_sum, _ = group_sums(target, actor, weight, n)
         engagers = np.bincount(pair_target, minlength=n).astype(np.int64)

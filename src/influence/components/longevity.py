@@ -14,13 +14,12 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     DAY,
-    engager_selectivity,
+    action_weight_table,
+    engagement_weights,
     group_sums,
     received_engagement,
-    recency_weights,
     saturate,
 )
-from .engagement import Engagement
 
 __all__ = ["Longevity"]
 
@@ -97,11 +96,14 @@ class Longevity(BaseComponent):
         rows = np.flatnonzero(known)
         delay = np.maximum(events.time[rows] - created_at[parent[rows]], 0.0)
         target, actor = events.target[rows], events.actor[rows]
-        selectivity = engager_selectivity(events, as_of, self.window_days, self.selectivity_per_day)
-        base = (
-            recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
-            * Engagement().action_weights()[events.action[rows]]
-            * selectivity[actor]
+        base = engagement_weights(
+            events,
+            rows,
+            as_of,
+            window_days=self.window_days,
+            half_life_days=self.half_life_days,
+            actions=action_weight_table(),
+            selectivity_per_day=self.selectivity_per_day,
         )
         lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
         pair_target, _, pair_sums, _ = group_sums(

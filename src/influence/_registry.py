@@ -123,6 +123,10 @@ def _jsonable(value: Any, where: str) -> Any:
         return [_jsonable(v, where) for v in items]
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v, where) for k, v in value.items()}
+    if callable(value):  # a nested component, such as Authority's teleport
+        kind = registered_name(value)
+        if kind is not None:
+            return {"type": kind, "params": params_of(value)}
     raise TypeError(f"parameter {where} = {value!r} is not JSON-compatible")
 
 

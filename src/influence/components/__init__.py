@@ -5,9 +5,17 @@ Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
 """
 
 from .activity import Activity
+from .authority import Authority
 from .engagement import Engagement
 from .engagers import DistinctEngagers
 from .inactivity import Inactivity
 from .longevity import Longevity
 
-__all__ = ["Activity", "DistinctEngagers", "Engagement", "Inactivity", "Longevity"]
+__all__ = [
+    "Activity",
+    "Authority",
+    "DistinctEngagers",
+    "Engagement",
+    "Inactivity",
+    "Longevity",
+]

@@ -1,0 +1,193 @@
+"""influence.graph.pagerank: exact against networkx and a dense reference, and its contract."""
+
+from __future__ import annotations
+
+import warnings
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from influence import ConvergenceWarning
+from influence.graph import pagerank
+
+
+def reference(
+    a: np.ndarray, d: float = 0.85, p: np.ndarray | None = None, q: np.ndarray | None = None
+) -> np.ndarray:
+    """Dense linear-algebra PageRank: solve (I - d M^T) x = (1 - d) p with dangling rows -> q."""
+    n = a.shape[0]
+    p = np.full(n, 1.0 / n) if p is None else p / p.sum()
+    q = p if q is None else q / q.sum()
+    out = a.sum(axis=1)
+    m = np.where(out[:, None] > 0, a / np.where(out > 0, out, 1.0)[:, None], q[None, :])
+    return np.linalg.solve(np.eye(n) - d * m.T, (1 - d) * p)
+
+
+def random_graph(seed: int, n: int = 60, m: int = 300, dangling: float = 0.3) -> sp.csr_array:
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = src >= int(dangling * n)  # the first nodes have no out-edges
+    return sp.csr_array(
+        sp.coo_array((rng.random(keep.sum()) + 0.05, (src[keep], dst[keep])), shape=(n, n))
+    )
+
+
+def networkx_pagerank(a: sp.csr_array, **kwargs: object) -> np.ndarray:
+    graph = nx.from_scipy_sparse_array(a, create_using=nx.DiGraph)
+    result = nx.pagerank(graph, tol=1e-15, max_iter=100_000, **kwargs)  # type: ignore[arg-type]
+    return np.array([result[i] for i in range(a.shape[0])])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_agrees_with_networkx(seed: int) -> None:
+    a = random_graph(seed)
+    n = a.shape[0]
+    rng = np.random.default_rng(100 + seed)
+    p, q = rng.random(n), rng.random(n)
+    cases = [
+        ({}, {}),
+        ({"personalization": p}, {"personalization": dict(enumerate(p))}),
+        (
+            {"personalization": p, "dangling": q},
+            {"personalization": dict(enumerate(p)), "dangling": dict(enumerate(q))},
+        ),
+        ({"damping": 0.5}, {"alpha": 0.5}),
+    ]
+    for ours_kw, nx_kw in cases:
+        ours = pagerank(a, tol=1e-14, **ours_kw)  # type: ignore[arg-type]
+        assert np.abs(ours - networkx_pagerank(a, **nx_kw)).max() < 1e-9
+        assert ours.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 25),
+    density=st.floats(0.0, 0.5),
+    damping=st.floats(0.0, 0.95),
+)
+def test_agrees_with_dense_reference(seed: int, n: int, density: float, damping: float) -> None:
+    rng = np.random.default_rng(seed)
+    a = np.where(rng.random((n, n)) < density, rng.random((n, n)) + 0.01, 0.0)
+    p = rng.random(n) + 0.01
+    ours = pagerank(sp.csr_array(a), damping=damping, personalization=p, tol=1e-14)
+    assert np.abs(ours - reference(a, damping, p)).max() < 1e-10
+
+
+def test_self_loops_and_repeated_entries_follow_networkx() -> None:
+    a = sp.coo_array(([1.0, 2.0, 1.0, 1.0, 0.5], ([0, 0, 1, 1, 2], [1, 1, 1, 2, 0])), shape=(4, 4))
+    summed = np.zeros((4, 4))
+    np.add.at(summed, (a.row, a.col), a.data)
+    assert np.abs(pagerank(a, tol=1e-14) - reference(summed)).max() < 1e-12
+
+
+def test_star_by_hand() -> None:
+    # k leaves each link to the hub; the hub is dangling. With x_leaf = a, x_hub = c:
+    # a = ((1 - d) + d c) / n and k a + c = 1, so a = 1 / (n + d k).
+    k, d = 9, 0.85
+    n = k + 1
+    a = sp.csr_array((np.ones(k), (np.arange(1, n), np.zeros(k, dtype=int))), shape=(n, n))
+    x = pagerank(a, damping=d, tol=1e-14)
+    leaf = 1.0 / (n + d * k)
+    assert x[1:] == pytest.approx(np.full(k, leaf), abs=1e-12)
+    assert x[0] == pytest.approx(1 - k * leaf, abs=1e-12)
+
+
+def test_chain_by_hand() -> None:
+    # 0 -> 1 -> 2, node 2 dangling, uniform teleport: x0 = t, x1 = t + d x0, x2 = t + d x1,
+    # with t = ((1 - d) + d x2) / 3 and the three summing to 1.
+    d = 0.85
+    a = sp.csr_array(([1.0, 1.0], ([0, 1], [1, 2])), shape=(3, 3))
+    x = pagerank(a, damping=d, tol=1e-14)
+    t = x[0]
+    assert x[1] == pytest.approx(t + d * x[0], abs=1e-12)
+    assert x[2] == pytest.approx(t + d * x[1], abs=1e-12)
+    assert t == pytest.approx(((1 - d) + d * x[2]) / 3, abs=1e-12)
+
+
+def test_cycle_and_disconnected_cycles_are_uniform() -> None:
+    rows, cols = [0, 1, 2, 3, 4], [1, 2, 0, 4, 3]  # a 3-cycle and a 2-cycle
+    a = sp.csr_array((np.ones(5), (rows, cols)), shape=(5, 5))
+    assert pagerank(a, tol=1e-14) == pytest.approx(np.full(5, 0.2), abs=1e-12)
+
+
+def test_empty_and_edgeless_graphs() -> None:
+    assert pagerank(sp.csr_array((0, 0))).shape == (0,)
+    p = np.array([1.0, 3.0, 0.0, 4.0])
+    assert pagerank(sp.csr_array((4, 4)), personalization=p) == pytest.approx(p / p.sum())
+    assert pagerank(np.zeros((3, 3))) == pytest.approx(np.full(3, 1 / 3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"adjacency": sp.csr_array(np.array([[0.0, -1.0], [1.0, 0.0]]))}, "non-negative"),
+        ({"adjacency": sp.csr_array(np.array([[0.0, np.nan], [1.0, 0.0]]))}, "finite"),
+        ({"adjacency": sp.csr_array(np.ones((2, 3)))}, "square"),
+        ({"personalization": [0.0, 0.0]}, "must not sum to zero"),
+        ({"personalization": [1.0, 1.0, 1.0]}, "one entry per node"),
+        ({"dangling": [1.0, -1.0]}, "non-negative"),
+        ({"x0": [0.0, 0.0]}, "'x0'"),
+        ({"damping": 1.0}, "'damping' parameter of pagerank"),
+        ({"max_iter": 0}, "'max_iter'"),
+        ({"threads": 0}, "'threads'"),
+    ],
+)
+def test_bad_input_is_a_clear_value_error(kwargs: dict[str, object], match: str) -> None:
+    args: dict[str, object] = {"adjacency": sp.csr_array(np.array([[0.0, 1.0], [1.0, 0.0]]))}
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        pagerank(**args)  # type: ignore[arg-type]
+
+
+def test_not_a_matrix_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="scipy sparse"):
+        pagerank([[0, 1], [1, 0]])
+
+
+def test_non_convergence_warns_and_returns_the_last_iterate() -> None:
+    a = random_graph(3)
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        x = pagerank(a, max_iter=2, tol=1e-15)
+    assert x.sum() == pytest.approx(1.0)
+    assert np.all(x >= 0)
+
+
+def test_warm_start_from_the_answer_converges_at_once() -> None:
+    a = random_graph(4)
+    exact = pagerank(a, tol=1e-14)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        again = pagerank(a, tol=1e-12, max_iter=1, x0=exact)
+    assert np.abs(again - exact).sum() < 1e-12
+
+
+def test_threads_give_reproducible_and_consistent_results() -> None:
+    rng = np.random.default_rng(0)
+    n, m = 20_000, 400_000  # above the size at which the product is split into blocks
+    a = sp.csr_array(
+        sp.coo_array((rng.random(m), (rng.integers(0, n, m), rng.integers(0, n, m))), shape=(n, n))
+    )
+    one, two = pagerank(a, threads=1), pagerank(a, threads=2)
+    assert np.array_equal(two, pagerank(a, threads=2))
+    assert np.abs(one - two).max() < 1e-15
+    assert np.abs(one - reference_sparse(a)).sum() < 1e-8
+
+
+def reference_sparse(a: sp.csr_array) -> np.ndarray:
+    return networkx_pagerank(a) if a.shape[0] <= 2_000 else pagerank(a, tol=1e-13, threads=1)
+
+
+def test_input_is_not_mutated() -> None:
+    a = random_graph(5)
+    before = (a.data.copy(), a.indices.copy(), a.indptr.copy())
+    p = np.ones(a.shape[0])
+    pagerank(a, personalization=p)
+    assert np.array_equal(a.data, before[0])
+    assert np.array_equal(a.indices, before[1])
+    assert np.array_equal(a.indptr, before[2])
+    assert np.all(p == 1.0)

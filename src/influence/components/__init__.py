@@ -10,6 +10,7 @@ from .engagement import Engagement
 from .engagers import DistinctEngagers
 from .inactivity import Inactivity
 from .longevity import Longevity
+from .reciprocity import Reciprocity
 
 __all__ = [
     "Activity",
@@ -18,4 +19,5 @@ __all__ = [
     "Engagement",
     "Inactivity",
     "Longevity",
+    "Reciprocity",
 ]

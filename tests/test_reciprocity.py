@@ -1,0 +1,108 @@
+"""Reciprocity: quid-pro-quo rings lose what they traded; friendship and fans are untouched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from influence import Events, Scorer
+from influence.components import Reciprocity
+from influence.components.reciprocity import quid_pro_quo
+from influence.testing import check_component
+
+T0 = 1_700_000_000.0
+DAY = 86_400.0
+
+
+def with_reciprocity() -> Scorer:
+    return Scorer(modifiers=[*Scorer().modifiers, ("reciprocity", Reciprocity())])
+
+
+def ring_records(members: list[str], days: int = 30) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for d in range(days):
+        for k, author in enumerate(members):
+            t = T0 + d * DAY + k * 60
+            out.append({"time": t, "actor": author, "action": "post", "post": f"{author}-{d}"})
+            out += [
+                {"time": t + 120, "actor": other, "action": "share", "parent": f"{author}-{d}"}
+                for other in members
+                if other != author
+            ]
+    return out
+
+
+def genuine_records(user: str, fans: int, days: int = 30) -> list[dict[str, Any]]:
+    return [
+        {
+            "time": T0 + d * DAY + 3600 + k,
+            "actor": f"{user}-fan{k}",
+            "action": "like",
+            "target": user,
+        }
+        for d in range(0, days, 3)
+        for k in range(fans)
+    ]
+
+
+def test_conformance() -> None:
+    check_component(Reciprocity())
+    check_component(Reciprocity(free_exchanges=0.0, scale=1.0))
+
+
+def test_quid_pro_quo_by_hand() -> None:
+    # pairs sorted by source * n + target: 0->1, 1->0 (mutual, 20 events each), 2->0 (a fan)
+    source, target = np.array([0, 1, 2]), np.array([1, 0, 0])
+    weight = np.array([10.0, 10.0, 10.0])
+    count = np.array([20, 20, 20])
+    q = quid_pro_quo(source, target, weight, count, 3, free_exchanges=3, scale=5)
+    assert q[0] == pytest.approx(1 - np.exp(-17 / 5))
+    assert q[1] == q[0]
+    assert q[2] == 0.0
+    lopsided = quid_pro_quo(
+        source, target, np.array([10.0, 2.5, 1.0]), count, 3, free_exchanges=3, scale=5
+    )
+    assert lopsided[0] == pytest.approx(0.25 * (1 - np.exp(-17 / 5)))
+
+
+def test_a_pure_ring_member_gains_nothing_from_the_ring() -> None:
+    members = [f"r{i}" for i in range(25)]
+    scores = with_reciprocity().score(Events.from_records(ring_records(members)))
+    assert max(scores[m] for m in members) < 3.0
+    reason = scores.explain("r0").reasons["reciprocity"]
+    assert "100% of received engagement came from 24 accounts that return it in kind" in reason
+
+
+def test_a_ring_member_with_a_real_audience_gains_at_most_3_points() -> None:
+    members = [f"r{i}" for i in range(25)]
+    alone = genuine_records("r0", fans=15)
+    both = alone + ring_records(members)
+    scorer = with_reciprocity()
+    base = scorer.score(Events.from_records(alone))["r0"]
+    ringed = scorer.score(Events.from_records(both))["r0"]
+    assert ringed - base <= 3.0
+    assert Scorer().score(Events.from_records(both))["r0"] - base > 5  # undefended, it pays
+
+
+def test_occasional_mutual_replies_are_not_punished() -> None:
+    records = [
+        {"time": T0 + k * 5 * DAY, "actor": a, "action": "reply", "target": b}
+        for k in range(3)
+        for a, b in (("ann", "bob"), ("bob", "ann"))
+    ]
+    events = Events.from_records(records)
+    assert np.all(Reciprocity()(events, as_of=T0 + 20 * DAY) == 1.0)
+
+
+def test_one_way_fans_are_not_punished() -> None:
+    events = Events.from_records(genuine_records("ann", fans=40))
+    assert np.all(Reciprocity()(events, as_of=T0 + 30 * DAY) == 1.0)
+
+
+def test_parameters_are_validated() -> None:
+    with pytest.raises(ValueError, match="'scale' parameter of Reciprocity"):
+        Reciprocity(scale=0.0)
+    with pytest.raises(ValueError, match="'free_exchanges' parameter of Reciprocity"):
+        Reciprocity(free_exchanges=-1.0)

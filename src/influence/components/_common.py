@@ -149,3 +149,50 @@ def engagement_weights(
         * actions[events.action[rows]]
         * selectivity[events.actor[rows]]
     )
+
+
+def engagement_pairs(
+    events: Events,
+    as_of: float,
+    *,
+    window_days: float,
+    half_life_days: float,
+    selectivity_per_day: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+    """Engagement pairs ``(source, target)`` with their summed weight and event count.
+
+    Weighted as in Engagement (recency, house action weights, engager
+    selectivity); pairs sorted by ``source * n_users + target``.
+    """
+    rows = np.flatnonzero(received_engagement(events, as_of, window_days))
+    weight = engagement_weights(
+        events,
+        rows,
+        as_of,
+        window_days=window_days,
+        half_life_days=half_life_days,
+        actions=action_weight_table(),
+        selectivity_per_day=selectivity_per_day,
+    )
+    return group_sums(events.actor[rows], events.target[rows], weight, events.n_users)
+
+
+def kept_engagement_factor(
+    target: NDArray[np.int64], mass: NDArray[np.float64], keep: NDArray[np.float64], n_users: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Factor and discounted share when pair masses are kept in proportion *keep*.
+
+    .. math::
+
+        m(u) = \frac{\ln(1 + \sum_v M_{vu} k_{vu})}{\ln(1 + \sum_v M_{vu})}
+
+    the engagement signal with the discounted mass removed (not spread over
+    other pairs), relative to the signal with it; 1 for users nobody engages.
+    Returns ``(m, discounted share of the mass)``.
+    """
+    full = np.bincount(target, weights=mass, minlength=n_users)
+    kept = np.bincount(target, weights=mass * keep, minlength=n_users)
+    total = np.log1p(full)
+    factor = np.divide(np.log1p(kept), total, out=np.ones(n_users), where=total > 0)
+    lost = np.divide(full - kept, full, out=np.zeros(n_users), where=full > 0)
+    return np.clip(factor, 0.0, 1.0), np.clip(lost, 0.0, 1.0)

@@ -15,14 +15,7 @@ from .._component import BaseComponent, Evidence, Role, check_output
 from .._events import Events
 from .._registry import register
 from ..graph import pagerank
-from ._common import (
-    action_weight_table,
-    engagement_weights,
-    group_sums,
-    plural,
-    received_engagement,
-    saturate,
-)
+from ._common import engagement_pairs, plural, saturate
 
 __all__ = ["Authority", "engagement_graph"]
 
@@ -33,7 +26,6 @@ def engagement_graph(
     *,
     window_days: float = 90.0,
     half_life_days: float = 30.0,
-    actions: NDArray[np.float64] | None = None,
     selectivity_per_day: float = 20.0,
 ) -> sp.csr_array:
     r"""The weighted "who engages whom" graph, row = engager, column = engaged.
@@ -54,18 +46,14 @@ def engagement_graph(
     >>> g.shape, g.nnz, round(float(g[ev.users.index("bob"), ev.users.index("ann")]), 4)
     ((2, 2), 1, 0.9465)
     """
-    n = events.n_users
-    rows = np.flatnonzero(received_engagement(events, as_of, window_days))
-    weight = engagement_weights(
+    source, target, sums, _ = engagement_pairs(
         events,
-        rows,
         as_of,
         window_days=window_days,
         half_life_days=half_life_days,
-        actions=action_weight_table() if actions is None else actions,
         selectivity_per_day=selectivity_per_day,
     )
-    source, target, sums, _ = group_sums(events.actor[rows], events.target[rows], weight, n)
+    n = events.n_users
     return sp.csr_array((saturate(sums), (source, target)), shape=(n, n))
 
 

@@ -13,14 +13,7 @@ from .. import _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import (
-    action_weight_table,
-    engagement_weights,
-    group_sums,
-    plural,
-    received_engagement,
-    saturate,
-)
+from ._common import engagement_pairs, kept_engagement_factor, plural, saturate
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
 
@@ -119,39 +112,33 @@ class Reciprocity(BaseComponent):
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Engagement pairs ``(source, target)``, their mass and their quid-pro-quo share."""
-        n = events.n_users
-        rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
-        weight = engagement_weights(
+        source, target, sums, counts = engagement_pairs(
             events,
-            rows,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,
-            actions=action_weight_table(),
             selectivity_per_day=self.selectivity_per_day,
         )
-        source, target, sums, counts = group_sums(
-            events.actor[rows], events.target[rows], weight, n
-        )
         share = quid_pro_quo(
-            source, target, sums, counts, n, free_exchanges=self.free_exchanges, scale=self.scale
+            source,
+            target,
+            sums,
+            counts,
+            events.n_users,
+            free_exchanges=self.free_exchanges,
+            scale=self.scale,
         )
         return source, target, saturate(sums), share
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         _, target, mass, share = self.pair_discounts(events, as_of)
-        full = np.bincount(target, weights=mass, minlength=n)
-        traded = np.bincount(target, weights=mass * share, minlength=n)
-        kept = np.log1p(full - traded)
-        total = np.log1p(full)
-        factor = np.divide(kept, total, out=np.ones(n), where=total > 0)
-        partners = np.bincount(target[share >= 0.5], minlength=n)
+        factor, traded = kept_engagement_factor(target, mass, 1.0 - share, n)
         return Evidence(
-            values=np.clip(factor, 0.0, 1.0),
+            values=factor,
             details={
-                "traded_share": np.divide(traded, full, out=np.zeros(n), where=full > 0),
-                "partners": partners.astype(np.int64),
+                "traded_share": traded,
+                "partners": np.bincount(target[share >= 0.5], minlength=n).astype(np.int64),
             },
         )
 

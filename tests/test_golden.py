@@ -43,8 +43,8 @@ RECORDS: list[dict[str, Any]] = [
 # Changing any of these numbers is a score change: record it in CHANGELOG.md under
 # "Score changes".
 GOLDEN = {
-    "ana": 9.466552,
-    "ben": 10.972510,
+    "ana": 9.424838,
+    "ben": 10.977968,
     "cat": 3.464171,
     "dan": 4.710276,
     "eve": 13.569979,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from influence import Events, Scorer
-from influence.components import Reciprocity
+from influence.components import Inactivity, Reciprocity
 from influence.components.reciprocity import quid_pro_quo
 from influence.testing import check_component
 
@@ -17,7 +17,9 @@ DAY = 86_400.0
 
 
 def with_reciprocity() -> Scorer:
-    return Scorer(modifiers=[*Scorer().modifiers, ("reciprocity", Reciprocity())])
+    scorer = Scorer()
+    assert ("reciprocity", Reciprocity()) in scorer.modifiers  # the house scorer has it
+    return scorer
 
 
 def ring_records(members: list[str], days: int = 30) -> list[dict[str, Any]]:
@@ -35,7 +37,8 @@ def ring_records(members: list[str], days: int = 30) -> list[dict[str, Any]]:
 
 
 def genuine_records(user: str, fans: int, days: int = 30) -> list[dict[str, Any]]:
-    return [
+    """Fans who like *user* every third day and otherwise lead ordinary, varied lives."""
+    out = [
         {
             "time": T0 + d * DAY + 3600 + k,
             "actor": f"{user}-fan{k}",
@@ -45,6 +48,16 @@ def genuine_records(user: str, fans: int, days: int = 30) -> list[dict[str, Any]
         for d in range(0, days, 3)
         for k in range(fans)
     ]
+    for k in range(fans):
+        fan = f"{user}-fan{k}"
+        out += [
+            {"time": T0 + k * DAY / fans, "actor": fan, "action": a, "target": f"{fan}-pal{j}"}
+            for j, a in enumerate(["reply", "mention", "share", "like"] * 3)
+        ]
+        out.append(
+            {"time": T0 + k * DAY / fans, "actor": f"{fan}-pal0", "action": "reply", "target": fan}
+        )
+    return out
 
 
 def test_conformance() -> None:
@@ -53,18 +66,24 @@ def test_conformance() -> None:
 
 
 def test_quid_pro_quo_by_hand() -> None:
-    # pairs sorted by source * n + target: 0->1, 1->0 (mutual, 20 events each), 2->0 (a fan)
+    # pairs sorted by source * n + target: 0->1 and 1->0 trade 20 shares each way; 2->0 is a fan
     source, target = np.array([0, 1, 2]), np.array([1, 0, 0])
-    weight = np.array([10.0, 10.0, 10.0])
-    count = np.array([20, 20, 20])
-    q = quid_pro_quo(source, target, weight, count, 3, free_exchanges=3, scale=5)
+    q = quid_pro_quo(source, target, np.array([20.0, 20.0, 20.0]), 3)
     assert q[0] == pytest.approx(1 - np.exp(-17 / 5))
     assert q[1] == q[0]
     assert q[2] == 0.0
-    lopsided = quid_pro_quo(
-        source, target, np.array([10.0, 2.5, 1.0]), count, 3, free_exchanges=3, scale=5
-    )
-    assert lopsided[0] == pytest.approx(0.25 * (1 - np.exp(-17 / 5)))
+    # a few mutual likes are free; replies and mentions are not amplification at all
+    few = quid_pro_quo(source, target, np.array([3.0, 2.0, 0.0]), 3)
+    assert np.all(few == 0.0)
+
+
+def test_a_dense_ring_is_found_even_with_little_volume_per_pair() -> None:
+    members = np.arange(12)
+    pairs = np.array([(a, b) for a in members for b in members if a != b])
+    order = np.argsort(pairs[:, 0] * 12 + pairs[:, 1])
+    source, target = pairs[order, 0], pairs[order, 1]
+    q = quid_pro_quo(source, target, np.full(source.size, 2.0), 12)  # 2 each way: below free
+    assert np.all(q == pytest.approx(1 - np.exp(-(10 - 2) / 4)))
 
 
 def test_a_pure_ring_member_gains_nothing_from_the_ring() -> None:
@@ -83,7 +102,8 @@ def test_a_ring_member_with_a_real_audience_gains_at_most_3_points() -> None:
     base = scorer.score(Events.from_records(alone))["r0"]
     ringed = scorer.score(Events.from_records(both))["r0"]
     assert ringed - base <= 3.0
-    assert Scorer().score(Events.from_records(both))["r0"] - base > 5  # undefended, it pays
+    undefended = Scorer(modifiers=[("inactivity", Inactivity())])
+    assert undefended.score(Events.from_records(both))["r0"] - base > 5  # without it, it pays
 
 
 def test_occasional_mutual_replies_are_not_punished() -> None:

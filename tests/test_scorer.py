@@ -14,7 +14,15 @@ import pytest
 import influence
 import influence.components
 from influence import Calibration, Events, Scorer, _registry, register
-from influence.components import Activity, DistinctEngagers, Engagement, Inactivity, Longevity
+from influence.components import (
+    Activity,
+    Credibility,
+    DistinctEngagers,
+    Engagement,
+    Inactivity,
+    Longevity,
+    Reciprocity,
+)
 from influence.datasets import EPOCH, synthetic
 from influence.testing import check_component, small_world
 
@@ -101,7 +109,11 @@ def test_defaults() -> None:
         ("longevity", Longevity()),
     )
     assert scorer.weights == {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
-    assert scorer.modifiers == (("inactivity", Inactivity()),)
+    assert scorer.modifiers == (
+        ("inactivity", Inactivity()),
+        ("reciprocity", Reciprocity()),
+        ("credibility", Credibility()),
+    )
     assert Inactivity() == Inactivity(grace_days=1.0, half_life_days=45.0, shape=2.0)
     assert scorer.calibration == Calibration(midpoint=4.0, shape=1.0)
     assert Scorer() == scorer

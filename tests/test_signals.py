@@ -44,6 +44,16 @@ def test_distinct_engagers_beat_repeats_by_a_wide_margin() -> None:
         for d in range(10)
         for k in range(20)
     ]
+    # The fans lead ordinary lives: they engage others and are engaged in turn (without
+    # that, twenty fresh accounts liking only ann every day look like a farm, and are).
+    for k in range(20):
+        many += [
+            {"time": T0 + k * 3600.0, "actor": f"fan{k}", "action": a, "target": f"pal{k}{j}"}
+            for j, a in enumerate(["reply", "mention", "share", "like"] * 3)
+        ]
+        many.append(
+            {"time": T0 + k * 3600.0, "actor": f"pal{k}0", "action": "reply", "target": f"fan{k}"}
+        )
     one = [
         {"time": T0 + d * DAY + k, "actor": "fan", "action": "like", "target": "ann"}
         for d in range(10)
@@ -252,3 +262,27 @@ def test_moving_own_events_later_never_lowers_recency_weighted_signals(
     before, after = world(0), world(shift)
     assert value(Activity(), after, "ann") >= value(Activity(), before, "ann")
     assert value(Inactivity(), after, "ann") >= value(Inactivity(), before, "ann")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    posts_at=st.lists(st.integers(0, 60 * 24), min_size=0, max_size=15),
+    engaged=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 60 * 24)), max_size=40),
+    later=st.integers(1, 120),
+)
+def test_silence_never_raises_the_engagement_signal(
+    posts_at: list[int], engaged: list[tuple[int, int]], later: int
+) -> None:
+    records: list[dict[str, Any]] = [
+        {"time": T0 + h * 3600.0, "actor": "ann", "action": "post", "post": f"p{k}"}
+        for k, h in enumerate(posts_at)
+    ]
+    records += [
+        {"time": T0 + h * 3600.0, "actor": f"fan{k}", "action": "like", "target": "ann"}
+        for k, h in engaged
+    ]
+    records.append({"time": T0, "actor": "bob", "action": "mention", "target": "ann"})
+    end = T0 + 60 * 24 * 3600.0
+    for component in (Engagement(), Longevity()):
+        now = value(component, records, "ann", end)
+        assert value(component, records, "ann", end + later * DAY) <= now + 1e-12

@@ -55,9 +55,13 @@ DEFAULT_WEIGHTS = {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
 
 
 def _default_modifiers() -> Parts:
-    from .components import Inactivity
+    from .components import Credibility, Inactivity, Reciprocity
 
-    return (("inactivity", Inactivity()),)
+    return (
+        ("inactivity", Inactivity()),
+        ("reciprocity", Reciprocity()),
+        ("credibility", Credibility()),
+    )
 
 
 @dataclass(frozen=True)

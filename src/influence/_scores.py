@@ -162,6 +162,10 @@ class Scores:
     def __getitem__(self, user: object) -> float:
         return float(self._values[self._users.index(user)])
 
+    def get(self, user: object, default: float | None = None) -> float | None:
+        """The user's score, or *default* when the user was not scored."""
+        return self[user] if user in self._users else default
+
     def to_dict(self) -> dict[Any, float]:
         """``{user: score}`` for every scored user."""
         return dict(zip(self._users.ids.tolist(), self._values.tolist()))

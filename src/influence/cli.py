@@ -7,6 +7,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from ._events import Events
 from ._scorer import Scorer
@@ -25,15 +28,39 @@ def _leaderboard(scores: Scores, top: int) -> str:
     return "\n".join(lines)
 
 
+def _flagged(scores: Scores, limit: int) -> list[tuple[Any, float, str]]:
+    """Users who lost the most points to the gaming defences, with the biggest reason."""
+    parts = scores.parts
+    defences = [name for name in ("reciprocity", "credibility") if name in parts]
+    if not defences:
+        return []
+    loss = np.sum([parts[name] for name in defences], axis=0)
+    order = np.argsort(loss, kind="stable")[:limit]
+    out = []
+    for i in order:
+        if loss[i] > -1.0:
+            break
+        user = scores.users.id(int(i))
+        worst = min(defences, key=lambda name: parts[name][i])
+        out.append((user, float(loss[i]), scores.explain(user).reasons[worst]))
+    return out
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .datasets import synthetic
 
     world = synthetic(seed=args.seed)
-    scores = Scorer().score(world.events)
-    print(f"influence demo: a generated world (seed {args.seed})")
+    scores = Scorer().score(world.events, as_of=world.end)
+    print(f"influence demo: a generated world (seed {args.seed}) with planted adversaries")
     print(world.events)
     print()
     print(_leaderboard(scores, args.top))
+    flagged = _flagged(scores, 8)
+    if flagged:
+        print("\nFlagged by the gaming defences (points lost, account kind, biggest reason):")
+        for user, lost, reason in flagged:
+            kind = world.labels.get(str(user), "?")
+            print(f"  {user!s:<12} {lost:6.1f}  {kind:<8} {reason}")
     best = scores.top(1)
     if best:
         print()

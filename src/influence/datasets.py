@@ -1,28 +1,95 @@
-"""Generated data sets: a deterministic synthetic social network.
+"""Generated data sets: a deterministic synthetic social network with planted adversaries.
 
-The generator simulates genuine users with a latent content quality and a
-heavy-tailed audience. It is the data behind ``influence demo`` and many tests.
-Planted adversaries (spam, farms, rings, Sybils) are a later addition.
+:func:`synthetic` simulates a population of genuine users (a latent content
+quality, heavy-tailed audiences, engagement with long-tailed delays) together
+with the accounts that make influence scoring hard:
+
+- a prolific **curator** posting about 200 links a day to an audience that
+  genuinely engages with a fraction of them;
+- a **dormant star** with a big audience who went silent 3 to 5 weeks before
+  the end of the log;
+- a **spam** account posting 100 to 300 junk posts a day, propped up by a bot
+  **farm** of fresh accounts that like or share its every post;
+- a reciprocity **ring** of ordinary users who share each other's every post
+  within minutes;
+- a **Sybil** attack: a burst of fresh accounts that only follow and like one
+  weak genuine user.
+
+Every population draws from its own random stream, seeded by ``(seed, k)``, so
+switching one off removes its events and changes nothing else: the genuine
+users' events are bit-identical with and without each attack, and a score
+difference between the two worlds measures the attack alone. The generator is
+the data behind ``influence demo``, the tests and ``bench/bench_gaming.py``.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from . import _actions, _validate
 from ._events import Events
+from ._loaders import (
+    Ratings,
+    load_bitcoin_otc,
+    load_bitcoin_otc_ratings,
+    load_collegemsg,
+    load_higgs,
+)
 
-__all__ = ["World", "synthetic"]
+__all__ = [
+    "ATTACKS",
+    "FARM_TEXTS",
+    "GENUINE_KINDS",
+    "KINDS",
+    "SPAM_TEXTS",
+    "Ratings",
+    "World",
+    "load_bitcoin_otc",
+    "load_bitcoin_otc_ratings",
+    "load_collegemsg",
+    "load_higgs",
+    "synthetic",
+]
 
 DAY = 86_400.0
 #: 2026-01-01T00:00:00Z, the start of every generated world.
 EPOCH = 1_767_225_600.0
 
-_ENGAGE_ACTIONS = np.array([_actions.LIKE, _actions.SHARE, _actions.REPLY, _actions.MENTION])
+#: Every account label, see :attr:`World.labels`.
+KINDS: tuple[str, ...] = ("genuine", "curator", "dormant_star", "spam", "farm", "ring", "sybil")
+#: Labels of the genuine accounts: those with a ground truth in :attr:`World.truth`.
+GENUINE_KINDS: tuple[str, ...] = ("genuine", "curator", "dormant_star")
+#: The switches of :func:`synthetic` that plant an attack: ``synthetic(**dict.fromkeys(ATTACKS,
+#: False))`` is the same world without any.
+ATTACKS: tuple[str, ...] = ("spam", "ring", "sybils")
+#: The handful of texts the spam account repeats.
+SPAM_TEXTS: tuple[str, ...] = ("acorn", "sniff", "jump jump jump", "acorn acorn", "sniff sniff")
+#: What the farm bots that post at all post.
+FARM_TEXTS: tuple[str, ...] = ("gm", "follow back", "f4f", "nice", "acorn")
+_LINK_SITES = np.array(
+    ["news.example.org", "science.example.com", "blog.example.net", "papers.example.edu"]
+)
+
+# One independent random stream per population: np.random.default_rng([seed, key]).
+_ORDINARY, _ROLES, _CURATOR, _STAR, _SPAM, _FARM, _RING, _SYBILS = range(8)
+
+_ENGAGE_ACTIONS = np.array(
+    [_actions.LIKE, _actions.SHARE, _actions.REPLY, _actions.MENTION], dtype=np.int8
+)
 _ENGAGE_SHARE = np.array([0.6, 0.2, 0.15, 0.05])
+_LINK_SHARE = np.array([0.55, 0.35, 0.07, 0.03])  # links get shared more, discussed less
+#: Expected engagements of a post per unit of quality x audience.
+_PER_POST = 0.24
+#: Engagement delays: a log-normal mixture, minutes to days, with a late-discovery tail.
+_DELAY_FAST = (3 * 3600.0, 1.5)  # (median seconds, sigma)
+_DELAY_LATE = (4 * DAY, 1.0)
+_LATE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -32,135 +99,827 @@ class World:
     Attributes
     ----------
     events : Events
-        The observed log (``days`` days starting at :data:`EPOCH`).
-    labels : dict
-        User id -> account kind (``"genuine"`` for every user so far).
-    truth : dict
-        User id -> expected distinct engagers per day over the ``future_days``
-        after the log ends, simulated with the same parameters.
-    quality : dict
-        User id -> the latent content quality that drove the simulation.
+        The observed log, ``days`` days from :data:`EPOCH` to :attr:`end`.
+    labels : dict of str to str
+        Every account id -> its kind, one of :data:`KINDS`: ``"genuine"``,
+        ``"curator"``, ``"dormant_star"``, ``"spam"``, ``"farm"``, ``"ring"``
+        or ``"sybil"``. The Sybil target is ``"genuine"``. Ring members are
+        labelled ``"ring"`` even when the ring is switched off (they are then
+        ordinary users: the baseline of the ring's gain); the accounts of the
+        other switched-off populations are absent.
+    truth : dict of str to float
+        For every genuine account (labels in :data:`GENUINE_KINDS`, including
+        the curator, the dormant star and the Sybil target): the expected
+        number of distinct genuine engagers per day over the ``future_days``
+        after :attr:`end`, a window without attack traffic. It is the
+        expectation under the simulation's model, given each user's latent
+        parameters (computed in closed form up to a numerical integral), not
+        one noisy draw of the future.
+    quality : dict of str to float
+        The latent content quality behind each genuine and ring account's
+        engagement.
+    end : float
+        End of the observed log (epoch seconds): ``EPOCH + days * DAY``. Score
+        worlds at it to compare them, since their latest events differ.
+    ring : tuple of str
+        The ring members (also when ``ring=False``).
+    sybil_target : str
+        The weak genuine user the Sybils boost (also when ``sybils=False``).
+    curator, dormant_star, spam : str or None
+        The id of that account, ``None`` when it is switched off.
+
+    Examples
+    --------
+    >>> world = synthetic(seed=1, n_users=60, days=10, ring_size=5)
+    >>> world.accounts("ring") == list(world.ring)
+    True
+    >>> world.labels[world.sybil_target], world.labels["spam"]
+    ('genuine', 'spam')
     """
 
     events: Events
     labels: dict[str, str]
     truth: dict[str, float]
     quality: dict[str, float]
+    end: float
+    ring: tuple[str, ...]
+    sybil_target: str
+    curator: str | None
+    dormant_star: str | None
+    spam: str | None
+
+    def accounts(self, *kinds: str) -> list[str]:
+        """Sorted ids of the accounts labelled with any of *kinds* (see :data:`KINDS`)."""
+        for kind in kinds:
+            _validate.choice("World.accounts", "kinds", kind, KINDS)
+        wanted = set(kinds)
+        return sorted(user for user, kind in self.labels.items() if kind in wanted)
 
 
 def synthetic(
-    seed: int = 0, *, n_users: int = 500, days: float = 60.0, future_days: float = 14.0
+    seed: int = 0,
+    *,
+    n_users: int = 500,
+    days: float = 60.0,
+    future_days: float = 14.0,
+    curator: bool = True,
+    dormant_star: bool = True,
+    spam: bool = True,
+    farm_size: int = 60,
+    ring: bool = True,
+    ring_size: int = 25,
+    sybils: bool = True,
+    n_sybils: int = 200,
 ) -> World:
-    """Generate a deterministic synthetic world.
+    r"""Generate a deterministic synthetic world, with planted adversaries.
 
-    Each user ``u`` has a content quality ``q_u`` (log-normal), an audience
-    weight ``a_u`` (Pareto, heavy-tailed) and a posting rate. Every post draws
-    a Poisson number of engagements with mean proportional to ``q_u a_u``;
-    engagers are drawn in proportion to their own activity, actions are mostly
-    likes, then shares, replies and mentions; delays are log-normal (minutes to
-    days). Users also follow the accounts they like best.
+    **Ordinary users** (``u00000``, ...). Each has a content quality ``q``
+    (log-normal), an audience weight ``a`` (Pareto, heavy-tailed), a posting
+    rate (log-normal, about 0.6 a day) and an activity level. Each post draws
+    a Poisson number of engagements with mean ``0.24 q a``; engagers are drawn
+    in proportion to their activity; actions are mostly likes, then shares,
+    replies and mentions; delays are log-normal, minutes to days, with a 5%
+    late tail (median 4 days). Users also follow a few accounts, preferring big
+    and good ones. ``ring_size`` of them, drawn at random outside the top
+    decile of audiences, are the ring members.
+
+    **Curator** (``curator``, genuine): posts about 200 links a day
+    (``"https://..."``, Poisson per day) to an audience of about a third of the
+    genuine users, who engage about once per three posts (mostly likes and
+    shares), and follow the curator.
+
+    **Dormant star** (``star``, genuine): about 100 times an ordinary user's
+    audience and 2-4 posts a day, until 21-35 days before the end (the second
+    half of a shorter log), then nothing of their own; old posts keep a trickle
+    of late engagement.
+
+    **Spam** (``spam``): 100-300 posts every day, texts among
+    :data:`SPAM_TEXTS`. **Farm** (``farm00000``, ...): ``farm_size`` bots created
+    in the last 10 days (the last half of a shorter log); each follows the spam
+    account, then likes (70%) or shares (30%) its every later post within
+    minutes; 40% post a few junk texts (:data:`FARM_TEXTS`); as camouflage each
+    likes half a recent genuine post on average, and does nothing else.
+
+    **Ring**: every ring member follows the others at the start and shares
+    every post of theirs within minutes (log-normal delay, median 3 minutes).
+
+    **Sybils** (``sybil00000``, ...): ``n_sybils`` accounts created within 6
+    hours, 3-8 days before the end (the last half of a shorter log); each
+    follows the Sybil target, a weak genuine user (bottom third by expected
+    engagement a day, posting recently), likes 70% of its posts from 14 days
+    before the burst on, and does nothing else.
+
+    Attack events after the end are dropped; the future window behind
+    :attr:`World.truth` has no attack traffic. The truth is the expected number
+    of distinct genuine engagers per day in that window: with posts a Poisson
+    process of rate :math:`r_u` and :math:`q(s)` the probability that an
+    engagement with a post made at :math:`s` lands in the window, engager
+    :math:`v` (share :math:`p_v` of the engagement) shows up with probability
+    :math:`1 - \exp(-r_u \int (1 - e^{-m_u p_v q(s)}) ds)`, summed over the
+    genuine :math:`v \ne u`. Computed by numerical integration; it agrees with
+    a Monte Carlo simulation of the window.
 
     Parameters
     ----------
-    seed : int
-        Same seed, same world.
+    seed : int, default 0
+        Same seed (and parameters), same world. A non-negative integer.
     n_users : int, default 500
+        Ordinary users, including the ring members; the curator, the star and
+        the attackers come on top. At least 10.
     days : float, default 60
         Length of the observed log.
     future_days : float, default 14
-        Length of the simulated future window behind :attr:`World.truth`.
+        Length of the future window behind :attr:`World.truth`.
+    curator, dormant_star : bool, default True
+        Include the curator, the dormant star.
+    spam : bool, default True
+        Include the spam account and its farm.
+    farm_size : int, default 60
+        Bots in the farm, 0 to 10,000 (0: spam without a farm). Ignored
+        without ``spam``.
+    ring : bool, default True
+        Switch the ring on. Off, its members stay as ordinary users.
+    ring_size : int, default 25
+        Ring members, 2 to ``n_users // 2``.
+    sybils : bool, default True
+        Include the Sybil attack.
+    n_sybils : int, default 200
+        Sybil accounts, 1 to 100,000.
+
+    Returns
+    -------
+    World
+
+    Raises
+    ------
+    ValueError
+        For a parameter of the wrong type or out of range; the message names
+        the parameter, what is allowed and the value given.
 
     Examples
     --------
-    >>> world = synthetic(seed=1, n_users=50, days=10)
-    >>> len(world.events) > 0 and set(world.labels.values()) == {"genuine"}
+    >>> world = synthetic(seed=1, n_users=60, days=10, ring_size=5)
+    >>> sorted(set(world.labels.values()))
+    ['curator', 'dormant_star', 'farm', 'genuine', 'ring', 'spam', 'sybil']
+    >>> sorted(world.truth) == world.accounts("genuine", "curator", "dormant_star")
     True
+    >>> calm = synthetic(seed=1, n_users=60, days=10, ring_size=5, spam=False)
+    >>> "spam" in calm.labels, calm.sybil_target == world.sybil_target
+    (False, True)
     """
-    n_users = int(_validate.number("synthetic", "n_users", n_users, low=2))
-    _validate.number("synthetic", "days", days, low=0.0, low_open=True)
-    _validate.number("synthetic", "future_days", future_days, low=0.0, low_open=True)
-    rng = np.random.default_rng(seed)
-    ids = np.array([f"u{i:05d}" for i in range(n_users)])
-    quality = rng.lognormal(0.0, 0.6, n_users)
-    audience = rng.pareto(1.6, n_users) + 1.0
-    posts_per_day = rng.lognormal(np.log(0.6), 0.8, n_users)
-    activity = rng.lognormal(0.0, 0.8, n_users)
-    total = days + future_days
+    owner = "synthetic"
+    seed = _integer(owner, "seed", seed, 0)
+    n_users = _integer(owner, "n_users", n_users, 10)
+    days = _validate.number(owner, "days", days, low=0.0, low_open=True)
+    future_days = _validate.number(owner, "future_days", future_days, low=0.0, low_open=True)
+    switches = {
+        "curator": curator,
+        "dormant_star": dormant_star,
+        "spam": spam,
+        "ring": ring,
+        "sybils": sybils,
+    }
+    for name, value in switches.items():
+        _flag(owner, name, value)
+    farm_size = _integer(owner, "farm_size", farm_size, 0, 10_000)
+    ring_size = _integer(owner, "ring_size", ring_size, 2, n_users // 2)
+    n_sybils = _integer(owner, "n_sybils", n_sybils, 1, 100_000)
 
-    n_posts = rng.poisson(posts_per_day * total)
-    author = np.repeat(np.arange(n_users), n_posts)
-    post_time = rng.uniform(0.0, total * DAY, author.size)
-    mean = 0.08 * quality[author] * audience[author] * 3.0
-    n_eng = rng.poisson(mean)
-    post_of = np.repeat(np.arange(author.size), n_eng)
-    pick = activity / activity.sum()
-    actor = rng.choice(n_users, size=post_of.size, p=pick)
-    delay = rng.lognormal(np.log(3 * 3600.0), 1.5, post_of.size)
-    eng_time = post_time[post_of] + delay
-    action = rng.choice(_ENGAGE_ACTIONS, size=post_of.size, p=_ENGAGE_SHARE)
-    ok = actor != author[post_of]
-    post_of, actor, eng_time, action = post_of[ok], actor[ok], eng_time[ok], action[ok]
+    def stream(key: int) -> np.random.Generator:
+        return np.random.default_rng([seed, key])
 
     end = days * DAY
-    future = (eng_time > end) & (eng_time <= total * DAY)
-    fut_pairs = np.unique(author[post_of[future]].astype(np.int64) * n_users + actor[future])
-    engagers = np.bincount(fut_pairs // n_users, minlength=n_users) / future_days
+    future = future_days * DAY
+    pop = _ordinary(stream(_ORDINARY), n_users, end)
+    members, target = _roles(stream(_ROLES), pop, ring_size, end)
+    genuine = np.ones(n_users, dtype=bool)
+    genuine[members] = False
+    genuine_idx = np.flatnonzero(genuine)
 
-    seen_post = post_time <= end
-    seen_eng = eng_time <= end
-    pid = np.array([f"p{i}" for i in range(author.size)])
-    post_ids = pid[seen_post]
-    with_parent = seen_eng & (action != _actions.MENTION)
-    follows = _follows(rng, n_users, audience, quality, end)
-    time = np.concatenate([post_time[seen_post], eng_time[seen_eng], follows[0]]) + EPOCH
-    actors = np.concatenate([ids[author[seen_post]], ids[actor[seen_eng]], ids[follows[1]]])
-    targets = np.concatenate(
-        [
-            np.full(int(seen_post.sum()), None, dtype=object),
-            ids[author[post_of[seen_eng]]].astype(object),
-            ids[follows[2]].astype(object),
-        ]
+    blocks = [pop.rows]
+    labels = dict(zip(pop.ids.tolist(), np.where(genuine, "genuine", "ring").tolist()))
+    quality = dict(zip(pop.ids.tolist(), pop.quality.tolist()))
+    ordinary_table = _landing_table(0.0, end + future, end, future)
+    p_all = pop.activity / pop.activity.sum()
+    p_self = np.where(genuine, p_all, 0.0)
+    truth_values = _expected_engagers(
+        pop.posts_per_day[genuine] / DAY,
+        pop.mean[genuine],
+        p_self[genuine],
+        p_all[genuine],
+        ordinary_table,
     )
-    actions = np.concatenate(
-        [
-            np.zeros(int(seen_post.sum()), dtype=np.int8),
-            action[seen_eng].astype(np.int8),
-            np.full(follows[0].size, _actions.FOLLOW, dtype=np.int8),
-        ]
-    )
-    posts = np.concatenate([post_ids, np.full(int(seen_eng.sum()) + follows[0].size, None)]).astype(
-        object
-    )
-    parents = np.concatenate(
-        [
-            np.full(int(seen_post.sum()), None, dtype=object),
-            np.where(with_parent[seen_eng], pid[post_of[seen_eng]], None),
-            np.full(follows[0].size, None, dtype=object),
-        ]
-    )
+    truth = dict(zip(pop.ids[genuine].tolist(), (truth_values / future_days).tolist()))
+
+    specials: dict[str, _Special] = {}
+    if curator:
+        specials["curator"] = _curator(stream(_CURATOR), pop, genuine_idx, end)
+    if dormant_star:
+        specials["dormant_star"] = _star(stream(_STAR), pop, genuine_idx, end)
+    for kind, account in specials.items():
+        blocks.append(account.rows)
+        labels[account.user] = kind
+        quality[account.user] = account.quality
+        # The curator keeps posting through the future window; the star stopped.
+        table = (
+            ordinary_table if kind == "curator" else _landing_table(0.0, account.stop, end, future)
+        )
+        weight = pop.activity[account.audience]
+        expected = _expected_engagers(
+            np.array([account.posts_per_day / DAY]),
+            np.array([account.mean]),
+            np.zeros(1),
+            weight / weight.sum(),
+            table,
+        )
+        truth[account.user] = float(expected[0]) / future_days
+    spam_id = None
+    if spam:
+        spam_rows, spam_time, spam_post = _spam(stream(_SPAM), end)
+        spam_id = "spam"
+        blocks.append(spam_rows)
+        labels[spam_id] = "spam"
+        if farm_size:
+            farm_rows, farm_ids = _farm(
+                stream(_FARM), farm_size, end, spam_time, spam_post, pop, genuine_idx
+            )
+            blocks.append(farm_rows)
+            labels.update(dict.fromkeys(farm_ids.tolist(), "farm"))
+    if ring:
+        blocks.append(_ring(stream(_RING), members, pop, end))
+    if sybils:
+        sybil_rows, sybil_ids = _sybils(stream(_SYBILS), n_sybils, target, pop, end)
+        blocks.append(sybil_rows)
+        labels.update(dict.fromkeys(sybil_ids.tolist(), "sybil"))
+
+    rows = _Rows.concat(blocks)
     events = Events.from_arrays(
-        time=time, actor=actors, action=actions, target=targets, post=posts, parent=parents
+        time=rows.time + EPOCH,
+        actor=rows.actor,
+        action=rows.action,
+        target=rows.target,
+        post=rows.post,
+        parent=rows.parent,
+        text=rows.text,
     )
     return World(
         events=events,
-        labels=dict.fromkeys(ids.tolist(), "genuine"),
-        truth=dict(zip(ids.tolist(), engagers.astype(float).tolist())),
-        quality=dict(zip(ids.tolist(), quality.astype(float).tolist())),
+        labels=dict(sorted(labels.items())),
+        truth=dict(sorted(truth.items())),
+        quality=dict(sorted(quality.items())),
+        end=EPOCH + end,
+        ring=tuple(pop.ids[members].tolist()),
+        sybil_target=str(pop.ids[target]),
+        curator=specials["curator"].user if curator else None,
+        dormant_star=specials["dormant_star"].user if dormant_star else None,
+        spam=spam_id,
     )
 
 
-def _follows(
+# --------------------------------------------------------------------------- validation
+def _integer(owner: str, name: str, value: Any, low: int, high: int | None = None) -> int:
+    """*value* as an int after checking it is an integer in ``[low, high]``."""
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if ok and (value < low or (high is not None and value > high)):
+        ok = False
+    if not ok:
+        right = "inf)" if high is None else f"{high}]"
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be an integer in the range "
+            f"[{low}, {right}. Got {value!r} instead."
+        )
+    return int(value)
+
+
+def _flag(owner: str, name: str, value: Any) -> bool:
+    """*value* after checking it is a bool (``1`` and ``"yes"`` are not)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be one of [True, False]. "
+            f"Got {value!r} instead."
+        )
+    return bool(value)
+
+
+# --------------------------------------------------------------------------- rows
+@dataclass(frozen=True)
+class _Rows:
+    """Event columns of one population; ids as str arrays, ``""`` where absent."""
+
+    time: NDArray[np.float64]  # seconds since EPOCH
+    actor: NDArray[np.str_]
+    action: NDArray[np.int8]
+    target: NDArray[np.str_]
+    post: NDArray[np.str_]
+    parent: NDArray[np.str_]
+    text: NDArray[np.str_]
+
+    @classmethod
+    def make(
+        cls,
+        time: NDArray[np.float64],
+        actor: Any,
+        action: Any,
+        *,
+        target: Any = "",
+        post: Any = "",
+        parent: Any = "",
+        text: Any = "",
+    ) -> _Rows:
+        n = time.size
+
+        def column(value: Any) -> NDArray[np.str_]:
+            return np.asarray(np.broadcast_to(np.asarray(value, dtype=str), (n,)))
+
+        return cls(
+            time=np.asarray(time, dtype=np.float64),
+            actor=column(actor),
+            action=np.broadcast_to(np.asarray(action, dtype=np.int8), (n,)).copy(),
+            target=column(target),
+            post=column(post),
+            parent=column(parent),
+            text=column(text),
+        )
+
+    def take(self, keep: NDArray[np.bool_]) -> _Rows:
+        return _Rows(*(getattr(self, f)[keep] for f in _ROW_FIELDS))
+
+    @staticmethod
+    def concat(blocks: list[_Rows]) -> _Rows:
+        return _Rows(*(np.concatenate([getattr(b, f) for b in blocks]) for f in _ROW_FIELDS))
+
+
+_ROW_FIELDS = ("time", "actor", "action", "target", "post", "parent", "text")
+
+
+def _names(prefix: str, count: int, width: int = 0) -> NDArray[np.str_]:
+    """``prefix`` + zero-padded numbers: ``_names("u", 3, 5)`` -> u00000, u00001, u00002."""
+    numbers = np.arange(count).astype(str)
+    return np.asarray(np.char.add(prefix, np.char.zfill(numbers, width) if width else numbers))
+
+
+def _delays(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
+    """Engagement delays in seconds: the fast log-normal, with a late-discovery tail."""
+    fast = rng.lognormal(math.log(_DELAY_FAST[0]), _DELAY_FAST[1], n)
+    late = rng.lognormal(math.log(_DELAY_LATE[0]), _DELAY_LATE[1], n)
+    return np.where(rng.random(n) < _LATE_SHARE, late, fast)
+
+
+def _engage(
     rng: np.random.Generator,
-    n_users: int,
-    audience: NDArray[np.float64],
-    quality: NDArray[np.float64],
+    *,
+    mean: NDArray[np.float64],
+    post_time: NDArray[np.float64],
+    post_author: NDArray[np.int64],
+    pool: NDArray[np.int64],
+    weight: NDArray[np.float64],
     end: float,
-) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.int64]]:
-    """Follow events: each user follows a few accounts, preferring big, good ones."""
-    count = rng.poisson(3.0, n_users)
-    follower = np.repeat(np.arange(n_users), count)
-    weight = audience * quality
-    followed = rng.choice(n_users, size=follower.size, p=weight / weight.sum())
+    share: NDArray[np.float64] = _ENGAGE_SHARE,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int8]]:
+    """Engagement with posts: ``Poisson(mean)`` per post, engagers from *pool* by *weight*.
+
+    Returns the post (position), the engager (an ordinary user), the time and
+    the action of every engagement in the log: self-engagement and engagement
+    after *end* are dropped.
+    """
+    count = rng.poisson(mean)
+    post_of = np.repeat(np.arange(post_time.size), count)
+    actor = pool[rng.choice(pool.size, size=post_of.size, p=weight / weight.sum())]
+    time = post_time[post_of] + _delays(rng, post_of.size)
+    action = rng.choice(_ENGAGE_ACTIONS, size=post_of.size, p=share)
+    keep = (actor != post_author[post_of]) & (time <= end)
+    return post_of[keep], actor[keep], time[keep], action[keep]
+
+
+def _engagement_rows(
+    post_of: NDArray[np.int64],
+    actor_id: NDArray[np.str_],
+    time: NDArray[np.float64],
+    action: NDArray[np.int8],
+    author_id: NDArray[np.str_],
+    post_id: NDArray[np.str_],
+) -> _Rows:
+    """Rows of engagement events; mentions name the author but no post."""
+    return _Rows.make(
+        time,
+        actor_id,
+        action,
+        target=author_id,
+        parent=np.where(action != _actions.MENTION, post_id[post_of], ""),
+    )
+
+
+def _follow_rows(time: NDArray[np.float64], follower: NDArray[np.str_], followed: Any) -> _Rows:
+    return _Rows.make(time, follower, _actions.FOLLOW, target=followed)
+
+
+# --------------------------------------------------------------------------- ordinary users
+@dataclass(frozen=True)
+class _Ordinary:
+    """The ordinary population: parameters per user, posts and the rows of the log."""
+
+    ids: NDArray[np.str_]
+    quality: NDArray[np.float64]
+    audience: NDArray[np.float64]
+    posts_per_day: NDArray[np.float64]
+    activity: NDArray[np.float64]
+    mean: NDArray[np.float64]  # expected engagements per post
+    post_author: NDArray[np.int64]  # posts in the log, by time
+    post_time: NDArray[np.float64]
+    post_id: NDArray[np.str_]
+    rows: _Rows
+
+
+def _ordinary(rng: np.random.Generator, n: int, end: float) -> _Ordinary:
+    ids = _names("u", n, 5)
+    quality = rng.lognormal(0.0, 0.6, n)
+    audience = rng.pareto(1.6, n) + 1.0
+    posts_per_day = rng.lognormal(math.log(0.6), 0.8, n)
+    activity = rng.lognormal(0.0, 0.8, n)
+    mean = _PER_POST * quality * audience
+
+    n_posts = rng.poisson(posts_per_day * end / DAY)
+    author = np.repeat(np.arange(n), n_posts)
+    post_time = rng.uniform(0.0, end, author.size)
+    order = np.argsort(post_time, kind="stable")
+    author, post_time = author[order], post_time[order]
+    post_id = _names("p", author.size)
+    post_of, actor, time, action = _engage(
+        rng,
+        mean=mean[author],
+        post_time=post_time,
+        post_author=author,
+        pool=np.arange(n),
+        weight=activity,
+        end=end,
+    )
+    follow_count = rng.poisson(3.0, n)
+    follower = np.repeat(np.arange(n), follow_count)
+    liked = audience * quality
+    followed = rng.choice(n, size=follower.size, p=liked / liked.sum())
+    follow_time = rng.uniform(0.0, end, follower.size)
     ok = follower != followed
-    time = rng.uniform(0.0, end, int(ok.sum()))
-    return time, follower[ok], followed[ok]
+    rows = _Rows.concat(
+        [
+            _Rows.make(post_time, ids[author], _actions.POST, post=post_id),
+            _engagement_rows(post_of, ids[actor], time, action, ids[author[post_of]], post_id),
+            _follow_rows(follow_time[ok], ids[follower[ok]], ids[followed[ok]]),
+        ]
+    )
+    return _Ordinary(
+        ids=ids,
+        quality=quality,
+        audience=audience,
+        posts_per_day=posts_per_day,
+        activity=activity,
+        mean=mean,
+        post_author=author,
+        post_time=post_time,
+        post_id=post_id,
+        rows=rows,
+    )
+
+
+def _roles(
+    rng: np.random.Generator, pop: _Ordinary, ring_size: int, end: float
+) -> tuple[NDArray[np.int64], int]:
+    """Ring members and the Sybil target, chosen whatever is switched on."""
+    n = pop.ids.size
+    # Ring members: ordinary users, not among the biggest audiences.
+    candidates = np.flatnonzero(pop.audience < np.quantile(pop.audience, 0.9))
+    if candidates.size < ring_size:
+        candidates = np.argsort(pop.audience, kind="stable")[:ring_size]
+    members = np.sort(rng.choice(candidates, size=ring_size, replace=False))
+    # Sybil target: a weak genuine user (bottom third by expected engagement a day)
+    # who posted recently.
+    genuine = np.ones(n, dtype=bool)
+    genuine[members] = False
+    strength = pop.posts_per_day * pop.mean
+    recent = np.bincount(pop.post_author[pop.post_time > end - 14 * DAY], minlength=n)
+    weak = genuine & (strength <= np.quantile(strength[genuine], 1 / 3))
+    pool = np.flatnonzero(weak & (recent >= 2))
+    if pool.size == 0:  # a tiny or short world: the weakest genuine user who posted at all
+        posted = np.flatnonzero(genuine & (np.bincount(pop.post_author, minlength=n) > 0))
+        pool = posted if posted.size else np.flatnonzero(genuine)
+        pool = pool[[int(np.argmin(strength[pool]))]]
+    return members, int(rng.choice(pool))
+
+
+# --------------------------------------------------------------------------- genuine specials
+@dataclass(frozen=True)
+class _Special:
+    """A genuine account simulated on its own: the curator or the dormant star."""
+
+    user: str
+    quality: float
+    posts_per_day: float
+    mean: float  # expected engagements per post
+    audience: NDArray[np.int64]  # the ordinary users who engage
+    stop: float  # seconds since EPOCH of the last possible post
+    rows: _Rows
+
+
+def _special(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    *,
+    user: str,
+    prefix: str,
+    quality: float,
+    reach: float,
+    posts_per_day: float,
+    audience: NDArray[np.int64],
+    stop: float,
+    end: float,
+    text: Any,
+    share: NDArray[np.float64],
+) -> _Special:
+    mean = _PER_POST * quality * reach
+    post_time = np.sort(rng.uniform(0.0, stop, rng.poisson(posts_per_day * stop / DAY)))
+    post_id = _names(prefix, post_time.size)
+    texts = text(post_time.size) if callable(text) else text
+    post_of, actor, time, action = _engage(
+        rng,
+        mean=np.full(post_time.size, mean),
+        post_time=post_time,
+        post_author=np.full(post_time.size, -1, dtype=np.int64),
+        pool=audience,
+        weight=pop.activity[audience],
+        end=end,
+        share=share,
+    )
+    follow_time = rng.uniform(0.0, stop, audience.size)
+    rows = _Rows.concat(
+        [
+            _Rows.make(post_time, user, _actions.POST, post=post_id, text=texts),
+            _engagement_rows(post_of, pop.ids[actor], time, action, np.asarray(user), post_id),
+            _follow_rows(follow_time, pop.ids[audience], user),
+        ]
+    )
+    return _Special(user, quality, posts_per_day, mean, audience, stop, rows)
+
+
+def _curator(
+    rng: np.random.Generator, pop: _Ordinary, genuine: NDArray[np.int64], end: float
+) -> _Special:
+    audience = genuine[rng.random(genuine.size) < 0.35]
+    if audience.size == 0:
+        audience = genuine
+
+    def links(count: int) -> NDArray[np.str_]:
+        site = _LINK_SITES[rng.integers(0, _LINK_SITES.size, count)]
+        story = rng.integers(100_000, 1_000_000, count).astype(str)
+        return np.asarray(np.char.add(np.char.add("https://", site), np.char.add("/s/", story)))
+
+    return _special(
+        rng,
+        pop,
+        user="curator",
+        prefix="c",
+        quality=float(rng.lognormal(0.0, 0.2)),
+        reach=1.5,
+        posts_per_day=200.0,
+        audience=audience,
+        stop=end,
+        end=end,
+        text=links,
+        share=_LINK_SHARE,
+    )
+
+
+def _star(
+    rng: np.random.Generator, pop: _Ordinary, genuine: NDArray[np.int64], end: float
+) -> _Special:
+    audience = genuine[rng.random(genuine.size) < 0.7]
+    if audience.size == 0:
+        audience = genuine
+    silent = min(rng.uniform(21.0, 35.0) * DAY, end / 2)
+    return _special(
+        rng,
+        pop,
+        user="star",
+        prefix="s",
+        quality=float(rng.lognormal(math.log(1.5), 0.2)),
+        reach=100.0,
+        posts_per_day=float(rng.uniform(2.0, 4.0)),
+        audience=audience,
+        stop=end - silent,
+        end=end,
+        text="",
+        share=_ENGAGE_SHARE,
+    )
+
+
+# --------------------------------------------------------------------------- attacks
+def _spam(
+    rng: np.random.Generator, end: float
+) -> tuple[_Rows, NDArray[np.float64], NDArray[np.str_]]:
+    """The spam account's posts: 100-300 a day (pro rata on a last partial day)."""
+    n_days = max(math.ceil(end / DAY), 1)
+    length = np.minimum(DAY, end - np.arange(n_days) * DAY)
+    per_day = rng.integers(100, 301, n_days)
+    count = np.rint(per_day * length / DAY).astype(np.int64)
+    day = np.repeat(np.arange(n_days), count)
+    time = np.sort(day * DAY + rng.random(day.size) * length[day])
+    post_id = _names("x", time.size)
+    text = np.asarray(SPAM_TEXTS)[rng.choice(len(SPAM_TEXTS), size=time.size)]
+    return _Rows.make(time, "spam", _actions.POST, post=post_id, text=text), time, post_id
+
+
+def _farm(
+    rng: np.random.Generator,
+    size: int,
+    end: float,
+    spam_time: NDArray[np.float64],
+    spam_post: NDArray[np.str_],
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+) -> tuple[_Rows, NDArray[np.str_]]:
+    """Fresh bots that follow the spam account and like or share its every later post."""
+    ids = _names("farm", size, 5)
+    window = min(10 * DAY, end / 2)
+    created = end - rng.uniform(0.1, 1.0, size) * window
+    follow = created + rng.lognormal(math.log(60.0), 0.5, size)
+    # Every spam post after the bot's creation, liked or shared within minutes.
+    first = np.searchsorted(spam_time, created)
+    count = spam_time.size - first
+    bot = np.repeat(np.arange(size), count)
+    offset = np.arange(bot.size) - np.repeat(np.cumsum(count) - count, count)
+    post = first[bot] + offset
+    time = spam_time[post] + rng.lognormal(math.log(90.0), 1.0, bot.size)
+    action = np.where(rng.random(bot.size) < 0.7, _actions.LIKE, _actions.SHARE).astype(np.int8)
+    amplify = _Rows.make(time, ids[bot], action, target="spam", parent=spam_post[post])
+    # Some bots post a few junk texts.
+    n_junk = rng.poisson(3.0, size) * (rng.random(size) < 0.4)
+    poster = np.repeat(np.arange(size), n_junk)
+    junk_time = created[poster] + rng.random(poster.size) * (end - created[poster])
+    junk_text = np.asarray(FARM_TEXTS)[rng.choice(len(FARM_TEXTS), size=poster.size)]
+    junk = _Rows.make(
+        junk_time, ids[poster], _actions.POST, post=_names("f", poster.size), text=junk_text
+    )
+    # Camouflage: a like on a recent genuine post now and then.
+    is_genuine = np.zeros(pop.ids.size, dtype=bool)
+    is_genuine[genuine] = True
+    real = np.flatnonzero(is_genuine[pop.post_author])
+    start = np.searchsorted(pop.post_time[real], created - 2 * DAY)
+    available = real.size - start
+    n_cover = rng.poisson(0.5, size) * (available > 0)
+    liker = np.repeat(np.arange(size), n_cover)
+    pick = real[start[liker] + (rng.random(liker.size) * available[liker]).astype(np.int64)]
+    cover_time = np.maximum(pop.post_time[pick], created[liker]) + rng.lognormal(
+        math.log(3600.0), 1.0, liker.size
+    )
+    cover = _Rows.make(
+        cover_time,
+        ids[liker],
+        _actions.LIKE,
+        target=pop.ids[pop.post_author[pick]],
+        parent=pop.post_id[pick],
+    )
+    rows = _Rows.concat([_follow_rows(follow, ids, "spam"), amplify, junk, cover])
+    return rows.take(rows.time <= end), ids
+
+
+def _ring(
+    rng: np.random.Generator, members: NDArray[np.int64], pop: _Ordinary, end: float
+) -> _Rows:
+    """Ring members follow each other, then share each other's every post within minutes."""
+    k = members.size
+    follower, followed = np.repeat(members, k), np.tile(members, k)
+    pair = follower != followed
+    follow_time = rng.uniform(0.0, min(3 * DAY, end), int(pair.sum()))
+    posts = np.flatnonzero(np.isin(pop.post_author, members))
+    post_of, sharer = np.repeat(posts, k), np.tile(members, posts.size)
+    other = sharer != pop.post_author[post_of]
+    post_of, sharer = post_of[other], sharer[other]
+    time = pop.post_time[post_of] + rng.lognormal(math.log(180.0), 0.7, post_of.size)
+    rows = _Rows.concat(
+        [
+            _follow_rows(follow_time, pop.ids[follower[pair]], pop.ids[followed[pair]]),
+            _Rows.make(
+                time,
+                pop.ids[sharer],
+                _actions.SHARE,
+                target=pop.ids[pop.post_author[post_of]],
+                parent=pop.post_id[post_of],
+            ),
+        ]
+    )
+    return rows.take(rows.time <= end)
+
+
+def _sybils(
+    rng: np.random.Generator, count: int, target: int, pop: _Ordinary, end: float
+) -> tuple[_Rows, NDArray[np.str_]]:
+    """A burst of fresh accounts that follow the target and like its recent posts."""
+    ids = _names("sybil", count, 5)
+    span = min(rng.uniform(3.0, 8.0) * DAY, end / 2)
+    burst = end - span
+    created = burst + rng.uniform(0.0, min(6 * 3600.0, span / 2), count)
+    follow = created + rng.lognormal(math.log(120.0), 0.5, count)
+    posts = np.flatnonzero((pop.post_author == target) & (pop.post_time >= burst - 14 * DAY))
+    target_id = pop.ids[target]
+    if posts.size:
+        sybil, post = np.repeat(np.arange(count), posts.size), np.tile(posts, count)
+        liked = rng.random(sybil.size) < 0.7
+        sybil, post = sybil[liked], post[liked]
+        time = np.maximum(pop.post_time[post], created[sybil])
+        parent: Any = pop.post_id[post]
+    else:  # nothing to like in the log: likes name the target only
+        sybil, time, parent = np.arange(count), created.copy(), ""
+    time = time + rng.lognormal(math.log(1200.0), 1.0, sybil.size)
+    rows = _Rows.concat(
+        [
+            _follow_rows(follow, ids, target_id),
+            _Rows.make(time, ids[sybil], _actions.LIKE, target=target_id, parent=parent),
+        ]
+    )
+    return rows.take(rows.time <= end), ids
+
+
+# --------------------------------------------------------------------------- ground truth
+def _delay_cdf(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """P(delay <= x) under the mixture of :func:`_delays` (0 for x <= 0)."""
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+    logx = np.log(np.maximum(x, 1e-300))
+    out = np.zeros_like(x)
+    for share, (median, sigma) in ((1 - _LATE_SHARE, _DELAY_FAST), (_LATE_SHARE, _DELAY_LATE)):
+        z = (logx - math.log(median)) / (sigma * math.sqrt(2.0))
+        out += share * 0.5 * (1.0 + erf(z))
+    return np.where(x > 0, out, 0.0)
+
+
+def _landing_table(
+    first: float, last: float, end: float, future: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Tabulate :math:`H(x) = \int_{first}^{last} (1 - e^{-x q(s)})\, ds` in log-log.
+
+    :math:`q(s)` is the probability that an engagement with a post made at
+    :math:`s` lands in the future window ``(end, end + future]``. For a poster
+    at rate :math:`r` over ``[first, last]`` whose posts draw ``Poisson(m)``
+    engagements, one engager with share :math:`p` of them engages at least once
+    in the window with probability :math:`1 - e^{-r H(m p)}` (the Laplace
+    functional of the Poisson process of posts).
+    """
+    # u = end - s: time from the post to the end of the log; q has kinks at u = -future, 0.
+    lo, hi = end - last, end - first
+    cuts = sorted({lo, hi, *(c for c in (-future, 0.0) if lo < c < hi)})
+    nodes = np.unique(
+        np.concatenate(
+            [
+                a + np.concatenate(([0.0], np.geomspace(min(60.0, b - a), b - a, 1500)))
+                for a, b in itertools.pairwise(cuts)
+                if b > a
+            ]
+            or [np.array([lo])]
+        )
+    )
+    mid, width = 0.5 * (nodes[1:] + nodes[:-1]), np.diff(nodes)
+    q = _delay_cdf(mid + future) - _delay_cdf(mid)
+    log_x = np.linspace(math.log(1e-12), math.log(1e6), 400)
+    h = -np.expm1(-np.exp(log_x)[:, None] * q[None, :]) @ width
+    return log_x, np.log(np.maximum(h, 1e-300))
+
+
+def _expected_engagers(
+    rate: NDArray[np.float64],
+    mean: NDArray[np.float64],
+    self_share: NDArray[np.float64],
+    shares: NDArray[np.float64],
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """Expected distinct engagers in the window, per poster.
+
+    *rate* (posts per second) and *mean* (engagements per post) describe each
+    poster; *shares* are the engager shares of the genuine engagers (summing to
+    at most 1 over the whole pool) and *self_share* the poster's own share, 0
+    when not among them: self-engagement is dropped, like in the simulation.
+    """
+    log_x, log_h = table
+
+    def hits(x: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.float64]:
+        lx = np.log(np.maximum(x, 1e-300))
+        below = lx < log_x[0]
+        lh = np.where(below, lx + (log_h[0] - log_x[0]), np.interp(lx, log_x, log_h))
+        return np.asarray(np.where(x > 0, -np.expm1(-r * np.exp(lh)), 0.0))
+
+    values, counts = _compress(shares)
+    out = np.empty(rate.size)
+    step = max(1, 2_000_000 // max(values.size, 1))
+    for i in range(0, rate.size, step):  # chunks of posters: bounded memory
+        x = mean[i : i + step, None] * values[None, :]
+        out[i : i + step] = hits(x, rate[i : i + step, None]) @ counts
+    return np.maximum(out - hits(mean * self_share, rate), 0.0)
+
+
+def _compress(shares: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Engager shares as (value, count) pairs: exact up to 4,096 engagers, else binned."""
+    if shares.size <= 4096:
+        return shares, np.ones(shares.size)
+    logs = np.log(shares)
+    edges = np.linspace(logs.min(), logs.max(), 4097)
+    which = np.clip(np.searchsorted(edges, logs, side="right") - 1, 0, 4095)
+    counts = np.bincount(which, minlength=4096).astype(np.float64)
+    sums = np.bincount(which, weights=shares, minlength=4096)
+    used = counts > 0
+    return sums[used] / counts[used], counts[used]

@@ -6,6 +6,7 @@ Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
 
 from .activity import Activity
 from .authority import Authority
+from .credibility import Credibility
 from .engagement import Engagement
 from .engagers import DistinctEngagers
 from .inactivity import Inactivity
@@ -15,6 +16,7 @@ from .reciprocity import Reciprocity
 __all__ = [
     "Activity",
     "Authority",
+    "Credibility",
     "DistinctEngagers",
     "Engagement",
     "Inactivity",

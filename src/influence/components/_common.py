@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -60,8 +62,8 @@ def recency_weights(
 
 
 def group_sums(
-    first: NDArray[np.int32],
-    second: NDArray[np.int32],
+    first: NDArray[np.integer[Any]],
+    second: NDArray[np.integer[Any]],
     weights: NDArray[np.float64],
     n_second: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:

@@ -49,12 +49,16 @@ class Engagement(BaseComponent):
 
         M_u = \sum_{v} \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big), \qquad
         s(u) = \ln\big(1 + M_u\, \phi_u\big), \qquad
-        \phi_u = \Big(\frac{M_u + 1}{M_u + 1 + P_u / r_0}\Big)^{1/2}
+        \phi_u = \Big(\frac{E_u}{E_u + P_u / r_0}\Big)^{1/2}
 
-    where :math:`P_u` is the user's recency-weighted number of original posts
-    and :math:`r_0` the reference engagement per post: the same engagement
-    spread over many more posts counts less, smoothly (one post with one like is
-    not a 100% rate). Users whose posts are not in the log have
+    where :math:`E_u = \sum_e w_e` is the user's engagement volume (before the
+    per-engager saturation), :math:`P_u` the recency-weighted number of their
+    original posts and :math:`r_0` the reference engagement per post: the same
+    engagement spread over many more posts counts less. The factor depends only
+    on the rate :math:`E_u / P_u` and shrinks it smoothly (one post with one
+    like is not a 100% rate: :math:`\phi = 0.82`), and since engagement and
+    posts age with the same weights, silence does not improve it. Users whose
+    posts are not in the log have
     :math:`\phi_u = 1`. Follows are not engagement; self-interactions count for
     nothing.
 
@@ -150,7 +154,11 @@ class Engagement(BaseComponent):
             as_of - events.time[own], self.window_days, self.half_life_days
         )
         posts = np.bincount(events.actor[own], weights=post_weight, minlength=n)
-        factor = np.sqrt((mass + 1.0) / (mass + 1.0 + posts / self.engagement_per_post))
+        volume = np.bincount(target, weights=weight, minlength=n)
+        ratio = np.divide(
+            volume, volume + posts / self.engagement_per_post, out=np.ones(n), where=posts > 0
+        )
+        factor = np.sqrt(ratio)
         return Evidence(
             values=np.log1p(mass * factor),
             details={

@@ -1,4 +1,4 @@
-"""Reciprocity: discount engagement that is returned quid pro quo."""
+"""Reciprocity: discount engagement that is returned quid pro quo, pairwise and in rings."""
 
 from __future__ import annotations
 
@@ -7,90 +7,120 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
+import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from .. import _validate
+from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import engagement_pairs, kept_engagement_factor, plural, saturate
+from ._common import (
+    action_weight_table,
+    engagement_weights,
+    group_sums,
+    kept_engagement_factor,
+    plural,
+    received_engagement,
+    saturate,
+)
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
+
+_AMPLIFY = _actions.mask_of(frozenset({_actions.SHARE, _actions.LIKE}))
 
 
 def quid_pro_quo(
     source: NDArray[np.int64],
     target: NDArray[np.int64],
-    weight: NDArray[np.float64],
-    count: NDArray[np.int64],
+    amplified: NDArray[np.float64],
     n_users: int,
     *,
-    free_exchanges: float,
-    scale: float,
+    free_exchanges: float = 3.0,
+    scale: float = 5.0,
+    free_common: float = 2.0,
+    ring_scale: float = 4.0,
 ) -> NDArray[np.float64]:
-    r"""Per directed pair :math:`v \to u`, how much of it is returned quid pro quo, in [0, 1].
+    r"""Per directed engagement pair :math:`v \to u`, its quid-pro-quo share in [0, 1].
 
     Pairs must be unique and sorted by ``source * n_users + target`` (as
-    :func:`group_sums` returns them). With :math:`W` the pair's weight and
-    :math:`c` its number of events, and primes for the reverse pair
-    :math:`u \to v`,
+    :func:`~influence.components._common.group_sums` returns them);
+    *amplified* counts each pair's shares and likes. With
+    :math:`m = \min(a_{vu}, a_{uv})` the amplification the two return to each
+    other and :math:`k` the number of partners they have in common in the
+    graph of such mutual amplifiers,
 
     .. math::
 
-        q_{vu} = \frac{\min(W, W')}{\max(W, W')}
-                 \Big(1 - e^{-\max(0,\ \min(c, c') - f) / k}\Big)
+        q_{vu} = 1 - \Big(1 - \big(1 - e^{-\max(0,\, m - f)/s}\big)\Big)
+                     \Big(1 - \big(1 - e^{-\max(0,\, k - f_k)/s_k}\big)\Big)
 
-    symmetry times mutual volume beyond :math:`f` free exchanges: two friends
-    who reply to each other now and then (:math:`\min(c, c') \le f`) are not
-    touched; accounts that return every share score close to 1.
+    for mutual pairs (:math:`m \ge 1`), 0 otherwise: heavy mutual
+    amplification beyond :math:`f` free exchanges, or membership of a dense
+    ring of mutual amplifiers (many common partners). Replies and mentions do
+    not count as amplification, so conversations between friends are never
+    discounted, nor are a few mutual likes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = quid_pro_quo(np.array([0, 1, 2]), np.array([1, 0, 0]),
+    ...                  np.array([20.0, 20.0, 20.0]), 3)
+    >>> q.round(3).tolist()  # 0 and 1 trade 20 shares each way; 2 is a one-way fan
+    [0.967, 0.967, 0.0]
     """
     if source.size == 0:
         return np.zeros(0)
     width = max(n_users, 1)
     forward = source * width + target
-    backward = target * width + source
-    pos = np.minimum(np.searchsorted(forward, backward), forward.size - 1)
-    mutual = forward[pos] == backward
-    w_back = np.where(mutual, weight[pos], 0.0)
-    c_back = np.where(mutual, count[pos], 0)
-    high = np.maximum(weight, w_back)
-    symmetry = np.divide(
-        np.minimum(weight, w_back), high, out=np.zeros(weight.size), where=high > 0
+    pos = np.minimum(np.searchsorted(forward, target * width + source), forward.size - 1)
+    back = np.where(forward[pos] == target * width + source, amplified[pos], 0.0)
+    mutual = np.minimum(amplified, back)
+    heavy = -np.expm1(-np.maximum(mutual - free_exchanges, 0.0) / scale)
+    pairs = mutual >= 1.0
+    graph = sp.csr_array(
+        (np.ones(int(pairs.sum())), (source[pairs], target[pairs])), shape=(width, width)
     )
-    volume = -np.expm1(-np.maximum(np.minimum(count, c_back) - free_exchanges, 0.0) / scale)
-    return np.asarray(symmetry * volume)
+    common = np.zeros(source.size)
+    if pairs.any():
+        common[pairs] = np.asarray((graph @ graph)[source[pairs], target[pairs]]).ravel()
+    ring = -np.expm1(-np.maximum(common - free_common, 0.0) / ring_scale)
+    return np.where(pairs, 1.0 - (1.0 - heavy) * (1.0 - ring), 0.0)
 
 
 @register()
 @dataclass(frozen=True)
 class Reciprocity(BaseComponent):
-    r"""Modifier: discount the engagement a user receives quid pro quo.
+    r"""Modifier: remove the engagement a user receives quid pro quo.
 
     Each engagement pair :math:`v \to u` gets a quid-pro-quo share
-    :math:`q_{vu}` (:func:`quid_pro_quo`: symmetric volumes, repeated well
-    beyond what friends exchange). With :math:`M_{vu}` the pair's engagement
-    mass as in :class:`~influence.components.Engagement`
+    :math:`q_{vu}` (:func:`quid_pro_quo`: heavy mutual amplification, or a
+    dense ring of accounts that amplify each other). With :math:`M_{vu}` the
+    pair's engagement mass as in :class:`~influence.components.Engagement`
     (:math:`1 - e^{-\sum w}`), the factor compares the engagement signal
-    without and with the reciprocated mass:
+    without and with the traded mass:
 
     .. math::
 
         m(u) = \frac{\ln\big(1 + \sum_v M_{vu}(1 - q_{vu})\big)}
                     {\ln\big(1 + \sum_v M_{vu}\big)}
 
-    so "you retweet mine and I retweet yours" rings lose what they traded, and
-    a little more (the calibration is concave), while ordinary friendship is
-    untouched. The discounted mass is removed, not spread over the user's other
-    engagers.
+    so "you retweet mine and I retweet yours" rings lose what they traded (and
+    a little more, the calibration being concave), while friendship is
+    untouched. The traded mass is removed, not spread over the user's other
+    engagers, which would reward a hub instead of punishing the ring.
 
     Parameters
     ----------
     window_days, half_life_days, selectivity_per_day : float
         As in :class:`~influence.components.Engagement`.
     free_exchanges : float, default 3
-        Mutual exchanges per pair that are never discounted.
+        Mutual shares and likes per pair that are never discounted.
     scale : float, default 5
-        How fast the discount grows with mutual volume beyond the free ones.
+        How fast the pairwise discount grows beyond the free exchanges.
+    free_common : float, default 2
+        Common mutual-amplification partners a pair may have without suspicion.
+    ring_scale : float, default 4
+        How fast the ring discount grows with more common partners.
     """
 
     name: ClassVar[str] = "reciprocity"
@@ -101,34 +131,46 @@ class Reciprocity(BaseComponent):
     selectivity_per_day: float = 20.0
     free_exchanges: float = 3.0
     scale: float = 5.0
+    free_common: float = 2.0
+    ring_scale: float = 4.0
 
     def __post_init__(self) -> None:
         owner = "Reciprocity"
-        for name in ("window_days", "half_life_days", "selectivity_per_day", "scale"):
+        for name in ("window_days", "half_life_days", "selectivity_per_day", "scale", "ring_scale"):
             _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
         _validate.number(owner, "free_exchanges", self.free_exchanges, low=0.0)
+        _validate.number(owner, "free_common", self.free_common, low=0.0)
 
     def pair_discounts(
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Engagement pairs ``(source, target)``, their mass and their quid-pro-quo share."""
-        source, target, sums, counts = engagement_pairs(
+        n = events.n_users
+        rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
+        weight = engagement_weights(
             events,
+            rows,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,
+            actions=action_weight_table(),
             selectivity_per_day=self.selectivity_per_day,
+        )
+        amplify = _AMPLIFY[events.action[rows]].astype(np.float64)
+        source, target, sums, _ = group_sums(
+            events.actor[rows], events.target[rows], np.column_stack([weight, amplify]), n
         )
         share = quid_pro_quo(
             source,
             target,
-            sums,
-            counts,
-            events.n_users,
+            sums[:, 1],
+            n,
             free_exchanges=self.free_exchanges,
             scale=self.scale,
+            free_common=self.free_common,
+            ring_scale=self.ring_scale,
         )
-        return source, target, saturate(sums), share
+        return source, target, saturate(sums[:, 0]), share
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

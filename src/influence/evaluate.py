@@ -1,0 +1,1272 @@
+"""Predictive validity: do today's scores predict the engagement users receive next?
+
+Influence is measured the way it would be used: score everyone on the events
+up to a cut-off, then compare the ranking with what each user *receives* from
+other people after it. A score that ranks users no better than a count of
+their past engagement adds nothing; the named baselines here, measured in the
+same run on the same users, say whether it does.
+
+- :func:`predictive_validity` (one cut-off) and :func:`rolling_validity`
+  (several, averaged) return a :class:`ValidityReport`: one row per method
+  (the scorer, then each baseline), one column per metric.
+- Metrics, pure functions on float arrays: :func:`spearman`,
+  :func:`ndcg_at_k`, :func:`precision_at_k`.
+- Baselines, ``(events, as_of) -> one value per user``:
+  :func:`received_count`, :func:`distinct_engagers`, :func:`recency_received`,
+  :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`).
+- :func:`decile_table` and :func:`plot_deciles` (matplotlib, imported only
+  when called): future engagement per score decile.
+- :func:`signed_rank_report`: for signed ratings (Bitcoin OTC), where the
+  users whose received ratings are net negative fall in the ranking.
+
+Examples
+--------
+>>> from influence import Events
+>>> from influence.evaluate import predictive_validity
+>>> likes = [(1, "bob", "ann"), (2, "cy", "ann"), (3, "ann", "bob"), (4, "dee", "ann"),
+...          (5, "ann", "cy"), (11, "bob", "ann"), (12, "cy", "ann"), (13, "dee", "ann"),
+...          (14, "ann", "cy"), (15, "eve", "bob")]  # (day of May 2024, actor, target)
+>>> events = Events.from_records([
+...     {"time": f"2024-05-{day:02d}T12:00:00Z", "actor": a, "action": "like", "target": b}
+...     for day, a, b in likes])
+>>> report = predictive_validity(events, cutoff="2024-05-10", horizon=10 * 86400,
+...                              metrics=["spearman", "ndcg@2", "precision@1"])
+>>> print(report)
+Predictive validity at 2024-05-10T00:00:00Z: 4 users, distinct_engagers received in the next 10 days
+method             spearman   ndcg@2  precision@1
+scorer                0.949    1.000        1.000
+received_count        1.000    1.000        1.000
+distinct_engagers     1.000    1.000        1.000
+recency_received      0.949    1.000        1.000
+pagerank              1.000    1.000        1.000
+>>> report.best("spearman")
+'received_count'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import math
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal, Protocol
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
+from scipy.stats import rankdata
+
+from . import _actions, _validate
+from ._events import Events
+from ._loaders import Ratings
+from ._scorer import Scorer
+from ._scores import Scores
+from ._timeparse import format_time, to_epoch
+from .components._common import DAY, count_distinct_pairs, recency_weights
+from .exceptions import ConvergenceWarning
+
+__all__ = [
+    "BASELINES",
+    "DEFAULT_METRICS",
+    "Baseline",
+    "Ratings",
+    "ScorerLike",
+    "SignedRankReport",
+    "ValidityReport",
+    "decile_table",
+    "distinct_engagers",
+    "engagement_pagerank",
+    "follower_count",
+    "ndcg_at_k",
+    "plot_deciles",
+    "precision_at_k",
+    "predictive_validity",
+    "received",
+    "received_count",
+    "recency_received",
+    "rolling_validity",
+    "signed_rank_report",
+    "spearman",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: ``(events, as_of) -> one float per user of events.users``; must ignore events after as_of.
+Baseline = Callable[[Events, float], ArrayLike]
+
+#: The metrics reported when none are named.
+DEFAULT_METRICS: tuple[str, ...] = ("spearman", "ndcg@100", "precision@100")
+
+_ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
+_TARGETS = ("distinct_engagers", "engagements")
+_POPULATIONS = ("scored", "receivers")
+
+
+class ScorerLike(Protocol):
+    """What :func:`predictive_validity` needs of a scorer: :meth:`influence.Scorer.score`."""
+
+    def score(self, events: Events, as_of: Any = None) -> Scores: ...
+
+
+# ---------------------------------------------------------------------------- metrics
+def _pair(owner: str, score: ArrayLike, truth: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    s = np.asarray(score, dtype=np.float64)
+    t = np.asarray(truth, dtype=np.float64)
+    if s.ndim != 1 or s.shape != t.shape:
+        raise ValueError(
+            f"{owner} needs two 1-D arrays of the same length; got shapes {s.shape} and {t.shape}"
+        )
+    if not (np.isfinite(s).all() and np.isfinite(t).all()):
+        raise ValueError(f"{owner} needs finite values (no NaN or infinity)")
+    return s, t
+
+
+def _positive_k(owner: str, k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"The 'k' parameter of {owner} must be a positive integer. Got {k!r}.")
+    return int(k)
+
+
+def _best_first(values: FloatArray) -> NDArray[np.intp]:
+    """Positions in descending order of value; equal values keep index order."""
+    return np.argsort(-values, kind="stable")
+
+
+def _top(values: FloatArray, k: int) -> NDArray[np.intp]:
+    """``_best_first(values)[:k]`` without sorting everything.
+
+    A partition finds the *k*-th largest value; only the users at or above it
+    (in index order, so ties straddling the boundary keep it) are sorted.
+    """
+    if k >= values.size:
+        return _best_first(values)[:k]
+    negated = -values
+    kth = np.partition(negated, k - 1)[k - 1]
+    candidates = np.flatnonzero(negated <= kth)
+    return candidates[np.argsort(negated[candidates], kind="stable")][:k]
+
+
+def spearman(score: ArrayLike, truth: ArrayLike) -> float:
+    """Spearman's rank correlation between scores and what users then received.
+
+    The Pearson correlation of the two arrays' ranks, tied values sharing
+    their average rank (the usual tie correction).
+
+    Parameters
+    ----------
+    score, truth : array-like of float, shape (n,)
+        Finite values, one per user, in the same order.
+
+    Returns
+    -------
+    float
+        In ``[-1, 1]``; ``nan`` when it is undefined: fewer than two users, or
+        either array constant (for example nobody received anything).
+
+    Examples
+    --------
+    >>> from influence.evaluate import spearman
+    >>> spearman([3.0, 2.0, 1.0], [30, 20, 10]), spearman([3.0, 2.0, 1.0], [1, 2, 3])
+    (1.0, -1.0)
+    >>> spearman([1.0, 2.0, 3.0], [0, 0, 0])
+    nan
+    """
+    s, t = _pair("spearman", score, truth)
+    if s.size < 2:
+        return math.nan
+    rs = np.asarray(rankdata(s), dtype=np.float64)
+    rt = np.asarray(rankdata(t), dtype=np.float64)
+    rs -= rs.mean()
+    rt -= rt.mean()
+    denominator = math.sqrt(float(rs @ rs) * float(rt @ rt))
+    if denominator == 0.0:
+        return math.nan
+    return float(np.clip(float(rs @ rt) / denominator, -1.0, 1.0))
+
+
+def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
+    r"""Normalised discounted cumulative gain of the top *k* by score.
+
+    .. math::
+
+        \mathrm{DCG@}k = \sum_{r=1}^{k} \frac{g_{(r)}}{\log_2(r + 1)}, \qquad
+        \mathrm{NDCG@}k = \frac{\mathrm{DCG@}k}{\mathrm{IDCG@}k}
+
+    where :math:`g_{(r)}` is the truth (the gain, used linearly: engagement
+    counts are heavy-tailed, so ``2**g - 1`` would overflow) of the user ranked
+    :math:`r`-th by score, and IDCG the same sum with users in order of truth.
+    Users with equal scores are ranked by their position (user index), lowest
+    first, so the result is deterministic.
+
+    Parameters
+    ----------
+    score, truth : array-like of float, shape (n,)
+        Finite values; *truth* must be non-negative.
+    k : int
+        Positive; when larger than ``n`` all users are ranked.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; ``nan`` when nobody has positive truth (IDCG is 0) or
+        the arrays are empty.
+
+    Examples
+    --------
+    >>> from influence.evaluate import ndcg_at_k
+    >>> ndcg_at_k([3.0, 2.0, 1.0], [5, 1, 0], k=2)
+    1.0
+    >>> round(ndcg_at_k([1.0, 2.0, 3.0], [5, 1, 0], k=2), 4)  # (0 + 1/log2(3)) / (5 + 1/log2(3))
+    0.112
+    """
+    s, t = _pair("ndcg_at_k", score, truth)
+    k = _positive_k("ndcg_at_k", k)
+    if (t < 0).any():
+        raise ValueError("ndcg_at_k needs non-negative truth (gains)")
+    k = min(k, s.size)
+    if k == 0:
+        return math.nan
+    discount = 1.0 / np.log2(np.arange(2, k + 2, dtype=np.float64))
+    ideal = float(np.sort(t)[::-1][:k] @ discount)
+    if ideal == 0.0:
+        return math.nan
+    return float(t[_top(s, k)] @ discount) / ideal
+
+
+def precision_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
+    """Share of the top *k* by score that are also in the top *k* by truth.
+
+    Both top-*k* sets break ties by position (user index), lowest first: of
+    users with equal score (or equal truth) straddling the *k*-th place, those
+    with the smaller index are in. When fewer than *k* users have positive
+    truth, the top *k* by truth is filled up, by index, with users who received
+    nothing.
+
+    Parameters
+    ----------
+    score, truth : array-like of float, shape (n,)
+        Finite values.
+    k : int
+        Positive; when larger than ``n`` it is ``n`` (and the result is 1).
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; ``nan`` when the arrays are empty or every truth value
+        is zero (there is no top to find).
+
+    Examples
+    --------
+    >>> from influence.evaluate import precision_at_k
+    >>> precision_at_k([4.0, 3.0, 2.0, 1.0], [0, 9, 8, 1], k=2)
+    0.5
+    >>> precision_at_k([1.0, 1.0, 1.0], [0, 0, 5], k=1)  # score ties: user 0 is ranked first
+    0.0
+    """
+    s, t = _pair("precision_at_k", score, truth)
+    k = _positive_k("precision_at_k", k)
+    k = min(k, s.size)
+    if k == 0 or not t.any():
+        return math.nan
+    hits = np.isin(_top(s, k), _top(t, k), assume_unique=True)
+    return float(hits.sum()) / k
+
+
+def _metric(name: str) -> Callable[[FloatArray, FloatArray], float]:
+    if name == "spearman":
+        return spearman
+    head, sep, tail = name.partition("@")
+    if sep and head in ("ndcg", "precision") and tail.isdigit() and int(tail) > 0:
+        k = int(tail)
+        if head == "ndcg":
+            return lambda s, t: ndcg_at_k(s, t, k)
+        return lambda s, t: precision_at_k(s, t, k)
+    raise ValueError(
+        "The 'metrics' parameter of predictive_validity must name metrics among "
+        f"'spearman', 'ndcg@K' and 'precision@K' (K a positive integer). Got {name!r}."
+    )
+
+
+def _metrics(value: Any) -> dict[str, Callable[[FloatArray, FloatArray], float]]:
+    names = [value] if isinstance(value, str) else list(value)
+    if not names:
+        raise ValueError("The 'metrics' parameter of predictive_validity must name a metric.")
+    return {name: _metric(name) for name in names}
+
+
+# ---------------------------------------------------------------------------- baselines
+def _engagement_rows(events: Events, start: float, end: float) -> NDArray[np.intp]:
+    """Rows of engagement with another user in ``(start, end]`` (rows are time-sorted)."""
+    lo = int(np.searchsorted(events.time, start, side="right"))
+    hi = int(np.searchsorted(events.time, end, side="right"))
+    target, actor = events.target[lo:hi], events.actor[lo:hi]
+    keep = _ENGAGEMENT[events.action[lo:hi]] & (target >= 0) & (actor != target)
+    return np.flatnonzero(keep) + lo
+
+
+def _received(events: Events, start: float, end: float, *, distinct: bool) -> FloatArray:
+    rows = _engagement_rows(events, start, end)
+    n = events.n_users
+    if distinct:
+        counts = count_distinct_pairs(events.target[rows], events.actor[rows], n, n)
+        return counts.astype(np.float64)
+    return np.bincount(events.target[rows], minlength=n).astype(np.float64)
+
+
+def received(
+    events: Events, start: Any = None, end: Any = None, *, distinct: bool = False
+) -> FloatArray:
+    """Engagement each user receives from others in ``(start, end]``.
+
+    Engagement is a reply, share, like or mention by another user; follows,
+    posts and self-interactions are not counted.
+
+    Parameters
+    ----------
+    events : Events
+    start, end : float, datetime or str, optional
+        The window (epoch seconds, ``datetime`` or ISO 8601); ``None`` leaves
+        that side open.
+    distinct : bool, default False
+        Count distinct engagers instead of engagement events.
+
+    Returns
+    -------
+    ndarray of float64, shape (events.n_users,)
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import received
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "share", "target": "ann"},
+    ...     {"time": 3, "actor": "ann", "action": "reply", "target": "ann"},
+    ...     {"time": 4, "actor": "cy", "action": "follow", "target": "ann"},
+    ... ])
+    >>> received(ev).tolist(), received(ev, distinct=True).tolist()
+    ([2.0, 0.0, 0.0], [1.0, 0.0, 0.0])
+    """
+    lo = -math.inf if start is None else to_epoch(start, name="start")
+    hi = math.inf if end is None else to_epoch(end, name="end")
+    return _received(events, lo, hi, distinct=distinct)
+
+
+def received_count(events: Events, as_of: float) -> FloatArray:
+    """Baseline: engagement events received from others at or before *as_of* (all history).
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import received_count
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 9, "actor": "cy", "action": "like", "target": "ann"},
+    ... ])
+    >>> received_count(ev, 5.0).tolist()
+    [2.0, 0.0, 0.0]
+    """
+    return _received(events, -math.inf, float(as_of), distinct=False)
+
+
+def distinct_engagers(events: Events, as_of: float) -> FloatArray:
+    """Baseline: distinct other users who engaged with a user at or before *as_of*.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import distinct_engagers
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "reply", "target": "ann"},
+    ...     {"time": 3, "actor": "cy", "action": "mention", "target": "ann"},
+    ... ])
+    >>> distinct_engagers(ev, 3.0).tolist()
+    [2.0, 0.0, 0.0]
+    """
+    return _received(events, -math.inf, float(as_of), distinct=True)
+
+
+#: Window and half-life (days) of :func:`recency_received`: the house scorer's own.
+RECENCY_WINDOW_DAYS = 90.0
+RECENCY_HALF_LIFE_DAYS = 30.0
+
+
+def recency_received(events: Events, as_of: float) -> FloatArray:
+    """Baseline: received engagement, each event weighted by its recency.
+
+    The weight is :func:`influence.components._common.recency_weights` with the
+    house scorer's window (90 days) and half-life (30 days). The same
+    parameters are used for every log: on a log a few days long (Higgs) the
+    weights are all close to 1 and this baseline is close to
+    :func:`received_count`.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import recency_received
+    >>> ev = Events.from_records([
+    ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 30 * 86400, "actor": "cy", "action": "like", "target": "ann"},
+    ... ])
+    >>> [round(v, 3) for v in recency_received(ev, 30 * 86400.0).tolist()]
+    [1.375, 0.0, 0.0]
+    """
+    as_of = float(as_of)
+    rows = _engagement_rows(events, -math.inf, as_of)
+    weights = recency_weights(
+        as_of - events.time[rows], RECENCY_WINDOW_DAYS, RECENCY_HALF_LIFE_DAYS
+    )
+    return np.bincount(events.target[rows], weights=weights, minlength=events.n_users).astype(
+        np.float64
+    )
+
+
+def _pagerank_power(
+    adjacency: sparse.csr_array, damping: float, tol: float = 1e-10, max_iter: int = 1000
+) -> FloatArray:
+    """PageRank by power iteration; dangling nodes' rank is spread uniformly.
+
+    A private stand-in for :func:`influence.graph.pagerank` (see
+    :func:`engagement_pagerank`): rows are sources, columns targets, and
+    iteration stops when the L1 change is below *tol*.
+    """
+    n = int(adjacency.shape[0])
+    if n == 0:
+        return np.zeros(0)
+    out = np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel()
+    dangling = out == 0
+    inverse = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
+    backwards = sparse.csr_array(adjacency.T)
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        spread = np.asarray(backwards @ (x * inverse), dtype=np.float64)
+        new = damping * spread + (damping * float(x[dangling].sum()) + 1.0 - damping) / n
+        change = float(np.abs(new - x).sum())
+        x = new
+        if change < tol:
+            break
+    else:
+        warnings.warn(
+            f"PageRank did not reach tolerance {tol:g} in {max_iter} iterations",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return np.asarray(x / x.sum(), dtype=np.float64)
+
+
+def _pagerank(adjacency: sparse.csr_array, damping: float) -> FloatArray:
+    try:
+        graph = importlib.import_module("influence.graph")
+    except ModuleNotFoundError as exc:
+        if exc.name != "influence.graph":
+            raise
+        # influence.graph (the library's sparse PageRank) was written in parallel with
+        # this module; in a tree without it, use the private power iteration above: same
+        # definition (row = source, uniform teleport, dangling rank spread uniformly), and
+        # tests/test_evaluate.py checks the two agree. Remove this fallback once
+        # influence.graph.pagerank is committed.
+        return _pagerank_power(adjacency, damping)
+    return np.asarray(graph.pagerank(adjacency, damping=damping), dtype=np.float64)
+
+
+def engagement_pagerank(events: Events, as_of: float) -> FloatArray:
+    """Baseline: plain PageRank on the engagement graph up to *as_of* (damping 0.85).
+
+    Edge ``v -> u`` weighs the number of engagement events (reply, share, like,
+    mention) by ``v`` on ``u`` at or before *as_of*; self-loops are left out.
+    Uses :func:`influence.graph.pagerank` when the library has it, a private
+    power iteration otherwise. Values sum to 1 over ``events.users``.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import engagement_pagerank
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "cy", "action": "like", "target": "ann"},
+    ... ])
+    >>> rank = engagement_pagerank(ev, 2.0)
+    >>> bool(rank[0] > rank[1] == rank[2]), round(float(rank.sum()), 12)
+    (True, 1.0)
+    """
+    rows = _engagement_rows(events, -math.inf, float(as_of))
+    n = events.n_users
+    adjacency = sparse.csr_array(
+        (np.ones(rows.size), (events.actor[rows], events.target[rows])), shape=(n, n)
+    )
+    adjacency.sum_duplicates()
+    return _pagerank(adjacency, 0.85)
+
+
+def _follow_rows(events: Events, as_of: float) -> NDArray[np.intp]:
+    stop = int(np.searchsorted(events.time, as_of, side="right"))
+    actor, target = events.actor[:stop], events.target[:stop]
+    keep = (events.action[:stop] == _actions.FOLLOW) & (target >= 0) & (actor != target)
+    return np.flatnonzero(keep)
+
+
+def follower_count(events: Events, as_of: float) -> FloatArray:
+    """Baseline: distinct users who followed a user at or before *as_of*.
+
+    Unfollows are not part of the event model, so this counts everyone who
+    ever followed.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import follower_count
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "follow", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "follow", "target": "ann"},
+    ...     {"time": 3, "actor": "cy", "action": "follow", "target": "ann"},
+    ... ])
+    >>> follower_count(ev, 3.0).tolist()
+    [2.0, 0.0, 0.0]
+    """
+    rows = _follow_rows(events, float(as_of))
+    n = events.n_users
+    return count_distinct_pairs(events.target[rows], events.actor[rows], n, n).astype(np.float64)
+
+
+#: The named baselines, in report order. ``"followers"`` is included by default
+#: only when the scored window has follow events.
+BASELINES: Mapping[str, Baseline] = MappingProxyType(
+    {
+        "received_count": received_count,
+        "distinct_engagers": distinct_engagers,
+        "recency_received": recency_received,
+        "pagerank": engagement_pagerank,
+        "followers": follower_count,
+    }
+)
+
+
+def _baselines(value: Any, past: Events, cut: float) -> dict[str, Baseline]:
+    if value is None:
+        chosen = dict(BASELINES)
+        if not _follow_rows(past, cut).size:
+            del chosen["followers"]
+        return chosen
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, str):
+        items = [(value, None)]
+    else:
+        items = [(name, None) for name in value]
+    out: dict[str, Baseline] = {}
+    for name, func in items:
+        if func is None:
+            if name not in BASELINES:
+                raise ValueError(
+                    "The 'baselines' parameter of predictive_validity must name baselines "
+                    f"among {list(BASELINES)} or map names to callables. Got {name!r}."
+                )
+            func = BASELINES[name]
+        if not isinstance(name, str) or name == "scorer" or not callable(func):
+            raise ValueError(
+                "The 'baselines' parameter of predictive_validity must map names other than "
+                f"'scorer' to callables (events, as_of) -> array. Got {name!r}: {func!r}."
+            )
+        out[name] = func
+    return out
+
+
+# ---------------------------------------------------------------------------- reports
+def _fmt(value: float, digits: int) -> str:
+    return f"{value:.{digits}f}" if math.isfinite(value) else "n/a"
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("day", DAY), ("hour", 3600.0), ("minute", 60.0)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds / size
+            return f"{count:g} {unit}" + ("" if count == 1 else "s")
+    return f"{seconds:g} seconds"
+
+
+def _markdown(
+    table: Mapping[str, Mapping[str, float]],
+    columns: Sequence[str],
+    digits: Mapping[str, int],
+    bold_best: bool,
+) -> str:
+    best: dict[str, str] = {}  # as shown: values that print the same are equally best
+    if bold_best:
+        for column in columns:
+            finite = [v[column] for v in table.values() if math.isfinite(v.get(column, math.nan))]
+            if finite:
+                best[column] = _fmt(max(finite), digits[column])
+    lines = [
+        "| method | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for method, row in table.items():
+        cells = []
+        for column in columns:
+            value = row.get(column, math.nan)
+            text = _fmt(value, digits[column])
+            if column in best and text == best[column]:
+                text = f"**{text}**"
+            cells.append(text)
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _text_table(
+    table: Mapping[str, Mapping[str, float]], columns: Sequence[str], digits: Mapping[str, int]
+) -> str:
+    width = max([len("method"), *(len(m) for m in table)])
+    widths = [max(len(c), 7) for c in columns]
+    head = "method".ljust(width) + "".join(f"  {c:>{w}}" for c, w in zip(columns, widths))
+    rows = [head]
+    for method, row in table.items():
+        cells = "".join(
+            f"  {_fmt(row.get(c, math.nan), digits[c]):>{w}}" for c, w in zip(columns, widths)
+        )
+        rows.append(method.ljust(width) + cells)
+    return "\n".join(rows)
+
+
+def _frame(table: Mapping[str, Mapping[str, float]], columns: Sequence[str], owner: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            f"{owner}.to_pandas needs pandas: pip install 'influence-score[pandas]'"
+        ) from None
+    frame = pd.DataFrame(
+        [[row.get(c, math.nan) for c in columns] for row in table.values()],
+        index=pd.Index(list(table), name="method"),
+        columns=list(columns),
+    )
+    return frame
+
+
+def _freeze(table: Mapping[str, Mapping[str, float]]) -> Mapping[str, Mapping[str, float]]:
+    return MappingProxyType(
+        {
+            str(m): MappingProxyType({str(k): float(v) for k, v in row.items()})
+            for m, row in table.items()
+        }
+    )
+
+
+def _empty() -> FloatArray:
+    return np.zeros(0)
+
+
+@dataclass(frozen=True)
+class ValidityReport:
+    """Predictive validity of a scorer and of baselines, measured in one run.
+
+    Attributes
+    ----------
+    table : mapping
+        ``{method: {metric: value}}``; ``"scorer"`` first, then the baselines
+        in the order given. For a rolling report, each value is the mean over
+        the cut-offs where it is defined (not ``nan``).
+    cutoff : float
+        The cut-off (epoch seconds); for a rolling report, the first one.
+    horizon : float
+        Length of the future window, seconds.
+    population : int
+        Users evaluated; for a rolling report, summed over the cut-offs.
+    target : str
+        What the future is measured by: ``"distinct_engagers"`` or
+        ``"engagements"`` received in ``(cutoff, cutoff + horizon]``.
+    users : ndarray
+        Ids of the evaluated users (empty for a rolling report).
+    truth : ndarray of float64
+        What each of them received next (empty for a rolling report).
+    values : mapping of str to ndarray
+        Each method's value per evaluated user (empty for a rolling report).
+    runs : tuple of ValidityReport
+        For a rolling report, the report of each cut-off; empty otherwise.
+    """
+
+    table: Mapping[str, Mapping[str, float]]
+    cutoff: float
+    horizon: float
+    population: int
+    target: str = "distinct_engagers"
+    users: NDArray[Any] = field(default_factory=_empty, repr=False, compare=False)
+    truth: FloatArray = field(default_factory=_empty, repr=False, compare=False)
+    values: Mapping[str, FloatArray] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False
+    )
+    runs: tuple[ValidityReport, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", _freeze(self.table))
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Method names, in table order."""
+        return tuple(self.table)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Metric names, in column order."""
+        seen: dict[str, None] = {}
+        for row in self.table.values():
+            seen.update(dict.fromkeys(row))
+        return tuple(seen)
+
+    @property
+    def cutoffs(self) -> tuple[float, ...]:
+        """Every cut-off: one, or those of a rolling report's runs."""
+        return tuple(r.cutoff for r in self.runs) if self.runs else (self.cutoff,)
+
+    def best(self, metric: str) -> str:
+        """The method with the highest finite value of *metric* (first in table order on ties)."""
+        if metric not in self.metrics:
+            raise ValueError(f"unknown metric {metric!r}; this report has {list(self.metrics)}")
+        finite = {m: row[metric] for m, row in self.table.items() if math.isfinite(row[metric])}
+        if not finite:
+            raise ValueError(f"no method has a finite {metric!r} (nobody received anything?)")
+        return max(finite, key=lambda m: finite[m])
+
+    def to_markdown(self, digits: int = 3, *, bold_best: bool = True) -> str:
+        """The table as Markdown, the best value per metric (as printed) in bold."""
+        return _markdown(self.table, self.metrics, dict.fromkeys(self.metrics, digits), bold_best)
+
+    def to_pandas(self) -> Any:
+        """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
+        return _frame(self.table, self.metrics, "ValidityReport")
+
+    def _header(self) -> str:
+        if self.runs:
+            when = (
+                f", mean over {len(self.runs)} cut-offs from {format_time(self.runs[0].cutoff)} "
+                f"to {format_time(self.runs[-1].cutoff)}"
+            )
+            users = "user-cut-offs"
+        else:
+            when = f" at {format_time(self.cutoff)}"
+            users = "users"
+        return (
+            f"Predictive validity{when}: {self.population:,} {users}, "
+            f"{self.target} received in the next {_span(self.horizon)}"
+        )
+
+    def __str__(self) -> str:
+        body = _text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
+        return f"{self._header()}\n{body}"
+
+
+def _horizon(value: Any) -> float:
+    if isinstance(value, _dt.timedelta):
+        value = value.total_seconds()
+    return _validate.number("predictive_validity", "horizon", value, low=0.0, low_open=True)
+
+
+def predictive_validity(
+    events: Events,
+    cutoff: Any,
+    horizon: Any,
+    scorer: ScorerLike | None = None,
+    *,
+    metrics: Iterable[str] = DEFAULT_METRICS,
+    baselines: Mapping[str, Baseline] | Iterable[str] | None = None,
+    target: Literal["distinct_engagers", "engagements"] = "distinct_engagers",
+    population: Literal["scored", "receivers"] = "scored",
+) -> ValidityReport:
+    """Score at *cutoff*, then compare with what users receive in the *horizon* after it.
+
+    The scorer sees the events at or before the cut-off
+    (``scorer.score(events.until(cutoff), as_of=cutoff)``). The truth for each scored user is
+    what they receive from other users in ``(cutoff, cutoff + horizon]``:
+    replies, shares, likes and mentions (follows and self-interactions do not
+    count), as distinct engagers or as events. Every baseline is computed on
+    the same past (it is handed ``events.until(cutoff)``, so it cannot see the
+    future) and evaluated on the same users.
+
+    Users the scorer does not score (no event at or before the cut-off) are
+    not evaluated, even when they receive engagement later: a ranking can only
+    be judged on the people it ranks.
+
+    Parameters
+    ----------
+    events : Events
+    cutoff : float, datetime or str
+        The scoring time (epoch seconds, ``datetime`` or ISO 8601).
+    horizon : float or datetime.timedelta
+        Length of the future window, seconds (positive).
+    scorer : Scorer, optional
+        Anything with ``score(events, as_of=...) -> Scores``; default
+        ``Scorer()``.
+    metrics : iterable of str, default ("spearman", "ndcg@100", "precision@100")
+        ``"spearman"``, ``"ndcg@K"``, ``"precision@K"``.
+    baselines : mapping or iterable of str, optional
+        Names from :data:`BASELINES`, or a mapping of name to callable
+        ``(events, as_of) -> array over events.users``. Default: every named
+        baseline, ``"followers"`` only when the past has follow events.
+    target : {"distinct_engagers", "engagements"}, default "distinct_engagers"
+    population : {"scored", "receivers"}, default "scored"
+        ``"scored"``: every scored user. ``"receivers"``: only scored users who
+        received engagement from others at or before the cut-off (leaves out
+        the many users who only act, whose ties dominate rank correlations).
+
+    Returns
+    -------
+    ValidityReport
+
+    Raises
+    ------
+    ValueError
+        When no event falls at or before the cut-off, or a parameter is invalid.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import predictive_validity
+    >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (3, "ann", "bob"),
+    ...         (11, "bob", "ann"), (12, "cy", "ann"), (13, "dee", "ann"), (14, "ann", "cy")]
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
+    >>> report = predictive_validity(events, cutoff=10, horizon=10, baselines=["received_count"])
+    >>> report.population, report.truth.tolist()  # ann, bob, cy (dee is not scored)
+    (3, [3.0, 0.0, 1.0])
+    >>> report.table["received_count"]["spearman"]
+    0.5
+    """
+    if not isinstance(events, Events):
+        raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+    cut = to_epoch(cutoff, name="cutoff")
+    span = _horizon(horizon)
+    measures = _metrics(metrics)
+    _validate.choice("predictive_validity", "target", target, _TARGETS)
+    _validate.choice("predictive_validity", "population", population, _POPULATIONS)
+    past = events.until(cut)
+    if not len(past):
+        raise ValueError(
+            f"no events at or before the cut-off {format_time(cut)}; the log starts at "
+            f"{format_time(events.start) if events.start is not None else '(empty)'}"
+        )
+    chosen = _baselines(baselines, past, cut)
+    scores = (Scorer() if scorer is None else scorer).score(past, as_of=cut)
+    index = events.users.indices(scores.users.ids)
+    if (index < 0).any():
+        raise ValueError("the scorer returned users that are not in events.users")
+    truth = _received(events, cut, cut + span, distinct=target == "distinct_engagers")[index]
+    keep = np.ones(index.size, dtype=bool)
+    if population == "receivers":
+        keep = _received(past, -math.inf, cut, distinct=False)[index] > 0
+    values: dict[str, FloatArray] = {"scorer": np.asarray(scores.values, dtype=np.float64)[keep]}
+    for name, func in chosen.items():
+        result = np.asarray(func(past, cut), dtype=np.float64)
+        if result.shape != (events.n_users,) or not np.isfinite(result).all():
+            raise ValueError(
+                f"baseline {name!r} must return {events.n_users} finite values (one per "
+                f"user of events.users); got shape {result.shape}"
+            )
+        values[name] = result[index][keep]
+    truth = truth[keep]
+    table = {m: {k: f(v, truth) for k, f in measures.items()} for m, v in values.items()}
+    return ValidityReport(
+        table=table,
+        cutoff=cut,
+        horizon=span,
+        population=int(keep.sum()),
+        target=target,
+        users=scores.users.ids[keep],
+        truth=truth,
+        values=values,
+    )
+
+
+def rolling_validity(
+    events: Events,
+    cutoffs: Iterable[Any],
+    horizon: Any,
+    scorer: ScorerLike | None = None,
+    **options: Any,
+) -> ValidityReport:
+    """:func:`predictive_validity` at several cut-offs, averaged.
+
+    Each metric is averaged over the cut-offs where it is defined: a week in
+    which nobody receives anything gives ``nan`` and is left out of the mean
+    (the per-cut-off reports are kept in :attr:`ValidityReport.runs`).
+
+    Parameters
+    ----------
+    events : Events
+    cutoffs : iterable of float, datetime or str
+        Each must have events at or before it.
+    horizon : float or datetime.timedelta
+    scorer : Scorer, optional
+    **options
+        ``metrics``, ``baselines``, ``target``, ``population``, as for
+        :func:`predictive_validity`.
+
+    Returns
+    -------
+    ValidityReport
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import rolling_validity
+    >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (11, "bob", "ann"),
+    ...         (12, "ann", "cy"), (13, "dee", "ann"), (21, "cy", "ann")]
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
+    >>> report = rolling_validity(events, [10, 20], 10, metrics=["ndcg@1"], baselines=[])
+    >>> report.cutoffs, [r.table["scorer"]["ndcg@1"] for r in report.runs]
+    ((10.0, 20.0), [1.0, 1.0])
+    """
+    runs = tuple(predictive_validity(events, c, horizon, scorer, **options) for c in cutoffs)
+    if not runs:
+        raise ValueError("The 'cutoffs' parameter of rolling_validity must name a cut-off.")
+    table: dict[str, dict[str, float]] = {}
+    for method in dict.fromkeys(m for r in runs for m in r.table):
+        rows = [r.table[method] for r in runs if method in r.table]
+        table[method] = {}
+        for metric in dict.fromkeys(k for row in rows for k in row):
+            found = np.array([row.get(metric, math.nan) for row in rows])
+            finite = found[np.isfinite(found)]
+            table[method][metric] = float(finite.mean()) if finite.size else math.nan
+    return ValidityReport(
+        table=table,
+        cutoff=runs[0].cutoff,
+        horizon=runs[0].horizon,
+        population=sum(r.population for r in runs),
+        target=runs[0].target,
+        runs=runs,
+    )
+
+
+# ---------------------------------------------------------------------------- deciles
+def decile_table(score: ArrayLike, truth: ArrayLike, bins: int = 10) -> FloatArray:
+    """Mean score and mean future engagement per score decile.
+
+    Users are ordered by score, best first, and cut into *bins* groups of
+    (nearly) equal size. Users with equal scores are interchangeable, so a
+    block of tied users (often the many at zero) that straddles groups gives
+    each of its places the block's mean truth: the expected value if the tie
+    were broken at random. The result is deterministic and does not depend on
+    user order.
+
+    Parameters
+    ----------
+    score, truth : array-like of float, shape (n,)
+    bins : int, default 10
+
+    Returns
+    -------
+    ndarray of float64, shape (bins, 3)
+        Row ``i`` is group ``i + 1`` counted from the *lowest* scores (the last
+        row is the top decile); columns: mean score, mean truth, and the
+        group's share of all truth (``nan`` when the total is zero). Empty
+        groups (fewer users than bins) are ``nan``.
+
+    Examples
+    --------
+    >>> from influence.evaluate import decile_table
+    >>> decile_table([1.0, 2.0, 3.0, 4.0], [0, 0, 1, 3], bins=2).tolist()
+    [[1.5, 0.0, 0.0], [3.5, 2.0, 1.0]]
+    >>> decile_table([0.0, 0.0, 0.0, 4.0], [0, 3, 0, 3], bins=2).tolist()  # a tie straddles
+    [[0.0, 1.0, 0.3333333333333333], [2.0, 2.0, 0.6666666666666666]]
+    """
+    s, t = _pair("decile_table", score, truth)
+    bins = _positive_k("decile_table", bins)
+    n = s.size
+    order = _best_first(s)
+    ranked_s, ranked_t = s[order], t[order]
+    expected = ranked_t
+    if n:
+        starts = np.flatnonzero(np.concatenate(([True], ranked_s[1:] != ranked_s[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        expected = np.repeat(np.add.reduceat(ranked_t, starts) / sizes, sizes)
+    group = bins - 1 - (np.arange(n, dtype=np.int64) * bins) // max(n, 1)
+    size = np.bincount(group, minlength=bins).astype(np.float64)
+    total = float(t.sum())
+    out = np.full((bins, 3), math.nan)
+    filled = size > 0
+    out[filled, 0] = np.bincount(group, weights=ranked_s, minlength=bins)[filled] / size[filled]
+    sums = np.bincount(group, weights=expected, minlength=bins)
+    out[filled, 1] = sums[filled] / size[filled]
+    if total > 0:
+        out[filled, 2] = sums[filled] / total
+    return out
+
+
+def _decile_means(report: ValidityReport, method: str, bins: int) -> FloatArray:
+    if report.runs:
+        tables = [
+            decile_table(r.values[method], r.truth, bins)[:, 1]
+            for r in report.runs
+            if method in r.values and r.truth.size
+        ]
+        if not tables:
+            return np.full(bins, math.nan)
+        stacked = np.array(tables)
+        counts = np.isfinite(stacked).sum(axis=0)
+        sums = np.where(np.isfinite(stacked), stacked, 0.0).sum(axis=0)
+        return np.asarray(np.where(counts > 0, sums / np.maximum(counts, 1), math.nan))
+    return decile_table(report.values[method], report.truth, bins)[:, 1]
+
+
+def plot_deciles(
+    source: ValidityReport | tuple[ArrayLike, ArrayLike],
+    ax: Any = None,
+    *,
+    methods: Sequence[str] | None = None,
+    bins: int = 10,
+) -> Any:
+    """Plot mean future engagement per score decile (needs matplotlib).
+
+    A good score puts most of the future engagement in its top deciles: the
+    line should climb steeply to the right. The y axis is logarithmic
+    (``symlog`` when some decile received nothing).
+
+    Parameters
+    ----------
+    source : ValidityReport or (score, truth)
+        A report (one line per method; a rolling report averages the
+        per-cut-off decile means) or a pair of arrays.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+    methods : sequence of str, optional
+        Which of a report's methods to draw; default all.
+    bins : int, default 10
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from influence.evaluate import plot_deciles
+    >>> ax = plot_deciles(([1.0, 2.0, 3.0, 4.0], [0, 1, 2, 5]), bins=2)  # doctest: +SKIP
+    """
+    try:
+        plt = importlib.import_module("matplotlib.pyplot")
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("plot_deciles needs matplotlib: pip install matplotlib") from None
+    if isinstance(source, ValidityReport):
+        names = list(source.table) if methods is None else list(methods)
+        unknown = [m for m in names if m not in source.table]
+        if unknown:
+            raise ValueError(f"unknown method(s) {unknown}; the report has {list(source.table)}")
+        lines = {m: _decile_means(source, m, bins) for m in names}
+        ylabel = f"mean {source.target.replace('_', ' ')} received next"
+    else:
+        score, truth = source
+        lines = {"score": decile_table(score, truth, bins)[:, 1]}
+        ylabel = "mean engagement received next"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.0))
+    x = np.arange(1, bins + 1)
+    for k, (name, means) in enumerate(lines.items()):
+        style = {"linewidth": 2.5, "zorder": 3} if k == 0 else {"linewidth": 1.2, "alpha": 0.8}
+        ax.plot(x, means, marker="o", label=name, **style)
+    every = np.concatenate(list(lines.values()))
+    positive = every[np.isfinite(every) & (every > 0)]
+    if positive.size and (every[np.isfinite(every)] <= 0).any():
+        ax.set_yscale("symlog", linthresh=float(positive.min()))
+    elif positive.size:
+        ax.set_yscale("log")
+    ax.set_xticks(x)
+    ax.set_xlabel(f"score decile (1 = lowest, {bins} = highest)")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(frameon=False, fontsize="small")
+    return ax
+
+
+# ---------------------------------------------------------------------------- signed ratings
+def _placement(
+    values: FloatArray, flagged: NDArray[np.bool_], tops: Sequence[float]
+) -> dict[str, float]:
+    n = values.size
+    ordered = np.sort(values)[::-1]
+    percentile = 100.0 * (np.asarray(rankdata(values), dtype=np.float64) - 0.5) / n
+    out: dict[str, float] = {}
+    count = int(flagged.sum())
+    mine = values[flagged]
+    for q in tops:
+        size = math.ceil(q * n)
+        edge = ordered[size - 1]
+        above = int((values > edge).sum())
+        tied = int((values == edge).sum())
+        # users tied at the edge share the places left: the expected share under random tie order
+        inside = (mine > edge).sum() + (mine == edge).sum() * (size - above) / tied
+        out[_top_name(q)] = float(inside) / count if count else math.nan
+    out["median percentile"] = float(np.median(percentile[flagged])) if count else math.nan
+    return out
+
+
+def _top_name(q: float) -> str:
+    return f"top {100 * q:g}%"
+
+
+@dataclass(frozen=True)
+class SignedRankReport:
+    """Where users whose received ratings are net negative fall in each ranking.
+
+    Attributes
+    ----------
+    table : mapping
+        ``{method: {column: value}}``. ``"top 1%"`` (and so on): the share of
+        the flagged users ranked in the top 1% (by chance: 0.01); users tied
+        at the edge of the top share the places left, each counting for the
+        probability that a random order of the tie puts them inside.
+        ``"median percentile"``: their median percentile (100 = the top; tied
+        users share their average rank, so chance is about 50).
+    as_of : float
+        The scoring time.
+    population : int
+        Users ranked: everyone in the ratings at or before :attr:`as_of`.
+    flagged : int
+        Users among them whose received ratings sum to less than zero.
+    flagged_scored : int
+        Flagged users the scorer scored (those with an event in the scored
+        table, for Bitcoin OTC a positive rating given or received); the
+        others rank with a score of 0.
+    tops : tuple of float
+    """
+
+    table: Mapping[str, Mapping[str, float]]
+    as_of: float
+    population: int
+    flagged: int
+    flagged_scored: int
+    tops: tuple[float, ...] = (0.01, 0.1)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", _freeze(self.table))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Column names: one per top share, then the median percentile."""
+        return (*(_top_name(q) for q in self.tops), "median percentile")
+
+    def _digits(self) -> dict[str, int]:
+        return {c: (1 if c == "median percentile" else 3) for c in self.columns}
+
+    def to_markdown(self) -> str:
+        """The table as Markdown (no bold: lower is better here)."""
+        return _markdown(self.table, self.columns, self._digits(), bold_best=False)
+
+    def to_pandas(self) -> Any:
+        """The table as a DataFrame, one row per method (needs pandas)."""
+        return _frame(self.table, self.columns, "SignedRankReport")
+
+    def __str__(self) -> str:
+        head = (
+            f"Net-negative users in the ranking ({self.flagged:,} of {self.population:,} users "
+            f"as of {format_time(self.as_of)}; {self.flagged_scored:,} of them scored)"
+        )
+        return f"{head}\n{_text_table(self.table, self.columns, self._digits())}"
+
+
+def signed_rank_report(
+    events: Events,
+    ratings: Ratings,
+    scorer: ScorerLike | None = None,
+    *,
+    as_of: Any = None,
+    baselines: Mapping[str, Baseline] | Iterable[str] | None = None,
+    tops: Sequence[float] = (0.01, 0.1),
+) -> SignedRankReport:
+    """Where users with net-negative received ratings land when ratings are endorsements.
+
+    On a trust network (Bitcoin OTC) the positive ratings are the engagement
+    (:func:`influence.datasets.load_bitcoin_otc` reads them as likes) and the
+    negative ones accusations. A user whose received ratings sum to less than
+    zero is likely a fraudster and should not rank high. Each method (the
+    scorer, then the baselines, computed on ``events`` up to *as_of*) ranks
+    everyone who appears in the ratings up to *as_of*; users the method does
+    not cover (no positive rating given or received) count as 0.
+
+    Parameters
+    ----------
+    events : Events
+        The endorsements (positive ratings).
+    ratings : Ratings
+        All ratings, as returned by
+        :func:`influence.datasets.load_bitcoin_otc_ratings`;
+        self-ratings are ignored.
+    scorer : Scorer, optional
+        Default ``Scorer()``.
+    as_of : float, datetime or str, optional
+        Default: the latest time in *events* or *ratings*.
+    baselines : mapping or iterable of str, optional
+        As for :func:`predictive_validity`.
+    tops : sequence of float, default (0.01, 0.1)
+        Top fractions to report, each in ``(0, 1]``.
+
+    Returns
+    -------
+    SignedRankReport
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence import Events
+    >>> from influence.evaluate import Ratings, signed_rank_report
+    >>> ratings = Ratings(rater=np.array([1, 3, 2, 2, 3, 1, 2]),
+    ...                   ratee=np.array([2, 2, 3, 1, 1, 4, 4]),
+    ...                   rating=np.array([5, 3, 2, 2, 4, 1, -10]), time=np.arange(7.0))
+    >>> good = ratings.rating > 0
+    >>> events = Events.from_arrays(time=ratings.time[good], actor=ratings.rater[good],
+    ...                             action=np.full(int(good.sum()), 3), target=ratings.ratee[good])
+    >>> report = signed_rank_report(events, ratings, baselines=["received_count"], tops=[0.5])
+    >>> report.flagged  # user 4: +1 - 10 < 0
+    1
+    >>> dict(report.table["received_count"])  # users 1 and 2 (two raters each) are the top half
+    {'top 50%': 0.0, 'median percentile': 25.0}
+    """
+    if not isinstance(events, Events):
+        raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+    tops = tuple(
+        _validate.number("signed_rank_report", "tops", q, low=0.0, high=1.0, low_open=True)
+        for q in tops
+    )
+    if events.end is None:
+        raise ValueError("signed_rank_report needs events (the endorsements); got none")
+    times = np.asarray(ratings.time, dtype=np.float64)
+    if as_of is None:
+        when = max(events.end, float(times.max())) if times.size else events.end
+    else:
+        when = to_epoch(as_of)
+    rated = times <= when
+    rater = np.asarray(ratings.rater)[rated]
+    ratee = np.asarray(ratings.ratee)[rated]
+    rating = np.asarray(ratings.rating, dtype=np.float64)[rated]
+    past = events.until(when)
+    scores = (Scorer() if scorer is None else scorer).score(past, as_of=when)
+    ids = np.union1d(np.union1d(rater, ratee), scores.users.ids)
+    n = ids.size
+    other = rater != ratee
+    net = np.bincount(
+        np.searchsorted(ids, ratee[other]), weights=rating[other], minlength=n
+    ).astype(np.float64)
+    flagged = net < 0
+
+    values: dict[str, FloatArray] = {"scorer": np.zeros(n)}
+    values["scorer"][np.searchsorted(ids, scores.users.ids)] = scores.values
+    covered = events.users.indices(ids)
+    has = covered >= 0
+    for name, func in _baselines(baselines, past, when).items():
+        result = np.asarray(func(past, when), dtype=np.float64)
+        column = np.zeros(n)
+        column[has] = result[covered[has]]
+        values[name] = column
+    scored = np.zeros(n, dtype=bool)
+    scored[np.searchsorted(ids, scores.users.ids)] = True
+    return SignedRankReport(
+        table={m: _placement(v, flagged, tops) for m, v in values.items()},
+        as_of=when,
+        population=n,
+        flagged=int(flagged.sum()),
+        flagged_scored=int((flagged & scored).sum()),
+        tops=tops,
+    )

@@ -402,24 +402,6 @@ def test_pagerank_baseline_matches_networkx() -> None:
     assert rank.sum() == pytest.approx(1.0)
 
 
-def test_private_pagerank_agrees_with_influence_graph() -> None:
-    graph = pytest.importorskip("influence.graph", reason="influence.graph not in this tree")
-    from scipy import sparse
-
-    from influence.evaluate import _pagerank_power
-
-    rng = np.random.default_rng(11)
-    n = 200
-    adjacency = sparse.csr_array(
-        (rng.integers(1, 4, 900).astype(float), (rng.integers(0, n, 900), rng.integers(0, n, 900))),
-        shape=(n, n),
-    )
-    adjacency.sum_duplicates()
-    np.testing.assert_allclose(
-        _pagerank_power(adjacency, 0.85), graph.pagerank(adjacency, damping=0.85), atol=1e-12
-    )
-
-
 def test_baselines_ignore_the_future_and_self_interactions() -> None:
     records = tiny_records()
     events = Events.from_records(records)

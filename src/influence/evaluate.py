@@ -48,7 +48,6 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import math
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -66,7 +65,7 @@ from ._scorer import Scorer
 from ._scores import Scores
 from ._timeparse import format_time, to_epoch
 from .components._common import DAY, count_distinct_pairs, recency_weights
-from .exceptions import ConvergenceWarning
+from .graph import pagerank
 
 __all__ = [
     "BASELINES",
@@ -426,61 +425,13 @@ def recency_received(events: Events, as_of: float) -> FloatArray:
     )
 
 
-def _pagerank_power(
-    adjacency: sparse.csr_array, damping: float, tol: float = 1e-10, max_iter: int = 1000
-) -> FloatArray:
-    """PageRank by power iteration; dangling nodes' rank is spread uniformly.
-
-    A private stand-in for :func:`influence.graph.pagerank` (see
-    :func:`engagement_pagerank`): rows are sources, columns targets, and
-    iteration stops when the L1 change is below *tol*.
-    """
-    n = int(adjacency.shape[0])
-    if n == 0:
-        return np.zeros(0)
-    out = np.asarray(adjacency.sum(axis=1), dtype=np.float64).ravel()
-    dangling = out == 0
-    inverse = np.divide(1.0, out, out=np.zeros(n), where=~dangling)
-    backwards = sparse.csr_array(adjacency.T)
-    x = np.full(n, 1.0 / n)
-    for _ in range(max_iter):
-        spread = np.asarray(backwards @ (x * inverse), dtype=np.float64)
-        new = damping * spread + (damping * float(x[dangling].sum()) + 1.0 - damping) / n
-        change = float(np.abs(new - x).sum())
-        x = new
-        if change < tol:
-            break
-    else:
-        warnings.warn(
-            f"PageRank did not reach tolerance {tol:g} in {max_iter} iterations",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return np.asarray(x / x.sum(), dtype=np.float64)
-
-
-def _pagerank(adjacency: sparse.csr_array, damping: float) -> FloatArray:
-    try:
-        graph = importlib.import_module("influence.graph")
-    except ModuleNotFoundError as exc:
-        if exc.name != "influence.graph":
-            raise
-        # influence.graph (the library's sparse PageRank) was written in parallel with
-        # this module; in a tree without it, use the private power iteration above: same
-        # definition (row = source, uniform teleport, dangling rank spread uniformly), and
-        # tests/test_evaluate.py checks the two agree. Remove this fallback once
-        # influence.graph.pagerank is committed.
-        return _pagerank_power(adjacency, damping)
-    return np.asarray(graph.pagerank(adjacency, damping=damping), dtype=np.float64)
-
-
 def engagement_pagerank(events: Events, as_of: float) -> FloatArray:
     """Baseline: plain PageRank on the engagement graph up to *as_of* (damping 0.85).
 
     Edge ``v -> u`` weighs the number of engagement events (reply, share, like,
     mention) by ``v`` on ``u`` at or before *as_of*; self-loops are left out.
-    Uses :func:`influence.graph.pagerank` when the library has it, a private
-    power iteration otherwise. Values sum to 1 over ``events.users``.
+    Computed with :func:`influence.graph.pagerank`. Values sum to 1 over
+    ``events.users``.
 
     Examples
     --------
@@ -499,8 +450,7 @@ def engagement_pagerank(events: Events, as_of: float) -> FloatArray:
     adjacency = sparse.csr_array(
         (np.ones(rows.size), (events.actor[rows], events.target[rows])), shape=(n, n)
     )
-    adjacency.sum_duplicates()
-    return _pagerank(adjacency, 0.85)
+    return pagerank(adjacency, damping=0.85)
 
 
 def _follow_rows(events: Events, as_of: float) -> NDArray[np.intp]:

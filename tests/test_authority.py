@@ -73,7 +73,7 @@ def test_independent_of_population_size() -> None:
 def test_teleport_steers_authority_and_round_trips_in_config() -> None:
     records = [like("a", "b"), like("c", "d"), *(like("a", f"x{k}", T0 + k) for k in range(5))]
     plain = values(records)
-    trusted = values(records, Authority(teleport=Activity()))
+    trusted = values(records, Authority(teleport=Activity(reach_gate=0.0)))
     # a is the active account: teleporting by activity favours what a engages.
     assert trusted["b"] / trusted["d"] > plain["b"] / plain["d"]
     scorer = Scorer(signals=[Engagement(), Authority(teleport=Activity())])
@@ -105,3 +105,21 @@ def test_explanation_names_top_accounts() -> None:
     reason = scores.explain("u").reasons["authority"]
     assert reason.startswith("engaged by 2 accounts, 1 of them among the top 1% accounts")
     assert scores.explain("fan3").reasons["authority"] == "no authority: nobody engaged with them"
+
+
+def test_credibility_as_teleport_gives_a_sybil_cohort_little_to_pass_on() -> None:
+    from influence.components import Credibility
+
+    genuine = [like(f"g{k}", f"g{(k + 1) % 30}", T0 + k * 3600.0) for k in range(30)]
+    genuine += [like(f"g{k}", f"g{(k + 7) % 30}", T0 + k * 3600.0 + 60) for k in range(30)]
+    genuine.append(like("g1", "weak", T0))
+    sybils = [
+        {"time": T0 + 20 * 86400.0 + k * 60, "actor": f"s{k}", "action": a, "target": "weak"}
+        for k in range(100)
+        for a in ("follow", "like")
+    ]
+    records = genuine + sybils
+    uniform = values(records)
+    trust = values(records, Authority(teleport=Credibility()))
+    assert trust["weak"] < 0.5 * uniform["weak"]
+    assert trust["g3"] >= uniform["g3"]

@@ -43,13 +43,13 @@ RECORDS: list[dict[str, Any]] = [
 # Changing any of these numbers is a score change: record it in CHANGELOG.md under
 # "Score changes".
 GOLDEN = {
-    "ana": 9.424838,
-    "ben": 10.977968,
-    "cat": 3.464171,
-    "dan": 4.710276,
-    "eve": 13.569979,
-    "fay": 0.778982,
-    "gus": 4.143175,
+    "ana": 9.423236,
+    "ben": 10.969234,
+    "cat": 3.433466,
+    "dan": 4.605332,
+    "eve": 13.534775,
+    "fay": 0.000000,
+    "gus": 4.140069,
 }
 
 

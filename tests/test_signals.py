@@ -151,15 +151,21 @@ def test_an_event_leaving_the_window_moves_the_score_by_a_vanishing_amount() -> 
 
 
 def test_activity_saturates_and_prefers_original_posts() -> None:
+    # Activity counts in so far as someone responds: give ann a small audience.
+    audience = [
+        {"time": T0 + k, "actor": f"fan{k}", "action": "like", "target": "ann"} for k in range(6)
+    ]
     heavy = posts("ann", 200 * 10, every=DAY / 200)
-    assert value(Activity(), heavy, "ann") < 1.0
-    assert value(Activity(), heavy, "ann") > 0.95
-    original = posts("ann", 10)
+    assert value(Activity(), heavy + audience, "ann") < 1.0
+    assert value(Activity(), heavy + audience, "ann") > 0.95
+    assert value(Activity(), heavy, "ann") == 0.0  # nobody responds: the reach gate is shut
+    assert value(Activity(reach_gate=0.0), heavy, "ann") > 0.95
+    original = posts("ann", 10) + audience
     shares = [
         {"time": T0 + k * 0.2 * DAY, "actor": "ann", "action": "share", "target": "bob"}
         for k in range(10)
-    ]
-    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)]
+    ] + audience
+    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)] + audience
     a_orig, a_share = value(Activity(), original, "ann"), value(Activity(), shares, "ann")
     a_link = value(Activity(), links, "ann")
     assert a_orig > a_link > a_share > 0.0

@@ -14,7 +14,7 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, plural, recency_weights
+from ._common import DAY, count_distinct_pairs, plural, received_engagement, recency_weights
 
 __all__ = ["Activity"]
 
@@ -29,7 +29,7 @@ class Activity(BaseComponent):
     .. math::
 
         A_u = \sum_{e \text{ by } u} \rho(t - t_e)\, b_{\mathrm{kind}(e)}, \qquad
-        s(u) = \frac{A_u}{A_u + A_{1/2}}
+        s(u) = \frac{A_u}{A_u + A_{1/2}}\,\big(1 - e^{-R_u / g}\big)
 
     with :math:`\rho` the recency weight and :math:`b` the activity weight of
     each kind of action: an original post 1, a post that is only links 0.5, a
@@ -37,7 +37,10 @@ class Activity(BaseComponent):
     signal is bounded by 1, so volume alone can never make anyone influential:
     with the default weight in :class:`~influence.Scorer` it is worth at most a
     few points. Someone posting 200 times a day is simply "fully active".
-    Self-interactions count for nothing.
+    The last factor gates activity by reach: :math:`R_u` is the number of
+    distinct users who engaged with :math:`u` in the window, so activity that
+    nobody responds to counts for nothing (one engager opens 63% of the gate,
+    three 95%). Self-interactions count for nothing.
 
     Parameters
     ----------
@@ -46,6 +49,9 @@ class Activity(BaseComponent):
     half_saturation : float, default 10
         :math:`A_{1/2}`, the recency-weighted activity that gives 0.5 (about
         one original post every three days).
+    reach_gate : float, default 1
+        :math:`g`, engagers needed to open 63% of the reach gate; 0 turns the
+        gate off.
     """
 
     name: ClassVar[str] = "activity"
@@ -54,6 +60,7 @@ class Activity(BaseComponent):
     window_days: float = 90.0
     half_life_days: float = 30.0
     half_saturation: float = 10.0
+    reach_gate: float = 1.0
 
     WEIGHTS: ClassVar[dict[str, float]] = {
         "post": 1.0,
@@ -70,6 +77,7 @@ class Activity(BaseComponent):
         _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
         _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
         _validate.number(owner, "half_saturation", self.half_saturation, low=0.0, low_open=True)
+        _validate.number(owner, "reach_gate", self.reach_gate, low=0.0)
 
     @staticmethod
     def link_only(events: Events) -> NDArray[np.bool_]:
@@ -96,9 +104,15 @@ class Activity(BaseComponent):
             * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days),
         )
         actor = events.actor[rows]
+        engaged = received_engagement(events, as_of, self.window_days)
+        engagers = count_distinct_pairs(events.target[engaged], events.actor[engaged], n, n).astype(
+            np.float64
+        )
+        reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
-            values=amount / (amount + self.half_saturation),
+            values=amount / (amount + self.half_saturation) * reach,
             details={
+                "engagers": engagers,
                 "posts": np.bincount(actor[action == _actions.POST], minlength=n),
                 "link_posts": np.bincount(actor[links], minlength=n),
                 "interactions": np.bincount(actor[action != _actions.POST], minlength=n),

@@ -18,7 +18,16 @@ from collections.abc import Callable
 import numpy as np
 
 from influence import Events, Scorer
-from influence.components import Activity, DistinctEngagers, Engagement, Inactivity, Longevity
+from influence.components import (
+    Activity,
+    Authority,
+    Credibility,
+    DistinctEngagers,
+    Engagement,
+    Inactivity,
+    Longevity,
+    Reciprocity,
+)
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> float:
@@ -60,17 +69,30 @@ def main() -> None:
     as_of = float(events.time[-1])
     n = len(events)
     floor = best_of(args.repeat, lambda: np.bincount(events.target[events.target >= 0]))
-    print(f"{n:,} events, {events.n_users:,} users; baseline 'bincount' (one pass over targets): "
-          f"{floor / n * 1e6 * 1e3:.1f} ms per million events")
+    print(
+        f"{n:,} events, {events.n_users:,} users; baseline 'bincount' (one pass over targets): "
+        f"{floor / n * 1e6 * 1e3:.1f} ms per million events"
+    )
     rows: list[tuple[str, Callable[[], object]]] = [
         (c.name, lambda c=c: c(events, as_of=as_of))  # type: ignore[misc]
-        for c in (Engagement(), Activity(), Longevity(), Inactivity(), DistinctEngagers())
+        for c in (
+            Engagement(),
+            Activity(),
+            Longevity(),
+            Inactivity(),
+            Reciprocity(),
+            Credibility(),
+            Authority(),
+            DistinctEngagers(),
+        )
     ]
     rows.append(("Scorer()", lambda: Scorer().score(events)))
     for name, func in rows:
         seconds = best_of(args.repeat, func)
-        print(f"  {name:<18} {seconds / n * 1e6:6.3f} s per million events   "
-              f"ratio to bincount = {seconds / floor:6.1f}")
+        print(
+            f"  {name:<18} {seconds / n * 1e6:6.3f} s per million events   "
+            f"ratio to bincount = {seconds / floor:6.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -53,14 +53,17 @@ def main() -> None:
 
         frame = pd.DataFrame({"time": t, "actor": actor, "action": action, "target": target})
         baselines["pandas"] = best_of(
-            args.repeat, lambda: frame.sort_values(["time", "action", "actor", "target"]))
+            args.repeat, lambda: frame.sort_values(["time", "action", "actor", "target"])
+        )
     except ImportError:
         pass
     events = Events.from_arrays(t, actor, action, target)
     order = "time-ordered" if args.sorted else "shuffled"
     print(f"Events.from_arrays: {n:,} {order} events, {args.users:,} users")
-    print(f"  influence  {ours:7.3f} s  ({ours / n * 1e6:.3f} s per million events, "
-          f"{events.nbytes / n:.0f} bytes per event)")
+    print(
+        f"  influence  {ours:7.3f} s  ({ours / n * 1e6:.3f} s per million events, "
+        f"{events.nbytes / n:.0f} bytes per event)"
+    )
     for name, seconds in baselines.items():
         print(f"  {name:<9}  {seconds:7.3f} s  ratio influence/{name} = {ours / seconds:.2f}")
 

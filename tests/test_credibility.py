@@ -99,29 +99,79 @@ def test_quiet_one_off_engagers_of_a_popular_account_are_not_suspects() -> None:
 
 
 def test_repeated_junk_lowers_an_accounts_own_credibility() -> None:
+    rng = np.random.default_rng(0)
+    times = np.sort(rng.uniform(T0, END, 300))  # people post at irregular times
     junk = [
         {
-            "time": T0 + k * 600.0,
+            "time": float(t),
             "actor": "spam",
             "action": "post",
             "post": f"s{k}",
             "text": ["acorn", "sniff", "jump jump jump"][k % 3],
         }
-        for k in range(300)
+        for k, t in enumerate(times)
     ]
     links = [
         {
-            "time": T0 + k * 600.0,
+            "time": float(t),
             "actor": "curator",
             "action": "post",
             "post": f"c{k}",
             "text": f"https://example.org/{k}",
         }
-        for k in range(300)
+        for k, t in enumerate(times)
     ]
-    cred = credibility(junk + links)
+    audience = [
+        {"time": T0 + k, "actor": f"reader{k}", "action": "share", "parent": f"c{k}"}
+        for k in range(5)
+    ]
+    cred = credibility(junk + links + audience)
     assert cred["spam"] < 0.6
-    assert cred["curator"] == 1.0
+    assert cred["curator"] == pytest.approx(1.0, abs=0.01)  # five readers: a lonely 0.7%
+
+
+def test_link_only_posting_that_nobody_answers_lowers_credibility() -> None:
+    rng = np.random.default_rng(1)
+    times = np.sort(rng.uniform(T0, END, 100))
+    links = [
+        {
+            "time": float(t),
+            "actor": "linker",
+            "action": "post",
+            "post": f"l{k}",
+            "text": f"https://spam.example/{k}",
+        }
+        for k, t in enumerate(times)
+    ]
+    assert credibility(links)["linker"] == pytest.approx(0.5)
+
+
+def test_clockwork_timing_lowers_credibility() -> None:
+    rng = np.random.default_rng(2)
+    clockwork = [
+        {"time": T0 + k * 900.0, "actor": "bot", "action": "like", "target": f"x{k % 40}"}
+        for k in range(200)
+    ]
+    human = [
+        {"time": float(t), "actor": "human", "action": "like", "target": f"y{k % 40}"}
+        for k, t in enumerate(np.sort(rng.uniform(T0, END, 200)))
+    ]
+    cred = credibility(clockwork + human)
+    assert cred["bot"] == pytest.approx(0.5)
+    assert cred["human"] == 1.0
+
+
+def test_engagement_from_discredited_accounts_does_not_make_an_account_credible() -> None:
+    # A Sybil whose only "audience" is known-bad accounts: the second pass counts the
+    # engagement it received by the engagers' credibility, i.e. as none.
+    records = [*established(), *sybils("weak", 150, END - 4 * DAY)]
+    records += [
+        {"time": END - 3 * DAY + k, "actor": f"bad{k}", "action": "like", "target": "syb0"}
+        for k in range(5)
+    ]
+    bad = tuple(f"bad{k}" for k in range(5))
+    assert credibility(records, distrusted=bad)["syb0"] < 0.1
+    assert credibility(records)["syb0"] > 0.5  # counted as credible engagement, it shields
 
 
 def test_seeds_override() -> None:

@@ -14,6 +14,7 @@ from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
 from ._common import DAY, engagement_pairs, group_sums, kept_engagement_factor, plural, saturate
+from .activity import Activity
 
 __all__ = ["Credibility"]
 
@@ -146,15 +147,20 @@ class Credibility(BaseComponent):
             )
 
     def credibility(self, events: Events, as_of: float) -> dict[str, NDArray[Any]]:
-        """Per account: ``credibility`` in [0, 1] and the facts behind it."""
+        """Per account: ``credibility`` in [0, 1] and the facts behind it.
+
+        Two passes: the first counts every engagement an account received, the
+        second counts it by the engager's first-pass credibility, so that being
+        engaged only by suspect accounts is "engaged by no one credible".
+        """
         n = events.n_users
         t = events.time
+        in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
         rows = np.flatnonzero(
             _INTERACTION[events.action]
             & (events.target >= 0)
             & (events.actor != events.target)
-            & (t <= as_of)
-            & (t > as_of - self.window_days * DAY)
+            & in_window
         )
         actor, target = events.actor[rows], events.target[rows]
         out = np.bincount(actor, minlength=n)
@@ -169,47 +175,77 @@ class Credibility(BaseComponent):
         top_share = np.divide(main_count, out, out=np.zeros(n), where=out > 0)
 
         engaged = np.flatnonzero(_actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]])
-        received = np.bincount(
-            group_sums(target[engaged], actor[engaged], np.zeros(engaged.size), n)[0], minlength=n
+        engager, engagee, _, _ = group_sums(
+            actor[engaged], target[engaged], np.zeros(engaged.size), n
         )
-
-        seen = np.flatnonzero((events.time <= as_of) & (events.actor != events.target))
+        seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
         first = np.full(n, as_of)
-        first[events.actor[seen[::-1]]] = events.time[seen[::-1]]  # earliest write wins last
+        first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
 
-        single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
-        lonely = np.exp(-received.astype(np.float64))
-        suspect = (single > 0) & (received == 0) & (main_target >= 0)
-        day = np.floor(first / (self.cohort_days * DAY)).astype(np.int64)
-        cohort = np.zeros(n)
-        who = np.flatnonzero(suspect)
-        if who.size:
-            key = main_target[who] * (int(day[who].max()) + 1) + day[who]
-            _, inverse, sizes = np.unique(key, return_inverse=True, return_counts=True)
-            cohort[who] = sizes[inverse.reshape(-1)]
-        alike = -np.expm1(-np.maximum(cohort - 1.0, 0.0) / self.cohort_scale)
-        repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        # How much of each target's audience such cohorts make up: a target engaged almost
-        # only by them (a Sybil attack on a weak account) condemns them even when each
-        # member acts once.
-        member = single * lonely * alike
-        audience = np.bincount(dst, minlength=n).astype(np.float64)
-        dominance = np.divide(
-            np.bincount(dst, weights=member[src], minlength=n),
-            audience,
-            out=np.zeros(n),
-            where=audience > 0,
-        )
-        dominated = np.where(
-            main_target >= 0,
-            np.clip((dominance[np.maximum(main_target, 0)] - self.dominance) / 0.05, 0.0, 1.0),
-            0.0,
-        )
-        cohort_suspicion = member * (1.0 - (1.0 - repeating) * (1.0 - dominated))
+        junk, links, n_posts = self._content(events, in_window)
+        regular = self._regularity(events, seen[in_window[seen]])
+        own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * regular)
 
-        posts = np.flatnonzero(
-            (events.action == _actions.POST) & (t <= as_of) & (t > as_of - self.window_days * DAY)
-        )
+        def one_pass(received: NDArray[np.float64]) -> tuple[NDArray[Any], NDArray[Any]]:
+            single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
+            lonely = np.exp(-received)
+            suspect = (single > 0) & (received < 0.5) & (main_target >= 0)
+            day = np.floor(first / (self.cohort_days * DAY)).astype(np.int64)
+            cohort = np.zeros(n)
+            who = np.flatnonzero(suspect)
+            if who.size:
+                key = main_target[who] * (int(day[who].max()) + 1) + day[who]
+                _, inverse, sizes = np.unique(key, return_inverse=True, return_counts=True)
+                cohort[who] = sizes[inverse.reshape(-1)]
+            alike = -np.expm1(-np.maximum(cohort - 1.0, 0.0) / self.cohort_scale)
+            repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
+            # How much of each target's audience such cohorts make up: a target engaged
+            # almost only by them (a Sybil attack on a weak account) condemns them even when
+            # each member acts once.
+            member = single * lonely * alike
+            audience = np.bincount(dst, minlength=n).astype(np.float64)
+            dominance = np.divide(
+                np.bincount(dst, weights=member[src], minlength=n),
+                audience,
+                out=np.zeros(n),
+                where=audience > 0,
+            )
+            dominated = np.where(
+                main_target >= 0,
+                np.clip((dominance[np.maximum(main_target, 0)] - self.dominance) / 0.05, 0, 1),
+                0.0,
+            )
+            suspicion = member * (1.0 - (1.0 - repeating) * (1.0 - dominated))
+            # Link-only posting that nobody (credible) responds to.
+            value = own * (1.0 - suspicion) * (1.0 - 0.5 * links * lonely)
+            return self._seeded(events, np.clip(value, 0.0, 1.0)), cohort
+
+        first_pass, _ = one_pass(np.bincount(engagee, minlength=n).astype(np.float64))
+        received = np.bincount(engagee, weights=first_pass[engager], minlength=n).astype(float)
+        value, cohort = one_pass(received)
+        return {
+            "credibility": value,
+            "cohort": cohort,
+            "first": first,
+            "junk": junk,
+            "links": links,
+            "regular": regular,
+            "posts": n_posts,
+        }
+
+    def _seeded(self, events: Events, value: NDArray[np.float64]) -> NDArray[np.float64]:
+        for ids, setting in ((self.trusted, 1.0), (self.distrusted, 0.0)):
+            if ids:
+                found = events.users.indices(np.asarray(list(ids)))
+                value[found[found >= 0]] = setting
+        return value
+
+    def _content(
+        self, events: Events, in_window: NDArray[np.bool_]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+        """Per account: share of repeated texts, share of link-only posts, posts."""
+        n = events.n_users
+        posts = np.flatnonzero((events.action == _actions.POST) & in_window)
         n_posts = np.bincount(events.actor[posts], minlength=n)
         with_text = posts[events.text[posts] >= 0]
         distinct = np.bincount(
@@ -222,23 +258,43 @@ class Credibility(BaseComponent):
             minlength=n,
         )
         texted = np.bincount(events.actor[with_text], minlength=n)
+        enough = texted >= self.min_posts
         junk = np.where(
-            texted >= self.min_posts,
-            1.0 - np.divide(distinct, texted, out=np.ones(n), where=texted > 0),
+            enough, 1.0 - np.divide(distinct, texted, out=np.ones(n), where=texted > 0), 0.0
+        )
+        link_only = np.bincount(events.actor[posts[Activity.link_only(events)[posts]]], minlength=n)
+        links = np.where(
+            n_posts >= self.min_posts,
+            np.divide(link_only, n_posts, out=np.zeros(n), where=n_posts > 0),
             0.0,
         )
-        value = (1.0 - cohort_suspicion) * (1.0 - 0.5 * junk)
-        for ids, setting in ((self.trusted, 1.0), (self.distrusted, 0.0)):
-            if ids:
-                found = events.users.indices(np.asarray(list(ids)))
-                value[found[found >= 0]] = setting
-        return {
-            "credibility": np.clip(value, 0.0, 1.0),
-            "cohort": cohort,
-            "first": first,
-            "junk": junk,
-            "posts": n_posts,
-        }
+        return junk, links, n_posts
+
+    def _regularity(self, events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Per account, how clockwork its timing is: 1 when the gaps between its actions
+        barely vary (coefficient of variation 0.1 or less), 0 from 0.5 up (people are
+        bursty: their gaps vary more than their mean)."""
+        n = events.n_users
+        order = np.argsort(events.actor[rows], kind="stable")  # rows are time-sorted
+        who = events.actor[rows][order]
+        when = events.time[rows][order]
+        same = who[1:] == who[:-1]
+        gap = np.diff(when)[same]
+        owner = who[1:][same]
+        count = np.bincount(owner, minlength=n).astype(np.float64)
+        mean = np.divide(
+            np.bincount(owner, weights=gap, minlength=n), count, out=np.zeros(n), where=count > 0
+        )
+        square = np.divide(
+            np.bincount(owner, weights=gap * gap, minlength=n),
+            count,
+            out=np.zeros(n),
+            where=count > 0,
+        )
+        spread = np.sqrt(np.maximum(square - mean * mean, 0.0))
+        variation = np.divide(spread, mean, out=np.full(n, np.inf), where=mean > 0)
+        regular = np.clip((0.5 - variation) / 0.4, 0.0, 1.0)
+        return np.where(count >= self.min_posts, regular, 0.0)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

@@ -179,15 +179,22 @@ def pagerank(
     blocks = _row_blocks(matrix, int(workers))
     pool = ThreadPoolExecutor(len(blocks)) if len(blocks) > 1 else None
     err = float("inf")
+    z = np.empty(n)
+    diff = np.empty(n)
+    teleport = p if q is None else None
     try:
         for _ in range(int(max_iter)):
-            y = _step(blocks, x * scale, pool)
+            np.multiply(x, scale, out=z)
+            y = _step(blocks, z, pool)
             moved = float(y.sum())
-            if q is None:
-                y += (1.0 - moved) * p
+            if teleport is not None:
+                y += (1.0 - moved) * teleport
             else:
+                assert q is not None
                 y += (damping - moved) * q + (1.0 - damping) * p
-            err = float(np.abs(y - x).sum())
+            np.subtract(y, x, out=diff)
+            np.abs(diff, out=diff)
+            err = float(diff.sum())
             x = y
             if err < tol:
                 return x

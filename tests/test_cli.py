@@ -188,7 +188,7 @@ def test_bad_row_names_the_line(bad_csv: Path, capsys: pytest.CaptureFixture[str
 
 def test_bad_as_of(good_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", str(good_csv), "--as-of", "someday"]) == 2
-    _assert_one_line_error(capsys.readouterr().err, "as_of", "'someday'")
+    _assert_one_line_error(capsys.readouterr().err, "--as-of", "'someday'")
 
 
 def test_explain_unknown_user(good_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -36,6 +36,8 @@ def examples() -> list[tuple[str, str, str | None]]:
 def test_documented_code_runs(where: str, code: str, expected: str | None) -> None:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, where, "exec"), {"__name__": "__docs__"})
+        # dont_inherit: run the code as a reader would, not under this module's
+        # `from __future__ import annotations` (which breaks dataclasses defined in exec)
+        exec(compile(code, where, "exec", dont_inherit=True), {"__name__": "__docs__"})
     if expected is not None:
         assert out.getvalue() == expected

@@ -776,3 +776,9 @@ def test_class_registered_under_another_name_round_trips(
     config = json.loads(json.dumps(scorer.to_config()))
     assert config["signals"][0]["type"] == "quiet_registry_name"
     assert Scorer.from_config(config) == scorer
+
+
+@pytest.mark.parametrize("reserved", ["user", "score"])
+def test_part_names_of_output_columns_are_reserved(reserved: str) -> None:
+    with pytest.raises(ValueError, match="reserved"):
+        Scorer(signals=[(reserved, Engagement())], modifiers=[])

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
+import html
 import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions
+from . import _actions, _arrow
 from ._assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
 from ._index import IdIndex
+from ._progress import FILE_BYTES, Bar, Progress, progress, wanted
 from ._timeparse import format_time, to_epoch
 
 __all__ = ["Events", "Rejection"]
@@ -49,8 +52,8 @@ class Events:
     """A validated, immutable, columnar table of interaction events.
 
     Build it with one of the constructors: :meth:`from_records`,
-    :meth:`from_arrays`, :meth:`read_csv`, :meth:`read_jsonl` or
-    :meth:`from_pandas`. Rows are validated once, users are interned to dense
+    :meth:`from_arrays`, :meth:`read_csv`, :meth:`read_jsonl`,
+    :meth:`from_pandas` or :meth:`from_arrow`. Rows are validated once, users are interned to dense
     ``int32`` indices (see :attr:`users`), and rows are stored in a canonical
     order (time, action, actor, target, ...) that depends only on their
     contents, so that any ordering of the same input gives the same table and
@@ -248,6 +251,7 @@ class Events:
         errors: Errors = "raise",
         delimiter: str = ",",
         encoding: str = "utf-8-sig",
+        progress: Progress = "auto",
     ) -> Events:
         """Read a CSV file with a header row (``.gz`` is decompressed).
 
@@ -264,38 +268,56 @@ class Events:
         delimiter : str, default ","
         encoding : str, default "utf-8-sig"
             UTF-8, with or without the byte-order mark spreadsheets write.
+        progress : {"auto", True, False}, default "auto"
+            A progress bar over the bytes read (needs tqdm); ``"auto"``: only
+            for files of 10 MB or more (2 MB gzipped), about two seconds of
+            reading and validation. ``INFLUENCE_PROGRESS=0`` in the environment
+            turns it off.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from influence import Events
+        >>> path = os.path.join(tempfile.mkdtemp(), "events.csv")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write("time,actor,action,target\\n2024-05-01T09:00:00Z,bob,follow,ann\\n")
+        >>> Events.read_csv(path, progress=False)
+        <Events: 1 events, 2 users, 2024-05-01T09:00:00Z .. 2024-05-01T09:00:00Z>
         """
         validate_errors(errors)
         mapping = _field_map(columns)
-        with _open_text(path, encoding) as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except StopIteration:
-                header = []
-            missing = [f for f in ("time", "actor", "action") if mapping[f] not in header]
-            if missing:
-                raise ValueError(
-                    f"{os.fspath(path)}: required column(s) {[mapping[f] for f in missing]} not in "
-                    f"the header {header}; pass columns={{field: header_name}} to map them"
-                )
-            where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
-            cols: dict[str, list[Any]] = {f: [] for f in where}
-            lines: list[int] = []
-            extra: dict[int, tuple[str, str]] = {}
-            width = len(header)
-            for row in reader:
-                if not row:
-                    continue
-                pos = len(lines)
-                lines.append(reader.line_num)
-                if len(row) != width:
-                    extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
-                for f, j in where.items():
-                    cols[f].append(row[j] if j < len(row) else None)
-        data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
-        return cls(
-            assemble(
+        bar, shown = _file_bar(path, progress, "Events.read_csv")
+        with bar:
+            with _open_text(path, encoding, bar if shown else None) as handle:
+                reader = csv.reader(handle, delimiter=delimiter)
+                try:
+                    header = [h.strip() for h in next(reader)]
+                except StopIteration:
+                    header = []
+                missing = [f for f in ("time", "actor", "action") if mapping[f] not in header]
+                if missing:
+                    wanted_names = [mapping[f] for f in missing]
+                    raise ValueError(
+                        f"{os.fspath(path)}: required column(s) {wanted_names} not in the "
+                        f"header {header}; pass columns={{field: header_name}} to map them"
+                    )
+                where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
+                cols: dict[str, list[Any]] = {f: [] for f in where}
+                lines: list[int] = []
+                extra: dict[int, tuple[str, str]] = {}
+                width = len(header)
+                for row in reader:
+                    if not row:
+                        continue
+                    pos = len(lines)
+                    lines.append(reader.line_num)
+                    if len(row) != width:
+                        extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
+                    for f, j in where.items():
+                        cols[f].append(row[j] if j < len(row) else None)
+            bar.set_postfix_str("validating")
+            data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
+            table = assemble(
                 data,
                 len(lines),
                 errors=errors,
@@ -303,7 +325,7 @@ class Events:
                 unit="line",
                 extra=extra,
             )
-        )
+        return cls(table)
 
     @classmethod
     def read_jsonl(
@@ -313,41 +335,57 @@ class Events:
         columns: Mapping[str, str] | None = None,
         errors: Errors = "raise",
         encoding: str = "utf-8",
+        progress: Progress = "auto",
     ) -> Events:
         """Read a JSON Lines file, one object per line (``.gz`` is decompressed).
 
         Blank lines are ignored; a line that is not a JSON object is a bad row.
         Rows are numbered by their line in the file.
+
+        Parameters
+        ----------
+        path : str or path-like
+        columns : mapping, optional
+            Event field -> key in the objects, when they differ.
+        errors : {"raise", "skip"}, default "raise"
+        encoding : str, default "utf-8"
+        progress : {"auto", True, False}, default "auto"
+            A progress bar over the bytes read (needs tqdm); ``"auto"``: only
+            for files of 10 MB or more (2 MB gzipped).
         """
         validate_errors(errors)
         mapping = _field_map(columns)
         cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
         lines: list[int] = []
         extra: dict[int, tuple[str, str]] = {}
-        with _open_text(path, encoding) as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                pos = len(lines)
-                lines.append(number)
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    record = None
-                    extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
-                else:
-                    if not isinstance(record, dict):
-                        kind = "null" if record is None else type(record).__name__
-                        extra[pos] = ("bad row", f"a JSON {kind} is not an object")
+        bar, shown = _file_bar(path, progress, "Events.read_jsonl")
+        with bar:
+            with _open_text(path, encoding, bar if shown else None) as handle:
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    pos = len(lines)
+                    lines.append(number)
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
                         record = None
-                for f in FIELDS:
-                    cols[f].append(record.get(mapping[f]) if record else None)
-        data = {
-            f: (v if any(x is not None for x in v) or f in ("time", "actor", "action") else None)
-            for f, v in cols.items()
-        }
-        return cls(
-            assemble(
+                        extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
+                    else:
+                        if not isinstance(record, dict):
+                            kind = "null" if record is None else type(record).__name__
+                            extra[pos] = ("bad row", f"a JSON {kind} is not an object")
+                            record = None
+                    for f in FIELDS:
+                        cols[f].append(record.get(mapping[f]) if record else None)
+            bar.set_postfix_str("validating")
+            data = {
+                f: (
+                    v if any(x is not None for x in v) or f in ("time", "actor", "action") else None
+                )
+                for f, v in cols.items()
+            }
+            table = assemble(
                 data,
                 len(lines),
                 errors=errors,
@@ -355,7 +393,7 @@ class Events:
                 unit="line",
                 extra=extra,
             )
-        )
+        return cls(table)
 
     @classmethod
     def from_pandas(
@@ -364,9 +402,13 @@ class Events:
         """Build from a pandas DataFrame (needs the ``pandas`` extra).
 
         Columns are taken as numpy arrays: numeric and ``datetime64`` columns
-        take the vectorised path; the DataFrame is not modified.
+        take the vectorised path; the DataFrame is not modified. A DataFrame of
+        another library that speaks Arrow (polars, for one) is read by
+        :meth:`from_arrow`.
         """
         validate_errors(errors)
+        if _arrow.is_arrow(frame) and not _is_pandas(frame):
+            return cls.from_arrow(frame, columns=columns, errors=errors)
         mapping = _field_map(columns)
         names = list(frame.columns)
         missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
@@ -389,6 +431,72 @@ class Events:
             else:
                 data[field] = series.to_numpy(dtype=object, copy=True)
         return cls(assemble(data, len(frame), errors=errors))
+
+    @classmethod
+    def from_arrow(
+        cls, data: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+    ) -> Events:
+        """Build from Arrow data: a pyarrow table, a polars DataFrame, ... (needs pyarrow).
+
+        Accepts any object with ``__arrow_c_stream__`` (the Arrow PyCapsule
+        interface: pyarrow ``Table`` and ``RecordBatchReader``, polars
+        ``DataFrame``, DuckDB results, ...) or ``__arrow_c_array__`` (a
+        ``RecordBatch``); a stream is read to its end. Timestamp and date
+        columns (with or without a time zone) are read as UTC times, numeric
+        columns take the vectorised path, and dictionary (categorical) columns
+        are decoded. Rows are validated exactly as by the other constructors,
+        and numbered from 0 in messages.
+
+        Parameters
+        ----------
+        data : Arrow tabular data
+        columns : mapping, optional
+            Event field -> column name, when they differ.
+        errors : {"raise", "skip"}, default "raise"
+
+        Returns
+        -------
+        Events
+
+        Raises
+        ------
+        ImportError
+            When pyarrow is not installed (``pip install 'influence-score[arrow]'``).
+        TypeError
+            When *data* does not offer Arrow data.
+        ValueError
+            When a required column is missing; :class:`InvalidEventError` for
+            a bad row with ``errors="raise"``.
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> import polars as pl  # doctest: +SKIP
+        >>> frame = pl.DataFrame({"time": [1714554000, 1714557600],  # doctest: +SKIP
+        ...                       "actor": ["bob", "cy"], "action": ["like", "share"],
+        ...                       "target": ["ann", "ann"]})
+        >>> Events.from_arrow(frame)  # doctest: +SKIP
+        <Events: 2 events, 3 users, 2024-05-01T09:00:00Z .. 2024-05-01T10:00:00Z>
+        >>> Events.from_pandas(frame) == Events.from_arrow(frame)  # doctest: +SKIP
+        True
+        """
+        validate_errors(errors)
+        mapping = _field_map(columns)
+        table = _arrow.read_table(data, "Events.from_arrow")
+        names = _arrow.column_names(table)
+        missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
+        if missing:
+            raise ValueError(f"Arrow data lacks required column(s) {missing}; has {names}")
+        arrays: dict[str, Any] = {}
+        for field in FIELDS:
+            name = mapping[field]
+            count = names.count(name)
+            if count > 1:
+                raise ValueError(f"Arrow data has {count} columns named {name!r}; expected one")
+            column = table.column(name) if count else None
+            ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
+            arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
+        return cls(assemble(arrays, int(table.num_rows), errors=errors))
 
     @classmethod
     def empty(cls) -> Events:
@@ -569,6 +677,10 @@ class Events:
         rejected = f", {len(self.rejected):,} rejected" if self.rejected else ""
         return f"<Events: {len(self):,} events, {self.n_users:,} users, {span}{rejected}>"
 
+    def _repr_html_(self) -> str:
+        """Notebook display: size, time span, events per action and rejected rows."""
+        return _events_html(self)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Events):
             return NotImplemented
@@ -596,10 +708,95 @@ def _remap(codes: np.ndarray, mapping: np.ndarray) -> NDArray[np.int32]:
     return out
 
 
-def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
+def _is_pandas(obj: object) -> bool:
+    """Whether *obj* is a pandas object (checked without importing pandas)."""
+    return any(cls.__module__.split(".")[0] == "pandas" for cls in type(obj).__mro__)
+
+
+def _file_bar(path: PathLike, setting: Progress, owner: str) -> tuple[Bar, bool]:
+    """A bar over the bytes of *path* (silent when not wanted) and whether it shows."""
+    name = os.fspath(path)
+    size = os.path.getsize(name) if os.path.isfile(name) else 0
+    big = size * (5 if name.endswith(".gz") else 1) >= FILE_BYTES
+    shown = wanted(setting, big=big, owner=owner)
+    label = f"reading {os.path.basename(name)}"
+    return progress(size, shown, label, unit="B", unit_scale=True, unit_divisor=1024), shown
+
+
+class _Counted(io.RawIOBase):
+    """A raw binary file that reports every byte read to a progress bar."""
+
+    def __init__(self, raw: io.FileIO, bar: Bar) -> None:
+        super().__init__()
+        self._raw = raw
+        self._bar = bar
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        count = self._raw.readinto(buffer)
+        if count:
+            self._bar.update(count)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+@contextlib.contextmanager
+def _open_text(path: PathLike, encoding: str, bar: Bar | None = None) -> Iterator[IO[str]]:
+    """*path* as text (``.gz`` decompressed), counting the bytes read into *bar*."""
     name = os.fspath(path)
     if not os.path.exists(name):
         raise FileNotFoundError(f"no such file: {name}")
-    if name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(name, "rb"), encoding=encoding, newline="")
-    return open(name, encoding=encoding, newline="")
+    with contextlib.ExitStack() as stack:
+        binary: io.BufferedIOBase
+        if bar is None:
+            binary = stack.enter_context(open(name, "rb"))
+        else:
+            raw = _Counted(stack.enter_context(open(name, "rb", buffering=0)), bar)
+            binary = stack.enter_context(io.BufferedReader(raw, buffer_size=1 << 20))
+        if name.endswith(".gz"):
+            binary = stack.enter_context(gzip.GzipFile(fileobj=binary, mode="rb"))
+        yield stack.enter_context(io.TextIOWrapper(binary, encoding=encoding, newline=""))
+
+
+def _events_html(events: Events) -> str:
+    """The HTML of :meth:`Events._repr_html_`; every text is escaped."""
+    e = html.escape
+    n = len(events)
+    head = (
+        f"<b>Events</b>: {n:,} events, {events.n_users:,} users, {len(events.posts):,} posts, "
+        f"{len(events.rejected):,} rejected rows"
+    )
+    if n:
+        start, end = float(events.time[0]), float(events.time[-1])
+        days = (end - start) / 86_400.0
+        head += f"<br>{e(format_time(start))} .. {e(format_time(end))} ({days:,.1f} days)"
+    if events.platforms != ("default",):
+        head += f"<br>platforms: {e(', '.join(events.platforms))}"
+    right = "<td style='text-align:right'>"
+    actions = "".join(
+        f"<tr><td>{e(name)}</td>{right}{count:,}</td>"
+        f"{right}{(100.0 * count / n if n else 0.0):.1f}%</td></tr>"
+        for name, count in events.action_counts().items()
+    )
+    tables = [f"<table><tr><th>action</th><th>events</th><th>share</th></tr>{actions}</table>"]
+    if events.rejected:
+        kinds = "".join(
+            f"<tr><td>{e(kind)}</td>{right}{count:,}</td></tr>"
+            for kind, count in events.report().items()
+        )
+        shown = events.rejected[:5]
+        examples = "".join(f"<li>{e(r.reason)}</li>" for r in shown)
+        more = len(events.rejected) - len(shown)
+        if more:
+            examples += f"<li>... and {more:,} more (<code>events.rejected</code>)</li>"
+        tables.append(
+            f"<div><table><tr><th>rejected</th><th>rows</th></tr>{kinds}</table>"
+            f"<ul style='margin:0.3em 0;padding-left:1.2em'>{examples}</ul></div>"
+        )
+    body = "".join(tables)
+    return f"<div>{head}<div style='display:flex;gap:2em;align-items:flex-start'>{body}</div></div>"

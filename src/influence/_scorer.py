@@ -112,6 +112,13 @@ class Scorer:
                 "The 'signals' parameter of Scorer must name at least one signal. Got none."
             )
         names = [n for n, _ in signals + modifiers]
+        reserved = sorted({"user", "score"} & set(names))
+        if reserved:
+            raise ValueError(
+                f"Scorer part names {reserved} are reserved for the user and score columns of "
+                "Scores.to_pandas, to_csv and Arrow output; give the components other names "
+                "with (name, component) pairs."
+            )
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(

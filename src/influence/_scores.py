@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,22 +41,39 @@ class Explanation:
         width = max((len(k) for k in self.parts), default=4)
         lines = [f"{self.user}: {self.score:.1f} / 100"]
         for name, points in self.parts.items():
-            lines.append(f"  {name:<{width}}  {points:+6.1f}  {self.reasons[name]}")
+            shown = round(points, 1) + 0.0  # no "-0.0" for a vanishing loss
+            lines.append(f"  {name:<{width}}  {shown:+6.1f}  {self.reasons[name]}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """Notebook display: a signed bar per part about one zero line, with its reason.
+
+        Gains (signals) are green bars to the right of the line, losses
+        (modifiers) red bars to its left, all on one scale.
+        """
+        e = html.escape
+        finite = [abs(v) for v in self.parts.values() if np.isfinite(v)]
+        scale = max([*finite, 1e-12])
         rows = []
-        scale = max([abs(v) for v in self.parts.values()] + [1e-12])
         for name, points in self.parts.items():
-            width = round(100 * abs(points) / scale)
+            width = round(80 * abs(points) / scale) if np.isfinite(points) else 0
             colour = "#3a7" if points >= 0 else "#c44"
+            bar = (
+                f"<div title='{points:+.3f} points' style='display:inline-block;"
+                f"background:{colour};width:{width}px;height:0.8em'></div>"
+            )
+            shown = round(points, 1) + 0.0  # never "-0.0"
             rows.append(
-                f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{points:+.1f}</td>"
-                f"<td><div style='background:{colour};width:{width}px;height:0.8em'></div></td>"
-                f"<td>{html.escape(self.reasons[name])}</td></tr>"
+                f"<tr><td>{e(name)}</td><td style='text-align:right'>{shown:+.1f}</td>"
+                f"<td style='text-align:right;width:80px;padding-right:0'>"
+                f"{bar if points < 0 else ''}</td>"
+                f"<td style='text-align:left;width:80px;padding-left:0;"
+                f"border-left:1px solid #888'>{bar if points >= 0 else ''}</td>"
+                f"<td style='text-align:left'>{e(self.reasons[name])}</td></tr>"
             )
         return (
-            f"<div><b>{html.escape(str(self.user))}</b>: {self.score:.1f} / 100"
+            f"<div><b>{e(str(self.user))}</b>: {self.score:.1f} / 100 "
+            f"(the parts add up to the score, in points)"
             f"<table>{''.join(rows)}</table></div>"
         )
 
@@ -207,6 +225,130 @@ class Scores:
         data.update({n: self._parts[:, j] for j, n in enumerate(self._names)})
         return pd.DataFrame(data)
 
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """The scores as an Arrow stream: ``user``, ``score`` and a column per part.
+
+        The Arrow PyCapsule interface, so that ``polars.DataFrame(scores)``,
+        ``pyarrow.table(scores)`` and other Arrow consumers read the scores
+        directly; rows in user-index order, as in :meth:`to_pandas`. Needs
+        pyarrow.
+
+        Parameters
+        ----------
+        requested_schema : PyCapsule, optional
+            A consumer's preferred schema, honoured when the columns cast to it.
+
+        Raises
+        ------
+        ImportError
+            When pyarrow is not installed (``pip install 'influence-score[arrow]'``).
+        """
+        from ._arrow import export_stream
+
+        names = ("user", "score", *self._names)
+        columns = [self._parts[:, j] for j in range(len(self._names))]
+        arrays = (self._users.ids, self._values, *columns)
+        return export_stream(names, arrays, requested_schema, "Scores.__arrow_c_stream__")
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the scores to a file that :meth:`load` reads back.
+
+        The file holds the scores, every part's points, each component's
+        output and evidence (so :meth:`explain` gives the same reasons after
+        loading), the user ids, :attr:`as_of`, the scorer's :attr:`config` and
+        a format version. Nothing is pickled.
+
+        Parameters
+        ----------
+        path : str or path-like
+            ``.npz`` (numpy, always available) or ``.parquet`` (needs
+            ``pyarrow``; one row per user, metadata in the schema). An
+            existing file is replaced only once the new one is complete.
+
+        Raises
+        ------
+        ValueError
+            For another extension, or evidence that is not booleans, numbers
+            or strings (possible only with custom components).
+        ImportError
+            For ``.parquet`` without ``pyarrow``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from influence import Events, Scorer, Scores
+        >>> ev = Events.from_records([
+        ...     {"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"}
+        ...     for t in range(5)])
+        >>> scores = Scorer().score(ev)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "scores.npz"
+        ...     scores.save(path)
+        ...     loaded = Scores.load(path)
+        >>> loaded["ann"] == scores["ann"], loaded.as_of == scores.as_of
+        (True, True)
+        >>> str(loaded.explain("ann")) == str(scores.explain("ann"))
+        True
+        """
+        from ._persist import save_scores
+
+        save_scores(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Scores:
+        """Read scores written by :meth:`save` (``.npz`` or ``.parquet``).
+
+        Components are rebuilt from the stored configuration through the
+        registry, so explanations give the same reasons. A component whose
+        type is not registered in this process keeps its points, values and
+        evidence but explains itself with a generic sentence.
+
+        Raises
+        ------
+        FileNotFoundError
+            When there is no such file.
+        ValueError
+            When the file does not match the schema (missing or unexpected
+            arrays, wrong dtypes or shapes, an unknown format version); the
+            message names the problem.
+
+        Examples
+        --------
+        See :meth:`save`.
+        """
+        from ._persist import load_scores
+
+        return load_scores(path)
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write one row per user: ``user``, ``score``, then each part's points.
+
+        Numbers are written with ``repr`` precision (they read back exactly).
+        A text cell that a spreadsheet would run as a formula (starting with
+        ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
+        ``'``, which makes it plain text: user ids (and part names) are
+        attacker-controlled in social-media data.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> from influence import Events, Scorer
+        >>> ev = Events.from_records([
+        ...     {"time": 0, "actor": "=cmd()", "action": "like", "target": "ann"}])
+        >>> scores = Scorer(modifiers=[]).score(ev)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "scores.csv"
+        ...     scores.to_csv(path)
+        ...     print(path.read_text())
+        user,score,engagement,activity,longevity
+        '=cmd(),0.0,0.0,0.0,0.0
+        ann,10.801231695023585,10.801231695023585,0.0,0.0
+        <BLANKLINE>
+        """
+        from ._persist import write_csv
+
+        write_csv(self, path)
+
     def explain(self, user: object) -> Explanation:
         """Named parts in points that add up to the user's score, with reasons."""
         i = self._users.index(user)
@@ -218,7 +360,8 @@ class Scores:
             points = parts[name]
             if isinstance(component, Explainable):
                 facts = {k: v[i].item() for k, v in ev.details.items()}
-                reasons[name] = component.reason(facts, points)
+                # Reasons print points to one decimal: round here, and never say "-0.0".
+                reasons[name] = component.reason(facts, round(points, 1) + 0.0)
             elif self._roles[j] == "modifier":
                 reasons[name] = f"{name}: factor {ev.values[i]:.3f} ({points:+.1f} points)"
             else:
@@ -234,14 +377,27 @@ class Scores:
         return f"<Scores: {len(self):,} users{when}; top {{{best}{more}}}>"
 
     def _repr_html_(self) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in ("user", "score", *self._names))
+        """Notebook display: the 10 best users with their score and its parts, in points."""
+        e = html.escape
+        head = "".join(f"<th>{e(h)}</th>" for h in ("rank", "user", "score", *self._names))
+        right = "<td style='text-align:right'>"
         rows = []
-        for i in self.ranking()[:10]:
-            cells = [html.escape(str(self._users.ids[i].item())), f"{self._values[i]:.1f}"]
-            cells += [f"{self._parts[i, j]:+.1f}" for j in range(len(self._names))]
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        when = "" if self._as_of is None else f" as of {format_time(self._as_of)}"
+        for rank, i in enumerate(self.ranking()[:10].tolist(), start=1):
+            cells = [f"{right}{rank}</td>", f"<td>{e(str(self._users.ids[i].item()))}</td>"]
+            cells.append(f"{right}<b>{self._values[i]:.1f}</b></td>")
+            cells += [
+                f"{right}{round(self._parts[i, j], 1) + 0.0:+.1f}</td>"
+                for j in range(len(self._names))
+            ]
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        when = "" if self._as_of is None else f" as of {e(format_time(self._as_of))}"
+        shown = f"; the top {min(10, len(self))}" if len(self) else ""
+        signals = [n for n, r in zip(self._names, self._roles) if r != "modifier"]
+        modifiers = [n for n, r in zip(self._names, self._roles) if r == "modifier"]
+        legend = f"signals (gains): {e(', '.join(signals) or 'none')}; "
+        legend += f"modifiers (losses): {e(', '.join(modifiers) or 'none')}"
         return (
-            f"<div><b>Scores</b>: {len(self):,} users{when} (top 10)"
-            f"<table><tr>{head}</tr>{''.join(rows)}</table></div>"
+            f"<div><b>Scores</b>: {len(self):,} users{when}{shown}, with the parts, in points, "
+            f"that add up to each score<table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<small>{legend}</small></div>"
         )

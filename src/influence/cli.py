@@ -1,9 +1,18 @@
-"""Command line: ``influence demo`` and ``influence score EVENTS``."""
+"""Command line: ``influence demo``, ``influence score EVENTS`` and ``influence validate EVENTS``.
+
+A mistake in the command's inputs (a missing file or column, an unknown
+extension, a bad row, a bad configuration or time) prints one line on stderr,
+``influence: error: ...``, and exits with code 2; a mistake in the command
+line's syntax prints argparse's usage and exits with code 2 as well.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
+import gzip
+import importlib
+import math
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,16 +20,23 @@ from typing import Any
 
 import numpy as np
 
+from ._assemble import FIELDS, assemble
 from ._events import Events
 from ._scorer import Scorer
 from ._scores import Scores
+from ._timeparse import parse_time
 from .exceptions import InvalidEventError
+
+DAY = 86400.0
+EVENT_FORMATS = ".csv, .jsonl or .ndjson (optionally .gz), or .parquet"
+OUT_FORMATS = (".csv", ".json", ".parquet", ".npz")
 
 
 class UserError(Exception):
     """A mistake in the command line or its inputs: one line, exit code 2."""
 
 
+# --------------------------------------------------------------------------- output
 def _leaderboard(scores: Scores, top: int) -> str:
     lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
     for rank, (user, value) in enumerate(scores.top(top), start=1):
@@ -46,6 +62,141 @@ def _flagged(scores: Scores, limit: int) -> list[tuple[Any, float, str]]:
     return out
 
 
+def _write(scores: Scores, path: Path) -> None:
+    from . import _persist
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        scores.to_csv(path)
+    elif suffix == ".json":
+        _persist.write_json(scores, path)
+    else:
+        scores.save(path)
+
+
+# --------------------------------------------------------------------------- inputs
+def _require_pyarrow(purpose: str) -> None:
+    try:
+        importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise UserError(f"{purpose} needs pyarrow: pip install pyarrow") from None
+
+
+def _read_parquet(path: Path, errors: str) -> Events:
+    _require_pyarrow(f"reading {path.name}")
+    pa = importlib.import_module("pyarrow")
+    pq = importlib.import_module("pyarrow.parquet")
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise UserError(f"{path}: not a readable Parquet file ({exc})") from None
+    names = table.column_names
+    missing = [f for f in ("time", "actor", "action") if f not in names]
+    if missing:
+        raise UserError(f"{path}: required column(s) {missing} not in the columns {names}")
+    data: dict[str, Any] = {}
+    for field in FIELDS:
+        if field not in names:
+            data[field] = None
+            continue
+        column = table.column(field)
+        kind = column.type
+        numeric = pa.types.is_integer(kind) or pa.types.is_timestamp(kind)
+        if pa.types.is_floating(kind) or (numeric and column.null_count == 0):
+            data[field] = column.to_numpy()  # the vectorised path; null floats are NaN
+        else:
+            values = np.empty(table.num_rows, dtype=object)
+            for i, value in enumerate(column.to_pylist()):
+                values[i] = value
+            data[field] = values
+    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)  # "row 1" is the first row
+    return Events(assemble(data, table.num_rows, errors=errors, rows=rows))  # type: ignore[arg-type]
+
+
+def _read(name: str, errors: str) -> Events:
+    """The events in file *name*; problems become one-line errors that name the file."""
+    path = Path(name)
+    if not path.exists():
+        raise UserError(f"no such file: {path}")
+    if not path.is_file():
+        raise UserError(f"not a file: {path}")
+    base = path.name.lower().removesuffix(".gz")
+    try:
+        if base.endswith(".csv"):
+            return Events.read_csv(path, errors=errors)  # type: ignore[arg-type]
+        if base.endswith((".jsonl", ".ndjson")):
+            return Events.read_jsonl(path, errors=errors)  # type: ignore[arg-type]
+        if path.name.lower().endswith(".parquet"):
+            return _read_parquet(path, errors)
+    except InvalidEventError as exc:
+        raise UserError(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (EOFError, gzip.BadGzipFile) as exc:
+        raise UserError(f"{path}: not a readable gzip file ({exc})") from None
+    raise UserError(f"{path}: unknown format; use {EVENT_FORMATS}")
+
+
+def _scorer(config: str | None) -> Scorer:
+    if config is None:
+        return Scorer()
+    from .config import load_scorer
+
+    try:
+        return load_scorer(config)
+    except ImportError as exc:  # TOML on Python 3.10 without tomli
+        raise UserError(str(exc)) from None
+
+
+def _time(option: str, value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise UserError(
+            f"{option} must be epoch seconds or an ISO 8601 date-time such as "
+            f"2024-05-01T09:00:00Z; got {value!r}"
+        ) from None
+
+
+def _count(option: str, value: int) -> int:
+    if value < 0:
+        raise UserError(f"{option} must be a non-negative integer; got {value}")
+    return value
+
+
+def _names(option: str, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names and option == "--metrics":
+        raise UserError(f"{option} must name at least one metric; got {value!r}")
+    return names
+
+
+def _out(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value)
+    suffix = path.suffix.lower()
+    if suffix not in OUT_FORMATS:
+        raise UserError(f"{path}: unknown output format {suffix!r}; use {', '.join(OUT_FORMATS)}")
+    if suffix == ".parquet":
+        _require_pyarrow(f"writing {path.name}")
+    if not path.parent.is_dir():
+        raise UserError(f"no such directory: {path.parent}")
+    return path
+
+
+def _set_aside(events: Events) -> None:
+    if events.rejected:
+        count = len(events.rejected)
+        print(f"\n{count:,} row{'' if count == 1 else 's'} set aside: {events.report()}")
+
+
+# --------------------------------------------------------------------------- commands
 def _demo(args: argparse.Namespace) -> int:
     from .datasets import synthetic
 
@@ -68,67 +219,179 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read(path: Path, errors: str) -> Events:
-    if not path.exists():
-        raise UserError(f"no such file: {path}")
-    name = path.name.removesuffix(".gz")
-    if name.endswith(".csv"):
-        return Events.read_csv(path, errors=errors)  # type: ignore[arg-type]
-    if name.endswith((".jsonl", ".ndjson")):
-        return Events.read_jsonl(path, errors=errors)  # type: ignore[arg-type]
-    raise UserError(f"{path}: unknown format; use .csv or .jsonl (optionally .gz)")
-
-
 def _score(args: argparse.Namespace) -> int:
-    events = _read(Path(args.events), "skip" if args.skip_bad_rows else "raise")
-    scorer = Scorer()
-    if args.config:
-        try:
-            scorer = Scorer.from_config(json.loads(Path(args.config).read_text()))
-        except FileNotFoundError:
-            raise UserError(f"no such file: {args.config}") from None
-    scores = scorer.score(events, as_of=args.as_of)
-    print(_leaderboard(scores, args.top))
-    if events.rejected:
-        count = len(events.rejected)
-        print(f"\n{count:,} row{'' if count == 1 else 's'} set aside: {events.report()}")
+    top = _count("--top", args.top)
+    as_of = _time("--as-of", args.as_of)
+    out = _out(args.out)
+    scorer = _scorer(args.config)
+    events = _read(args.events, "skip" if args.skip_bad_rows else "raise")
+    scores = scorer.score(events, as_of=as_of)
+    if args.explain is not None and args.explain not in scores:
+        raise UserError(f"user {args.explain!r} is not in the scored data")
+    print(_leaderboard(scores, top))
+    _set_aside(events)
     if args.explain is not None:
-        if args.explain not in scores:
-            raise UserError(f"user {args.explain!r} is not in the scored data")
         print()
         print(scores.explain(args.explain))
+    if out is not None:
+        _write(scores, out)
+        print(f"\nscores of {len(scores):,} users written to {out}")
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from .evaluate import DEFAULT_METRICS, predictive_validity
+
+    cutoff = _time("--cutoff", args.cutoff)
+    if not math.isfinite(args.horizon) or args.horizon <= 0:
+        raise UserError(f"--horizon must be a positive number of days; got {args.horizon}")
+    metrics = _names("--metrics", args.metrics)
+    baselines = _names("--baselines", args.baselines)
+    scorer = _scorer(args.config)
+    events = _read(args.events, "skip" if args.skip_bad_rows else "raise")
+    report = predictive_validity(
+        events,
+        cutoff,
+        args.horizon * DAY,
+        scorer,
+        metrics=DEFAULT_METRICS if metrics is None else metrics,
+        baselines=baselines,
+        target=args.target,
+        population=args.population,
+    )
+    if args.format == "markdown":
+        print(str(report).splitlines()[0])  # the header line: cut-off, users, target
+        print()
+        print(report.to_markdown())
+    else:
+        print(report)
+    _set_aside(events)
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="influence", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    """The ``influence`` argument parser, with the commands ``demo``, ``score`` and ``validate``."""
+    parser = argparse.ArgumentParser(
+        prog="influence",
+        description="Influence scores people can trust, from social-media interaction logs.",
+        epilog="Mistakes in the inputs print one line 'influence: error: ...' and exit with 2.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     demo = sub.add_parser("demo", help="score a generated world and explain the leader")
-    demo.add_argument("--seed", type=int, default=0)
-    demo.add_argument("--top", type=int, default=10)
+    demo.add_argument("--seed", type=int, default=0, help="seed of the generated world")
+    demo.add_argument("--top", type=int, default=10, help="rows of the leaderboard")
     demo.set_defaults(func=_demo)
-    score = sub.add_parser("score", help="score an event file (.csv or .jsonl)")
-    score.add_argument("events")
-    score.add_argument("--as-of", default=None, help="scoring time (epoch or ISO 8601)")
-    score.add_argument("--config", default=None, help="scorer configuration (JSON)")
-    score.add_argument("--top", type=int, default=10)
-    score.add_argument("--explain", default=None, metavar="USER")
+
+    def inputs(command: argparse.ArgumentParser) -> None:
+        command.add_argument("events", metavar="EVENTS", help=f"event file: {EVENT_FORMATS}")
+        command.add_argument(
+            "--config",
+            default=None,
+            metavar="FILE",
+            help="scorer configuration (.toml or .json); default: the house scorer",
+        )
+        command.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="set malformed rows aside (and count them) instead of stopping at the first",
+        )
+
+    score = sub.add_parser("score", help="score an event file, print the leaderboard")
+    inputs(score)
     score.add_argument(
-        "--skip-bad-rows",
-        action="store_true",
-        help="set malformed rows aside instead of stopping at the first",
+        "--as-of", default=None, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+    )
+    score.add_argument("--top", type=int, default=10, metavar="N", help="rows of the leaderboard")
+    score.add_argument("--explain", default=None, metavar="USER", help="explain one user's score")
+    score.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="also write every user's score: .csv, .json (records), .parquet or .npz "
+        "(the last two load back with Scores.load)",
     )
     score.set_defaults(func=_score)
+
+    validate = sub.add_parser(
+        "validate", help="predictive validity: do the scores predict the engagement that follows?"
+    )
+    inputs(validate)
+    validate.add_argument(
+        "--cutoff", required=True, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+    )
+    validate.add_argument(
+        "--horizon",
+        required=True,
+        type=float,
+        metavar="DAYS",
+        help="length of the future window after the cut-off, in days",
+    )
+    validate.add_argument(
+        "--metrics",
+        default=None,
+        metavar="LIST",
+        help="comma-separated: spearman, ndcg@K, precision@K (default: spearman,ndcg@100,"
+        "precision@100)",
+    )
+    validate.add_argument(
+        "--baselines",
+        default=None,
+        metavar="LIST",
+        help="comma-separated baseline names, or '' for none (default: all that apply)",
+    )
+    validate.add_argument(
+        "--target",
+        choices=("distinct_engagers", "engagements"),
+        default="distinct_engagers",
+        help="what the future is measured by",
+    )
+    validate.add_argument(
+        "--population",
+        choices=("scored", "receivers"),
+        default="scored",
+        help="every scored user, or only those who had received engagement",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="a text table (default) or a Markdown table, best value per metric in bold",
+    )
+    validate.set_defaults(func=_validate)
     return parser
 
 
+def _one_line(exc: BaseException) -> str:
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(exc)).strip()
+    return text or type(exc).__name__
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``influence`` console script."""
+    """Entry point of the ``influence`` console script and ``python -m influence``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 on success, 2 for a mistake in the inputs.
+
+    Examples
+    --------
+    >>> from influence.cli import main
+    >>> main(["score", "no-such-file.csv"])  # the error goes to stderr
+    2
+    """
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (UserError, InvalidEventError, FileNotFoundError, ValueError) as exc:
-        print(f"influence: error: {exc}", file=sys.stderr)
+    except (UserError, InvalidEventError, OSError, ValueError) as exc:
+        print(f"influence: error: {_one_line(exc)}", file=sys.stderr)
         return 2
 
 

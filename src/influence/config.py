@@ -67,7 +67,15 @@ HEADER = (
 )
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 _INT64 = (-(2**63), 2**63 - 1)
 
 
@@ -207,8 +215,14 @@ def to_toml(scorer: Scorer) -> str:
     --------
     >>> from influence import Scorer
     >>> from influence.config import to_toml
-    >>> print(to_toml(Scorer()).splitlines()[3:9])
-    ['[[signals]]', 'name = "engagement"', 'type = "engagement"', '', '[signals.params]', 'window_days = 90.0']
+    >>> for line in to_toml(Scorer()).splitlines()[3:9]:
+    ...     print(line)
+    [[signals]]
+    name = "engagement"
+    type = "engagement"
+    <BLANKLINE>
+    [signals.params]
+    window_days = 90.0
     """
     if not isinstance(scorer, Scorer):
         raise TypeError(f"to_toml needs an influence.Scorer; got {type(scorer).__name__}")

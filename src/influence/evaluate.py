@@ -58,7 +58,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.stats import rankdata
 
-from . import _actions, _validate
+from . import _actions, _progress, _validate
 from ._events import Events
 from ._loaders import Ratings
 from ._scorer import Scorer
@@ -726,6 +726,7 @@ def predictive_validity(
     baselines: Mapping[str, Baseline] | Iterable[str] | None = None,
     target: Literal["distinct_engagers", "engagements"] = "distinct_engagers",
     population: Literal["scored", "receivers"] = "scored",
+    progress: _progress.Progress = "auto",
 ) -> ValidityReport:
     """Score at *cutoff*, then compare with what users receive in the *horizon* after it.
 
@@ -762,6 +763,10 @@ def predictive_validity(
         ``"scored"``: every scored user. ``"receivers"``: only scored users who
         received engagement from others at or before the cut-off (leaves out
         the many users who only act, whose ties dominate rank correlations).
+    progress : {"auto", True, False}, default "auto"
+        A progress bar over the methods, the scorer then each baseline (needs
+        tqdm); ``"auto"``: only when 1,000,000 events or more fall before the
+        cut-off. ``INFLUENCE_PROGRESS=0`` in the environment turns it off.
 
     Returns
     -------
@@ -794,30 +799,22 @@ def predictive_validity(
     _validate.choice("predictive_validity", "target", target, _TARGETS)
     _validate.choice("predictive_validity", "population", population, _POPULATIONS)
     past = events.until(cut)
+    shown = _progress.wanted(
+        progress, big=len(past) >= _progress.EVENTS_WORK, owner="predictive_validity"
+    )
     if not len(past):
         raise ValueError(
             f"no events at or before the cut-off {format_time(cut)}; the log starts at "
             f"{format_time(events.start) if events.start is not None else '(empty)'}"
         )
     chosen = _baselines(baselines, past, cut)
-    scores = (Scorer() if scorer is None else scorer).score(past, as_of=cut)
-    index = events.users.indices(scores.users.ids)
-    if (index < 0).any():
-        raise ValueError("the scorer returned users that are not in events.users")
-    truth = _received(events, cut, cut + span, distinct=target == "distinct_engagers")[index]
-    keep = np.ones(index.size, dtype=bool)
-    if population == "receivers":
-        keep = _received(past, -math.inf, cut, distinct=False)[index] > 0
-    values: dict[str, FloatArray] = {"scorer": np.asarray(scores.values, dtype=np.float64)[keep]}
-    for name, func in chosen.items():
-        result = np.asarray(func(past, cut), dtype=np.float64)
-        if result.shape != (events.n_users,) or not np.isfinite(result).all():
-            raise ValueError(
-                f"baseline {name!r} must return {events.n_users} finite values (one per "
-                f"user of events.users); got shape {result.shape}"
-            )
-        values[name] = result[index][keep]
-    truth = truth[keep]
+    with _progress.progress(1 + len(chosen), shown, "predictive validity") as bar:
+        bar.set_postfix_str("scorer")
+        scores = (Scorer() if scorer is None else scorer).score(past, as_of=cut)
+        bar.update(1)
+        values, truth, keep = _measure(
+            events, past, scores, chosen, cut, span, target, population, bar
+        )
     table = {m: {k: f(v, truth) for k, f in measures.items()} for m, v in values.items()}
     return ValidityReport(
         table=table,
@@ -831,11 +828,46 @@ def predictive_validity(
     )
 
 
+def _measure(
+    events: Events,
+    past: Events,
+    scores: Scores,
+    chosen: Mapping[str, Baseline],
+    cut: float,
+    span: float,
+    target: str,
+    population: str,
+    bar: _progress.Bar,
+) -> tuple[dict[str, FloatArray], FloatArray, NDArray[np.bool_]]:
+    """Each method's values and the truth on the evaluated users, and which users those are."""
+    index = events.users.indices(scores.users.ids)
+    if (index < 0).any():
+        raise ValueError("the scorer returned users that are not in events.users")
+    truth = _received(events, cut, cut + span, distinct=target == "distinct_engagers")[index]
+    keep = np.ones(index.size, dtype=bool)
+    if population == "receivers":
+        keep = _received(past, -math.inf, cut, distinct=False)[index] > 0
+    values: dict[str, FloatArray] = {"scorer": np.asarray(scores.values, dtype=np.float64)[keep]}
+    for name, func in chosen.items():
+        bar.set_postfix_str(name)
+        result = np.asarray(func(past, cut), dtype=np.float64)
+        if result.shape != (events.n_users,) or not np.isfinite(result).all():
+            raise ValueError(
+                f"baseline {name!r} must return {events.n_users} finite values (one per "
+                f"user of events.users); got shape {result.shape}"
+            )
+        values[name] = result[index][keep]
+        bar.update(1)
+    return values, truth[keep], keep
+
+
 def rolling_validity(
     events: Events,
     cutoffs: Iterable[Any],
     horizon: Any,
     scorer: ScorerLike | None = None,
+    *,
+    progress: _progress.Progress = "auto",
     **options: Any,
 ) -> ValidityReport:
     """:func:`predictive_validity` at several cut-offs, averaged.
@@ -851,6 +883,10 @@ def rolling_validity(
         Each must have events at or before it.
     horizon : float or datetime.timedelta
     scorer : Scorer, optional
+    progress : {"auto", True, False}, default "auto"
+        A progress bar over the cut-offs (needs tqdm); ``"auto"``: only when
+        the events before the cut-offs add up to 1,000,000 or more.
+        ``INFLUENCE_PROGRESS=0`` in the environment turns it off.
     **options
         ``metrics``, ``baselines``, ``target``, ``population``, as for
         :func:`predictive_validity`.
@@ -871,7 +907,16 @@ def rolling_validity(
     >>> report.cutoffs, [r.table["scorer"]["ndcg@1"] for r in report.runs]
     ((10.0, 20.0), [1.0, 1.0])
     """
-    runs = tuple(predictive_validity(events, c, horizon, scorer, **options) for c in cutoffs)
+    points = list(cutoffs)
+    work = 0  # events scored over all cut-offs: only "auto" needs it
+    if isinstance(progress, str) and progress == "auto" and isinstance(events, Events) and points:
+        cuts = np.array([to_epoch(c, name="cutoff") for c in points])
+        work = int(np.searchsorted(events.time, cuts, side="right").sum())
+    shown = _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner="rolling_validity")
+    runs = tuple(
+        predictive_validity(events, c, horizon, scorer, progress=False, **options)
+        for c in _progress.progress(points, shown, "rolling validity", unit="cut-off")
+    )
     if not runs:
         raise ValueError("The 'cutoffs' parameter of rolling_validity must name a cut-off.")
     table: dict[str, dict[str, float]] = {}

@@ -13,7 +13,7 @@ from .. import _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, IMPLIES_POST
+from ._common import DAY, IMPLIES_POST, plural
 
 __all__ = ["Inactivity"]
 
@@ -105,4 +105,4 @@ class Inactivity(BaseComponent):
         days = float(details["days_silent"])
         if days <= self.grace_days:
             return f"last active {days:.1f} days ago: within the {self.grace_days:g}-day grace"
-        return f"inactive for {days:.0f} days: {points:+.1f} points"
+        return f"inactive for {plural(round(days), 'day')}: {points:+.1f} points"

@@ -1,0 +1,281 @@
+"""Plots of scores: their distribution, one user's breakdown, the top users.
+
+Needs matplotlib (``pip install 'influence-score[plot]'``), imported only when
+a plot is drawn. Every function draws on the Axes passed as ``ax`` (a new
+figure's Axes by default) and returns it, so plots compose with the rest of a
+matplotlib figure:
+
+>>> import matplotlib.pyplot as plt  # doctest: +SKIP
+>>> from influence import Scorer, plot
+>>> from influence.datasets import synthetic
+>>> world = synthetic(seed=0)  # doctest: +SKIP
+>>> scores = Scorer().score(world.events)  # doctest: +SKIP
+>>> fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))  # doctest: +SKIP
+>>> plot.score_distribution(scores, ax=left)  # doctest: +SKIP
+<Axes: ...>
+>>> plot.breakdown(scores, world.sybil_target, ax=right)  # doctest: +SKIP
+<Axes: ...>
+
+- :func:`score_distribution`: a histogram of the scores on the fixed 0-100
+  scale, with the median marked.
+- :func:`breakdown`: a waterfall of one user's parts: each signal's points
+  going up, each modifier's loss going down, then the score.
+- :func:`top`: a bar chart of the *k* best users.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._scores import Explanation, Scores
+
+__all__ = ["breakdown", "score_distribution", "top"]
+
+#: Colours: gains (signals), losses (modifiers), totals (the score).
+GAIN = "#33aa77"
+LOSS = "#cc4444"
+TOTAL = "#4477aa"
+
+
+def _pyplot(owner: str) -> Any:
+    try:
+        return importlib.import_module("matplotlib.pyplot")
+    except ImportError:
+        raise ImportError(
+            f"{owner} needs matplotlib: pip install 'influence-score[plot]'"
+        ) from None
+
+
+def _axes(ax: Any, owner: str, size: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    _, ax = _pyplot(owner).subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def score_distribution(
+    scores: Scores | Sequence[float] | np.ndarray,
+    ax: Any = None,
+    bins: int = 20,
+    *,
+    log: bool = False,
+) -> Any:
+    """A histogram of the scores on the fixed 0-100 scale, the median marked.
+
+    Parameters
+    ----------
+    scores : Scores or array-like of float
+        The scores (``Scores.values`` for a :class:`~influence.Scores`).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+    bins : int, default 20
+        Equal-width bins over ``[0, 100]``.
+    log : bool, default False
+        A logarithmic count axis: scores are heavy-tailed, most users near 0.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        For *bins* not a positive integer, or scores outside ``[0, 100]``.
+
+    Examples
+    --------
+    >>> from influence import Events, Scorer
+    >>> from influence.plot import score_distribution
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"} for t in range(5)])
+    >>> ax = score_distribution(Scorer().score(events), bins=10)  # doctest: +SKIP
+    >>> [int(p.get_height()) for p in ax.patches]  # doctest: +SKIP
+    [5, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    """
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(
+            f"The 'bins' parameter of score_distribution must be a positive int. Got {bins!r}."
+        )
+    values = np.asarray(scores.values if isinstance(scores, Scores) else scores, dtype=np.float64)
+    if values.ndim != 1:
+        raise ValueError(f"score_distribution needs one score per user; got shape {values.shape}")
+    if values.size and not (
+        np.all(np.isfinite(values)) and values.min() >= 0 and values.max() <= 100
+    ):
+        raise ValueError("score_distribution needs finite scores in [0, 100]")
+    ax = _axes(ax, "score_distribution", (6.4, 4.0))
+    edges = np.linspace(0.0, 100.0, int(bins) + 1)
+    ax.hist(values, bins=edges, color=TOTAL, edgecolor="white", linewidth=0.5, log=log)
+    if values.size:
+        median = float(np.median(values))
+        ax.axvline(median, color="#333333", linestyle="--", linewidth=1.0)
+        ax.annotate(
+            f"median {median:.1f}",
+            xy=(median, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -4),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            fontsize="small",
+        )
+    ax.set_xlim(0.0, 100.0)
+    ax.set_xlabel("score")
+    ax.set_ylabel("users")
+    ax.set_title(f"Score distribution ({values.size:,} users)")
+    return ax
+
+
+def breakdown(
+    explanation: Explanation | Scores,
+    user: Any = None,
+    ax: Any = None,
+) -> Any:
+    """One user's score as a waterfall: signals going up, modifiers going down, then the score.
+
+    Each part is a bar from the running total before it to the running total
+    after it, labelled with its points; since the parts add up to the score,
+    the last part ends where the score bar (drawn from 0) ends.
+
+    Parameters
+    ----------
+    explanation : Explanation or Scores
+        A user's :class:`~influence.Explanation`, or the scores (then give
+        *user*).
+    user : user id, optional
+        The user to explain, with :class:`~influence.Scores` only.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One bar per part (in part order), then the score's bar.
+
+    Raises
+    ------
+    ValueError
+        Without *user* for scores, or with one for an explanation.
+    KeyError
+        For a user who was not scored.
+
+    Examples
+    --------
+    >>> from influence import Events, Scorer
+    >>> from influence.plot import breakdown
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"} for t in range(5)])
+    >>> ax = breakdown(Scorer().score(events), "ann")  # doctest: +SKIP
+    >>> [t.get_text() for t in ax.get_xticklabels()][-1]  # doctest: +SKIP
+    'score'
+    """
+    if isinstance(explanation, Scores):
+        if user is None:
+            raise ValueError("breakdown needs the user to explain when given scores")
+        explanation = explanation.explain(user)
+    elif isinstance(explanation, Explanation):
+        if user is not None:
+            raise ValueError(
+                "breakdown takes a user only with scores; an explanation is of one user already"
+            )
+    else:
+        raise TypeError(
+            f"breakdown needs an Explanation or Scores; got {type(explanation).__name__}"
+        )
+    ax = _axes(ax, "breakdown", (6.4, 4.0))
+    names = list(explanation.parts)
+    points = np.array([explanation.parts[n] for n in names], dtype=np.float64)
+    before = np.concatenate(([0.0], np.cumsum(points)[:-1])) if points.size else points
+    colours = [GAIN if p >= 0 else LOSS for p in points]
+    x = np.arange(points.size)
+    ax.bar(x, points, bottom=before, color=colours, width=0.6)
+    ax.bar([points.size], [explanation.score], color=TOTAL, width=0.6)
+    after = before + points
+    for i in range(points.size):  # connectors: each bar starts where the last one ended
+        ax.plot([i + 0.3, i + 0.7], [after[i], after[i]], color="#888888", linewidth=0.8)
+        top = max(before[i], after[i])
+        ax.annotate(
+            f"{round(float(points[i]), 1) + 0.0:+.1f}",  # never "-0.0"
+            xy=(i, top),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+        )
+    ax.annotate(
+        f"{explanation.score:.1f}",
+        xy=(points.size, explanation.score),
+        xytext=(0, 2),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize="small",
+        fontweight="bold",
+    )
+    ax.set_xticks(np.arange(points.size + 1))
+    ax.set_xticklabels([*names, "score"], rotation=30, ha="right")
+    peak = max([explanation.score, *after.tolist(), 0.0])
+    ax.set_ylim(0.0, peak * 1.15 if peak > 0 and math.isfinite(peak) else 1.0)
+    ax.set_ylabel("points")
+    ax.set_title(f"{explanation.user}: {explanation.score:.1f} / 100")
+    return ax
+
+
+def top(scores: Scores, k: int = 10, ax: Any = None) -> Any:
+    """A bar chart of the *k* best users, the best at the top, on the 0-100 scale.
+
+    Parameters
+    ----------
+    scores : Scores
+    k : int, default 10
+        How many users (fewer when fewer were scored); ties are broken by user
+        id, as in :meth:`Scores.top`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One horizontal bar per user, best first.
+
+    Examples
+    --------
+    >>> from influence import Events, Scorer
+    >>> from influence.plot import top
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"} for t in range(5)])
+    >>> ax = top(Scorer().score(events), k=3)  # doctest: +SKIP
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # doctest: +SKIP
+    ['ann', 'fan0', 'fan1']
+    """
+    if not isinstance(scores, Scores):
+        raise TypeError(f"top needs Scores; got {type(scores).__name__}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"The 'k' parameter of top must be a positive int. Got {k!r}.")
+    best = scores.top(int(k))
+    ax = _axes(ax, "top", (6.4, 0.8 + 0.35 * max(len(best), 1)))
+    values = [value for _, value in best]
+    ax.barh(np.arange(len(best)), values, color=TOTAL, height=0.7)
+    for i, value in enumerate(values):
+        ax.annotate(
+            f"{value:.1f}",
+            xy=(value, i),
+            xytext=(3, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize="small",
+        )
+    ax.set_yticks(np.arange(len(best)))
+    ax.set_yticklabels([str(user) for user, _ in best])
+    ax.invert_yaxis()  # the best at the top
+    ax.set_xlim(0.0, 105.0)
+    ax.set_xlabel("score")
+    ax.set_title(f"Top {len(best)} of {len(scores):,} users")
+    return ax

@@ -66,14 +66,21 @@ def test_conformance() -> None:
 
 
 def test_quid_pro_quo_by_hand() -> None:
-    # pairs sorted by source * n + target: 0->1 and 1->0 trade 20 shares each way; 2->0 is a fan
-    source, target = np.array([0, 1, 2]), np.array([1, 0, 0])
-    q = quid_pro_quo(source, target, np.array([20.0, 20.0, 20.0]), 3)
-    assert q[0] == pytest.approx(1 - np.exp(-17 / 5))
-    assert q[1] == q[0]
-    assert q[2] == 0.0
+    # pairs sorted by source * n + target: 0->1 and 1->0 trade 20 shares each way; 2->0 is a fan;
+    # 0 and 1 also amplify 3 (60 each), so each gives the other a quarter of its amplification.
+    source, target = np.array([0, 0, 1, 1, 2]), np.array([1, 3, 0, 3, 0])
+    amplified = np.array([20.0, 60.0, 20.0, 60.0, 20.0])
+    q = quid_pro_quo(source, target, amplified, 4)
+    boost = 1.0 + 4 * 0.25  # exclusivity 0.25, no timing given
+    assert q[0] == pytest.approx(1 - np.exp(-17 * boost / 5))
+    assert q[2] == q[0]
+    assert q[4] == 0.0
+    assert q[1] == 0.0  # 0 -> 3 is one-way
+    # fast returns both ways make the same volume more suspect
+    quick = quid_pro_quo(source, target, amplified, 4, fast=amplified)
+    assert quick[0] == pytest.approx(1 - np.exp(-17 * boost * 2 / 5))
     # a few mutual likes are free; replies and mentions are not amplification at all
-    few = quid_pro_quo(source, target, np.array([3.0, 2.0, 0.0]), 3)
+    few = quid_pro_quo(source, target, np.array([3.0, 0.0, 2.0, 0.0, 0.0]), 4, fast=np.ones(5))
     assert np.all(few == 0.0)
 
 

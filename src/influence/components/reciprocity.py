@@ -35,6 +35,7 @@ def quid_pro_quo(
     amplified: NDArray[np.float64],
     n_users: int,
     *,
+    fast: NDArray[np.float64] | None = None,
     free_exchanges: float = 3.0,
     scale: float = 5.0,
     free_common: float = 2.0,
@@ -44,38 +45,53 @@ def quid_pro_quo(
 
     Pairs must be unique and sorted by ``source * n_users + target`` (as
     :func:`~influence.components._common.group_sums` returns them);
-    *amplified* counts each pair's shares and likes. With
+    *amplified* counts each pair's shares and likes, *fast* (optional) how many
+    of those came within minutes of the post they amplify. With
     :math:`m = \min(a_{vu}, a_{uv})` the amplification the two return to each
-    other and :math:`k` the number of partners they have in common in the
-    graph of such mutual amplifiers,
+    other, :math:`\phi` the smaller of the two directions' fast shares,
+    :math:`\epsilon` the smaller of their exclusivities (the share of each
+    one's amplification that goes to the other) and :math:`k` the number of
+    partners they have in common in the graph of mutual amplifiers,
 
     .. math::
 
-        q_{vu} = 1 - \Big(1 - \big(1 - e^{-\max(0,\, m - f)/s}\big)\Big)
-                     \Big(1 - \big(1 - e^{-\max(0,\, k - f_k)/s_k}\big)\Big)
+        h = 1 - e^{-\max(0,\, m - f)\,(1 + \phi)(1 + 4\epsilon)/s}, \qquad
+        r = 1 - e^{-\max(0,\, k - f_k)/s_k}, \qquad
+        q_{vu} = 1 - (1 - h)(1 - r)
 
     for mutual pairs (:math:`m \ge 1`), 0 otherwise: heavy mutual
-    amplification beyond :math:`f` free exchanges, or membership of a dense
-    ring of mutual amplifiers (many common partners). Replies and mentions do
-    not count as amplification, so conversations between friends are never
-    discounted, nor are a few mutual likes.
+    amplification beyond :math:`f` free exchanges, sooner when the returns are
+    fast and exclusive, or membership of a dense ring of mutual amplifiers.
+    Replies and mentions do not count as amplification, so conversations
+    between friends are never discounted, nor are a few mutual likes.
 
     Examples
     --------
     >>> import numpy as np
     >>> q = quid_pro_quo(np.array([0, 1, 2]), np.array([1, 0, 0]),
     ...                  np.array([20.0, 20.0, 20.0]), 3)
-    >>> q.round(3).tolist()  # 0 and 1 trade 20 shares each way; 2 is a one-way fan
-    [0.967, 0.967, 0.0]
+    >>> q.round(3).tolist()  # 0 and 1 trade 20 shares each way, only with each other
+    [1.0, 1.0, 0.0]
     """
     if source.size == 0:
         return np.zeros(0)
     width = max(n_users, 1)
     forward = source * width + target
     pos = np.minimum(np.searchsorted(forward, target * width + source), forward.size - 1)
-    back = np.where(forward[pos] == target * width + source, amplified[pos], 0.0)
+    found = forward[pos] == target * width + source
+    back = np.where(found, amplified[pos], 0.0)
     mutual = np.minimum(amplified, back)
-    heavy = -np.expm1(-np.maximum(mutual - free_exchanges, 0.0) / scale)
+    total = np.bincount(source, weights=amplified, minlength=width)
+    exclusive = np.divide(
+        amplified, total[source], out=np.zeros(source.size), where=total[source] > 0
+    )
+    exclusive = np.minimum(exclusive, np.where(found, exclusive[pos], 0.0))
+    quick = np.zeros(source.size)
+    if fast is not None:
+        share = np.divide(fast, amplified, out=np.zeros(source.size), where=amplified > 0)
+        quick = np.minimum(share, np.where(found, share[pos], 0.0))
+    boost = (1.0 + quick) * (1.0 + 4.0 * exclusive)
+    heavy = -np.expm1(-np.maximum(mutual - free_exchanges, 0.0) * boost / scale)
     pairs = mutual >= 1.0
     graph = sp.csr_array(
         (np.ones(int(pairs.sum())), (source[pairs], target[pairs])), shape=(width, width)
@@ -121,6 +137,8 @@ class Reciprocity(BaseComponent):
         Common mutual-amplification partners a pair may have without suspicion.
     ring_scale : float, default 4
         How fast the ring discount grows with more common partners.
+    fast_minutes : float, default 30
+        Amplification this soon after the post counts as a fast return.
     """
 
     name: ClassVar[str] = "reciprocity"
@@ -133,10 +151,19 @@ class Reciprocity(BaseComponent):
     scale: float = 5.0
     free_common: float = 2.0
     ring_scale: float = 4.0
+    fast_minutes: float = 30.0
 
     def __post_init__(self) -> None:
         owner = "Reciprocity"
-        for name in ("window_days", "half_life_days", "selectivity_per_day", "scale", "ring_scale"):
+        positive = (
+            "window_days",
+            "half_life_days",
+            "selectivity_per_day",
+            "scale",
+            "ring_scale",
+            "fast_minutes",
+        )
+        for name in positive:
             _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
         _validate.number(owner, "free_exchanges", self.free_exchanges, low=0.0)
         _validate.number(owner, "free_common", self.free_common, low=0.0)
@@ -157,14 +184,28 @@ class Reciprocity(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         amplify = _AMPLIFY[events.action[rows]].astype(np.float64)
+        # Fast returns: amplification within `fast_minutes` of the post it amplifies, when
+        # that post (by the target) is in the log. Index -1 reads the spare last slot.
+        posted = np.full(len(events.posts) + 1, np.nan)
+        author = np.full(len(events.posts) + 1, -1, dtype=np.int64)
+        made = np.flatnonzero(events.post >= 0)
+        posted[events.post[made]] = events.time[made]
+        author[events.post[made]] = events.actor[made]
+        parent = events.parent[rows]
+        delay = events.time[rows] - posted[parent]
+        quick = (author[parent] == events.target[rows]) & (delay <= self.fast_minutes * 60.0)
         source, target, sums, _ = group_sums(
-            events.actor[rows], events.target[rows], np.column_stack([weight, amplify]), n
+            events.actor[rows],
+            events.target[rows],
+            np.column_stack([weight, amplify, amplify * quick]),
+            n,
         )
         share = quid_pro_quo(
             source,
             target,
             sums[:, 1],
             n,
+            fast=sums[:, 2],
             free_exchanges=self.free_exchanges,
             scale=self.scale,
             free_common=self.free_common,

@@ -77,7 +77,7 @@ def main() -> None:
     a = graph(args.nodes, args.edges, args.dangling)
     n = a.shape[0]
     print(f"graph: {n:,} nodes, {a.nnz:,} edges, {args.dangling:.0%} dangling; tol {args.tol:g}")
-    exact = pagerank(a, tol=1e-12)
+    exact = pagerank(a, tol=1e-12, progress=False)
 
     # Count our iterations at the requested tolerance (same stopping rule as pagerank).
     iterations = 0
@@ -103,7 +103,9 @@ def main() -> None:
     t_bare, _ = timed(bare, args.repeat)
     t_band, _ = timed(bandwidth, args.repeat)
     for threads in (1, 2):
-        t, res = timed(lambda t=threads: pagerank(a, tol=args.tol, threads=t), args.repeat)
+        t, res = timed(
+            lambda t=threads: pagerank(a, tol=args.tol, threads=t, progress=False), args.repeat
+        )
         rows.append(
             (
                 f"influence ({threads} thread{'s' if threads > 1 else ''})",
@@ -134,7 +136,7 @@ def _quiet(a: sp.csr_array, tol: float, max_iter: int) -> np.ndarray | None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         try:
-            return pagerank(a, tol=tol, max_iter=max_iter, threads=1)
+            return pagerank(a, tol=tol, max_iter=max_iter, threads=1, progress=False)
         except ConvergenceWarning:
             return None
 

@@ -175,7 +175,7 @@ def pagerank(
     x = _probability("x0", x0, n)
     x = p.copy() if x is None else x
 
-    out_weight = matrix @ np.ones(n)
+    out_weight = _row_sums(matrix)
     scale = np.divide(damping, out_weight, out=np.zeros(n), where=out_weight > 0)
     workers = 2 if threads is None else threads
     if not isinstance(workers, (int, np.integer)) or workers < 1:
@@ -189,12 +189,15 @@ def pagerank(
     z = np.empty(n)
     diff = np.empty(n)
     teleport = p if q is None else None
+    uniform = personalization is None and q is None
     try:
         for _ in range(int(max_iter)):
             np.multiply(x, scale, out=z)
             y = _step(blocks, z, pool)
             moved = float(y.sum())
-            if teleport is not None:
+            if uniform:
+                y += (1.0 - moved) / n  # a scalar: one pass instead of two
+            elif teleport is not None:
                 y += (1.0 - moved) * teleport
             else:
                 assert q is not None
@@ -219,6 +222,18 @@ def pagerank(
         stacklevel=2,
     )
     return x
+
+
+def _row_sums(matrix: sp.csr_array) -> NDArray[np.float64]:
+    """Sum of each row of a CSR matrix, in one ``reduceat`` pass over its data."""
+    n = matrix.shape[0]
+    out = np.zeros(n)
+    if matrix.nnz == 0:
+        return out
+    starts = matrix.indptr[:-1]
+    filled = starts < matrix.indptr[1:]
+    out[filled] = np.add.reduceat(matrix.data, starts[filled])
+    return out
 
 
 def _row_blocks(matrix: sp.csr_array, count: int) -> list[tuple[int, int, Any]]:

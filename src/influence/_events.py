@@ -48,6 +48,10 @@ def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
     return mapping
 
 
+#: The per-event columns of an :class:`Events` table.
+COLUMNS = ("action", "actor", "parent", "platform", "post", "target", "text", "time", "topics")
+
+
 class Events:
     """A validated, immutable, columnar table of interaction events.
 
@@ -82,18 +86,7 @@ class Events:
     {'unknown action': 1}
     """
 
-    __slots__ = (
-        "_table",
-        "action",
-        "actor",
-        "parent",
-        "platform",
-        "post",
-        "target",
-        "text",
-        "time",
-        "topics",
-    )
+    __slots__ = ("_table", *COLUMNS, "__weakref__")
 
     _table: Table
     time: NDArray[np.float64]
@@ -542,7 +535,7 @@ class Events:
     @property
     def nbytes(self) -> int:
         """Bytes held by the per-event columns (not the id tables)."""
-        return sum(getattr(self, name).nbytes for name in self.__slots__[1:])
+        return sum(getattr(self, name).nbytes for name in COLUMNS)
 
     def report(self) -> dict[str, int]:
         """Count of rejected rows per kind of problem, most frequent first."""
@@ -694,7 +687,7 @@ class Events:
             and mine.topic_sets == theirs.topic_sets
         )
         return same_tables and all(
-            np.array_equal(getattr(self, n), getattr(other, n)) for n in self.__slots__[1:]
+            np.array_equal(getattr(self, n), getattr(other, n)) for n in COLUMNS
         )
 
     __hash__ = None  # type: ignore[assignment]

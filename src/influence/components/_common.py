@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +16,36 @@ DAY = 86_400.0
 
 ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _actions.LIKE}))
+
+
+T = TypeVar("T")
+
+# Intermediate results shared by the components of one scoring run, keyed by the (immutable)
+# event table's identity and the parameters; an entry lives as long as its table.
+_SHARED: dict[int, tuple[weakref.ref[Events], dict[tuple[Any, ...], Any]]] = {}
+
+
+def shared(events: Events, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, once per event table and *key*: components reuse each other's work.
+
+    Several components need the same engagement pairs and engager selectivity; each
+    computes them through this function, so a scoring run sorts them once. Results are
+    made read-only, and dropped when the event table is garbage-collected.
+    """
+    ident = id(events)
+    entry = _SHARED.get(ident)
+    if entry is None or entry[0]() is not events:
+        entry = (weakref.ref(events), {})
+        _SHARED[ident] = entry
+        weakref.finalize(events, _SHARED.pop, ident, None)
+    store = entry[1]
+    if key not in store:
+        value = compute()
+        for array in value if isinstance(value, tuple) else (value,):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False
+        store[key] = value
+    return store[key]  # type: ignore[no-any-return]
 
 
 def received_engagement(events: Events, as_of: float, window_days: float) -> NDArray[np.bool_]:
@@ -99,8 +131,16 @@ def engager_selectivity(
     with :math:`r_v` the user's engagement actions on others per day over the
     span they are seen in the window (at least one day) and :math:`r_0` the
     reference rate. Someone who likes everything in sight (hundreds a day) gives
-    a fraction of what a selective person gives per action.
+    a fraction of what a selective person gives per action. Computed once per
+    event table and parameters (:func:`shared`).
     """
+    key = ("selectivity", float(as_of), float(window_days), float(reference_per_day))
+    return shared(events, key, lambda: _selectivity(events, as_of, window_days, reference_per_day))
+
+
+def _selectivity(
+    events: Events, as_of: float, window_days: float, reference_per_day: float
+) -> NDArray[np.float64]:
     mask = received_engagement(events, as_of, window_days)
     rows = np.flatnonzero(mask)
     n = events.n_users
@@ -160,12 +200,41 @@ def engagement_pairs(
     window_days: float,
     half_life_days: float,
     selectivity_per_day: float,
+    actions: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     """Engagement pairs ``(source, target)`` with their summed weight and event count.
 
-    Weighted as in Engagement (recency, house action weights, engager
-    selectivity); pairs sorted by ``source * n_users + target``.
+    Weighted as in Engagement (recency, action weights, the house ones by
+    default, engager selectivity); pairs sorted by ``source * n_users + target``.
+    Computed once per event table and parameters (:func:`shared`); the arrays
+    are read-only.
     """
+    table = action_weight_table() if actions is None else np.asarray(actions, dtype=np.float64)
+    key = (
+        "pairs",
+        float(as_of),
+        float(window_days),
+        float(half_life_days),
+        float(selectivity_per_day),
+        tuple(table.tolist()),
+    )
+    return shared(
+        events,
+        key,
+        lambda: _engagement_pairs(
+            events, as_of, window_days, half_life_days, selectivity_per_day, table
+        ),
+    )
+
+
+def _engagement_pairs(
+    events: Events,
+    as_of: float,
+    window_days: float,
+    half_life_days: float,
+    selectivity_per_day: float,
+    actions: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
     rows = np.flatnonzero(received_engagement(events, as_of, window_days))
     weight = engagement_weights(
         events,
@@ -173,7 +242,7 @@ def engagement_pairs(
         as_of,
         window_days=window_days,
         half_life_days=half_life_days,
-        actions=action_weight_table(),
+        actions=actions,
         selectivity_per_day=selectivity_per_day,
     )
     return group_sums(events.actor[rows], events.target[rows], weight, events.n_users)

@@ -14,7 +14,7 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, count_distinct_pairs, plural, received_engagement, recency_weights
+from ._common import DAY, engagement_pairs, plural, recency_weights
 
 __all__ = ["Activity"]
 
@@ -104,10 +104,15 @@ class Activity(BaseComponent):
             * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days),
         )
         actor = events.actor[rows]
-        engaged = received_engagement(events, as_of, self.window_days)
-        engagers = count_distinct_pairs(events.target[engaged], events.actor[engaged], n, n).astype(
-            np.float64
+        # Distinct engagers, from the engagement pairs the other components share.
+        _, engaged, _, _ = engagement_pairs(
+            events,
+            as_of,
+            window_days=self.window_days,
+            half_life_days=self.half_life_days,
+            selectivity_per_day=20.0,
         )
+        engagers = np.bincount(engaged, minlength=n).astype(np.float64)
         reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
             values=amount / (amount + self.half_saturation) * reach,

@@ -16,7 +16,7 @@ from .._registry import register
 from ._common import (
     DAY,
     action_weight_table,
-    engagement_weights,
+    engagement_pairs,
     group_sums,
     plural,
     received_engagement,
@@ -122,24 +122,20 @@ class Engagement(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        mask = received_engagement(events, as_of, self.window_days)
-        rows = np.flatnonzero(mask)
-        target, actor = events.target[rows], events.actor[rows]
-        weight = engagement_weights(
+        _, pair_target, pair_sum, pair_count = engagement_pairs(
             events,
-            rows,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,
-            actions=self.action_weights(),
             selectivity_per_day=self.selectivity_per_day,
+            actions=self.action_weights(),
         )
-        pair_target, _, pair_sum, _ = group_sums(target, actor, weight, n)
         engagers = np.bincount(pair_target, minlength=n).astype(np.int64)
+        rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
         parent = events.parent[rows]
         has_parent = parent >= 0
         post_target, _, _, _ = group_sums(
-            target[has_parent],
+            events.target[rows][has_parent],
             parent[has_parent],
             np.zeros(int(has_parent.sum())),
             len(events.posts),
@@ -154,7 +150,7 @@ class Engagement(BaseComponent):
             as_of - events.time[own], self.window_days, self.half_life_days
         )
         posts = np.bincount(events.actor[own], weights=post_weight, minlength=n)
-        volume = np.bincount(target, weights=weight, minlength=n)
+        volume = np.bincount(pair_target, weights=pair_sum, minlength=n)
         ratio = np.divide(
             volume, volume + posts / self.engagement_per_post, out=np.ones(n), where=posts > 0
         )
@@ -164,7 +160,9 @@ class Engagement(BaseComponent):
             details={
                 "engagers": engagers,
                 "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),
-                "engagements": np.bincount(target, minlength=n).astype(np.int64),
+                "engagements": np.bincount(pair_target, weights=pair_count, minlength=n).astype(
+                    np.int64
+                ),
                 "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
                 "rate_factor": factor,
                 "mass": mass,

@@ -53,7 +53,8 @@ def _as_csr(adjacency: Any) -> sp.csr_array:
         )
     if matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"adjacency must be square; got shape {matrix.shape}")
-    if matrix.nnz and (not np.all(np.isfinite(matrix.data)) or matrix.data.min() < 0):
+    # min and max catch negative, infinite and NaN weights (NaN fails both comparisons).
+    if matrix.nnz and not (matrix.data.min() >= 0 and matrix.data.max() < np.inf):
         raise ValueError("adjacency weights must be finite and non-negative")
     return sp.csr_array(matrix)
 
@@ -245,17 +246,16 @@ def _row_blocks(matrix: sp.csr_array, count: int) -> list[tuple[int, int, Any]]:
     edges = [0, *sorted({int(c) for c in cuts}), n]
     blocks = []
     for lo, hi in itertools.pairwise(edges):
-        if hi > lo:  # zero-copy views of the CSR arrays
+        if hi > lo:
+            # The block's transpose, in CSC form, over views of the CSR arrays: no copy,
+            # and set through the attributes rather than the constructor, whose index
+            # checks would cost a pass over the block's indices.
             start, stop = int(matrix.indptr[lo]), int(matrix.indptr[hi])
-            part = sp.csr_array(
-                (
-                    matrix.data[start:stop],
-                    matrix.indices[start:stop],
-                    matrix.indptr[lo : hi + 1] - start,
-                ),
-                shape=(hi - lo, n),
-            )
-            blocks.append((lo, hi, part.T))
+            part = sp.csc_array((n, hi - lo))
+            part.data = matrix.data[start:stop]
+            part.indices = matrix.indices[start:stop]
+            part.indptr = matrix.indptr[lo : hi + 1] - start
+            blocks.append((lo, hi, part))
     return blocks
 
 

@@ -11,6 +11,7 @@ from .engagement import Engagement
 from .engagers import DistinctEngagers
 from .inactivity import Inactivity
 from .longevity import Longevity
+from .momentum import Momentum
 from .reciprocity import Reciprocity
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "Engagement",
     "Inactivity",
     "Longevity",
+    "Momentum",
     "Reciprocity",
 ]

@@ -108,7 +108,7 @@ def test_explanation_names_top_accounts() -> None:
 
 
 def test_credibility_as_teleport_gives_a_sybil_cohort_little_to_pass_on() -> None:
-    from influence.components import Credibility
+    from influence.components import Authenticity, Credibility
 
     genuine = [like(f"g{k}", f"g{(k + 1) % 30}", T0 + k * 3600.0) for k in range(30)]
     genuine += [like(f"g{k}", f"g{(k + 7) % 30}", T0 + k * 3600.0 + 60) for k in range(30)]
@@ -120,6 +120,8 @@ def test_credibility_as_teleport_gives_a_sybil_cohort_little_to_pass_on() -> Non
     ]
     records = genuine + sybils
     uniform = values(records)
-    trust = values(records, Authority(teleport=Credibility()))
+    trust = values(records, Authority(teleport=Authenticity()))
+    with pytest.raises(ValueError, match=r"Credibility.*is a discount"):
+        Authority(teleport=Credibility())
     assert trust["weak"] < 0.5 * uniform["weak"]
     assert trust["g3"] >= uniform["g3"]

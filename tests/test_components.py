@@ -59,9 +59,10 @@ def test_built_ins_are_explainable_with_roles() -> None:
     for name in influence.components.__all__:
         component = getattr(influence.components, name)()
         assert isinstance(component, Explainable)
-        assert component.role in ("signal", "modifier")
+        assert component.role in ("signal", "discount", "modifier")
     assert DistinctEngagers.role == "signal"
     assert Inactivity.role == "modifier"
+    assert influence.components.Reciprocity.role == "discount"
 
 
 @pytest.mark.parametrize(

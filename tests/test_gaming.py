@@ -61,6 +61,15 @@ def test_the_sybil_target_gains_at_most_3_points(worlds: dict[str, tuple[World, 
     assert on[world.sybil_target] - off[world.sybil_target] <= 2.0
 
 
+def test_sybils_cannot_frame_their_target(worlds: dict[str, tuple[World, Scores]]) -> None:
+    # The defences discount the fake engagement itself, not the target's whole score, so
+    # pointing 200 Sybils at a genuine account does not sink it either (it cost up to 12
+    # points when the defences were factors on the score).
+    (world, on), (_, off) = worlds["on"], worlds["sybils off"]
+    assert world.sybil_target is not None
+    assert on[world.sybil_target] - off[world.sybil_target] >= -0.5
+
+
 def test_genuine_users_barely_move_when_attacks_switch_on(
     worlds: dict[str, tuple[World, Scores]],
 ) -> None:

@@ -430,7 +430,7 @@ def test_csv_neutralises_formulas(tmp_path: Path) -> None:
         [{"time": t, "actor": user, "action": "like", "target": "idol"} for t, user in
          enumerate(ids)]
     )  # fmt: skip
-    scorer = Scorer(signals=[("=evil", DistinctEngagers())], modifiers=[])
+    scorer = Scorer(signals=[("=evil", DistinctEngagers())], discounts=[], modifiers=[])
     scores = scorer.score(events)
     path = tmp_path / "scores.csv"
     scores.to_csv(path)
@@ -467,12 +467,15 @@ def _custom() -> Scorer:
             ('we"ird\\name', DistinctEngagers(window_days=7)),
         ],
         weights={"reach": 2.5, 'we"ird\\name': 0.5},
-        modifiers=[Credibility(trusted=("ann", "b\tob"), distrusted=(3,)), Inactivity()],
+        discounts=[Credibility(trusted=("ann", "b\tob"), distrusted=(3,))],
+        modifiers=[Inactivity()],
         calibration=Calibration(midpoint=7.5, shape=0.75),
     )
 
 
-@pytest.mark.parametrize("make", [Scorer, _custom, lambda: Scorer(modifiers=[])])
+@pytest.mark.parametrize(
+    "make", [Scorer, _custom, lambda: Scorer(modifiers=[]), lambda: Scorer(discounts=[])]
+)
 def test_toml_round_trip(make: Callable[[], Scorer], tmp_path: Path) -> None:
     scorer = make()
     assert from_toml(to_toml(scorer)) == scorer

@@ -18,7 +18,7 @@ DAY = 86_400.0
 
 def with_reciprocity() -> Scorer:
     scorer = Scorer()
-    assert ("reciprocity", Reciprocity()) in scorer.modifiers  # the house scorer has it
+    assert ("reciprocity", Reciprocity()) in scorer.discounts  # the house scorer has it
     return scorer
 
 
@@ -109,7 +109,7 @@ def test_a_ring_member_with_a_real_audience_gains_at_most_3_points() -> None:
     base = scorer.score(Events.from_records(alone))["r0"]
     ringed = scorer.score(Events.from_records(both))["r0"]
     assert ringed - base <= 3.0
-    undefended = Scorer(modifiers=[("inactivity", Inactivity())])
+    undefended = Scorer(discounts=[], modifiers=[("inactivity", Inactivity())])
     assert undefended.score(Events.from_records(both))["r0"] - base > 5  # without it, it pays
 
 

@@ -16,11 +16,13 @@ import influence.components
 from influence import Calibration, Events, Scorer, _registry, register
 from influence.components import (
     Activity,
+    Authenticity,
     Credibility,
     DistinctEngagers,
     Engagement,
     Inactivity,
     Longevity,
+    Momentum,
     Reciprocity,
 )
 from influence.datasets import EPOCH, synthetic
@@ -105,15 +107,20 @@ def test_defaults() -> None:
     scorer = Scorer()
     assert scorer.signals == (
         ("engagement", Engagement()),
+        ("momentum", Momentum()),
         ("activity", Activity()),
         ("longevity", Longevity()),
     )
-    assert scorer.weights == {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
-    assert scorer.modifiers == (
-        ("inactivity", Inactivity()),
-        ("reciprocity", Reciprocity()),
-        ("credibility", Credibility()),
-    )
+    assert scorer.weights == {
+        "engagement": 1.0,
+        "momentum": 1.0,
+        "activity": 0.5,
+        "longevity": 0.25,
+    }
+    assert scorer.discounts == (("reciprocity", Reciprocity()), ("credibility", Credibility()))
+    assert scorer.modifiers == (("inactivity", Inactivity()), ("authenticity", Authenticity()))
+    assert Momentum() == Momentum(half_life_days=0.25, window_days=7.0, selectivity_per_day=20.0)
+    assert Credibility().cohort_scale == 5.0
     assert Inactivity() == Inactivity(grace_days=1.0, half_life_days=45.0, shape=2.0)
     assert scorer.calibration == Calibration(midpoint=4.0, shape=1.0)
     assert Scorer() == scorer
@@ -312,6 +319,7 @@ def test_signal_not_an_array_raises_naming_it() -> None:
 def test_modifier_of_zero_zeroes_the_score_and_parts_still_add_up() -> None:
     scorer = Scorer(
         signals=[("engagers", DistinctEngagers())],
+        discounts=[],
         modifiers=[("kill", _constant_modifier(0.0)), ("decay", Inactivity())],
     )
     scores = scorer.score(_engaged_five_times())
@@ -432,6 +440,7 @@ def _two_and_two() -> Scorer:
     return Scorer(
         signals=[("engagers", DistinctEngagers()), ("recent", DistinctEngagers(window_days=14))],
         weights={"engagers": 2.0, "recent": 0.5},
+        discounts=[],
         modifiers=[
             ("inactivity", Inactivity()),
             ("fast_decay", Inactivity(grace_days=0.0, half_life_days=10.0, shape=1.0)),
@@ -480,7 +489,10 @@ def test_modifier_effects_are_zero_or_negative(world_events: Events, make: Any) 
 def test_modifier_effects_independent_of_modifier_order(world_events: Events) -> None:
     forward = _two_and_two()
     backward = Scorer(
-        signals=forward.signals, weights=forward.weights, modifiers=forward.modifiers[::-1]
+        signals=forward.signals,
+        weights=forward.weights,
+        discounts=[],
+        modifiers=forward.modifiers[::-1],
     )
     a, b = forward.score(world_events), backward.score(world_events)
     assert b.part_names == ("engagers", "recent", "fast_decay", "inactivity")

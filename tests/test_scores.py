@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from influence import Events, Explanation, Scorer, Scores
-from influence.components import DistinctEngagers, Inactivity
+from influence.components import DistinctEngagers, Inactivity, Reciprocity
 from influence.datasets import EPOCH
 from influence.testing import small_world
 
@@ -17,8 +17,9 @@ HOUR = 3600.0
 
 SCORER = Scorer()
 SIGNALS = tuple(name for name, _ in SCORER.signals)
+DISCOUNTS = tuple(name for name, _ in SCORER.discounts)
 MODIFIERS = tuple(name for name, _ in SCORER.modifiers)
-PARTS = SIGNALS + MODIFIERS
+PARTS = SIGNALS + DISCOUNTS + MODIFIERS
 
 
 @pytest.fixture(scope="module")
@@ -130,10 +131,11 @@ def test_to_pandas_with_custom_parts() -> None:
     pytest.importorskip("pandas")
     scorer = Scorer(
         signals=[("wide", DistinctEngagers()), ("narrow", DistinctEngagers(window_days=3))],
+        discounts=[("trades", Reciprocity())],
         modifiers=[("decay", Inactivity()), ("fast", Inactivity(half_life_days=3))],
     )
     frame = scorer.score(small_world()).to_pandas()
-    assert list(frame.columns) == ["user", "score", "wide", "narrow", "decay", "fast"]
+    assert list(frame.columns) == ["user", "score", "wide", "narrow", "trades", "decay", "fast"]
 
 
 def test_repr_is_short(scores: Scores) -> None:
@@ -198,9 +200,9 @@ def test_components_and_part_names(scores: Scores) -> None:
     for name in SIGNALS:
         assert np.all(components[name] >= 0)
         assert np.all(scores.parts[name] >= 0)
-    for name in MODIFIERS:
+    for name in DISCOUNTS + MODIFIERS:
         assert np.all((components[name] >= 0) & (components[name] <= 1))
-        assert np.all(scores.parts[name] <= 0)
+        assert np.all(scores.parts[name] <= 1e-9)
 
 
 def test_explanation(scores: Scores) -> None:
@@ -221,7 +223,7 @@ def test_explanation_str(scores: Scores) -> None:
     assert len(lines) == 1 + len(PARTS)
     for line, name in zip(lines[1:], PARTS):
         assert line.strip().startswith(name)
-        assert f"{explanation.parts[name]:+.1f}" in line
+        assert f"{round(explanation.parts[name], 1) + 0.0:+.1f}" in line  # never "-0.0"
         assert explanation.reasons[name] in line
 
 

@@ -12,8 +12,8 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from ._events import Events
 
-Role = Literal["signal", "modifier"]
-ROLES: tuple[Role, ...] = ("signal", "modifier")
+Role = Literal["signal", "discount", "modifier"]
+ROLES: tuple[Role, ...] = ("signal", "discount", "modifier")
 
 
 @runtime_checkable
@@ -24,7 +24,12 @@ class Component(Protocol):
     of shape ``(events.n_users,)``, finite and non-negative, the same for the
     same input, ignoring events after ``t`` and self-interactions. A
     **signal** is evidence of influence (combined by weights); a **modifier**
-    is a factor in ``[0, 1]`` (multiplied in). A plain function fits.
+    is a factor in ``[0, 1]`` per user (multiplied in). A **discount** instead
+    returns one weight in ``[0, 1]`` per *event*, shape ``(len(events),)``: how
+    much that event is to be trusted; the scorer multiplies the discounts into
+    :attr:`Events.trust <influence.Events.trust>` before the signals read the
+    table, so discounted engagement counts for less in every signal. A plain
+    function fits.
 
     Components may also offer :class:`Explainable`'s two methods so that
     explanations can say what they saw.
@@ -39,7 +44,7 @@ class Evidence:
 
     Attributes
     ----------
-    values : ndarray of float64, shape (n_users,)
+    values : ndarray of float64, shape (n_users,) or, for a discount, (len(events),)
         What ``component(events, as_of=...)`` returns.
     details : mapping of str to ndarray, each shape (n_users,)
         Named facts per user (counts, days, shares) for :meth:`Explainable.reason`.
@@ -106,20 +111,27 @@ def evidence_of(component: object, events: Events, as_of: float) -> Evidence:
 
 
 def check_output(values: object, n_users: int, *, where: str, role: Role) -> NDArray[np.float64]:
-    """Validate a component's output; errors name the component and what was seen."""
+    """Validate a component's output; errors name the component and what was seen.
+
+    *n_users* is the expected length: the number of users, or of events for a discount.
+    """
     if not isinstance(values, np.ndarray):
         raise TypeError(f"{where} returned {type(values).__name__}; expected a numpy array")
     if values.shape != (n_users,):
-        raise ValueError(f"{where} returned shape {values.shape}; expected ({n_users},)")
+        per = "event" if role == "discount" else "user"
+        raise ValueError(
+            f"{where} returned shape {values.shape}; expected ({n_users},), one value per {per}"
+        )
     out = values.astype(np.float64, copy=False)
     if n_users == 0:
         return out
     if not np.all(np.isfinite(out)):
         raise ValueError(f"{where} returned {int((~np.isfinite(out)).sum())} non-finite values")
     low, high = float(out.min()), float(out.max())
-    if role == "modifier" and (low < 0.0 or high > 1.0):
+    if role in ("modifier", "discount") and (low < 0.0 or high > 1.0):
+        what = "factors" if role == "modifier" else "per-event weights"
         raise ValueError(
-            f"{where} is a modifier and must return factors in [0, 1]; got values in "
+            f"{where} is a {role} and must return {what} in [0, 1]; got values in "
             f"[{low:g}, {high:g}]"
         )
     if low < 0.0:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from . import _actions, _arrow
 from ._assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
@@ -86,7 +86,7 @@ class Events:
     {'unknown action': 1}
     """
 
-    __slots__ = ("_table", *COLUMNS, "__weakref__")
+    __slots__ = ("_table", *COLUMNS, "trust", "_plain", "__weakref__")
 
     _table: Table
     time: NDArray[np.float64]
@@ -98,9 +98,20 @@ class Events:
     text: NDArray[np.int32]
     platform: NDArray[np.int16]
     topics: NDArray[np.int32]
+    trust: NDArray[np.float64] | None
+    _plain: Events | None
 
-    def __init__(self, table: Table) -> None:
+    def __init__(
+        self,
+        table: Table,
+        trust: NDArray[np.float64] | None = None,
+        plain: Events | None = None,
+    ) -> None:
         object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "trust", None if trust is None else _readonly(trust))
+        # The same table without trust, when this one was made from it by with_trust: work
+        # that does not depend on trust is shared between the two (see components._common).
+        object.__setattr__(self, "_plain", plain)
         for name in (
             "time",
             "actor",
@@ -592,7 +603,8 @@ class Events:
             for name in ("users", "posts", "texts", "platforms", "topic_sets", "rejected")
         }
         keep.update(tables)
-        return Events(Table(**fields, **keep))
+        trust = None if self.trust is None else self.trust[rows]
+        return Events(Table(**fields, **keep), trust)
 
     def select(self, mask: NDArray[np.bool_]) -> Events:
         """The events where *mask* is true, with the same user table."""
@@ -634,8 +646,44 @@ class Events:
                 platforms=t.platforms,
                 topic_sets=t.topic_sets,
                 rejected=t.rejected,
-            )
+            ),
+            self.trust,
         )
+
+    def with_trust(self, trust: ArrayLike | None) -> Events:
+        """The same events, each engagement weighted by how much it is trusted.
+
+        *trust* holds one weight in ``[0, 1]`` per event (row order); the
+        :class:`~influence.Scorer` sets it from its discounts (Reciprocity,
+        Credibility) before the signals read the table, so that engagement
+        from a ring or a Sybil counts for what it is worth. ``None`` means
+        every event is fully trusted. The columns are shared, not copied.
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> ev = Events.from_records([
+        ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+        ...     {"time": 2, "actor": "cy", "action": "like", "target": "ann"},
+        ... ])
+        >>> ev.with_trust([1.0, 0.25]).trust.tolist()
+        [1.0, 0.25]
+        >>> ev.trust is None
+        True
+        """
+        plain = self if self.trust is None else self._plain
+        if trust is None:
+            return self if self.trust is None else (plain or Events(self._table))
+        weights = np.array(trust, dtype=np.float64)
+        if weights.shape != (len(self),):
+            raise ValueError(
+                f"trust must hold one weight per event ({len(self)}); got shape {weights.shape}"
+            )
+        if len(self) and not (
+            np.all(np.isfinite(weights)) and weights.min() >= 0.0 and weights.max() <= 1.0
+        ):
+            raise ValueError("trust weights must be finite and in [0, 1]")
+        return Events(self._table, weights, plain)
 
     def to_records(self) -> list[dict[str, Any]]:
         """The events as plain dicts (original ids, ISO times), in canonical order."""
@@ -686,8 +734,14 @@ class Events:
             and mine.platforms == theirs.platforms
             and mine.topic_sets == theirs.topic_sets
         )
-        return same_tables and all(
-            np.array_equal(getattr(self, n), getattr(other, n)) for n in COLUMNS
+        same_trust = (self.trust is None and other.trust is None) or np.array_equal(
+            np.ones(len(self)) if self.trust is None else self.trust,
+            np.ones(len(other)) if other.trust is None else other.trust,
+        )
+        return (
+            same_tables
+            and same_trust
+            and all(np.array_equal(getattr(self, n), getattr(other, n)) for n in COLUMNS)
         )
 
     __hash__ = None  # type: ignore[assignment]

@@ -330,11 +330,11 @@ def _parse_meta(text: str) -> dict[str, Any]:
     if (
         not isinstance(roles, list)
         or len(roles) != len(names)
-        or not all(r in ("signal", "modifier") for r in roles)
+        or not all(r in ("signal", "discount", "modifier") for r in roles)
     ):
         raise _Refuse(
-            f"metadata 'roles' must give 'signal' or 'modifier' for each of the {len(names)} "
-            f"parts; got {roles!r}"
+            f"metadata 'roles' must give 'signal', 'discount' or 'modifier' for each of the "
+            f"{len(names)} parts; got {roles!r}"
         )
     if (
         not isinstance(details, dict)
@@ -370,10 +370,12 @@ def _array(
 def _components(meta: Mapping[str, Any]) -> tuple[object, ...]:
     """The components named by the configuration, rebuilt; ``None`` for unknown types."""
     config = meta["config"]
-    signals, modifiers = config.get("signals", []), config.get("modifiers", [])
-    if not isinstance(signals, list) or not isinstance(modifiers, list):
-        raise _Refuse("the scorer configuration's 'signals' and 'modifiers' must be lists")
-    entries = [*signals, *modifiers]
+    groups = [config.get(key, []) for key in ("signals", "discounts", "modifiers")]
+    if not all(isinstance(group, list) for group in groups):
+        raise _Refuse(
+            "the scorer configuration's 'signals', 'discounts' and 'modifiers' must be lists"
+        )
+    entries = [entry for group in groups for entry in group]
     if not all(isinstance(e, Mapping) and isinstance(e.get("type"), str) for e in entries):
         raise _Refuse("the scorer configuration lists components without a 'type'")
     named = [str(e.get("name") or e["type"]) for e in entries]

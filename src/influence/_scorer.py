@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _registry, _validate
+from . import _actions, _registry, _validate
 from ._component import Evidence, check_output, evidence_of, name_of, role_of
 from ._events import Events
 from ._scores import Scores
@@ -17,7 +17,9 @@ from ._timeparse import to_epoch
 from .calibration import Calibration
 
 Parts = tuple[tuple[str, Any], ...]
-CONFIG_KEYS = ("signals", "weights", "modifiers", "calibration")
+_ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
+_PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
+CONFIG_KEYS = ("signals", "weights", "discounts", "modifiers", "calibration")
 
 
 def _named(owner: str, param: str, value: Any) -> Parts:
@@ -44,24 +46,32 @@ def _named(owner: str, param: str, value: Any) -> Parts:
 
 
 def _default_signals() -> Parts:
-    from .components import Activity, Engagement, Longevity
+    from .components import Activity, Engagement, Longevity, Momentum
 
-    return (("engagement", Engagement()), ("activity", Activity()), ("longevity", Longevity()))
+    return (
+        ("engagement", Engagement()),
+        ("momentum", Momentum()),
+        ("activity", Activity()),
+        ("longevity", Longevity()),
+    )
 
 
-#: House weights by part name: engagement carries the score; activity (bounded by 1)
-#: and longevity add a few points at most.
-DEFAULT_WEIGHTS = {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
+#: House weights by part name: engagement (standing over 90 days) and momentum (who
+#: engages now, over hours) carry the score; activity (bounded by 1) and longevity add
+#: a few points at most.
+DEFAULT_WEIGHTS = {"engagement": 1.0, "momentum": 1.0, "activity": 0.5, "longevity": 0.25}
+
+
+def _default_discounts() -> Parts:
+    from .components import Credibility, Reciprocity
+
+    return (("reciprocity", Reciprocity()), ("credibility", Credibility()))
 
 
 def _default_modifiers() -> Parts:
-    from .components import Credibility, Inactivity, Reciprocity
+    from .components import Authenticity, Inactivity
 
-    return (
-        ("inactivity", Inactivity()),
-        ("reciprocity", Reciprocity()),
-        ("credibility", Credibility()),
-    )
+    return (("inactivity", Inactivity()), ("authenticity", Authenticity()))
 
 
 @dataclass(frozen=True)
@@ -70,11 +80,22 @@ class Scorer:
 
     .. math::
 
-        \mathrm{score}_u = C\Big(\sum_i w_i\, s_i(u)\Big) \prod_j m_j(u)
+        \tau_e = \prod_k d_k(e), \qquad
+        \mathrm{score}_u = C\Big(\sum_i w_i\, s_i(u;\, \tau)\Big) \prod_j m_j(u)
 
-    where :math:`s_i` are the signals, :math:`w_i` their weights, :math:`C`
-    the fixed :class:`~influence.calibration.Calibration` and :math:`m_j \in [0, 1]`
-    the modifiers.
+    where :math:`d_k(e) \in [0, 1]` are the discounts, one weight per event
+    (how far it is trusted: quid-pro-quo rings, Sybil and farm cohorts count
+    for little), :math:`\tau` their product, set on the table as
+    :attr:`Events.trust <influence.Events.trust>` before the signals
+    :math:`s_i` read it, :math:`w_i` the signals' weights, :math:`C` the fixed
+    :class:`~influence.calibration.Calibration` and :math:`m_j \in [0, 1]` the
+    modifiers.
+
+    Each score splits into parts that add up to it: each signal's share of
+    :math:`C` computed *without* the discounts, each discount's share of the
+    points the discounts remove (split by how much received engagement each
+    one discounted), and each modifier's share of the remaining loss (split by
+    log-factors).
 
     Parameters
     ----------
@@ -84,9 +105,16 @@ class Scorer:
     weights : mapping of str to float, optional
         Weight per signal name; non-negative, not all zero. A signal without a
         weight gets the house default for its name (``engagement`` 1,
-        ``activity`` 0.5, ``longevity`` 0.25) or 1.
+        ``momentum`` 1, ``activity`` 0.5, ``longevity`` 0.25) or 1.
+    discounts : sequence of components, pairs or mapping
+        Per-event trust weights in ``[0, 1]``, multiplied together and into
+        every signal's input. Default: :class:`~influence.components.Reciprocity`
+        and :class:`~influence.components.Credibility`.
     modifiers : sequence of components, pairs or mapping
-        Factors in ``[0, 1]`` multiplied into the calibrated score.
+        Factors in ``[0, 1]`` multiplied into the calibrated score, judged on
+        the table with the discounts' trust. Default:
+        :class:`~influence.components.Inactivity` and
+        :class:`~influence.components.Authenticity`.
     calibration : Calibration
         The fixed map from the weighted sum to 0-100.
 
@@ -94,24 +122,39 @@ class Scorer:
     --------
     >>> from influence import Scorer
     >>> from influence.components import DistinctEngagers
-    >>> scorer = Scorer(signals=[DistinctEngagers(window_days=30)], modifiers=[])
+    >>> scorer = Scorer(signals=[DistinctEngagers(window_days=30)], discounts=[], modifiers=[])
     >>> Scorer.from_config(scorer.to_config()) == scorer
     True
     """
 
     signals: Parts = field(default_factory=_default_signals)
     weights: Mapping[str, float] | None = None
+    discounts: Parts = field(default_factory=_default_discounts)
     modifiers: Parts = field(default_factory=_default_modifiers)
     calibration: Calibration = field(default_factory=Calibration)
 
     def __post_init__(self) -> None:
         signals = _named("Scorer", "signals", self.signals)
+        discounts = _named("Scorer", "discounts", self.discounts)
         modifiers = _named("Scorer", "modifiers", self.modifiers)
         if not signals:
             raise ValueError(
                 "The 'signals' parameter of Scorer must name at least one signal. Got none."
             )
-        names = [n for n, _ in signals + modifiers]
+        for param, parts, expected in (
+            ("signals", signals, "signal"),
+            ("discounts", discounts, "discount"),
+            ("modifiers", modifiers, "modifier"),
+        ):
+            for name, component in parts:
+                role = role_of(component)
+                if role != expected:
+                    raise ValueError(
+                        f"The {param!r} parameter of Scorer holds {name!r}, whose "
+                        f"role is {role!r}; allowed there: {expected!r}. Pass it in "
+                        f"{_PARAM_OF_ROLE[role]!r} instead."
+                    )
+        names = [n for n, _ in signals + discounts + modifiers]
         reserved = sorted({"user", "score"} & set(names))
         if reserved:
             raise ValueError(
@@ -122,21 +165,10 @@ class Scorer:
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
             raise ValueError(
-                "The 'signals' and 'modifiers' parameters of Scorer must give every part "
-                f"a unique name; {repeated} repeat. Give components distinct names with "
-                "(name, component) pairs."
+                "The 'signals', 'discounts' and 'modifiers' parameters of Scorer must give "
+                f"every part a unique name; {repeated} repeat. Give components distinct "
+                "names with (name, component) pairs."
             )
-        for param, parts, expected in (
-            ("signals", signals, "signal"),
-            ("modifiers", modifiers, "modifier"),
-        ):
-            for name, component in parts:
-                role = role_of(component)
-                if role != expected:
-                    raise ValueError(
-                        f"The {param!r} parameter of Scorer holds {name!r}, whose "
-                        f"role is {role!r}; allowed there: {expected!r}"
-                    )
         signal_names = tuple(n for n, _ in signals)
         given = _validate.weights_by_name("Scorer", "weights", self.weights or {}, signal_names)
         weights = {n: given.get(n, DEFAULT_WEIGHTS.get(n, 1.0)) for n in signal_names}
@@ -150,6 +182,7 @@ class Scorer:
                 f"Got {self.calibration!r} instead."
             )
         object.__setattr__(self, "signals", signals)
+        object.__setattr__(self, "discounts", discounts)
         object.__setattr__(self, "modifiers", modifiers)
         object.__setattr__(self, "weights", weights)
 
@@ -175,43 +208,72 @@ class Scorer:
             )
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when).compact() if when is not None else events
-        n = window.n_users
-        t = 0.0 if when is None else when
+        n, t = window.n_users, 0.0 if when is None else when
         assert self.weights is not None
-        evidence: list[Evidence] = []
-        raw = np.zeros(n)
-        contributions = np.zeros((n, len(self.signals)))
-        for j, (name, component) in enumerate(self.signals):
+        # Discounts: per-event trust, judged on the plain window.
+        trust = np.ones(len(window))
+        keeps: list[NDArray[np.float64]] = []
+        discount_details: list[Mapping[str, Any]] = []
+        for name, component in self.discounts:
             ev = evidence_of(component, window, t)
-            values = check_output(ev.values, n, where=f"signal {name!r}", role="signal")
-            evidence.append(Evidence(values, ev.details))
-            contributions[:, j] = self.weights[name] * values
-            raw += contributions[:, j]
-        calibrated = self.calibration(raw)
+            keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
+            keeps.append(keep)
+            discount_details.append(ev.details)
+            trust = trust * keep
+        trusted = window.with_trust(trust) if self.discounts else window
+        # Signals read the trusted table; without discounts, the plain one tells what they cost.
+        raw, contributions, evidence = self._signals(trusted, t)
+        full = raw
+        if self.discounts:
+            full, contributions, evidence = self._signals(window, t)
+        kept_share, removed = _discount_shares(window, t, keeps)
+        for j, details in enumerate(discount_details):
+            evidence.append(Evidence(kept_share[:, j], details))
         factors = np.ones((n, len(self.modifiers)))
         for j, (name, component) in enumerate(self.modifiers):
-            ev = evidence_of(component, window, t)
+            ev = evidence_of(component, trusted, t)
             values = check_output(ev.values, n, where=f"modifier {name!r}", role="modifier")
             evidence.append(Evidence(values, ev.details))
             factors[:, j] = values
+        undiscounted = self.calibration(full)
+        calibrated = self.calibration(raw)
         final = calibrated * np.prod(factors, axis=1)
-        parts = np.empty((n, len(self.signals) + len(self.modifiers)))
+        k_s, k_d = len(self.signals), len(self.discounts)
+        parts = np.empty((n, k_s + k_d + len(self.modifiers)))
         with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(raw[:, None] > 0, contributions / raw[:, None], 0.0)
-        parts[:, : len(self.signals)] = calibrated[:, None] * share
-        parts[:, len(self.signals) :] = _modifier_effects(calibrated, final, factors)
-        named = self.signals + self.modifiers
+            share = np.where(full[:, None] > 0, contributions / full[:, None], 0.0)
+        parts[:, :k_s] = undiscounted[:, None] * share
+        parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
+        parts[:, k_s + k_d :] = _modifier_effects(calibrated, final, factors)
+        named = self.signals + self.discounts + self.modifiers
         return Scores(
             users=window.users,
             values=final,
             parts=parts,
             names=tuple(n for n, _ in named),
-            roles=("signal",) * len(self.signals) + ("modifier",) * len(self.modifiers),
+            roles=("signal",) * k_s + ("discount",) * k_d + ("modifier",) * len(self.modifiers),
             evidence=tuple(evidence),
             components=tuple(c for _, c in named),
             as_of=when,
             config=self.to_config(strict=False),
         )
+
+    def _signals(
+        self, events: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[Evidence]]:
+        """The weighted sum of the signals, each one's weighted value, and their evidence."""
+        assert self.weights is not None
+        n = events.n_users
+        raw = np.zeros(n)
+        contributions = np.zeros((n, len(self.signals)))
+        evidence: list[Evidence] = []
+        for j, (name, component) in enumerate(self.signals):
+            ev = evidence_of(component, events, as_of)
+            values = check_output(ev.values, n, where=f"signal {name!r}", role="signal")
+            evidence.append(Evidence(values, ev.details))
+            contributions[:, j] = self.weights[name] * values
+            raw += contributions[:, j]
+        return raw, contributions, evidence
 
     # ------------------------------------------------------------------ config
     def to_config(self, *, strict: bool = True) -> dict[str, Any]:
@@ -237,6 +299,7 @@ class Scorer:
         return {
             "signals": [entry(n, c) for n, c in self.signals],
             "weights": dict(self.weights),
+            "discounts": [entry(n, c) for n, c in self.discounts],
             "modifiers": [entry(n, c) for n, c in self.modifiers],
             "calibration": {"midpoint": self.calibration.midpoint, "shape": self.calibration.shape},
         }
@@ -270,6 +333,8 @@ class Scorer:
         kwargs: dict[str, Any] = {}
         if "signals" in config:
             kwargs["signals"] = parts("signals")
+        if "discounts" in config:
+            kwargs["discounts"] = parts("discounts")
         if "modifiers" in config:
             kwargs["modifiers"] = parts("modifiers")
         if "weights" in config:
@@ -277,6 +342,34 @@ class Scorer:
         if "calibration" in config:
             kwargs["calibration"] = Calibration(**config["calibration"])
         return cls(**kwargs)
+
+
+def _discount_shares(
+    events: Events, as_of: float, keeps: list[NDArray[np.float64]]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per user and discount: the mean weight kept on the engagement received, and the
+    discount's share of what all discounts removed (equal shares where none removed any).
+    """
+    n, k = events.n_users, len(keeps)
+    kept = np.ones((n, k))
+    removed = np.full((n, k), 1.0 / max(k, 1))
+    if k == 0:
+        return kept, removed
+    rows = np.flatnonzero(
+        (events.target >= 0)
+        & (events.actor != events.target)
+        & (events.time <= as_of)
+        & _ENGAGEMENT[events.action]
+    )
+    target = events.target[rows]
+    count = np.bincount(target, minlength=n).astype(np.float64)
+    lost = np.zeros((n, k))
+    for j, keep in enumerate(keeps):
+        lost[:, j] = np.bincount(target, weights=1.0 - keep[rows], minlength=n)
+        kept[:, j] = np.divide(count - lost[:, j], count, out=np.ones(n), where=count > 0)
+    total = lost.sum(axis=1, keepdims=True)
+    share = np.divide(lost, total, out=removed, where=total > 0)
+    return np.clip(kept, 0.0, 1.0), share
 
 
 def _modifier_effects(

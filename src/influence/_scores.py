@@ -26,8 +26,9 @@ class Explanation:
     score : float
         The score in ``[0, 100]``.
     parts : dict of str to float
-        Each signal's contribution (positive) and each modifier's effect
-        (zero or negative), in points; ``sum(parts.values()) == score`` to 1e-9.
+        Each signal's contribution (positive, before the discounts), each
+        discount's and each modifier's effect (usually zero or negative), in
+        points; ``sum(parts.values()) == score`` to 1e-9.
     reasons : dict of str to str
         One sentence per part, in words a person reads.
     """
@@ -49,7 +50,7 @@ class Explanation:
         """Notebook display: a signed bar per part about one zero line, with its reason.
 
         Gains (signals) are green bars to the right of the line, losses
-        (modifiers) red bars to its left, all on one scale.
+        (discounts, modifiers) red bars to its left, all on one scale.
         """
         e = html.escape
         finite = [abs(v) for v in self.parts.values() if np.isfinite(v)]
@@ -150,12 +151,13 @@ class Scores:
 
     @property
     def part_names(self) -> tuple[str, ...]:
-        """Names of the parts: signals first, then modifiers."""
+        """Names of the parts: signals first, then discounts, then modifiers."""
         return self._names
 
     @property
     def components(self) -> dict[str, NDArray[np.float64]]:
-        """Each component's own output (signal value or modifier factor) per user."""
+        """Each component's own output per user: a signal's value, a modifier's factor, or
+        for a discount the mean weight it left on the engagement the user received."""
         return {name: ev.values for name, ev in zip(self._names, self._evidence)}
 
     @property
@@ -335,14 +337,14 @@ class Scores:
         >>> from influence import Events, Scorer
         >>> ev = Events.from_records([
         ...     {"time": 0, "actor": "=cmd()", "action": "like", "target": "ann"}])
-        >>> scores = Scorer(modifiers=[]).score(ev)
+        >>> scores = Scorer(discounts=[], modifiers=[]).score(ev)
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     path = pathlib.Path(tmp) / "scores.csv"
         ...     scores.to_csv(path)
         ...     print(path.read_text())
-        user,score,engagement,activity,longevity
-        '=cmd(),0.0,0.0,0.0,0.0
-        ann,10.801231695023585,10.801231695023585,0.0,0.0
+        user,score,engagement,momentum,activity,longevity
+        '=cmd(),0.0,0.0,0.0,0.0,0.0
+        ann,19.496591382221432,9.748295691110716,9.748295691110716,0.0,0.0
         <BLANKLINE>
         """
         from ._persist import write_csv
@@ -364,6 +366,11 @@ class Scores:
                 reasons[name] = component.reason(facts, round(points, 1) + 0.0)
             elif self._roles[j] == "modifier":
                 reasons[name] = f"{name}: factor {ev.values[i]:.3f} ({points:+.1f} points)"
+            elif self._roles[j] == "discount":
+                reasons[name] = (
+                    f"{name}: kept {100 * ev.values[i]:.0f}% of the engagement received "
+                    f"({points:+.1f} points)"
+                )
             else:
                 reasons[name] = f"{name}: value {ev.values[i]:.3g} ({points:+.1f} points)"
         return Explanation(
@@ -392,9 +399,11 @@ class Scores:
             rows.append("<tr>" + "".join(cells) + "</tr>")
         when = "" if self._as_of is None else f" as of {e(format_time(self._as_of))}"
         shown = f"; the top {min(10, len(self))}" if len(self) else ""
-        signals = [n for n, r in zip(self._names, self._roles) if r != "modifier"]
+        signals = [n for n, r in zip(self._names, self._roles) if r == "signal"]
+        discounts = [n for n, r in zip(self._names, self._roles) if r == "discount"]
         modifiers = [n for n, r in zip(self._names, self._roles) if r == "modifier"]
         legend = f"signals (gains): {e(', '.join(signals) or 'none')}; "
+        legend += f"discounts (losses): {e(', '.join(discounts) or 'none')}; "
         legend += f"modifiers (losses): {e(', '.join(modifiers) or 'none')}"
         return (
             f"<div><b>Scores</b>: {len(self):,} users{when}{shown}, with the parts, in points, "

@@ -337,7 +337,7 @@ def load_scorer(path: PathLike) -> Scorer:
     ----------
     path : str or path-like
         A file written by :func:`dump_scorer`, or by hand in the same shape:
-        ``[[signals]]`` and ``[[modifiers]]`` entries with a ``type`` (a
+        ``[[signals]]``, ``[[discounts]]`` and ``[[modifiers]]`` entries with a ``type`` (a
         registry name), an optional ``name`` and ``params``; a ``[weights]``
         table by part name; a ``[calibration]`` table. Keys left out take
         their defaults.

@@ -19,7 +19,7 @@ matplotlib figure:
 - :func:`score_distribution`: a histogram of the scores on the fixed 0-100
   scale, with the median marked.
 - :func:`breakdown`: a waterfall of one user's parts: each signal's points
-  going up, each modifier's loss going down, then the score.
+  going up, each discount's and modifier's loss going down, then the score.
 - :func:`top`: a bar chart of the *k* best users.
 """
 
@@ -36,7 +36,7 @@ from ._scores import Explanation, Scores
 
 __all__ = ["breakdown", "score_distribution", "top"]
 
-#: Colours: gains (signals), losses (modifiers), totals (the score).
+#: Colours: gains (signals), losses (discounts, modifiers), totals (the score).
 GAIN = "#33aa77"
 LOSS = "#cc4444"
 TOTAL = "#4477aa"
@@ -136,7 +136,7 @@ def breakdown(
     user: Any = None,
     ax: Any = None,
 ) -> Any:
-    """One user's score as a waterfall: signals going up, modifiers going down, then the score.
+    """One user's score as a waterfall: signals up, discounts and modifiers down, then the score.
 
     Each part is a bar from the running total before it to the running total
     after it, labelled with its points; since the parts add up to the score,

@@ -100,14 +100,22 @@ def _call(component: Any, events: Events, as_of: float) -> NDArray[np.float64]:
     return component(events, as_of=as_of)  # type: ignore[no-any-return]
 
 
-def _assert_valid(values: Any, n_users: int, role: Role, what: str) -> None:
+def _size(events: Events, role: Role) -> int:
+    """Expected output length: one value per user, or per event for a discount."""
+    return len(events) if role == "discount" else events.n_users
+
+
+def _assert_valid(values: Any, size: int, role: Role, what: str) -> None:
     assert isinstance(values, np.ndarray), f"{what}: returned {type(values).__name__}, not ndarray"
     assert values.dtype == np.float64, f"{what}: dtype {values.dtype}, expected float64"
-    assert values.shape == (n_users,), f"{what}: shape {values.shape}, expected ({n_users},)"
+    per = "event" if role == "discount" else "user"
+    assert values.shape == (size,), (
+        f"{what}: shape {values.shape}, expected ({size},), one value per {per}"
+    )
     assert np.all(np.isfinite(values)), f"{what}: non-finite values"
     assert np.all(values >= 0.0), f"{what}: negative values (min {values.min()})"
-    if role == "modifier":
-        assert np.all(values <= 1.0), f"{what}: modifier above 1 (max {values.max()})"
+    if role in ("modifier", "discount"):
+        assert np.all(values <= 1.0), f"{what}: {role} above 1 (max {values.max()})"
 
 
 def component_checks(component: Any, *, role: Role | None = None, seed: int = 0) -> list[Check]:
@@ -121,7 +129,8 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
 
     def output_contract() -> None:
         for as_of in (mid, end, end + 30 * DAY):
-            _assert_valid(_call(component, events, as_of), events.n_users, kind, f"as_of={as_of}")
+            values = _call(component, events, as_of)
+            _assert_valid(values, _size(events, kind), kind, f"as_of={as_of}")
 
     def deterministic() -> None:
         first, second = _call(component, events, end), _call(component, events, end)
@@ -159,11 +168,16 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
     def future_ignored() -> None:
         full = _call(component, events, mid)
         past = events.until(mid)
+        if kind == "discount":  # rows are events: the past is a prefix, the future unjudged
+            assert np.all(full[len(past) :] == 1.0), "a discount must leave events after as_of at 1"
+            full = full[: len(past)]
         assert np.array_equal(full, _call(component, past, mid)), (
             "events after as_of changed the output"
         )
         compact = past.compact()
-        kept = events.users.indices(compact.users.ids)
+        kept = (
+            np.arange(len(past)) if kind == "discount" else events.users.indices(compact.users.ids)
+        )
         assert np.array_equal(full[kept], _call(component, compact, mid)), (
             "users or posts that appear only after as_of changed the output"
         )
@@ -179,7 +193,12 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
             )
         ]
         more = Events.from_records([*records, *extra])
-        assert np.array_equal(_call(component, events, end), _call(component, more, end)), (
+        theirs = _call(component, more, end)
+        if kind == "discount":  # compare the rows both tables have
+            times = T0 + (3 + np.arange(len(extra))) * DAY
+            added = np.isin(more.time, times) & (more.actor == more.target)
+            theirs = theirs[~added]
+        assert np.array_equal(_call(component, events, end), theirs), (
             "self-interactions (actor == target) changed the output"
         )
 
@@ -188,9 +207,11 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
 
     def nothing_in_window() -> None:
         values = _call(component, events, T0 - DAY)
-        _assert_valid(values, events.n_users, kind, "as_of before all events")
+        _assert_valid(values, _size(events, kind), kind, "as_of before all events")
         if kind == "signal":
             assert np.all(values == 0.0), "a signal must be zero when no event is in the window"
+        if kind == "discount":
+            assert np.all(values == 1.0), "a discount must leave events after as_of at 1"
 
     def one_user() -> None:
         single = Events.from_records([{"time": T0, "actor": "solo", "action": "post", "post": "p"}])
@@ -223,7 +244,11 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
         one_user,
         explains,
     ]
-    label = getattr(component, "name", None) or type(component).__name__
+    label = (
+        getattr(component, "name", None)
+        or getattr(component, "__name__", None)
+        or type(component).__name__
+    )
     return [Check(f"{label}:check_{c.__name__}", c) for c in checks]
 
 

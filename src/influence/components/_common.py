@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,13 +25,19 @@ T = TypeVar("T")
 _SHARED: dict[int, tuple[weakref.ref[Events], dict[tuple[Any, ...], Any]]] = {}
 
 
-def shared(events: Events, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+def shared(
+    events: Events, key: tuple[Any, ...], compute: Callable[[], T], *, uses_trust: bool = True
+) -> T:
     """``compute()``, once per event table and *key*: components reuse each other's work.
 
     Several components need the same engagement pairs and engager selectivity; each
     computes them through this function, so a scoring run sorts them once. Results are
-    made read-only, and dropped when the event table is garbage-collected.
+    made read-only, and dropped when the event table is garbage-collected. With
+    ``uses_trust=False`` (the result ignores :attr:`Events.trust`), a table made by
+    :meth:`Events.with_trust` shares the entry of the plain table it was made from.
     """
+    if not uses_trust and events._plain is not None:
+        events = events._plain
     ident = id(events)
     entry = _SHARED.get(ident)
     if entry is None or entry[0]() is not events:
@@ -41,7 +47,14 @@ def shared(events: Events, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     store = entry[1]
     if key not in store:
         value = compute()
-        for array in value if isinstance(value, tuple) else (value,):
+        items: Iterable[Any] = (
+            value.values()
+            if isinstance(value, dict)
+            else value
+            if isinstance(value, tuple)
+            else (value,)
+        )
+        for array in items:
             if isinstance(array, np.ndarray):
                 array.flags.writeable = False
         store[key] = value
@@ -135,7 +148,12 @@ def engager_selectivity(
     event table and parameters (:func:`shared`).
     """
     key = ("selectivity", float(as_of), float(window_days), float(reference_per_day))
-    return shared(events, key, lambda: _selectivity(events, as_of, window_days, reference_per_day))
+    return shared(
+        events,
+        key,
+        lambda: _selectivity(events, as_of, window_days, reference_per_day),
+        uses_trust=False,
+    )
 
 
 def _selectivity(
@@ -193,6 +211,29 @@ def engagement_weights(
     )
 
 
+class Pairs(NamedTuple):
+    """Engagement pairs ``source -> target`` (read-only arrays, sorted by ``(source, target)``).
+
+    ``weight`` is the pair's summed event weight (recency x action x engager
+    selectivity), ``n_events`` its number of events and ``trust`` the
+    weight-averaged trust of its events (:attr:`influence.Events.trust`, 1 when
+    the table carries none): multiply a pair's saturated mass by it.
+    """
+
+    source: NDArray[np.int64]
+    target: NDArray[np.int64]
+    weight: NDArray[np.float64]
+    n_events: NDArray[np.int64]
+    trust: NDArray[np.float64]
+
+
+def trust_of(events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The trust weight of each of *rows* (ones when the table carries no trust)."""
+    if events.trust is None:
+        return np.ones(rows.size)
+    return np.asarray(events.trust[rows], dtype=np.float64)
+
+
 def engagement_pairs(
     events: Events,
     as_of: float,
@@ -201,8 +242,8 @@ def engagement_pairs(
     half_life_days: float,
     selectivity_per_day: float,
     actions: NDArray[np.float64] | None = None,
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
-    """Engagement pairs ``(source, target)`` with their summed weight and event count.
+) -> Pairs:
+    """Engagement pairs ``(source, target)`` with their summed weight, count and trust.
 
     Weighted as in Engagement (recency, action weights, the house ones by
     default, engager selectivity); pairs sorted by ``source * n_users + target``.
@@ -234,7 +275,7 @@ def _engagement_pairs(
     half_life_days: float,
     selectivity_per_day: float,
     actions: NDArray[np.float64],
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:
+) -> Pairs:
     rows = np.flatnonzero(received_engagement(events, as_of, window_days))
     weight = engagement_weights(
         events,
@@ -245,25 +286,67 @@ def _engagement_pairs(
         actions=actions,
         selectivity_per_day=selectivity_per_day,
     )
-    return group_sums(events.actor[rows], events.target[rows], weight, events.n_users)
+    n = events.n_users
+    if events.trust is None:
+        source, target, sums, counts = group_sums(
+            events.actor[rows], events.target[rows], weight, n
+        )
+        return Pairs(source, target, sums, counts, np.ones(source.size))
+    trust = trust_of(events, rows)
+    source, target, both, counts = group_sums(
+        events.actor[rows],
+        events.target[rows],
+        np.column_stack([weight, weight * trust, trust]),
+        n,
+    )
+    sums = np.ascontiguousarray(both[:, 0])
+    # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
+    mean = np.divide(both[:, 1], sums, out=both[:, 2] / np.maximum(counts, 1), where=sums > 0)
+    mean[both[:, 2] == counts] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
+    return Pairs(source, target, sums, counts, np.clip(mean, 0.0, 1.0))
 
 
-def kept_engagement_factor(
+def discounted_share(
     target: NDArray[np.int64], mass: NDArray[np.float64], keep: NDArray[np.float64], n_users: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    r"""Factor and discounted share when pair masses are kept in proportion *keep*.
-
-    .. math::
-
-        m(u) = \frac{\ln(1 + \sum_v M_{vu} k_{vu})}{\ln(1 + \sum_v M_{vu})}
-
-    the engagement signal with the discounted mass removed (not spread over
-    other pairs), relative to the signal with it; 1 for users nobody engages.
-    Returns ``(m, discounted share of the mass)``.
-    """
+) -> NDArray[np.float64]:
+    """Per user, the share of the engagement mass received that *keep* removes (0 if none)."""
     full = np.bincount(target, weights=mass, minlength=n_users)
     kept = np.bincount(target, weights=mass * keep, minlength=n_users)
-    total = np.log1p(full)
-    factor = np.divide(np.log1p(kept), total, out=np.ones(n_users), where=total > 0)
     lost = np.divide(full - kept, full, out=np.zeros(n_users), where=full > 0)
-    return np.clip(factor, 0.0, 1.0), np.clip(lost, 0.0, 1.0)
+    return np.asarray(np.clip(lost, 0.0, 1.0), dtype=np.float64)
+
+
+def engagement_rows(events: Events, as_of: float) -> NDArray[np.intp]:
+    """Rows that engage another user at or before *as_of* (any age)."""
+    return np.flatnonzero(
+        ENGAGEMENT[events.action]
+        & (events.target >= 0)
+        & (events.actor != events.target)
+        & (events.time <= as_of)
+    )
+
+
+def pair_keep_per_event(
+    events: Events,
+    as_of: float,
+    source: NDArray[np.int64],
+    target: NDArray[np.int64],
+    keep: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Per event, the *keep* weight of its engagement pair; 1 for events of no listed pair.
+
+    Pairs must be sorted by ``source * n_users + target`` (as :func:`group_sums`
+    returns them). Every engagement event of a listed pair gets the pair's
+    weight, including events older than the window the pair was judged on.
+    """
+    out = np.ones(len(events))
+    if source.size == 0:
+        return out
+    width = max(events.n_users, 1)
+    rows = engagement_rows(events, as_of)
+    pair_key = source * width + target
+    key = events.actor[rows].astype(np.int64) * width + events.target[rows]
+    pos = np.minimum(np.searchsorted(pair_key, key), pair_key.size - 1)
+    found = pair_key[pos] == key
+    out[rows[found]] = keep[pos[found]]
+    return out

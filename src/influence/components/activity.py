@@ -14,7 +14,7 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, engagement_pairs, plural, recency_weights
+from ._common import DAY, engagement_pairs, plural, recency_weights, trust_of
 
 __all__ = ["Activity"]
 
@@ -31,16 +31,17 @@ class Activity(BaseComponent):
         A_u = \sum_{e \text{ by } u} \rho(t - t_e)\, b_{\mathrm{kind}(e)}, \qquad
         s(u) = \frac{A_u}{A_u + A_{1/2}}\,\big(1 - e^{-R_u / g}\big)
 
-    with :math:`\rho` the recency weight and :math:`b` the activity weight of
-    each kind of action: an original post 1, a post that is only links 0.5, a
-    reply 0.6, a share 0.3, a mention 0.3, a like 0.1, a follow 0.05. The
-    signal is bounded by 1, so volume alone can never make anyone influential:
-    with the default weight in :class:`~influence.Scorer` it is worth at most a
-    few points. Someone posting 200 times a day is simply "fully active".
-    The last factor gates activity by reach: :math:`R_u` is the number of
-    distinct users who engaged with :math:`u` in the window, so activity that
-    nobody responds to counts for nothing (one engager opens 63% of the gate,
-    three 95%). Self-interactions count for nothing.
+    with :math:`\rho` the recency weight (times the event's trust,
+    :attr:`influence.Events.trust`, so traded or fake activity counts for little) and :math:`b`
+    the activity weight of each kind of action: an original post 1, a post that is only links
+    0.5, a reply 0.6, a share 0.3, a mention 0.3, a like 0.1, a follow 0.05. The signal is
+    bounded by 1, so volume alone can never make anyone influential: with the default weight in
+    :class:`~influence.Scorer` it is worth at most a few points. Someone posting 200 times a day
+    is simply "fully active". The last factor gates activity by reach: :math:`R_u` is the number
+    of distinct users who engaged with :math:`u` in the window, each counted by the trust of
+    their engagement (:attr:`influence.Events.trust`), so activity that nobody responds to
+    counts for nothing (one engager opens 63% of the gate, three 95%). Self-interactions count
+    for nothing.
 
     Parameters
     ----------
@@ -101,18 +102,20 @@ class Activity(BaseComponent):
             events.actor[rows],
             minlength=n,
             weights=kind
-            * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days),
+            * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
+            * trust_of(events, rows),
         )
         actor = events.actor[rows]
         # Distinct engagers, from the engagement pairs the other components share.
-        _, engaged, _, _ = engagement_pairs(
+        pairs = engagement_pairs(
             events,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,
             selectivity_per_day=20.0,
         )
-        engagers = np.bincount(engaged, minlength=n).astype(np.float64)
+        # Engagers counted by their trust: fake engagers open no gate.
+        engagers = np.bincount(pairs.target, weights=pairs.trust, minlength=n)
         reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
             values=amount / (amount + self.half_saturation) * reach,

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from .. import _registry, _validate
-from .._component import BaseComponent, Evidence, Role, check_output
+from .._component import BaseComponent, Evidence, Role, check_output, role_of
 from .._events import Events
 from .._registry import register
 from ..graph import pagerank
@@ -33,7 +33,8 @@ def engagement_graph(
     Built with the rules of :class:`~influence.components.Engagement`: each
     event weighs recency x action weight x engager selectivity, and each pair
     :math:`v \to u` weighs :math:`1 - e^{-\sum w}` (at most 1, however often
-    :math:`v` engages). Self-interactions and follows are not edges.
+    :math:`v` engages), times the pair's trust (:attr:`influence.Events.trust`,
+    set by the scorer's discounts). Self-interactions and follows are not edges.
 
     Examples
     --------
@@ -46,7 +47,7 @@ def engagement_graph(
     >>> g.shape, g.nnz, round(float(g[ev.users.index("bob"), ev.users.index("ann")]), 4)
     ((2, 2), 1, 0.9465)
     """
-    source, target, sums, _ = engagement_pairs(
+    pairs = engagement_pairs(
         events,
         as_of,
         window_days=window_days,
@@ -54,7 +55,8 @@ def engagement_graph(
         selectivity_per_day=selectivity_per_day,
     )
     n = events.n_users
-    return sp.csr_array((saturate(sums), (source, target)), shape=(n, n))
+    weight = saturate(pairs.weight) * pairs.trust
+    return sp.csr_array((weight, (pairs.source, pairs.target)), shape=(n, n))
 
 
 @register()
@@ -85,8 +87,10 @@ class Authority(BaseComponent):
     damping : float, default 0.85
         Probability of following an engagement edge rather than teleporting.
     teleport : component, optional
-        A signal whose values (per user, non-negative) form the teleport
-        distribution :math:`p`, such as a trust or topic score; uniform when
+        A signal or modifier whose values (per user, non-negative) form the
+        teleport distribution :math:`p`, such as a trust score
+        (``Authenticity()``: each account's own credibility, for TrustRank) or
+        a topic score; uniform when
         ``None`` or when it is zero for everyone. Given in configuration as
         ``{"type": name, "params": {...}}``.
     window_days, half_life_days, selectivity_per_day : float
@@ -135,6 +139,12 @@ class Authority(BaseComponent):
             raise ValueError(
                 "The 'teleport' parameter of Authority must be a component or None. "
                 f"Got {self.teleport!r} instead."
+            )
+        if self.teleport is not None and role_of(self.teleport) == "discount":
+            raise ValueError(
+                "The 'teleport' parameter of Authority needs one value per user; "
+                f"{self.teleport!r} is a discount (one weight per event). For a trust "
+                "teleport use Authenticity(), each user's own credibility."
             )
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:

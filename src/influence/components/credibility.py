@@ -13,7 +13,15 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, engagement_pairs, group_sums, kept_engagement_factor, plural, saturate
+from ._common import (
+    DAY,
+    discounted_share,
+    engagement_pairs,
+    group_sums,
+    plural,
+    saturate,
+    shared,
+)
 from .activity import Activity
 
 __all__ = ["Credibility"]
@@ -24,7 +32,7 @@ _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
 @register()
 @dataclass(frozen=True)
 class Credibility(BaseComponent):
-    r"""Modifier: engagement counts in proportion to the engager's credibility.
+    r"""Discount: engagement counts in proportion to the engager's credibility.
 
     **Credibility of an account** :math:`c(v) \in [0, 1]` is judged against
     what is normal in the data, not against fixed thresholds. In real logs
@@ -64,18 +72,24 @@ class Credibility(BaseComponent):
     Seeds override it: ``trusted`` accounts have :math:`c = 1`, ``distrusted``
     ones :math:`c = 0`.
 
-    **The modifier** for user :math:`u` keeps each engager's mass in
-    proportion to its credibility and, for the user's own standing, applies
-    their own credibility:
+    **The discount** trusts each event of :math:`v` (its engagement of others,
+    and its own posts and interactions, which :class:`~influence.components.Activity`
+    counts) in proportion to :math:`v`'s credibility:
 
     .. math::
 
-        m(u) = c(u)\, \frac{\ln\big(1 + \sum_v M_{vu}\, c(v)\big)}{\ln\big(1 + \sum_v M_{vu}\big)}
+        \tau_e = c(v) \quad \text{for every event } e \text{ by } v,
 
-    with :math:`M_{vu}` the engagement mass of :class:`~influence.components.Engagement`.
-    A farm of fresh accounts therefore has little to give, and its members
-    little to show (the idea of TrustRank and SybilRank: trust flows from
-    established accounts).
+    and the scorer multiplies that into :attr:`influence.Events.trust`, so every
+    signal counts a farm's or a Sybil cohort's engagement for what it is worth:
+    little. Their target keeps exactly what its genuine engagers give it, so
+    pointing Sybils at someone neither lifts nor sinks them (a factor on the
+    whole score, as in versions before 0.1, could be turned against a victim).
+    The members themselves have little to show: nobody credible engages them,
+    so their engagement and the reach gate of their activity stay near zero
+    (the idea of TrustRank and SybilRank: trust flows from established
+    accounts). A user's *own* credibility weighs on their own score through
+    the :class:`~influence.components.Authenticity` modifier.
 
     Parameters
     ----------
@@ -83,8 +97,8 @@ class Credibility(BaseComponent):
         As in :class:`~influence.components.Engagement`.
     cohort_days : float, default 3
         Accounts first seen this close together form a cohort.
-    cohort_scale : float, default 10
-        :math:`K_0`: a cohort of 10 more alike accounts is 63% suspect.
+    cohort_scale : float, default 5
+        :math:`K_0`: a cohort of 5 more alike accounts is 63% suspect.
     repeat_scale : float, default 1
         :math:`a_0`: one interaction is never "repeating"; two (a follow and a
         like, say) are 63%.
@@ -106,13 +120,13 @@ class Credibility(BaseComponent):
     """
 
     name: ClassVar[str] = "credibility"
-    role: ClassVar[Role] = "modifier"
+    role: ClassVar[Role] = "discount"
 
     window_days: float = 90.0
     half_life_days: float = 30.0
     selectivity_per_day: float = 20.0
     cohort_days: float = 3.0
-    cohort_scale: float = 10.0
+    cohort_scale: float = 5.0
     repeat_scale: float = 1.0
     dominance: float = 0.9
     min_posts: int = 10
@@ -152,7 +166,13 @@ class Credibility(BaseComponent):
         Two passes: the first counts every engagement an account received, the
         second counts it by the engager's first-pass credibility, so that being
         engaged only by suspect accounts is "engaged by no one credible".
+        Computed once per event table, time and parameters (the discount and
+        :class:`~influence.components.Authenticity` share it).
         """
+        key = ("credibility", float(as_of), self)
+        return shared(events, key, lambda: self._judge(events, as_of), uses_trust=False)
+
+    def _judge(self, events: Events, as_of: float) -> dict[str, NDArray[Any]]:
         n = events.n_users
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
@@ -300,21 +320,23 @@ class Credibility(BaseComponent):
         n = events.n_users
         facts = self.credibility(events, as_of)
         cred = facts["credibility"]
-        source, target, sums, _ = engagement_pairs(
+        source, target, sums, _, _ = engagement_pairs(
             events,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,
             selectivity_per_day=self.selectivity_per_day,
         )
-        factor, lost = kept_engagement_factor(target, saturate(sums), cred[source], n)
         weak = cred[source] < 0.5
         young = (as_of - facts["first"][source]) < 10 * DAY
+        keep = np.ones(len(events))
+        seen = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
+        keep[seen] = cred[events.actor[seen]]
         return Evidence(
-            values=np.clip(cred * factor, 0.0, 1.0),
+            values=keep,
             details={
                 "own": cred,
-                "discounted_share": lost,
+                "discounted_share": discounted_share(target, saturate(sums), cred[source], n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),
                 "weak_young": np.bincount(target[weak & young], minlength=n),
@@ -332,14 +354,6 @@ class Credibility(BaseComponent):
                 f"look like a farm or Sybil cohort (fresh, single-purpose, engaged by no one"
                 f"{what})"
             )
-        if details["own"] < 0.5:
-            junk = details["junk"]
-            why = (
-                f"{100 * junk:.0f}% of their posts repeat the same texts"
-                if junk > 0.5
-                else "the account itself belongs to such a cohort"
-            )
-            parts.append(f"own credibility {details['own']:.2f}: {why}")
         if not parts:
             return "engagers' credibility: no discount"
         return f"{points:+.1f} points: " + "; ".join(parts)

@@ -47,14 +47,19 @@ class Engagement(BaseComponent):
 
     .. math::
 
-        M_u = \sum_{v} \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big), \qquad
+        M_u = \sum_{v} \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big)\, \tau_{vu}, \qquad
         s(u) = \ln\big(1 + M_u\, \phi_u\big), \qquad
         \phi_u = \Big(\frac{E_u}{E_u + P_u / r_0}\Big)^{1/2}
 
     where :math:`E_u = \sum_e w_e` is the user's engagement volume (before the
-    per-engager saturation), :math:`P_u` the recency-weighted number of their
-    original posts and :math:`r_0` the reference engagement per post: the same
-    engagement spread over many more posts counts less. The factor depends only
+    per-engager saturation, each pair's share times :math:`\tau_{vu}`),
+    :math:`\tau_{vu} \in [0, 1]` the trust of the pair's events
+    (:attr:`influence.Events.trust`: 1 unless the scorer's discounts, such as
+    :class:`~influence.components.Reciprocity` and
+    :class:`~influence.components.Credibility`, lower it), :math:`P_u` the
+    recency-weighted number of their original posts and :math:`r_0` the
+    reference engagement per post: the same engagement spread over many more
+    posts counts less. The factor depends only
     on the rate :math:`E_u / P_u` and shrinks it smoothly (one post with one
     like is not a 100% rate: :math:`\phi = 0.82`), and since engagement and
     posts age with the same weights, silence does not improve it. Users whose
@@ -122,7 +127,7 @@ class Engagement(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        _, pair_target, pair_sum, pair_count = engagement_pairs(
+        _, pair_target, pair_sum, pair_count, pair_trust = engagement_pairs(
             events,
             as_of,
             window_days=self.window_days,
@@ -140,7 +145,7 @@ class Engagement(BaseComponent):
             np.zeros(int(has_parent.sum())),
             len(events.posts),
         )
-        mass = np.bincount(pair_target, weights=saturate(pair_sum), minlength=n)
+        mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
         own = np.flatnonzero(
             (events.action == _actions.POST)
             & (events.time <= as_of)
@@ -150,7 +155,7 @@ class Engagement(BaseComponent):
             as_of - events.time[own], self.window_days, self.half_life_days
         )
         posts = np.bincount(events.actor[own], weights=post_weight, minlength=n)
-        volume = np.bincount(pair_target, weights=pair_sum, minlength=n)
+        volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
         ratio = np.divide(
             volume, volume + posts / self.engagement_per_post, out=np.ones(n), where=posts > 0
         )

@@ -12,7 +12,7 @@ from .. import _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import count_distinct_pairs, plural, received_engagement
+from ._common import count_distinct_pairs, group_sums, plural, received_engagement
 
 __all__ = ["DistinctEngagers"]
 
@@ -28,9 +28,11 @@ class DistinctEngagers(BaseComponent):
         mentioned } u \text{ within the window}\}|\big)
 
     Repeats by the same person add nothing, so twenty likes from one account
-    count as one engager; the logarithm makes the hundredth engager worth less
-    than the first (Klout's True Reach counted people, not actions; Cha et al.
-    2010 showed raw counts mislead). Follows are not engagement.
+    count as one engager (times the mean trust of their events,
+    :attr:`influence.Events.trust`, when the scorer's discounts set it); the
+    logarithm makes the hundredth engager worth less than the first (Klout's
+    True Reach counted people, not actions; Cha et al. 2010 showed raw counts
+    mislead). Follows are not engagement.
 
     Parameters
     ----------
@@ -66,12 +68,16 @@ class DistinctEngagers(BaseComponent):
         target, actor = events.target[mask], events.actor[mask]
         n = events.n_users
         engagers = count_distinct_pairs(target, actor, n, n)
+        counted = engagers.astype(np.float64)
+        if events.trust is not None:  # each engager counted by the mean trust of their events
+            who, _, trust, times = group_sums(target, actor, events.trust[mask], n)
+            counted = np.bincount(who, weights=trust / times, minlength=n).astype(np.float64)
         actions = np.bincount(target, minlength=n).astype(np.int64)
         parent = events.parent[mask]
         has_parent = parent >= 0
         posts = count_distinct_pairs(target[has_parent], parent[has_parent], n, len(events.posts))
         return Evidence(
-            values=np.log1p(engagers.astype(np.float64)),
+            values=np.log1p(counted),
             details={"engagers": engagers, "engagements": actions, "posts": posts},
         )
 

@@ -38,7 +38,9 @@ class Inactivity(BaseComponent):
     likes imply when the post itself is not in the log (partial logs such as
     Higgs have no posts). A user seen only as the target of mentions or
     follows is dated by the latest of those, so that missing actions in the
-    log are not read as silence.
+    log are not read as silence. Only trusted engagement
+    (:attr:`influence.Events.trust` at least 0.5) dates a user this way, so
+    that a swarm of fakes cannot make a silent account look active.
 
     Parameters
     ----------
@@ -83,11 +85,15 @@ class Inactivity(BaseComponent):
         created = np.zeros(len(ev.posts) + 1, dtype=bool)
         created[ev.post[(ev.post >= 0) & other]] = True
         parent_known = created[ev.parent]
-        implied = np.flatnonzero(other & (ev.target >= 0) & IMPLIES_POST[ev.action] & ~parent_known)
+        # Others' engagement dates a user only when it is trusted: fakes cannot revive anyone.
+        trusted = other & (ev.target >= 0)
+        if ev.trust is not None:
+            trusted &= ev.trust >= 0.5
+        implied = np.flatnonzero(trusted & IMPLIES_POST[ev.action] & ~parent_known)
         implied_seen = np.full(n, -np.inf)
         implied_seen[ev.target[implied]] = ev.time[implied]
         seen = np.maximum(seen, implied_seen)
-        received = np.flatnonzero(other & (ev.target >= 0))
+        received = np.flatnonzero(trusted)
         last_received = np.full(n, -np.inf)
         last_received[ev.target[received]] = ev.time[received]
         return np.where(np.isfinite(seen), seen, last_received)

@@ -19,6 +19,7 @@ from ._common import (
     group_sums,
     received_engagement,
     saturate,
+    trust_of,
 )
 
 __all__ = ["Longevity"]
@@ -45,7 +46,10 @@ class Longevity(BaseComponent):
 
         L_u = \sum_v \Big(1 - e^{-\sum_{e:\, v \to u} w_e\, g(d_e)}\Big), \qquad
         M_u = \sum_v \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big), \qquad
-        s(u) = \ln(1 + M_u)\, \frac{L_u}{M_u}.
+        s(u) = \ln(1 + M_u)\, \frac{L_u}{M_u}
+
+    where each engager's term in :math:`L_u` and :math:`M_u` is weighted by the
+    trust of their events (:attr:`influence.Events.trust`).
 
     :math:`L_u / M_u \in [0, 1]` is the lasting share of the user's timed
     engagement, so the signal is at most the (timed) engagement signal itself:
@@ -106,11 +110,19 @@ class Longevity(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
-        pair_target, _, pair_sums, _ = group_sums(
-            target, actor, np.column_stack([base, base * lasting]), n
+        trust = trust_of(events, rows)
+        pair_target, _, pair_sums, pair_counts = group_sums(
+            target, actor, np.column_stack([base, base * lasting, base * trust, trust]), n
         )
-        mass = np.bincount(pair_target, weights=saturate(pair_sums[:, 0]), minlength=n)
-        kept = np.bincount(pair_target, weights=saturate(pair_sums[:, 1]), minlength=n)
+        # Each pair's trust, weight-averaged (plain mean where its events all weigh 0).
+        pair_trust = np.divide(
+            pair_sums[:, 2],
+            pair_sums[:, 0],
+            out=pair_sums[:, 3] / np.maximum(pair_counts, 1),
+            where=pair_sums[:, 0] > 0,
+        )
+        mass = np.bincount(pair_target, weights=saturate(pair_sums[:, 0]) * pair_trust, minlength=n)
+        kept = np.bincount(pair_target, weights=saturate(pair_sums[:, 1]) * pair_trust, minlength=n)
         share = np.divide(kept, mass, out=np.zeros(n), where=mass > 0)
         late = delay >= self.tau_days * DAY
         return Evidence(

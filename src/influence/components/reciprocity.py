@@ -16,9 +16,10 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     action_weight_table,
+    discounted_share,
     engagement_weights,
     group_sums,
-    kept_engagement_factor,
+    pair_keep_per_event,
     plural,
     received_engagement,
     saturate,
@@ -106,24 +107,26 @@ def quid_pro_quo(
 @register()
 @dataclass(frozen=True)
 class Reciprocity(BaseComponent):
-    r"""Modifier: remove the engagement a user receives quid pro quo.
+    r"""Discount: engagement received quid pro quo counts for nothing.
 
     Each engagement pair :math:`v \to u` gets a quid-pro-quo share
     :math:`q_{vu}` (:func:`quid_pro_quo`: heavy mutual amplification, or a
-    dense ring of accounts that amplify each other). With :math:`M_{vu}` the
-    pair's engagement mass as in :class:`~influence.components.Engagement`
-    (:math:`1 - e^{-\sum w}`), the factor compares the engagement signal
-    without and with the traded mass:
+    dense ring of accounts that amplify each other), judged on the window of
+    :class:`~influence.components.Engagement`. Every engagement event of the
+    pair is then trusted :math:`1 - q_{vu}`:
 
     .. math::
 
-        m(u) = \frac{\ln\big(1 + \sum_v M_{vu}(1 - q_{vu})\big)}
-                    {\ln\big(1 + \sum_v M_{vu}\big)}
+        \tau_e = 1 - q_{vu} \quad \text{for every event } e: v \to u
 
-    so "you retweet mine and I retweet yours" rings lose what they traded (and
-    a little more, the calibration being concave), while friendship is
-    untouched. The traded mass is removed, not spread over the user's other
-    engagers, which would reward a hub instead of punishing the ring.
+    and the scorer multiplies that into :attr:`influence.Events.trust`, so every
+    signal (engagement, momentum, the reach gate of activity, longevity,
+    authority) counts the pair for what is left. "You retweet mine and I
+    retweet yours" rings lose what they traded, while friendship is untouched.
+    The traded engagement is removed, not spread over the user's other
+    engagers, which would reward a hub instead of punishing the ring; and it is
+    removed from the signals rather than factored out of the score, so the
+    rest of a user's engagement keeps its full worth.
 
     Parameters
     ----------
@@ -142,7 +145,7 @@ class Reciprocity(BaseComponent):
     """
 
     name: ClassVar[str] = "reciprocity"
-    role: ClassVar[Role] = "modifier"
+    role: ClassVar[Role] = "discount"
 
     window_days: float = 90.0
     half_life_days: float = 30.0
@@ -215,12 +218,11 @@ class Reciprocity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        _, target, mass, share = self.pair_discounts(events, as_of)
-        factor, traded = kept_engagement_factor(target, mass, 1.0 - share, n)
+        source, target, mass, share = self.pair_discounts(events, as_of)
         return Evidence(
-            values=factor,
+            values=pair_keep_per_event(events, as_of, source, target, 1.0 - share),
             details={
-                "traded_share": traded,
+                "traded_share": discounted_share(target, mass, 1.0 - share, n),
                 "partners": np.bincount(target[share >= 0.5], minlength=n).astype(np.int64),
             },
         )

@@ -2,9 +2,11 @@
 
 Builds a heavy-tailed random log (Zipf-like targets, posts with parents,
 second-resolution times over 60 days), then times every component and the
-default ``Scorer`` on it. The named baseline, measured in the same run, is the
-floor of any per-user signal: one ``np.bincount`` of the targets (a single pass
-over one column). Ratios say how many such passes each component costs.
+default ``Scorer`` on it (also without its discounts, which make it evaluate
+the signals twice, and Engagement on a table that carries trust weights). The
+named baseline, measured in the same run, is the floor of any per-user signal:
+one ``np.bincount`` of the targets (a single pass over one column). Ratios say
+how many such passes each component costs.
 
 Usage: ``python bench/bench_components.py [--events N]``.
 """
@@ -20,12 +22,14 @@ import numpy as np
 from influence import Events, Scorer
 from influence.components import (
     Activity,
+    Authenticity,
     Authority,
     Credibility,
     DistinctEngagers,
     Engagement,
     Inactivity,
     Longevity,
+    Momentum,
     Reciprocity,
 )
 from influence.components._common import _SHARED
@@ -81,15 +85,20 @@ def main() -> None:
         (c.name, lambda c=c: c(events, as_of=as_of))  # type: ignore[misc]
         for c in (
             Engagement(),
+            Momentum(),
             Activity(),
             Longevity(),
             Inactivity(),
             Reciprocity(),
             Credibility(),
+            Authenticity(),
             Authority(),
             DistinctEngagers(),
         )
     ]
+    trusted = events.with_trust(np.random.default_rng(1).uniform(0.5, 1.0, len(events)))
+    rows.append(("Engagement, trusted", lambda: Engagement()(trusted, as_of=as_of)))
+    rows.append(("Scorer(), no discounts", lambda: Scorer(discounts=[]).score(events)))
     rows.append(("Scorer()", lambda: Scorer().score(events)))
     for name, func in rows:
         seconds = best_of(args.repeat, func)

@@ -133,3 +133,24 @@ def test_parameters_are_validated() -> None:
         Reciprocity(scale=0.0)
     with pytest.raises(ValueError, match="'free_exchanges' parameter of Reciprocity"):
         Reciprocity(free_exchanges=-1.0)
+
+
+def test_events_older_than_the_window_take_their_pair_weight() -> None:
+    members = [f"r{i}" for i in range(6)]
+    recent = ring_records(members, days=30)
+    # the old shares: the same pairs as the recent ones, long before the 90-day window
+    shares = [r for r in recent if r["action"] == "share"]
+    authors = {r["post"]: r["actor"] for r in recent if r["action"] == "post"}
+    old = [
+        {"time": r["time"] - 200 * DAY, "actor": r["actor"], "action": "share",
+         "target": authors[r["parent"]]}
+        for r in shares
+    ]  # fmt: skip
+    events = Events.from_records(recent + old)
+    as_of = T0 + 30 * DAY
+    keep = Reciprocity()(events, as_of=as_of)
+    early = events.time < T0 - 100 * DAY
+    assert early.sum() == len(old)
+    assert np.all(keep[early] < 0.1)  # judged on the window, applied to the whole pair
+    window = (events.time > as_of - 90 * DAY) & (events.action == 2)
+    assert np.all(keep[window] < 0.1)

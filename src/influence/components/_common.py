@@ -316,14 +316,26 @@ def discounted_share(
     return np.asarray(np.clip(lost, 0.0, 1.0), dtype=np.float64)
 
 
-def engagement_rows(events: Events, as_of: float) -> NDArray[np.intp]:
-    """Rows that engage another user at or before *as_of* (any age)."""
-    return np.flatnonzero(
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time <= as_of)
-    )
+def pair_index(
+    first: NDArray[np.integer[Any]], second: NDArray[np.integer[Any]], n_second: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
+    """Distinct ``(first, second)`` pairs in key order, and each row's pair index.
+
+    One argsort of packed int64 keys; sums per pair are then
+    ``np.bincount(inverse, weights=...)``, one pass per column.
+    """
+    if first.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.copy(), np.zeros(0, dtype=np.intp)
+    width = max(n_second, 1)
+    key = first.astype(np.int64) * width + second.astype(np.int64)
+    order = np.argsort(key)
+    ordered = key[order]
+    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    inverse = np.empty(key.size, dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    unique = ordered[new]
+    return unique // width, unique % width, inverse
 
 
 def pair_keep_per_event(
@@ -332,21 +344,33 @@ def pair_keep_per_event(
     source: NDArray[np.int64],
     target: NDArray[np.int64],
     keep: NDArray[np.float64],
+    rows: NDArray[np.intp],
+    inverse: NDArray[np.intp],
 ) -> NDArray[np.float64]:
     """Per event, the *keep* weight of its engagement pair; 1 for events of no listed pair.
 
-    Pairs must be sorted by ``source * n_users + target`` (as :func:`group_sums`
-    returns them). Every engagement event of a listed pair gets the pair's
-    weight, including events older than the window the pair was judged on.
+    The pairs (sorted by ``source * n_users + target``) were judged on *rows*,
+    whose pair indices are *inverse* (as :func:`pair_index` gives them). Other
+    engagement events of a listed pair at or before *as_of* (older than the
+    window the pairs were judged on) get the pair's weight too.
     """
     out = np.ones(len(events))
     if source.size == 0:
         return out
-    width = max(events.n_users, 1)
-    rows = engagement_rows(events, as_of)
-    pair_key = source * width + target
-    key = events.actor[rows].astype(np.int64) * width + events.target[rows]
-    pos = np.minimum(np.searchsorted(pair_key, key), pair_key.size - 1)
-    found = pair_key[pos] == key
-    out[rows[found]] = keep[pos[found]]
+    out[rows] = keep[inverse]
+    rest = (
+        ENGAGEMENT[events.action]
+        & (events.target >= 0)
+        & (events.actor != events.target)
+        & (events.time <= as_of)
+    )
+    rest[rows] = False
+    others = np.flatnonzero(rest)
+    if others.size:
+        width = max(events.n_users, 1)
+        pair_key = source * width + target
+        key = events.actor[others].astype(np.int64) * width + events.target[others]
+        pos = np.minimum(np.searchsorted(pair_key, key), pair_key.size - 1)
+        found = pair_key[pos] == key
+        out[others[found]] = keep[pos[found]]
     return out

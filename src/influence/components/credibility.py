@@ -84,7 +84,7 @@ class Credibility(BaseComponent):
     signal counts a farm's or a Sybil cohort's engagement for what it is worth:
     little. Their target keeps exactly what its genuine engagers give it, so
     pointing Sybils at someone neither lifts nor sinks them (a factor on the
-    whole score, as in versions before 0.1, could be turned against a victim).
+    whole score, as these defences once were, could be turned against a victim).
     The members themselves have little to show: nobody credible engages them,
     so their engagement and the reach gate of their activity stay near zero
     (the idea of TrustRank and SybilRank: trust flows from established

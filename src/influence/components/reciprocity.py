@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +18,7 @@ from ._common import (
     action_weight_table,
     discounted_share,
     engagement_weights,
-    group_sums,
+    pair_index,
     pair_keep_per_event,
     plural,
     received_engagement,
@@ -175,6 +175,10 @@ class Reciprocity(BaseComponent):
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Engagement pairs ``(source, target)``, their mass and their quid-pro-quo share."""
+        source, target, mass, share, _, _ = self._judge(events, as_of)
+        return source, target, mass, share
+
+    def _judge(self, events: Events, as_of: float) -> tuple[NDArray[Any], ...]:
         n = events.n_users
         rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
         weight = engagement_weights(
@@ -197,30 +201,28 @@ class Reciprocity(BaseComponent):
         parent = events.parent[rows]
         delay = events.time[rows] - posted[parent]
         quick = (author[parent] == events.target[rows]) & (delay <= self.fast_minutes * 60.0)
-        source, target, sums, _ = group_sums(
-            events.actor[rows],
-            events.target[rows],
-            np.column_stack([weight, amplify, amplify * quick]),
-            n,
-        )
+        source, target, inverse = pair_index(events.actor[rows], events.target[rows], n)
+        pairs = source.size
+        amplified = np.bincount(inverse, weights=amplify, minlength=pairs)
         share = quid_pro_quo(
             source,
             target,
-            sums[:, 1],
+            amplified,
             n,
-            fast=sums[:, 2],
+            fast=np.bincount(inverse, weights=amplify * quick, minlength=pairs),
             free_exchanges=self.free_exchanges,
             scale=self.scale,
             free_common=self.free_common,
             ring_scale=self.ring_scale,
         )
-        return source, target, saturate(sums[:, 0]), share
+        mass = saturate(np.bincount(inverse, weights=weight, minlength=pairs))
+        return source, target, mass, share, rows, inverse
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        source, target, mass, share = self.pair_discounts(events, as_of)
+        source, target, mass, share, rows, inverse = self._judge(events, as_of)
         return Evidence(
-            values=pair_keep_per_event(events, as_of, source, target, 1.0 - share),
+            values=pair_keep_per_event(events, as_of, source, target, 1.0 - share, rows, inverse),
             details={
                 "traded_share": discounted_share(target, mass, 1.0 - share, n),
                 "partners": np.bincount(target[share >= 0.5], minlength=n).astype(np.int64),

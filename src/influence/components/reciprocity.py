@@ -30,6 +30,10 @@ __all__ = ["Reciprocity", "quid_pro_quo"]
 _AMPLIFY = _actions.mask_of(frozenset({_actions.SHARE, _actions.LIKE}))
 
 
+def _sums(inverse: NDArray[np.intp], weights: NDArray[Any], size: int) -> NDArray[np.float64]:
+    return np.asarray(np.bincount(inverse, weights=weights, minlength=size), dtype=np.float64)
+
+
 def quid_pro_quo(
     source: NDArray[np.int64],
     target: NDArray[np.int64],
@@ -203,19 +207,19 @@ class Reciprocity(BaseComponent):
         quick = (author[parent] == events.target[rows]) & (delay <= self.fast_minutes * 60.0)
         source, target, inverse = pair_index(events.actor[rows], events.target[rows], n)
         pairs = source.size
-        amplified = np.bincount(inverse, weights=amplify, minlength=pairs)
+        amplified = _sums(inverse, amplify, pairs)
         share = quid_pro_quo(
             source,
             target,
             amplified,
             n,
-            fast=np.bincount(inverse, weights=amplify * quick, minlength=pairs),
+            fast=_sums(inverse, amplify * quick, pairs),
             free_exchanges=self.free_exchanges,
             scale=self.scale,
             free_common=self.free_common,
             ring_scale=self.ring_scale,
         )
-        mass = saturate(np.bincount(inverse, weights=weight, minlength=pairs))
+        mass = saturate(_sums(inverse, weight, pairs))
         return source, target, mass, share, rows, inverse
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:

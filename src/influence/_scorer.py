@@ -15,6 +15,7 @@ from ._events import Events
 from ._scores import Scores
 from ._timeparse import to_epoch
 from .calibration import Calibration
+from .components._common import recency_weights
 
 Parts = tuple[tuple[str, Any], ...]
 _ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
@@ -93,9 +94,9 @@ class Scorer:
 
     Each score splits into parts that add up to it: each signal's share of
     :math:`C` computed *without* the discounts, each discount's share of the
-    points the discounts remove (split by how much received engagement each
-    one discounted), and each modifier's share of the remaining loss (split by
-    log-factors).
+    points the discounts remove (split by how much each one discounted of the
+    events aimed at the user and by the user, recency-weighted), and each
+    modifier's share of the remaining loss (split by log-factors).
 
     Parameters
     ----------
@@ -348,7 +349,12 @@ def _discount_shares(
     events: Events, as_of: float, keeps: list[NDArray[np.float64]]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per user and discount: the mean weight kept on the engagement received, and the
-    discount's share of what all discounts removed (equal shares where none removed any).
+    discount's share of what all discounts removed around the user.
+
+    "Removed around the user" is the weight a discount takes off the events aimed at the
+    user and the events the user aims at others, each event weighted by the house recency
+    (90-day window, 30-day half-life), so that old events count little; where no discount
+    removed anything the shares are equal.
     """
     n, k = events.n_users, len(keeps)
     kept = np.ones((n, k))
@@ -356,17 +362,20 @@ def _discount_shares(
     if k == 0:
         return kept, removed
     rows = np.flatnonzero(
-        (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time <= as_of)
-        & _ENGAGEMENT[events.action]
+        (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
     )
-    target = events.target[rows]
-    count = np.bincount(target, minlength=n).astype(np.float64)
+    target, actor = events.target[rows], events.actor[rows]
+    received = _ENGAGEMENT[events.action[rows]]
+    count = np.bincount(target[received], minlength=n).astype(np.float64)
+    recency = recency_weights(as_of - events.time[rows], 90.0, 30.0)
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
-        lost[:, j] = np.bincount(target, weights=1.0 - keep[rows], minlength=n)
-        kept[:, j] = np.divide(count - lost[:, j], count, out=np.ones(n), where=count > 0)
+        gone = 1.0 - keep[rows]
+        taken = np.bincount(target[received], weights=gone[received], minlength=n)
+        kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
+        lost[:, j] = np.bincount(target, weights=gone * recency, minlength=n) + np.bincount(
+            actor, weights=gone * recency, minlength=n
+        )
     total = lost.sum(axis=1, keepdims=True)
     share = np.divide(lost, total, out=removed, where=total > 0)
     return np.clip(kept, 0.0, 1.0), share

@@ -156,8 +156,9 @@ class Scores:
 
     @property
     def components(self) -> dict[str, NDArray[np.float64]]:
-        """Each component's own output per user: a signal's value, a modifier's factor, or
-        for a discount the mean weight it left on the engagement the user received."""
+        """Each component's own output per user: a signal's value (without the discounts,
+        as its part and reason describe it), a modifier's factor, or for a discount the
+        mean weight it left on the engagement the user received."""
         return {name: ev.values for name, ev in zip(self._names, self._evidence)}
 
     @property

@@ -59,32 +59,42 @@ class Credibility(BaseComponent):
     made of such cohort members (the product of the first three factors,
     summed over its engagers), and :math:`h` rises from 0 at ``dominance``
     (0.9) to 1 five points above; the last factor is "repeating the action, or
-    making up nearly all of the target's audience". In the Higgs log 1% of the accounts with 30
-    or more engagers have cohorts above 0.9 of their audience; a Sybil attack on
-    a weak account makes it 0.99. Content repetition (the same few texts over and over)
-    adds :math:`\mathrm{junk}(v) = 1 - \text{distinct texts} / \text{posts}`
-    for accounts with at least ``min_posts`` posts, and
+    making up nearly all of the target's audience". In the Higgs log about 1% of
+    the accounts with 30 or more engagers have cohorts above 0.9 of their
+    audience; a Sybil attack on a weak account makes it 0.99. Content repetition
+    (the same few texts over and over) adds
+    :math:`\mathrm{junk}(v) = 1 - \text{distinct texts} / \text{posts}` for
+    accounts with at least ``min_posts`` posts, clockwork timing
+    :math:`\mathrm{clock}(v) \in [0, 1]` (1 when the gaps between its actions
+    vary by 10% of their mean or less, 0 from 50%) and link-only posting
+    :math:`\mathrm{links}(v)` (the share of its posts that are only links,
+    counted when nobody engages the account), and
 
     .. math::
 
-        c(v) = \big(1 - \mathrm{cohort}(v)\big)\,\big(1 - \tfrac12\,\mathrm{junk}(v)\big).
+        c(v) = \big(1 - \mathrm{cohort}(v)\big)\,\big(1 - \tfrac12\,\mathrm{junk}(v)\big)
+               \big(1 - \tfrac12\,\mathrm{clock}(v)\big)
+               \big(1 - \tfrac12\,\mathrm{links}(v)\, e^{-r(v)}\big).
 
     Seeds override it: ``trusted`` accounts have :math:`c = 1`, ``distrusted``
     ones :math:`c = 0`.
 
-    **The discount** trusts each event of :math:`v` (its engagement of others,
-    and its own posts and interactions, which :class:`~influence.components.Activity`
-    counts) in proportion to :math:`v`'s credibility:
+    **The discount** trusts each event of :math:`v` aimed at another account
+    (engagement, mentions, follows) in proportion to :math:`v`'s credibility:
 
     .. math::
 
-        \tau_e = c(v) \quad \text{for every event } e \text{ by } v,
+        \tau_e = c(v) \quad \text{for every event } e \text{ of } v
+        \text{ aimed at another account,}
 
     and the scorer multiplies that into :attr:`influence.Events.trust`, so every
     signal counts a farm's or a Sybil cohort's engagement for what it is worth:
-    little. Their target keeps exactly what its genuine engagers give it, so
-    pointing Sybils at someone neither lifts nor sinks them (a factor on the
+    little. Their target keeps what its genuine engagers give it (the fakes are
+    judged at a few percent, not zero, so a swarm of them can leave a point or
+    so), and pointing Sybils at someone does not sink them (a factor on the
     whole score, as these defences once were, could be turned against a victim).
+    An account's own posts are not discounted here: its own standing is the
+    business of the :class:`~influence.components.Authenticity` modifier.
     The members themselves have little to show: nobody credible engages them,
     so their engagement and the reach gate of their activity stay near zero
     (the idea of TrustRank and SybilRank: trust flows from established
@@ -330,8 +340,10 @@ class Credibility(BaseComponent):
         weak = cred[source] < 0.5
         young = (as_of - facts["first"][source]) < 10 * DAY
         keep = np.ones(len(events))
-        seen = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
-        keep[seen] = cred[events.actor[seen]]
+        aimed = np.flatnonzero(
+            (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
+        )
+        keep[aimed] = cred[events.actor[aimed]]
         return Evidence(
             values=keep,
             details={

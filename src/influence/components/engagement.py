@@ -81,7 +81,7 @@ class Engagement(BaseComponent):
         Reference rate :math:`r_0` of the selectivity discount.
     engagement_per_post : float, default 2
         Reference engagement per post :math:`r_0` of the rate factor, in
-        engagers (about three likes from different people).
+        weighted engagement volume (2 is two likes, or one reply).
 
     References
     ----------

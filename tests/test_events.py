@@ -314,6 +314,21 @@ class TestFromArrays:
         assert info.value.kind == "unknown action"
         assert info.value.field == "action"
 
+    def test_int_action_codes_in_records_and_json(self) -> None:
+        # The codes from_arrays takes are accepted in records too; text digits and booleans
+        # are not actions.
+        records = [
+            {"time": T0, "actor": "a", "action": 2, "target": "b"},
+            {"time": T0 + 1, "actor": "a", "action": np.int8(3), "target": "b"},
+            {"time": T0 + 2, "actor": "a", "action": "share", "target": "b"},
+        ]
+        ev = Events.from_records(records)
+        assert ev.action_counts()["share"] == 2
+        assert ev.action_counts()["like"] == 1
+        for bad in (9, -1, True, "2"):
+            with pytest.raises(InvalidEventError, match="unknown action"):
+                Events.from_records([{"time": T0, "actor": "a", "action": bad, "target": "b"}])
+
     def test_matches_from_records(self) -> None:
         ev = Events.from_arrays(
             time=np.array(
@@ -777,6 +792,9 @@ class TestUsers:
         assert "2" in ev.users
         assert 3 not in ev.users
         assert ev.users.indices([1, "bob", 99]).tolist() == [0, 3, -1]
+        # whitespace is ignored, by index and indices alike
+        assert ev.users.indices([" bob", "1 ", "\tbob\n"]).tolist() == [3, 0, 3]
+        assert ev.users.index(" bob") == 3
         assert names(ev, "actor") == ["1", "bob", "2", "2"]
         assert names(ev, "target") == ["bob", "10", "1", "1"]
 
@@ -790,6 +808,7 @@ class TestUsers:
         assert "3" in ev.users
         assert "x" not in ev.users
         assert ev.users.indices(["3", "x", -7]).tolist() == [1, -1, 0]
+        assert ev.users.indices([" 3", "-7 "]).tolist() == [1, 0]
         assert ev.users.indices(np.array([3, 4, 10**12], dtype=np.int64)).tolist() == [1, -1, 2]
         assert ev.users.indices(np.array([3], dtype=np.uint8)).tolist() == [1]
 
@@ -879,6 +898,22 @@ class TestViews:
         assert list(mention.users) == ["ann", "dan"]
         assert len(mention.posts) == 0
         assert mention.to_records() == SAMPLE_OUT[4:5]
+
+    def test_compact_drops_unused_texts_and_topics(self) -> None:
+        records = [
+            {"time": T0, "actor": "ann", "action": "post", "post": "p1", "text": "old news",
+             "platform": "fb", "topics": ["x"]},
+            {"time": T0 + 1, "actor": "bob", "action": "post", "post": "p2", "text": "hello",
+             "platform": "tw", "topics": ["y", "z"]},
+            {"time": T0 + 2, "actor": "cy", "action": "like", "parent": "p2"},
+        ]  # fmt: skip
+        ev = Events.from_records(records)
+        later = ev.select(ev.time >= T0 + 1).compact()
+        assert later.texts == ("hello",)
+        assert later.platforms == ev.platforms
+        assert later.topic_sets == (("y", "z"),)
+        assert later.to_records() == ev.select(ev.time >= T0 + 1).to_records()
+        assert later.platform.dtype == np.int16
 
     def test_compact_keeps_index_order(self) -> None:
         ev = Events.from_records([follow(actor=i, target=i + 1, time=i) for i in range(0, 10, 2)])

@@ -178,7 +178,8 @@ def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Proble
     if values.dtype.kind == "U":
         spellings = values
     elif values.dtype.kind == "O":  # element-wise: astype(str) fails on lists and arrays
-        spellings = np.array([str(v) for v in values.tolist()], dtype=str)
+        # An integer action code (as from_arrays takes) reads as its action's name.
+        spellings = np.array([_spelling(v) for v in values.tolist()], dtype=str)
     else:
         spellings = values.astype(str)
     uniques, inverse = np.unique(spellings, return_inverse=True)
@@ -197,6 +198,14 @@ def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Proble
         else:
             problems[int(i)] = _action_problem(value)
     return codes, problems
+
+
+def _spelling(value: Any) -> str:
+    """An action as text: integer codes in range become their action's name."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        code = _actions.code_of(value)
+        return str(value) if code is None else _actions.ACTIONS[code]
+    return str(value)
 
 
 def _action_problem(value: Any) -> tuple[str, str]:

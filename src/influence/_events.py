@@ -614,37 +614,36 @@ class Events:
         return self._slice(mask)
 
     def compact(self) -> Events:
-        """Drop users and posts that no event mentions, keeping index order."""
-        users = np.zeros(self.n_users, dtype=bool)
-        users[self.actor] = True
-        users[self.target[self.target >= 0]] = True
-        posts = np.zeros(len(self.posts), dtype=bool)
-        posts[self.post[self.post >= 0]] = True
-        posts[self.parent[self.parent >= 0]] = True
-        if users.all() and posts.all():
+        """Drop users, posts, texts and topic sets that no event mentions.
+
+        Index order is kept, so the compacted table scores the same. The platform
+        names (a handful) are kept as they are.
+        """
+        users = _used(self.n_users, self.actor, self.target)
+        posts = _used(len(self.posts), self.post, self.parent)
+        texts = _used(len(self.texts), self.text)
+        topics = _used(len(self.topic_sets), self.topics)
+        if users.all() and posts.all() and texts.all() and topics.all():
             return self
-        user_map = np.cumsum(users, dtype=np.int64).astype(np.int32) - 1
-        post_map = np.cumsum(posts, dtype=np.int64).astype(np.int32) - 1
         t = self._table
-        target = _remap(t.target, user_map)
-        post = _remap(t.post, post_map)  # post_map is empty when there are no posts
-        parent = _remap(t.parent, post_map)
+        user_map = np.cumsum(users, dtype=np.int64).astype(np.int32) - 1
+        kept_texts, kept_topics = np.flatnonzero(texts).tolist(), np.flatnonzero(topics).tolist()
         return Events(
             Table(
                 time=t.time,
                 actor=user_map[t.actor],
-                target=target,
+                target=_remap(t.target, user_map),
                 action=t.action,
-                post=post,
-                parent=parent,
-                text=t.text,
+                post=_remap(t.post, _index_map(posts)),
+                parent=_remap(t.parent, _index_map(posts)),
+                text=_remap(t.text, _index_map(texts)),
                 platform=t.platform,
-                topics=t.topics,
+                topics=_remap(t.topics, _index_map(topics)),
                 users=t.users.take(np.flatnonzero(users)),
                 posts=t.posts.take(np.flatnonzero(posts)),
-                texts=t.texts,
+                texts=tuple(t.texts[i] for i in kept_texts),
                 platforms=t.platforms,
-                topic_sets=t.topic_sets,
+                topic_sets=tuple(t.topic_sets[i] for i in kept_topics),
                 rejected=t.rejected,
             ),
             self.trust,
@@ -745,6 +744,19 @@ class Events:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
+    """Which of *size* codes the columns mention (``-1``, absent, mentions none)."""
+    used = np.zeros(size + 1, dtype=bool)  # the spare last slot takes the -1s
+    for column in columns:
+        used[column] = True
+    return used[:size]
+
+
+def _index_map(used: NDArray[np.bool_]) -> NDArray[np.int32]:
+    """Old code -> new code for the kept codes (in order)."""
+    return np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
 
 
 def _remap(codes: np.ndarray, mapping: np.ndarray) -> NDArray[np.int32]:

@@ -122,12 +122,15 @@ class IdIndex:
         return self._ids[index].item()
 
     def indices(self, keys: Any) -> NDArray[np.int64]:
-        """Vectorised :meth:`index`: ``-1`` where an identifier is absent."""
+        """Vectorised :meth:`index`: ``-1`` where an identifier is absent.
+
+        Keys are read as :meth:`index` reads one: surrounding whitespace is ignored.
+        """
         arr = np.asarray(keys)
-        if self._ids.dtype.kind == "U" and arr.dtype.kind != "U":
-            arr = arr.astype(str)
-        elif self._ids.dtype.kind == "i" and arr.dtype.kind not in "iu":
+        if self._ids.dtype.kind == "i" and arr.dtype.kind not in "iu":
             return np.array([self._find(k) for k in arr.tolist()], dtype=np.int64)
+        if self._ids.dtype.kind == "U":
+            arr = np.char.strip(arr if arr.dtype.kind == "U" else arr.astype(str))
         if len(self) == 0:
             return np.full(arr.shape, -1, dtype=np.int64)
         pos = np.searchsorted(self._ids, arr)

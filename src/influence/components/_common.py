@@ -268,6 +268,45 @@ def engagement_pairs(
     )
 
 
+class PairIndex(NamedTuple):
+    """The engagement rows of a window grouped by ``(actor, target)`` pair.
+
+    ``rows`` are the window's engagement rows (time order), ``source`` and ``target``
+    the distinct pairs (sorted by ``source * n_users + target``) and ``inverse`` each
+    row's pair. Per-pair sums of any per-row quantity are ``sums(index, values)``.
+    """
+
+    rows: NDArray[np.intp]
+    source: NDArray[np.int64]
+    target: NDArray[np.int64]
+    inverse: NDArray[np.intp]
+
+
+def engagement_index(events: Events, as_of: float, window_days: float) -> PairIndex:
+    """The engagement rows in ``(as_of - window, as_of]`` and their pairs, sorted once.
+
+    Shared by every component of a scoring run, and between a table and the same
+    table with trust (it does not depend on trust).
+    """
+    key = ("engagement-index", float(as_of), float(window_days))
+
+    def build() -> PairIndex:
+        rows = np.flatnonzero(received_engagement(events, as_of, window_days))
+        source, target, inverse = pair_index(
+            events.actor[rows], events.target[rows], events.n_users
+        )
+        return PairIndex(rows, source, target, inverse)
+
+    return shared(events, key, build, uses_trust=False)
+
+
+def sums(index: PairIndex, values: NDArray[Any]) -> NDArray[np.float64]:
+    """Per pair of *index*, the sum of a per-row quantity (rows in ``index.rows`` order)."""
+    return np.asarray(
+        np.bincount(index.inverse, weights=values, minlength=index.source.size), dtype=np.float64
+    )
+
+
 def _engagement_pairs(
     events: Events,
     as_of: float,
@@ -276,7 +315,8 @@ def _engagement_pairs(
     selectivity_per_day: float,
     actions: NDArray[np.float64],
 ) -> Pairs:
-    rows = np.flatnonzero(received_engagement(events, as_of, window_days))
+    index = engagement_index(events, as_of, window_days)
+    rows = index.rows
     weight = engagement_weights(
         events,
         rows,
@@ -286,24 +326,17 @@ def _engagement_pairs(
         actions=actions,
         selectivity_per_day=selectivity_per_day,
     )
-    n = events.n_users
+    total = sums(index, weight)
+    counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
     if events.trust is None:
-        source, target, sums, counts = group_sums(
-            events.actor[rows], events.target[rows], weight, n
-        )
-        return Pairs(source, target, sums, counts, np.ones(source.size))
+        return Pairs(index.source, index.target, total, counts, np.ones(index.source.size))
     trust = trust_of(events, rows)
-    source, target, both, counts = group_sums(
-        events.actor[rows],
-        events.target[rows],
-        np.column_stack([weight, weight * trust, trust]),
-        n,
-    )
-    sums = np.ascontiguousarray(both[:, 0])
+    trusted = sums(index, weight * trust)
+    plain = sums(index, trust)
     # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
-    mean = np.divide(both[:, 1], sums, out=both[:, 2] / np.maximum(counts, 1), where=sums > 0)
-    mean[both[:, 2] == counts] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
-    return Pairs(source, target, sums, counts, np.clip(mean, 0.0, 1.0))
+    mean = np.divide(trusted, total, out=plain / np.maximum(counts, 1), where=total > 0)
+    mean[plain == counts] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
+    return Pairs(index.source, index.target, total, counts, np.clip(mean, 0.0, 1.0))
 
 
 def discounted_share(

@@ -18,6 +18,7 @@ from ._common import (
     discounted_share,
     engagement_pairs,
     group_sums,
+    pair_index,
     plural,
     saturate,
     shared,
@@ -194,20 +195,25 @@ class Credibility(BaseComponent):
         )
         actor, target = events.actor[rows], events.target[rows]
         out = np.bincount(actor, minlength=n)
-        src, dst, _, counts = group_sums(actor, target, np.zeros(rows.size), n)
-        # Main target per actor: the pair with the most interactions (ties: lowest target id).
-        order = np.lexsort((-dst, counts, src))
-        last = np.flatnonzero(np.diff(src[order], append=-1) != 0)  # last pair of each actor
+        src, dst, inverse = pair_index(actor, target, n)
+        counts = np.bincount(inverse, minlength=src.size)
+        # Main target per actor: the pair with the most interactions (ties: lowest target
+        # id). Pairs are sorted by (actor, target): the first pair of an actor at its
+        # maximum count is the one.
+        most = np.zeros(n, dtype=np.int64)
+        np.maximum.at(most, src, counts)
+        best = np.flatnonzero(counts == most[src])
+        first_best = best[np.diff(src[best], prepend=-1) != 0]
         main_target = np.full(n, -1, dtype=np.int64)
         main_count = np.zeros(n, dtype=np.int64)
-        main_target[src[order][last]] = dst[order][last]
-        main_count[src[order][last]] = counts[order][last]
+        main_target[src[first_best]] = dst[first_best]
+        main_count[src[first_best]] = counts[first_best]
         top_share = np.divide(main_count, out, out=np.zeros(n), where=out > 0)
 
-        engaged = np.flatnonzero(_actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]])
-        engager, engagee, _, _ = group_sums(
-            actor[engaged], target[engaged], np.zeros(engaged.size), n
-        )
+        # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
+        engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]]
+        has = np.bincount(inverse[engaged], minlength=src.size) > 0
+        engager, engagee = src[has], dst[has]
         seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
         first = np.full(n, as_of)
         first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last

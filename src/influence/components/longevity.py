@@ -14,11 +14,12 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     DAY,
+    PairIndex,
     action_weight_table,
+    engagement_index,
     engagement_weights,
-    group_sums,
-    received_engagement,
     saturate,
+    sums,
     trust_of,
 )
 
@@ -94,12 +95,12 @@ class Longevity(BaseComponent):
         made = np.flatnonzero((events.post >= 0) & (events.time <= as_of))
         created_at[events.post[made]] = events.time[made]
         author[events.post[made]] = events.actor[made]
-        mask = received_engagement(events, as_of, self.window_days)
-        parent = events.parent
-        known = mask & (author[parent] == events.target) & np.isfinite(created_at[parent])
-        rows = np.flatnonzero(known)
-        delay = np.maximum(events.time[rows] - created_at[parent[rows]], 0.0)
-        target, actor = events.target[rows], events.actor[rows]
+        index = engagement_index(events, as_of, self.window_days)
+        parent = events.parent[index.rows]
+        known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])
+        rows = index.rows[known]
+        delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
+        target = events.target[rows]
         base = engagement_weights(
             events,
             rows,
@@ -111,18 +112,19 @@ class Longevity(BaseComponent):
         )
         lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
         trust = trust_of(events, rows)
-        pair_target, _, pair_sums, pair_counts = group_sums(
-            target, actor, np.column_stack([base, base * lasting, base * trust, trust]), n
-        )
+        # Per engager pair (over the timed rows only): weight, lasting weight, trust.
+        timed = PairIndex(rows, index.source, index.target, index.inverse[known])
+        count = np.bincount(timed.inverse, minlength=index.source.size)
+        weight, kept_weight = sums(timed, base), sums(timed, base * lasting)
         # Each pair's trust, weight-averaged (plain mean where its events all weigh 0).
         pair_trust = np.divide(
-            pair_sums[:, 2],
-            pair_sums[:, 0],
-            out=pair_sums[:, 3] / np.maximum(pair_counts, 1),
-            where=pair_sums[:, 0] > 0,
+            sums(timed, base * trust),
+            weight,
+            out=sums(timed, trust) / np.maximum(count, 1),
+            where=weight > 0,
         )
-        mass = np.bincount(pair_target, weights=saturate(pair_sums[:, 0]) * pair_trust, minlength=n)
-        kept = np.bincount(pair_target, weights=saturate(pair_sums[:, 1]) * pair_trust, minlength=n)
+        mass = np.bincount(index.target, weights=saturate(weight) * pair_trust, minlength=n)
+        kept = np.bincount(index.target, weights=saturate(kept_weight) * pair_trust, minlength=n)
         share = np.divide(kept, mass, out=np.zeros(n), where=mass > 0)
         late = delay >= self.tau_days * DAY
         return Evidence(

@@ -17,21 +17,17 @@ from .._registry import register
 from ._common import (
     action_weight_table,
     discounted_share,
+    engagement_index,
     engagement_weights,
-    pair_index,
     pair_keep_per_event,
     plural,
-    received_engagement,
     saturate,
+    sums,
 )
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
 
 _AMPLIFY = _actions.mask_of(frozenset({_actions.SHARE, _actions.LIKE}))
-
-
-def _sums(inverse: NDArray[np.intp], weights: NDArray[Any], size: int) -> NDArray[np.float64]:
-    return np.asarray(np.bincount(inverse, weights=weights, minlength=size), dtype=np.float64)
 
 
 def quid_pro_quo(
@@ -184,7 +180,8 @@ class Reciprocity(BaseComponent):
 
     def _judge(self, events: Events, as_of: float) -> tuple[NDArray[Any], ...]:
         n = events.n_users
-        rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
+        index = engagement_index(events, as_of, self.window_days)
+        rows = index.rows
         weight = engagement_weights(
             events,
             rows,
@@ -205,21 +202,19 @@ class Reciprocity(BaseComponent):
         parent = events.parent[rows]
         delay = events.time[rows] - posted[parent]
         quick = (author[parent] == events.target[rows]) & (delay <= self.fast_minutes * 60.0)
-        source, target, inverse = pair_index(events.actor[rows], events.target[rows], n)
-        pairs = source.size
-        amplified = _sums(inverse, amplify, pairs)
+        source, target, inverse = index.source, index.target, index.inverse
         share = quid_pro_quo(
             source,
             target,
-            amplified,
+            sums(index, amplify),
             n,
-            fast=_sums(inverse, amplify * quick, pairs),
+            fast=sums(index, amplify * quick),
             free_exchanges=self.free_exchanges,
             scale=self.scale,
             free_common=self.free_common,
             ring_scale=self.ring_scale,
         )
-        mass = saturate(_sums(inverse, weight, pairs))
+        mass = saturate(sums(index, weight))
         return source, target, mass, share, rows, inverse
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:

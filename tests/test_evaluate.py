@@ -680,7 +680,11 @@ def test_higgs_the_house_scorer_is_best_at_the_top(higgs: Events, target: str) -
     # docs/validation.md: NDCG@100 0.643 / 0.663 against at most 0.632 / 0.653 for the
     # baselines; momentum is what puts it there (without it the scorer was level).
     report = predictive_validity(
-        higgs, HIGGS_CUT, dt.timedelta(days=3), target=target, metrics=["ndcg@100"]  # type: ignore[arg-type]
+        higgs,
+        HIGGS_CUT,
+        dt.timedelta(days=3),
+        target=target,
+        metrics=["ndcg@100"],  # type: ignore[arg-type]
     )
     best = max(v["ndcg@100"] for m, v in report.table.items() if m != "scorer")
     assert report.table["scorer"]["ndcg@100"] > best + 0.005

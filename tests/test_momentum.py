@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from influence import Events
@@ -36,18 +37,38 @@ def test_recent_engagement_outweighs_the_same_engagement_days_ago() -> None:
     assert engagement[hot] == pytest.approx(engagement[cold], rel=0.15)  # standing: alike
 
 
-def test_volume_counts_and_the_window_ends_it() -> None:
+def test_people_count_not_volume_and_the_window_ends_it() -> None:
     now = T0 + 30 * 24 * HOUR
-    repeat = [
-        {"time": now - k * 60.0, "actor": "fan", "action": "share", "target": "ann"}
-        for k in range(20)
+    hammer = [
+        {"time": now - k * 60.0, "actor": "fan", "action": "reply", "target": "ann"}
+        for k in range(50)
     ]
-    once = [{"time": now, "actor": "fan", "action": "share", "target": "bob"}]
-    old = [{"time": now - 8 * 24 * HOUR, "actor": "fan", "action": "share", "target": "cy"}]
-    events = Events.from_records(repeat + once + old)
+    three = [
+        {"time": now - k * 60.0, "actor": f"f{k}", "action": "reply", "target": "bob"}
+        for k in range(3)
+    ]
+    one = [{"time": now, "actor": "solo", "action": "reply", "target": "cy"}]
+    old = [{"time": now - 8 * 24 * HOUR, "actor": "fan", "action": "share", "target": "dee"}]
+    events = Events.from_records(hammer + three + one + old)
     values = Momentum()(events, as_of=now)
-    assert values[events.users.index("ann")] > values[events.users.index("bob")]
-    assert values[events.users.index("cy")] == 0.0
+    ann, bob, cy = (values[events.users.index(u)] for u in ("ann", "bob", "cy"))
+    assert ann < bob  # fifty replies from one account are one person; three people are three
+    assert ann == pytest.approx(np.log1p(1.0), abs=0.05)  # about one person's worth
+    # one fresh reply: weight 2 (a reply) x selectivity (1 + 1/20)^-1/2 (one action a day)
+    assert cy == pytest.approx(np.log1p(1.0 - np.exp(-2.0 / np.sqrt(1.05))), abs=1e-9)
+    assert values[events.users.index("dee")] == 0.0  # outside the 7-day window
+
+
+def test_trust_scales_each_engager() -> None:
+    now = T0 + 24 * HOUR
+    rows = [
+        {"time": now - k * 60.0, "actor": f"f{k}", "action": "share", "target": "ann"}
+        for k in range(4)
+    ]
+    events = Events.from_records(rows)
+    plain = Momentum()(events, as_of=now)[events.users.index("ann")]
+    half = Momentum()(events.with_trust(np.full(len(events), 0.5)), as_of=now)
+    assert np.expm1(half[events.users.index("ann")]) == pytest.approx(np.expm1(plain) / 2)
 
 
 def test_parameters_are_validated() -> None:

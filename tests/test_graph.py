@@ -191,3 +191,73 @@ def test_input_is_not_mutated() -> None:
     assert np.array_equal(a.indices, before[1])
     assert np.array_equal(a.indptr, before[2])
     assert np.all(p == 1.0)
+
+
+def big_graph(seed: int = 0, n: int = 20_000, m: int = 400_000) -> sp.csr_array:
+    """Above the size at which the rows are cut into blocks; about a third dangling."""
+    rng = np.random.default_rng(seed)
+    src = rng.integers(n // 3, n, m)
+    return sp.csr_array(
+        sp.coo_array((rng.random(m) + 0.01, (src, rng.integers(0, n, m))), shape=(n, n))
+    )
+
+
+def test_scipy_kernels_match_the_public_product(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pagerank calls scipy's private csr_matvec / csc_matvec when they pass a check on a tiny
+    # matrix, and the public `@` product otherwise: both paths must give the same answer.
+    import influence.graph as graph
+
+    assert graph._kernels() is not None  # the fast path is the one normally taken
+    rng = np.random.default_rng(7)
+    cases = []
+    for a in (random_graph(0), big_graph()):
+        n = a.shape[0]
+        p, q = rng.random(n), rng.random(n)
+        for kwargs in ({}, {"personalization": p}, {"personalization": p, "dangling": q}):
+            for threads in (1, 2):
+                cases.append((a, {**kwargs, "threads": threads}))
+    fast = [pagerank(a, tol=1e-13, **kw) for a, kw in cases]  # type: ignore[arg-type]
+    monkeypatch.setattr(graph, "_kernels", lambda: None)
+    slow = [pagerank(a, tol=1e-13, **kw) for a, kw in cases]  # type: ignore[arg-type]
+    for x, y in zip(fast, slow):
+        assert np.abs(x - y).max() < 1e-15
+        assert x.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_mixed_index_dtypes_give_the_same_result() -> None:
+    a = big_graph(1)
+    mixed = sp.csr_array(a.shape)
+    mixed.data = a.data
+    mixed.indices = a.indices.astype(np.int32)
+    mixed.indptr = a.indptr.astype(np.int64)
+    assert np.array_equal(pagerank(mixed), pagerank(a))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, -1e-300, np.nan])
+def test_any_bad_weight_in_any_block_is_caught(bad: float) -> None:
+    a = big_graph(2)
+    for position in (0, a.nnz // 2, a.nnz - 1):  # first block, either side of the cut, last
+        b = a.copy()
+        b.data[position] = bad
+        with pytest.raises(ValueError, match="finite and non-negative"):
+            pagerank(b)
+
+
+def test_rows_whose_weights_overflow_count_as_dangling() -> None:
+    a = sp.csr_array(np.array([[0.0, 1e308, 1e308], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
+    x = pagerank(a, tol=1e-14)
+    dangling = pagerank(sp.csr_array(np.array([[0.0] * 3, [1.0, 0.0, 0.0], [0.0] * 3])), tol=1e-14)
+    assert np.abs(x - dangling).max() < 1e-12
+
+
+def test_kernels_that_misbehave_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy.sparse import _sparsetools
+
+    import influence.graph as graph
+
+    check = graph._kernels.__wrapped__  # uncached
+    assert check() is not None
+    monkeypatch.setattr(_sparsetools, "csc_matvec", lambda *args: None)  # adds nothing
+    assert check() is None
+    monkeypatch.delattr(_sparsetools, "csr_matvec")
+    assert check() is None

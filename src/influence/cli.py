@@ -45,9 +45,16 @@ def _leaderboard(scores: Scores, top: int) -> str:
 
 
 def _flagged(scores: Scores, limit: int) -> list[tuple[Any, float, str]]:
-    """Users who lost the most points to the gaming defences, with the biggest reason."""
+    """Users who lost the most points to the gaming defences, with the biggest reason.
+
+    The defences are the discounts and the authenticity modifier (the user's own credibility).
+    """
     parts = scores.parts
-    defences = [name for name in ("reciprocity", "credibility") if name in parts]
+    defences = [
+        name
+        for name, role in zip(scores.part_names, scores._roles)
+        if role == "discount" or name == "authenticity"
+    ]
     if not defences:
         return []
     loss = np.sum([parts[name] for name in defences], axis=0)
@@ -208,7 +215,10 @@ def _demo(args: argparse.Namespace) -> int:
     print(_leaderboard(scores, args.top))
     flagged = _flagged(scores, 8)
     if flagged:
-        print("\nFlagged by the gaming defences (points lost, account kind, biggest reason):")
+        print(
+            "\nPoints the gaming defences removed (fake or traded engagement, or the account's "
+            "own junk), account kind, biggest reason:"
+        )
         for user, lost, reason in flagged:
             kind = world.labels.get(str(user), "?")
             print(f"  {user!s:<12} {lost:6.1f}  {kind:<8} {reason}")

@@ -79,6 +79,11 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert f"{leader}: {rows[0][2]} / 100" in out
     for name, _ in Scorer().signals:
         assert f"  {name}" in out
+    # the defences' work, from every defence: the Sybil target, ring members, the spam account
+    removed = out[out.index("Points the gaming defences removed") :].split("\n\n")[0]
+    kinds = {line.split()[2] for line in removed.splitlines()[1:]}
+    assert {"genuine", "ring", "spam"} <= kinds
+    assert "own credibility" in removed
     assert "distinct users engaged" in out
 
 

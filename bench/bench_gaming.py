@@ -44,6 +44,7 @@ WORLDS: dict[str, dict[str, bool]] = {
     "ring off": {"ring": False},
     "sybils off": {"sybils": False},
     "attacks off": dict.fromkeys(ATTACKS, False),
+    "sybil mesh": {"sybil_mesh": 10},
 }
 
 
@@ -104,6 +105,19 @@ def measure(worlds: dict[str, World], scores: dict[str, dict[str, float]]) -> li
             f"Sybil target gain from {n_sybils} Sybils <= 3 points",
             f"{sybil_gain:+.2f} ({scores['sybils off'][target]:.1f} -> {on[target]:.1f})",
             sybil_gain <= 3.0,
+        )
+    )
+
+    mesh = scores["sybil mesh"]
+    mesh_gain = mesh[target] - scores["sybils off"][target]
+    mesh_worst = max(
+        percentile(mesh[u], np.array([mesh[g] for g in genuine])) for u in world.accounts("sybil")
+    )
+    rows.append(
+        Row(
+            "Sybil mesh (each also likes 10 Sybils): target gain <= 3, all below median",
+            f"{mesh_gain:+.2f}, max pct {mesh_worst:.1f}",
+            mesh_gain <= 3.0 and mesh_worst < 50,
         )
     )
 

@@ -342,6 +342,9 @@ def test_small_and_odd_worlds(kwargs: dict[str, Any]) -> None:
         ({"n_users": 40, "ring_size": 25}, "ring_size", "an integer in the range [2, 20]"),
         ({"n_sybils": 0}, "n_sybils", "an integer in the range [1, 100000]"),
         ({"n_sybils": 2.0}, "n_sybils", "an integer in the range [1, 100000]"),
+        ({"sybil_mesh": -1}, "sybil_mesh", "an integer in the range [0, 50]"),
+        ({"sybil_mesh": 60}, "sybil_mesh", "an integer in the range [0, 50]"),
+        ({"n_sybils": 5, "sybil_mesh": 5}, "sybil_mesh", "an integer in the range [0, 4]"),
     ],
 )
 def test_bad_parameters(kwargs: dict[str, Any], param: str, allowed: str) -> None:

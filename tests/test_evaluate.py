@@ -677,7 +677,7 @@ def test_higgs_predictive_validity_with_the_issue_cutoff(higgs: Events) -> None:
 
 @pytest.mark.parametrize("target", ["distinct_engagers", "engagements"])
 def test_higgs_the_house_scorer_is_best_at_the_top(higgs: Events, target: str) -> None:
-    # docs/validation.md: NDCG@100 0.643 / 0.663 against at most 0.632 / 0.653 for the
+    # docs/validation.md: NDCG@100 0.642 / 0.662 against at most 0.632 / 0.653 for the
     # baselines; momentum is what puts it there (without it the scorer was level).
     report = predictive_validity(
         higgs,
@@ -689,7 +689,7 @@ def test_higgs_the_house_scorer_is_best_at_the_top(higgs: Events, target: str) -
     best = max(v["ndcg@100"] for m, v in report.table.items() if m != "scorer")
     assert report.table["scorer"]["ndcg@100"] > best + 0.005
     assert report.table["scorer"]["ndcg@100"] == pytest.approx(
-        {"distinct_engagers": 0.643, "engagements": 0.663}[target], abs=5e-4
+        {"distinct_engagers": 0.642, "engagements": 0.662}[target], abs=5e-4
     )
 
 

@@ -32,6 +32,7 @@ def worlds(request: pytest.FixtureRequest) -> dict[str, tuple[World, Scores]]:
         "ring off": {"ring": False},
         "sybils off": {"sybils": False},
         "off": dict.fromkeys(ATTACKS, False),
+        "mesh": {"sybil_mesh": 10},
     }.items():
         world = synthetic(seed=seed, **switches)
         out[name] = (world, scored(world))
@@ -59,6 +60,19 @@ def test_the_sybil_target_gains_at_most_3_points(worlds: dict[str, tuple[World, 
     (world, on), (_, off) = worlds["on"], worlds["sybils off"]
     assert world.sybil_target is not None
     assert on[world.sybil_target] - off[world.sybil_target] <= 2.0
+
+
+def test_sybils_that_like_each_other_are_still_sybils(
+    worlds: dict[str, tuple[World, Scores]],
+) -> None:
+    # The adaptive attack: every Sybil also likes ten fellow Sybils, so none of them looks
+    # unengaged. Engagement among accounts alike (burst accounts with the same anchor, first
+    # seen together) does not count as a life of their own.
+    (world, mesh), (_, off) = worlds["mesh"], worlds["sybils off"]
+    assert world.sybil_target is not None
+    assert mesh[world.sybil_target] - off[world.sybil_target] <= 2.0
+    genuine = world.accounts(*GENUINE_KINDS)
+    assert max(percentile(mesh, genuine, a) for a in world.accounts("sybil")) < 10
 
 
 def test_sybils_cannot_frame_their_target(worlds: dict[str, tuple[World, Scores]]) -> None:

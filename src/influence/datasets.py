@@ -170,6 +170,7 @@ def synthetic(
     ring_size: int = 25,
     sybils: bool = True,
     n_sybils: int = 200,
+    sybil_mesh: int = 0,
 ) -> World:
     r"""Generate a deterministic synthetic world, with planted adversaries.
 
@@ -245,6 +246,10 @@ def synthetic(
         Include the Sybil attack.
     n_sybils : int, default 200
         Sybil accounts, 1 to 100,000.
+    sybil_mesh : int, default 0
+        An adaptive variant of the Sybil attack: each Sybil also likes this many
+        fellow Sybils drawn at random (0 to 50, fewer than ``n_sybils``), within
+        a day of its creation, so that none of them looks unengaged.
 
     Returns
     -------
@@ -284,6 +289,7 @@ def synthetic(
     farm_size = _integer(owner, "farm_size", farm_size, 0, 10_000)
     ring_size = _integer(owner, "ring_size", ring_size, 2, n_users // 2)
     n_sybils = _integer(owner, "n_sybils", n_sybils, 1, 100_000)
+    sybil_mesh = _integer(owner, "sybil_mesh", sybil_mesh, 0, min(50, n_sybils - 1))
 
     def stream(key: int) -> np.random.Generator:
         return np.random.default_rng([seed, key])
@@ -348,7 +354,9 @@ def synthetic(
     if ring:
         blocks.append(_ring(stream(_RING), members, pop, end))
     if sybils:
-        sybil_rows, sybil_ids = _sybils(stream(_SYBILS), n_sybils, target, pop, end)
+        sybil_rows, sybil_ids = _sybils(
+            stream(_SYBILS), n_sybils, target, pop, end, mesh=sybil_mesh
+        )
         blocks.append(sybil_rows)
         labels.update(dict.fromkeys(sybil_ids.tolist(), "sybil"))
 
@@ -809,9 +817,16 @@ def _ring(
 
 
 def _sybils(
-    rng: np.random.Generator, count: int, target: int, pop: _Ordinary, end: float
+    rng: np.random.Generator,
+    count: int,
+    target: int,
+    pop: _Ordinary,
+    end: float,
+    *,
+    mesh: int = 0,
 ) -> tuple[_Rows, NDArray[np.str_]]:
-    """A burst of fresh accounts that follow the target and like its recent posts."""
+    """A burst of fresh accounts that follow the target and like its recent posts (and,
+    with *mesh*, as many fellow Sybils each, within a day of their creation)."""
     ids = _names("sybil", count, 5)
     span = min(rng.uniform(3.0, 8.0) * DAY, end / 2)
     burst = end - span
@@ -828,12 +843,18 @@ def _sybils(
     else:  # nothing to like in the log: likes name the target only
         sybil, time, parent = np.arange(count), created.copy(), ""
     time = time + rng.lognormal(math.log(1200.0), 1.0, sybil.size)
-    rows = _Rows.concat(
-        [
-            _follow_rows(follow, ids, target_id),
-            _Rows.make(time, ids[sybil], _actions.LIKE, target=target_id, parent=parent),
-        ]
-    )
+    blocks = [
+        _follow_rows(follow, ids, target_id),
+        _Rows.make(time, ids[sybil], _actions.LIKE, target=target_id, parent=parent),
+    ]
+    if mesh:
+        # Each Sybil likes `mesh` others drawn at random (never itself; a repeat is a
+        # second like): a random non-zero shift along the list.
+        liker = np.repeat(np.arange(count), mesh)
+        mate = (liker + rng.integers(1, count, liker.size)) % count
+        when = created[liker] + rng.uniform(0.0, DAY, liker.size)
+        blocks.append(_Rows.make(when, ids[liker], _actions.LIKE, target=ids[mate]))
+    rows = _Rows.concat(blocks)
     return rows.take(rows.time <= end), ids
 
 

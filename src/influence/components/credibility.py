@@ -50,16 +50,22 @@ class Credibility(BaseComponent):
                    \big(1 - \underbrace{h\big(D(t_v)\big)}_{\text{their target has no one else}}
                    \big)\Big)
 
-    where :math:`\mathrm{top}(v)` is the share of :math:`v`'s interactions
-    (follows included) that go to its main target, :math:`g` rises from 0 at
-    a share of 0.5 to 1 at 0.9; :math:`r(v)` the number of distinct accounts
-    that engage :math:`v`; :math:`K(v)` the number of such single-purpose,
-    unengaged accounts that share :math:`v`'s main target and first appeared
-    within ``cohort_days`` of it; :math:`a(v)` the number of interactions with
-    the main target; :math:`D(t_v)` the share of the main target's audience
-    made of such cohort members (the product of the first three factors,
-    summed over its engagers), and :math:`h` rises from 0 at ``dominance``
-    (0.9) to 1 five points above; the last factor is "repeating the action, or
+    where :math:`t_v`, the *anchor* of :math:`v`, is the account it
+    interacts with that appeared first in the log; two accounts are *alike*
+    when both act only within ``burst_days``, share the anchor and first
+    appeared within ``cohort_days`` of each other. :math:`\mathrm{top}(v)` is
+    the share of :math:`v`'s interactions (follows included) that go to its
+    anchor or to accounts alike, or to its main target if that is more;
+    :math:`g` rises from 0 at a share of 0.5 to 1 at 0.9; :math:`r(v)` the
+    number of distinct accounts, other than alike ones, that engage :math:`v`
+    (so Sybils that also like each other stay "engaged by no one");
+    :math:`K(v)` the number of such single-purpose, unengaged accounts with
+    :math:`v`'s anchor, first seen in the same ``cohort_days`` bucket;
+    :math:`a(v)` the number of interactions with its main target (the
+    account it interacts with most); :math:`D(t_v)` the share of the
+    anchor's audience made of such cohort members (the product of the first
+    three factors, summed over its engagers), and :math:`h` rises from 0 at
+    ``dominance`` (0.9) to 1 five points above; the last factor is "repeating the action, or
     making up nearly all of the target's audience". In the Higgs log about 1% of
     the accounts with 30 or more engagers have cohorts above 0.9 of their
     audience; a Sybil attack on a weak account makes it 0.99. Content repetition
@@ -118,6 +124,13 @@ class Credibility(BaseComponent):
         interaction each is enough to condemn them.
     min_posts : int, default 10
         Posts needed before repeated texts count against an account.
+    burst_days : float, default 14
+        Accounts whose actions all fall within this many days, with the same main
+        target and first seen within ``cohort_days`` of each other, are *alike*:
+        their interactions with each other count as single-purpose and their
+        engagement of each other does not make them less lonely (Sybils that
+        like each other are still Sybils). Communities active for longer are
+        never alike.
     trusted, distrusted : sequence of user ids
         Seeds.
 
@@ -141,6 +154,7 @@ class Credibility(BaseComponent):
     repeat_scale: float = 1.0
     dominance: float = 0.9
     min_posts: int = 10
+    burst_days: float = 14.0
     trusted: tuple[Any, ...] = field(default=())
     distrusted: tuple[Any, ...] = field(default=())
 
@@ -153,6 +167,7 @@ class Credibility(BaseComponent):
             "cohort_days",
             "cohort_scale",
             "repeat_scale",
+            "burst_days",
         ):
             _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
         _validate.number(owner, "min_posts", self.min_posts, low=1.0)
@@ -197,41 +212,92 @@ class Credibility(BaseComponent):
         out = np.bincount(actor, minlength=n)
         src, dst, inverse = pair_index(actor, target, n)
         counts = np.bincount(inverse, minlength=src.size)
-        # Main target per actor: the pair with the most interactions (ties: lowest target
-        # id). Pairs are sorted by (actor, target): the first pair of an actor at its
-        # maximum count is the one.
+        seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
+        first = np.full(n, as_of)
+        first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
+        last = np.full(n, -np.inf)
+        last[events.actor[seen]] = t[seen]  # latest write wins
+        # When each account first appears at all (acting or acted upon).
+        appeared = first.copy()
+        aimed = seen[events.target[seen] >= 0]
+        np.minimum.at(appeared, events.target[aimed], t[aimed])
+        # Main target per actor: the pair with the most interactions; ties go to the
+        # account that appeared first (a Sybil that follows its target and likes three
+        # fellow Sybils once each still has the target as its main one), then to the lowest
+        # id (pairs are sorted by (actor, target): the first remaining pair is the one).
         most = np.zeros(n, dtype=np.int64)
         np.maximum.at(most, src, counts)
         best = np.flatnonzero(counts == most[src])
+        earliest = np.full(n, np.inf)
+        np.minimum.at(earliest, src[best], appeared[dst[best]])
+        best = best[appeared[dst[best]] == earliest[src[best]]]
         first_best = best[np.diff(src[best], prepend=-1) != 0]
         main_target = np.full(n, -1, dtype=np.int64)
         main_count = np.zeros(n, dtype=np.int64)
         main_target[src[first_best]] = dst[first_best]
         main_count[src[first_best]] = counts[first_best]
-        top_share = np.divide(main_count, out, out=np.zeros(n), where=out > 0)
+        # Anchor per actor: of the accounts it interacts with, the one that appeared first
+        # in the log (ties: lowest id). Sybils that also like each other keep the account
+        # they were made for as their anchor, however they spread their likes among
+        # themselves, since they all appeared after it.
+        oldest = np.full(n, np.inf)
+        np.minimum.at(oldest, src, appeared[dst])
+        at_oldest = np.flatnonzero(appeared[dst] == oldest[src])
+        first_oldest = at_oldest[np.diff(src[at_oldest], prepend=-1) != 0]
+        anchor = np.full(n, -1, dtype=np.int64)
+        anchor[src[first_oldest]] = dst[first_oldest]
 
         # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
         engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]]
         has = np.bincount(inverse[engaged], minlength=src.size) > 0
         engager, engagee = src[has], dst[has]
-        seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
-        first = np.full(n, as_of)
-        first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
 
         junk, links, n_posts = self._content(events, in_window)
         regular = self._regularity(events, seen[in_window[seen]])
         own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * regular)
 
+        # Alike accounts: burst accounts (all their actions within `burst_days`) with the
+        # same anchor, first seen within `cohort_days` of each other. What they do
+        # among themselves is not a life of their own: interactions with alike accounts
+        # count towards "single purpose", and engagement from them does not make an
+        # account less lonely (so Sybils that also like each other are judged like Sybils
+        # that do not). Cohorts are counted in `cohort_days` buckets.
+        span = self.cohort_days * DAY
+        burst = (last - first) <= self.burst_days * DAY
+
+        def alike_pair(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
+            return np.asarray(
+                burst[a]
+                & burst[b]
+                & (anchor[a] >= 0)
+                & (anchor[a] == anchor[b])
+                & (np.abs(first[a] - first[b]) <= span)
+            )
+
+        inside = alike_pair(src, dst)
+        among = np.bincount(src[inside], weights=counts[inside], minlength=n)
+        to_anchor = np.zeros(n)
+        anchored = dst == anchor[src]
+        to_anchor[src[anchored]] = counts[anchored]
+        top_share = np.minimum(
+            np.divide(
+                np.maximum(main_count, to_anchor + among), out, out=np.zeros(n), where=out > 0
+            ),
+            1.0,
+        )
+        outside = ~alike_pair(engager, engagee)
+        engager, engagee = engager[outside], engagee[outside]
+        day = np.floor(first / span).astype(np.int64)
+        group = anchor * (int(day.max(initial=0)) + 1) + day
+
         def one_pass(received: NDArray[np.float64]) -> tuple[NDArray[Any], NDArray[Any]]:
             single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
             lonely = np.exp(-received)
             suspect = (single > 0) & (received < 0.5) & (main_target >= 0)
-            day = np.floor(first / (self.cohort_days * DAY)).astype(np.int64)
             cohort = np.zeros(n)
             who = np.flatnonzero(suspect)
             if who.size:
-                key = main_target[who] * (int(day[who].max()) + 1) + day[who]
-                _, inverse, sizes = np.unique(key, return_inverse=True, return_counts=True)
+                _, inverse, sizes = np.unique(group[who], return_inverse=True, return_counts=True)
                 cohort[who] = sizes[inverse.reshape(-1)]
             alike = -np.expm1(-np.maximum(cohort - 1.0, 0.0) / self.cohort_scale)
             repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
@@ -247,8 +313,8 @@ class Credibility(BaseComponent):
                 where=audience > 0,
             )
             dominated = np.where(
-                main_target >= 0,
-                np.clip((dominance[np.maximum(main_target, 0)] - self.dominance) / 0.05, 0, 1),
+                anchor >= 0,
+                np.clip((dominance[np.maximum(anchor, 0)] - self.dominance) / 0.05, 0, 1),
                 0.0,
             )
             suspicion = member * (1.0 - (1.0 - repeating) * (1.0 - dominated))

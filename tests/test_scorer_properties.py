@@ -6,6 +6,7 @@ import random
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -142,3 +143,47 @@ def test_scores_in_range_and_parts_add_up(records: list[dict[str, Any]], later_d
                 assert explanation.parts[name] <= 0.0
             for name, _ in scorer.signals:
                 assert explanation.parts[name] >= 0.0
+
+
+def _distrust_ghost(events: Events, *, as_of: float) -> np.ndarray:
+    """A discount that trusts nothing the account "ghost" does (and everything else)."""
+    out = np.ones(len(events))
+    if "ghost" in events.users:
+        out[(events.actor == events.users.index("ghost")) & (events.time <= as_of)] = 0.0
+    return out
+
+
+_distrust_ghost.role = "discount"  # type: ignore[attr-defined]
+
+
+@SETTINGS
+@given(event_logs(), st.lists(st.tuples(st.sampled_from([*ENGAGEMENTS, "follow"]),
+                                        st.sampled_from(USERS), st.integers(0, 40 * 24)),
+                              min_size=1, max_size=30))  # fmt: skip
+def test_fully_distrusted_events_change_nobody_else(
+    records: list[dict[str, Any]], ghost: list[tuple[str, str, int]]
+) -> None:
+    # Every signal honours Events.trust: what an account does when all of it is distrusted
+    # moves no other account's score (the house signals, authority and distinct engagers).
+    from influence.components import Activity, Authority, Longevity, Momentum
+
+    scorer = Scorer(
+        signals=[
+            Engagement(),
+            Momentum(),
+            Activity(),
+            Longevity(),
+            Authority(),
+            ("engagers", DistinctEngagers()),
+        ],
+        discounts=[_distrust_ghost],
+    )
+    extra = [
+        {"time": T0 + hour * HOUR, "actor": "ghost", "action": action, "target": target}
+        for action, target, hour in ghost
+    ]
+    end = T0 + 41 * DAY
+    before = scorer.score(Events.from_records(records), as_of=end)
+    after = scorer.score(Events.from_records(records + extra), as_of=end)
+    for user in before:
+        assert after[user] == pytest.approx(before[user], abs=1e-9), user

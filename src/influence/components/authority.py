@@ -77,6 +77,10 @@ class Authority(BaseComponent):
     their PageRank minus what teleportation alone gives them; users nobody
     engages have :math:`s = 0`. Multiplying by the number of users :math:`N`
     makes it independent of the population's size (1.0 is an average share).
+    Users the scorer's discounts left no trust on (every event of theirs
+    distrusted) are not part of the population: they get no teleport mass
+    and are not counted in :math:`N`, so a distrusted army changes nobody's
+    authority.
     An engager passes on authority in proportion to their own, split over
     whom they engage: a like from someone influential and selective is worth
     more than one from an account that likes everything (Klout's *Network
@@ -166,12 +170,23 @@ class Authority(BaseComponent):
                     "relative": np.zeros(0),
                 },
             )
+        # Accounts the discounts left nothing trusted to (a distrusted Sybil army) are not
+        # part of the population: no teleport mass, not counted in N.
+        present = self._present(events, as_of)
+        population = int(present.sum())
+        if population < n:
+            weights = present.astype(np.float64) if teleport is None else teleport * present
+            teleport = weights if weights.sum() > 0 else None
         rank = pagerank(graph, damping=self.damping, personalization=teleport, tol=self.tol)
         out_weight = graph @ np.ones(n)
         share = np.divide(rank, out_weight, out=np.zeros(n), where=out_weight > 0)
         earned = self.damping * (graph.T @ share)
-        relative = n * earned
+        relative = population * earned
         coo = graph.tocoo()
+        coo = sp.coo_array(
+            (coo.data[coo.data > 0], (coo.row[coo.data > 0], coo.col[coo.data > 0])),
+            shape=coo.shape,
+        )
         top = rank >= np.quantile(rank, 0.99) if n >= 100 else rank >= rank.max()
         top_source = top[coo.row] & (coo.row != coo.col)
         return Evidence(
@@ -182,6 +197,20 @@ class Authority(BaseComponent):
                 "relative": relative,
             },
         )
+
+    @staticmethod
+    def _present(events: Events, as_of: float) -> NDArray[np.bool_]:
+        """Users with an event at or before *as_of* that the discounts left some trust on
+        (everyone who appears, when the table carries no trust)."""
+        present = np.ones(events.n_users, dtype=bool)
+        if events.trust is None:
+            return present
+        rows = np.flatnonzero((events.time <= as_of) & (events.trust > 0))
+        present[:] = False
+        present[events.actor[rows]] = True
+        aimed = rows[events.target[rows] >= 0]
+        present[events.target[aimed]] = True
+        return present
 
     def _teleport(self, events: Events, as_of: float) -> NDArray[np.float64] | None:
         if self.teleport is None:

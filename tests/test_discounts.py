@@ -217,3 +217,28 @@ def test_a_junk_repeater_keeps_at_most_half_its_score() -> None:
     plain = Scorer(modifiers=[("inactivity", Inactivity())]).score(events)
     assert scores["spam"] <= 0.5 * plain["spam"] + 1e-9
     assert "repeat the same texts" in scores.explain("spam").reasons["authenticity"]
+
+
+def test_trust_the_caller_set_is_kept_and_combined() -> None:
+    events = small_world()
+    nothing = events.with_trust(np.zeros(len(events)))
+    for scorer in (Scorer(), Scorer(discounts=[])):
+        scores = scorer.score(nothing)
+        assert np.allclose(scores.values, 0.0, atol=1e-12)
+        for user in scores:
+            parts = scores.explain(user).parts
+            assert sum(parts.values()) == pytest.approx(scores[user], abs=1e-9)
+            assert all(v <= 1e-9 for n, v in parts.items() if n in ("reciprocity", "credibility"))
+    half = events.with_trust(np.full(len(events), 0.5))
+    assert np.all(Scorer().score(half).values <= Scorer().score(events).values + 1e-9)
+
+
+def test_a_discount_on_posts_carries_its_own_loss() -> None:
+    def no_posts(events: Events, *, as_of: float) -> np.ndarray:
+        return np.where((events.action == 0) & (events.time <= as_of), 0.0, 1.0)
+
+    no_posts.role = "discount"  # type: ignore[attr-defined]
+    scores = Scorer(discounts=[Reciprocity(), no_posts], modifiers=[]).score(small_world())
+    # Reciprocity finds nothing in this world; the loss is the posts discount's alone
+    assert np.allclose(scores.parts["reciprocity"], 0.0, atol=1e-9)
+    assert np.any(scores.parts["no_posts"] < -0.1)

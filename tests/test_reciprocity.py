@@ -154,3 +154,20 @@ def test_events_older_than_the_window_take_their_pair_weight() -> None:
     assert np.all(keep[early] < 0.1)  # judged on the window, applied to the whole pair
     window = (events.time > as_of - 90 * DAY) & (events.action == 2)
     assert np.all(keep[window] < 0.1)
+
+
+def test_posts_logged_after_as_of_do_not_make_returns_fast() -> None:
+    # Two accounts share each other's posts within minutes; the posts are logged later than
+    # the shares (clock skew) or after the scoring time: neither may change the judgement.
+    rows = []
+    for d in range(20):
+        for a, b in (("ann", "bob"), ("bob", "ann")):
+            t = T0 + d * DAY
+            rows.append({"time": t, "actor": b, "action": "share", "parent": f"{a}{d}",
+                         "target": a})
+            rows.append({"time": t + 2 * DAY, "actor": a, "action": "post", "post": f"{a}{d}"})
+    events = Events.from_records(rows)  # fmt: skip
+    as_of = T0 + 20 * DAY
+    whole = Reciprocity()(events, as_of=as_of)
+    past = events.until(as_of)
+    assert np.array_equal(whole[: len(past)], Reciprocity()(past, as_of=as_of))

@@ -211,8 +211,9 @@ class Scorer:
         window = events.until(when).compact() if when is not None else events
         n, t = window.n_users, 0.0 if when is None else when
         assert self.weights is not None
-        # Discounts: per-event trust, judged on the plain window.
-        trust = np.ones(len(window))
+        # Discounts: per-event trust, judged on the window as given. Trust the caller set on
+        # the table (Events.with_trust) is kept and multiplied by the discounts'.
+        trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
         keeps: list[NDArray[np.float64]] = []
         discount_details: list[Mapping[str, Any]] = []
         for name, component in self.discounts:
@@ -222,7 +223,7 @@ class Scorer:
             discount_details.append(ev.details)
             trust = trust * keep
         trusted = window.with_trust(trust) if self.discounts else window
-        # Signals read the trusted table; without discounts, the plain one tells what they cost.
+        # Signals read the trusted table; the table as given tells what the discounts cost.
         raw, contributions, evidence = self._signals(trusted, t)
         full = raw
         if self.discounts:
@@ -351,21 +352,21 @@ def _discount_shares(
     """Per user and discount: the mean weight kept on the engagement received, and the
     discount's share of what all discounts removed around the user.
 
-    "Removed around the user" is the weight a discount takes off the events aimed at the
-    user and the events the user aims at others, each event weighted by the house recency
-    (90-day window, 30-day half-life), so that old events count little; where no discount
-    removed anything the shares are equal.
+    "Removed around the user" is the weight a discount takes off the engagement the user
+    received and off the user's own events (posts included: they feed the user's
+    activity), each event weighted by the house recency (90-day window, 30-day
+    half-life), so that old events count little; where no discount removed anything the
+    shares are equal. It is an attribution rule, not a counterfactual: the discounts'
+    points together are exact, their split is this proportion.
     """
     n, k = events.n_users, len(keeps)
     kept = np.ones((n, k))
     removed = np.full((n, k), 1.0 / max(k, 1))
     if k == 0:
         return kept, removed
-    rows = np.flatnonzero(
-        (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
-    )
+    rows = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
     target, actor = events.target[rows], events.actor[rows]
-    received = _ENGAGEMENT[events.action[rows]]
+    received = (target >= 0) & _ENGAGEMENT[events.action[rows]]
     count = np.bincount(target[received], minlength=n).astype(np.float64)
     recency = recency_weights(as_of - events.time[rows], 90.0, 30.0)
     lost = np.zeros((n, k))
@@ -373,9 +374,10 @@ def _discount_shares(
         gone = 1.0 - keep[rows]
         taken = np.bincount(target[received], weights=gone[received], minlength=n)
         kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
-        lost[:, j] = np.bincount(target, weights=gone * recency, minlength=n) + np.bincount(
-            actor, weights=gone * recency, minlength=n
-        )
+        weighted = gone * recency
+        lost[:, j] = np.bincount(
+            target[received], weights=weighted[received], minlength=n
+        ) + np.bincount(actor, weights=weighted, minlength=n)
     total = lost.sum(axis=1, keepdims=True)
     share = np.divide(lost, total, out=removed, where=total > 0)
     return np.clip(kept, 0.0, 1.0), share

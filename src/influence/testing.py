@@ -145,6 +145,7 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
         )
 
     def input_not_mutated() -> None:
+        events = Events.from_records(records)  # a fresh table, seen by no earlier check
         snapshot = {
             name: getattr(events, name).copy()
             for name in (
@@ -202,6 +203,13 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
             "self-interactions (actor == target) changed the output"
         )
 
+    def full_trust_is_no_trust() -> None:
+        trusted = events.with_trust(np.ones(len(events)))
+        assert np.array_equal(_call(component, events, end), _call(component, trusted, end)), (
+            "a table whose events are all fully trusted (Events.trust all 1) gave another "
+            "output than the same table without trust"
+        )
+
     def empty_input() -> None:
         _assert_valid(_call(component, Events.empty(), T0), 0, kind, "empty events")
 
@@ -239,6 +247,7 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
         input_not_mutated,
         future_ignored,
         self_interactions_ignored,
+        full_trust_is_no_trust,
         empty_input,
         nothing_in_window,
         one_user,

@@ -14,7 +14,7 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, engagement_pairs, plural, recency_weights, trust_of
+from ._common import DAY, engagement_pairs, plural, recency_weights, shared, trust_of
 
 __all__ = ["Activity"]
 
@@ -83,8 +83,11 @@ class Activity(BaseComponent):
     @staticmethod
     def link_only(events: Events) -> NDArray[np.bool_]:
         """Per event, whether its text consists only of links."""
-        table = np.array([bool(_LINK_ONLY.match(t)) for t in events.texts] + [False])
-        return np.asarray(table[events.text])  # text == -1 reads the spare False
+        def compute() -> NDArray[np.bool_]:
+            table = np.array([bool(_LINK_ONLY.match(t)) for t in events.texts] + [False])
+            return np.asarray(table[events.text])  # text == -1 reads the spare False
+
+        return shared(events, ("link-only",), compute, uses_trust=False)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

@@ -92,7 +92,7 @@ class Authenticity(BaseComponent):
 
     def reason(self, details: Mapping[str, Any], points: float) -> str:
         own = details["own"]
-        if own >= 0.995:
+        if own >= 0.9995:
             return "own credibility: nothing suspect in what they post"
         why = []
         if details["junk"] > 0.05:

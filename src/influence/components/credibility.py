@@ -125,8 +125,8 @@ class Credibility(BaseComponent):
     min_posts : int, default 10
         Posts needed before repeated texts count against an account.
     burst_days : float, default 14
-        Accounts whose actions all fall within this many days, with the same main
-        target and first seen within ``cohort_days`` of each other, are *alike*:
+        Accounts whose actions all fall within this many days, with the same anchor
+        and first seen (first acting) within ``cohort_days`` of each other, are *alike*:
         their interactions with each other count as single-purpose and their
         engagement of each other does not make them less lonely (Sybils that
         like each other are still Sybils). Communities active for longer are
@@ -288,6 +288,7 @@ class Credibility(BaseComponent):
         outside = ~alike_pair(engager, engagee)
         engager, engagee = engager[outside], engagee[outside]
         day = np.floor(first / span).astype(np.int64)
+        day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
 
         def one_pass(received: NDArray[np.float64]) -> tuple[NDArray[Any], NDArray[Any]]:
@@ -437,6 +438,12 @@ class Credibility(BaseComponent):
                 f"{details['weak_engagers']:,} of {plural(details['engagers'], 'engager')} "
                 f"look like a farm or Sybil cohort (fresh, single-purpose, engaged by no one"
                 f"{what})"
+            )
+        share = details["discounted_share"]
+        if not parts and share >= 0.005:
+            parts.append(
+                f"{100 * share:.0f}% of the engagement received came from accounts of reduced "
+                "credibility (repeated texts, clockwork timing or a cohort)"
             )
         if not parts:
             return "engagers' credibility: no discount"

@@ -196,12 +196,16 @@ class Reciprocity(BaseComponent):
         # that post (by the target) is in the log. Index -1 reads the spare last slot.
         posted = np.full(len(events.posts) + 1, np.nan)
         author = np.full(len(events.posts) + 1, -1, dtype=np.int64)
-        made = np.flatnonzero(events.post >= 0)
+        made = np.flatnonzero((events.post >= 0) & (events.time <= as_of))
         posted[events.post[made]] = events.time[made]
         author[events.post[made]] = events.actor[made]
         parent = events.parent[rows]
         delay = events.time[rows] - posted[parent]
-        quick = (author[parent] == events.target[rows]) & (delay <= self.fast_minutes * 60.0)
+        quick = (
+            (author[parent] == events.target[rows])
+            & (delay >= 0.0)
+            & (delay <= self.fast_minutes * 60.0)
+        )
         source, target, inverse = index.source, index.target, index.inverse
         share = quid_pro_quo(
             source,

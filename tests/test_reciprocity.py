@@ -171,3 +171,21 @@ def test_posts_logged_after_as_of_do_not_make_returns_fast() -> None:
     whole = Reciprocity()(events, as_of=as_of)
     past = events.until(as_of)
     assert np.array_equal(whole[: len(past)], Reciprocity()(past, as_of=as_of))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_common_partners_match_the_matrix_square(seed: int) -> None:
+    import scipy.sparse as sp
+
+    from influence.components.reciprocity import common_partners
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    a, b = rng.integers(0, n, 400), rng.integers(0, n, 400)
+    a[:50] = 0  # a hub
+    keep = a != b
+    both = np.unique(np.concatenate([a[keep] * n + b[keep], b[keep] * n + a[keep]]))
+    s, t = both // n, both % n
+    graph = sp.csr_array((np.ones(s.size), (s, t)), shape=(n, n))
+    expected = np.asarray((graph @ graph)[s, t]).ravel()
+    np.testing.assert_array_equal(common_partners(s, t, n), expected)

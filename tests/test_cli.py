@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _output import leaderboard
 from influence import Scorer
 from influence.cli import main
 from influence.components import DistinctEngagers
@@ -40,18 +41,6 @@ def bad_csv(tmp_path: Path) -> Path:
     return _write(tmp_path / "bad.csv", rows)
 
 
-def _leaderboard(out: str) -> list[list[str]]:
-    """The rows of the leaderboard table (rank, user, score) printed in *out*."""
-    lines = out.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.split() == ["rank", "user", "score"])
-    rows = []
-    for line in lines[start + 1 :]:
-        if not line.strip():
-            break
-        rows.append(line.split())
-    return rows
-
-
 def _assert_one_line_error(err: str, *needles: str) -> None:
     assert err.startswith("influence: error: ")
     assert err.count("\n") == 1
@@ -69,7 +58,7 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     out = captured.out
     assert out.startswith("influence demo: a generated world (seed 0)")
     assert "<Events: " in out
-    rows = _leaderboard(out)
+    rows = leaderboard(out)
     assert len(rows) == 10
     assert [r[0] for r in rows] == [str(k) for k in range(1, 11)]
     values = [float(r[2]) for r in rows]
@@ -91,7 +80,7 @@ def test_demo_options(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--seed", "3", "--top", "3"]) == 0
     out = capsys.readouterr().out
     assert "(seed 3)" in out
-    assert len(_leaderboard(out)) == 3
+    assert len(leaderboard(out)) == 3
 
 
 def test_demo_is_deterministic(capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,7 +100,7 @@ def test_python_m_influence_demo() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert len(_leaderboard(result.stdout)) == 3
+    assert len(leaderboard(result.stdout)) == 3
     assert "/ 100" in result.stdout
 
 
@@ -120,7 +109,7 @@ def test_score_top_and_explain(good_csv: Path, capsys: pytest.CaptureFixture[str
     assert main(["score", str(good_csv), "--top", "3", "--explain", "ana"]) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    rows = _leaderboard(captured.out)
+    rows = leaderboard(captured.out)
     assert len(rows) == 3
     # cat was engaged by two people in the last hours, ana by three a day or two ago:
     # momentum puts cat first, engagement keeps ana close behind
@@ -136,7 +125,7 @@ def test_score_matches_the_library(good_csv: Path, capsys: pytest.CaptureFixture
 
     scores = Scorer().score(Events.read_csv(good_csv))
     assert main(["score", str(good_csv)]) == 0
-    rows = _leaderboard(capsys.readouterr().out)
+    rows = leaderboard(capsys.readouterr().out)
     assert [(r[1], r[2]) for r in rows] == [(u, f"{v:.1f}") for u, v in scores.top(10)]
 
 
@@ -148,7 +137,7 @@ def test_score_as_of_and_config(
     config.write_text(json.dumps(scorer.to_config()), encoding="utf-8")
     args = ["score", str(good_csv), "--config", str(config), "--as-of", "2025-03-01T12:00:00Z"]
     assert main(args) == 0
-    rows = _leaderboard(capsys.readouterr().out)
+    rows = leaderboard(capsys.readouterr().out)
     # at noon on March 1st only ana, ben and cat have acted
     assert sorted(r[1] for r in rows) == ["ana", "ben", "cat"]
     assert rows[0][1] == "ana"
@@ -162,7 +151,7 @@ def test_score_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     ]
     path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     assert main(["score", str(path), "--top", "1"]) == 0
-    assert _leaderboard(capsys.readouterr().out)[0][1] == "idol"
+    assert leaderboard(capsys.readouterr().out)[0][1] == "idol"
 
 
 def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -216,7 +205,7 @@ def test_skip_bad_rows_reports_them(
     assert "2 rows set aside" in captured.out
     assert "'unknown action': 1" in captured.out
     assert "'bad time': 1" in captured.out
-    assert [r[1] for r in _leaderboard(captured.out)[:2]] == ["cat", "ana"]
+    assert [r[1] for r in leaderboard(captured.out)[:2]] == ["cat", "ana"]
     assert main(["score", str(bad_csv), "--skip-bad-rows"]) == 0
     out = capsys.readouterr().out
     assert "set aside: {'unknown action': 1}" in out

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _output import leaderboard
 from influence import Events, Scorer, Scores
 from influence.cli import main
 from influence.components import DistinctEngagers
@@ -56,17 +57,6 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def expected(files: dict[str, Path]) -> Scores:
     return Scorer().score(Events.read_jsonl(files["jsonl"]))
-
-
-def _board(out: str) -> list[list[str]]:
-    lines = out.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.split() == ["rank", "user", "score"])
-    rows = []
-    for line in lines[start + 1 :]:
-        if not line.strip():
-            break
-        rows.append(line.split())
-    return rows
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -121,7 +111,7 @@ def test_parquet_events(
 ) -> None:
     code, out, err = _run(capsys, "score", files["parquet"], "--top", "5")
     assert (code, err) == (0, "")
-    assert [(r[1], r[2]) for r in _board(out)] == [(u, f"{v:.1f}") for u, v in expected.top(5)]
+    assert [(r[1], r[2]) for r in leaderboard(out)] == [(u, f"{v:.1f}") for u, v in expected.top(5)]
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json"])
@@ -134,7 +124,7 @@ def test_config_file(
     code, out, _ = _run(capsys, "score", files["csv"], "--config", config, "--top", "3")
     assert code == 0
     mine = scorer.score(Events.read_csv(files["csv"]))
-    assert [(r[1], r[2]) for r in _board(out)] == [(u, f"{v:.1f}") for u, v in mine.top(3)]
+    assert [(r[1], r[2]) for r in leaderboard(out)] == [(u, f"{v:.1f}") for u, v in mine.top(3)]
 
 
 def test_gzip_and_explain(
@@ -145,7 +135,7 @@ def test_gzip_and_explain(
     user = expected.top(2)[1][0]
     code, out, _ = _run(capsys, "score", packed, "--explain", user, "--top", "0")
     assert code == 0
-    assert _board(out) == []
+    assert leaderboard(out) == []
     assert str(expected.explain(user)) in out
 
 

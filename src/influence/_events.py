@@ -112,17 +112,7 @@ class Events:
         # The same table without trust, when this one was made from it by with_trust: work
         # that does not depend on trust is shared between the two (see components._common).
         object.__setattr__(self, "_plain", plain)
-        for name in (
-            "time",
-            "actor",
-            "target",
-            "action",
-            "post",
-            "parent",
-            "text",
-            "platform",
-            "topics",
-        ):
+        for name in COLUMNS:
             object.__setattr__(self, name, _readonly(getattr(table, name)))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -584,20 +574,7 @@ class Events:
 
     def _slice(self, rows: Any, **tables: Any) -> Events:
         t = self._table
-        fields = {
-            name: getattr(t, name)[rows]
-            for name in (
-                "time",
-                "actor",
-                "target",
-                "action",
-                "post",
-                "parent",
-                "text",
-                "platform",
-                "topics",
-            )
-        }
+        fields = {name: getattr(t, name)[rows] for name in COLUMNS}
         keep = {
             name: getattr(t, name)
             for name in ("users", "posts", "texts", "platforms", "topic_sets", "rejected")

@@ -9,16 +9,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions, _registry, _validate
+from . import _registry, _validate
 from ._component import Evidence, check_output, evidence_of, name_of, role_of
 from ._events import Events
 from ._scores import Scores
 from ._timeparse import to_epoch
 from .calibration import Calibration
-from .components._common import recency_weights
+from .components._common import ENGAGEMENT, recency_weights
 
 Parts = tuple[tuple[str, Any], ...]
-_ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
 CONFIG_KEYS = ("signals", "weights", "discounts", "modifiers", "calibration")
 
@@ -366,7 +365,7 @@ def _discount_shares(
         return kept, removed
     rows = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
     target, actor = events.target[rows], events.actor[rows]
-    received = (target >= 0) & _ENGAGEMENT[events.action[rows]]
+    received = (target >= 0) & ENGAGEMENT[events.action[rows]]
     count = np.bincount(target[received], minlength=n).astype(np.float64)
     recency = recency_weights(as_of - events.time[rows], 90.0, 30.0)
     lost = np.zeros((n, k))

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._component import Explainable, Role, role_of
-from ._events import Events
+from ._events import COLUMNS, Events
 
 __all__ = ["Check", "check_component", "component_checks", "small_world", "small_world_records"]
 
@@ -146,20 +146,7 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
 
     def input_not_mutated() -> None:
         events = Events.from_records(records)  # a fresh table, seen by no earlier check
-        snapshot = {
-            name: getattr(events, name).copy()
-            for name in (
-                "time",
-                "actor",
-                "target",
-                "action",
-                "post",
-                "parent",
-                "text",
-                "platform",
-                "topics",
-            )
-        }
+        snapshot = {name: getattr(events, name).copy() for name in COLUMNS}
         users = events.users.ids.copy()
         _call(component, events, mid)
         for name, before in snapshot.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar
@@ -70,6 +71,27 @@ def received_engagement(events: Events, as_of: float, window_days: float) -> NDA
         & (events.time > as_of - window_days * DAY)
         & (events.time <= as_of)
     )
+
+
+def post_origins(
+    events: Events, as_of: float
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """When each post was created and by whom, at or before *as_of*.
+
+    Arrays over post indices plus one spare last slot, so that ``parent == -1`` (no
+    post) reads ``nan`` and ``-1``; posts created later read the same. Computed once
+    per table and time (:func:`shared`).
+    """
+
+    def compute() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+        created = np.full(len(events.posts) + 1, np.nan)
+        author = np.full(len(events.posts) + 1, -1, dtype=np.int64)
+        made = np.flatnonzero((events.post >= 0) & (events.time <= as_of))
+        created[events.post[made]] = events.time[made]
+        author[events.post[made]] = events.actor[made]
+        return created, author
+
+    return shared(events, ("post-origins", float(as_of)), compute, uses_trust=False)
 
 
 def count_distinct_pairs(
@@ -391,12 +413,7 @@ def pair_keep_per_event(
     if source.size == 0:
         return out
     out[rows] = keep[inverse]
-    rest = (
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time <= as_of)
-    )
+    rest = received_engagement(events, as_of, math.inf)  # any age
     rest[rows] = False
     others = np.flatnonzero(rest)
     if others.size:

@@ -30,6 +30,28 @@ __all__ = ["Credibility"]
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
 
 
+def _at_extreme(
+    src: NDArray[np.int64],
+    key: NDArray[Any],
+    candidates: NDArray[np.intp],
+    n: int,
+    *,
+    largest: bool,
+) -> NDArray[np.intp]:
+    """The *candidates* (pair indices) whose *key* is the largest (or smallest) among the
+    candidates of the same source."""
+    value = key[candidates].astype(np.float64)
+    extreme = np.full(n, -np.inf if largest else np.inf)
+    (np.maximum if largest else np.minimum).at(extreme, src[candidates], value)
+    return np.asarray(candidates[value == extreme[src[candidates]]], dtype=np.intp)
+
+
+def _first_per_source(src: NDArray[np.int64], candidates: NDArray[np.intp]) -> NDArray[np.intp]:
+    """The first of *candidates* for each source (pairs sorted by source, then target: the
+    one with the lowest target id)."""
+    return np.asarray(candidates[np.diff(src[candidates], prepend=-1) != 0], dtype=np.intp)
+
+
 @register()
 @dataclass(frozen=True)
 class Credibility(BaseComponent):
@@ -225,13 +247,10 @@ class Credibility(BaseComponent):
         # account that appeared first (a Sybil that follows its target and likes three
         # fellow Sybils once each still has the target as its main one), then to the lowest
         # id (pairs are sorted by (actor, target): the first remaining pair is the one).
-        most = np.zeros(n, dtype=np.int64)
-        np.maximum.at(most, src, counts)
-        best = np.flatnonzero(counts == most[src])
-        earliest = np.full(n, np.inf)
-        np.minimum.at(earliest, src[best], appeared[dst[best]])
-        best = best[appeared[dst[best]] == earliest[src[best]]]
-        first_best = best[np.diff(src[best], prepend=-1) != 0]
+        every = np.arange(src.size)
+        best = _at_extreme(src, counts, every, n, largest=True)
+        best = _at_extreme(src, appeared[dst], best, n, largest=False)
+        first_best = _first_per_source(src, best)
         main_target = np.full(n, -1, dtype=np.int64)
         main_count = np.zeros(n, dtype=np.int64)
         main_target[src[first_best]] = dst[first_best]
@@ -240,10 +259,9 @@ class Credibility(BaseComponent):
         # in the log (ties: lowest id). Sybils that also like each other keep the account
         # they were made for as their anchor, however they spread their likes among
         # themselves, since they all appeared after it.
-        oldest = np.full(n, np.inf)
-        np.minimum.at(oldest, src, appeared[dst])
-        at_oldest = np.flatnonzero(appeared[dst] == oldest[src])
-        first_oldest = at_oldest[np.diff(src[at_oldest], prepend=-1) != 0]
+        first_oldest = _first_per_source(
+            src, _at_extreme(src, appeared[dst], every, n, largest=False)
+        )
         anchor = np.full(n, -1, dtype=np.int64)
         anchor[src[first_oldest]] = dst[first_oldest]
 

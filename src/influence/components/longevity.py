@@ -18,6 +18,7 @@ from ._common import (
     action_weight_table,
     engagement_index,
     engagement_weights,
+    post_origins,
     saturate,
     sums,
     trust_of,
@@ -89,12 +90,7 @@ class Longevity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        # When each post was created, and by whom (index -1 reads the spare slot).
-        created_at = np.full(len(events.posts) + 1, np.nan)
-        author = np.full(len(events.posts) + 1, -1, dtype=np.int64)
-        made = np.flatnonzero((events.post >= 0) & (events.time <= as_of))
-        created_at[events.post[made]] = events.time[made]
-        author[events.post[made]] = events.actor[made]
+        created_at, author = post_origins(events, as_of)
         index = engagement_index(events, as_of, self.window_days)
         parent = events.parent[index.rows]
         known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])

@@ -20,6 +20,7 @@ from ._common import (
     engagement_weights,
     pair_keep_per_event,
     plural,
+    post_origins,
     saturate,
     sums,
 )
@@ -223,12 +224,8 @@ class Reciprocity(BaseComponent):
         )
         amplify = _AMPLIFY[events.action[rows]].astype(np.float64)
         # Fast returns: amplification within `fast_minutes` of the post it amplifies, when
-        # that post (by the target) is in the log. Index -1 reads the spare last slot.
-        posted = np.full(len(events.posts) + 1, np.nan)
-        author = np.full(len(events.posts) + 1, -1, dtype=np.int64)
-        made = np.flatnonzero((events.post >= 0) & (events.time <= as_of))
-        posted[events.post[made]] = events.time[made]
-        author[events.post[made]] = events.actor[made]
+        # that post (by the target) is in the log.
+        posted, author = post_origins(events, as_of)
         parent = events.parent[rows]
         delay = events.time[rows] - posted[parent]
         quick = (

@@ -63,6 +63,24 @@ def top_decile_share(report: ValidityReport, method: str) -> float:
     return float(decile_table(report.values[method], report.truth)[-1, 2])
 
 
+#: Metrics whose scorer-minus-baseline difference gets a paired bootstrap interval.
+COMPARED = ("spearman", "ndcg@100")
+
+
+def comparisons(report: ValidityReport) -> None:
+    """Scorer minus each baseline, with a 95% paired bootstrap interval (1,000 draws, seed 0)."""
+    unit = "cut-offs" if report.runs else "users"
+    print(f"\nscorer minus baseline, 95% paired bootstrap interval over {unit} (1,000 draws):\n")
+    print("| baseline | " + " | ".join(COMPARED) + " |")
+    print("|---|" + "---|" * len(COMPARED))
+    for baseline in report.methods[1:]:
+        cells = []
+        for metric in COMPARED:
+            c = report.compare(metric, baseline)
+            cells.append(f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}")
+        print(f"| {baseline} | " + " | ".join(cells) + " |")
+
+
 def timing(path: Path, repeat: int) -> None:
     section("Timing: load_higgs + Scorer().score (file to scores)")
     runs = []
@@ -89,6 +107,7 @@ def higgs(path: Path, plot: bool) -> None:
         print()
         print(report.to_markdown())
         print(f"\npredictive_validity took {seconds:.2f} s")
+        comparisons(report)
         if target == "distinct_engagers":
             means = decile_table(report.values["scorer"], report.truth)[:, 1]
             print("scorer's mean truth per decile (lowest first):", np.round(means, 3).tolist())
@@ -139,6 +158,7 @@ def collegemsg(path: Path) -> None:
         for r in report.runs
     )
     print(f"weeks where the scorer's Spearman beats every baseline: {better} of {len(report.runs)}")
+    comparisons(report)
 
 
 def bitcoin(path: Path) -> None:
@@ -150,6 +170,7 @@ def bitcoin(path: Path) -> None:
     print(report)
     print()
     print(report.to_markdown())
+    comparisons(report)
     final = signed_rank_report(events, ratings)
     section(f"Bitcoin OTC, net-negative users, as of {format_time(final.as_of)}")
     print(final)

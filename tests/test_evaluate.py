@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from influence import Events, Scorer
+from influence import Events, Scorer, _bootstrap
 from influence._loaders import (
     Ratings,
     load_bitcoin_otc,
@@ -31,6 +31,7 @@ from influence.components import DistinctEngagers
 from influence.components._common import recency_weights
 from influence.evaluate import (
     BASELINES,
+    Comparison,
     ValidityReport,
     decile_table,
     distinct_engagers,
@@ -105,9 +106,9 @@ def test_ndcg_undefined_and_invalid() -> None:
     assert math.isnan(ndcg_at_k([], [], 5))
     with pytest.raises(ValueError, match="non-negative"):
         ndcg_at_k([1.0, 2.0], [-1, 2], 1)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="'k' parameter of ndcg_at_k must be an integer"):
         ndcg_at_k([1.0], [1.0], 0)
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match="'k' parameter of ndcg_at_k must be an integer"):
         ndcg_at_k([1.0], [1.0], True)  # type: ignore[arg-type]
 
 
@@ -343,6 +344,135 @@ def test_rolling_validity_averages_defined_values(tiny: Events) -> None:
     assert math.isnan(report.runs[0].table["scorer"]["ndcg@2"])
     with pytest.raises(ValueError, match="'cutoffs' parameter"):
         rolling_validity(tiny, [], DAY)
+
+
+# ---------------------------------------------------------------------------- comparisons
+def report_of(truth: Any, **methods: Any) -> ValidityReport:
+    """A one-cut-off report over hand-made values, measured by the public metrics."""
+    t = np.asarray(truth, dtype=np.float64)
+    values = {name: np.asarray(v, dtype=np.float64) for name, v in methods.items()}
+    table = {
+        name: {
+            "spearman": spearman(v, t),
+            "ndcg@3": ndcg_at_k(v, t, 3),
+            "precision@2": precision_at_k(v, t, 2),
+        }
+        for name, v in values.items()
+    }
+    return ValidityReport(
+        table=table,
+        cutoff=0.0,
+        horizon=1.0,
+        population=t.size,
+        users=np.arange(t.size),
+        truth=t,
+        values=values,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=30
+    )
+)
+def test_resampled_spearman_is_spearman_of_the_expanded_draw(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """Weighted mid-ranks give exactly the ranks of the draw written out (ties included)."""
+    x, t, copies = (np.array(c, dtype=np.float64) for c in zip(*rows, strict=True))
+    if copies.sum() < 2:
+        copies[0] = copies[1] = 1.0
+    picked = np.repeat(np.arange(x.size), copies.astype(np.intp))
+    rx = _bootstrap._Ranker.of(x).ranks(copies)
+    rt = _bootstrap._Ranker.of(t).ranks(copies)
+    expected = spearman(x[picked], t[picked])
+    found = _bootstrap.weighted_spearman(rx, rt, copies)
+    if math.isnan(expected):
+        assert math.isnan(found)
+    else:
+        assert found == pytest.approx(expected, abs=1e-12)
+
+
+def test_draws_are_seeded_multiplicities() -> None:
+    first = list(_bootstrap.draws(50, 5, seed=3))
+    again = list(_bootstrap.draws(50, 5, seed=3))
+    other = list(_bootstrap.draws(50, 5, seed=4))
+    assert all(w.sum() == 50 and w.shape == (50,) for w in first)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True))
+
+
+def test_compare_tells_a_better_ranking_from_a_worse_one() -> None:
+    rng = np.random.default_rng(0)
+    truth = rng.poisson(2.0, 400).astype(np.float64)
+    good = truth + rng.normal(0, 0.5, 400)
+    bad = rng.normal(0, 1, 400)
+    report = report_of(truth, scorer=good, noise=bad)
+    for metric in ("spearman", "ndcg@3", "precision@2"):
+        ahead = report.compare(metric, "noise", resamples=200)
+        assert isinstance(ahead, Comparison)
+        assert ahead.difference == pytest.approx(
+            report.table["scorer"][metric] - report.table["noise"][metric]
+        )
+        assert ahead.unit == "users"
+        assert ahead.level == 0.95
+        assert ahead.low <= ahead.high
+    ahead = report.compare("spearman", "noise", resamples=200)
+    assert ahead.verdict == "ahead"
+    assert ahead.low > 0.5
+    assert ahead.ahead == 1.0
+    behind = report.compare("spearman", "scorer", method="noise", resamples=200)
+    assert behind.verdict == "behind"
+    assert behind.ahead == 0.0
+    assert "behind" in str(behind)
+    assert "noise - scorer on spearman" in str(behind)
+
+
+def test_compare_is_paired_and_seeded() -> None:
+    rng = np.random.default_rng(1)
+    truth = rng.poisson(1.0, 300).astype(np.float64)
+    score = truth + rng.normal(0, 1, 300)
+    report = report_of(truth, scorer=score, same=score.copy())
+    tie = report.compare("spearman", "same", resamples=50)
+    assert (tie.difference, tie.low, tie.high, tie.ahead) == (0.0, 0.0, 0.0, 0.0)
+    assert tie.verdict == "not distinguishable"
+    # a method against a noisy copy of itself: the interval covers the observed difference
+    report = report_of(truth, scorer=score, jitter=score + rng.normal(0, 0.3, 300))
+    one = report.compare("spearman", "jitter", resamples=300, seed=7)
+    assert one == report.compare("spearman", "jitter", resamples=300, seed=7)
+    assert one != report.compare("spearman", "jitter", resamples=300, seed=8)
+    assert one.low <= one.difference <= one.high
+    narrow = report.compare("spearman", "jitter", resamples=300, seed=7, level=0.5)
+    assert one.low <= narrow.low <= narrow.high <= one.high
+
+
+def test_compare_on_a_rolling_report_resamples_cutoffs(tiny: Events) -> None:
+    report = rolling_validity(tiny, [day(5), CUT, day(15)], 5 * DAY, metrics=["ndcg@2"])
+    c = report.compare("ndcg@2", "pagerank", resamples=100)
+    assert c.unit == "cut-offs"
+    per_run = [r.table["scorer"]["ndcg@2"] - r.table["pagerank"]["ndcg@2"] for r in report.runs]
+    finite = [d for d in per_run if math.isfinite(d)]
+    assert c.difference == pytest.approx(np.mean(finite))
+    assert min(finite) <= c.low <= c.high <= max(finite)
+
+
+def test_compare_rejects_bad_arguments() -> None:
+    report = report_of([0.0, 1.0, 2.0], scorer=[1.0, 2.0, 3.0], other=[3.0, 2.0, 1.0])
+    for kwargs, message in [
+        ({"metric": "auc", "baseline": "other"}, "'metric' parameter"),
+        ({"metric": "spearman", "baseline": "nobody"}, "'baseline' parameter"),
+        ({"metric": "spearman", "baseline": "other", "method": "x"}, "'method' parameter"),
+        ({"metric": "spearman", "baseline": "other", "resamples": 5}, "'resamples' parameter"),
+        ({"metric": "spearman", "baseline": "other", "resamples": 10.5}, "'resamples' parameter"),
+        ({"metric": "spearman", "baseline": "other", "level": 1.0}, "'level' parameter"),
+        ({"metric": "spearman", "baseline": "other", "seed": -1}, "'seed' parameter"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            report.compare(**kwargs)
+    bare = ValidityReport(table=report.table, cutoff=0.0, horizon=1.0, population=3)
+    with pytest.raises(ValueError, match="no per-user values"):
+        bare.compare("spearman", "other")
 
 
 # ---------------------------------------------------------------------------- baselines

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 
 def number(
     owner: str,
@@ -40,6 +42,25 @@ def number(
             f"{left}{lo}, {hi}{right}. Got {value!r} instead."
         )
     return float(value)
+
+
+def integer(owner: str, name: str, value: Any, low: int, high: int | None = None) -> int:
+    """Return *value* as an int after checking it is an integer in ``[low, high]``.
+
+    >>> integer("pagerank", "max_iter", 0, low=1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: The 'max_iter' parameter of pagerank must be an integer in the range [1, inf)...
+    """
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    if ok and (value < low or (high is not None and value > high)):
+        ok = False
+    if not ok:
+        right = "inf)" if high is None else f"{high}]"
+        raise ValueError(
+            f"The {name!r} parameter of {owner} must be an integer in the range "
+            f"[{low}, {right}. Got {value!r} instead."
+        )
+    return int(value)
 
 
 def choice(owner: str, name: str, value: Any, allowed: tuple[Any, ...]) -> Any:

@@ -186,11 +186,7 @@ def pagerank(
     """
     damping = _validate.number("pagerank", "damping", damping, low=0.0, high=1.0, high_open=True)
     _validate.number("pagerank", "tol", tol, low=0.0, low_open=True)
-    if not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise ValueError(
-            f"The 'max_iter' parameter of pagerank must be a positive int. "
-            f"Got {max_iter!r} instead."
-        )
+    _validate.integer("pagerank", "max_iter", max_iter, low=1)
     matrix = _as_csr(adjacency)
     n = matrix.shape[0]
     shown = _progress.wanted(progress, big=matrix.nnz >= _progress.GRAPH_EDGES, owner="pagerank")

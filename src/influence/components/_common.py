@@ -73,9 +73,7 @@ def received_engagement(events: Events, as_of: float, window_days: float) -> NDA
     )
 
 
-def post_origins(
-    events: Events, as_of: float
-) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+def post_origins(events: Events, as_of: float) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """When each post was created and by whom, at or before *as_of*.
 
     Arrays over post indices plus one spare last slot, so that ``parent == -1`` (no
@@ -98,7 +96,7 @@ def count_distinct_pairs(
     first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
 ) -> NDArray[np.int64]:
     """For each value of *first*, how many distinct *second* values it is paired with."""
-    pair_first, _, _, _ = group_sums(first, second, np.zeros(first.size), n_second)
+    pair_first, _, _ = pair_index(first, second, n_second)
     return np.bincount(pair_first, minlength=n_first).astype(np.int64)
 
 
@@ -137,21 +135,20 @@ def group_sums(
     """Sum *weights* (shape ``(n,)`` or ``(n, k)``) per distinct ``(first, second)`` pair.
 
     Returns the pairs' ``first`` and ``second`` values, the sums and the event
-    counts, pairs in key order: one argsort of packed int64 keys, then
-    ``np.add.reduceat`` over the runs of equal keys.
+    counts, pairs in key order (:func:`pair_index`, then one ``np.bincount``
+    per column). ``bincount`` adds each pair's rows in table order, so a pair's
+    sum does not depend on other rows, bit for bit (an unstable sort followed by
+    ``np.add.reduceat`` would let unrelated users' rows reorder it).
     """
-    if first.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), np.zeros((0, *np.shape(weights)[1:])), empty.copy()
-    width = max(n_second, 1)
-    key = first.astype(np.int64) * width + second.astype(np.int64)
-    order = np.argsort(key)
-    key = key[order]
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    sums = np.add.reduceat(np.asarray(weights, dtype=np.float64)[order], starts, axis=0)
-    counts = np.diff(np.append(starts, key.size)).astype(np.int64)
-    unique = key[starts]
-    return unique // width, unique % width, sums, counts
+    pair_first, pair_second, inverse = pair_index(first, second, n_second)
+    values = np.asarray(weights, dtype=np.float64)
+    size = pair_first.size
+    columns = values.reshape(values.shape[0], int(np.prod(values.shape[1:])))
+    sums = np.zeros((size, columns.shape[1]))
+    for j in range(columns.shape[1]):
+        sums[:, j] = np.bincount(inverse, weights=columns[:, j], minlength=size)
+    counts = np.bincount(inverse, minlength=size).astype(np.int64)
+    return pair_first, pair_second, sums.reshape(size, *values.shape[1:]), counts
 
 
 def engager_selectivity(

@@ -17,7 +17,7 @@ from ._common import (
     DAY,
     action_weight_table,
     engagement_pairs,
-    group_sums,
+    pair_index,
     plural,
     received_engagement,
     recency_weights,
@@ -139,11 +139,8 @@ class Engagement(BaseComponent):
         rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
         parent = events.parent[rows]
         has_parent = parent >= 0
-        post_target, _, _, _ = group_sums(
-            events.target[rows][has_parent],
-            parent[has_parent],
-            np.zeros(int(has_parent.sum())),
-            len(events.posts),
+        post_target, _, _ = pair_index(
+            events.target[rows][has_parent], parent[has_parent], len(events.posts)
         )
         mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
         own = np.flatnonzero(

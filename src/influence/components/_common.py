@@ -336,17 +336,29 @@ def _engagement_pairs(
 ) -> Pairs:
     index = engagement_index(events, as_of, window_days)
     rows = index.rows
-    weight = engagement_weights(
-        events,
-        rows,
-        as_of,
-        window_days=window_days,
-        half_life_days=half_life_days,
-        actions=actions,
-        selectivity_per_day=selectivity_per_day,
+
+    def untrusted() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+        weight = engagement_weights(
+            events,
+            rows,
+            as_of,
+            window_days=window_days,
+            half_life_days=half_life_days,
+            actions=actions,
+            selectivity_per_day=selectivity_per_day,
+        )
+        counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
+        return weight, sums(index, weight), counts
+
+    key = (
+        "pair-weights",
+        float(as_of),
+        float(window_days),
+        float(half_life_days),
+        float(selectivity_per_day),
+        tuple(actions.tolist()),
     )
-    total = sums(index, weight)
-    counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
+    weight, total, counts = shared(events, key, untrusted, uses_trust=False)
     if events.trust is None:
         return Pairs(index.source, index.target, total, counts, np.ones(index.source.size))
     trust = trust_of(events, rows)

@@ -83,6 +83,7 @@ class Activity(BaseComponent):
     @staticmethod
     def link_only(events: Events) -> NDArray[np.bool_]:
         """Per event, whether its text consists only of links."""
+
         def compute() -> NDArray[np.bool_]:
             table = np.array([bool(_LINK_ONLY.match(t)) for t in events.texts] + [False])
             return np.asarray(table[events.text])  # text == -1 reads the spare False
@@ -91,24 +92,10 @@ class Activity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        rows = np.flatnonzero(
-            (events.actor != events.target)
-            & (events.time <= as_of)
-            & (events.time > as_of - self.window_days * DAY)
-        )
-        weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
-        action = events.action[rows]
-        kind = weights[action]
-        links = self.link_only(events)[rows] & (action == _actions.POST)
-        kind = np.where(links, self.WEIGHTS["link_post"], kind)
+        rows, weight, details = self._own(events, as_of)
         amount = np.bincount(
-            events.actor[rows],
-            minlength=n,
-            weights=kind
-            * recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
-            * trust_of(events, rows),
+            events.actor[rows], weights=weight * trust_of(events, rows), minlength=n
         )
-        actor = events.actor[rows]
         # Distinct engagers, from the engagement pairs the other components share.
         pairs = engagement_pairs(
             events,
@@ -122,13 +109,41 @@ class Activity(BaseComponent):
         reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
             values=amount / (amount + self.half_saturation) * reach,
-            details={
-                "engagers": engagers,
+            details={"engagers": engagers, **details},
+        )
+
+    def _own(
+        self, events: Events, as_of: float
+    ) -> tuple[NDArray[np.intp], NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+        """The user's own events in the window, their weights (kind x recency) and counts.
+
+        They do not depend on trust: shared with the same table with trust.
+        """
+
+        def compute() -> tuple[NDArray[np.intp], NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+            n = events.n_users
+            rows = np.flatnonzero(
+                (events.actor != events.target)
+                & (events.time <= as_of)
+                & (events.time > as_of - self.window_days * DAY)
+            )
+            weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
+            action = events.action[rows]
+            links = self.link_only(events)[rows] & (action == _actions.POST)
+            kind = np.where(links, self.WEIGHTS["link_post"], weights[action])
+            recency = recency_weights(
+                as_of - events.time[rows], self.window_days, self.half_life_days
+            )
+            actor = events.actor[rows]
+            details = {
                 "posts": np.bincount(actor[action == _actions.POST], minlength=n),
                 "link_posts": np.bincount(actor[links], minlength=n),
                 "interactions": np.bincount(actor[action != _actions.POST], minlength=n),
-            },
-        )
+            }
+            return rows, kind * recency, details
+
+        key = ("activity", float(as_of), self.window_days, self.half_life_days)
+        return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["posts"] and not details["interactions"]:

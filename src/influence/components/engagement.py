@@ -16,12 +16,13 @@ from .._registry import register
 from ._common import (
     DAY,
     action_weight_table,
+    engagement_index,
     engagement_pairs,
     pair_index,
     plural,
-    received_engagement,
     recency_weights,
     saturate,
+    shared,
 )
 
 __all__ = ["Engagement"]
@@ -127,7 +128,7 @@ class Engagement(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        _, pair_target, pair_sum, pair_count, pair_trust = engagement_pairs(
+        _, pair_target, pair_sum, _, pair_trust = engagement_pairs(
             events,
             as_of,
             window_days=self.window_days,
@@ -135,23 +136,8 @@ class Engagement(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
             actions=self.action_weights(),
         )
-        engagers = np.bincount(pair_target, minlength=n).astype(np.int64)
-        rows = np.flatnonzero(received_engagement(events, as_of, self.window_days))
-        parent = events.parent[rows]
-        has_parent = parent >= 0
-        post_target, _, _ = pair_index(
-            events.target[rows][has_parent], parent[has_parent], len(events.posts)
-        )
+        posts, counts = self._counts(events, as_of)
         mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
-        own = np.flatnonzero(
-            (events.action == _actions.POST)
-            & (events.time <= as_of)
-            & (events.time > as_of - self.window_days * DAY)
-        )
-        post_weight = recency_weights(
-            as_of - events.time[own], self.window_days, self.half_life_days
-        )
-        posts = np.bincount(events.actor[own], weights=post_weight, minlength=n)
         volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
         ratio = np.divide(
             volume, volume + posts / self.engagement_per_post, out=np.ones(n), where=posts > 0
@@ -159,17 +145,44 @@ class Engagement(BaseComponent):
         factor = np.sqrt(ratio)
         return Evidence(
             values=np.log1p(mass * factor),
-            details={
-                "engagers": engagers,
-                "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),
-                "engagements": np.bincount(pair_target, weights=pair_count, minlength=n).astype(
-                    np.int64
-                ),
-                "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
-                "rate_factor": factor,
-                "mass": mass,
-            },
+            details={**counts, "rate_factor": factor, "mass": mass},
         )
+
+    def _counts(
+        self, events: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+        """Recency-weighted own posts, and the counts the reason quotes.
+
+        They do not depend on trust: shared with the same table with trust.
+        """
+
+        def compute() -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+            n = events.n_users
+            pairs = engagement_index(events, as_of, self.window_days)
+            rows = pairs.rows
+            parent = events.parent[rows]
+            has_parent = parent >= 0
+            post_target, _, _ = pair_index(
+                events.target[rows][has_parent], parent[has_parent], len(events.posts)
+            )
+            own = np.flatnonzero(
+                (events.action == _actions.POST)
+                & (events.time <= as_of)
+                & (events.time > as_of - self.window_days * DAY)
+            )
+            age = as_of - events.time[own]
+            weight = recency_weights(age, self.window_days, self.half_life_days)
+            counts = {
+                "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
+                "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),
+                "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
+                "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
+            }
+            posts = np.bincount(events.actor[own], weights=weight, minlength=n)
+            return posts.astype(np.float64), counts
+
+        key = ("engagement-counts", float(as_of), self.window_days, self.half_life_days)
+        return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["engagers"]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .. import _validate
 from .._component import BaseComponent, Evidence, Role
@@ -20,11 +21,23 @@ from ._common import (
     engagement_weights,
     post_origins,
     saturate,
+    shared,
     sums,
     trust_of,
 )
 
 __all__ = ["Longevity"]
+
+
+class _Timed(NamedTuple):
+    """Engagement with a post of the target's in the log (its delay is known), by pair."""
+
+    pairs: PairIndex  # the timed rows and their engager pairs
+    base: NDArray[np.float64]  # each row's weight (recency x action x selectivity)
+    weight: NDArray[np.float64]  # per pair: summed weight
+    kept_weight: NDArray[np.float64]  # per pair: summed weight x lasting factor
+    n_rows: NDArray[np.int64]  # per pair: timed rows
+    late: NDArray[np.bool_]  # per row: delay of tau_days or more
 
 
 @register()
@@ -90,39 +103,21 @@ class Longevity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        created_at, author = post_origins(events, as_of)
-        index = engagement_index(events, as_of, self.window_days)
-        parent = events.parent[index.rows]
-        known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])
-        rows = index.rows[known]
-        delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
-        target = events.target[rows]
-        base = engagement_weights(
-            events,
-            rows,
-            as_of,
-            window_days=self.window_days,
-            half_life_days=self.half_life_days,
-            actions=action_weight_table(),
-            selectivity_per_day=self.selectivity_per_day,
-        )
-        lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
-        trust = trust_of(events, rows)
-        # Per engager pair (over the timed rows only): weight, lasting weight, trust.
-        timed = PairIndex(rows, index.source, index.target, index.inverse[known])
-        count = np.bincount(timed.inverse, minlength=index.source.size)
-        weight, kept_weight = sums(timed, base), sums(timed, base * lasting)
+        timed, base, weight, kept_weight, count, late = self._timed(events, as_of)
         # Each pair's trust, weight-averaged (plain mean where its events all weigh 0).
-        pair_trust = np.divide(
-            sums(timed, base * trust),
-            weight,
-            out=sums(timed, trust) / np.maximum(count, 1),
-            where=weight > 0,
-        )
-        mass = np.bincount(index.target, weights=saturate(weight) * pair_trust, minlength=n)
-        kept = np.bincount(index.target, weights=saturate(kept_weight) * pair_trust, minlength=n)
+        pair_trust = np.ones(weight.size)
+        if events.trust is not None:
+            trust = trust_of(events, timed.rows)
+            pair_trust = np.divide(
+                sums(timed, base * trust),
+                weight,
+                out=sums(timed, trust) / np.maximum(count, 1),
+                where=weight > 0,
+            )
+        mass = np.bincount(timed.target, weights=saturate(weight) * pair_trust, minlength=n)
+        kept = np.bincount(timed.target, weights=saturate(kept_weight) * pair_trust, minlength=n)
         share = np.divide(kept, mass, out=np.zeros(n), where=mass > 0)
-        late = delay >= self.tau_days * DAY
+        target = events.target[timed.rows]
         return Evidence(
             values=np.log1p(mass) * np.minimum(share, 1.0),
             details={
@@ -130,6 +125,43 @@ class Longevity(BaseComponent):
                 "late": np.bincount(target[late], minlength=n),
             },
         )
+
+    def _timed(self, events: Events, as_of: float) -> _Timed:
+        """The part that does not depend on trust, shared with the same table with trust."""
+
+        def compute() -> _Timed:
+            created_at, author = post_origins(events, as_of)
+            index = engagement_index(events, as_of, self.window_days)
+            parent = events.parent[index.rows]
+            known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])
+            rows = index.rows[known]
+            delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
+            base = engagement_weights(
+                events,
+                rows,
+                as_of,
+                window_days=self.window_days,
+                half_life_days=self.half_life_days,
+                actions=action_weight_table(),
+                selectivity_per_day=self.selectivity_per_day,
+            )
+            lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
+            # Per engager pair (over the timed rows only): weight, lasting weight, rows.
+            timed = PairIndex(rows, index.source, index.target, index.inverse[known])
+            count = np.bincount(timed.inverse, minlength=index.source.size)
+            weight, kept_weight = sums(timed, base), sums(timed, base * lasting)
+            late = delay >= self.tau_days * DAY
+            return _Timed(timed, base, weight, kept_weight, count, late)
+
+        key = (
+            "longevity",
+            float(as_of),
+            self.window_days,
+            self.half_life_days,
+            self.tau_days,
+            self.selectivity_per_day,
+        )
+        return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["timed"]:

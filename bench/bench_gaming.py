@@ -11,6 +11,15 @@ target with the measured value and PASS or FAIL:
   ``genuine``, ``curator``, ``dormant_star``);
 - a ring member gains at most 3 points from the ring (score with the ring on
   minus off); the Sybil target gains at most 3 points from the Sybils;
+- the adaptive attacks: Sybils that like each other (``sybil_mesh=10``); a
+  farm that spreads its engagement over 10 customers (``farm_customers=10``):
+  every customer gains at most 3 points over the world without the farm
+  (a fresh customer's whole score is its gain) and every bot stays below the
+  median; a ring whose members send half their interactions to genuine users
+  (``ring_mixing=0.5``): a member gains at most 3 points over the same world
+  with the ring off (the members still talking to genuine users; the gain
+  over the plain ring-off world, their own conversation included, is shown
+  too);
 - genuine accounts move at most 1 point (median of the absolute change) when
   all attacks are switched on;
 - Spearman's rho between the score and the ground truth (``World.truth``)
@@ -45,6 +54,10 @@ WORLDS: dict[str, dict[str, bool]] = {
     "sybils off": {"sybils": False},
     "attacks off": dict.fromkeys(ATTACKS, False),
     "sybil mesh": {"sybil_mesh": 10},
+    "spam off": {"spam": False},
+    "farm spread": {"farm_customers": 10},
+    "ring mixing": {"ring_mixing": 0.5},
+    "ring mixing off": {"ring_mixing": 0.5, "ring": False},
 }
 
 
@@ -121,6 +134,33 @@ def measure(worlds: dict[str, World], scores: dict[str, dict[str, float]]) -> li
         )
     )
 
+    spread_world, spread = worlds["farm spread"], scores["farm spread"]
+    spam_off = scores["spam off"]
+    fresh = set(spread_world.accounts("spam"))
+    paid = {u: spread[u] - spam_off.get(u, 0.0) for u in spread_world.customers}
+    paid_genuine = max(g for u, g in paid.items() if u not in fresh)
+    paid_fresh = max(g for u, g in paid.items() if u in fresh)
+    spread_reference = np.array([spread[g] for g in genuine])
+    bots = max(percentile(spread[u], spread_reference) for u in spread_world.accounts("farm"))
+    rows.append(
+        Row(
+            f"farm spread over {len(paid)} customers: customer gain <= 3 (max), bots below median",
+            f"genuine {paid_genuine:+.2f}, fresh {paid_fresh:+.2f}, bot max pct {bots:.1f}",
+            max(paid.values()) <= 3.0 and bots < 50,
+        )
+    )
+    mixing, talk_only = scores["ring mixing"], scores["ring mixing off"]
+    mix_gain = np.array([mixing[u] - talk_only[u] for u in world.ring])
+    talk_gain = np.array([mixing[u] - ring_off[u] for u in world.ring])
+    rows.append(
+        Row(
+            "ring mixing in conversation (half its interactions): member gain <= 3 (max)",
+            f"max {mix_gain.max():+.2f}, median {np.median(mix_gain):+.2f}"
+            f" (with their talk {talk_gain.max():+.2f})",
+            bool(mix_gain.max() <= 3.0),
+        )
+    )
+
     move = np.abs(np.array([on[u] - off[u] for u in genuine]))
     rows.append(
         Row(
@@ -168,7 +208,7 @@ def main() -> None:
     worlds: dict[str, World] = {}
     for name, switches in WORLDS.items():
         worlds[name], seconds = timed(lambda s=switches: synthetic(seed=args.seed, **s))
-        print(f"world {name:<12} {worlds[name].events}  built in {seconds:.2f} s")
+        print(f"world {name:<15} {worlds[name].events}  built in {seconds:.2f} s")
     default = worlds["default"]
     kinds = {k: len(default.accounts(k)) for k in sorted(set(default.labels.values()))}
     print(f"default world accounts: {kinds}")

@@ -72,7 +72,8 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
     removed = out[out.index("Points the gaming defences removed") :].split("\n\n")[0]
     kinds = {line.split()[2] for line in removed.splitlines()[1:]}
     assert {"genuine", "ring", "spam"} <= kinds
-    assert "own credibility" in removed
+    assert "look like a farm or Sybil cohort" in removed
+    assert "return it in kind" in removed
     assert "distinct users engaged" in out
 
 

@@ -171,7 +171,16 @@ def test_engagement_from_discredited_accounts_does_not_make_an_account_credible(
     ]
     bad = tuple(f"bad{k}" for k in range(5))
     assert credibility(records, distrusted=bad)["syb0"] < 0.1
-    assert credibility(records)["syb0"] > 0.5  # counted as credible engagement, it shields
+    # Nor does engagement from fresh accounts that no established account engages (a
+    # farm's bots that like each other): syb0 and its five engagers are all "props".
+    assert credibility(records)["syb0"] < 0.5
+    # Engagers with a history in the log count as credible engagement: then it shields.
+    history = [
+        {"time": T0 + k * 60.0, "actor": f"bad{k}", "action": "reply", "target": "old0"}
+        for k in range(5)
+    ]
+    assert credibility(records + history)["syb0"] > 0.5
+    assert credibility(records + history, distrusted=bad)["syb0"] < 0.1
 
 
 def test_seeds_override() -> None:
@@ -188,3 +197,36 @@ def test_seeds_override() -> None:
 def test_factor_is_one_without_suspects() -> None:
     events = Events.from_records(established())
     assert np.all(Credibility()(events, as_of=END) == 1.0)
+
+
+def spread_farm(bots: int, customers: int, at: float) -> list[dict[str, Any]]:
+    """Fresh bots that each like every customer twice: half established, half new."""
+    return [
+        {"time": at + b * 600.0 + c * 60.0 + r, "actor": f"bot{b}", "action": "like",
+         "target": f"old{c}" if c < customers // 2 else f"new{c}"}
+        for b in range(bots)
+        for c in range(customers)
+        for r in (0.0, 30.0)
+    ]  # fmt: skip
+
+
+def test_a_farm_spread_over_many_customers_is_judged_by_its_crowd() -> None:
+    # No bot is single-purpose (each spreads its likes over ten customers), but all are
+    # fresh and engaged by no one, and they make up their customers' audiences.
+    records = [*established(), *spread_farm(40, 10, END - 5 * DAY)]
+    events = Events.from_records(records)
+    facts = Credibility().credibility(events, END)
+    cred = dict(zip(events.users.ids.tolist(), facts["credibility"].tolist()))
+    farmed = dict(zip(events.users.ids.tolist(), facts["farmed"].tolist()))
+    assert max(cred[f"bot{b}"] for b in range(40)) < 0.01
+    assert min(farmed[f"new{c}"] for c in range(5, 10)) > 0.99
+    assert min(cred[f"old{k}"] for k in range(30)) == 1.0
+    keep = Credibility().evidence(events, as_of=END).values
+    bot = np.char.startswith(events.users.ids[events.actor].astype(str), "bot")
+    assert keep[bot].max() < 1e-3  # to customers old and new alike
+    assert keep[~bot].min() == 1.0  # established accounts' engagement untouched
+    # In a log shorter than `burst_days`, nobody's whole life is in view: nobody is fresh.
+    short = [r for r in records if r["time"] >= END - 10 * DAY]
+    facts = Credibility().credibility(Events.from_records(short), END)
+    assert not facts["prop"].any()
+    assert not facts["farmed"].any()

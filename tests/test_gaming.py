@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from influence import Scorer, Scores
+from influence import Events, Scorer, Scores
 from influence.datasets import ATTACKS, GENUINE_KINDS, World, synthetic
 
 
@@ -33,6 +33,10 @@ def worlds(request: pytest.FixtureRequest) -> dict[str, tuple[World, Scores]]:
         "sybils off": {"sybils": False},
         "off": dict.fromkeys(ATTACKS, False),
         "mesh": {"sybil_mesh": 10},
+        "spam off": {"spam": False},
+        "farm spread": {"farm_customers": 10},
+        "ring mixing": {"ring_mixing": 0.5},
+        "ring mixing off": {"ring_mixing": 0.5, "ring": False},
     }.items():
         world = synthetic(seed=seed, **switches)
         out[name] = (world, scored(world))
@@ -73,6 +77,77 @@ def test_sybils_that_like_each_other_are_still_sybils(
     assert mesh[world.sybil_target] - off[world.sybil_target] <= 2.0
     genuine = world.accounts(*GENUINE_KINDS)
     assert max(percentile(mesh, genuine, a) for a in world.accounts("sybil")) < 10
+
+
+def test_a_farm_spread_over_many_customers_buys_them_nothing(
+    worlds: dict[str, tuple[World, Scores]],
+) -> None:
+    # The adaptive farm: 60 bots split their follows, likes and shares over 10 customers
+    # (5 weak genuine users, 5 fresh accounts) and like genuine posts as camouflage, so
+    # that no bot is single-purpose. The crowd of fresh, unengaged accounts around each
+    # customer gives it away.
+    (world, spread), (_, off) = worlds["farm spread"], worlds["spam off"]
+    fresh = set(world.accounts("spam")) - {"spam"}
+    assert len(world.customers) == 10
+    assert len(fresh) == 5
+    assert fresh < set(world.customers)
+    for customer in world.customers:
+        gain = spread[customer] - off.get(customer, 0.0)  # fresh ones are absent when off
+        assert -0.5 <= gain <= 2.0, customer  # neither lifted nor framed
+    genuine = world.accounts(*GENUINE_KINDS)
+    assert max(percentile(spread, genuine, a) for a in world.accounts("farm")) < 10
+
+
+def test_farm_bots_that_like_each_other_are_still_engaged_by_no_one() -> None:
+    # The next step of the same farm: every bot also likes five fellow bots, so that none
+    # looks unengaged. Only engagement from accounts that are not fresh themselves counts.
+    small = {"n_users": 200, "days": 30.0, "ring": False, "sybils": False}
+    world = synthetic(seed=0, farm_customers=6, **small)
+    off = scored(synthetic(seed=0, spam=False, **small))
+    bots = world.accounts("farm")
+    records = world.events.to_records()
+    first: dict[str, float] = {}
+    for record in records:
+        first.setdefault(record["actor"], record["time"])
+    mesh = [
+        {
+            "time": first[bot] + 3600.0,
+            "actor": bot,
+            "action": "like",
+            "target": bots[(i + k) % len(bots)],
+        }
+        for i, bot in enumerate(bots)
+        for k in (1, 2, 3, 5, 8)
+    ]
+    meshed = Scorer().score(Events.from_records(records + mesh), as_of=world.end)
+    for customer in world.customers:
+        assert meshed[customer] - off.get(customer, 0.0) <= 2.0, customer
+
+
+def test_a_ring_that_mixes_in_conversation_keeps_no_gain(
+    worlds: dict[str, tuple[World, Scores]],
+) -> None:
+    # The adaptive ring: half of each member's interactions are replies, mentions, likes
+    # and shares of genuine users' posts. The members' talk stays when the ring is off, so
+    # the difference is what the trade brings: the ring pairs are still quid pro quo.
+    (world, mixing), (_, talk) = worlds["ring mixing"], worlds["ring mixing off"]
+    gains = [mixing[m] - talk[m] for m in world.ring]
+    assert max(gains) <= 2.0
+
+
+def test_the_adaptive_attacks_are_opt_in() -> None:
+    small = {"n_users": 60, "days": 10.0, "ring_size": 5, "n_sybils": 10, "farm_size": 6}
+    plain = synthetic(seed=3, **small)
+    assert synthetic(seed=3, farm_customers=0, ring_mixing=0.0, **small) == plain
+    assert plain.customers == ()
+    spread = synthetic(seed=3, farm_customers=4, **small)
+    assert len(spread.customers) == 4
+    assert spread.labels["spam"] == "spam"
+    mixing = synthetic(seed=3, ring_mixing=0.3, **small)
+    assert len(mixing.events) > len(plain.events)
+    for bad in ({"farm_customers": 101}, {"farm_customers": -1}, {"ring_mixing": 0.95}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            synthetic(seed=3, **small, **bad)
 
 
 def test_sybils_cannot_frame_their_target(worlds: dict[str, tuple[World, Scores]]) -> None:

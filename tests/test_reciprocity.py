@@ -163,8 +163,9 @@ def test_posts_logged_after_as_of_do_not_make_returns_fast() -> None:
     for d in range(20):
         for a, b in (("ann", "bob"), ("bob", "ann")):
             t = T0 + d * DAY
-            rows.append({"time": t, "actor": b, "action": "share", "parent": f"{a}{d}",
-                         "target": a})
+            rows.append(
+                {"time": t, "actor": b, "action": "share", "parent": f"{a}{d}", "target": a}
+            )
             rows.append({"time": t + 2 * DAY, "actor": a, "action": "post", "post": f"{a}{d}"})
     events = Events.from_records(rows)  # fmt: skip
     as_of = T0 + 20 * DAY

@@ -15,6 +15,11 @@ with the accounts that make influence scoring hard:
 - a **Sybil** attack: a burst of fresh accounts that only follow and like one
   weak genuine user.
 
+Adaptive variants, off by default, change what an attacker does once the plain
+attack is caught: Sybils that like each other (``sybil_mesh``), a farm that
+sells its engagement to many customers (``farm_customers``) and a ring that
+mixes in conversation with genuine users (``ring_mixing``).
+
 Every population draws from its own random stream, seeded by ``(seed, k)``, so
 switching one off removes its events and changes nothing else: the genuine
 users' events are bit-identical with and without each attack, and a score
@@ -77,13 +82,18 @@ _LINK_SITES = np.array(
 )
 
 # One independent random stream per population: np.random.default_rng([seed, key]).
-_ORDINARY, _ROLES, _CURATOR, _STAR, _SPAM, _FARM, _RING, _SYBILS = range(8)
+_ORDINARY, _ROLES, _CURATOR, _STAR, _SPAM, _FARM, _RING, _SYBILS, _CUSTOMERS, _CHATTER = range(10)
 
 _ENGAGE_ACTIONS = np.array(
     [_actions.LIKE, _actions.SHARE, _actions.REPLY, _actions.MENTION], dtype=np.int8
 )
 _ENGAGE_SHARE = np.array([0.6, 0.2, 0.15, 0.05])
 _LINK_SHARE = np.array([0.55, 0.35, 0.07, 0.03])  # links get shared more, discussed less
+#: What a conversing ring member does with a genuine post (``ring_mixing``).
+_CHAT_ACTIONS = np.array(
+    [_actions.REPLY, _actions.MENTION, _actions.LIKE, _actions.SHARE], dtype=np.int8
+)
+_CHAT_SHARE = np.array([0.35, 0.15, 0.35, 0.15])
 #: Expected engagements of a post per unit of quality x audience.
 _PER_POST = 0.24
 #: Engagement delays: a log-normal mixture, minutes to days, with a late-discovery tail.
@@ -103,7 +113,10 @@ class World:
     labels : dict of str to str
         Every account id -> its kind, one of :data:`KINDS`: ``"genuine"``,
         ``"curator"``, ``"dormant_star"``, ``"spam"``, ``"farm"``, ``"ring"``
-        or ``"sybil"``. The Sybil target is ``"genuine"``. Ring members are
+        or ``"sybil"``. The Sybil target is ``"genuine"``; so are the
+        genuine customers of a farm (``farm_customers``), while its fresh
+        customers (``buyer00000``, ...) are ``"spam"``: accounts propped up by
+        a farm. Ring members are
         labelled ``"ring"`` even when the ring is switched off (they are then
         ordinary users: the baseline of the ring's gain); the accounts of the
         other switched-off populations are absent.
@@ -127,6 +140,9 @@ class World:
         The weak genuine user the Sybils boost (also when ``sybils=False``).
     curator, dormant_star, spam : str or None
         The id of that account, ``None`` when it is switched off.
+    customers : tuple of str
+        The accounts a farm serves with ``farm_customers`` (genuine ones and
+        fresh ones), empty without.
 
     Examples
     --------
@@ -147,6 +163,7 @@ class World:
     curator: str | None
     dormant_star: str | None
     spam: str | None
+    customers: tuple[str, ...] = ()
 
     def accounts(self, *kinds: str) -> list[str]:
         """Sorted ids of the accounts labelled with any of *kinds* (see :data:`KINDS`)."""
@@ -171,6 +188,8 @@ def synthetic(
     sybils: bool = True,
     n_sybils: int = 200,
     sybil_mesh: int = 0,
+    farm_customers: int = 0,
+    ring_mixing: float = 0.0,
 ) -> World:
     r"""Generate a deterministic synthetic world, with planted adversaries.
 
@@ -209,6 +228,31 @@ def synthetic(
     follows the Sybil target, a weak genuine user (bottom third by expected
     engagement a day, posting recently), likes 70% of its posts from 14 days
     before the burst on, and does nothing else.
+
+    **Farm with many customers** (``farm_customers`` = :math:`K`): the farm
+    sells its engagement instead of serving the spam account (which then posts
+    alone). Half the customers (rounded down) are weak genuine users (as for
+    the Sybil target, never the target itself nor a ring member; fewer if
+    there are not enough), the others fresh accounts (``buyer00000``, ...)
+    created 10-30 days before the end (the last three quarters of a shorter
+    log) that post about twice a day and follow three established accounts.
+    Every bot (created in the last 10 days, as above) follows each customer
+    with probability 1/2 and likes (70%) or shares (30%) each customer post
+    after its creation with probability 1/2, within minutes; 40% post a few
+    junk texts, and as camouflage each likes 3 recent genuine posts on
+    average. No bot has one main target: each spreads its engagement over the
+    :math:`K` customers.
+
+    **Ring with conversation** (``ring_mixing`` = :math:`x`): ring members
+    still share each other's every post, but a share :math:`x` of each
+    member's interactions now goes to genuine users: replies (35%), mentions
+    (15%), likes (35%) and shares (15%) of genuine posts drawn by their
+    authors' audience and quality, with the delays of ordinary engagement.
+    Each member makes :math:`x / (1 - x)` such interactions (Poisson) for each
+    share it gives the ring (or would give it, with the ring off), spread over
+    the log. The conversation stays when the ring is switched off (its members
+    are then ordinary users who talk that much), so that the score difference
+    with the ring on and off is what the trade alone brings.
 
     Attack events after the end are dropped; the future window behind
     :attr:`World.truth` has no attack traffic. The truth is the expected number
@@ -250,6 +294,14 @@ def synthetic(
         An adaptive variant of the Sybil attack: each Sybil also likes this many
         fellow Sybils drawn at random (0 to 50, fewer than ``n_sybils``), within
         a day of its creation, so that none of them looks unengaged.
+    farm_customers : int, default 0
+        An adaptive variant of the farm: the number of customers it serves
+        instead of the spam account, 0 to 100 (0: the spam account, as above).
+        Ignored without ``spam`` or with ``farm_size=0``.
+    ring_mixing : float, default 0
+        An adaptive variant of the ring: the share of each member's
+        interactions that goes to genuine users, in [0, 0.9] (0: the ring only
+        trades). Also applies with ``ring=False``: the members keep talking.
 
     Returns
     -------
@@ -273,8 +325,8 @@ def synthetic(
     (False, True)
     """
     owner = "synthetic"
-    seed = _integer(owner, "seed", seed, 0)
-    n_users = _integer(owner, "n_users", n_users, 10)
+    seed = _validate.integer(owner, "seed", seed, 0)
+    n_users = _validate.integer(owner, "n_users", n_users, 10)
     days = _validate.number(owner, "days", days, low=0.0, low_open=True)
     future_days = _validate.number(owner, "future_days", future_days, low=0.0, low_open=True)
     switches = {
@@ -286,10 +338,12 @@ def synthetic(
     }
     for name, value in switches.items():
         _flag(owner, name, value)
-    farm_size = _integer(owner, "farm_size", farm_size, 0, 10_000)
-    ring_size = _integer(owner, "ring_size", ring_size, 2, n_users // 2)
-    n_sybils = _integer(owner, "n_sybils", n_sybils, 1, 100_000)
-    sybil_mesh = _integer(owner, "sybil_mesh", sybil_mesh, 0, min(50, n_sybils - 1))
+    farm_size = _validate.integer(owner, "farm_size", farm_size, 0, 10_000)
+    ring_size = _validate.integer(owner, "ring_size", ring_size, 2, n_users // 2)
+    n_sybils = _validate.integer(owner, "n_sybils", n_sybils, 1, 100_000)
+    sybil_mesh = _validate.integer(owner, "sybil_mesh", sybil_mesh, 0, min(50, n_sybils - 1))
+    farm_customers = _validate.integer(owner, "farm_customers", farm_customers, 0, 100)
+    ring_mixing = _validate.number(owner, "ring_mixing", ring_mixing, low=0.0, high=0.9)
 
     def stream(key: int) -> np.random.Generator:
         return np.random.default_rng([seed, key])
@@ -340,19 +394,36 @@ def synthetic(
         )
         truth[account.user] = float(expected[0]) / future_days
     spam_id = None
+    customers: tuple[str, ...] = ()
     if spam:
         spam_rows, spam_time, spam_post = _spam(stream(_SPAM), end)
         spam_id = "spam"
         blocks.append(spam_rows)
         labels[spam_id] = "spam"
-        if farm_size:
+        if farm_size and farm_customers:
+            buyers = _customers(
+                stream(_CUSTOMERS), farm_customers, pop, genuine, members, target, end
+            )
+            blocks.append(buyers.rows)
+            labels.update(dict.fromkeys(buyers.fresh.tolist(), "spam"))
+            customers = tuple(buyers.ids.tolist())
+            farm_rows, farm_ids = _service(stream(_FARM), farm_size, end, buyers, pop, genuine_idx)
+            blocks.append(farm_rows)
+            labels.update(dict.fromkeys(farm_ids.tolist(), "farm"))
+        elif farm_size:
             farm_rows, farm_ids = _farm(
                 stream(_FARM), farm_size, end, spam_time, spam_post, pop, genuine_idx
             )
             blocks.append(farm_rows)
             labels.update(dict.fromkeys(farm_ids.tolist(), "farm"))
-    if ring:
-        blocks.append(_ring(stream(_RING), members, pop, end))
+    if ring or ring_mixing:
+        ring_rows = _ring(stream(_RING), members, pop, end)
+        if ring:
+            blocks.append(ring_rows)
+        if ring_mixing:  # with the ring off too: the ring's gain is then the trade alone
+            blocks.append(
+                _chatter(stream(_CHATTER), members, ring_rows, ring_mixing, pop, genuine_idx, end)
+            )
     if sybils:
         sybil_rows, sybil_ids = _sybils(
             stream(_SYBILS), n_sybils, target, pop, end, mesh=sybil_mesh
@@ -381,22 +452,11 @@ def synthetic(
         curator=specials["curator"].user if curator else None,
         dormant_star=specials["dormant_star"].user if dormant_star else None,
         spam=spam_id,
+        customers=customers,
     )
 
 
 # --------------------------------------------------------------------------- validation
-def _integer(owner: str, name: str, value: Any, low: int, high: int | None = None) -> int:
-    """*value* as an int after checking it is an integer in ``[low, high]``."""
-    ok = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-    if ok and (value < low or (high is not None and value > high)):
-        ok = False
-    if not ok:
-        right = "inf)" if high is None else f"{high}]"
-        raise ValueError(
-            f"The {name!r} parameter of {owner} must be an integer in the range "
-            f"[{low}, {right}. Got {value!r} instead."
-        )
-    return int(value)
 
 
 def _flag(owner: str, name: str, value: Any) -> bool:
@@ -757,34 +817,154 @@ def _farm(
     time = spam_time[post] + rng.lognormal(math.log(90.0), 1.0, bot.size)
     action = np.where(rng.random(bot.size) < 0.7, _actions.LIKE, _actions.SHARE).astype(np.int8)
     amplify = _Rows.make(time, ids[bot], action, target="spam", parent=spam_post[post])
-    # Some bots post a few junk texts.
+    junk = _bot_junk(rng, ids, created, end)
+    cover = _bot_cover(rng, ids, created, pop, genuine, 0.5)
+    rows = _Rows.concat([_follow_rows(follow, ids, "spam"), amplify, junk, cover])
+    return rows.take(rows.time <= end), ids
+
+
+def _bot_junk(
+    rng: np.random.Generator, ids: NDArray[np.str_], created: NDArray[np.float64], end: float
+) -> _Rows:
+    """Some bots (40%) post a few junk texts (3 on average) after their creation."""
+    size = ids.size
     n_junk = rng.poisson(3.0, size) * (rng.random(size) < 0.4)
     poster = np.repeat(np.arange(size), n_junk)
     junk_time = created[poster] + rng.random(poster.size) * (end - created[poster])
     junk_text = np.asarray(FARM_TEXTS)[rng.choice(len(FARM_TEXTS), size=poster.size)]
-    junk = _Rows.make(
+    return _Rows.make(
         junk_time, ids[poster], _actions.POST, post=_names("f", poster.size), text=junk_text
     )
-    # Camouflage: a like on a recent genuine post now and then.
+
+
+def _bot_cover(
+    rng: np.random.Generator,
+    ids: NDArray[np.str_],
+    created: NDArray[np.float64],
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    rate: float,
+) -> _Rows:
+    """Camouflage: likes (Poisson, mean *rate* per bot) of genuine posts made from two
+    days before the bot's creation on."""
+    size = ids.size
     is_genuine = np.zeros(pop.ids.size, dtype=bool)
     is_genuine[genuine] = True
     real = np.flatnonzero(is_genuine[pop.post_author])
     start = np.searchsorted(pop.post_time[real], created - 2 * DAY)
     available = real.size - start
-    n_cover = rng.poisson(0.5, size) * (available > 0)
+    n_cover = rng.poisson(rate, size) * (available > 0)
     liker = np.repeat(np.arange(size), n_cover)
     pick = real[start[liker] + (rng.random(liker.size) * available[liker]).astype(np.int64)]
     cover_time = np.maximum(pop.post_time[pick], created[liker]) + rng.lognormal(
         math.log(3600.0), 1.0, liker.size
     )
-    cover = _Rows.make(
+    return _Rows.make(
         cover_time,
         ids[liker],
         _actions.LIKE,
         target=pop.ids[pop.post_author[pick]],
         parent=pop.post_id[pick],
     )
-    rows = _Rows.concat([_follow_rows(follow, ids, "spam"), amplify, junk, cover])
+
+
+@dataclass(frozen=True)
+class _Customers:
+    """The customers of a farm that sells engagement, and their posts (sorted by time)."""
+
+    ids: NDArray[np.str_]  # every customer, genuine ones first
+    fresh: NDArray[np.str_]  # the fresh accounts among them
+    post_time: NDArray[np.float64]
+    post_owner: NDArray[np.str_]
+    post_id: NDArray[np.str_]
+    rows: _Rows  # the fresh customers' own posts and follows
+
+
+def _customers(
+    rng: np.random.Generator,
+    count: int,
+    pop: _Ordinary,
+    genuine: NDArray[np.bool_],
+    members: NDArray[np.int64],
+    target: int,
+    end: float,
+) -> _Customers:
+    """Half weak genuine users (never the Sybil target nor a ring member), half fresh
+    accounts that post about twice a day."""
+    n = pop.ids.size
+    strength = pop.posts_per_day * pop.mean
+    recent = np.bincount(pop.post_author[pop.post_time > end - 14 * DAY], minlength=n)
+    weak = genuine & (strength <= np.quantile(strength[genuine], 1 / 3)) & (recent >= 2)
+    weak[target] = False
+    weak[members] = False
+    pool = np.flatnonzero(weak)
+    chosen = np.sort(rng.choice(pool, size=min(count // 2, pool.size), replace=False))
+    n_fresh = count - chosen.size
+    fresh = _names("buyer", n_fresh, 5)
+    created = end - rng.uniform(min(10 * DAY, end / 4), min(30 * DAY, 0.75 * end), n_fresh)
+    rate = rng.lognormal(math.log(2.0), 0.3, n_fresh)
+    n_posts = rng.poisson(rate * (end - created) / DAY)
+    owner = np.repeat(np.arange(n_fresh), n_posts)
+    fresh_time = created[owner] + rng.random(owner.size) * (end - created[owner])
+    fresh_post = _names("b", owner.size)
+    # Each follows three established accounts, soon after its creation.
+    follower = np.repeat(np.arange(n_fresh), 3)
+    liked = np.where(genuine, pop.audience * pop.quality, 0.0)
+    followed = rng.choice(n, size=follower.size, p=liked / liked.sum())
+    follow_time = created[follower] + rng.lognormal(math.log(600.0), 1.0, follower.size)
+    own = np.isin(pop.post_author, chosen)
+    time = np.concatenate([pop.post_time[own], fresh_time])
+    order = np.argsort(time, kind="stable")
+    return _Customers(
+        ids=np.concatenate([pop.ids[chosen], fresh]),
+        fresh=fresh,
+        post_time=time[order],
+        post_owner=np.concatenate([pop.ids[pop.post_author[own]], fresh[owner]])[order],
+        post_id=np.concatenate([pop.post_id[own], fresh_post])[order],
+        rows=_Rows.concat(
+            [
+                _Rows.make(fresh_time, fresh[owner], _actions.POST, post=fresh_post),
+                _follow_rows(follow_time, fresh[follower], pop.ids[followed]),
+            ]
+        ),
+    )
+
+
+def _service(
+    rng: np.random.Generator,
+    size: int,
+    end: float,
+    buyers: _Customers,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+) -> tuple[_Rows, NDArray[np.str_]]:
+    """Fresh bots that spread follows, likes and shares over the farm's customers."""
+    ids = _names("farm", size, 5)
+    window = min(10 * DAY, end / 2)
+    created = end - rng.uniform(0.1, 1.0, size) * window
+    k = buyers.ids.size
+    # Each bot follows each customer with probability 1/2.
+    bot, whom = np.repeat(np.arange(size), k), np.tile(np.arange(k), size)
+    keep = rng.random(bot.size) < 0.5
+    bot, whom = bot[keep], whom[keep]
+    follow = _follow_rows(
+        created[bot] + rng.lognormal(math.log(600.0), 1.0, bot.size), ids[bot], buyers.ids[whom]
+    )
+    # Each customer post after the bot's creation, liked or shared with probability 1/2.
+    first = np.searchsorted(buyers.post_time, created)
+    count = buyers.post_time.size - first
+    bot = np.repeat(np.arange(size), count)
+    post = first[bot] + np.arange(bot.size) - np.repeat(np.cumsum(count) - count, count)
+    keep = rng.random(bot.size) < 0.5
+    bot, post = bot[keep], post[keep]
+    time = buyers.post_time[post] + rng.lognormal(math.log(90.0), 1.0, bot.size)
+    action = np.where(rng.random(bot.size) < 0.7, _actions.LIKE, _actions.SHARE).astype(np.int8)
+    amplify = _Rows.make(
+        time, ids[bot], action, target=buyers.post_owner[post], parent=buyers.post_id[post]
+    )
+    junk = _bot_junk(rng, ids, created, end)
+    cover = _bot_cover(rng, ids, created, pop, genuine, 3.0)
+    rows = _Rows.concat([follow, amplify, junk, cover])
     return rows.take(rows.time <= end), ids
 
 
@@ -812,6 +992,37 @@ def _ring(
                 parent=pop.post_id[post_of],
             ),
         ]
+    )
+    return rows.take(rows.time <= end)
+
+
+def _chatter(
+    rng: np.random.Generator,
+    members: NDArray[np.int64],
+    ring_rows: _Rows,
+    mixing: float,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+) -> _Rows:
+    """Ring members' conversation with genuine users: ``mixing / (1 - mixing)`` replies,
+    mentions, likes and shares of genuine posts (Poisson) per share given to the ring."""
+    member_ids = pop.ids[members]  # sorted, like every id of the ordinary population
+    given, per = np.unique(ring_rows.actor[ring_rows.action == _actions.SHARE], return_counts=True)
+    shares = np.zeros(members.size)
+    shares[np.searchsorted(member_ids, given)] = per
+    talker = np.repeat(members, rng.poisson(shares * mixing / (1.0 - mixing)))
+    is_genuine = np.zeros(pop.ids.size, dtype=bool)
+    is_genuine[genuine] = True
+    real = np.flatnonzero(is_genuine[pop.post_author])
+    if real.size == 0:
+        return _Rows.make(np.zeros(0), "", _actions.LIKE)
+    appeal = (pop.audience * pop.quality)[pop.post_author[real]]
+    pick = real[rng.choice(real.size, size=talker.size, p=appeal / appeal.sum())]
+    time = pop.post_time[pick] + _delays(rng, talker.size)
+    action = rng.choice(_CHAT_ACTIONS, size=talker.size, p=_CHAT_SHARE)
+    rows = _engagement_rows(
+        pick, pop.ids[talker], time, action, pop.ids[pop.post_author[pick]], pop.post_id
     )
     return rows.take(rows.time <= end)
 

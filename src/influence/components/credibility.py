@@ -28,6 +28,9 @@ from .activity import Activity
 __all__ = ["Credibility"]
 
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
+#: Share of a target's audience made of props (fresh accounts nobody engages) from which
+#: it is fully propped up; below it, in proportion.
+_FARMED_SHARE = 0.5
 
 
 def _at_extreme(
@@ -97,24 +100,53 @@ class Credibility(BaseComponent):
     :math:`\mathrm{clock}(v) \in [0, 1]` (1 when the gaps between its actions
     vary by 10% of their mean or less, 0 from 50%) and link-only posting
     :math:`\mathrm{links}(v)` (the share of its posts that are only links,
-    counted when nobody engages the account), and
+    counted when nobody engages the account).
+
+    **Farms with many customers.** A farm that sells its engagement spreads each
+    bot over many customers, so no bot is single-purpose. What gives it away is
+    the crowd: its bots are *props*, fresh accounts that no account but fresh
+    ones engages, :math:`p(v) = \mathrm{fresh}(v)\, e^{-r'(v)}`, where *fresh*
+    means acting only within ``burst_days`` and first seen ``burst_days`` or more
+    after the log begins (the account's whole life is in view: in a log shorter
+    than that, nobody is fresh, since an account seen on the first day may be
+    years old) and :math:`r'(v)` counts like :math:`r(v)` the engagers that are
+    not fresh themselves (bots that like each other are still props).
+    With :math:`A(u)` the number of accounts interacting with :math:`u`,
 
     .. math::
 
-        c(v) = \big(1 - \mathrm{cohort}(v)\big)\,\big(1 - \tfrac12\,\mathrm{junk}(v)\big)
+        P(u) = \min\Big(1, \frac{\sum_{v \to u} p(v)}{A(u)/2}\Big), \quad
+        W(v) = \max\Big(1, \sum_{u:\, v \to u} P(u)\Big), \quad
+        F(u) = P(u)\,\big(1 - e^{-(\sum_{v \to u} p(v) W(v) - 1)_+/K_0}\big):
+
+    :math:`u` is *farmed* when props make up half its audience or more
+    (:math:`P`) and form a crowd, each prop counted once for every propped
+    target it works (:math:`W`: ten bots that each serve twenty customers are a
+    crowd of two hundred, lockstep, not the five or six each customer sees).
+    A prop mostly busy with farmed targets is a farm bot:
+    :math:`\mathrm{farm}(v) = p(v)\, g\big(b(v)/o(v)\big)\,
+    \big(1 - e^{-(b(v) - 1)_+/a_0}\big)` with :math:`b(v) = \sum_u n_{vu} F(u)`
+    its interactions with farmed targets (:math:`n_{vu}` per pair) and
+    :math:`o(v)` all its interactions. Then
+
+    .. math::
+
+        c(v) = \big(1 - \mathrm{cohort}(v)\big)\big(1 - \mathrm{farm}(v)\big)
+               \big(1 - \tfrac12\,\mathrm{junk}(v)\big)
                \big(1 - \tfrac12\,\mathrm{clock}(v)\big)
                \big(1 - \tfrac12\,\mathrm{links}(v)\, e^{-r(v)}\big).
 
-    Seeds override it: ``trusted`` accounts have :math:`c = 1`, ``distrusted``
-    ones :math:`c = 0`.
+    Seeds override it: ``trusted`` accounts have :math:`c = 1` (and are never
+    props), ``distrusted`` ones :math:`c = 0`.
 
     **The discount** trusts each event of :math:`v` aimed at another account
-    (engagement, mentions, follows) in proportion to :math:`v`'s credibility:
+    :math:`u` (engagement, mentions, follows) in proportion to :math:`v`'s
+    credibility, and what a prop gives a farmed target not at all:
 
     .. math::
 
-        \tau_e = c(v) \quad \text{for every event } e \text{ of } v
-        \text{ aimed at another account,}
+        \tau_e = c(v)\,\big(1 - p(v)\,F(u)\big) \quad \text{for every event }
+        e \text{ of } v \text{ aimed at } u \ne v,
 
     and the scorer multiplies that into :attr:`influence.Events.trust`, so every
     signal counts a farm's or a Sybil cohort's engagement for what it is worth:
@@ -152,7 +184,8 @@ class Credibility(BaseComponent):
         their interactions with each other count as single-purpose and their
         engagement of each other does not make them less lonely (Sybils that
         like each other are still Sybils). Communities active for longer are
-        never alike.
+        never alike. Burst accounts first seen this many days or more after the
+        log begins are *fresh* (farms with many customers, above).
     trusted, distrusted : sequence of user ids
         Seeds.
 
@@ -212,8 +245,10 @@ class Credibility(BaseComponent):
         """Per account: ``credibility`` in [0, 1] and the facts behind it.
 
         Two passes: the first counts every engagement an account received, the
-        second counts it by the engager's first-pass credibility, so that being
-        engaged only by suspect accounts is "engaged by no one credible".
+        second counts it by its first-pass trust (the engager's credibility, and
+        nothing from a prop to a farmed target), so that being engaged only by
+        suspect accounts is "engaged by no one credible". ``prop`` and ``farmed``
+        are :math:`p` and :math:`F` of the class description.
         Computed once per event table, time and parameters (the discount and
         :class:`~influence.components.Authenticity` share it).
         """
@@ -282,6 +317,14 @@ class Credibility(BaseComponent):
         # that do not). Cohorts are counted in `cohort_days` buckets.
         span = self.cohort_days * DAY
         burst = (last - first) <= self.burst_days * DAY
+        # Fresh: a burst account first seen `burst_days` or more after the log begins, so
+        # that its whole life is in view (in a shorter log nobody's is: an account seen on
+        # the first day may be years old, and nothing is judged fresh).
+        start = float(t[seen].min()) if seen.size else as_of
+        fresh = burst & (first >= start + self.burst_days * DAY) & (out > 0)
+        if self.trusted:
+            found = events.users.indices(np.asarray(list(self.trusted)))
+            fresh[found[found >= 0]] = False
 
         def alike_pair(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
             return np.asarray(
@@ -309,7 +352,9 @@ class Credibility(BaseComponent):
         day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
 
-        def one_pass(received: NDArray[np.float64]) -> tuple[NDArray[Any], NDArray[Any]]:
+        def one_pass(
+            received: NDArray[np.float64], established: NDArray[np.float64]
+        ) -> tuple[NDArray[Any], ...]:
             single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
             lonely = np.exp(-received)
             suspect = (single > 0) & (received < 0.5) & (main_target >= 0)
@@ -337,15 +382,51 @@ class Credibility(BaseComponent):
                 0.0,
             )
             suspicion = member * (1.0 - (1.0 - repeating) * (1.0 - dominated))
+            # A farm that serves many customers: no bot has one purpose, but each is a
+            # fresh account nobody engages (a "prop") and its customers are propped up by
+            # a crowd of them. A target is farmed by how many props engage it (as for
+            # cohorts) and how much of its audience they make (all of it from
+            # half of it up); what a prop gives a farmed target is discounted pair by
+            # pair, and a prop busy mostly with farmed targets loses its credibility.
+            prop = fresh * np.exp(-established)
+            props = np.bincount(dst, weights=prop[src], minlength=n)
+            propped = np.clip(
+                np.divide(props, audience * _FARMED_SHARE, out=np.zeros(n), where=audience > 0),
+                0.0,
+                1.0,
+            )
+            # The crowd around a target counts each prop by the propped targets it
+            # serves (at least one): ten bots that each work twenty customers are a crowd
+            # of two hundred, not of the five or six that each customer sees.
+            works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
+            crowd = np.bincount(dst, weights=(prop * works)[src], minlength=n)
+            farmed = propped * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / self.cohort_scale)
+            to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
+            served = np.clip(
+                (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
+            )
+            busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / self.repeat_scale)
+            suspicion = 1.0 - (1.0 - suspicion) * (1.0 - prop * served * busy)
             # Link-only posting that nobody (credible) responds to.
             value = own * (1.0 - suspicion) * (1.0 - 0.5 * links * lonely)
-            return self._seeded(events, np.clip(value, 0.0, 1.0)), cohort
+            return self._seeded(events, np.clip(value, 0.0, 1.0)), cohort, prop, farmed
 
-        first_pass, _ = one_pass(np.bincount(engagee, minlength=n).astype(np.float64))
-        received = np.bincount(engagee, weights=first_pass[engager], minlength=n).astype(float)
-        value, cohort = one_pass(received)
+        # Props are judged by the engagement they receive from accounts that are not fresh
+        # themselves: bots of a farm that like each other are still engaged by no one.
+        old = (~fresh[engager]).astype(np.float64)
+        first_pass, _, prop, farmed = one_pass(
+            np.bincount(engagee, minlength=n).astype(float),
+            np.bincount(engagee, weights=old, minlength=n).astype(float),
+        )
+        trust = first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
+        received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
+        value, cohort, prop, farmed = one_pass(
+            received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
+        )
         return {
             "credibility": value,
+            "prop": prop,
+            "farmed": farmed,
             "cohort": cohort,
             "first": first,
             "junk": junk,
@@ -428,18 +509,21 @@ class Credibility(BaseComponent):
             half_life_days=self.half_life_days,
             selectivity_per_day=self.selectivity_per_day,
         )
-        weak = cred[source] < 0.5
+        prop, farmed = facts["prop"], facts["farmed"]
+        pair = cred[source] * (1.0 - prop[source] * farmed[target])
+        weak = pair < 0.5
         young = (as_of - facts["first"][source]) < 10 * DAY
         keep = np.ones(len(events))
         aimed = np.flatnonzero(
             (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
         )
-        keep[aimed] = cred[events.actor[aimed]]
+        actor, aimed_at = events.actor[aimed], events.target[aimed]
+        keep[aimed] = cred[actor] * (1.0 - prop[actor] * farmed[aimed_at])
         return Evidence(
             values=keep,
             details={
                 "own": cred,
-                "discounted_share": discounted_share(target, saturate(sums), cred[source], n),
+                "discounted_share": discounted_share(target, saturate(sums), pair, n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),
                 "weak_young": np.bincount(target[weak & young], minlength=n),

@@ -175,6 +175,28 @@ def test_validate_options(
     assert [line.split()[0] for line in out.splitlines()[2:]] == ["scorer"]
 
 
+def test_validate_intervals(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(
+        capsys, "validate", files["jsonl"], "--cutoff", "2026-01-15", "--horizon", "5",
+        "--metrics", "spearman", "--baselines", "received_count,pagerank", "--intervals", "50",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    report = predictive_validity(
+        Events.read_jsonl(files["jsonl"]), "2026-01-15", 5 * DAY, metrics=["spearman"],
+        baselines=["received_count", "pagerank"],
+    )  # fmt: skip
+    tail = out.split("draws of the users):\n")[1].splitlines()
+    assert tail == [
+        f"  {report.compare('spearman', b, resamples=50)}" for b in ("received_count", "pagerank")
+    ]
+    code, _, err = _run(
+        capsys, "validate", files["jsonl"], "--cutoff", "2026-01-15", "--horizon", "5",
+        "--intervals", "5",
+    )  # fmt: skip
+    assert code == 2
+    _assert_one_line(err, "--intervals", "at least 10")
+
+
 # --------------------------------------------------------------------------- errors
 def _assert_one_line(err: str, *needles: str) -> None:
     assert err.startswith("influence: error: "), err

@@ -255,6 +255,8 @@ def _validate(args: argparse.Namespace) -> int:
     cutoff = _time("--cutoff", args.cutoff)
     if not math.isfinite(args.horizon) or args.horizon <= 0:
         raise UserError(f"--horizon must be a positive number of days; got {args.horizon}")
+    if args.intervals and args.intervals < 10:
+        raise UserError(f"--intervals must be 0 or at least 10 draws; got {args.intervals}")
     metrics = _names("--metrics", args.metrics)
     baselines = _names("--baselines", args.baselines)
     scorer = _scorer(args.config)
@@ -275,6 +277,14 @@ def _validate(args: argparse.Namespace) -> int:
         print(report.to_markdown())
     else:
         print(report)
+    if args.intervals:
+        print(
+            f"\nscorer minus each baseline, 95% paired bootstrap interval ({args.intervals:,} "
+            "draws of the users):"
+        )
+        for baseline in report.methods[1:]:
+            for metric in report.metrics:
+                print(f"  {report.compare(metric, baseline, resamples=args.intervals)}")
     _set_aside(events)
     return 0
 
@@ -368,6 +378,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "markdown"),
         default="text",
         help="a text table (default) or a Markdown table, best value per metric in bold",
+    )
+    validate.add_argument(
+        "--intervals",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the scorer's lead over each baseline with a 95%% paired bootstrap "
+        "interval over N draws (at least 10; default: none)",
     )
     validate.set_defaults(func=_validate)
     return parser

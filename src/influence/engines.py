@@ -1,0 +1,363 @@
+"""Logs bigger than memory, through an existing engine: read only the scoring window.
+
+A scorer needs the events up to its scoring time and a few months before it
+(the house components look back 90 days). A log of years, in Parquet or CSV
+files or a Spark table, can be far bigger than memory; the window rarely is.
+These readers let the engine (DuckDB on one machine, Spark on a cluster) scan
+the log out of core, keep the window's rows and only the columns an event
+has, and hand them over as Arrow data to :meth:`influence.Events.from_arrow`,
+which validates them like any other input. Nothing here reimplements a scan,
+a filter or a spill to disk.
+
+- :func:`read_duckdb`: Parquet, CSV or JSON files (globs included), or a
+  DuckDB relation (``duckdb`` extra).
+- :func:`read_spark`: a Spark DataFrame (``spark`` extra, pyspark 4 or later).
+
+Importing this module imports neither duckdb nor pyspark; each reader
+imports its engine when called.
+
+The window is ``(as_of - days, as_of]``. ``as_of`` defaults to the latest time
+in the source, computed by the engine (never the wall clock). Rows whose time
+the engine cannot read are passed on, not dropped, so that validation raises
+on them or, with ``errors="skip"``, sets them aside and counts them: row
+numbers in messages are then positions in the engine's output. Times given as
+text are filtered by the engine with a margin of a day each side (its time
+zone rules may differ from ours by up to 14 hours) and cut exactly once
+parsed, so the window is the same whatever the engine's session time zone.
+
+**What the window changes.** Scores computed from the window equal those
+computed from the whole log when no component looks further back than
+``days``. The house components look back 90 days, and two facts reach
+further: :class:`~influence.components.Credibility` dates an account by the
+first time it is seen, and :class:`~influence.components.Longevity` times
+engagement from its post's creation, which must be in the data. On a generated
+world of 400 days, the last 180 days (the default) give every user the score
+the whole log gives (to 0.0001 points); an account silent for longer than the
+window that comes back in a burst looks new inside it (docs/engines.md). A reply, share or like that
+names only its ``parent`` post (no ``target``) needs that post in the window.
+
+Examples
+--------
+>>> import duckdb  # doctest: +SKIP
+>>> from influence import Scorer
+>>> from influence.engines import read_duckdb
+>>> events = read_duckdb("logs/2025-*.parquet", days=180)  # doctest: +SKIP
+>>> scores = Scorer().score(events)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import math
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from . import _validate
+from ._assemble import FIELDS, Errors, validate_errors
+from ._events import Events, _field_map
+from ._timeparse import to_epoch
+
+__all__ = ["DEFAULT_DAYS", "read_duckdb", "read_spark"]
+
+#: History kept before the scoring time: twice the house components' 90-day window.
+DEFAULT_DAYS = 180.0
+
+DAY = 86_400.0
+#: Margin of the engine-side filter on times given as text: any UTC offset fits in it.
+_TEXT_MARGIN = DAY
+
+#: File readers by extension, for a path or glob given as the source.
+_READERS = {
+    ".parquet": "read_parquet",
+    ".csv": "read_csv",
+    ".tsv": "read_csv",
+    ".json": "read_json",
+    ".jsonl": "read_json",
+    ".ndjson": "read_json",
+}
+
+
+def _require(module: str, extra: str, owner: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"{owner} needs {module}: pip install 'influence-score[{extra}]'"
+        ) from None
+
+
+def _window(as_of: Any, days: Any, owner: str) -> tuple[float | None, float]:
+    """The caller's scoring time (``None``: from the data) and the window length in seconds."""
+    when = None if as_of is None else to_epoch(as_of)
+    if days is None:
+        return when, math.inf
+    return when, _validate.number(owner, "days", days, low=0.0, low_open=True) * DAY
+
+
+def _exact(events: Events, as_of: float | None, span: float) -> Events:
+    """The events in ``(as_of - span, as_of]``, times as parsed by :class:`Events`."""
+    if not len(events):
+        return events
+    end = events.end if as_of is None else as_of
+    assert end is not None
+    keep = (events.time <= end) & (events.time > end - span)
+    return events if keep.all() else events.select(keep).compact()
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_duckdb(
+    source: Any,
+    *,
+    as_of: Any = None,
+    days: float | None = DEFAULT_DAYS,
+    columns: Mapping[str, str] | None = None,
+    connection: Any = None,
+    errors: Errors = "raise",
+) -> Events:
+    """The events of the scoring window, scanned and filtered by DuckDB.
+
+    DuckDB reads the source out of core (Parquet row groups older than the
+    window are skipped by their statistics when the time column holds
+    timestamps, dates, integers or doubles), keeps the rows in
+    ``(as_of - days, as_of]`` and the event columns only, and streams them as
+    Arrow record batches into :meth:`Events.from_arrow`.
+
+    Parameters
+    ----------
+    source : str, path-like or duckdb.DuckDBPyRelation
+        A path or glob of ``.parquet``, ``.csv``/``.tsv`` or
+        ``.json``/``.jsonl``/``.ndjson`` files (``.gz`` allowed for text
+        files), or a relation (``con.sql("select ...")``,
+        ``con.table("events")``), used on its own connection.
+    as_of : float, datetime or str, optional
+        The scoring time; default: the latest time in the source.
+    days : float or None, default 180
+        History kept before *as_of*, in days; ``None`` keeps all of it (only
+        the rows after *as_of* are left out).
+    columns : mapping, optional
+        Event field -> column name, when they differ (as for the other
+        constructors).
+    connection : duckdb.DuckDBPyConnection, optional
+        Connection used to read files (default: a new in-memory database);
+        its settings are left as they are.
+    errors : {"raise", "skip"}, default "raise"
+        As for the other constructors.
+
+    Returns
+    -------
+    Events
+
+    Raises
+    ------
+    ImportError
+        When duckdb or pyarrow is not installed (``pip install 'influence-score[duckdb]'``).
+    TypeError
+        When *source* is neither a path nor a DuckDB relation.
+    ValueError
+        When a required column is missing, the time column has a type that is
+        not a time, or a parameter is invalid; :class:`InvalidEventError` for a
+        bad row with ``errors="raise"``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from influence.engines import read_duckdb
+    >>> con = duckdb.connect()
+    >>> log = con.sql(
+    ...     "select * from (values (1, 'bob', 'like', 'ann'), (5, 'cy', 'share', 'ann'),"
+    ...     " (9, 'ann', 'reply', 'cy')) t(time, actor, action, target)")
+    >>> events = read_duckdb(log, as_of=8, days=5 / 86400)  # (3, 8]: cy's share only
+    >>> len(events), events.users.ids.tolist()
+    (1, ['ann', 'cy'])
+    """
+    owner = "read_duckdb"
+    validate_errors(errors)
+    duckdb = _require("duckdb", "duckdb", owner)
+    when, span = _window(as_of, days, owner)
+    mapping = _field_map(columns)
+    relation = _duckdb_relation(duckdb, source, connection)
+    names = list(relation.columns)
+    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
+    if missing:
+        raise ValueError(f"{owner}: the source lacks required column(s) {missing}; has {names}")
+    kind = str(relation.types[names.index(mapping["time"])]).upper()
+    seconds, margin = _duckdb_seconds(_quote(mapping["time"]), kind, owner)
+    end = when
+    if end is None:
+        found = relation.aggregate(f"max({seconds})").fetchall()  # fetchone: gone in duckdb 2
+        # No readable time at all: keep every row, and validation will say why.
+        end = math.inf if not found or found[0][0] is None else float(found[0][0])
+    kept = [mapping[f] for f in FIELDS if mapping[f] in names]
+    if math.isfinite(end):
+        condition = f"{seconds} IS NULL OR {seconds} <= {end + margin!r}"
+        if math.isfinite(span):
+            low = end - span - margin
+            condition += f" AND {seconds} > {low!r}"
+            prune = _duckdb_prune(_quote(mapping["time"]), kind, low)
+            if prune is not None:
+                condition = f"({prune}) AND ({condition})"
+        relation = relation.filter(condition)
+    # Decimals and 128-bit integers reach Arrow as types Events does not read as times.
+    wide = kind.startswith("DECIMAL") or kind in ("HUGEINT", "UHUGEINT")
+    projection = [
+        f"CAST({_quote(c)} AS DOUBLE) AS {_quote(c)}"
+        if wide and c == mapping["time"]
+        else _quote(c)
+        for c in kept
+    ]
+    window = relation.project(", ".join(projection))
+    rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
+    events = Events.from_arrow(window, columns=rename, errors=errors)  # Arrow C stream
+    return _exact(events, when, span)
+
+
+def _duckdb_relation(duckdb: Any, source: Any, connection: Any) -> Any:
+    if isinstance(source, duckdb.DuckDBPyRelation):
+        return source
+    if isinstance(source, os.PathLike):
+        source = os.fspath(source)
+    if not isinstance(source, str):
+        raise TypeError(
+            "read_duckdb reads a path or glob of files, or a duckdb relation; "
+            f"got {type(source).__name__}"
+        )
+    con = duckdb.connect() if connection is None else connection
+    name = source.lower().removesuffix(".gz")
+    suffix = next((s for s in _READERS if name.endswith(s)), None)
+    if suffix is None:
+        raise ValueError(
+            f"read_duckdb cannot tell the format of {source!r}: name files "
+            f"{', '.join(sorted(_READERS))} (optionally .gz), or pass a relation"
+        )
+    return getattr(con, _READERS[suffix])(source)
+
+
+def _duckdb_prune(column: str, kind: str, low: float) -> str | None:
+    """A looser lower bound on the time column itself, that DuckDB checks against
+    Parquet row-group statistics (it cannot on an expression of the column).
+
+    Keeps every row the exact condition keeps, and those it passes through
+    (nulls; NaN and ``-inf`` in doubles), so that it only skips row groups.
+    Infinite timestamps and dates are not kept: Arrow carries them as extreme
+    times, which the exact cut leaves out anyway (and a third disjunct would
+    stop DuckDB from pruning). ``None`` for types whose comparison with a
+    literal may round (text, floats, decimals).
+    """
+    bound = math.floor(low) - 1
+    if kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"):
+        return f"{column} IS NULL OR {column} > {bound}"
+    if kind == "DOUBLE":  # NaN is above every number in DuckDB
+        return f"{column} IS NULL OR {column} = '-inf'::DOUBLE OR {column} > {float(bound)!r}"
+    kinds = {"TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ", "TIMESTAMP": "TIMESTAMP", "DATE": "DATE"}
+    if kind not in kinds:
+        return None
+    try:
+        moment = datetime.datetime.fromtimestamp(bound - DAY, tz=datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):  # before year 1: nothing to prune
+        return None
+    text = moment.strftime("%Y-%m-%d") if kind == "DATE" else moment.strftime("%Y-%m-%d %H:%M:%S")
+    if kind == "TIMESTAMP WITH TIME ZONE":
+        text += "+00"
+    return f"{column} IS NULL OR {column} > '{text}'::{kinds[kind]}"
+
+
+def _duckdb_seconds(column: str, kind: str, owner: str) -> tuple[str, float]:
+    """SQL for the time column in epoch seconds (NULL where unreadable), and the margin.
+
+    NaN and infinite values (floats, ``'inf'`` text, infinite timestamps) are
+    unreadable too: passed through to validation, not compared.
+    """
+    expression, margin = _duckdb_epoch(column, kind, owner)
+    return f"(CASE WHEN isfinite({expression}) THEN {expression} END)", margin
+
+
+def _duckdb_epoch(column: str, kind: str, owner: str) -> tuple[str, float]:
+    numeric = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+               "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL")  # fmt: skip
+    if kind in numeric or kind.startswith("DECIMAL"):
+        return f"CAST({column} AS DOUBLE)", 0.0
+    if kind.startswith("TIMESTAMP") or kind == "DATE":
+        return f"epoch({column})", 0.0
+    if kind == "VARCHAR":  # ISO 8601 text, or epoch seconds written as text
+        text = f"COALESCE(epoch(TRY_CAST({column} AS TIMESTAMPTZ)), TRY_CAST({column} AS DOUBLE))"
+        return text, _TEXT_MARGIN
+    raise ValueError(
+        f"{owner}: the time column {column} has type {kind}; expected numbers (epoch "
+        "seconds), timestamps, dates or ISO 8601 text"
+    )
+
+
+def read_spark(
+    frame: Any,
+    *,
+    as_of: Any = None,
+    days: float | None = DEFAULT_DAYS,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+) -> Events:
+    """The events of the scoring window, filtered by Spark.
+
+    Spark keeps the rows in ``(as_of - days, as_of]`` and the event columns
+    only, on the cluster (for a time column of timestamps, dates, integers or
+    doubles, the window's lower bound is pushed down to the source, which
+    skips older Parquet row groups), and the window is collected to the driver as
+    Arrow data (``DataFrame.toArrow``) for :meth:`Events.from_arrow`. The
+    window must fit in the driver's memory; the log need not.
+
+    Time columns may be numbers (epoch seconds), ``timestamp``,
+    ``timestamp_ntz`` (read as UTC, like naive times everywhere in this
+    library), ``date``, or text (ISO 8601, or epoch seconds written as text).
+    The result does not depend on ``spark.sql.session.timeZone``, and the
+    session's configuration is left as it is.
+
+    Parameters
+    ----------
+    frame : pyspark.sql.DataFrame
+        The log (classic or Spark Connect DataFrame).
+    as_of : float, datetime or str, optional
+        The scoring time; default: the latest time in the frame, computed by Spark.
+    days : float or None, default 180
+        History kept before *as_of*, in days; ``None`` keeps all of it (only
+        the rows after *as_of* are left out).
+    columns : mapping, optional
+        Event field -> column name, when they differ (as for the other
+        constructors).
+    errors : {"raise", "skip"}, default "raise"
+        As for the other constructors.
+
+    Returns
+    -------
+    Events
+
+    Raises
+    ------
+    ImportError
+        When pyspark (4.0 or later) or pyarrow is not installed
+        (``pip install 'influence-score[spark]'``).
+    TypeError
+        When *frame* is not a Spark DataFrame.
+    ValueError
+        When a required column is missing, the time column has a type that is
+        not a time, or a parameter is invalid; :class:`InvalidEventError` for a
+        bad row with ``errors="raise"``.
+
+    Examples
+    --------
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from influence.engines import read_spark
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
+    >>> log = spark.createDataFrame(  # doctest: +SKIP
+    ...     [(1, "bob", "like", "ann"), (5, "cy", "share", "ann"), (9, "ann", "reply", "cy")],
+    ...     "time long, actor string, action string, target string")
+    >>> events = read_spark(log, as_of=8, days=5 / 86400)  # doctest: +SKIP
+    >>> len(events), events.users.ids.tolist()  # doctest: +SKIP
+    (1, ['ann', 'cy'])
+    """
+    from ._spark import read_spark as read  # imports pyspark only now
+
+    return read(frame, as_of=as_of, days=days, columns=columns, errors=errors)

@@ -294,3 +294,17 @@ def test_parameters_are_checked() -> None:
         read_duckdb(source, as_of="tomorrow")
     with pytest.raises(ValueError, match="errors"):
         read_duckdb(source, errors="ignore")  # type: ignore[arg-type]
+
+
+def test_infinite_timestamps_are_bad_times() -> None:
+    """DuckDB's 'infinity' reaches Arrow as the largest timestamp: rejected, not misread."""
+    con = duckdb.connect()
+    log = con.sql(
+        "select * from (values (TIMESTAMP 'infinity', 'a', 'like', 'b'),"
+        " (TIMESTAMP '2024-01-01 00:00:00', 'b', 'like', 'a')) t(time, actor, action, target)"
+    )
+    with pytest.raises(InvalidEventError, match="years 1 to 9999"):
+        read_duckdb(log, days=None)
+    events = read_duckdb(log, days=None, errors="skip")
+    assert events.time.tolist() == [1_704_067_200.0]
+    assert events.report() == {"bad time": 1}

@@ -600,6 +600,24 @@ def test_time_values(value: Any, expected: float) -> None:
     assert Events.from_records([follow(time=value)]).time.tolist() == [expected]
 
 
+def test_times_far_from_now_are_exact_or_rejected() -> None:
+    # datetime64 beyond 2262 (where a cast to nanoseconds wraps around) is read exactly
+    ev = Events.from_arrays(
+        time=np.array(["2500-01-01", "1600-01-01"], dtype="datetime64[us]"),
+        actor=np.array(["a", "b"]), action=np.array(["follow", "follow"]),
+        target=np.array(["b", "a"]),
+    )  # fmt: skip
+    assert ev.time.tolist() == [-11676096000.0, 16725225600.0]
+    # outside the years 1-9999 (DuckDB's "infinity", epoch milliseconds): a bad time
+    for value in (1_714_554_000_000, 1.7e12, -1e12, np.datetime64("294247-01-10T04:00:54")):
+        with pytest.raises(InvalidEventError, match="years 1 to 9999") as caught:
+            Events.from_records([follow(time=value)])
+        assert ("milliseconds" in str(caught.value)) == (not isinstance(value, np.datetime64))
+    ev = Events.from_records([follow(time=1.7e12), follow(time=T0)], errors="skip")
+    assert ev.time.tolist() == [float(T0)]
+    assert ev.report() == {"bad time": 1}
+
+
 def test_mixed_time_forms_in_one_column() -> None:
     records = [
         follow(time="2024-05-01T10:00:00Z", actor="x"),

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _actions
-from ._timeparse import parse_time
+from ._timeparse import datetime64_seconds, parse_time
 
 Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""
@@ -50,8 +50,26 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+#: Times must fall in the years 1 to 9999, what a ``datetime`` and ISO 8601 text can hold
+#: (epoch seconds from -62,135,596,800 to 253,402,300,799).
+EARLIEST, LATEST = -62_135_596_800.0, 253_402_300_800.0
+
+
 def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
     """Epoch seconds (float64, UTC) and the rows whose time is unusable."""
+    out, problems = _seconds(values, field)
+    outside = np.flatnonzero((out < EARLIEST) | (out >= LATEST)).tolist()
+    for i in outside:
+        if i not in problems:
+            why = "time must fall in the years 1 to 9999"
+            if isinstance(values[i], (int, float, np.number)):
+                why += " (epoch milliseconds or microseconds must be divided by 1,000 or 1,000,000)"
+            problems[int(i)] = _time_problem(field, values[i], why)
+        out[i] = 0.0
+    return out, problems
+
+
+def _seconds(values: np.ndarray, field: str) -> tuple[NDArray[np.float64], Problems]:
     problems: Problems = {}
     if values.dtype.kind in "iu":
         return values.astype(np.float64), problems
@@ -64,9 +82,8 @@ def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64],
         out[~np.isfinite(out)] = 0.0
         return out, problems
     if values.dtype.kind == "M":
-        ns = values.astype("datetime64[ns]")
-        nat = np.isnat(ns)
-        out = ns.astype(np.int64).astype(np.float64) / 1e9
+        nat = np.isnat(values)
+        out = datetime64_seconds(values)
         for i in np.flatnonzero(nat).tolist():
             problems[int(i)] = ("missing field", f"field {field!r} is missing (NaT)")
         out[nat] = 0.0

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 _UTC = _dt.timezone.utc
 
@@ -37,7 +38,7 @@ def parse_time(value: Any) -> float:
     if isinstance(value, np.datetime64):
         if np.isnat(value):
             raise ValueError("time is NaT")
-        return float(value.astype("datetime64[ns]").astype(np.int64)) / 1e9
+        return float(datetime64_seconds(np.asarray([value]))[0])
     if isinstance(value, str):
         return _parse_string(value)
     raise ValueError(f"a {type(value).__name__} is not a time")
@@ -65,6 +66,21 @@ def _parse_string(text: str) -> float:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_UTC)
     return moment.timestamp()
+
+
+def datetime64_seconds(values: np.ndarray) -> NDArray[np.float64]:
+    """Epoch seconds of a ``datetime64`` array, in its own unit (no overflow past 2262).
+
+    A cast to nanoseconds, the usual route, wraps around for times after 2262
+    or before 1677; here each unit is scaled in floating point. ``NaT`` gives
+    an arbitrary number: mask it with ``np.isnat``.
+    """
+    unit, count = np.datetime_data(values.dtype)
+    if unit in ("Y", "M"):  # calendar units have no fixed length: go through days
+        values = values.astype("datetime64[D]")
+        unit, count = "D", 1
+    tick = float(np.timedelta64(count, unit) / np.timedelta64(1, "s"))  # type: ignore[call-overload]
+    return np.asarray(values.view(np.int64).astype(np.float64) * tick, dtype=np.float64)
 
 
 def to_epoch(value: Any, *, name: str = "as_of") -> float:

@@ -308,3 +308,33 @@ def test_infinite_timestamps_are_bad_times() -> None:
     events = read_duckdb(log, days=None, errors="skip")
     assert events.time.tolist() == [1_704_067_200.0]
     assert events.report() == {"bad time": 1}
+
+
+def test_a_time_outside_the_years_1_to_9999_does_not_move_the_window() -> None:
+    """One row in epoch milliseconds is a bad time, not the end of the window (review)."""
+    rows = [
+        f"({1_700_000_000 + 3600 * i}, 'u{i % 5}', 'like', 'u{(i + 1) % 5}')" for i in range(50)
+    ]
+    rows.append("(1700000000000, 'u1', 'like', 'u2')")
+    log = duckdb.connect().sql(
+        f"select * from (values {', '.join(rows)}) t(time, actor, action, target)"
+    )
+    events = read_duckdb(log, errors="skip")
+    assert len(events) == 50
+    assert events.report() == {"bad time": 1}
+
+
+def test_a_latest_row_refused_for_another_fault_does_not_cut_the_window_short() -> None:
+    """The engine ends its window at the latest time it reads; when validation refuses that
+    row (a bad action here), the window is read again from the latest row it kept."""
+    rows = [
+        f"({1_700_000_000 + 3600 * i}, 'u{i % 5}', 'like', 'u{(i + 1) % 5}')" for i in range(50)
+    ]
+    rows.append(f"({1_700_000_000 + 3600 * 60}, 'u1', 'zap', 'u2')")
+    log = duckdb.connect().sql(
+        f"select * from (values {', '.join(rows)}) t(time, actor, action, target)"
+    )
+    events = read_duckdb(log, errors="skip", days=1)
+    assert events.end == 1_700_000_000 + 3600 * 49
+    assert len(events) == 24  # (end - 1 day, end]: the last 24 hourly likes
+    assert events.report() == {"unknown action": 1}  # and the refused row is still reported

@@ -448,13 +448,32 @@ def test_compare_is_paired_and_seeded() -> None:
 
 
 def test_compare_on_a_rolling_report_resamples_cutoffs(tiny: Events) -> None:
-    report = rolling_validity(tiny, [day(5), CUT, day(15)], 5 * DAY, metrics=["ndcg@2"])
+    cutoffs = [day(d) for d in (5, 7, 9, 10, 11, 12, 13, 15)]
+    report = rolling_validity(tiny, cutoffs, 5 * DAY, metrics=["ndcg@2"])
     c = report.compare("ndcg@2", "pagerank", resamples=100)
     assert c.unit == "cut-offs"
     per_run = [r.table["scorer"]["ndcg@2"] - r.table["pagerank"]["ndcg@2"] for r in report.runs]
     finite = [d for d in per_run if math.isfinite(d)]
+    assert len(finite) >= 5
     assert c.difference == pytest.approx(np.mean(finite))
     assert min(finite) <= c.low <= c.high <= max(finite)
+    # Too few cut-offs where both are defined: no interval (review: it said "ahead" on one)
+    few = rolling_validity(tiny, [day(5), CUT, day(15)], 5 * DAY, metrics=["ndcg@2"])
+    with pytest.raises(ValueError, match="at least 5"):
+        few.compare("ndcg@2", "pagerank")
+    # A baseline missing at some cut-offs is compared where it is present
+    runs = tuple(
+        ValidityReport(
+            table={"scorer": {"m": 0.5 + k / 100}, **({"followers": {"m": 0.4}} if k % 2 else {})},
+            cutoff=float(k), horizon=1.0, population=1,
+        )
+        for k in range(12)
+    )  # fmt: skip
+    mixed = ValidityReport(
+        table={"scorer": {"m": 0.55}, "followers": {"m": 0.4}}, cutoff=0.0, horizon=1.0,
+        population=12, runs=runs,
+    )  # fmt: skip
+    assert mixed.compare("m", "followers", resamples=50).difference == pytest.approx(0.16)
 
 
 def test_compare_rejects_bad_arguments() -> None:

@@ -608,6 +608,15 @@ def test_times_far_from_now_are_exact_or_rejected() -> None:
         target=np.array(["b", "a"]),
     )  # fmt: skip
     assert ev.time.tolist() == [-11676096000.0, 16725225600.0]
+    # whole seconds in nanoseconds stay whole (a multiplication by 1e-9 would not)
+    when = np.datetime64("2003-04-10T18:40:00", "ns")
+    ev = Events.from_arrays(
+        time=np.array([when - np.timedelta64(3600, "s"), when]),
+        actor=np.array(["a", "b"]), action=np.array(["follow", "follow"]),
+        target=np.array(["b", "a"]),
+    )  # fmt: skip
+    assert ev.time.tolist() == [1_049_996_400.0, 1_050_000_000.0]
+    assert len(ev.until("2003-04-10T18:40:00Z")) == 2
     # outside the years 1-9999 (DuckDB's "infinity", epoch milliseconds): a bad time
     for value in (1_714_554_000_000, 1.7e12, -1e12, np.datetime64("294247-01-10T04:00:54")):
         with pytest.raises(InvalidEventError, match="years 1 to 9999") as caught:

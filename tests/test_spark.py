@@ -243,3 +243,13 @@ def test_parameters_are_checked(spark: Any) -> None:
         read_spark(df, as_of="tomorrow")
     with pytest.raises(ValueError, match="errors"):
         read_spark(df, errors="ignore")
+
+
+def test_a_time_outside_the_years_1_to_9999_does_not_move_the_window(spark: Any) -> None:
+    """One row in epoch milliseconds is a bad time, not the end of the window (review)."""
+    rows = [(1_700_000_000 + 3600 * i, f"u{i % 5}", "like", f"u{(i + 1) % 5}") for i in range(50)]
+    rows.append((1_700_000_000_000, "u1", "like", "u2"))
+    df = spark.createDataFrame(rows, "time long, actor string, action string, target string")
+    events = read_spark(df, errors="skip")
+    assert len(events) == 50
+    assert events.report() == {"bad time": 1}

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._assemble import FIELDS, Errors, validate_errors
+from ._columns import EARLIEST, LATEST
 from ._events import Events, _field_map
-from .engines import _TEXT_MARGIN, DAY, DEFAULT_DAYS, _exact, _require, _window
+from .engines import _TEXT_MARGIN, DAY, DEFAULT_DAYS, _exact, _require, _stale, _window
 
 __all__ = ["read_spark"]
 
@@ -31,6 +32,7 @@ def read_spark(
 ) -> Events:
     """Implementation of :func:`influence.engines.read_spark` (documented there)."""
     owner = "read_spark"
+    original = frame
     validate_errors(errors)
     _require("pyspark", "spark", owner)
     sql = _require("pyspark.sql", "spark", owner)
@@ -51,7 +53,7 @@ def read_spark(
     seconds, margin = _spark_seconds(functions, time, kind, owner)
     end = when
     if end is None:
-        found = frame.agg(functions.max(seconds)).collect()
+        found = frame.agg(functions.max(seconds)).collect()  # NULL outside the years 1-9999
         # No readable time at all: keep every row, and validation will say why.
         end = math.inf if not found or found[0][0] is None else float(found[0][0])
     kept = [mapping[f] for f in FIELDS if mapping[f] in names]
@@ -75,6 +77,11 @@ def read_spark(
     window = frame.select(*projection).toArrow()
     rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
     events = Events.from_arrow(window, columns=rename, errors=errors)
+    if _stale(events, when, end, span, margin):
+        assert events.end is not None
+        wider = (span + end - events.end) / DAY
+        again = read_spark(original, as_of=end, days=wider, columns=columns, errors=errors)
+        return _exact(again, events.end, span)  # the refused rows stay in `rejected`
     return _exact(events, when, span)
 
 
@@ -143,5 +150,9 @@ def _spark_seconds(functions: Any, time: str, kind: Any, owner: str) -> tuple[An
             f"{owner}: the time column {time!r} has type {kind.simpleString()}; expected "
             "numbers (epoch seconds), timestamps, dates or ISO 8601 text"
         )
-    finite = ~functions.isnan(seconds) & (functions.abs(seconds) < functions.lit(math.inf))
+    finite = (  # NaN, infinities and times outside the years 1-9999 go to validation
+        ~functions.isnan(seconds)
+        & (seconds >= functions.lit(EARLIEST))
+        & (seconds < functions.lit(LATEST))
+    )
     return functions.when(finite, seconds), margin

@@ -79,8 +79,15 @@ def datetime64_seconds(values: np.ndarray) -> NDArray[np.float64]:
     if unit in ("Y", "M"):  # calendar units have no fixed length: go through days
         values = values.astype("datetime64[D]")
         unit, count = "D", 1
-    tick = float(np.timedelta64(count, unit) / np.timedelta64(1, "s"))  # type: ignore[call-overload]
-    return np.asarray(values.view(np.int64).astype(np.float64) * tick, dtype=np.float64)
+    ticks = values.view(np.int64).astype(np.float64)
+    if unit in _SUBSECOND:  # divide by a whole number: exact for whole seconds
+        return np.asarray(ticks * count / _SUBSECOND[unit], dtype=np.float64)
+    return np.asarray(ticks * (_SECONDS[unit] * count), dtype=np.float64)
+
+
+#: Ticks per second of the sub-second datetime64 units, and seconds per tick of the others.
+_SUBSECOND = {"ms": 10**3, "us": 10**6, "ns": 10**9, "ps": 10**12, "fs": 10**15, "as": 10**18}
+_SECONDS = {"s": 1, "m": 60, "h": 3_600, "D": 86_400, "W": 604_800}
 
 
 def to_epoch(value: Any, *, name: str = "as_of") -> float:

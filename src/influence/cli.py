@@ -284,7 +284,10 @@ def _validate(args: argparse.Namespace) -> int:
         )
         for baseline in report.methods[1:]:
             for metric in report.metrics:
-                print(f"  {report.compare(metric, baseline, resamples=args.intervals)}")
+                try:
+                    print(f"  {report.compare(metric, baseline, resamples=args.intervals)}")
+                except ValueError as exc:  # e.g. nobody received anything: undefined
+                    print(f"  scorer - {baseline} on {metric}: n/a ({exc})")
     _set_aside(events)
     return 0
 

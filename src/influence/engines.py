@@ -56,6 +56,7 @@ from typing import Any
 
 from . import _validate
 from ._assemble import FIELDS, Errors, validate_errors
+from ._columns import EARLIEST, LATEST
 from ._events import Events, _field_map
 from ._timeparse import to_epoch
 
@@ -104,6 +105,21 @@ def _exact(events: Events, as_of: float | None, span: float) -> Events:
     assert end is not None
     keep = (events.time <= end) & (events.time > end - span)
     return events if keep.all() else events.select(keep).compact()
+
+
+def _stale(events: Events, as_of: float | None, end: float, span: float, margin: float) -> bool:
+    """Whether the engine's window missed rows: it ended at the latest time the engine
+    read, and the latest row validation kept is earlier (that row had another fault),
+    so the rows between the two windows' starts were left out. The caller reads again,
+    from the start of the window that ends at the latest kept row to the engine's end,
+    and cuts the window exactly: the refused rows are still reported."""
+    return (
+        as_of is None
+        and len(events) > 0
+        and math.isfinite(span)
+        and events.end is not None
+        and events.end < end - margin
+    )
 
 
 def _quote(name: str) -> str:
@@ -189,7 +205,12 @@ def read_duckdb(
     seconds, margin = _duckdb_seconds(_quote(mapping["time"]), kind, owner)
     end = when
     if end is None:
-        found = relation.aggregate(f"max({seconds})").fetchall()  # fetchone: gone in duckdb 2
+        # The latest time validation will accept (`seconds` is NULL outside the years
+        # 1-9999): one row in epoch milliseconds must not move the window past the others.
+        usable = (
+            f"CASE WHEN {seconds} >= {EARLIEST!r} AND {seconds} < {LATEST!r} THEN {seconds} END"
+        )
+        found = relation.aggregate(f"max({usable})").fetchall()  # fetchone: gone in duckdb 2
         # No readable time at all: keep every row, and validation will say why.
         end = math.inf if not found or found[0][0] is None else float(found[0][0])
     kept = [mapping[f] for f in FIELDS if mapping[f] in names]
@@ -213,6 +234,13 @@ def read_duckdb(
     window = relation.project(", ".join(projection))
     rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
     events = Events.from_arrow(window, columns=rename, errors=errors)  # Arrow C stream
+    if _stale(events, when, end, span, margin):
+        assert events.end is not None
+        wider = read_duckdb(
+            source, as_of=end, days=(span + end - events.end) / DAY, columns=columns,
+            connection=connection, errors=errors,
+        )  # fmt: skip
+        return _exact(wider, events.end, span)  # the refused rows stay in `rejected`
     return _exact(events, when, span)
 
 
@@ -273,7 +301,10 @@ def _duckdb_seconds(column: str, kind: str, owner: str) -> tuple[str, float]:
     unreadable too: passed through to validation, not compared.
     """
     expression, margin = _duckdb_epoch(column, kind, owner)
-    return f"(CASE WHEN isfinite({expression}) THEN {expression} END)", margin
+    usable = (
+        f"isfinite({expression}) AND {expression} >= {EARLIEST!r} AND {expression} < {LATEST!r}"
+    )
+    return f"(CASE WHEN {usable} THEN {expression} END)", margin
 
 
 def _duckdb_epoch(column: str, kind: str, owner: str) -> tuple[str, float]:

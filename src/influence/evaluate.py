@@ -102,6 +102,8 @@ DEFAULT_METRICS: tuple[str, ...] = ("spearman", "ndcg@100", "precision@100")
 
 _ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 _TARGETS = ("distinct_engagers", "engagements")
+#: Fewest cut-offs, with both methods defined, that a rolling comparison resamples.
+_MIN_CUTOFFS = 5
 _POPULATIONS = ("scored", "receivers")
 
 
@@ -771,6 +773,13 @@ class ValidityReport:
         -------
         Comparison
 
+        Raises
+        ------
+        ValueError
+            For an unknown method or metric, invalid parameters, a metric
+            undefined on every draw, or a rolling report with fewer than 5
+            cut-offs where both methods are defined (too few to resample).
+
         Examples
         --------
         >>> from influence.evaluate import ValidityReport
@@ -794,12 +803,19 @@ class ValidityReport:
             owner, "level", level, low=0.0, high=1.0, low_open=True, high_open=True
         )
         if self.runs:
-            a = np.array([r.table[method][metric] for r in self.runs])
-            b = np.array([r.table[baseline][metric] for r in self.runs])
+            # A baseline can be missing at some cut-offs ("followers" where nobody followed).
+            found = (
+                [r.table.get(method, {}) for r in self.runs],
+                [r.table.get(baseline, {}) for r in self.runs],
+            )
+            a, b = (np.array([row.get(metric, math.nan) for row in rows]) for rows in found)
             keep = np.isfinite(a) & np.isfinite(b)
             per_run = (a - b)[keep]
-            if not per_run.size:
-                raise ValueError(f"{metric!r} is undefined at every cut-off")
+            if per_run.size < _MIN_CUTOFFS:
+                raise ValueError(
+                    f"{metric!r} is defined for both {method!r} and {baseline!r} at "
+                    f"{per_run.size} cut-off(s); an interval needs at least {_MIN_CUTOFFS}"
+                )
             difference = float(per_run.mean())
             spread = np.array(
                 [

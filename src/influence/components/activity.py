@@ -142,7 +142,7 @@ class Activity(BaseComponent):
             }
             return rows, kind * recency, details
 
-        key = ("activity", float(as_of), self.window_days, self.half_life_days)
+        key = ("activity-own", float(as_of), self)  # the instance: its class's WEIGHTS too
         return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:

@@ -15,11 +15,13 @@ from .._events import Events
 from .._registry import register
 from ._common import (
     DAY,
+    ENGAGEMENT,
     discounted_share,
     engagement_pairs,
     group_sums,
     pair_index,
     plural,
+    post_origins,
     saturate,
     shared,
 )
@@ -104,27 +106,33 @@ class Credibility(BaseComponent):
 
     **Farms with many customers.** A farm that sells its engagement spreads each
     bot over many customers, so no bot is single-purpose. What gives it away is
-    the crowd: its bots are *props*, fresh accounts that no account but fresh
-    ones engages, :math:`p(v) = \mathrm{fresh}(v)\, e^{-r'(v)}`, where *fresh*
+    the crowd: its bots are *props*, fresh accounts without a life of their own,
+    :math:`p(v) = \mathrm{fresh}(v)\, e^{-r'(v)}\, e^{-q(v)}`, where *fresh*
     means acting only within ``burst_days`` and first seen ``burst_days`` or more
     after the log begins (the account's whole life is in view: in a log shorter
     than that, nobody is fresh, since an account seen on the first day may be
-    years old) and :math:`r'(v)` counts like :math:`r(v)` the engagers that are
-    not fresh themselves (bots that like each other are still props).
-    With :math:`A(u)` the number of accounts interacting with :math:`u`,
+    years old), :math:`r'(v)` counts like :math:`r(v)` the engagers that are
+    not fresh themselves (bots that like each other are still props) and
+    :math:`q(v)` the distinct accounts, fresh or not, that engaged posts of
+    :math:`v`'s own (newcomers who post and answer each other are not props).
+    Only props that come back make a crowd: a farm works its customers again
+    and again, a passing liker likes once. With
+    :math:`\pi(v) = p(v)\,(1 - e^{-k(v)/a_0})`, :math:`k(v)` the interactions
+    of :math:`v` beyond the first with each account, and :math:`A(u)` the number
+    of accounts interacting with :math:`u`,
 
     .. math::
 
-        P(u) = \min\Big(1, \frac{\sum_{v \to u} p(v)}{A(u)/2}\Big), \quad
+        P(u) = \min\Big(1, \frac{\sum_{v \to u} \pi(v)}{A(u)/2}\Big), \quad
         W(v) = \max\Big(1, \sum_{u:\, v \to u} P(u)\Big), \quad
-        F(u) = P(u)\,\big(1 - e^{-(\sum_{v \to u} p(v) W(v) - 1)_+/K_0}\big):
+        F(u) = P(u)\,\big(1 - e^{-(\sum_{v \to u} \pi(v) W(v) - 1)_+/K_0}\big):
 
-    :math:`u` is *farmed* when props make up half its audience or more
-    (:math:`P`) and form a crowd, each prop counted once for every propped
+    :math:`u` is *farmed* when props that come back make up half its audience
+    or more (:math:`P`) and form a crowd, each counted once for every propped
     target it works (:math:`W`: ten bots that each serve twenty customers are a
     crowd of two hundred, lockstep, not the five or six each customer sees).
     A prop mostly busy with farmed targets is a farm bot:
-    :math:`\mathrm{farm}(v) = p(v)\, g\big(b(v)/o(v)\big)\,
+    :math:`\mathrm{farm}(v) = \pi(v)\, g\big(b(v)/o(v)\big)\,
     \big(1 - e^{-(b(v) - 1)_+/a_0}\big)` with :math:`b(v) = \sum_u n_{vu} F(u)`
     its interactions with farmed targets (:math:`n_{vu}` per pair) and
     :math:`o(v)` all its interactions. Then
@@ -322,6 +330,13 @@ class Credibility(BaseComponent):
         # the first day may be years old, and nothing is judged fresh).
         start = float(t[seen].min()) if seen.size else as_of
         fresh = burst & (first >= start + self.burst_days * DAY) & (out > 0)
+        # What a farm bot does and a newcomer or a passing liker does not: it comes back
+        # to the same account again and again (a one-off like is not a farm's work), and
+        # nobody engages posts of its own (a newcomer who posts and is answered, even by
+        # other newcomers only, has a life of its own).
+        repeats = out - np.bincount(src, minlength=n)  # interactions beyond the first, per account
+        again = -np.expm1(-repeats / self.repeat_scale)
+        lifeless = fresh * np.exp(-self._answered(events, as_of, in_window))
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
             fresh[found[found >= 0]] = False
@@ -388,8 +403,11 @@ class Credibility(BaseComponent):
             # cohorts) and how much of its audience they make (all of it from
             # half of it up); what a prop gives a farmed target is discounted pair by
             # pair, and a prop busy mostly with farmed targets loses its credibility.
-            prop = fresh * np.exp(-established)
-            props = np.bincount(dst, weights=prop[src], minlength=n)
+            # Only props that come back (`again`) make a target farmed; once it is, what any
+            # prop gives it is discounted (a farm's late or lazy bots included).
+            prop = lifeless * np.exp(-established)
+            working = prop * again
+            props = np.bincount(dst, weights=working[src], minlength=n)
             propped = np.clip(
                 np.divide(props, audience * _FARMED_SHARE, out=np.zeros(n), where=audience > 0),
                 0.0,
@@ -399,14 +417,14 @@ class Credibility(BaseComponent):
             # serves (at least one): ten bots that each work twenty customers are a crowd
             # of two hundred, not of the five or six that each customer sees.
             works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
-            crowd = np.bincount(dst, weights=(prop * works)[src], minlength=n)
+            crowd = np.bincount(dst, weights=(working * works)[src], minlength=n)
             farmed = propped * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / self.cohort_scale)
             to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
             served = np.clip(
                 (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
             )
             busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / self.repeat_scale)
-            suspicion = 1.0 - (1.0 - suspicion) * (1.0 - prop * served * busy)
+            suspicion = 1.0 - (1.0 - suspicion) * (1.0 - working * served * busy)
             # Link-only posting that nobody (credible) responds to.
             value = own * (1.0 - suspicion) * (1.0 - 0.5 * links * lonely)
             return self._seeded(events, np.clip(value, 0.0, 1.0)), cohort, prop, farmed
@@ -434,6 +452,18 @@ class Credibility(BaseComponent):
             "regular": regular,
             "posts": n_posts,
         }
+
+    @staticmethod
+    def _answered(
+        events: Events, as_of: float, in_window: NDArray[np.bool_]
+    ) -> NDArray[np.float64]:
+        """Per account: distinct other accounts that engaged posts of its own in the window."""
+        _, author = post_origins(events, as_of)
+        rows = np.flatnonzero(in_window & ENGAGEMENT[events.action] & (events.parent >= 0))
+        owner = author[events.parent[rows]]
+        mine = (owner >= 0) & (owner != events.actor[rows])
+        pair_owner, _, _ = pair_index(owner[mine], events.actor[rows][mine], events.n_users)
+        return np.bincount(pair_owner, minlength=events.n_users).astype(np.float64)
 
     def _seeded(self, events: Events, value: NDArray[np.float64]) -> NDArray[np.float64]:
         for ids, setting in ((self.trusted, 1.0), (self.distrusted, 0.0)):

@@ -181,7 +181,7 @@ class Engagement(BaseComponent):
             posts = np.bincount(events.actor[own], weights=weight, minlength=n)
             return posts.astype(np.float64), counts
 
-        key = ("engagement-counts", float(as_of), self.window_days, self.half_life_days)
+        key = ("engagement-counts", float(as_of), self)
         return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:

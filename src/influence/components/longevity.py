@@ -153,14 +153,7 @@ class Longevity(BaseComponent):
             late = delay >= self.tau_days * DAY
             return _Timed(timed, base, weight, kept_weight, count, late)
 
-        key = (
-            "longevity",
-            float(as_of),
-            self.window_days,
-            self.half_life_days,
-            self.tau_days,
-            self.selectivity_per_day,
-        )
+        key = ("longevity", float(as_of), self)
         return shared(events, key, compute, uses_trust=False)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:

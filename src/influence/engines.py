@@ -315,7 +315,8 @@ def _duckdb_epoch(column: str, kind: str, owner: str) -> tuple[str, float]:
     if kind.startswith("TIMESTAMP") or kind == "DATE":
         return f"epoch({column})", 0.0
     if kind == "VARCHAR":  # ISO 8601 text, or epoch seconds written as text
-        text = f"COALESCE(epoch(TRY_CAST({column} AS TIMESTAMPTZ)), TRY_CAST({column} AS DOUBLE))"
+        # numbers first, as the library parses text (and as read_spark does)
+        text = f"COALESCE(TRY_CAST({column} AS DOUBLE), epoch(TRY_CAST({column} AS TIMESTAMPTZ)))"
         return text, _TEXT_MARGIN
     raise ValueError(
         f"{owner}: the time column {column} has type {kind}; expected numbers (epoch "

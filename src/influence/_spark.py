@@ -1,4 +1,4 @@
-"""The Spark side of :func:`influence.engines.read_spark` (``spark`` extra).
+"""The Spark dialect of :func:`influence.engines.read_spark` (``spark`` extra).
 
 pyspark is imported when the reader is called, never at import time, and
 only through :func:`influence.engines._require` (so the module type-checks
@@ -7,33 +7,22 @@ without pyspark installed).
 
 from __future__ import annotations
 
-import datetime
 import math
-from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any
 
-from ._assemble import FIELDS, Errors, validate_errors
 from ._columns import EARLIEST, LATEST
-from ._events import Events, _field_map
-from .engines import _TEXT_MARGIN, DAY, DEFAULT_DAYS, _exact, _require, _stale, _window
+from .engines import _TEXT_MARGIN, _prune_bound, _require
 
-__all__ = ["read_spark"]
+__all__ = ["spark_log"]
 
 _NUMERIC = ("byte", "short", "integer", "long", "float", "double", "decimal")
 
 
-def read_spark(
-    frame: Any,
-    *,
-    as_of: Any = None,
-    days: float | None = DEFAULT_DAYS,
-    columns: Mapping[str, str] | None = None,
-    errors: Errors = "raise",
-) -> Events:
-    """Implementation of :func:`influence.engines.read_spark` (documented there)."""
+def spark_log(frame: Any) -> tuple[list[str], Callable[[str], _SparkLog]]:
+    """The frame's column names, and how to bind it to its time column (for
+    :func:`influence.engines._read`)."""
     owner = "read_spark"
-    original = frame
-    validate_errors(errors)
     _require("pyspark", "spark", owner)
     sql = _require("pyspark.sql", "spark", owner)
     functions = _require("pyspark.sql.functions", "spark", owner)
@@ -42,47 +31,40 @@ def read_spark(
         raise TypeError(f"{owner} reads a pyspark.sql.DataFrame; got {type(frame).__name__}")
     if not hasattr(frame, "toArrow"):
         raise ImportError(f"{owner} needs pyspark>=4.0 (DataFrame.toArrow)")
-    when, span = _window(as_of, days, owner)
-    mapping = _field_map(columns)
-    names = list(frame.columns)
-    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-    if missing:
-        raise ValueError(f"{owner}: the frame lacks required column(s) {missing}; has {names}")
-    time = mapping["time"]
-    kind = frame.schema[time].dataType
-    seconds, margin = _spark_seconds(functions, time, kind, owner)
-    end = when
-    if end is None:
-        found = frame.agg(functions.max(seconds)).collect()  # NULL outside the years 1-9999
-        # No readable time at all: keep every row, and validation will say why.
-        end = math.inf if not found or found[0][0] is None else float(found[0][0])
-    kept = [mapping[f] for f in FIELDS if mapping[f] in names]
-    if math.isfinite(end):
-        inside = seconds <= functions.lit(end + margin)
-        if math.isfinite(span):
-            low = end - span - margin
-            inside = inside & (seconds > functions.lit(low))
-            prune = _spark_prune(functions, time, kind, low)
-            if prune is not None:
-                frame = frame.filter(prune)
-        frame = frame.filter(seconds.isNull() | inside)
-    # Decimals reach Arrow as a type Events does not read as times: as doubles, then.
-    wide = kind.typeName() == "decimal"
-    projection = [
-        _column(functions, c).cast("double").alias(c)
-        if wide and c == time
-        else _column(functions, c)
-        for c in kept
-    ]
-    window = frame.select(*projection).toArrow()
-    rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
-    events = Events.from_arrow(window, columns=rename, errors=errors)
-    if _stale(events, when, end, span, margin):
-        assert events.end is not None
-        wider = (span + end - events.end) / DAY
-        again = read_spark(original, as_of=end, days=wider, columns=columns, errors=errors)
-        return _exact(again, events.end, span)  # the refused rows stay in `rejected`
-    return _exact(events, when, span)
+    return list(frame.columns), lambda time: _SparkLog(frame, functions, time)
+
+
+class _SparkLog:
+    """A Spark DataFrame and its time column, as column expressions."""
+
+    def __init__(self, frame: Any, functions: Any, time: str) -> None:
+        self.frame, self.functions, self.time = frame, functions, time
+        self.kind = frame.schema[time].dataType
+        self.seconds, self.margin = _spark_seconds(functions, time, self.kind, "read_spark")
+
+    def latest(self) -> float | None:
+        found = self.frame.agg(self.functions.max(self.seconds)).collect()
+        return None if not found or found[0][0] is None else float(found[0][0])
+
+    def rows(self, kept: list[str], high: float | None, low: float | None) -> Any:
+        frame, functions, seconds = self.frame, self.functions, self.seconds
+        if high is not None:
+            inside = seconds <= functions.lit(high)
+            if low is not None:
+                inside = inside & (seconds > functions.lit(low))
+                prune = _spark_prune(functions, self.time, self.kind, low)
+                if prune is not None:
+                    frame = frame.filter(prune)
+            frame = frame.filter(seconds.isNull() | inside)
+        # Decimals reach Arrow as a type Events does not read as times: as doubles, then.
+        wide = self.kind.typeName() == "decimal"
+        projection = [
+            _column(functions, c).cast("double").alias(c)
+            if wide and c == self.time
+            else _column(functions, c)
+            for c in kept
+        ]
+        return frame.select(*projection).toArrow()
 
 
 def _column(functions: Any, name: str) -> Any:
@@ -99,7 +81,7 @@ def _spark_prune(functions: Any, time: str, kind: Any, low: float) -> Any:
     """
     column = _column(functions, time)
     name = kind.typeName()
-    bound = math.floor(low) - 1
+    bound, moment = _prune_bound(low)
     if name in ("byte", "short", "integer", "long"):
         return column.isNull() | (column > functions.lit(bound))
     if name == "double":  # NaN is above every number in Spark
@@ -108,11 +90,7 @@ def _spark_prune(functions: Any, time: str, kind: Any, low: float) -> Any:
             | (column == functions.lit(-math.inf))
             | (column > functions.lit(float(bound)))
         )
-    if name in ("timestamp", "date"):
-        try:
-            moment = datetime.datetime.fromtimestamp(bound - DAY, tz=datetime.timezone.utc)
-        except (OverflowError, OSError, ValueError):  # before year 1: nothing to prune
-            return None
+    if name in ("timestamp", "date") and moment is not None:  # None: before year 1
         value = moment.date() if name == "date" else moment
         return column.isNull() | (column > functions.lit(value))
     return None

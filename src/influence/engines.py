@@ -51,8 +51,8 @@ import datetime
 import importlib
 import math
 import os
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from . import _validate
 from ._assemble import FIELDS, Errors, validate_errors
@@ -107,19 +107,69 @@ def _exact(events: Events, as_of: float | None, span: float) -> Events:
     return events if keep.all() else events.select(keep).compact()
 
 
-def _stale(events: Events, as_of: float | None, end: float, span: float, margin: float) -> bool:
-    """Whether the engine's window missed rows: it ended at the latest time the engine
-    read, and the latest row validation kept is earlier (that row had another fault),
-    so the rows between the two windows' starts were left out. The caller reads again,
-    from the start of the window that ends at the latest kept row to the engine's end,
-    and cuts the window exactly: the refused rows are still reported."""
-    return (
-        as_of is None
-        and len(events) > 0
-        and math.isfinite(span)
-        and events.end is not None
-        and events.end < end - margin
-    )
+class _Log(Protocol):
+    """One log in an engine, its time column chosen: what :func:`_read` needs of it."""
+
+    margin: float  # slack of the engine-side time filter (text times: a day)
+
+    def latest(self) -> float | None:
+        """The latest readable time, epoch seconds (``None``: none is readable)."""
+
+    def rows(self, kept: list[str], high: float | None, low: float | None) -> Any:
+        """Arrow data: columns *kept*, the rows in ``(low, high]`` and those with no
+        readable time (``None``: that side unbounded)."""
+
+
+def _read(
+    owner: str,
+    names: list[str],
+    open_log: Callable[[str], _Log],
+    as_of: Any,
+    days: Any,
+    columns: Mapping[str, str] | None,
+    errors: Errors,
+) -> Events:
+    """The window reader every engine shares; *open_log* binds the engine's log to
+    its time column (by name) once the required columns are known to be there."""
+    validate_errors(errors)
+    when, span = _window(as_of, days, owner)
+    mapping = _field_map(columns)
+    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
+    if missing:
+        raise ValueError(f"{owner}: the source lacks required column(s) {missing}; has {names}")
+    log = open_log(mapping["time"])
+    # The latest time validation will accept: the engines' time expressions are NULL for
+    # NaN, infinities and times outside the years 1-9999 (one row in epoch milliseconds
+    # must not move the window past the others). No readable time: read every row.
+    end = when if when is not None else log.latest()
+    end = math.inf if end is None else end
+    kept = [mapping[f] for f in FIELDS if mapping[f] in names]
+    rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
+
+    def fetch(length: float) -> Events:
+        high = end + log.margin if math.isfinite(end) else None
+        low = end - length - log.margin if high is not None and math.isfinite(length) else None
+        return Events.from_arrow(log.rows(kept, high, low), columns=rename, errors=errors)
+
+    events = fetch(span)
+    latest = events.end
+    if when is None and latest is not None and math.isfinite(span) and latest < end - log.margin:
+        # The engine's window ended at the latest time it read, but validation refused that
+        # row (another fault), so rows between the two windows' starts are missing: read
+        # from the start of the window that ends at the latest kept row to the engine's
+        # end. The refused rows are still reported.
+        return _exact(fetch(span + end - latest), latest, span)
+    return _exact(events, when, span)
+
+
+def _prune_bound(low: float) -> tuple[int, datetime.datetime | None]:
+    """A looser lower bound for pruning by the raw time column: a whole number of
+    seconds below *low*, and a UTC moment a day below that (``None`` before year 1)."""
+    bound = math.floor(low) - 1
+    try:
+        return bound, datetime.datetime.fromtimestamp(bound - DAY, tz=datetime.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return bound, None
 
 
 def _quote(name: str) -> str:
@@ -191,57 +241,47 @@ def read_duckdb(
     >>> len(events), events.users.ids.tolist()
     (1, ['ann', 'cy'])
     """
-    owner = "read_duckdb"
-    validate_errors(errors)
-    duckdb = _require("duckdb", "duckdb", owner)
-    when, span = _window(as_of, days, owner)
-    mapping = _field_map(columns)
+    duckdb = _require("duckdb", "duckdb", "read_duckdb")
     relation = _duckdb_relation(duckdb, source, connection)
-    names = list(relation.columns)
-    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-    if missing:
-        raise ValueError(f"{owner}: the source lacks required column(s) {missing}; has {names}")
-    kind = str(relation.types[names.index(mapping["time"])]).upper()
-    seconds, margin = _duckdb_seconds(_quote(mapping["time"]), kind, owner)
-    end = when
-    if end is None:
-        # The latest time validation will accept (`seconds` is NULL outside the years
-        # 1-9999): one row in epoch milliseconds must not move the window past the others.
-        usable = (
-            f"CASE WHEN {seconds} >= {EARLIEST!r} AND {seconds} < {LATEST!r} THEN {seconds} END"
-        )
-        found = relation.aggregate(f"max({usable})").fetchall()  # fetchone: gone in duckdb 2
-        # No readable time at all: keep every row, and validation will say why.
-        end = math.inf if not found or found[0][0] is None else float(found[0][0])
-    kept = [mapping[f] for f in FIELDS if mapping[f] in names]
-    if math.isfinite(end):
-        condition = f"{seconds} IS NULL OR {seconds} <= {end + margin!r}"
-        if math.isfinite(span):
-            low = end - span - margin
-            condition += f" AND {seconds} > {low!r}"
-            prune = _duckdb_prune(_quote(mapping["time"]), kind, low)
-            if prune is not None:
-                condition = f"({prune}) AND ({condition})"
-        relation = relation.filter(condition)
-    # Decimals and 128-bit integers reach Arrow as types Events does not read as times.
-    wide = kind.startswith("DECIMAL") or kind in ("HUGEINT", "UHUGEINT")
-    projection = [
-        f"CAST({_quote(c)} AS DOUBLE) AS {_quote(c)}"
-        if wide and c == mapping["time"]
-        else _quote(c)
-        for c in kept
-    ]
-    window = relation.project(", ".join(projection))
-    rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
-    events = Events.from_arrow(window, columns=rename, errors=errors)  # Arrow C stream
-    if _stale(events, when, end, span, margin):
-        assert events.end is not None
-        wider = read_duckdb(
-            source, as_of=end, days=(span + end - events.end) / DAY, columns=columns,
-            connection=connection, errors=errors,
-        )  # fmt: skip
-        return _exact(wider, events.end, span)  # the refused rows stay in `rejected`
-    return _exact(events, when, span)
+
+    def open_log(time: str) -> _Log:
+        return _DuckDBLog(relation, time)
+
+    return _read("read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors)
+
+
+class _DuckDBLog:
+    """A DuckDB relation and its time column, in SQL."""
+
+    def __init__(self, relation: Any, time: str) -> None:
+        self.relation = relation
+        self.time = _quote(time)
+        self.kind = str(relation.types[list(relation.columns).index(time)]).upper()
+        self.seconds, self.margin = _duckdb_seconds(self.time, self.kind, "read_duckdb")
+
+    def latest(self) -> float | None:
+        found = self.relation.aggregate(f"max({self.seconds})").fetchall()  # no fetchone in 2.x
+        return None if not found or found[0][0] is None else float(found[0][0])
+
+    def rows(self, kept: list[str], high: float | None, low: float | None) -> Any:
+        relation, seconds = self.relation, self.seconds
+        if high is not None:
+            condition = f"{seconds} IS NULL OR {seconds} <= {high!r}"
+            if low is not None:
+                condition += f" AND {seconds} > {low!r}"
+                prune = _duckdb_prune(self.time, self.kind, low)
+                if prune is not None:
+                    condition = f"({prune}) AND ({condition})"
+            relation = relation.filter(condition)
+        # Decimals and 128-bit integers reach Arrow as types Events does not read as times.
+        wide = self.kind.startswith("DECIMAL") or self.kind in ("HUGEINT", "UHUGEINT")
+        projection = [
+            f"CAST({_quote(c)} AS DOUBLE) AS {_quote(c)}"
+            if wide and _quote(c) == self.time
+            else _quote(c)
+            for c in kept
+        ]
+        return relation.project(", ".join(projection))  # Arrow C stream
 
 
 def _duckdb_relation(duckdb: Any, source: Any, connection: Any) -> Any:
@@ -276,17 +316,13 @@ def _duckdb_prune(column: str, kind: str, low: float) -> str | None:
     stop DuckDB from pruning). ``None`` for types whose comparison with a
     literal may round (text, floats, decimals).
     """
-    bound = math.floor(low) - 1
+    bound, moment = _prune_bound(low)
     if kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"):
         return f"{column} IS NULL OR {column} > {bound}"
     if kind == "DOUBLE":  # NaN is above every number in DuckDB
         return f"{column} IS NULL OR {column} = '-inf'::DOUBLE OR {column} > {float(bound)!r}"
     kinds = {"TIMESTAMP WITH TIME ZONE": "TIMESTAMPTZ", "TIMESTAMP": "TIMESTAMP", "DATE": "DATE"}
-    if kind not in kinds:
-        return None
-    try:
-        moment = datetime.datetime.fromtimestamp(bound - DAY, tz=datetime.timezone.utc)
-    except (OverflowError, OSError, ValueError):  # before year 1: nothing to prune
+    if kind not in kinds or moment is None:  # text, floats, decimals; or before year 1
         return None
     text = moment.strftime("%Y-%m-%d") if kind == "DATE" else moment.strftime("%Y-%m-%d %H:%M:%S")
     if kind == "TIMESTAMP WITH TIME ZONE":
@@ -351,16 +387,8 @@ def read_spark(
     ----------
     frame : pyspark.sql.DataFrame
         The log (classic or Spark Connect DataFrame).
-    as_of : float, datetime or str, optional
-        The scoring time; default: the latest time in the frame, computed by Spark.
-    days : float or None, default 180
-        History kept before *as_of*, in days; ``None`` keeps all of it (only
-        the rows after *as_of* are left out).
-    columns : mapping, optional
-        Event field -> column name, when they differ (as for the other
-        constructors).
-    errors : {"raise", "skip"}, default "raise"
-        As for the other constructors.
+    as_of, days, columns, errors
+        As for :func:`read_duckdb` (the default *as_of* is computed by Spark).
 
     Returns
     -------
@@ -390,6 +418,7 @@ def read_spark(
     >>> len(events), events.users.ids.tolist()  # doctest: +SKIP
     (1, ['ann', 'cy'])
     """
-    from ._spark import read_spark as read  # imports pyspark only now
+    from ._spark import spark_log  # imports pyspark only now
 
-    return read(frame, as_of=as_of, days=days, columns=columns, errors=errors)
+    names, open_log = spark_log(frame)
+    return _read("read_spark", names, open_log, as_of, days, columns, errors)

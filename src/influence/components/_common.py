@@ -230,6 +230,40 @@ def engagement_weights(
     )
 
 
+def window_weights(
+    events: Events,
+    as_of: float,
+    *,
+    window_days: float,
+    half_life_days: float,
+    actions: NDArray[np.float64],
+    selectivity_per_day: float,
+) -> NDArray[np.float64]:
+    """:func:`engagement_weights` of every row of ``engagement_index(events, as_of,
+    window_days)``, computed once per table and parameters (trust plays no part)."""
+    key = (
+        "window-weights",
+        float(as_of),
+        float(window_days),
+        float(half_life_days),
+        float(selectivity_per_day),
+        tuple(np.asarray(actions, dtype=np.float64).tolist()),
+    )
+
+    def compute() -> NDArray[np.float64]:
+        return engagement_weights(
+            events,
+            engagement_index(events, as_of, window_days).rows,
+            as_of,
+            window_days=window_days,
+            half_life_days=half_life_days,
+            actions=actions,
+            selectivity_per_day=selectivity_per_day,
+        )
+
+    return shared(events, key, compute, uses_trust=False)
+
+
 class Pairs(NamedTuple):
     """Engagement pairs ``source -> target`` (read-only arrays, sorted by ``(source, target)``).
 
@@ -338,9 +372,8 @@ def _engagement_pairs(
     rows = index.rows
 
     def untrusted() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-        weight = engagement_weights(
+        weight = window_weights(
             events,
-            rows,
             as_of,
             window_days=window_days,
             half_life_days=half_life_days,

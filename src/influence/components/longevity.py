@@ -18,12 +18,12 @@ from ._common import (
     PairIndex,
     action_weight_table,
     engagement_index,
-    engagement_weights,
     post_origins,
     saturate,
     shared,
     sums,
     trust_of,
+    window_weights,
 )
 
 __all__ = ["Longevity"]
@@ -136,15 +136,14 @@ class Longevity(BaseComponent):
             known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])
             rows = index.rows[known]
             delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
-            base = engagement_weights(
+            base = window_weights(
                 events,
-                rows,
                 as_of,
                 window_days=self.window_days,
                 half_life_days=self.half_life_days,
                 actions=action_weight_table(),
                 selectivity_per_day=self.selectivity_per_day,
-            )
+            )[known]
             lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
             # Per engager pair (over the timed rows only): weight, lasting weight, rows.
             timed = PairIndex(rows, index.source, index.target, index.inverse[known])

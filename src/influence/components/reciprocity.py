@@ -17,12 +17,12 @@ from ._common import (
     action_weight_table,
     discounted_share,
     engagement_index,
-    engagement_weights,
     pair_keep_per_event,
     plural,
     post_origins,
     saturate,
     sums,
+    window_weights,
 )
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
@@ -213,9 +213,8 @@ class Reciprocity(BaseComponent):
         n = events.n_users
         index = engagement_index(events, as_of, self.window_days)
         rows = index.rows
-        weight = engagement_weights(
+        weight = window_weights(
             events,
-            rows,
             as_of,
             window_days=self.window_days,
             half_life_days=self.half_life_days,

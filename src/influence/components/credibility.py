@@ -336,6 +336,8 @@ class Credibility(BaseComponent):
         # other newcomers only, has a life of its own).
         repeats = out - np.bincount(src, minlength=n)  # interactions beyond the first, per account
         again = -np.expm1(-repeats / self.repeat_scale)
+        # Repeating the action on the main target (a follow and a like make 0.63).
+        repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
         lifeless = fresh * np.exp(-self._answered(events, as_of, in_window))
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
@@ -379,7 +381,6 @@ class Credibility(BaseComponent):
                 _, inverse, sizes = np.unique(group[who], return_inverse=True, return_counts=True)
                 cohort[who] = sizes[inverse.reshape(-1)]
             alike = -np.expm1(-np.maximum(cohort - 1.0, 0.0) / self.cohort_scale)
-            repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
             # How much of each target's audience such cohorts make up: a target engaged
             # almost only by them (a Sybil attack on a weak account) condemns them even when
             # each member acts once.

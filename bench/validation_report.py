@@ -26,10 +26,13 @@ from influence._loaders import (
 )
 from influence._timeparse import format_time
 from influence.evaluate import (
+    RecencyReceived,
     ValidityReport,
     decile_table,
     plot_deciles,
     predictive_validity,
+    rank_stability,
+    rolling_cutoffs,
     rolling_validity,
     signed_rank_report,
 )
@@ -51,14 +54,6 @@ def section(title: str) -> None:
     print(f"\n## {title}\n")
 
 
-def cutoffs(events: Events, step: float, horizon: float) -> list[float]:
-    """Every *step* from the first event, while the horizon after the cut-off is in the log."""
-    if events.start is None or events.end is None:
-        raise ValueError("no events")
-    count = int((events.end - events.start - horizon) // step)
-    return [events.start + k * step for k in range(1, count + 1)]
-
-
 def top_decile_share(report: ValidityReport, method: str) -> float:
     return float(decile_table(report.values[method], report.truth)[-1, 2])
 
@@ -77,6 +72,49 @@ def comparisons(report: ValidityReport) -> None:
         cells = []
         for metric in COMPARED:
             c = report.compare(metric, baseline)
+            cells.append(f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}")
+        print(f"| {baseline} | " + " | ".join(cells) + " |")
+
+
+#: Recency-weighted received engagement at other time scales than the house's 30 days
+#: (half-life, window; days): does a plain recent count forecast better, and at what churn?
+SCALES = {
+    "recency_6h": RecencyReceived(half_life_days=0.25, window_days=7.0),
+    "recency_1d": RecencyReceived(half_life_days=1.0, window_days=7.0),
+    "recency_3d": RecencyReceived(half_life_days=3.0, window_days=9.0),
+    "recency_7d": RecencyReceived(half_life_days=7.0, window_days=21.0),
+    "recency_14d": RecencyReceived(half_life_days=14.0, window_days=42.0),
+    "recency_received": RecencyReceived(),
+}
+STABILITY = ("spearman", "precision@100")
+
+
+def time_scales(
+    title: str,
+    prediction: ValidityReport,
+    events: Events,
+    steps: list[float] | list[str],
+    compared: tuple[str, ...] = COMPARED,
+) -> None:
+    """Prediction and week-to-week (step-to-step) stability, scorer and each time scale."""
+    stable = rank_stability(events, steps, baselines=SCALES, metrics=STABILITY)
+    section(f"{title}: time scales, prediction and stability")
+    print(stable)
+    print()
+    columns = [*(f"{m} (next)" for m in COMPARED), *(f"{m} (stability)" for m in STABILITY)]
+    print("| method | " + " | ".join(columns) + " |")
+    print("|---|" + "---:|" * len(columns))
+    for method in stable.methods:
+        cells = [f"{prediction.table[method][m]:.3f}" for m in COMPARED]
+        cells += [f"{stable.table[method][m]:.3f}" for m in STABILITY]
+        print(f"| {method} | " + " | ".join(cells) + " |")
+    print("\nscorer minus each time scale, 95% paired bootstrap interval (1,000 draws):\n")
+    print("| baseline | " + " | ".join(compared) + " |")
+    print("|---|" + "---|" * len(compared))
+    for baseline in SCALES:
+        cells = []
+        for metric in compared:
+            c = prediction.compare(metric, baseline)
             cells.append(f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}")
         print(f"| {baseline} | " + " | ".join(cells) + " |")
 
@@ -116,6 +154,9 @@ def higgs(path: Path, plot: bool) -> None:
             print(", ".join(f"{m} {v:.1%}" for m, v in shares.items()))
             if plot:
                 write_plot(report)
+    scaled = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, baselines=SCALES)
+    daily = ["2012-07-02T23:59:59Z", "2012-07-03T23:59:59Z", HIGGS_CUT]
+    time_scales("Higgs (stability: daily cut-offs, 2-4 July)", scaled, events, daily)
     receivers = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, population="receivers")
     section("Higgs, target distinct_engagers, population receivers")
     print(receivers)
@@ -144,7 +185,7 @@ def write_plot(report: ValidityReport) -> None:
 
 def collegemsg(path: Path) -> None:
     events = load_collegemsg(path)
-    weekly = cutoffs(events, WEEK, WEEK)
+    weekly = rolling_cutoffs(events, WEEK, WEEK)
     report = rolling_validity(events, weekly, WEEK)
     section("CollegeMsg, weekly cut-offs, distinct senders next week")
     print(report)
@@ -159,18 +200,22 @@ def collegemsg(path: Path) -> None:
     )
     print(f"weeks where the scorer's Spearman beats every baseline: {better} of {len(report.runs)}")
     comparisons(report)
+    scaled = rolling_validity(events, weekly, WEEK, baselines=SCALES)
+    time_scales("CollegeMsg (stability: week to week)", scaled, events, weekly)
 
 
 def bitcoin(path: Path) -> None:
     events = load_bitcoin_otc(path)
     ratings = load_bitcoin_otc_ratings(path)
-    quarterly = cutoffs(events, OTC_STEP, OTC_STEP)
+    quarterly = rolling_cutoffs(events, OTC_STEP, OTC_STEP)
     report = rolling_validity(events, quarterly, OTC_STEP)
     section("Bitcoin OTC, 90-day cut-offs, distinct positive raters next 90 days")
     print(report)
     print()
     print(report.to_markdown())
     comparisons(report)
+    scaled = rolling_validity(events, quarterly, OTC_STEP, baselines=SCALES)
+    time_scales("Bitcoin OTC (stability: 90 days to the next)", scaled, events, quarterly)
     final = signed_rank_report(events, ratings)
     section(f"Bitcoin OTC, net-negative users, as of {format_time(final.as_of)}")
     print(final)

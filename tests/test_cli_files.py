@@ -197,6 +197,20 @@ def test_validate_intervals(files: dict[str, Path], capsys: pytest.CaptureFixtur
     _assert_one_line(err, "--intervals", "at least 10")
 
 
+def test_validate_warns_in_one_line_when_the_horizon_outruns_the_data(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        capsys, "validate", files["jsonl"], "--cutoff", "2026-01-15", "--horizon", "400",
+        "--metrics", "spearman",
+    )  # fmt: skip
+    assert code == 0
+    assert out.startswith("Predictive validity at 2026-01-15T00:00:00Z: ")
+    assert err.startswith("influence: warning: the horizon ends at "), err
+    assert err.count("\n") == 1, err
+    assert "after the last event" in err
+
+
 # --------------------------------------------------------------------------- errors
 def _assert_one_line(err: str, *needles: str) -> None:
     assert err.startswith("influence: error: "), err

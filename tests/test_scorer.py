@@ -26,6 +26,7 @@ from influence.components import (
     Reciprocity,
 )
 from influence.datasets import EPOCH, synthetic
+from influence.evaluate import predictive_validity
 from influence.testing import check_component, small_world
 
 DAY = 86_400.0
@@ -232,6 +233,18 @@ def test_non_callable_component(signals: Any) -> None:
     assert "callable" in str(info.value)
 
 
+def test_a_registered_name_points_to_the_component() -> None:
+    with pytest.raises(ValueError, match=r"registered name of DistinctEngagers: pass Distinct"):
+        Scorer(signals=["distinct_engagers"])
+
+
+@pytest.mark.parametrize("signals", [[Engagement], {"mine": Engagement}], ids=["bare", "mapping"])
+def test_a_component_class_is_refused_at_construction(signals: Any) -> None:
+    # a class is callable, so without this check it failed only in score(), deep inside
+    with pytest.raises(ValueError, match=r"not classes; got the class Engagement.*Engagement\(\)"):
+        Scorer(signals=signals)
+
+
 def test_non_callable_modifier() -> None:
     with pytest.raises(ValueError, match=r"'modifiers' parameter of Scorer.*callable.*0.5"):
         Scorer(modifiers=[("flat", 0.5)])
@@ -270,6 +283,15 @@ def test_score_needs_events() -> None:
 def test_bad_as_of_names_the_parameter() -> None:
     with pytest.raises(ValueError, match=r"as_of"):
         Scorer().score(_engaged_five_times(), as_of="next tuesday")
+
+
+@pytest.mark.parametrize("value", [1_700_000_000_000, 1.7e15, "1700000000000", -1e12])
+def test_as_of_outside_the_years_1_to_9999_is_refused_with_a_unit_hint(value: Any) -> None:
+    # epoch milliseconds would otherwise score everyone as silent for 50,000 years
+    with pytest.raises(ValueError, match=r"as_of must fall in the years 1 to 9999.*milli"):
+        Scorer().score(_engaged_five_times(), as_of=value)
+    with pytest.raises(ValueError, match=r"cutoff must fall in the years 1 to 9999"):
+        predictive_validity(_engaged_five_times(), cutoff=value, horizon=86_400)
 
 
 # ----------------------------------------------------------- output checks at score time
@@ -461,6 +483,9 @@ def test_explanation_parts_add_up_for_every_user(world_events: Events, make: Any
     # and vectorised, from the parts arrays
     total = np.sum([scores.parts[n] for n in scores.part_names], axis=0)
     assert np.max(np.abs(total - scores.values)) <= 1e-9
+    for name in scores.part_names:  # a zero loss is 0.0, not -0.0 (shown "-0.0" in tables)
+        part = scores.parts[name]
+        assert not np.signbit(part[part == 0]).any(), name
 
 
 def test_signal_parts_split_by_weighted_contribution(world_events: Events) -> None:
@@ -718,6 +743,9 @@ def test_frozen_dataclass_subclassing_nothing(isolated_registry: dict[str, Any])
     assert np.any(scores.parts["test_follow_burden"] < 0)
     total = np.sum([scores.parts[n] for n in scores.part_names], axis=0)
     assert np.max(np.abs(total - scores.values)) <= 1e-9
+    for name in scores.part_names:  # a zero loss is 0.0, not -0.0 (shown "-0.0" in tables)
+        part = scores.parts[name]
+        assert not np.signbit(part[part == 0]).any(), name
 
 
 def test_entry_point_component_is_found(

@@ -15,7 +15,7 @@ from ._registry import register
 from ._scorer import Scorer
 from ._scores import Explanation, Scores
 from .calibration import Calibration
-from .exceptions import ConvergenceWarning, InvalidEventError
+from .exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
 
 try:
     __version__ = version("influence-score")
@@ -32,6 +32,7 @@ __all__ = [
     "Evidence",
     "Explainable",
     "Explanation",
+    "HorizonWarning",
     "IdIndex",
     "InvalidEventError",
     "Rejection",

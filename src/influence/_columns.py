@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _actions
-from ._timeparse import datetime64_seconds, parse_time
+from ._timeparse import EARLIEST, LATEST, UNIT_HINT, datetime64_seconds, parse_time
 
 Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""
@@ -50,11 +50,6 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-#: Times must fall in the years 1 to 9999, what a ``datetime`` and ISO 8601 text can hold
-#: (epoch seconds from -62,135,596,800 to 253,402,300,799).
-EARLIEST, LATEST = -62_135_596_800.0, 253_402_300_800.0
-
-
 def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
     """Epoch seconds (float64, UTC) and the rows whose time is unusable."""
     out, problems = _seconds(values, field)
@@ -63,7 +58,7 @@ def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64],
         if i not in problems:
             why = "time must fall in the years 1 to 9999"
             if isinstance(values[i], (int, float, np.number)):
-                why += " (epoch milliseconds or microseconds must be divided by 1,000 or 1,000,000)"
+                why += UNIT_HINT
             problems[int(i)] = _time_problem(field, values[i], why)
         out[i] = 0.0
     return out, problems

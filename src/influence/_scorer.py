@@ -33,11 +33,24 @@ def _named(owner: str, param: str, value: Any) -> Parts:
             name, component = item
         else:
             name, component = None, item
+        under = "" if name is None else f" under {name!r}"
+        if isinstance(component, type):
+            raise ValueError(
+                f"The {param!r} parameter of {owner} must hold components, not classes; "
+                f"got the class {component.__name__}{under}: pass an instance, "
+                f"{component.__name__}()"
+            )
         if not callable(component):
-            under = "" if name is None else f" under {name!r}"
+            hint = ""
+            if isinstance(component, str) and component in _registry.available():
+                factory = getattr(_registry.lookup(component), "__name__", component)
+                hint = (
+                    f"; {component!r} is the registered name of {factory}: pass {factory}() "
+                    "(names are for configurations, Scorer.from_config)"
+                )
             raise ValueError(
                 f"The {param!r} parameter of {owner} must hold callable components; "
-                f"got {component!r}{under}"
+                f"got {component!r}{under}{hint}"
             )
         if name is None:
             name = _registry.registered_name(component) or name_of(component)
@@ -246,6 +259,7 @@ class Scorer:
         parts[:, :k_s] = undiscounted[:, None] * share
         parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
         parts[:, k_s + k_d :] = _modifier_effects(calibrated, final, factors)
+        parts += 0.0  # a zero loss times a share is -0.0: shown as "-0.0" in tables
         named = self.signals + self.discounts + self.modifiers
         return Scores(
             users=window.users,

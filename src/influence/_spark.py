@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ._columns import EARLIEST, LATEST
+from ._timeparse import EARLIEST, LATEST
 from .engines import _TEXT_MARGIN, _prune_bound, _require
 
 __all__ = ["spark_log"]

@@ -90,14 +90,25 @@ _SUBSECOND = {"ms": 10**3, "us": 10**6, "ns": 10**9, "ps": 10**12, "fs": 10**15,
 _SECONDS = {"s": 1, "m": 60, "h": 3_600, "D": 86_400, "W": 604_800}
 
 
+#: Times must fall in the years 1 to 9999, what a ``datetime`` and ISO 8601 text can hold
+#: (epoch seconds from -62,135,596,800 to 253,402,300,799).
+EARLIEST, LATEST = -62_135_596_800.0, 253_402_300_800.0
+#: What to add when a number is out of that range: it is most likely in a finer unit.
+UNIT_HINT = " (epoch milliseconds or microseconds must be divided by 1,000 or 1,000,000)"
+
+
 def to_epoch(value: Any, *, name: str = "as_of") -> float:
     """Parse a scoring time given by the caller; errors name the parameter."""
     try:
-        return parse_time(value)
+        seconds = parse_time(value)
     except ValueError as exc:
         raise ValueError(
             f"{name} must be epoch seconds, a datetime or an ISO 8601 string; got {value!r} ({exc})"
         ) from None
+    if not EARLIEST <= seconds < LATEST:
+        hint = UNIT_HINT if isinstance(value, (int, float, np.number, str)) else ""
+        raise ValueError(f"{name} must fall in the years 1 to 9999{hint}; got {value!r}")
+    return seconds
 
 
 def format_time(seconds: float) -> str:

@@ -14,6 +14,7 @@ import importlib
 import math
 import re
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ._events import Events
 from ._scorer import Scorer
 from ._scores import Scores
 from ._timeparse import parse_time
-from .exceptions import InvalidEventError
+from .exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
 
 DAY = 86400.0
 EVENT_FORMATS = ".csv, .jsonl or .ndjson (optionally .gz), or .parquet"
@@ -394,7 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | str) -> str:
     text = re.sub(r"\s*[\r\n]+\s*", " ", str(exc)).strip()
     return text or type(exc).__name__
 
@@ -419,11 +420,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except (UserError, InvalidEventError, OSError, ValueError) as exc:
-        print(f"influence: error: {_one_line(exc)}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", _OURS)
+        try:
+            code = int(args.func(args))
+        except (UserError, InvalidEventError, OSError, ValueError) as exc:
+            print(f"influence: error: {_one_line(exc)}", file=sys.stderr)
+            code = 2
+    for found in caught:  # ours as one line each; anything else as Python would show it
+        if issubclass(found.category, _OURS):
+            print(f"influence: warning: {_one_line(found.message)}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
+    return code
+
+
+#: Warnings the library gives about the user's inputs, shown as ``influence: warning: ...``.
+_OURS = (HorizonWarning, ConvergenceWarning)
 
 
 if __name__ == "__main__":  # pragma: no cover

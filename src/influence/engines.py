@@ -56,9 +56,8 @@ from typing import Any, Protocol
 
 from . import _validate
 from ._assemble import FIELDS, Errors, validate_errors
-from ._columns import EARLIEST, LATEST
 from ._events import Events, _field_map
-from ._timeparse import to_epoch
+from ._timeparse import EARLIEST, LATEST, to_epoch
 
 __all__ = ["DEFAULT_DAYS", "read_duckdb", "read_spark"]
 

@@ -13,7 +13,11 @@ same run on the same users, say whether it does.
   :func:`ndcg_at_k`, :func:`precision_at_k`.
 - Baselines, ``(events, as_of) -> one value per user``:
   :func:`received_count`, :func:`distinct_engagers`, :func:`recency_received`,
-  :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`).
+  :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`);
+  :class:`RecencyReceived` at any time scale.
+- :func:`rank_stability`: how much each method's ranking moves from one
+  cut-off to the next (a :class:`StabilityReport`), the other side of
+  forecasting well; :func:`rolling_cutoffs` for the rolling protocols.
 - :func:`decile_table` and :func:`plot_deciles` (matplotlib, imported only
   when called): future engagement per score decile.
 - :func:`signed_rank_report`: for signed ratings (Bitcoin OTC), where the
@@ -29,10 +33,10 @@ Examples
 >>> events = Events.from_records([
 ...     {"time": f"2024-05-{day:02d}T12:00:00Z", "actor": a, "action": "like", "target": b}
 ...     for day, a, b in likes])
->>> report = predictive_validity(events, cutoff="2024-05-10", horizon=10 * 86400,
+>>> report = predictive_validity(events, cutoff="2024-05-10", horizon=6 * 86400,
 ...                              metrics=["spearman", "ndcg@2", "precision@1"])
 >>> print(report)
-Predictive validity at 2024-05-10T00:00:00Z: 4 users, distinct_engagers received in the next 10 days
+Predictive validity at 2024-05-10T00:00:00Z: 4 users, distinct_engagers received in the next 6 days
 method             spearman   ndcg@2  precision@1
 scorer                0.949    1.000        1.000
 received_count        1.000    1.000        1.000
@@ -48,6 +52,7 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import math
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -61,10 +66,16 @@ from scipy.stats import rankdata
 from . import _actions, _bootstrap, _progress, _validate
 from ._events import Events
 from ._loaders import Ratings
+from ._reports import frame as _frame
+from ._reports import freeze as _freeze
+from ._reports import markdown as _markdown
+from ._reports import span as _span
+from ._reports import text_table as _text_table
 from ._scorer import Scorer
 from ._scores import Scores
 from ._timeparse import format_time, to_epoch
-from .components._common import DAY, count_distinct_pairs, recency_weights
+from .components._common import count_distinct_pairs, recency_weights
+from .exceptions import HorizonWarning
 from .graph import pagerank
 
 __all__ = [
@@ -73,8 +84,10 @@ __all__ = [
     "Baseline",
     "Comparison",
     "Ratings",
+    "RecencyReceived",
     "ScorerLike",
     "SignedRankReport",
+    "StabilityReport",
     "ValidityReport",
     "decile_table",
     "distinct_engagers",
@@ -86,6 +99,8 @@ __all__ = [
     "predictive_validity",
     "received",
     "received_count",
+    "rank_stability",
+    "rolling_cutoffs",
     "recency_received",
     "rolling_validity",
     "signed_rank_report",
@@ -105,6 +120,11 @@ _TARGETS = ("distinct_engagers", "engagements")
 #: Fewest cut-offs, with both methods defined, that a rolling comparison resamples.
 _MIN_CUTOFFS = 5
 _POPULATIONS = ("scored", "receivers")
+#: The options rolling_validity passes on to predictive_validity.
+_ROLLING_OPTIONS = frozenset({"metrics", "baselines", "target", "population"})
+#: Share of the horizon that may lie after the last event before predictive_validity warns
+#: (a log's last event is rarely at the very end of what it covers).
+_HORIZON_SLACK = 0.1
 
 
 class ScorerLike(Protocol):
@@ -126,23 +146,38 @@ def _pair(owner: str, score: ArrayLike, truth: ArrayLike) -> tuple[FloatArray, F
     return s, t
 
 
-def _best_first(values: FloatArray) -> NDArray[np.intp]:
-    """Positions in descending order of value; equal values keep index order."""
-    return np.argsort(-values, kind="stable")
+def _ranked(values: FloatArray, k: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The users who can reach the top *k* (``k >= 1``), best first, and where tie groups start.
 
-
-def _top(values: FloatArray, k: int) -> NDArray[np.intp]:
-    """``_best_first(values)[:k]`` without sorting everything.
-
-    A partition finds the *k*-th largest value; only the users at or above it
-    (in index order, so ties straddling the boundary keep it) are sorted.
+    They are the users at or above the *k*-th largest value: a partition finds
+    it, only the users strictly above it are sorted, and the whole tie group at
+    it (which may run past the *k*-th place) follows, unsorted. The second array
+    holds the positions, in the first, where a run of equal values begins.
     """
     if k >= values.size:
-        return _best_first(values)[:k]
-    negated = -values
-    kth = np.partition(negated, k - 1)[k - 1]
-    candidates = np.flatnonzero(negated <= kth)
-    return candidates[np.argsort(negated[candidates], kind="stable")][:k]
+        users = _bootstrap.best_first(values)
+    else:
+        negated = -values
+        kth = np.partition(negated, k - 1)[k - 1]
+        above = np.flatnonzero(negated < kth)
+        users = np.concatenate(
+            [above[np.argsort(negated[above], kind="stable")], np.flatnonzero(negated == kth)]
+        )
+    ordered = values[users]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return users, starts
+
+
+def _chances(values: FloatArray, k: int) -> tuple[NDArray[np.intp], FloatArray]:
+    """The users who can be in the top *k*, and the chance each is, over random tie-breaks.
+
+    1 for users strictly inside; for the tie group straddling the *k*-th place,
+    the places it has left over its size.
+    """
+    users, starts = _ranked(values, k)
+    sizes = np.diff(np.r_[starts, users.size])
+    inside = np.minimum(sizes, k - starts)  # every group starts before the k-th place
+    return users, np.repeat(inside / sizes, sizes)
 
 
 def _largest(values: FloatArray, k: int) -> FloatArray:
@@ -189,18 +224,24 @@ def spearman(score: ArrayLike, truth: ArrayLike) -> float:
 
 
 def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
-    r"""Normalised discounted cumulative gain of the top *k* by score.
+    r"""Normalised discounted cumulative gain of the top *k* by score, ties averaged.
 
     .. math::
 
-        \mathrm{DCG@}k = \sum_{r=1}^{k} \frac{g_{(r)}}{\log_2(r + 1)}, \qquad
+        \mathrm{DCG@}k = \sum_{r=1}^{k} \frac{\bar g_{(r)}}{\log_2(r + 1)}, \qquad
         \mathrm{NDCG@}k = \frac{\mathrm{DCG@}k}{\mathrm{IDCG@}k}
 
-    where :math:`g_{(r)}` is the truth (the gain, used linearly: engagement
-    counts are heavy-tailed, so ``2**g - 1`` would overflow) of the user ranked
-    :math:`r`-th by score, and IDCG the same sum with users in order of truth.
-    Users with equal scores are ranked by their position (user index), lowest
-    first, so the result is deterministic.
+    where :math:`\bar g_{(r)}` is the mean truth (the gain, used linearly:
+    engagement counts are heavy-tailed, so ``2**g - 1`` would overflow) of the
+    users whose score ties with that of the user ranked :math:`r`-th, and IDCG
+    the same sum with users in order of truth (where ties do not matter: tied
+    users have equal gains). Equivalently, each member of a group of tied
+    scores at ranks :math:`p..q` gets the average discount of those ranks,
+    ranks beyond *k* counting 0:
+    :math:`\frac{1}{q - p + 1}\sum_{r=p}^{\min(q, k)} 1/\log_2(r + 1)`.
+    That is the exact expected DCG when tied users are put in a uniformly
+    random order [1]_, so the result does not depend on the order of users:
+    any permutation applied to both arrays leaves it unchanged.
 
     Parameters
     ----------
@@ -215,6 +256,12 @@ def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
         In ``[0, 1]``; ``nan`` when nobody has positive truth (IDCG is 0) or
         the arrays are empty.
 
+    References
+    ----------
+    .. [1] F. McSherry and M. Najork, "Computing information retrieval
+       performance measures efficiently in the presence of tied scores",
+       ECIR 2008, LNCS 4956, pp. 414-421. doi:10.1007/978-3-540-78646-7_38
+
     Examples
     --------
     >>> from influence.evaluate import ndcg_at_k
@@ -222,6 +269,11 @@ def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
     1.0
     >>> round(ndcg_at_k([1.0, 2.0, 3.0], [5, 1, 0], k=2), 4)  # (0 + 1/log2(3)) / (5 + 1/log2(3))
     0.112
+
+    Two users tie for the one place: each is first half the time.
+
+    >>> ndcg_at_k([1.0, 1.0], [0, 5], k=1), ndcg_at_k([1.0, 1.0], [5, 0], k=1)
+    (0.5, 0.5)
     """
     s, t = _pair("ndcg_at_k", score, truth)
     k = _validate.integer("ndcg_at_k", "k", k, low=1)
@@ -234,17 +286,33 @@ def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
     ideal = float(-np.sort(-_largest(t, k)) @ discount)
     if ideal == 0.0:
         return math.nan
-    return float(t[_top(s, k)] @ discount) / ideal
+    users, starts = _ranked(s, k)
+    sizes = np.diff(np.r_[starts, users.size])
+    means = np.add.reduceat(t[users], starts) / sizes  # each tie group's mean gain
+    ranks = np.minimum(sizes, k - starts)  # how many of the top k ranks each group holds
+    found = float(np.repeat(means, ranks) @ discount)
+    return min(found / ideal, 1.0)  # above 1 only by rounding
 
 
 def precision_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
-    """Share of the top *k* by score that are also in the top *k* by truth.
+    r"""Share of the top *k* by score that are also in the top *k* by truth, ties averaged.
 
-    Both top-*k* sets break ties by position (user index), lowest first: of
-    users with equal score (or equal truth) straddling the *k*-th place, those
-    with the smaller index are in. When fewer than *k* users have positive
-    truth, the top *k* by truth is filled up, by index, with users who received
-    nothing.
+    Users tied on the value at the *k*-th place, by score or by truth, are
+    not all in: the top *k* then depends on how the tie is broken. The
+    result is the exact expectation when each tie is broken uniformly at
+    random, independently by score and by truth [1]_:
+
+    .. math::
+
+        \mathrm{precision@}k = \frac{1}{k} \sum_u P_s(u)\, P_t(u)
+
+    where :math:`P_s(u)` is the chance that user :math:`u` is in the top *k*
+    by score: 1 strictly inside it, :math:`\ell / m` for each of the
+    :math:`m` users tied on the score at the *k*-th place when :math:`\ell`
+    places are left for them, 0 below; :math:`P_t(u)` likewise by truth. When
+    fewer than *k* users have positive truth, the users who received nothing
+    share the places left. The result does not depend on the order of users:
+    any permutation applied to both arrays leaves it unchanged.
 
     Parameters
     ----------
@@ -259,24 +327,44 @@ def precision_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
         In ``[0, 1]``; ``nan`` when the arrays are empty or every truth value
         is zero (there is no top to find).
 
+    References
+    ----------
+    .. [1] F. McSherry and M. Najork, "Computing information retrieval
+       performance measures efficiently in the presence of tied scores",
+       ECIR 2008, LNCS 4956, pp. 414-421. doi:10.1007/978-3-540-78646-7_38
+
     Examples
     --------
     >>> from influence.evaluate import precision_at_k
     >>> precision_at_k([4.0, 3.0, 2.0, 1.0], [0, 9, 8, 1], k=2)
     0.5
-    >>> precision_at_k([1.0, 1.0, 1.0], [0, 0, 5], k=1)  # score ties: user 0 is ranked first
-    0.0
+    >>> round(precision_at_k([1.0, 1.0, 1.0], [0, 0, 5], k=1), 4)  # the receiver is first 1 in 3
+    0.3333
+
+    Only user 0 received anything; the second place by truth goes to one of
+    the three others, so the second by score is in it one time in three,
+    whichever user that is:
+
+    >>> round(precision_at_k([9, 1, 0, 0], [5, 0, 0, 0], k=2), 4)  # (1 + 1/3) / 2
+    0.6667
+    >>> round(precision_at_k([9, 0, 1, 0], [5, 0, 0, 0], k=2), 4)
+    0.6667
     """
     s, t = _pair("precision_at_k", score, truth)
     k = _validate.integer("precision_at_k", "k", k, low=1)
     k = min(k, s.size)
     if k == 0 or not t.any():
         return math.nan
-    hits = np.isin(_top(s, k), _top(t, k), assume_unique=True)
-    return float(hits.sum()) / k
+    by_score, p_score = _chances(s, k)
+    by_truth, p_truth = _chances(t, k)
+    chance = np.zeros(t.size)
+    chance[by_truth] = p_truth
+    return float(p_score @ chance[by_score]) / k
 
 
-def _metric(name: str) -> Callable[[FloatArray, FloatArray], float]:
+def _metric(
+    name: str, owner: str = "predictive_validity"
+) -> Callable[[FloatArray, FloatArray], float]:
     if name == "spearman":
         return spearman
     head, sep, tail = name.partition("@")
@@ -286,16 +374,18 @@ def _metric(name: str) -> Callable[[FloatArray, FloatArray], float]:
             return lambda s, t: ndcg_at_k(s, t, k)
         return lambda s, t: precision_at_k(s, t, k)
     raise ValueError(
-        "The 'metrics' parameter of predictive_validity must name metrics among "
+        f"The 'metrics' parameter of {owner} must name metrics among "
         f"'spearman', 'ndcg@K' and 'precision@K' (K a positive integer). Got {name!r}."
     )
 
 
-def _metrics(value: Any) -> dict[str, Callable[[FloatArray, FloatArray], float]]:
+def _metrics(
+    value: Any, owner: str = "predictive_validity"
+) -> dict[str, Callable[[FloatArray, FloatArray], float]]:
     names = [value] if isinstance(value, str) else list(value)
     if not names:
-        raise ValueError("The 'metrics' parameter of predictive_validity must name a metric.")
-    return {name: _metric(name) for name in names}
+        raise ValueError(f"The 'metrics' parameter of {owner} must name a metric.")
+    return {name: _metric(name, owner) for name in names}
 
 
 # ---------------------------------------------------------------------------- baselines
@@ -397,14 +487,62 @@ RECENCY_WINDOW_DAYS = 90.0
 RECENCY_HALF_LIFE_DAYS = 30.0
 
 
+@dataclass(frozen=True)
+class RecencyReceived:
+    """Baseline: received engagement, each event weighted by its recency, at a chosen time scale.
+
+    The weight of an engagement event of age :math:`a` is
+    :func:`influence.components._common.recency_weights`: :math:`2^{-a/h}`
+    inside the window, tapered to zero at its edge. The default time scale is
+    the house scorer's (:func:`recency_received`); a shorter one asks whether
+    a plain count of *recent* engagement predicts as well as the scorer
+    (``RecencyReceived(half_life_days=0.25, window_days=7)`` is Momentum's
+    time scale). A short half-life forecasts the next days well and churns
+    from one day to the next: :func:`rank_stability` measures that side.
+
+    Parameters
+    ----------
+    half_life_days : float, default 30
+        Positive.
+    window_days : float, default 90
+        Positive; engagement older than this weighs nothing.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import RecencyReceived
+    >>> ev = Events.from_records([
+    ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 86400, "actor": "cy", "action": "like", "target": "ann"},
+    ... ])
+    >>> [round(v, 3) for v in RecencyReceived(half_life_days=1, window_days=7)(ev, 86400).tolist()]
+    [1.475, 0.0, 0.0]
+    """
+
+    half_life_days: float = RECENCY_HALF_LIFE_DAYS
+    window_days: float = RECENCY_WINDOW_DAYS
+
+    def __post_init__(self) -> None:
+        for name in ("half_life_days", "window_days"):
+            _validate.number("RecencyReceived", name, getattr(self, name), low=0.0, low_open=True)
+
+    def __call__(self, events: Events, as_of: float) -> FloatArray:
+        """Recency-weighted engagement received at or before *as_of*, one value per user."""
+        as_of = float(as_of)
+        rows = _engagement_rows(events, -math.inf, as_of)
+        weights = recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
+        return np.bincount(events.target[rows], weights=weights, minlength=events.n_users).astype(
+            np.float64
+        )
+
+
 def recency_received(events: Events, as_of: float) -> FloatArray:
     """Baseline: received engagement, each event weighted by its recency.
 
-    The weight is :func:`influence.components._common.recency_weights` with the
-    house scorer's window (90 days) and half-life (30 days). The same
-    parameters are used for every log: on a log a few days long (Higgs) the
-    weights are all close to 1 and this baseline is close to
-    :func:`received_count`.
+    ``RecencyReceived()`` (:class:`RecencyReceived`): the house scorer's
+    window (90 days) and half-life (30 days). The same parameters are used for
+    every log: on a log a few days long (Higgs) the weights are all close to 1
+    and this baseline is close to :func:`received_count`.
 
     Examples
     --------
@@ -417,14 +555,10 @@ def recency_received(events: Events, as_of: float) -> FloatArray:
     >>> [round(v, 3) for v in recency_received(ev, 30 * 86400.0).tolist()]
     [1.375, 0.0, 0.0]
     """
-    as_of = float(as_of)
-    rows = _engagement_rows(events, -math.inf, as_of)
-    weights = recency_weights(
-        as_of - events.time[rows], RECENCY_WINDOW_DAYS, RECENCY_HALF_LIFE_DAYS
-    )
-    return np.bincount(events.target[rows], weights=weights, minlength=events.n_users).astype(
-        np.float64
-    )
+    return _HOUSE_RECENCY(events, as_of)
+
+
+_HOUSE_RECENCY = RecencyReceived()
 
 
 def engagement_pagerank(events: Events, as_of: float) -> FloatArray:
@@ -498,7 +632,9 @@ BASELINES: Mapping[str, Baseline] = MappingProxyType(
 )
 
 
-def _baselines(value: Any, past: Events, cut: float) -> dict[str, Baseline]:
+def _baselines(
+    value: Any, past: Events, cut: float, owner: str = "predictive_validity"
+) -> dict[str, Baseline]:
     if value is None:
         chosen = dict(BASELINES)
         if not _follow_rows(past, cut).size:
@@ -515,13 +651,13 @@ def _baselines(value: Any, past: Events, cut: float) -> dict[str, Baseline]:
         if func is None:
             if name not in BASELINES:
                 raise ValueError(
-                    "The 'baselines' parameter of predictive_validity must name baselines "
+                    f"The 'baselines' parameter of {owner} must name baselines "
                     f"among {list(BASELINES)} or map names to callables. Got {name!r}."
                 )
             func = BASELINES[name]
         if not isinstance(name, str) or name == "scorer" or not callable(func):
             raise ValueError(
-                "The 'baselines' parameter of predictive_validity must map names other than "
+                f"The 'baselines' parameter of {owner} must map names other than "
                 f"'scorer' to callables (events, as_of) -> array. Got {name!r}: {func!r}."
             )
         out[name] = func
@@ -529,85 +665,6 @@ def _baselines(value: Any, past: Events, cut: float) -> dict[str, Baseline]:
 
 
 # ---------------------------------------------------------------------------- reports
-def _fmt(value: float, digits: int) -> str:
-    return f"{value:.{digits}f}" if math.isfinite(value) else "n/a"
-
-
-def _span(seconds: float) -> str:
-    for unit, size in (("day", DAY), ("hour", 3600.0), ("minute", 60.0)):
-        if seconds >= size and seconds % size == 0:
-            count = seconds / size
-            return f"{count:g} {unit}" + ("" if count == 1 else "s")
-    return f"{seconds:g} seconds"
-
-
-def _markdown(
-    table: Mapping[str, Mapping[str, float]],
-    columns: Sequence[str],
-    digits: Mapping[str, int],
-    bold_best: bool,
-) -> str:
-    best: dict[str, str] = {}  # as shown: values that print the same are equally best
-    if bold_best:
-        for column in columns:
-            finite = [v[column] for v in table.values() if math.isfinite(v.get(column, math.nan))]
-            if finite:
-                best[column] = _fmt(max(finite), digits[column])
-    lines = [
-        "| method | " + " | ".join(columns) + " |",
-        "|---|" + "---:|" * len(columns),
-    ]
-    for method, row in table.items():
-        cells = []
-        for column in columns:
-            value = row.get(column, math.nan)
-            text = _fmt(value, digits[column])
-            if column in best and text == best[column]:
-                text = f"**{text}**"
-            cells.append(text)
-        lines.append(f"| {method} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def _text_table(
-    table: Mapping[str, Mapping[str, float]], columns: Sequence[str], digits: Mapping[str, int]
-) -> str:
-    width = max([len("method"), *(len(m) for m in table)])
-    widths = [max(len(c), 7) for c in columns]
-    head = "method".ljust(width) + "".join(f"  {c:>{w}}" for c, w in zip(columns, widths))
-    rows = [head]
-    for method, row in table.items():
-        cells = "".join(
-            f"  {_fmt(row.get(c, math.nan), digits[c]):>{w}}" for c, w in zip(columns, widths)
-        )
-        rows.append(method.ljust(width) + cells)
-    return "\n".join(rows)
-
-
-def _frame(table: Mapping[str, Mapping[str, float]], columns: Sequence[str], owner: str) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            f"{owner}.to_pandas needs pandas: pip install 'influence-score[pandas]'"
-        ) from None
-    frame = pd.DataFrame(
-        [[row.get(c, math.nan) for c in columns] for row in table.values()],
-        index=pd.Index(list(table), name="method"),
-        columns=list(columns),
-    )
-    return frame
-
-
-def _freeze(table: Mapping[str, Mapping[str, float]]) -> Mapping[str, Mapping[str, float]]:
-    return MappingProxyType(
-        {
-            str(m): MappingProxyType({str(k): float(v) for k, v in row.items()})
-            for m, row in table.items()
-        }
-    )
-
-
 def _empty() -> FloatArray:
     return np.zeros(0)
 
@@ -833,7 +890,14 @@ class ValidityReport:
             if metric == "spearman":
                 spread = _bootstrap.spearman_differences(x, y, truth, samples)
             else:
-                spread = _bootstrap.metric_differences(_metric(metric), x, y, truth, samples)
+                _metric(metric)  # a name that is no metric fails here, as for predictive_validity
+                kind, _, k = metric.partition("@")  # "ndcg@K" or "precision@K"
+                fast = (
+                    _bootstrap.ndcg_differences
+                    if kind == "ndcg"
+                    else _bootstrap.precision_differences
+                )
+                spread = fast(x, y, truth, int(k), samples)
             unit = "users"
         spread = spread[np.isfinite(spread)]
         if not spread.size:
@@ -881,10 +945,50 @@ class ValidityReport:
         return f"{self._header()}\n{body}"
 
 
-def _horizon(value: Any) -> float:
+def _duration(value: Any, owner: str = "predictive_validity", name: str = "horizon") -> float:
+    """Positive seconds from a number, ``datetime.timedelta`` (pandas too) or ``timedelta64``."""
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
-    return _validate.number("predictive_validity", "horizon", value, low=0.0, low_open=True)
+    elif isinstance(value, np.timedelta64) and not np.isnat(value):
+        value = float(value / np.timedelta64(1, "s"))
+    return _validate.number(owner, name, value, low=0.0, low_open=True)
+
+
+def rolling_cutoffs(events: Events, step: Any, horizon: Any) -> list[float]:
+    """Cut-offs every *step* from the first event, while a whole *horizon* follows in the log.
+
+    The cut-offs ``start + step, start + 2 step, ...`` (epoch seconds) with
+    ``cutoff + horizon <= events.end``: the protocol of the rolling reports in
+    the documentation (weekly for CollegeMsg, every 90 days for Bitcoin OTC).
+
+    Parameters
+    ----------
+    events : Events
+    step, horizon : float, datetime.timedelta or numpy.timedelta64
+        Positive; seconds when a number.
+
+    Returns
+    -------
+    list of float
+        Possibly empty, when the log is shorter than ``step + horizon``.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import rolling_cutoffs
+    >>> events = Events.from_records([
+    ...     {"time": t, "actor": "bob", "action": "like", "target": "ann"} for t in (0, 35)])
+    >>> rolling_cutoffs(events, step=10, horizon=10)
+    [10.0, 20.0]
+    """
+    if not isinstance(events, Events):
+        raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+    every = _duration(step, "rolling_cutoffs", "step")
+    span = _duration(horizon, "rolling_cutoffs")
+    if events.start is None or events.end is None:
+        return []
+    count = int((events.end - events.start - span) // every)
+    return [events.start + k * every for k in range(1, count + 1)]
 
 
 def predictive_validity(
@@ -956,7 +1060,7 @@ def predictive_validity(
     ...         (11, "bob", "ann"), (12, "cy", "ann"), (13, "dee", "ann"), (14, "ann", "cy")]
     >>> events = Events.from_records(
     ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
-    >>> report = predictive_validity(events, cutoff=10, horizon=10, baselines=["received_count"])
+    >>> report = predictive_validity(events, cutoff=10, horizon=4, baselines=["received_count"])
     >>> report.population, report.truth.tolist()  # ann, bob, cy (dee is not scored)
     (3, [3.0, 0.0, 1.0])
     >>> report.table["received_count"]["spearman"]
@@ -965,7 +1069,7 @@ def predictive_validity(
     if not isinstance(events, Events):
         raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
     cut = to_epoch(cutoff, name="cutoff")
-    span = _horizon(horizon)
+    span = _duration(horizon)
     measures = _metrics(metrics)
     _validate.choice("predictive_validity", "target", target, _TARGETS)
     _validate.choice("predictive_validity", "population", population, _POPULATIONS)
@@ -979,6 +1083,15 @@ def predictive_validity(
             f"{format_time(events.start) if events.start is not None else '(empty)'}"
         )
     chosen = _baselines(baselines, past, cut)
+    if events.end is not None and cut + span - events.end > _HORIZON_SLACK * span:
+        warnings.warn(
+            f"the horizon ends at {format_time(cut + span)}, "
+            f"{(cut + span - events.end) / span:.0%} of it after the last event "
+            f"({format_time(events.end)}): what users receive may be cut short by the end of "
+            "the data",
+            HorizonWarning,
+            stacklevel=2,
+        )
     with _progress.progress(1 + len(chosen), shown, "predictive validity") as bar:
         bar.set_postfix_str("scorer")
         scores = (Scorer() if scorer is None else scorer).score(past, as_of=cut)
@@ -1021,15 +1134,31 @@ def _measure(
     values: dict[str, FloatArray] = {"scorer": np.asarray(scores.values, dtype=np.float64)[keep]}
     for name, func in chosen.items():
         bar.set_postfix_str(name)
-        result = np.asarray(func(past, cut), dtype=np.float64)
-        if result.shape != (events.n_users,) or not np.isfinite(result).all():
-            raise ValueError(
-                f"baseline {name!r} must return {events.n_users} finite values (one per "
-                f"user of events.users); got shape {result.shape}"
-            )
-        values[name] = result[index][keep]
+        values[name] = _baseline_values(name, func, past, cut)[index][keep]
         bar.update(1)
     return values, truth[keep], keep
+
+
+def _baseline_values(name: str, func: Baseline, past: Events, cut: float) -> FloatArray:
+    """A baseline's values on the past, checked: one finite value per user of ``events.users``."""
+    result = np.asarray(func(past, cut), dtype=np.float64)
+    if result.shape != (past.n_users,) or not np.isfinite(result).all():
+        raise ValueError(
+            f"baseline {name!r} must return {past.n_users} finite values (one per "
+            f"user of events.users); got shape {result.shape}"
+        )
+    return result
+
+
+def _cutoff_progress(
+    events: Events, points: Sequence[Any], progress: _progress.Progress, owner: str
+) -> bool:
+    """Whether to show a bar over cut-offs: "auto" counts the events scored over all of them."""
+    work = 0
+    if isinstance(progress, str) and progress == "auto" and isinstance(events, Events) and points:
+        cuts = np.array([to_epoch(c, name="cutoff") for c in points])
+        work = int(np.searchsorted(events.time, cuts, side="right").sum())
+    return _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner=owner)
 
 
 def rolling_validity(
@@ -1071,40 +1200,217 @@ def rolling_validity(
     >>> from influence import Events
     >>> from influence.evaluate import rolling_validity
     >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (11, "bob", "ann"),
-    ...         (12, "ann", "cy"), (13, "dee", "ann"), (21, "cy", "ann")]
+    ...         (12, "ann", "cy"), (13, "dee", "ann"), (21, "cy", "ann"), (30, "bob", "cy")]
     >>> events = Events.from_records(
     ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
     >>> report = rolling_validity(events, [10, 20], 10, metrics=["ndcg@1"], baselines=[])
     >>> report.cutoffs, [r.table["scorer"]["ndcg@1"] for r in report.runs]
     ((10.0, 20.0), [1.0, 1.0])
     """
+    unknown = sorted(set(options) - _ROLLING_OPTIONS)
+    if unknown:
+        raise TypeError(
+            f"rolling_validity got unknown option(s) {unknown}; allowed: {sorted(_ROLLING_OPTIONS)}"
+        )
+    span = _duration(horizon, "rolling_validity")
     points = list(cutoffs)
-    work = 0  # events scored over all cut-offs: only "auto" needs it
-    if isinstance(progress, str) and progress == "auto" and isinstance(events, Events) and points:
-        cuts = np.array([to_epoch(c, name="cutoff") for c in points])
-        work = int(np.searchsorted(events.time, cuts, side="right").sum())
-    shown = _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner="rolling_validity")
+    shown = _cutoff_progress(events, points, progress, "rolling_validity")
     runs = tuple(
-        predictive_validity(events, c, horizon, scorer, progress=False, **options)
+        predictive_validity(events, c, span, scorer, progress=False, **options)
         for c in _progress.progress(points, shown, "rolling validity", unit="cut-off")
     )
     if not runs:
         raise ValueError("The 'cutoffs' parameter of rolling_validity must name a cut-off.")
-    table: dict[str, dict[str, float]] = {}
-    for method in dict.fromkeys(m for r in runs for m in r.table):
-        rows = [r.table[method] for r in runs if method in r.table]
-        table[method] = {}
-        for metric in dict.fromkeys(k for row in rows for k in row):
-            found = np.array([row.get(metric, math.nan) for row in rows])
-            finite = found[np.isfinite(found)]
-            table[method][metric] = float(finite.mean()) if finite.size else math.nan
     return ValidityReport(
-        table=table,
+        table=_mean_table([r.table for r in runs]),
         cutoff=runs[0].cutoff,
         horizon=runs[0].horizon,
         population=sum(r.population for r in runs),
         target=runs[0].target,
         runs=runs,
+    )
+
+
+# ---------------------------------------------------------------------------- stability
+#: The metrics :func:`rank_stability` reports when none are named.
+STABILITY_METRICS: tuple[str, ...] = ("spearman", "precision@100")
+
+
+@dataclass(frozen=True)
+class StabilityReport:
+    """How much each method's ranking moves between consecutive cut-offs.
+
+    Attributes
+    ----------
+    table : mapping
+        ``{method: {metric: value}}``, ``"scorer"`` first: each value is the
+        mean, over the steps where it is defined, of
+        ``metric(ranking at a cut-off, ranking at the next cut-off)``.
+    cutoffs : tuple of float
+        The cut-offs, in time order (epoch seconds).
+    population : int
+        Users compared, summed over the steps.
+    steps : tuple of mapping
+        The table of each step (cut-off ``i`` against ``i + 1``).
+    """
+
+    table: Mapping[str, Mapping[str, float]]
+    cutoffs: tuple[float, ...]
+    population: int
+    steps: tuple[Mapping[str, Mapping[str, float]], ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", _freeze(self.table))
+        object.__setattr__(self, "steps", tuple(_freeze(step) for step in self.steps))
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Method names, in table order."""
+        return tuple(self.table)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Metric names, in column order."""
+        return tuple(dict.fromkeys(k for row in self.table.values() for k in row))
+
+    def to_markdown(self, digits: int = 3, *, bold_best: bool = True) -> str:
+        """The table as Markdown, the most stable value per metric (as printed) in bold."""
+        return _markdown(self.table, self.metrics, dict.fromkeys(self.metrics, digits), bold_best)
+
+    def to_pandas(self) -> Any:
+        """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
+        return _frame(self.table, self.metrics, "StabilityReport")
+
+    def __str__(self) -> str:
+        head = (
+            f"Rank stability, mean over {len(self.cutoffs) - 1} steps from "
+            f"{format_time(self.cutoffs[0])} to {format_time(self.cutoffs[-1])}: "
+            f"{self.population:,} user-steps, each ranking against the same method's next"
+        )
+        return f"{head}\n{_text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))}"
+
+
+def _mean_table(tables: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:
+    """Each method's metrics averaged over the tables where they are defined (not ``nan``)."""
+    out: dict[str, dict[str, float]] = {}
+    for method in dict.fromkeys(m for t in tables for m in t):
+        rows = [t[method] for t in tables if method in t]
+        out[method] = {}
+        for metric in dict.fromkeys(k for row in rows for k in row):
+            found = np.array([row.get(metric, math.nan) for row in rows])
+            finite = found[np.isfinite(found)]
+            out[method][metric] = float(finite.mean()) if finite.size else math.nan
+    return out
+
+
+def rank_stability(
+    events: Events,
+    cutoffs: Iterable[Any],
+    scorer: ScorerLike | None = None,
+    *,
+    metrics: Iterable[str] = STABILITY_METRICS,
+    baselines: Mapping[str, Baseline] | Iterable[str] | None = None,
+    progress: _progress.Progress = "auto",
+) -> StabilityReport:
+    """How much each method's ranking moves from one cut-off to the next.
+
+    Klout's score was faulted for jumping around; a score people trust moves
+    when their standing moves, not from one week to the next by itself. At each
+    cut-off the scorer scores the events up to it, and each baseline ranks the
+    same past (as in :func:`predictive_validity`). For each pair of
+    consecutive cut-offs :math:`c_i < c_{i+1}`, every method is compared with
+    *itself*: ``metric(values at c_i, values at c_{i+1})`` over the users the
+    scorer scores at both. With ``"spearman"`` that is the rank correlation of
+    the two rankings; with ``"precision@K"`` the share of the top *K* at
+    :math:`c_i` still in the top *K* at :math:`c_{i+1}` (ties by user index,
+    as in :func:`precision_at_k`). Each metric is averaged over the steps where
+    it is defined.
+
+    Read it beside :func:`rolling_validity` at the same cut-offs: a short
+    time scale forecasts the next days better and churns more, and no single
+    number says which trade is right for a product.
+
+    Parameters
+    ----------
+    events : Events
+    cutoffs : iterable of float, datetime or str
+        At least two distinct times, each with events at or before it; taken
+        in time order.
+    scorer : Scorer, optional
+        Default ``Scorer()``.
+    metrics : iterable of str, default ("spearman", "precision@100")
+        As for :func:`predictive_validity`.
+    baselines : mapping or iterable of str, optional
+        As for :func:`predictive_validity`.
+    progress : {"auto", True, False}, default "auto"
+        A progress bar over the cut-offs (needs tqdm), as for
+        :func:`rolling_validity`.
+
+    Returns
+    -------
+    StabilityReport
+
+    Raises
+    ------
+    ValueError
+        Fewer than two distinct cut-offs, a cut-off with no event at or before
+        it, or an invalid parameter.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.evaluate import rank_stability
+    >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (11, "bob", "ann"),
+    ...         (12, "ann", "cy"), (21, "dee", "cy"), (22, "bob", "ann")]
+    >>> events = Events.from_records(
+    ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
+    >>> report = rank_stability(events, [10, 20, 30], metrics=["precision@1"],
+    ...                         baselines=["received_count"])
+    >>> report.cutoffs, report.population  # 3 users at 10 and at 20, then 4
+    ((10.0, 20.0, 30.0), 6)
+    >>> report.table["received_count"]["precision@1"]  # ann stays on top of the count
+    1.0
+    """
+    owner = "rank_stability"
+    if not isinstance(events, Events):
+        raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+    cuts = sorted(to_epoch(c, name="cutoff") for c in cutoffs)
+    if len(set(cuts)) != len(cuts) or len(cuts) < 2:
+        raise ValueError(
+            f"The 'cutoffs' parameter of {owner} must give at least two distinct times; "
+            f"got {[format_time(c) for c in cuts]}"
+        )
+    measures = _metrics(metrics, owner)
+    if events.start is None or cuts[0] < events.start:
+        raise ValueError(
+            f"no events at or before the first cut-off {format_time(cuts[0])}; the log starts "
+            f"at {format_time(events.start) if events.start is not None else '(empty)'}"
+        )
+    chosen = _baselines(baselines, events.until(cuts[0]), cuts[0], owner)
+    model = Scorer() if scorer is None else scorer
+    shown = _cutoff_progress(events, cuts, progress, owner)
+    steps: list[dict[str, dict[str, float]]] = []
+    population = 0
+    before: dict[str, FloatArray] = {}
+    for cut in _progress.progress(cuts, shown, "rank stability", unit="cut-off"):
+        past = events.until(cut)
+        scores = model.score(past, as_of=cut)
+        index = events.users.indices(scores.users.ids)
+        if (index < 0).any():
+            raise ValueError("the scorer returned users that are not in events.users")
+        now = {"scorer": np.full(events.n_users, np.nan)}
+        now["scorer"][index] = np.asarray(scores.values, dtype=np.float64)
+        for name, func in chosen.items():
+            now[name] = _baseline_values(name, func, past, cut)
+        if before:
+            both = np.isfinite(before["scorer"]) & np.isfinite(now["scorer"])
+            population += int(both.sum())
+            steps.append(
+                {m: {k: f(before[m][both], now[m][both]) for k, f in measures.items()} for m in now}
+            )
+        before = now
+    return StabilityReport(
+        table=_mean_table(steps), cutoffs=tuple(cuts), population=population, steps=tuple(steps)
     )
 
 
@@ -1143,7 +1449,7 @@ def decile_table(score: ArrayLike, truth: ArrayLike, bins: int = 10) -> FloatArr
     s, t = _pair("decile_table", score, truth)
     bins = _validate.integer("decile_table", "bins", bins, low=1)
     n = s.size
-    order = _best_first(s)
+    order = _bootstrap.best_first(s)
     ranked_s, ranked_t = s[order], t[order]
     expected = ranked_t
     if n:

@@ -35,3 +35,11 @@ class InvalidEventError(ValueError):
 
 class ConvergenceWarning(UserWarning):
     """An iterative computation stopped before reaching its tolerance."""
+
+
+class HorizonWarning(UserWarning):
+    """An evaluation's future window ends after the last event of the log.
+
+    What users receive in it may be cut short by the end of the data, so the
+    truth, and every metric measured against it, understate the future.
+    """

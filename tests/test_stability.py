@@ -1,0 +1,217 @@
+"""influence.evaluate.rank_stability and RecencyReceived: churn measured beside prediction."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from influence import Events, Scorer
+from influence.components import DistinctEngagers
+from influence.components._common import recency_weights
+from influence.evaluate import (
+    BASELINES,
+    RecencyReceived,
+    StabilityReport,
+    rank_stability,
+    received_count,
+    recency_received,
+    spearman,
+)
+
+DAY = 86_400.0
+T0 = 1_700_000_000.0
+
+
+def day(d: float) -> float:
+    return T0 + d * DAY
+
+
+def likes(rows: list[tuple[float, str, str]]) -> Events:
+    return Events.from_records(
+        [{"time": day(d), "actor": a, "action": "like", "target": b} for d, a, b in rows]
+    )
+
+
+def weekly() -> Events:
+    """Ann is liked by many every week; bob and cy trade places from week to week."""
+    rows: list[tuple[float, str, str]] = []
+    for week in range(4):
+        base = 7 * week
+        rows += [(base + 1 + i / 10, f"fan{i}", "ann") for i in range(5)]
+        rows += [(base + 2, "ann", "bob" if week % 2 else "cy"), (base + 3, "dee", "eve")]
+    return likes(rows)
+
+
+def counting() -> Scorer:
+    return Scorer(signals=[DistinctEngagers()], discounts=[], modifiers=[])
+
+
+# ---------------------------------------------------------------------------- RecencyReceived
+def test_recency_received_is_the_house_time_scale() -> None:
+    events = weekly()
+    np.testing.assert_array_equal(
+        RecencyReceived()(events, day(28)), recency_received(events, day(28))
+    )
+    assert RecencyReceived() == RecencyReceived(half_life_days=30.0, window_days=90.0)
+
+
+def test_recency_received_short_scale_weights_by_age() -> None:
+    ages = np.array([0.0, 0.25, 1.0, 6.9, 7.0, 30.0])
+    as_of = day(40)
+    events = likes([(40 - a, f"v{i}", "ann") for i, a in enumerate(ages)])
+    value = RecencyReceived(half_life_days=0.25, window_days=7.0)(events, as_of)
+    ann = events.users.index("ann")
+    assert value[ann] == pytest.approx(recency_weights(ages * DAY, 7.0, 0.25).sum())
+    assert value[ann] == pytest.approx(1.0 + 0.5 + 2.0**-4, rel=0.05)  # 7+ days weigh 0
+    assert value[events.users.index("v0")] == 0.0
+
+
+@pytest.mark.parametrize("param", ["half_life_days", "window_days"])
+@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf, "1"])
+def test_recency_received_rejects_bad_time_scales(param: str, bad: Any) -> None:
+    with pytest.raises((ValueError, TypeError), match=param):
+        RecencyReceived(**{param: bad})
+
+
+def test_recency_received_ignores_the_future_and_self_interactions() -> None:
+    short = RecencyReceived(half_life_days=0.25, window_days=7.0)
+    events = weekly()
+    later = Events.from_records(
+        [
+            *({"time": t, "actor": a, "action": "like", "target": b} for t, a, b in _rows(events)),
+            {"time": day(30), "actor": "zed", "action": "like", "target": "ann"},
+            {"time": day(27), "actor": "ann", "action": "like", "target": "ann"},
+        ]
+    )
+    np.testing.assert_allclose(short(later, day(28))[: events.n_users], short(events, day(28)))
+
+
+def _rows(events: Events) -> list[tuple[float, str, str]]:
+    ids = events.users.ids
+    return [
+        (float(t), str(ids[a]), str(ids[b]))
+        for t, a, b in zip(events.time, events.actor, events.target)
+    ]
+
+
+# ---------------------------------------------------------------------------- rank_stability
+def test_a_method_that_does_not_move_is_perfectly_stable() -> None:
+    events = weekly()
+    # nothing happens between day 26 and day 27: the all-history count cannot move
+    report = rank_stability(events, [day(26), day(27)], counting(), baselines=["received_count"])
+    assert report.table["received_count"] == {"spearman": 1.0, "precision@100": 1.0}
+    assert report.table["scorer"]["spearman"] == pytest.approx(1.0)
+
+
+def test_each_step_compares_a_method_with_itself_on_the_users_scored_at_both() -> None:
+    events = weekly()
+    cuts = [day(7), day(14), day(21), day(28)]
+    report = rank_stability(events, cuts, counting(), baselines=["received_count"])
+    assert isinstance(report, StabilityReport)
+    assert report.cutoffs == tuple(cuts)
+    assert len(report.steps) == 3
+    users_at = [
+        np.isin(
+            np.arange(events.n_users),
+            events.users.indices(counting().score(events.until(c), as_of=c).users.ids),
+        )
+        for c in cuts
+    ]
+    assert report.population == sum(int((a & b).sum()) for a, b in itertools.pairwise(users_at))
+    for step, (a, b, first, second) in enumerate(zip(cuts, cuts[1:], users_at, users_at[1:])):
+        both = first & second
+        expected = spearman(
+            received_count(events.until(a), a)[both], received_count(events.until(b), b)[both]
+        )
+        assert report.steps[step]["received_count"]["spearman"] == pytest.approx(expected)
+    means = [s["received_count"]["spearman"] for s in report.steps]
+    assert report.table["received_count"]["spearman"] == pytest.approx(float(np.mean(means)))
+
+
+def test_a_short_time_scale_churns_more_than_a_long_one() -> None:
+    events = weekly()
+    cuts = [day(7), day(14), day(21), day(28)]
+    report = rank_stability(
+        events,
+        cuts,
+        counting(),
+        metrics=["spearman", "precision@2"],
+        baselines={
+            "slow": RecencyReceived(),
+            "fast": RecencyReceived(half_life_days=0.25, window_days=7.0),
+        },
+    )
+    assert report.table["fast"]["spearman"] < report.table["slow"]["spearman"]
+    assert report.table["fast"]["precision@2"] <= report.table["slow"]["precision@2"]
+    assert report.methods == ("scorer", "slow", "fast")
+    assert report.metrics == ("spearman", "precision@2")
+
+
+def test_a_random_ranking_is_unstable() -> None:
+    rng = np.random.default_rng(0)
+
+    def noise(events: Events, as_of: float) -> np.ndarray:
+        return rng.random(events.n_users)
+
+    events = likes([(d / 4, f"u{d}", f"t{d % 40}") for d in range(400)])
+    report = rank_stability(
+        events,
+        [day(30), day(60), day(90)],
+        counting(),
+        baselines={"noise": noise},
+        metrics=["spearman", "precision@10"],
+    )
+    assert abs(report.table["noise"]["spearman"]) < 0.2
+    assert report.table["scorer"]["spearman"] > 0.5
+    assert report.table["noise"]["precision@10"] == pytest.approx(
+        float(np.mean([s["noise"]["precision@10"] for s in report.steps]))
+    )
+
+
+def test_cutoff_order_does_not_matter() -> None:
+    events = weekly()
+    forward = rank_stability(events, [day(7), day(14), day(21)], counting())
+    shuffled = rank_stability(events, [day(21), day(7), day(14)], counting())
+    assert forward == shuffled
+    assert forward.methods == ("scorer", *(n for n in BASELINES if n != "followers"))
+
+
+def test_bad_cutoffs_and_parameters_are_named() -> None:
+    events = weekly()
+    with pytest.raises(ValueError, match=r"'cutoffs' parameter of rank_stability.*two distinct"):
+        rank_stability(events, [day(7)])
+    with pytest.raises(ValueError, match="two distinct"):
+        rank_stability(events, [day(7), day(7)])
+    with pytest.raises(ValueError, match="no events at or before the first cut-off"):
+        rank_stability(events, [day(-5), day(7)])
+    with pytest.raises(ValueError, match=r"'metrics' parameter of rank_stability.*'kendall'"):
+        rank_stability(events, [day(7), day(14)], metrics=["kendall"])
+    with pytest.raises(ValueError, match=r"'baselines' parameter of rank_stability.*'nope'"):
+        rank_stability(events, [day(7), day(14)], baselines=["nope"])
+    with pytest.raises(TypeError, match=r"influence\.Events"):
+        rank_stability([], [day(7), day(14)])  # type: ignore[arg-type]
+
+
+def test_a_baseline_of_the_wrong_shape_is_refused() -> None:
+    events = weekly()
+    with pytest.raises(ValueError, match="baseline 'short' must return 10 finite values"):
+        rank_stability(events, [day(7), day(14)], baselines={"short": lambda ev, t: np.zeros(3)})
+
+
+def test_the_report_prints_and_converts() -> None:
+    report = rank_stability(weekly(), [day(7), day(14), day(21)], counting())
+    text = str(report)
+    assert text.startswith("Rank stability, mean over 2 steps from ")
+    assert "user-steps" in text
+    assert "scorer" in text
+    markdown = report.to_markdown()
+    assert markdown.splitlines()[0] == "| method | spearman | precision@100 |"
+    pd = pytest.importorskip("pandas")
+    frame = report.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["spearman", "precision@100"]
+    assert frame.loc["scorer", "spearman"] == report.table["scorer"]["spearman"]

@@ -761,6 +761,22 @@ def test_decile_table_small_or_empty_input_gives_nan_rows() -> None:
     assert np.isnan(decile_table([], [])).all()
 
 
+def test_report_decile_means_one_cutoff_and_rolling(tiny: Events) -> None:
+    report = predictive_validity(tiny, CUT, 10 * DAY)
+    for method in report.methods:
+        np.testing.assert_array_equal(
+            report.decile_means(method, bins=2),
+            decile_table(report.values[method], report.truth, bins=2)[:, 1],
+        )
+    rolling = rolling_validity(tiny, [CUT, day(12)], 5 * DAY)
+    per_run = [decile_table(r.values["scorer"], r.truth, 2)[:, 1] for r in rolling.runs]
+    np.testing.assert_allclose(rolling.decile_means(bins=2), np.nanmean(per_run, axis=0))
+    with pytest.raises(ValueError, match="unknown method 'klout'"):
+        report.decile_means("klout")
+    with pytest.raises(TypeError, match=r"report\.decile_means"):
+        decile_table(report, report.truth)  # type: ignore[arg-type]
+
+
 def test_plot_deciles(tiny: Events) -> None:
     pytest.importorskip("matplotlib")
     import matplotlib

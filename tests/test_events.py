@@ -511,8 +511,19 @@ class TestFromPandas:
 
     def test_missing_required_column(self) -> None:
         frame = pd.DataFrame({"time": [T0], "user": ["a"], "action": ["follow"]})
-        with pytest.raises(ValueError, match=r"lacks required column\(s\) \['actor'\]"):
+        with pytest.raises(ValueError, match=r"lacks required column\(s\) \['actor'\]") as info:
             Events.from_pandas(frame)
+        assert "columns={field: column}" in str(info.value)
+
+    def test_a_reversed_column_mapping_is_pointed_out(self) -> None:
+        frame = pd.DataFrame({"ts": [T0], "actor": ["a"], "action": ["follow"], "target": ["b"]})
+        with pytest.raises(ValueError, match=r"looks reversed: write \{'time': 'ts'\}"):
+            Events.from_pandas(frame, columns={"ts": "time"})
+
+    def test_not_a_dataframe(self) -> None:
+        rows = [{"time": T0, "actor": "a", "action": "follow", "target": "b"}]
+        with pytest.raises(TypeError, match=r"needs a pandas DataFrame; got list.*from_records"):
+            Events.from_pandas(rows)
 
 
 def test_empty() -> None:

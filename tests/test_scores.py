@@ -249,3 +249,23 @@ def test_explanation_repr_html_escapes_reasons() -> None:
     assert "<i>" not in html
     assert "#c44" in html  # negative part drawn in red
     assert "#3a7" in html
+
+
+def test_explanations_frame(scores: Scores) -> None:
+    pd = pytest.importorskip("pandas")
+    frame = scores.explanations_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame.columns) == ["user", "score", "part", "role", "points", "reason"]
+    best = [u for u, _ in scores.top(10)]
+    n_parts = len(scores.part_names)
+    assert frame.user.tolist() == [u for u in best for _ in range(n_parts)]
+    assert frame.part.tolist()[:n_parts] == list(scores.part_names)
+    for user, rows in frame.groupby("user", sort=False):
+        explanation = scores.explain(user)
+        assert rows.points.sum() == pytest.approx(explanation.score, abs=1e-9)
+        assert rows.reason.tolist() == list(explanation.reasons.values())
+        assert set(rows.role) <= {"signal", "discount", "modifier"}
+    chosen = scores.explanations_frame([best[-1], best[0]])
+    assert chosen.user.unique().tolist() == [best[-1], best[0]]
+    with pytest.raises(KeyError):
+        scores.explanations_frame(["nobody-by-this-name"])

@@ -10,7 +10,7 @@ import io
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 import numpy as np
@@ -43,9 +43,28 @@ def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
         )
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
-        raise ValueError(f"columns has unknown event field(s) {unknown}; allowed: {list(FIELDS)}")
+        backwards = set(columns.values()) & set(FIELDS)
+        hint = (
+            f"; columns maps event field -> your column name, so this looks reversed: "
+            f"write {{{', '.join(f'{v!r}: {k!r}' for k, v in columns.items())}}}"
+            if backwards
+            else ""
+        )
+        raise ValueError(
+            f"columns has unknown event field(s) {unknown}; allowed: {list(FIELDS)}{hint}"
+        )
     mapping.update(columns)
     return mapping
+
+
+def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str) -> None:
+    """Raise naming the required columns *names* lacks, and how to map them."""
+    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
+    if missing:
+        raise ValueError(
+            f"{where} lacks required column(s) {missing}; has {list(names)}. Map event fields "
+            "to your columns with columns={field: column}, e.g. columns={'time': 'ts'}"
+        )
 
 
 #: The per-event columns of an :class:`Events` table.
@@ -288,13 +307,7 @@ class Events:
                     header = [h.strip() for h in next(reader)]
                 except StopIteration:
                     header = []
-                missing = [f for f in ("time", "actor", "action") if mapping[f] not in header]
-                if missing:
-                    wanted_names = [mapping[f] for f in missing]
-                    raise ValueError(
-                        f"{os.fspath(path)}: required column(s) {wanted_names} not in the "
-                        f"header {header}; pass columns={{field: header_name}} to map them"
-                    )
+                require_columns(mapping, header, f"{os.fspath(path)}: the header")
                 where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
                 cols: dict[str, list[Any]] = {f: [] for f in where}
                 lines: list[int] = []
@@ -403,11 +416,16 @@ class Events:
         validate_errors(errors)
         if _arrow.is_arrow(frame) and not _is_pandas(frame):
             return cls.from_arrow(frame, columns=columns, errors=errors)
+        if not hasattr(frame, "columns"):
+            hint = (
+                " (for a list of dicts, use Events.from_records)" if isinstance(frame, list) else ""
+            )
+            raise TypeError(
+                f"Events.from_pandas needs a pandas DataFrame; got {type(frame).__name__}{hint}"
+            )
         mapping = _field_map(columns)
         names = list(frame.columns)
-        missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-        if missing:
-            raise ValueError(f"DataFrame lacks required column(s) {missing}; has {names}")
+        require_columns(mapping, names, "the DataFrame")
         data: dict[str, Any] = {}
         for field in FIELDS:
             name = mapping[field]
@@ -478,9 +496,7 @@ class Events:
         mapping = _field_map(columns)
         table = _arrow.read_table(data, "Events.from_arrow")
         names = _arrow.column_names(table)
-        missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-        if missing:
-            raise ValueError(f"Arrow data lacks required column(s) {missing}; has {names}")
+        require_columns(mapping, names, "the Arrow data")
         arrays: dict[str, Any] = {}
         for field in FIELDS:
             name = mapping[field]

@@ -217,7 +217,8 @@ class Scorer:
         if not isinstance(events, Events):
             raise TypeError(
                 f"events must be an influence.Events; got {type(events).__name__}. "
-                "Build one with Events.from_records, from_arrays or read_csv."
+                "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
+                "read_csv."
             )
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when).compact() if when is not None else events

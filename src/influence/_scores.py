@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -377,6 +377,58 @@ class Scores:
         return Explanation(
             user=self._users.id(i), score=float(self._values[i]), parts=parts, reasons=reasons
         )
+
+    def explanations_frame(self, users: Iterable[object] | None = None) -> Any:
+        """Explanations as one DataFrame: a row per user and part, with the reason.
+
+        Columns ``user``, ``score``, ``part``, ``role`` (signal, discount or
+        modifier), ``points`` and ``reason``; users in the order given, parts in
+        score order. Needs the ``pandas`` extra.
+
+        Parameters
+        ----------
+        users : iterable of user ids, optional
+            Default: the 10 best users, best first (as the notebook display).
+
+        Examples
+        --------
+        >>> from influence import Events, Scorer
+        >>> ev = Events.from_records([
+        ...     {"time": t, "actor": a, "action": "like", "target": "ann"}
+        ...     for t, a in [(1, "bob"), (2, "cy")]])
+        >>> frame = Scorer().score(ev).explanations_frame(["ann"])
+        >>> frame.loc[frame.part == "engagement", ["user", "role"]].values.tolist()
+        [['ann', 'signal']]
+        >>> bool(abs(frame.points.sum() - frame.score.iloc[0]) < 1e-9)  # the parts add up
+        True
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Scores.explanations_frame needs pandas: pip install 'influence-score[pandas]'"
+            ) from None
+        chosen = (
+            [self._users.id(i) for i in self.ranking()[:10].tolist()]
+            if users is None
+            else list(users)
+        )
+        rows = []
+        for user in chosen:
+            explanation = self.explain(user)
+            for name, role in zip(self._names, self._roles):
+                rows.append(
+                    (
+                        explanation.user,
+                        explanation.score,
+                        name,
+                        role,
+                        explanation.parts[name],
+                        explanation.reasons[name],
+                    )
+                )
+        columns = ["user", "score", "part", "role", "points", "reason"]
+        return pd.DataFrame(rows, columns=columns)
 
     def __repr__(self) -> str:
         when = "" if self._as_of is None else f" as of {format_time(self._as_of)}"

@@ -56,7 +56,7 @@ from typing import Any, Protocol
 
 from . import _validate
 from ._assemble import FIELDS, Errors, validate_errors
-from ._events import Events, _field_map
+from ._events import Events, _field_map, require_columns
 from ._timeparse import EARLIEST, LATEST, to_epoch
 
 __all__ = ["DEFAULT_DAYS", "read_duckdb", "read_spark"]
@@ -133,9 +133,7 @@ def _read(
     validate_errors(errors)
     when, span = _window(as_of, days, owner)
     mapping = _field_map(columns)
-    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-    if missing:
-        raise ValueError(f"{owner}: the source lacks required column(s) {missing}; has {names}")
+    require_columns(mapping, names, f"{owner}: the source")
     log = open_log(mapping["time"])
     # The latest time validation will accept: the engines' time expressions are NULL for
     # NaN, infinities and times outside the years 1-9999 (one row in epoch milliseconds

@@ -925,6 +925,29 @@ class ValidityReport:
         """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
         return _frame(self.table, self.metrics, "ValidityReport")
 
+    def decile_means(self, method: str = "scorer", bins: int = 10) -> FloatArray:
+        """Mean future engagement per decile of *method*'s values, lowest decile first.
+
+        The second column of :func:`decile_table` for one cut-off; for a
+        rolling report, the mean over the cut-offs of each decile's mean (what
+        :func:`plot_deciles` draws).
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> from influence.evaluate import predictive_validity
+        >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (3, "ann", "bob"), (11, "dee", "ann")]
+        >>> events = Events.from_records(
+        ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
+        >>> report = predictive_validity(events, 10, 1, baselines=["received_count"])
+        >>> report.decile_means("received_count", bins=3).tolist()  # ann on top receives 1
+        [0.0, 0.0, 1.0]
+        """
+        if method not in self.table:
+            raise ValueError(f"unknown method {method!r}; this report has {list(self.methods)}")
+        bins = _validate.integer("ValidityReport.decile_means", "bins", bins, low=1)
+        return _decile_means(self, method, bins)
+
     def _header(self) -> str:
         if self.runs:
             when = (
@@ -1446,6 +1469,11 @@ def decile_table(score: ArrayLike, truth: ArrayLike, bins: int = 10) -> FloatArr
     >>> decile_table([0.0, 0.0, 0.0, 4.0], [0, 3, 0, 3], bins=2).tolist()  # a tie straddles
     [[0.0, 1.0, 0.3333333333333333], [2.0, 2.0, 0.6666666666666666]]
     """
+    if isinstance(score, ValidityReport):
+        raise TypeError(
+            "decile_table takes two arrays (score, truth); for a report use "
+            "report.decile_means(method)"
+        )
     s, t = _pair("decile_table", score, truth)
     bins = _validate.integer("decile_table", "bins", bins, low=1)
     n = s.size

@@ -9,6 +9,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,7 +20,12 @@ from influence.cli import main
 from influence.components import DistinctEngagers
 from influence.config import dump_scorer
 from influence.datasets import synthetic
-from influence.evaluate import predictive_validity
+from influence.evaluate import (
+    predictive_validity,
+    rank_stability,
+    rolling_cutoffs,
+    rolling_validity,
+)
 
 HAS_PYARROW = importlib.util.find_spec("pyarrow") is not None
 needs_pyarrow = pytest.mark.skipif(not HAS_PYARROW, reason="needs pyarrow")
@@ -197,6 +203,32 @@ def test_validate_intervals(files: dict[str, Path], capsys: pytest.CaptureFixtur
     _assert_one_line(err, "--intervals", "at least 10")
 
 
+def test_validate_rolling_with_stability(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        capsys, "validate", files["jsonl"], "--every", "3", "--horizon", "3", "--stability",
+        "--metrics", "spearman,precision@10", "--baselines", "received_count",
+        "--intervals", "50",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    events = Events.read_jsonl(files["jsonl"])
+    cutoffs = rolling_cutoffs(events, 3 * DAY, 3 * DAY)
+    options: dict[str, Any] = {
+        "metrics": ["spearman", "precision@10"],
+        "baselines": ["received_count"],
+    }
+    report = rolling_validity(events, cutoffs, 3 * DAY, **options)
+    stable = rank_stability(events, cutoffs, **options)
+    intervals = [f"  {report.compare(m, 'received_count', resamples=50)}" for m in report.metrics]
+    head, rest = out.split("\n\nscorer minus each baseline")
+    assert head == str(report)
+    middle, tail = rest.split("\n\n")
+    assert "draws of the cut-offs):" in middle
+    assert middle.splitlines()[1:] == intervals
+    assert tail == str(stable) + "\n"
+
+
 def test_validate_warns_in_one_line_when_the_horizon_outruns_the_data(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,6 +303,11 @@ ERRORS: list[tuple[list[str], tuple[str, ...]]] = [
     (["score", "{good.csv}", "--out", "{absent}/s.csv"], ("no such directory",)),
     (["score", "{good.csv}", "--explain", "zed"], ("'zed'", "not in the scored data")),
     (["validate", "{good.csv}", "--cutoff", "later", "--horizon", "1"], ("--cutoff", "'later'")),
+    (["validate", "{good.csv}", "--horizon", "1"], ("either --cutoff", "--every")),
+    (["validate", "{good.csv}", "--cutoff", "1", "--every", "1", "--horizon", "1"], ("either",)),
+    (["validate", "{good.csv}", "--cutoff", "1", "--horizon", "1", "--stability"], ("--every",)),
+    (["validate", "{good.csv}", "--every", "0", "--horizon", "1"], ("--every", "positive")),
+    (["validate", "{good.csv}", "--every", "900", "--horizon", "1"], ("too short",)),
     (["validate", "{good.csv}", "--cutoff", "1", "--horizon", "0"], ("--horizon", "positive")),
     (["validate", "{good.csv}", "--cutoff", "0", "--horizon", "1"], ("no events at or before",)),
     (["validate", "{good.csv}", "--cutoff", "1", "--horizon", "1", "--metrics", "auc"], ("'auc'",)),

@@ -251,37 +251,54 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .evaluate import DEFAULT_METRICS, predictive_validity
+    from .evaluate import (
+        DEFAULT_METRICS,
+        predictive_validity,
+        rank_stability,
+        rolling_cutoffs,
+        rolling_validity,
+    )
 
-    cutoff = _time("--cutoff", args.cutoff)
-    if not math.isfinite(args.horizon) or args.horizon <= 0:
-        raise UserError(f"--horizon must be a positive number of days; got {args.horizon}")
+    if (args.cutoff is None) == (args.every is None):
+        raise UserError("give either --cutoff TIME (one cut-off) or --every DAYS (rolling)")
+    if args.stability and args.every is None:
+        raise UserError("--stability needs rolling cut-offs: give --every DAYS")
+    for flag, days in (("--horizon", args.horizon), ("--every", args.every)):
+        if days is not None and (not math.isfinite(days) or days <= 0):
+            raise UserError(f"{flag} must be a positive number of days; got {days}")
     if args.intervals and args.intervals < 10:
         raise UserError(f"--intervals must be 0 or at least 10 draws; got {args.intervals}")
     metrics = _names("--metrics", args.metrics)
     baselines = _names("--baselines", args.baselines)
     scorer = _scorer(args.config)
     events = _read(args.events, "skip" if args.skip_bad_rows else "raise")
-    report = predictive_validity(
-        events,
-        cutoff,
-        args.horizon * DAY,
-        scorer,
-        metrics=DEFAULT_METRICS if metrics is None else metrics,
-        baselines=baselines,
-        target=args.target,
-        population=args.population,
-    )
-    if args.format == "markdown":
-        print(str(report).splitlines()[0])  # the header line: cut-off, users, target
-        print()
-        print(report.to_markdown())
+    options = {
+        "metrics": DEFAULT_METRICS if metrics is None else metrics,
+        "baselines": baselines,
+        "target": args.target,
+        "population": args.population,
+    }
+    horizon = args.horizon * DAY
+    cutoffs: list[float] = []
+    if args.every is None:
+        report = predictive_validity(
+            events, _time("--cutoff", args.cutoff), horizon, scorer, **options
+        )
+        unit = "users"
     else:
-        print(report)
+        cutoffs = rolling_cutoffs(events, args.every * DAY, horizon)
+        if not cutoffs:
+            raise UserError(
+                f"the log is too short for one cut-off every {args.every:g} days followed by "
+                f"{args.horizon:g} days"
+            )
+        report = rolling_validity(events, cutoffs, horizon, scorer, **options)
+        unit = "cut-offs"
+    _print_table(report, args.format)
     if args.intervals:
         print(
             f"\nscorer minus each baseline, 95% paired bootstrap interval ({args.intervals:,} "
-            "draws of the users):"
+            f"draws of the {unit}):"
         )
         for baseline in report.methods[1:]:
             for metric in report.metrics:
@@ -289,8 +306,24 @@ def _validate(args: argparse.Namespace) -> int:
                     print(f"  {report.compare(metric, baseline, resamples=args.intervals)}")
                 except ValueError as exc:  # e.g. nobody received anything: undefined
                     print(f"  scorer - {baseline} on {metric}: n/a ({exc})")
+    if args.stability:
+        print()
+        stable = rank_stability(
+            events, cutoffs, scorer, metrics=options["metrics"], baselines=baselines
+        )
+        _print_table(stable, args.format)
     _set_aside(events)
     return 0
+
+
+def _print_table(report: Any, style: str) -> None:
+    """A report's text table, or its header line and Markdown table."""
+    if style == "markdown":
+        print(str(report).splitlines()[0])
+        print()
+        print(report.to_markdown())
+    else:
+        print(report)
 
 
 # --------------------------------------------------------------------------- parser
@@ -343,7 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inputs(validate)
     validate.add_argument(
-        "--cutoff", required=True, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+        "--cutoff", default=None, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+    )
+    validate.add_argument(
+        "--every",
+        type=float,
+        default=None,
+        metavar="DAYS",
+        help="instead of --cutoff: a cut-off every DAYS days from the first event while a whole "
+        "horizon follows, metrics averaged over them",
     )
     validate.add_argument(
         "--horizon",
@@ -390,6 +431,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also print the scorer's lead over each baseline with a 95%% paired bootstrap "
         "interval over N draws (at least 10; default: none)",
+    )
+    validate.add_argument(
+        "--stability",
+        action="store_true",
+        help="with --every: also print how much each ranking moves from one cut-off to the next",
     )
     validate.set_defaults(func=_validate)
     return parser

@@ -229,6 +229,34 @@ def test_validate_rolling_with_stability(
     assert tail == str(stable) + "\n"
 
 
+def test_validate_rolling_mistakes_are_one_line_errors(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run(
+        capsys, "validate", files["jsonl"], "--every", "6", "--horizon", "6", "--intervals", "50"
+    )
+    assert code == 2
+    _assert_one_line(err, "--intervals", "at least 5", "--every 6 gives 2")
+    code, out, err = _run(
+        capsys, "validate", files["jsonl"], "--every", "4", "--horizon", "4", "--stability",
+        "--metrics", "ndcg@10",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    _assert_one_line(err, "rank metrics", "'ndcg@10'")
+
+
+def test_validate_stability_reports_rank_metrics_by_default(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(
+        capsys, "validate", files["jsonl"], "--every", "4", "--horizon", "4", "--stability",
+        "--format", "markdown",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    stability = out.split("Rank stability")[1].splitlines()
+    assert "| method | spearman | precision@100 |" in stability
+
+
 def test_validate_warns_in_one_line_when_the_horizon_outruns_the_data(
     files: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

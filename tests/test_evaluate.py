@@ -1028,6 +1028,11 @@ def test_horizon_as_timedelta64_and_pandas_timedelta(tiny: Events) -> None:
     assert predictive_validity(tiny, CUT, np.timedelta64(10, "D")) == expected
     pd = pytest.importorskip("pandas")
     assert predictive_validity(tiny, CUT, pd.Timedelta(days=10)) == expected
+    for vague in (np.timedelta64(7), np.timedelta64(1, "M"), np.timedelta64("NaT"), "7d"):
+        with pytest.raises(ValueError, match=r"'horizon' parameter of predictive_validity.*got"):
+            predictive_validity(tiny, CUT, vague)
+    with pytest.raises(ValueError, match=r"positive duration.*datetime.timedelta\(0\)"):
+        predictive_validity(tiny, CUT, dt.timedelta(0))
 
 
 def test_a_horizon_past_the_end_of_the_data_warns(tiny: Events) -> None:
@@ -1035,8 +1040,10 @@ def test_a_horizon_past_the_end_of_the_data_warns(tiny: Events) -> None:
     assert end is not None
     with pytest.warns(HorizonWarning, match=r"after the last event"):
         predictive_validity(tiny, CUT, 30 * DAY)
-    with pytest.warns(HorizonWarning):  # a cut-off after the data: nothing can be measured
+    with pytest.raises(ValueError, match=r"no events after the cut-off"):  # nothing to measure
         predictive_validity(tiny, end + 100 * DAY, 10 * DAY)
+    with pytest.raises(ValueError, match=r"no events after the cut-off"):
+        predictive_validity(tiny, end, 10 * DAY)
     # up to a tenth of the horizon may lie after the last event (Higgs: 6 seconds of 3 days)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

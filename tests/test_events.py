@@ -513,12 +513,15 @@ class TestFromPandas:
         frame = pd.DataFrame({"time": [T0], "user": ["a"], "action": ["follow"]})
         with pytest.raises(ValueError, match=r"lacks required column\(s\) \['actor'\]") as info:
             Events.from_pandas(frame)
-        assert "columns={field: column}" in str(info.value)
+        assert "columns={field: column}, e.g. columns={'actor': ...}" in str(info.value)
 
     def test_a_reversed_column_mapping_is_pointed_out(self) -> None:
         frame = pd.DataFrame({"ts": [T0], "actor": ["a"], "action": ["follow"], "target": ["b"]})
-        with pytest.raises(ValueError, match=r"looks reversed: write \{'time': 'ts'\}"):
+        with pytest.raises(ValueError, match=r"looks reversed: write \{'time': 'ts'\} for those"):
             Events.from_pandas(frame, columns={"ts": "time"})
+        # only the reversed pairs are flipped, the right ones are left alone
+        with pytest.raises(ValueError, match=r"\['who'\] looks reversed: write \{'actor': 'who'\}"):
+            Events.from_pandas(frame, columns={"time": "ts", "who": "actor"})
 
     def test_not_a_dataframe(self) -> None:
         rows = [{"time": T0, "actor": "a", "action": "follow", "target": "b"}]

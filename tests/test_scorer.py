@@ -285,6 +285,11 @@ def test_bad_as_of_names_the_parameter() -> None:
         Scorer().score(_engaged_five_times(), as_of="next tuesday")
 
 
+def test_a_date_outside_the_years_is_refused_without_the_unit_hint() -> None:
+    with pytest.raises(ValueError, match=r"years 1 to 9999; got '9999-12-31T23:59:59.9999999Z'$"):
+        Scorer().score(_engaged_five_times(), as_of="9999-12-31T23:59:59.9999999Z")
+
+
 @pytest.mark.parametrize("value", [1_700_000_000_000, 1.7e15, "1700000000000", -1e12])
 def test_as_of_outside_the_years_1_to_9999_is_refused_with_a_unit_hint(value: Any) -> None:
     # epoch milliseconds would otherwise score everyone as silent for 50,000 years

@@ -269,3 +269,5 @@ def test_explanations_frame(scores: Scores) -> None:
     assert chosen.user.unique().tolist() == [best[-1], best[0]]
     with pytest.raises(KeyError):
         scores.explanations_frame(["nobody-by-this-name"])
+    with pytest.raises(TypeError, match=r"list of user ids; got the string 'u1'.*\['u1'\]"):
+        scores.explanations_frame("u1")  # not one user per letter

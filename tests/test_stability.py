@@ -215,3 +215,8 @@ def test_the_report_prints_and_converts() -> None:
     assert isinstance(frame, pd.DataFrame)
     assert list(frame.columns) == ["spearman", "precision@100"]
     assert frame.loc["scorer", "spearman"] == report.table["scorer"]["spearman"]
+
+
+def test_ndcg_is_not_a_stability_metric() -> None:
+    with pytest.raises(ValueError, match=r"rank metrics.*\['ndcg@10'\]"):
+        rank_stability(weekly(), [day(7), day(14)], metrics=["spearman", "ndcg@10"])

@@ -252,7 +252,7 @@ def _checked(
     return arrays[0], arrays[1], arrays[2]
 
 
-def _discount(size: int) -> FloatArray:
+def discount(size: int) -> FloatArray:
     """``1 / log2(r + 1)`` for ranks ``r = 1 .. size``, as :func:`~influence.evaluate.ndcg_at_k`."""
     return 1.0 / np.log2(np.arange(2, size + 2, dtype=np.float64))
 
@@ -285,18 +285,18 @@ def ndcg_differences(
         raise ValueError("ndcg_at_k needs non-negative truth (gains)")
     by_a, by_b = _Ordering.of(a), _Ordering.of(b)
     order_t = best_first(truth)
-    discount = _discount(min(k, truth.size))
+    discounts = discount(min(k, truth.size))
     out = []
     for w in samples:
         ideal_head = _head(order_t, w, k)
-        if ideal_head.size > discount.size:
-            discount = _discount(ideal_head.size)
-        ideal = float(truth[ideal_head.slots] @ discount[: ideal_head.size])
+        if ideal_head.size > discounts.size:
+            discounts = discount(ideal_head.size)
+        ideal = float(truth[ideal_head.slots] @ discounts[: ideal_head.size])
         if ideal_head.size == 0 or ideal == 0.0:
             out.append(math.nan)
             continue
         found = [
-            min(_dcg(by, _cut(by, w, k), w, truth, discount) / ideal, 1.0) for by in (by_a, by_b)
+            min(_dcg(by, _cut(by, w, k), w, truth, discounts) / ideal, 1.0) for by in (by_a, by_b)
         ]
         out.append(found[0] - found[1])
     return np.asarray(out, dtype=np.float64)

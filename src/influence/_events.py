@@ -43,11 +43,11 @@ def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
         )
     unknown = sorted(set(columns) - set(FIELDS))
     if unknown:
-        backwards = set(columns.values()) & set(FIELDS)
+        flipped = {v: k for k, v in columns.items() if k not in FIELDS and v in FIELDS}
         hint = (
-            f"; columns maps event field -> your column name, so this looks reversed: "
-            f"write {{{', '.join(f'{v!r}: {k!r}' for k, v in columns.items())}}}"
-            if backwards
+            f"; columns maps event field -> your column name, so {unknown} looks reversed: "
+            f"write {flipped!r} for those"
+            if flipped
             else ""
         )
         raise ValueError(
@@ -59,11 +59,12 @@ def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str) -> None:
     """Raise naming the required columns *names* lacks, and how to map them."""
-    missing = [mapping[f] for f in ("time", "actor", "action") if mapping[f] not in names]
-    if missing:
+    fields = [f for f in ("time", "actor", "action") if mapping[f] not in names]
+    if fields:
+        missing = [mapping[f] for f in fields]
         raise ValueError(
             f"{where} lacks required column(s) {missing}; has {list(names)}. Map event fields "
-            "to your columns with columns={field: column}, e.g. columns={'time': 'ts'}"
+            f"to your columns with columns={{field: column}}, e.g. columns={{{fields[0]!r}: ...}}"
         )
 
 

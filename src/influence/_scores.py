@@ -408,6 +408,11 @@ class Scores:
             raise ImportError(
                 "Scores.explanations_frame needs pandas: pip install 'influence-score[pandas]'"
             ) from None
+        if isinstance(users, (str, bytes)):
+            raise TypeError(
+                f"Scores.explanations_frame takes a list of user ids; got the string {users!r} "
+                f"(for one user, pass [{users!r}])"
+            )
         chosen = (
             [self._users.id(i) for i in self.ranking()[:10].tolist()]
             if users is None

@@ -253,6 +253,7 @@ def _score(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .evaluate import (
         DEFAULT_METRICS,
+        STABILITY_METRICS,
         predictive_validity,
         rank_stability,
         rolling_cutoffs,
@@ -268,6 +269,7 @@ def _validate(args: argparse.Namespace) -> int:
             raise UserError(f"{flag} must be a positive number of days; got {days}")
     if args.intervals and args.intervals < 10:
         raise UserError(f"--intervals must be 0 or at least 10 draws; got {args.intervals}")
+    cutoff = None if args.cutoff is None else _time("--cutoff", args.cutoff)
     metrics = _names("--metrics", args.metrics)
     baselines = _names("--baselines", args.baselines)
     scorer = _scorer(args.config)
@@ -280,10 +282,8 @@ def _validate(args: argparse.Namespace) -> int:
     }
     horizon = args.horizon * DAY
     cutoffs: list[float] = []
-    if args.every is None:
-        report = predictive_validity(
-            events, _time("--cutoff", args.cutoff), horizon, scorer, **options
-        )
+    if cutoff is not None:
+        report = predictive_validity(events, cutoff, horizon, scorer, **options)
         unit = "users"
     else:
         cutoffs = rolling_cutoffs(events, args.every * DAY, horizon)
@@ -292,8 +292,24 @@ def _validate(args: argparse.Namespace) -> int:
                 f"the log is too short for one cut-off every {args.every:g} days followed by "
                 f"{args.horizon:g} days"
             )
+        if args.intervals and len(cutoffs) < 5:
+            raise UserError(
+                f"--intervals resamples the cut-offs and needs at least 5; --every "
+                f"{args.every:g} gives {len(cutoffs)}"
+            )
         report = rolling_validity(events, cutoffs, horizon, scorer, **options)
         unit = "cut-offs"
+    stable = (  # before anything is printed: a mistake in it is one error line, not half a report
+        rank_stability(
+            events,
+            cutoffs,
+            scorer,
+            metrics=STABILITY_METRICS if metrics is None else metrics,
+            baselines=baselines,
+        )
+        if args.stability
+        else None
+    )
     _print_table(report, args.format)
     if args.intervals:
         print(
@@ -306,11 +322,8 @@ def _validate(args: argparse.Namespace) -> int:
                     print(f"  {report.compare(metric, baseline, resamples=args.intervals)}")
                 except ValueError as exc:  # e.g. nobody received anything: undefined
                     print(f"  scorer - {baseline} on {metric}: n/a ({exc})")
-    if args.stability:
+    if stable is not None:
         print()
-        stable = rank_stability(
-            events, cutoffs, scorer, metrics=options["metrics"], baselines=baselines
-        )
         _print_table(stable, args.format)
     _set_aside(events)
     return 0
@@ -467,7 +480,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", _OURS)
+        for category in _OURS:
+            warnings.simplefilter("always", category)
         try:
             code = int(args.func(args))
         except (UserError, InvalidEventError, OSError, ValueError) as exc:

@@ -81,6 +81,7 @@ from .graph import pagerank
 __all__ = [
     "BASELINES",
     "DEFAULT_METRICS",
+    "STABILITY_METRICS",
     "Baseline",
     "Comparison",
     "Ratings",
@@ -168,7 +169,7 @@ def _ranked(values: FloatArray, k: int) -> tuple[NDArray[np.intp], NDArray[np.in
     return users, starts
 
 
-def _chances(values: FloatArray, k: int) -> tuple[NDArray[np.intp], FloatArray]:
+def _top_chances(values: FloatArray, k: int) -> tuple[NDArray[np.intp], FloatArray]:
     """The users who can be in the top *k*, and the chance each is, over random tie-breaks.
 
     1 for users strictly inside; for the tie group straddling the *k*-th place,
@@ -282,7 +283,7 @@ def ndcg_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
     k = min(k, s.size)
     if k == 0:
         return math.nan
-    discount = 1.0 / np.log2(np.arange(2, k + 2, dtype=np.float64))
+    discount = _bootstrap.discount(k)
     ideal = float(-np.sort(-_largest(t, k)) @ discount)
     if ideal == 0.0:
         return math.nan
@@ -355,28 +356,35 @@ def precision_at_k(score: ArrayLike, truth: ArrayLike, k: int) -> float:
     k = min(k, s.size)
     if k == 0 or not t.any():
         return math.nan
-    by_score, p_score = _chances(s, k)
-    by_truth, p_truth = _chances(t, k)
+    by_score, p_score = _top_chances(s, k)
+    by_truth, p_truth = _top_chances(t, k)
     chance = np.zeros(t.size)
     chance[by_truth] = p_truth
     return float(p_score @ chance[by_score]) / k
 
 
-def _metric(
-    name: str, owner: str = "predictive_validity"
-) -> Callable[[FloatArray, FloatArray], float]:
+def _parse_metric(name: str, owner: str = "predictive_validity") -> tuple[str, int]:
+    """``("spearman", 0)``, ``("ndcg", K)`` or ``("precision", K)``, or an error naming *owner*."""
     if name == "spearman":
-        return spearman
+        return name, 0
     head, sep, tail = name.partition("@")
     if sep and head in ("ndcg", "precision") and tail.isdigit() and int(tail) > 0:
-        k = int(tail)
-        if head == "ndcg":
-            return lambda s, t: ndcg_at_k(s, t, k)
-        return lambda s, t: precision_at_k(s, t, k)
+        return head, int(tail)
     raise ValueError(
         f"The 'metrics' parameter of {owner} must name metrics among "
         f"'spearman', 'ndcg@K' and 'precision@K' (K a positive integer). Got {name!r}."
     )
+
+
+def _metric(
+    name: str, owner: str = "predictive_validity"
+) -> Callable[[FloatArray, FloatArray], float]:
+    kind, k = _parse_metric(name, owner)
+    if kind == "spearman":
+        return spearman
+    if kind == "ndcg":
+        return lambda s, t: ndcg_at_k(s, t, k)
+    return lambda s, t: precision_at_k(s, t, k)
 
 
 def _metrics(
@@ -887,17 +895,13 @@ class ValidityReport:
             x, y, truth = self.values[method], self.values[baseline], self.truth
             difference = self.table[method][metric] - self.table[baseline][metric]
             samples = _bootstrap.draws(truth.size, resamples, seed)
-            if metric == "spearman":
+            kind, k = _parse_metric(metric)
+            if kind == "spearman":
                 spread = _bootstrap.spearman_differences(x, y, truth, samples)
+            elif kind == "ndcg":
+                spread = _bootstrap.ndcg_differences(x, y, truth, k, samples)
             else:
-                _metric(metric)  # a name that is no metric fails here, as for predictive_validity
-                kind, _, k = metric.partition("@")  # "ndcg@K" or "precision@K"
-                fast = (
-                    _bootstrap.ndcg_differences
-                    if kind == "ndcg"
-                    else _bootstrap.precision_differences
-                )
-                spread = fast(x, y, truth, int(k), samples)
+                spread = _bootstrap.precision_differences(x, y, truth, k, samples)
             unit = "users"
         spread = spread[np.isfinite(spread)]
         if not spread.size:
@@ -970,11 +974,28 @@ class ValidityReport:
 
 def _duration(value: Any, owner: str = "predictive_validity", name: str = "horizon") -> float:
     """Positive seconds from a number, ``datetime.timedelta`` (pandas too) or ``timedelta64``."""
+    given = value
     if isinstance(value, _dt.timedelta):
         value = value.total_seconds()
-    elif isinstance(value, np.timedelta64) and not np.isnat(value):
+    elif isinstance(value, np.timedelta64):
+        unit = np.datetime_data(value.dtype)[0]
+        if np.isnat(value) or unit not in _FIXED_UNITS:
+            raise ValueError(
+                f"The {name!r} parameter of {owner} must be a positive duration: seconds, a "
+                "datetime.timedelta or a numpy.timedelta64 in weeks or a finer unit; got "
+                f"{given!r}"
+            )
         value = float(value / np.timedelta64(1, "s"))
-    return _validate.number(owner, name, value, low=0.0, low_open=True)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return _validate.number(owner, name, value, low=0.0, low_open=True)
+    raise ValueError(
+        f"The {name!r} parameter of {owner} must be a positive duration: seconds, a "
+        f"datetime.timedelta or a numpy.timedelta64; got {given!r}"
+    )
+
+
+#: numpy.timedelta64 units of a fixed length (months and years vary; unitless is no unit).
+_FIXED_UNITS = frozenset({"W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as"})
 
 
 def rolling_cutoffs(events: Events, step: Any, horizon: Any) -> list[float]:
@@ -1106,6 +1127,11 @@ def predictive_validity(
             f"{format_time(events.start) if events.start is not None else '(empty)'}"
         )
     chosen = _baselines(baselines, past, cut)
+    if events.end is not None and cut >= events.end:
+        raise ValueError(
+            f"no events after the cut-off {format_time(cut)}; the log ends at "
+            f"{format_time(events.end)}: nothing could be received in the horizon"
+        )
     if events.end is not None and cut + span - events.end > _HORIZON_SLACK * span:
         warnings.warn(
             f"the horizon ends at {format_time(cut + span)}, "
@@ -1345,8 +1371,8 @@ def rank_stability(
     *itself*: ``metric(values at c_i, values at c_{i+1})`` over the users the
     scorer scores at both. With ``"spearman"`` that is the rank correlation of
     the two rankings; with ``"precision@K"`` the share of the top *K* at
-    :math:`c_i` still in the top *K* at :math:`c_{i+1}` (ties by user index,
-    as in :func:`precision_at_k`). Each metric is averaged over the steps where
+    :math:`c_i` still in the top *K* at :math:`c_{i+1}` (ties counted as a
+    random tie-break, as in :func:`precision_at_k`). Each metric is averaged over the steps where
     it is defined.
 
     Read it beside :func:`rolling_validity` at the same cut-offs: a short
@@ -1362,7 +1388,8 @@ def rank_stability(
     scorer : Scorer, optional
         Default ``Scorer()``.
     metrics : iterable of str, default ("spearman", "precision@100")
-        As for :func:`predictive_validity`.
+        ``"spearman"`` and ``"precision@K"`` (not NDCG: it would read the
+        next values as gains, which depend on each method's scale).
     baselines : mapping or iterable of str, optional
         As for :func:`predictive_validity`.
     progress : {"auto", True, False}, default "auto"
@@ -1404,6 +1431,13 @@ def rank_stability(
             f"got {[format_time(c) for c in cuts]}"
         )
     measures = _metrics(metrics, owner)
+    scaled = [name for name in measures if name.startswith("ndcg@")]
+    if scaled:
+        raise ValueError(
+            f"The 'metrics' parameter of {owner} must name rank metrics, 'spearman' or "
+            f"'precision@K': NDCG would read the next cut-off's values as gains, which depend "
+            f"on each method's scale. Got {scaled}."
+        )
     if events.start is None or cuts[0] < events.start:
         raise ValueError(
             f"no events at or before the first cut-off {format_time(cuts[0])}; the log starts "

@@ -226,3 +226,45 @@ def test_explanation_html_without_parts() -> None:
     markup = Explanation(user="x", score=0.0, parts={}, reasons={})._repr_html_()
     parse(markup)
     assert "x: 0.0 / 100" in text_of(markup)
+
+
+def test_evaluation_reports_display_their_tables() -> None:
+    from influence.evaluate import (
+        Ratings,
+        predictive_validity,
+        rank_stability,
+        received_count,
+        signed_rank_report,
+    )
+
+    records = [
+        {"time": t, "actor": a, "action": "like", "target": b}
+        for t, a, b in [
+            (1, "bob", "<ann>"),
+            (2, "cy", "<ann>"),
+            (3, "<ann>", "bob"),
+            (11, "bob", "<ann>"),
+            (12, "dee", "cy"),
+            (21, "cy", "<ann>"),
+        ]
+    ]
+    events = Events.from_records(records)
+    validity = predictive_validity(
+        events, 10, 10, baselines={"received_count": received_count, "<i>odd</i>": received_count}
+    )
+    stability = rank_stability(events, [10, 20], baselines=["received_count"])
+    ratings = Ratings(
+        rater=events.actor, ratee=events.target, rating=events.actor * 0 + 1, time=events.time
+    )
+    signed = signed_rank_report(events, ratings, baselines=["received_count"], tops=[0.5])
+    for report in (validity, stability, signed):
+        markup = report._repr_html_()
+        parse(markup)  # balanced tags
+        text = text_of(markup)
+        assert str(report).splitlines()[0] in text  # the header line
+        for method in report.table:
+            assert method in text
+    assert "<i>" not in validity._repr_html_()  # names are escaped, and shown as given
+    assert "<i>odd</i>" in text_of(validity._repr_html_())
+    assert "<b>" in validity._repr_html_()  # best value per metric in bold
+    assert "<b>" not in signed._repr_html_()  # lower is better: nothing in bold

@@ -1,9 +1,10 @@
-"""Method-by-metric tables of the evaluation reports: Markdown, plain text, pandas."""
+"""Method-by-metric tables of the evaluation reports: Markdown, plain text, HTML, pandas."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from html import escape
 from types import MappingProxyType
 from typing import Any
 
@@ -24,18 +25,26 @@ def span(seconds: float) -> str:
     return f"{seconds:g} seconds"
 
 
+def _best(
+    table: Table, columns: Sequence[str], digits: Mapping[str, int], bold_best: bool
+) -> dict[str, str]:
+    """Per column, the best value as printed: values that print the same are equally best."""
+    best: dict[str, str] = {}
+    if bold_best:
+        for column in columns:
+            finite = [v[column] for v in table.values() if math.isfinite(v.get(column, math.nan))]
+            if finite:
+                best[column] = fmt(max(finite), digits[column])
+    return best
+
+
 def markdown(
     table: Table,
     columns: Sequence[str],
     digits: Mapping[str, int],
     bold_best: bool,
 ) -> str:
-    best: dict[str, str] = {}  # as shown: values that print the same are equally best
-    if bold_best:
-        for column in columns:
-            finite = [v[column] for v in table.values() if math.isfinite(v.get(column, math.nan))]
-            if finite:
-                best[column] = fmt(max(finite), digits[column])
+    best = _best(table, columns, digits, bold_best)
     lines = [
         "| method | " + " | ".join(columns) + " |",
         "|---|" + "---:|" * len(columns),
@@ -43,13 +52,34 @@ def markdown(
     for method, row in table.items():
         cells = []
         for column in columns:
-            value = row.get(column, math.nan)
-            text = fmt(value, digits[column])
+            text = fmt(row.get(column, math.nan), digits[column])
             if column in best and text == best[column]:
                 text = f"**{text}**"
             cells.append(text)
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def html_table(
+    title: str,
+    table: Table,
+    columns: Sequence[str],
+    digits: Mapping[str, int],
+    bold_best: bool,
+) -> str:
+    """Notebook display: the title, then the table with the best value per column in bold."""
+    e = escape
+    best = _best(table, columns, digits, bold_best)
+    head = "".join(f"<th>{e(c)}</th>" for c in ("method", *columns))
+    rows = []
+    for method, row in table.items():
+        cells = [f"<td>{e(method)}</td>"]
+        for column in columns:
+            text = fmt(row.get(column, math.nan), digits[column])
+            shown = f"<b>{text}</b>" if column in best and text == best[column] else text
+            cells.append(f"<td style='text-align:right'>{shown}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<div>{e(title)}<table><tr>{head}</tr>{''.join(rows)}</table></div>"
 
 
 def text_table(table: Table, columns: Sequence[str], digits: Mapping[str, int]) -> str:

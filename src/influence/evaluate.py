@@ -68,6 +68,7 @@ from ._events import Events
 from ._loaders import Ratings
 from ._reports import frame as _frame
 from ._reports import freeze as _freeze
+from ._reports import html_table as _html_table
 from ._reports import markdown as _markdown
 from ._reports import span as _span
 from ._reports import text_table as _text_table
@@ -971,6 +972,11 @@ class ValidityReport:
         body = _text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
         return f"{self._header()}\n{body}"
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the header line and the table, best value per metric in bold."""
+        digits = dict.fromkeys(self.metrics, 3)
+        return _html_table(self._header(), self.table, self.metrics, digits, bold_best=True)
+
 
 def _duration(value: Any, owner: str = "predictive_validity", name: str = "horizon") -> float:
     """Positive seconds from a number, ``datetime.timedelta`` (pandas too) or ``timedelta64``."""
@@ -1330,13 +1336,21 @@ class StabilityReport:
         """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
         return _frame(self.table, self.metrics, "StabilityReport")
 
-    def __str__(self) -> str:
-        head = (
+    def _header(self) -> str:
+        return (
             f"Rank stability, mean over {len(self.cutoffs) - 1} steps from "
             f"{format_time(self.cutoffs[0])} to {format_time(self.cutoffs[-1])}: "
             f"{self.population:,} user-steps, each ranking against the same method's next"
         )
-        return f"{head}\n{_text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))}"
+
+    def __str__(self) -> str:
+        body = _text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
+        return f"{self._header()}\n{body}"
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the header line and the table, most stable value in bold."""
+        digits = dict.fromkeys(self.metrics, 3)
+        return _html_table(self._header(), self.table, self.metrics, digits, bold_best=True)
 
 
 def _mean_table(tables: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:
@@ -1693,12 +1707,20 @@ class SignedRankReport:
         """The table as a DataFrame, one row per method (needs pandas)."""
         return _frame(self.table, self.columns, "SignedRankReport")
 
-    def __str__(self) -> str:
-        head = (
+    def _header(self) -> str:
+        return (
             f"Net-negative users in the ranking ({self.flagged:,} of {self.population:,} users "
             f"as of {format_time(self.as_of)}; {self.flagged_scored:,} of them scored)"
         )
-        return f"{head}\n{_text_table(self.table, self.columns, self._digits())}"
+
+    def __str__(self) -> str:
+        return f"{self._header()}\n{_text_table(self.table, self.columns, self._digits())}"
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the header line and the table (no bold: lower is better here)."""
+        return _html_table(
+            self._header(), self.table, self.columns, self._digits(), bold_best=False
+        )
 
 
 def signed_rank_report(

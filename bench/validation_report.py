@@ -26,7 +26,9 @@ from influence._loaders import (
 )
 from influence._timeparse import format_time
 from influence.evaluate import (
+    Comparison,
     RecencyReceived,
+    ScorerBaseline,
     ValidityReport,
     decile_table,
     plot_deciles,
@@ -62,6 +64,11 @@ def top_decile_share(report: ValidityReport, method: str) -> float:
 COMPARED = ("spearman", "ndcg@100")
 
 
+def interval(c: Comparison) -> str:
+    """A comparison as a table cell: the lead, its 95% interval and the verdict."""
+    return f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}"
+
+
 def comparisons(report: ValidityReport) -> None:
     """Scorer minus each baseline, with a 95% paired bootstrap interval (1,000 draws, seed 0)."""
     unit = "cut-offs" if report.runs else "users"
@@ -72,12 +79,13 @@ def comparisons(report: ValidityReport) -> None:
         cells = []
         for metric in COMPARED:
             c = report.compare(metric, baseline)
-            cells.append(f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}")
+            cells.append(interval(c))
         print(f"| {baseline} | " + " | ".join(cells) + " |")
 
 
 #: Recency-weighted received engagement at other time scales than the house's 30 days
-#: (half-life, window; days): does a plain recent count forecast better, and at what churn?
+#: (half-life, window; days), and the house scorer itself at two of them: does a plain recent
+#: count forecast better, does the scorer at the same time scale, and at what churn?
 SCALES = {
     "recency_6h": RecencyReceived(half_life_days=0.25, window_days=7.0),
     "recency_1d": RecencyReceived(half_life_days=1.0, window_days=7.0),
@@ -85,6 +93,9 @@ SCALES = {
     "recency_7d": RecencyReceived(half_life_days=7.0, window_days=21.0),
     "recency_14d": RecencyReceived(half_life_days=14.0, window_days=42.0),
     "recency_received": RecencyReceived(),
+    # the house scorer itself with its standing on a shorter time scale (Scorer.house)
+    "house_14d": ScorerBaseline(Scorer.house(half_life_days=14.0, window_days=42.0)),
+    "house_7d": ScorerBaseline(Scorer.house(half_life_days=7.0, window_days=21.0)),
 }
 STABILITY = ("spearman", "precision@100")
 
@@ -115,8 +126,17 @@ def time_scales(
         cells = []
         for metric in compared:
             c = prediction.compare(metric, baseline)
-            cells.append(f"{c.difference:+.4f} [{c.low:+.4f}, {c.high:+.4f}] {c.verdict}")
+            cells.append(interval(c))
         print(f"| {baseline} | " + " | ".join(cells) + " |")
+    print("\nthe house scorer minus the recency count at the same time scale:\n")
+    print("| time scale | " + " | ".join(compared) + " |")
+    print("|---|" + "---|" * len(compared))
+    for scale in ("7d", "14d"):
+        cells = []
+        for metric in compared:
+            c = prediction.compare(metric, f"recency_{scale}", method=f"house_{scale}")
+            cells.append(interval(c))
+        print(f"| {scale} | " + " | ".join(cells) + " |")
 
 
 def timing(path: Path, repeat: int) -> None:

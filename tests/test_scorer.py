@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import random
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -827,3 +828,43 @@ def test_class_registered_under_another_name_round_trips(
 def test_part_names_of_output_columns_are_reserved(reserved: str) -> None:
     with pytest.raises(ValueError, match="reserved"):
         Scorer(signals=[(reserved, Engagement())], modifiers=[])
+
+
+# ----------------------------------------------------------- the house at another time scale
+def test_house_is_the_default_scorer() -> None:
+    assert Scorer.house() == Scorer()
+    assert Scorer.house().to_config() == Scorer().to_config()
+
+
+def test_house_time_scale_reaches_every_standing_component_and_nothing_else() -> None:
+    weekly = Scorer.house(half_life_days=7, window_days=21)
+    parts = dict(weekly.signals + weekly.discounts + weekly.modifiers)
+    for name in ("engagement", "activity", "longevity", "reciprocity", "credibility"):
+        assert (parts[name].half_life_days, parts[name].window_days) == (7, 21), name
+    assert parts["authenticity"].credibility == parts["credibility"]
+    assert parts["momentum"] == Momentum()  # what happens now keeps its hours
+    assert parts["inactivity"] == Inactivity()  # and silence decays as before
+    assert weekly.weights == Scorer().weights
+    assert Scorer.from_config(weekly.to_config()) == weekly
+
+
+@pytest.mark.parametrize("param", ["half_life_days", "window_days"])
+@pytest.mark.parametrize("bad", [0, -7, math.nan, "7"])
+def test_house_time_scale_is_checked(param: str, bad: Any) -> None:
+    with pytest.raises(ValueError, match=rf"'{param}' parameter of Scorer.house"):
+        Scorer.house(**{param: bad})
+
+
+def test_a_shorter_time_scale_forgets_sooner() -> None:
+    # ann was engaged by ten people 30 days ago, bob by ten people yesterday
+    records = [
+        {"time": day, "actor": f"{who}{i}", "action": "like", "target": who}
+        for who, day in (("ann", 10 * DAY), ("bob", 39 * DAY))
+        for i in range(10)
+    ]
+    events = Events.from_records(records)
+    house = Scorer().score(events, as_of=40 * DAY)
+    weekly = Scorer.house(half_life_days=7, window_days=21).score(events, as_of=40 * DAY)
+    assert house["ann"] > 0
+    assert weekly["ann"] == 0.0  # 30 days old: outside a 21-day window
+    assert weekly["bob"] > 0

@@ -15,7 +15,9 @@ from influence.components._common import recency_weights
 from influence.evaluate import (
     BASELINES,
     RecencyReceived,
+    ScorerBaseline,
     StabilityReport,
+    predictive_validity,
     rank_stability,
     received_count,
     recency_received,
@@ -220,3 +222,34 @@ def test_the_report_prints_and_converts() -> None:
 def test_ndcg_is_not_a_stability_metric() -> None:
     with pytest.raises(ValueError, match=r"rank metrics.*\['ndcg@10'\]"):
         rank_stability(weekly(), [day(7), day(14)], metrics=["spearman", "ndcg@10"])
+
+
+# ---------------------------------------------------------------------------- ScorerBaseline
+def test_a_scorer_as_a_baseline_measures_what_the_scorer_measures() -> None:
+    events = weekly()
+    cut = day(21)
+    report = predictive_validity(
+        events, cut, 3 * DAY, counting(), baselines={"same": ScorerBaseline(counting())}
+    )
+    assert report.table["same"] == report.table["scorer"]
+    np.testing.assert_array_equal(report.values["same"], report.values["scorer"])
+    stable = rank_stability(
+        events,
+        [day(7), day(14), day(21)],
+        counting(),
+        baselines={"same": ScorerBaseline(counting())},
+    )
+    assert stable.table["same"] == stable.table["scorer"]
+
+
+def test_two_time_scales_of_the_house_scorer_in_one_report() -> None:
+    events = weekly()
+    weekly_house = ScorerBaseline(Scorer.house(half_life_days=7, window_days=21))
+    report = predictive_validity(events, day(21), 3 * DAY, baselines={"weekly": weekly_house})
+    assert report.methods == ("scorer", "weekly")
+    assert np.isfinite(report.table["weekly"]["spearman"])
+
+
+def test_scorer_baseline_needs_a_scorer() -> None:
+    with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
+        ScorerBaseline(received_count)  # type: ignore[arg-type]

@@ -58,15 +58,42 @@ def _named(owner: str, param: str, value: Any) -> Parts:
     return tuple(out)
 
 
-def _default_signals() -> Parts:
-    from .components import Activity, Engagement, Longevity, Momentum
+#: The house time scale of standing (days): Klout's 90-day window, a 30-day half-life.
+HOUSE_HALF_LIFE_DAYS = 30.0
+HOUSE_WINDOW_DAYS = 90.0
 
-    return (
-        ("engagement", Engagement()),
-        ("momentum", Momentum()),
-        ("activity", Activity()),
-        ("longevity", Longevity()),
+
+def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
+    """The house signals, discounts and modifiers, with standing on the given time scale."""
+    from .components import (
+        Activity,
+        Authenticity,
+        Credibility,
+        Engagement,
+        Inactivity,
+        Longevity,
+        Momentum,
+        Reciprocity,
     )
+
+    h, w = half_life_days, window_days
+    credibility = Credibility(half_life_days=h, window_days=w)
+    signals = (
+        ("engagement", Engagement(half_life_days=h, window_days=w)),
+        ("momentum", Momentum()),
+        ("activity", Activity(half_life_days=h, window_days=w)),
+        ("longevity", Longevity(half_life_days=h, window_days=w)),
+    )
+    discounts = (
+        ("reciprocity", Reciprocity(half_life_days=h, window_days=w)),
+        ("credibility", credibility),
+    )
+    modifiers = (("inactivity", Inactivity()), ("authenticity", Authenticity(credibility)))
+    return signals, discounts, modifiers
+
+
+def _default_signals() -> Parts:
+    return _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)[0]
 
 
 #: House weights by part name: engagement (standing over 90 days) and momentum (who
@@ -76,15 +103,11 @@ DEFAULT_WEIGHTS = {"engagement": 1.0, "momentum": 1.0, "activity": 0.5, "longevi
 
 
 def _default_discounts() -> Parts:
-    from .components import Credibility, Reciprocity
-
-    return (("reciprocity", Reciprocity()), ("credibility", Credibility()))
+    return _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)[1]
 
 
 def _default_modifiers() -> Parts:
-    from .components import Authenticity, Inactivity
-
-    return (("inactivity", Inactivity()), ("authenticity", Authenticity()))
+    return _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)[2]
 
 
 @dataclass(frozen=True)
@@ -319,6 +342,46 @@ class Scorer:
             "modifiers": [entry(n, c) for n, c in self.modifiers],
             "calibration": {"midpoint": self.calibration.midpoint, "shape": self.calibration.shape},
         }
+
+    @classmethod
+    def house(
+        cls,
+        *,
+        half_life_days: float = HOUSE_HALF_LIFE_DAYS,
+        window_days: float = HOUSE_WINDOW_DAYS,
+    ) -> Scorer:
+        """The house scorer with its standing on another time scale.
+
+        ``Scorer.house()`` is ``Scorer()``. The time scale of standing (how
+        long engagement keeps counting) is a product decision: a shorter one
+        forecasts the next days better and re-ranks people more from one week to
+        the next (docs/validation.md, "Time scales", measures both on real
+        logs). It is set here in one place, consistently: Engagement, Activity,
+        Longevity, Reciprocity, Credibility and the credibility inside
+        Authenticity take *half_life_days* and *window_days*; Momentum (what
+        happens now, over hours) and Inactivity (how silence decays a score)
+        keep theirs.
+
+        Parameters
+        ----------
+        half_life_days : float, default 30
+            Age at which engagement counts half; positive.
+        window_days : float, default 90
+            Engagement older than this counts nothing; positive.
+
+        Examples
+        --------
+        >>> from influence import Scorer
+        >>> Scorer.house() == Scorer()
+        True
+        >>> weekly = Scorer.house(half_life_days=7, window_days=21)
+        >>> dict(weekly.signals)["engagement"].window_days
+        21
+        """
+        for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
+            _validate.number("Scorer.house", name, value, low=0.0, low_open=True)
+        signals, discounts, modifiers = _house_parts(half_life_days, window_days)
+        return cls(signals=signals, discounts=discounts, modifiers=modifiers)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Scorer:

@@ -87,6 +87,7 @@ __all__ = [
     "Comparison",
     "Ratings",
     "RecencyReceived",
+    "ScorerBaseline",
     "ScorerLike",
     "SignedRankReport",
     "StabilityReport",
@@ -568,6 +569,52 @@ def recency_received(events: Events, as_of: float) -> FloatArray:
 
 
 _HOUSE_RECENCY = RecencyReceived()
+
+
+@dataclass(frozen=True)
+class ScorerBaseline:
+    """Baseline: another scorer's scores, so that two configurations meet in one report.
+
+    Scores the past it is handed (``scorer.score(events, as_of=as_of)``); users
+    it does not score count as 0. With it, :meth:`ValidityReport.compare` puts
+    a paired interval on the difference between two scorers, and
+    :func:`rank_stability` compares their churn.
+
+    Parameters
+    ----------
+    scorer : Scorer
+        Anything with ``score(events, as_of=...) -> Scores``.
+
+    Examples
+    --------
+    >>> from influence import Events, Scorer
+    >>> from influence.evaluate import ScorerBaseline
+    >>> ev = Events.from_records([
+    ...     {"time": t, "actor": a, "action": "like", "target": "ann"}
+    ...     for t, a in [(1, "bob"), (2, "cy")]])
+    >>> weekly = ScorerBaseline(Scorer.house(half_life_days=7, window_days=21))
+    >>> [round(v, 1) for v in weekly(ev, 2.0).tolist()]  # ann, bob, cy
+    [28.8, 0.0, 0.0]
+    """
+
+    scorer: ScorerLike
+
+    def __post_init__(self) -> None:
+        if not callable(getattr(self.scorer, "score", None)):
+            raise TypeError(
+                "The 'scorer' parameter of ScorerBaseline must have a score(events, as_of=...) "
+                f"method; got {self.scorer!r}"
+            )
+
+    def __call__(self, events: Events, as_of: float) -> FloatArray:
+        """The scorer's score of each user of ``events.users`` (0 for users it leaves out)."""
+        scores = self.scorer.score(events, as_of=as_of)
+        index = events.users.indices(scores.users.ids)
+        if (index < 0).any():
+            raise ValueError("the scorer returned users that are not in events.users")
+        out = np.zeros(events.n_users)
+        out[index] = np.asarray(scores.values, dtype=np.float64)
+        return out
 
 
 def engagement_pagerank(events: Events, as_of: float) -> FloatArray:

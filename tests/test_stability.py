@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from influence import Events, Scorer
 from influence.components import DistinctEngagers
@@ -253,3 +255,39 @@ def test_two_time_scales_of_the_house_scorer_in_one_report() -> None:
 def test_scorer_baseline_needs_a_scorer() -> None:
     with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
         ScorerBaseline(received_count)  # type: ignore[arg-type]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(0, 29), st.integers(0, 5), st.integers(0, 5)),
+        min_size=8,
+        max_size=40,
+    ),
+    later=st.lists(
+        st.tuples(st.integers(31, 40), st.integers(0, 7), st.integers(0, 7)),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_no_future_leakage(
+    rows: list[tuple[int, int, int]], later: list[tuple[int, int, int]]
+) -> None:
+    # what happens after the last cut-off cannot change any step (users who only appear later
+    # are not scored at any cut-off, so they are not compared either)
+    def log(items: list[tuple[int, int, int]]) -> Events:
+        return likes([(d, f"u{a}", f"u{b}") for d, a, b in items if a != b])
+
+    past = log(rows)
+    if past.start is None or past.start > day(10):
+        return
+    cuts = [day(10), day(20), day(30)]
+    options: dict[str, Any] = {"baselines": ["received_count", "distinct_engagers"]}
+    before = rank_stability(past, cuts, counting(), **options)
+    after = rank_stability(log(rows + later), cuts, counting(), **options)
+    assert after.population == before.population
+    for step_before, step_after in zip(before.steps, after.steps):
+        for method, row in step_before.items():
+            for metric, value in row.items():
+                other = step_after[method][metric]
+                assert (math.isnan(value) and math.isnan(other)) or value == pytest.approx(other)

@@ -131,7 +131,8 @@ def time_scales(
     print("\nthe house scorer minus the recency count at the same time scale:\n")
     print("| time scale | " + " | ".join(compared) + " |")
     print("|---|" + "---|" * len(compared))
-    for scale in ("7d", "14d"):
+    houses = [name.removeprefix("house_") for name in SCALES if name.startswith("house_")]
+    for scale in sorted(houses, key=lambda days: float(days.removesuffix("d"))):
         cells = []
         for metric in compared:
             c = prediction.compare(metric, f"recency_{scale}", method=f"house_{scale}")

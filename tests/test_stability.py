@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from influence import Events, Scorer
@@ -255,8 +255,21 @@ def test_two_time_scales_of_the_house_scorer_in_one_report() -> None:
 def test_scorer_baseline_needs_a_scorer() -> None:
     with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
         ScorerBaseline(received_count)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
+        ScorerBaseline(Scorer)  # type: ignore[arg-type]  # the class, not a scorer
 
 
+def test_a_baseline_with_nan_values_is_named() -> None:
+    def broken(events: Events, as_of: float) -> np.ndarray:
+        values = np.zeros(events.n_users)
+        values[0] = np.nan
+        return values
+
+    with pytest.raises(ValueError, match=r"baseline 'broken' .* got 1 NaN or infinite value"):
+        rank_stability(weekly(), [day(7), day(14)], baselines={"broken": broken})
+
+
+# ---------------------------------------------------------------------------- properties
 @settings(max_examples=25, deadline=None)
 @given(
     rows=st.lists(
@@ -279,8 +292,7 @@ def test_no_future_leakage(
         return likes([(d, f"u{a}", f"u{b}") for d, a, b in items if a != b])
 
     past = log(rows)
-    if past.start is None or past.start > day(10):
-        return
+    assume(past.start is not None and past.start <= day(10))
     cuts = [day(10), day(20), day(30)]
     options: dict[str, Any] = {"baselines": ["received_count", "distinct_engagers"]}
     before = rank_stability(past, cuts, counting(), **options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,8 +64,12 @@ HOUSE_HALF_LIFE_DAYS = 30.0
 HOUSE_WINDOW_DAYS = 90.0
 
 
+@functools.lru_cache(maxsize=8)
 def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
-    """The house signals, discounts and modifiers, with standing on the given time scale."""
+    """The house signals, discounts and modifiers, with standing on the given time scale.
+
+    Cached: the components are immutable, so scorers built on one time scale share them.
+    """
     from .components import (
         Activity,
         Authenticity,
@@ -354,13 +359,13 @@ class Scorer:
 
         ``Scorer.house()`` is ``Scorer()``. The time scale of standing (how
         long engagement keeps counting) is a product decision: a shorter one
-        forecasts the next days better and re-ranks people more from one week to
-        the next (docs/validation.md, "Time scales", measures both on real
-        logs). It is set here in one place, consistently: Engagement, Activity,
-        Longevity, Reciprocity, Credibility and the credibility inside
-        Authenticity take *half_life_days* and *window_days*; Momentum (what
-        happens now, over hours) and Inactivity (how silence decays a score)
-        keep theirs.
+        re-ranks people more from one week to the next, and forecasts the next
+        days better on some logs (CollegeMsg) and worse on others (Bitcoin OTC);
+        docs/validation.md, "Time scales", measures both. It is set here in
+        one place, consistently: Engagement, Activity, Longevity, Reciprocity,
+        Credibility and the credibility inside Authenticity take
+        *half_life_days* and *window_days*; Momentum (what happens now, over
+        hours) and Inactivity (how silence decays a score) keep theirs.
 
         Parameters
         ----------

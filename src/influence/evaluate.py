@@ -136,6 +136,14 @@ class ScorerLike(Protocol):
     def score(self, events: Events, as_of: Any = None) -> Scores: ...
 
 
+def _positions(events: Events, scores: Scores, who: str = "the scorer") -> NDArray[np.intp]:
+    """Where each scored user sits in ``events.users``; an error for users it does not hold."""
+    index = events.users.indices(scores.users.ids)
+    if (index < 0).any():
+        raise ValueError(f"{who} returned users that are not in events.users")
+    return np.asarray(index, dtype=np.intp)
+
+
 # ---------------------------------------------------------------------------- metrics
 def _pair(owner: str, score: ArrayLike, truth: ArrayLike) -> tuple[FloatArray, FloatArray]:
     s = np.asarray(score, dtype=np.float64)
@@ -576,7 +584,8 @@ class ScorerBaseline:
     """Baseline: another scorer's scores, so that two configurations meet in one report.
 
     Scores the past it is handed (``scorer.score(events, as_of=as_of)``); users
-    it does not score count as 0. With it, :meth:`ValidityReport.compare` puts
+    it does not score count as 0 (the bottom, for scorers whose scores are
+    non-negative, as the house scorer's are). With it, :meth:`ValidityReport.compare` puts
     a paired interval on the difference between two scorers, and
     :func:`rank_stability` compares their churn.
 
@@ -600,7 +609,7 @@ class ScorerBaseline:
     scorer: ScorerLike
 
     def __post_init__(self) -> None:
-        if not callable(getattr(self.scorer, "score", None)):
+        if isinstance(self.scorer, type) or not callable(getattr(self.scorer, "score", None)):
             raise TypeError(
                 "The 'scorer' parameter of ScorerBaseline must have a score(events, as_of=...) "
                 f"method; got {self.scorer!r}"
@@ -609,9 +618,7 @@ class ScorerBaseline:
     def __call__(self, events: Events, as_of: float) -> FloatArray:
         """The scorer's score of each user of ``events.users`` (0 for users it leaves out)."""
         scores = self.scorer.score(events, as_of=as_of)
-        index = events.users.indices(scores.users.ids)
-        if (index < 0).any():
-            raise ValueError("the scorer returned users that are not in events.users")
+        index = _positions(events, scores, f"ScorerBaseline({self.scorer!r})")
         out = np.zeros(events.n_users)
         out[index] = np.asarray(scores.values, dtype=np.float64)
         return out
@@ -1226,9 +1233,7 @@ def _measure(
     bar: _progress.Bar,
 ) -> tuple[dict[str, FloatArray], FloatArray, NDArray[np.bool_]]:
     """Each method's values and the truth on the evaluated users, and which users those are."""
-    index = events.users.indices(scores.users.ids)
-    if (index < 0).any():
-        raise ValueError("the scorer returned users that are not in events.users")
+    index = _positions(events, scores)
     truth = _received(events, cut, cut + span, distinct=target == "distinct_engagers")[index]
     keep = np.ones(index.size, dtype=bool)
     if population == "receivers":
@@ -1244,12 +1249,16 @@ def _measure(
 def _baseline_values(name: str, func: Baseline, past: Events, cut: float) -> FloatArray:
     """A baseline's values on the past, checked: one finite value per user of ``events.users``."""
     result = np.asarray(func(past, cut), dtype=np.float64)
-    if result.shape != (past.n_users,) or not np.isfinite(result).all():
-        raise ValueError(
-            f"baseline {name!r} must return {past.n_users} finite values (one per "
-            f"user of events.users); got shape {result.shape}"
-        )
-    return result
+    if result.shape != (past.n_users,):
+        got = f"shape {result.shape}"
+    elif not np.isfinite(result).all():
+        got = f"{int((~np.isfinite(result)).sum())} NaN or infinite value(s)"
+    else:
+        return result
+    raise ValueError(
+        f"baseline {name!r} must return {past.n_users} finite values (one per user of "
+        f"events.users); got {got}"
+    )
 
 
 def _cutoff_progress(
@@ -1513,9 +1522,7 @@ def rank_stability(
     for cut in _progress.progress(cuts, shown, "rank stability", unit="cut-off"):
         past = events.until(cut)
         scores = model.score(past, as_of=cut)
-        index = events.users.indices(scores.users.ids)
-        if (index < 0).any():
-            raise ValueError("the scorer returned users that are not in events.users")
+        index = _positions(events, scores)
         now = {"scorer": np.full(events.n_users, np.nan)}
         now["scorer"][index] = np.asarray(scores.values, dtype=np.float64)
         for name, func in chosen.items():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from influence import Events, Scorer
+from influence import Scorer
 from influence._loaders import (
     load_bitcoin_otc,
     load_bitcoin_otc_ratings,
@@ -29,6 +29,7 @@ from influence.evaluate import (
     Comparison,
     RecencyReceived,
     ScorerBaseline,
+    StabilityReport,
     ValidityReport,
     decile_table,
     plot_deciles,
@@ -103,12 +104,10 @@ STABILITY = ("spearman", "precision@100")
 def time_scales(
     title: str,
     prediction: ValidityReport,
-    events: Events,
-    steps: list[float] | list[str],
+    stable: StabilityReport,
     compared: tuple[str, ...] = COMPARED,
 ) -> None:
     """Prediction and week-to-week (step-to-step) stability, scorer and each time scale."""
-    stable = rank_stability(events, steps, baselines=SCALES, metrics=STABILITY)
     section(f"{title}: time scales, prediction and stability")
     print(stable)
     print()
@@ -177,7 +176,8 @@ def higgs(path: Path, plot: bool) -> None:
                 write_plot(report)
     scaled = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, baselines=SCALES)
     daily = ["2012-07-02T23:59:59Z", "2012-07-03T23:59:59Z", HIGGS_CUT]
-    time_scales("Higgs (stability: daily cut-offs, 2-4 July)", scaled, events, daily)
+    stable = rank_stability(events, daily, baselines=SCALES, metrics=STABILITY)
+    time_scales("Higgs (stability: daily cut-offs, 2-4 July)", scaled, stable)
     receivers = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, population="receivers")
     section("Higgs, target distinct_engagers, population receivers")
     print(receivers)
@@ -222,7 +222,7 @@ def collegemsg(path: Path) -> None:
     print(f"weeks where the scorer's Spearman beats every baseline: {better} of {len(report.runs)}")
     comparisons(report)
     scaled = rolling_validity(events, weekly, WEEK, baselines=SCALES)
-    time_scales("CollegeMsg (stability: week to week)", scaled, events, weekly)
+    time_scales("CollegeMsg (stability: week to week)", scaled, scaled.stability(STABILITY))
 
 
 def bitcoin(path: Path) -> None:
@@ -236,7 +236,8 @@ def bitcoin(path: Path) -> None:
     print(report.to_markdown())
     comparisons(report)
     scaled = rolling_validity(events, quarterly, OTC_STEP, baselines=SCALES)
-    time_scales("Bitcoin OTC (stability: 90 days to the next)", scaled, events, quarterly)
+    stable = scaled.stability(STABILITY)
+    time_scales("Bitcoin OTC (stability: 90 days to the next)", scaled, stable)
     final = signed_rank_report(events, ratings)
     section(f"Bitcoin OTC, net-negative users, as of {format_time(final.as_of)}")
     print(final)

@@ -237,12 +237,12 @@ def test_validate_rolling_mistakes_are_one_line_errors(
     )
     assert code == 2
     _assert_one_line(err, "--intervals", "at least 5", "--every 6 gives 2")
-    code, out, err = _run(
-        capsys, "validate", files["jsonl"], "--every", "4", "--horizon", "4", "--stability",
-        "--metrics", "ndcg@10",
+    code, _, err = _run(
+        capsys, "validate", files["jsonl"], "--cutoff", "2026-01-15", "--horizon", "4",
+        "--stability",
     )  # fmt: skip
-    assert (code, out) == (2, "")
-    _assert_one_line(err, "rank metrics", "'ndcg@10'")
+    assert code == 2
+    _assert_one_line(err, "--stability needs rolling cut-offs")
 
 
 def test_validate_stability_reports_rank_metrics_by_default(
@@ -255,6 +255,15 @@ def test_validate_stability_reports_rank_metrics_by_default(
     assert (code, err) == (0, "")
     stability = out.split("Rank stability")[1].splitlines()
     assert "| method | spearman | precision@100 |" in stability
+    # the rank metrics among --metrics; NDCG is for prediction only
+    for chosen, shown in (("spearman,ndcg@10", "| spearman |"), ("ndcg@10", "| spearman |")):
+        code, out, err = _run(
+            capsys, "validate", files["jsonl"], "--every", "4", "--horizon", "4", "--stability",
+            "--metrics", chosen, "--format", "markdown",
+        )  # fmt: skip
+        assert (code, err) == (0, "")
+        assert shown in out.split("Rank stability")[1]
+        assert "ndcg" not in out.split("Rank stability")[1]
 
 
 def test_validate_warns_in_one_line_when_the_horizon_outruns_the_data(

@@ -23,6 +23,7 @@ from influence.evaluate import (
     rank_stability,
     received_count,
     recency_received,
+    rolling_validity,
     spearman,
 )
 
@@ -303,3 +304,31 @@ def test_no_future_leakage(
             for metric, value in row.items():
                 other = step_after[method][metric]
                 assert (math.isnan(value) and math.isnan(other)) or value == pytest.approx(other)
+
+
+# ---------------------------------------------------------------------------- from a rolling report
+def test_a_rolling_report_gives_its_stability_without_rescoring() -> None:
+    events = weekly()
+    cuts = [day(7), day(14), day(21)]
+    options: dict[str, Any] = {"baselines": ["received_count", "distinct_engagers"]}
+    rolling = rolling_validity(events, cuts, 3 * DAY, counting(), **options)
+    direct = rank_stability(events, cuts, counting(), **options)
+    derived = rolling.stability()
+    assert derived.cutoffs == direct.cutoffs
+    assert derived.population == direct.population
+    assert derived.methods == direct.methods
+    for method, row in direct.table.items():
+        for metric, value in row.items():
+            assert derived.table[method][metric] == pytest.approx(value, nan_ok=True)
+    receivers = rolling_validity(events, cuts, 3 * DAY, counting(), population="receivers")
+    assert receivers.stability().population <= derived.population
+
+
+def test_stability_of_a_report_needs_rolling_cutoffs_and_rank_metrics() -> None:
+    events = weekly()
+    one = predictive_validity(events, day(14), 3 * DAY, counting())
+    with pytest.raises(ValueError, match=r"rolling report with two cut-offs or more.*has 1"):
+        one.stability()
+    rolling = rolling_validity(events, [day(7), day(14)], 3 * DAY, counting())
+    with pytest.raises(ValueError, match=r"ValidityReport.stability must name rank metrics"):
+        rolling.stability(["ndcg@10"])

@@ -255,7 +255,6 @@ def _validate(args: argparse.Namespace) -> int:
         DEFAULT_METRICS,
         STABILITY_METRICS,
         predictive_validity,
-        rank_stability,
         rolling_cutoffs,
         rolling_validity,
     )
@@ -299,17 +298,10 @@ def _validate(args: argparse.Namespace) -> int:
             )
         report = rolling_validity(events, cutoffs, horizon, scorer, **options)
         unit = "cut-offs"
-    stable = (  # before anything is printed: a mistake in it is one error line, not half a report
-        rank_stability(
-            events,
-            cutoffs,
-            scorer,
-            metrics=STABILITY_METRICS if metrics is None else metrics,
-            baselines=baselines,
-        )
-        if args.stability
-        else None
-    )
+    stable = None
+    if args.stability:  # the rank metrics among --metrics: NDCG would read values as gains
+        ranked = [m for m in report.metrics if not m.startswith("ndcg@")]
+        stable = report.stability(ranked if metrics is not None and ranked else STABILITY_METRICS)
     _print_table(report, args.format)
     if args.intervals:
         print(

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import itertools
 import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -117,6 +118,8 @@ Baseline = Callable[[Events, float], ArrayLike]
 
 #: The metrics reported when none are named.
 DEFAULT_METRICS: tuple[str, ...] = ("spearman", "ndcg@100", "precision@100")
+#: The metrics :func:`rank_stability` reports when none are named.
+STABILITY_METRICS: tuple[str, ...] = ("spearman", "precision@100")
 
 _ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 _TARGETS = ("distinct_engagers", "engagements")
@@ -984,6 +987,35 @@ class ValidityReport:
         """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
         return _frame(self.table, self.metrics, "ValidityReport")
 
+    def stability(self, metrics: Iterable[str] = STABILITY_METRICS) -> StabilityReport:
+        """How much each method's ranking moves from one cut-off to the next, without re-scoring.
+
+        For a rolling report: :func:`rank_stability` at the same cut-offs, computed from
+        the values the report keeps, over the users evaluated at both cut-offs of each
+        step (with ``population="receivers"``, only receivers). With the default
+        population it equals ``rank_stability(events, cutoffs, scorer, baselines=...)``.
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> from influence.evaluate import rolling_validity
+        >>> rows = [(1, "bob", "ann"), (2, "cy", "ann"), (11, "bob", "ann"),
+        ...         (12, "ann", "cy"), (21, "dee", "cy"), (22, "bob", "ann"), (33, "cy", "ann")]
+        >>> events = Events.from_records(
+        ...     [{"time": t, "actor": a, "action": "like", "target": b} for t, a, b in rows])
+        >>> report = rolling_validity(events, [10, 20, 30], 3, baselines=["received_count"])
+        >>> report.stability(["precision@1"]).table["received_count"]["precision@1"]
+        1.0
+        """
+        if len(self.runs) < 2:
+            raise ValueError(
+                "stability needs a rolling report with two cut-offs or more "
+                f"(rolling_validity); this one has {max(len(self.runs), 1)}"
+            )
+        measures = _rank_metrics(metrics, "ValidityReport.stability")
+        snapshots = [(np.asarray(r.users), r.values) for r in self.runs]
+        return _stability(snapshots, self.cutoffs, measures)
+
     def decile_means(self, method: str = "scorer", bins: int = 10) -> FloatArray:
         """Mean future engagement per decile of *method*'s values, lowest decile first.
 
@@ -1343,8 +1375,6 @@ def rolling_validity(
 
 
 # ---------------------------------------------------------------------------- stability
-#: The metrics :func:`rank_stability` reports when none are named.
-STABILITY_METRICS: tuple[str, ...] = ("spearman", "precision@100")
 
 
 @dataclass(frozen=True)
@@ -1500,14 +1530,7 @@ def rank_stability(
             f"The 'cutoffs' parameter of {owner} must give at least two distinct times; "
             f"got {[format_time(c) for c in cuts]}"
         )
-    measures = _metrics(metrics, owner)
-    scaled = [name for name in measures if name.startswith("ndcg@")]
-    if scaled:
-        raise ValueError(
-            f"The 'metrics' parameter of {owner} must name rank metrics, 'spearman' or "
-            f"'precision@K': NDCG would read the next cut-off's values as gains, which depend "
-            f"on each method's scale. Got {scaled}."
-        )
+    measures = _rank_metrics(metrics, owner)
     if events.start is None or cuts[0] < events.start:
         raise ValueError(
             f"no events at or before the first cut-off {format_time(cuts[0])}; the log starts "
@@ -1516,26 +1539,59 @@ def rank_stability(
     chosen = _baselines(baselines, events.until(cuts[0]), cuts[0], owner)
     model = Scorer() if scorer is None else scorer
     shown = _cutoff_progress(events, cuts, progress, owner)
-    steps: list[dict[str, dict[str, float]]] = []
-    population = 0
-    before: dict[str, FloatArray] = {}
+    snapshots: list[_Snapshot] = []
     for cut in _progress.progress(cuts, shown, "rank stability", unit="cut-off"):
         past = events.until(cut)
         scores = model.score(past, as_of=cut)
         index = _positions(events, scores)
-        now = {"scorer": np.full(events.n_users, np.nan)}
-        now["scorer"][index] = np.asarray(scores.values, dtype=np.float64)
+        values = {"scorer": np.asarray(scores.values, dtype=np.float64)}
         for name, func in chosen.items():
-            now[name] = _baseline_values(name, func, past, cut)
-        if before:
-            both = np.isfinite(before["scorer"]) & np.isfinite(now["scorer"])
-            population += int(both.sum())
-            steps.append(
-                {m: {k: f(before[m][both], now[m][both]) for k, f in measures.items()} for m in now}
-            )
-        before = now
+            values[name] = _baseline_values(name, func, past, cut)[index]
+        snapshots.append((np.asarray(scores.users.ids), values))
+    return _stability(snapshots, tuple(cuts), measures)
+
+
+#: One cut-off as the stability steps see it: the users, and each method's value for each.
+_Snapshot = tuple[NDArray[Any], Mapping[str, FloatArray]]
+
+
+def _rank_metrics(
+    metrics: Iterable[str], owner: str
+) -> dict[str, Callable[[FloatArray, FloatArray], float]]:
+    measures = _metrics(metrics, owner)
+    scaled = [name for name in measures if name.startswith("ndcg@")]
+    if scaled:
+        raise ValueError(
+            f"The 'metrics' parameter of {owner} must name rank metrics, 'spearman' or "
+            f"'precision@K': NDCG would read the next cut-off's values as gains, which depend "
+            f"on each method's scale. Got {scaled}."
+        )
+    return measures
+
+
+def _stability(
+    snapshots: Sequence[_Snapshot],
+    cutoffs: tuple[float, ...],
+    measures: Mapping[str, Callable[[FloatArray, FloatArray], float]],
+) -> StabilityReport:
+    """Each method against itself at consecutive cut-offs, on the users present at both."""
+    steps: list[dict[str, dict[str, float]]] = []
+    population = 0
+    for (users_a, values_a), (users_b, values_b) in itertools.pairwise(snapshots):
+        _, at_a, at_b = np.intersect1d(users_a, users_b, assume_unique=True, return_indices=True)
+        population += int(at_a.size)
+        steps.append(
+            {
+                method: {
+                    k: f(values_a[method][at_a], values_b[method][at_b])
+                    for k, f in measures.items()
+                }
+                for method in values_a
+                if method in values_b
+            }
+        )
     return StabilityReport(
-        table=_mean_table(steps), cutoffs=tuple(cuts), population=population, steps=tuple(steps)
+        table=_mean_table(steps), cutoffs=cutoffs, population=population, steps=tuple(steps)
     )
 
 

@@ -171,8 +171,8 @@ class _Cut(NamedTuple):
     counts: FloatArray  # the draws of the first users in order (at least ``start`` of them)
 
 
-def _cut(ordering: _Ordering, weights: FloatArray, k: int) -> _Cut:
-    """The :class:`_Cut` of the draw *weights* at *k* slots.
+def _cut(ordering: _Ordering, weights: FloatArray, k: int, total: float) -> _Cut:
+    """The :class:`_Cut` of the draw *weights* (of size *total*) at *k* slots.
 
     Reads a prefix of the order reaching slot *k*; the size of the tie group
     straddling it comes from that prefix, or, when the group is the last one
@@ -189,7 +189,7 @@ def _cut(ordering: _Ordering, weights: FloatArray, k: int) -> _Cut:
     if stop <= held.size:
         size = float(held[stop - 1]) - before
     elif stop == n:
-        size = float(weights.sum()) - before
+        size = total - before
     else:
         rest = weights[ordering.users[held.size : stop]]
         size = float(held[-1]) - before + float(rest.sum())
@@ -295,8 +295,10 @@ def ndcg_differences(
         if ideal_head.size == 0 or ideal == 0.0:
             out.append(math.nan)
             continue
+        total = float(w.sum())  # the draw's size, once per draw
         found = [
-            min(_dcg(by, _cut(by, w, k), w, truth, discounts) / ideal, 1.0) for by in (by_a, by_b)
+            min(_dcg(by, _cut(by, w, k, total), w, truth, discounts) / ideal, 1.0)
+            for by in (by_a, by_b)
         ]
         out.append(found[0] - found[1])
     return np.asarray(out, dtype=np.float64)
@@ -330,7 +332,8 @@ def precision_differences(
     negative = np.flatnonzero(truth < 0)
     out = []
     for w in samples:
-        at_t = _cut(by_t, w, k)
+        total = float(w.sum())  # the draw's size, once per draw
+        at_t = _cut(by_t, w, k, total)
         if at_t.slots == 0:
             out.append(math.nan)
             continue
@@ -339,7 +342,7 @@ def precision_differences(
         if best == 0.0 and not w[negative].any():
             out.append(math.nan)
             continue
-        hits = [_overlap(by, _cut(by, w, k), by_t, at_t, w) for by in (by_a, by_b)]
+        hits = [_overlap(by, _cut(by, w, k, total), by_t, at_t, w) for by in (by_a, by_b)]
         out.append((hits[0] - hits[1]) / at_t.slots)
     return np.asarray(out, dtype=np.float64)
 

@@ -117,3 +117,43 @@ def freeze(table: Table) -> Table:
             for m, row in table.items()
         }
     )
+
+
+class MethodTable:
+    """The views every method-by-metric report shares: text, Markdown, HTML and pandas.
+
+    A report class (a frozen dataclass with a ``table``) inherits them and
+    supplies ``_header()``, its one-line description.
+    """
+
+    table: Table
+
+    def _header(self) -> str:  # pragma: no cover - every report defines it
+        raise NotImplementedError
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """Method names, in table order."""
+        return tuple(self.table)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Metric names, in column order."""
+        return tuple(dict.fromkeys(k for row in self.table.values() for k in row))
+
+    def to_markdown(self, digits: int = 3, *, bold_best: bool = True) -> str:
+        """The table as Markdown, the best value per metric (as printed) in bold."""
+        return markdown(self.table, self.metrics, dict.fromkeys(self.metrics, digits), bold_best)
+
+    def to_pandas(self) -> Any:
+        """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
+        return frame(self.table, self.metrics, type(self).__name__)
+
+    def __str__(self) -> str:
+        body = text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
+        return f"{self._header()}\n{body}"
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the header line and the table, best value per metric in bold."""
+        digits = dict.fromkeys(self.metrics, 3)
+        return html_table(self._header(), self.table, self.metrics, digits, bold_best=True)

@@ -67,6 +67,7 @@ from scipy.stats import rankdata
 from . import _actions, _bootstrap, _progress, _validate
 from ._events import Events
 from ._loaders import Ratings
+from ._reports import MethodTable
 from ._reports import frame as _frame
 from ._reports import freeze as _freeze
 from ._reports import html_table as _html_table
@@ -788,7 +789,7 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class ValidityReport:
+class ValidityReport(MethodTable):
     """Predictive validity of a scorer and of baselines, measured in one run.
 
     Attributes
@@ -831,19 +832,6 @@ class ValidityReport:
     def __post_init__(self) -> None:
         object.__setattr__(self, "table", _freeze(self.table))
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
-
-    @property
-    def methods(self) -> tuple[str, ...]:
-        """Method names, in table order."""
-        return tuple(self.table)
-
-    @property
-    def metrics(self) -> tuple[str, ...]:
-        """Metric names, in column order."""
-        seen: dict[str, None] = {}
-        for row in self.table.values():
-            seen.update(dict.fromkeys(row))
-        return tuple(seen)
 
     @property
     def cutoffs(self) -> tuple[float, ...]:
@@ -979,14 +967,6 @@ class ValidityReport:
             ahead=float((spread > 0).mean()),
         )
 
-    def to_markdown(self, digits: int = 3, *, bold_best: bool = True) -> str:
-        """The table as Markdown, the best value per metric (as printed) in bold."""
-        return _markdown(self.table, self.metrics, dict.fromkeys(self.metrics, digits), bold_best)
-
-    def to_pandas(self) -> Any:
-        """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
-        return _frame(self.table, self.metrics, "ValidityReport")
-
     def stability(self, metrics: Iterable[str] = STABILITY_METRICS) -> StabilityReport:
         """How much each method's ranking moves from one cut-off to the next, without re-scoring.
 
@@ -1053,15 +1033,6 @@ class ValidityReport:
             f"Predictive validity{when}: {self.population:,} {users}, "
             f"{self.target} received in the next {_span(self.horizon)}"
         )
-
-    def __str__(self) -> str:
-        body = _text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
-        return f"{self._header()}\n{body}"
-
-    def _repr_html_(self) -> str:
-        """Notebook display: the header line and the table, best value per metric in bold."""
-        digits = dict.fromkeys(self.metrics, 3)
-        return _html_table(self._header(), self.table, self.metrics, digits, bold_best=True)
 
 
 def _duration(value: Any, owner: str = "predictive_validity", name: str = "horizon") -> float:
@@ -1378,7 +1349,7 @@ def rolling_validity(
 
 
 @dataclass(frozen=True)
-class StabilityReport:
+class StabilityReport(MethodTable):
     """How much each method's ranking moves between consecutive cut-offs.
 
     Attributes
@@ -1404,39 +1375,12 @@ class StabilityReport:
         object.__setattr__(self, "table", _freeze(self.table))
         object.__setattr__(self, "steps", tuple(_freeze(step) for step in self.steps))
 
-    @property
-    def methods(self) -> tuple[str, ...]:
-        """Method names, in table order."""
-        return tuple(self.table)
-
-    @property
-    def metrics(self) -> tuple[str, ...]:
-        """Metric names, in column order."""
-        return tuple(dict.fromkeys(k for row in self.table.values() for k in row))
-
-    def to_markdown(self, digits: int = 3, *, bold_best: bool = True) -> str:
-        """The table as Markdown, the most stable value per metric (as printed) in bold."""
-        return _markdown(self.table, self.metrics, dict.fromkeys(self.metrics, digits), bold_best)
-
-    def to_pandas(self) -> Any:
-        """The table as a DataFrame: one row per method, one column per metric (needs pandas)."""
-        return _frame(self.table, self.metrics, "StabilityReport")
-
     def _header(self) -> str:
         return (
             f"Rank stability, mean over {len(self.cutoffs) - 1} steps from "
             f"{format_time(self.cutoffs[0])} to {format_time(self.cutoffs[-1])}: "
             f"{self.population:,} user-steps, each ranking against the same method's next"
         )
-
-    def __str__(self) -> str:
-        body = _text_table(self.table, self.metrics, dict.fromkeys(self.metrics, 3))
-        return f"{self._header()}\n{body}"
-
-    def _repr_html_(self) -> str:
-        """Notebook display: the header line and the table, most stable value in bold."""
-        digits = dict.fromkeys(self.metrics, 3)
-        return _html_table(self._header(), self.table, self.metrics, digits, bold_best=True)
 
 
 def _mean_table(tables: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:

@@ -16,6 +16,7 @@ from influence.components import DistinctEngagers
 from influence.components._common import recency_weights
 from influence.evaluate import (
     BASELINES,
+    STABILITY_METRICS,
     RecencyReceived,
     ScorerBaseline,
     StabilityReport,
@@ -332,3 +333,14 @@ def test_stability_of_a_report_needs_rolling_cutoffs_and_rank_metrics() -> None:
     rolling = rolling_validity(events, [day(7), day(14)], 3 * DAY, counting())
     with pytest.raises(ValueError, match=r"ValidityReport.stability must name rank metrics"):
         rolling.stability(["ndcg@10"])
+
+
+def test_a_reports_stability_reads_its_own_rank_metrics_by_default() -> None:
+    events = weekly()
+    cuts = [day(7), day(14)]
+    mixed = rolling_validity(
+        events, cuts, 3 * DAY, counting(), metrics=["spearman", "ndcg@10", "precision@5"]
+    )
+    assert mixed.stability().metrics == ("spearman", "precision@5")
+    only_ndcg = rolling_validity(events, cuts, 3 * DAY, counting(), metrics=["ndcg@10"])
+    assert only_ndcg.stability().metrics == STABILITY_METRICS

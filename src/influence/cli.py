@@ -253,7 +253,6 @@ def _score(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .evaluate import (
         DEFAULT_METRICS,
-        STABILITY_METRICS,
         predictive_validity,
         rolling_cutoffs,
         rolling_validity,
@@ -280,7 +279,6 @@ def _validate(args: argparse.Namespace) -> int:
         "population": args.population,
     }
     horizon = args.horizon * DAY
-    cutoffs: list[float] = []
     if cutoff is not None:
         report = predictive_validity(events, cutoff, horizon, scorer, **options)
         unit = "users"
@@ -298,10 +296,7 @@ def _validate(args: argparse.Namespace) -> int:
             )
         report = rolling_validity(events, cutoffs, horizon, scorer, **options)
         unit = "cut-offs"
-    stable = None
-    if args.stability:  # the rank metrics among --metrics: NDCG would read values as gains
-        ranked = [m for m in report.metrics if not m.startswith("ndcg@")]
-        stable = report.stability(ranked if metrics is not None and ranked else STABILITY_METRICS)
+    stable = report.stability() if args.stability else None  # the rank metrics of the report
     _print_table(report, args.format)
     if args.intervals:
         print(

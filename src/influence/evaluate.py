@@ -967,13 +967,15 @@ class ValidityReport(MethodTable):
             ahead=float((spread > 0).mean()),
         )
 
-    def stability(self, metrics: Iterable[str] = STABILITY_METRICS) -> StabilityReport:
+    def stability(self, metrics: Iterable[str] | None = None) -> StabilityReport:
         """How much each method's ranking moves from one cut-off to the next, without re-scoring.
 
         For a rolling report: :func:`rank_stability` at the same cut-offs, computed from
         the values the report keeps, over the users evaluated at both cut-offs of each
         step (with ``population="receivers"``, only receivers). With the default
         population it equals ``rank_stability(events, cutoffs, scorer, baselines=...)``.
+        *metrics* default to the report's own rank metrics (its metrics but NDCG,
+        which would read values as gains), or :data:`STABILITY_METRICS` if it has none.
 
         Examples
         --------
@@ -992,6 +994,8 @@ class ValidityReport(MethodTable):
                 "stability needs a rolling report with two cut-offs or more "
                 f"(rolling_validity); this one has {max(len(self.runs), 1)}"
             )
+        if metrics is None:
+            metrics = [m for m in self.metrics if not m.startswith("ndcg@")] or STABILITY_METRICS
         measures = _rank_metrics(metrics, "ValidityReport.stability")
         snapshots = [(np.asarray(r.users), r.values) for r in self.runs]
         return _stability(snapshots, self.cutoffs, measures)

@@ -1,7 +1,9 @@
 """The code in README.md and docs/ runs, and printed output shown in the docs is what it prints.
 
 A ```python block is executed; when the very next block is ```text, the
-block's printed output must equal it exactly.
+block's printed output must equal it exactly. A block that imports an optional
+package skips, with a reason naming its extra, when that package is absent
+(``skip_without_extras``, from the conftest.py at the project root).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,7 +36,10 @@ def examples() -> list[tuple[str, str, str | None]]:
 
 
 @pytest.mark.parametrize(("where", "code", "expected"), examples(), ids=[e[0] for e in examples()])
-def test_documented_code_runs(where: str, code: str, expected: str | None) -> None:
+def test_documented_code_runs(
+    where: str, code: str, expected: str | None, skip_without_extras: Callable[[str], None]
+) -> None:
+    skip_without_extras(code)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         # dont_inherit: run the code as a reader would, not under this module's

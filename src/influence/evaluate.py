@@ -22,6 +22,9 @@ same run on the same users, say whether it does.
   when called): future engagement per score decile.
 - :func:`signed_rank_report`: for signed ratings (Bitcoin OTC), where the
   users whose received ratings are net negative fall in the ranking.
+- :func:`defence_audit`: whether the users each defence (Reciprocity,
+  Credibility, Authenticity) discounts go on to receive less than the users
+  it spares at the same undefended score (a :class:`DefenceAudit`).
 
 Examples
 --------
@@ -65,6 +68,7 @@ from scipy import sparse
 from scipy.stats import rankdata
 
 from . import _actions, _bootstrap, _progress, _validate
+from ._audit import DEFENCES, DefenceAudit, DefenceRow, defence_audit
 from ._events import Events
 from ._loaders import Ratings
 from ._reports import MethodTable
@@ -84,9 +88,12 @@ from .graph import pagerank
 __all__ = [
     "BASELINES",
     "DEFAULT_METRICS",
+    "DEFENCES",
     "STABILITY_METRICS",
     "Baseline",
     "Comparison",
+    "DefenceAudit",
+    "DefenceRow",
     "Ratings",
     "RecencyReceived",
     "ScorerBaseline",
@@ -95,6 +102,7 @@ __all__ = [
     "StabilityReport",
     "ValidityReport",
     "decile_table",
+    "defence_audit",
     "distinct_engagers",
     "engagement_pagerank",
     "follower_count",
@@ -1188,26 +1196,9 @@ def predictive_validity(
     shown = _progress.wanted(
         progress, big=len(past) >= _progress.EVENTS_WORK, owner="predictive_validity"
     )
-    if not len(past):
-        raise ValueError(
-            f"no events at or before the cut-off {format_time(cut)}; the log starts at "
-            f"{format_time(events.start) if events.start is not None else '(empty)'}"
-        )
+    _check_past(events, past, cut)
     chosen = _baselines(baselines, past, cut)
-    if events.end is not None and cut >= events.end:
-        raise ValueError(
-            f"no events after the cut-off {format_time(cut)}; the log ends at "
-            f"{format_time(events.end)}: nothing could be received in the horizon"
-        )
-    if events.end is not None and cut + span - events.end > _HORIZON_SLACK * span:
-        warnings.warn(
-            f"the horizon ends at {format_time(cut + span)}, "
-            f"{(cut + span - events.end) / span:.0%} of it after the last event "
-            f"({format_time(events.end)}): what users receive may be cut short by the end of "
-            "the data",
-            HorizonWarning,
-            stacklevel=2,
-        )
+    _check_future(events, cut, span)
     with _progress.progress(1 + len(chosen), shown, "predictive validity") as bar:
         bar.set_postfix_str("scorer")
         scores = (Scorer() if scorer is None else scorer).score(past, as_of=cut)
@@ -1226,6 +1217,36 @@ def predictive_validity(
         truth=truth,
         values=values,
     )
+
+
+def _check_past(events: Events, past: Events, cut: float) -> None:
+    """An error when nothing falls at or before the cut-off: there is nobody to score."""
+    if not len(past):
+        raise ValueError(
+            f"no events at or before the cut-off {format_time(cut)}; the log starts at "
+            f"{format_time(events.start) if events.start is not None else '(empty)'}"
+        )
+
+
+def _check_future(events: Events, cut: float, span: float) -> None:
+    """An error when the log ends at the cut-off; a warning when it ends well inside the horizon.
+
+    The warning points at the caller of the public function that calls this.
+    """
+    if events.end is not None and cut >= events.end:
+        raise ValueError(
+            f"no events after the cut-off {format_time(cut)}; the log ends at "
+            f"{format_time(events.end)}: nothing could be received in the horizon"
+        )
+    if events.end is not None and cut + span - events.end > _HORIZON_SLACK * span:
+        warnings.warn(
+            f"the horizon ends at {format_time(cut + span)}, "
+            f"{(cut + span - events.end) / span:.0%} of it after the last event "
+            f"({format_time(events.end)}): what users receive may be cut short by the end of "
+            "the data",
+            HorizonWarning,
+            stacklevel=3,
+        )
 
 
 def _measure(

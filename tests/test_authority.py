@@ -113,10 +113,12 @@ def test_credibility_as_teleport_gives_a_sybil_cohort_little_to_pass_on() -> Non
     genuine = [like(f"g{k}", f"g{(k + 1) % 30}", T0 + k * 3600.0) for k in range(30)]
     genuine += [like(f"g{k}", f"g{(k + 7) % 30}", T0 + k * 3600.0 + 60) for k in range(30)]
     genuine.append(like("g1", "weak", T0))
+    # Each Sybil follows and likes three times: repetition is what marks a cohort member
+    # (one action each is what a crowd of genuine newcomers does too, and is not judged).
     sybils = [
-        {"time": T0 + 20 * 86400.0 + k * 60, "actor": f"s{k}", "action": a, "target": "weak"}
+        {"time": T0 + 20 * 86400.0 + k * 60 + i, "actor": f"s{k}", "action": a, "target": "weak"}
         for k in range(100)
-        for a in ("follow", "like")
+        for i, a in enumerate(("follow", "like", "like", "like"))
     ]
     records = genuine + sybils
     uniform = values(records)

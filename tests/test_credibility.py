@@ -61,8 +61,15 @@ def test_a_sybil_cohort_on_a_weak_account_has_no_credibility() -> None:
         *sybils("weak", 150, END - 4 * DAY),
     ]
     cred = credibility(records)
-    assert max(cred[f"syb{k}"] for k in range(150)) < 0.1
+    # A follow and a like each: repeating, 63%; the cohort shares the credit of 2 accounts.
+    assert max(cred[f"syb{k}"] for k in range(150)) < 0.4
+    assert sum(cred[f"syb{k}"] for k in range(150)) < 0.4 * 150
     assert min(cred[f"old{k}"] for k in range(30)) == 1.0
+    # Liking three times: nearly no credibility left.
+    more = [*records, *(dict(r, time=r["time"] + 10 + i) for i in range(2) for r in
+                        sybils("weak", 150, END - 4 * DAY) if r["action"] == "like")]
+    cred = credibility(more)
+    assert max(cred[f"syb{k}"] for k in range(150)) < 0.1
 
 
 def test_the_attack_gains_its_target_almost_nothing() -> None:
@@ -170,7 +177,10 @@ def test_engagement_from_discredited_accounts_does_not_make_an_account_credible(
         for k in range(5)
     ]
     bad = tuple(f"bad{k}" for k in range(5))
-    assert credibility(records, distrusted=bad)["syb0"] < 0.1
+    # As lonely as its fellow Sybils (a follow and a like each: see the test above).
+    judged = credibility(records, distrusted=bad)
+    assert judged["syb0"] == pytest.approx(judged["syb1"])
+    assert judged["syb0"] < 0.4
     # Five accounts liking it once each are not a farm (nothing comes back): counted as
     # credible engagement, they shield it, as would engagers with a history in the log.
     assert credibility(records)["syb0"] > 0.5
@@ -179,7 +189,8 @@ def test_engagement_from_discredited_accounts_does_not_make_an_account_credible(
         for k in range(5)
     ]
     assert credibility(records + history)["syb0"] > 0.5
-    assert credibility(records + history, distrusted=bad)["syb0"] < 0.1
+    judged = credibility(records + history, distrusted=bad)
+    assert judged["syb0"] == pytest.approx(judged["syb1"])
 
 
 def test_seeds_override() -> None:

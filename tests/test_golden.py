@@ -43,13 +43,13 @@ RECORDS: list[dict[str, Any]] = [
 # Changing any of these numbers is a score change: record it in CHANGELOG.md under
 # "Score changes".
 GOLDEN = {
-    "ana": 9.423236,
+    "ana": 10.578531,
     "ben": 10.969234,
-    "cat": 3.433466,
-    "dan": 4.605332,
-    "eve": 23.746024,
+    "cat": 3.444307,
+    "dan": 4.605640,
+    "eve": 13.534775,
     "fay": 0.000000,
-    "gus": 4.140069,
+    "gus": 4.290438,
 }
 
 

@@ -137,7 +137,7 @@ def test_scores_html_shows_the_top_ten_with_parts() -> None:
     text = text_of(markup)
     assert f"{len(scores)} users as of" in text
     assert "the top 10" in text
-    assert "signals (gains): engagement, momentum, activity, longevity" in text
+    assert "signals (gains): engagement, activity, longevity" in text
     assert "discounts (losses): reciprocity, credibility" in text
     assert "modifiers (losses): inactivity, authenticity" in text
 

@@ -109,20 +109,14 @@ def test_defaults() -> None:
     scorer = Scorer()
     assert scorer.signals == (
         ("engagement", Engagement()),
-        ("momentum", Momentum()),
         ("activity", Activity()),
         ("longevity", Longevity()),
     )
-    assert scorer.weights == {
-        "engagement": 1.0,
-        "momentum": 1.0,
-        "activity": 0.5,
-        "longevity": 0.25,
-    }
+    assert scorer.weights == {"engagement": 1.0, "activity": 0.5, "longevity": 0.25}
     assert scorer.discounts == (("reciprocity", Reciprocity()), ("credibility", Credibility()))
     assert scorer.modifiers == (("inactivity", Inactivity()), ("authenticity", Authenticity()))
     assert Momentum() == Momentum(half_life_days=0.25, window_days=7.0, selectivity_per_day=20.0)
-    assert Credibility().cohort_scale == 5.0
+    assert (Credibility().cohort_scale, Credibility().cohort_credit) == (5.0, 1.0)
     assert Inactivity() == Inactivity(grace_days=1.0, half_life_days=45.0, shape=2.0)
     assert scorer.calibration == Calibration(midpoint=4.0, shape=1.0)
     assert Scorer() == scorer
@@ -842,7 +836,7 @@ def test_house_time_scale_reaches_every_standing_component_and_nothing_else() ->
     for name in ("engagement", "activity", "longevity", "reciprocity", "credibility"):
         assert (parts[name].half_life_days, parts[name].window_days) == (7, 21), name
     assert parts["authenticity"].credibility == parts["credibility"]
-    assert parts["momentum"] == Momentum()  # what happens now keeps its hours
+    assert "momentum" not in parts  # nothing in the standing score works on hours
     assert parts["inactivity"] == Inactivity()  # and silence decays as before
     assert weekly.weights == Scorer().weights
     assert Scorer.from_config(weekly.to_config()) == weekly
@@ -868,3 +862,46 @@ def test_a_shorter_time_scale_forgets_sooner() -> None:
     assert house["ann"] > 0
     assert weekly["ann"] == 0.0  # 30 days old: outside a 21-day window
     assert weekly["bob"] > 0
+
+
+def test_trending_is_momentum_with_the_house_discounts_and_its_own_calibration() -> None:
+    hot = Scorer.trending()
+    assert hot.signals == (("momentum", Momentum()),)
+    assert hot.discounts == Scorer().discounts
+    assert [name for name, _ in hot.modifiers] == ["authenticity"]
+    assert hot.calibration == Calibration(midpoint=2.4)
+    assert Scorer.from_config(hot.to_config()) == hot
+    faster = Scorer.trending(half_life_days=0.1, window_days=2)
+    assert dict(faster.signals)["momentum"] == Momentum(half_life_days=0.1, window_days=2)
+    with pytest.raises(ValueError, match=r"'window_days' parameter of Scorer\.trending"):
+        Scorer.trending(window_days=0)
+
+
+def test_the_standing_score_survives_a_weekend_and_the_trending_one_does_not() -> None:
+    # Issue 13: a 2-day break costs the standing score at most 5%, 30 days at least 25%,
+    # 90 days at least 60%; the trending score is about now, and forgets in days.
+    records = []
+    for day in range(120):
+        records.append(
+            {"time": day * DAY, "actor": "ann", "action": "post", "post": f"p{day}",
+             "text": f"column {day}"}
+        )
+        records += [
+            {"time": day * DAY + 600.0 * (k + 1), "actor": f"fan{(day * 7 + k) % 60}",
+             "action": "like", "parent": f"p{day}"}
+            for k in range(8)
+        ]  # fmt: skip
+    end = 119 * DAY + 6000.0
+    events = Events.from_records(records)
+
+    def after(days: float, scorer: Scorer) -> float:
+        kept = events.select(events.time <= end - days * DAY)
+        return scorer.score(kept, as_of=end)["ann"] if "ann" in kept.users else 0.0
+
+    standing = Scorer()
+    full = after(0, standing)
+    assert after(2, standing) >= 0.95 * full
+    assert after(30, standing) <= 0.75 * full
+    assert after(90, standing) <= 0.40 * full
+    hot = Scorer.trending()
+    assert after(2, hot) <= 0.2 * after(0, hot)

@@ -64,6 +64,14 @@ HOUSE_HALF_LIFE_DAYS = 30.0
 HOUSE_WINDOW_DAYS = 90.0
 
 
+#: The trending time scale (days): a 6-hour half-life inside a week.
+TRENDING_HALF_LIFE_DAYS = 0.25
+TRENDING_WINDOW_DAYS = 7.0
+#: Trending calibration: 50 points at ln(1 + 10), about ten people's worth of engagement
+#: in the last hours.
+TRENDING_MIDPOINT = 2.4
+
+
 @functools.lru_cache(maxsize=8)
 def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
     """The house signals, discounts and modifiers, with standing on the given time scale.
@@ -77,7 +85,6 @@ def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Part
         Engagement,
         Inactivity,
         Longevity,
-        Momentum,
         Reciprocity,
     )
 
@@ -85,7 +92,6 @@ def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Part
     credibility = Credibility(half_life_days=h, window_days=w)
     signals = (
         ("engagement", Engagement(half_life_days=h, window_days=w)),
-        ("momentum", Momentum()),
         ("activity", Activity(half_life_days=h, window_days=w)),
         ("longevity", Longevity(half_life_days=h, window_days=w)),
     )
@@ -101,9 +107,9 @@ def _default_signals() -> Parts:
     return _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)[0]
 
 
-#: House weights by part name: engagement (standing over 90 days) and momentum (who
-#: engages now, over hours) carry the score; activity (bounded by 1) and longevity add
-#: a few points at most.
+#: House weights by part name: engagement (standing over 90 days) carries the standing
+#: score, momentum (who engages now, over hours) the trending one; activity (bounded by 1)
+#: and longevity add a few points at most.
 DEFAULT_WEIGHTS = {"engagement": 1.0, "momentum": 1.0, "activity": 0.5, "longevity": 0.25}
 
 
@@ -364,8 +370,9 @@ class Scorer:
         docs/validation.md, "Time scales", measures both. It is set here in
         one place, consistently: Engagement, Activity, Longevity, Reciprocity,
         Credibility and the credibility inside Authenticity take
-        *half_life_days* and *window_days*; Momentum (what happens now, over
-        hours) and Inactivity (how silence decays a score) keep theirs.
+        *half_life_days* and *window_days*; Inactivity (how silence decays a
+        score) keeps its own. What happens now, over hours, is
+        :meth:`Scorer.trending`.
 
         Parameters
         ----------
@@ -387,6 +394,46 @@ class Scorer:
             _validate.number("Scorer.house", name, value, low=0.0, low_open=True)
         signals, discounts, modifiers = _house_parts(half_life_days, window_days)
         return cls(signals=signals, discounts=discounts, modifiers=modifiers)
+
+    @classmethod
+    def trending(
+        cls,
+        *,
+        half_life_days: float = TRENDING_HALF_LIFE_DAYS,
+        window_days: float = TRENDING_WINDOW_DAYS,
+    ) -> Scorer:
+        """The trending score: who people are engaging *now*, on a scale of hours.
+
+        The standing score (``Scorer()``) is stable on purpose: a weekend off
+        costs almost nothing, and nothing in it works on a scale of hours. What
+        is hot right now is this other score, built from the same parts: the
+        :class:`~influence.components.Momentum` signal (distinct people engaging
+        a user, a 6-hour half-life inside a 7-day window), the house discounts
+        (quid-pro-quo rings and fake cohorts count for as little here as in the
+        standing score) and :class:`~influence.components.Authenticity`, with
+        its own :class:`~influence.calibration.Calibration`: 50 points for
+        about ten people's worth of engagement in the last hours. No inactivity
+        modifier: momentum itself fades within a day or two of silence.
+
+        Parameters
+        ----------
+        half_life_days : float, default 0.25
+            Age at which engagement counts half; positive.
+        window_days : float, default 7
+            Engagement older than this counts nothing; positive.
+
+        Examples
+        --------
+        >>> from influence import Scorer
+        >>> hot = Scorer.trending()
+        >>> [name for name, _ in hot.signals], hot.calibration.midpoint
+        (['momentum'], 2.4)
+        >>> Scorer.from_config(hot.to_config()) == hot
+        True
+        """
+        for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
+            _validate.number("Scorer.trending", name, value, low=0.0, low_open=True)
+        return _trending(float(half_life_days), float(window_days))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Scorer:
@@ -426,6 +473,21 @@ class Scorer:
         if "calibration" in config:
             kwargs["calibration"] = Calibration(**config["calibration"])
         return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=8)
+def _trending(half_life_days: float, window_days: float) -> Scorer:
+    from .components import Momentum
+
+    _, discounts, modifiers = _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)
+    return Scorer(
+        signals=(
+            ("momentum", Momentum(half_life_days=half_life_days, window_days=window_days)),
+        ),
+        discounts=discounts,
+        modifiers=tuple((n, c) for n, c in modifiers if n == "authenticity"),
+        calibration=Calibration(midpoint=TRENDING_MIDPOINT),
+    )
 
 
 def _discount_shares(

@@ -343,9 +343,9 @@ class Scores:
         ...     path = pathlib.Path(tmp) / "scores.csv"
         ...     scores.to_csv(path)
         ...     print(path.read_text())
-        user,score,engagement,momentum,activity,longevity
-        '=cmd(),0.0,0.0,0.0,0.0,0.0
-        ann,19.496591382221432,9.748295691110716,9.748295691110716,0.0,0.0
+        user,score,engagement,activity,longevity
+        '=cmd(),0.0,0.0,0.0,0.0
+        ann,10.801231695023585,10.801231695023585,0.0,0.0
         <BLANKLINE>
         """
         from ._persist import write_csv

@@ -615,7 +615,7 @@ class ScorerBaseline:
     ...     for t, a in [(1, "bob"), (2, "cy")]])
     >>> weekly = ScorerBaseline(Scorer.house(half_life_days=7, window_days=21))
     >>> [round(v, 1) for v in weekly(ev, 2.0).tolist()]  # ann, bob, cy
-    [28.8, 0.0, 0.0]
+    [16.8, 0.0, 0.0]
     """
 
     scorer: ScorerLike

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
@@ -57,6 +57,78 @@ def _first_per_source(src: NDArray[np.int64], candidates: NDArray[np.intp]) -> N
     return np.asarray(candidates[np.diff(src[candidates], prepend=-1) != 0], dtype=np.intp)
 
 
+def cohort_credit(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
+    r"""The people a cohort's pooled engagement is credited as.
+
+    .. math::
+
+        G(S) = \begin{cases} S & S \le B \\ B + B\,\big(1 - e^{-(S - B)/B}\big) & S > B
+        \end{cases}
+
+    in full up to :math:`B`, then saturating towards :math:`2B`: increasing and
+    concave, so a larger cohort is never credited as less than a smaller one,
+    and no cohort as more than :math:`2B` people.
+    """
+    total = np.asarray(mass, dtype=np.float64)
+    over = np.maximum(total - bound, 0.0)
+    return np.asarray(np.minimum(total, bound) - bound * np.expm1(-over / bound), np.float64)
+
+
+class _CohortPool:
+    """Per (target, cohort): the suspect engagement pooled and credited by
+    :func:`cohort_credit`, and the factor it leaves on each pair and event."""
+
+    def __init__(
+        self,
+        source: NDArray[np.int64],
+        target: NDArray[np.int64],
+        credit: NDArray[np.float64],
+        pooled: NDArray[np.float64],
+        group: NDArray[np.int64],
+        n: int,
+        bound: float,
+    ) -> None:
+        self.pooled, self.n = pooled, n
+        member = group >= 0
+        self.ids, self.group = np.unique(group[member], return_inverse=True)
+        self.gid = np.full(n, -1, dtype=np.int64)
+        self.gid[member] = self.group.reshape(-1)
+        self.source, self.target = source, target
+        inside = (pooled[source] > 0) & (self.gid[source] >= 0)
+        keys = self._keys(source[inside], target[inside])
+        self.keys, inverse = np.unique(keys, return_inverse=True)
+        mass = np.bincount(
+            inverse.reshape(-1), weights=(credit * pooled[source])[inside], minlength=self.keys.size
+        )
+        self.ratio = np.divide(
+            cohort_credit(mass, bound), mass, out=np.ones(self.keys.size), where=mass > 0
+        )
+
+    def _keys(
+        self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
+    ) -> NDArray[np.int64]:
+        width = max(int(self.ids.size), 1)
+        return np.asarray(target.astype(np.int64) * width + self.gid[actor], dtype=np.int64)
+
+    def factor(
+        self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
+    ) -> NDArray[np.float64]:
+        """Per event of *actor* aimed at *target*: ``1 - s + s * ratio`` of its pool."""
+        s = self.pooled[actor]
+        out = np.ones(actor.size)
+        inside = np.flatnonzero((s > 0) & (self.gid[actor] >= 0))
+        if inside.size and self.keys.size:
+            keys = self._keys(actor[inside], target[inside])
+            at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+            found = self.keys[at] == keys
+            out[inside[found]] = self.ratio[at[found]]
+        return np.asarray(1.0 - s + s * out, dtype=np.float64)
+
+    def pair_factor(self) -> NDArray[np.float64]:
+        """The same factor per engagement pair."""
+        return self.factor(self.source, self.target)
+
+
 @register()
 @dataclass(frozen=True)
 class Credibility(BaseComponent):
@@ -66,16 +138,14 @@ class Credibility(BaseComponent):
     what is normal in the data, not against fixed thresholds. In real logs
     most genuine accounts engage once, with one account, and are only days old
     in the data: none of that alone lowers credibility. What marks Sybils and
-    farms is the combination, so the suspicion is a product:
+    farms is the combination, and a cohort is judged as a whole:
 
     .. math::
 
-        \mathrm{cohort}(v) = \underbrace{g\big(\mathrm{top}(v)\big)}_{\text{single purpose}}
+        s(v) = \underbrace{g\big(\mathrm{top}(v)\big)}_{\text{single purpose}}
+            \cdot \underbrace{\mathrm{burst}(v)\, e^{-q(v)}}_{\text{no life of its own}}
             \cdot \underbrace{e^{-r(v)}}_{\text{nobody engages them}}
-            \cdot \underbrace{\big(1 - e^{-(K(v) - 1)/K_0}\big)}_{\text{many alike, together}}
-            \cdot \Big(1 - \big(\underbrace{e^{-(a(v) - 1)/a_0}}_{\text{not repeating}}\big)
-                   \big(1 - \underbrace{h\big(D(t_v)\big)}_{\text{their target has no one else}}
-                   \big)\Big)
+            \cdot \underbrace{\big(1 - e^{-(a(v) - 1)/a_0}\big)}_{\text{repeating}}
 
     where :math:`t_v`, the *anchor* of :math:`v`, is the account it
     interacts with that appeared first in the log; two accounts are *alike*
@@ -83,26 +153,35 @@ class Credibility(BaseComponent):
     appeared within ``cohort_days`` of each other. :math:`\mathrm{top}(v)` is
     the share of :math:`v`'s interactions (follows included) that go to its
     anchor or to accounts alike, or to its main target if that is more;
-    :math:`g` rises from 0 at a share of 0.5 to 1 at 0.9; :math:`r(v)` the
-    number of distinct accounts, other than alike ones, that engage :math:`v`
-    (so Sybils that also like each other stay "engaged by no one");
-    :math:`K(v)` the number of such single-purpose, unengaged accounts with
-    :math:`v`'s anchor, first seen in the same ``cohort_days`` bucket;
-    :math:`a(v)` the number of interactions with its main target (the
-    account it interacts with most); :math:`D(t_v)` the share of the
-    anchor's audience made of such cohort members (the product of the first
-    three factors, summed over its engagers), and :math:`h` rises from 0 at
-    ``dominance`` (0.9) to 1 five points above; the last factor is "repeating the action, or
-    making up nearly all of the target's audience". In the Higgs log about 1% of
-    the accounts with 30 or more engagers have cohorts above 0.9 of their
-    audience; a Sybil attack on a weak account makes it 0.99. Content repetition
-    (the same few texts over and over) adds
+    :math:`g` rises from 0 at a share of 0.5 to 1 at 0.9;
+    :math:`\mathrm{burst}(v)` is 1 when all its actions fall within
+    ``burst_days`` (a loyal fan of many weeks is no burst); :math:`q(v)` the
+    distinct accounts that engaged posts of its own (newcomers who post and
+    answer each other have a life of their own); :math:`r(v)` the number of
+    distinct accounts, other than alike ones, that engage :math:`v` (so
+    Sybils that also like each other stay "engaged by no one"); :math:`a(v)`
+    the number of interactions with its main target (the account it
+    interacts with most). One action is never suspect: a crowd of newcomers
+    who each react once is what a viral post looks like.
+
+    **A cohort is credited as a bounded number of accounts.** Accounts with
+    the same anchor, first seen in the same ``cohort_days`` bucket, pool
+    their suspicion :math:`S = \sum_v s(v)` (for their own credibility) or
+    :math:`S_u = \sum_v s(v)\, x_{vu}` (for what they give a target
+    :math:`u`, with :math:`x_{vu}` the pair's engaged-people mass), credited
+    as :math:`G(S)` (:func:`cohort_credit`: in full up to :math:`B` =
+    ``cohort_credit``, saturating towards :math:`2B`); each member keeps
+    :math:`1 - s(v) + s(v)\, G(S)/S`. Since :math:`G` increases, adding
+    members or events never makes a cohort count for less.
+
+    Content repetition (the same few texts over and over) adds
     :math:`\mathrm{junk}(v) = 1 - \text{distinct texts} / \text{posts}` for
-    accounts with at least ``min_posts`` posts, clockwork timing
+    accounts with at least ``min_posts`` posts; clockwork timing
     :math:`\mathrm{clock}(v) \in [0, 1]` (1 when the gaps between its actions
     vary by 10% of their mean or less, 0 from 50%) and link-only posting
-    :math:`\mathrm{links}(v)` (the share of its posts that are only links,
-    counted when nobody engages the account).
+    :math:`\mathrm{links}(v)` (the share of its posts that are only links)
+    count only when nobody engages the account (:math:`e^{-r(v)}`): a daily
+    columnist posts on a clock, a curator posts links.
 
     **Farms with many customers.** A farm that sells its engagement spreads each
     bot over many customers, so no bot is single-purpose. What gives it away is
@@ -139,9 +218,9 @@ class Credibility(BaseComponent):
 
     .. math::
 
-        c(v) = \big(1 - \mathrm{cohort}(v)\big)\big(1 - \mathrm{farm}(v)\big)
+        c(v) = \Big(1 - s(v) + s(v) \frac{G(S)}{S}\Big)\big(1 - \mathrm{farm}(v)\big)
                \big(1 - \tfrac12\,\mathrm{junk}(v)\big)
-               \big(1 - \tfrac12\,\mathrm{clock}(v)\big)
+               \big(1 - \tfrac12\,\mathrm{clock}(v)\, e^{-r(v)}\big)
                \big(1 - \tfrac12\,\mathrm{links}(v)\, e^{-r(v)}\big).
 
     Seeds override it: ``trusted`` accounts have :math:`c = 1` (and are never
@@ -153,10 +232,12 @@ class Credibility(BaseComponent):
 
     .. math::
 
-        \tau_e = c(v)\,\big(1 - p(v)\,F(u)\big) \quad \text{for every event }
-        e \text{ of } v \text{ aimed at } u \ne v,
+        \tau_e = c_0(v)\,\big(1 - p(v)\,F(u)\big)\Big(1 - s(v) + s(v)\frac{G(S_u)}{S_u}\Big)
+        \quad \text{for every event } e \text{ of } v \text{ aimed at } u \ne v,
 
-    and the scorer multiplies that into :attr:`influence.Events.trust`, so every
+    with :math:`c_0` the credibility without the cohort factor and :math:`S_u` the
+    pool of :math:`v`'s cohort at :math:`u`; the scorer multiplies that into
+    :attr:`influence.Events.trust`, so every
     signal counts a farm's or a Sybil cohort's engagement for what it is worth:
     little. Their target keeps what its genuine engagers give it (the fakes are
     judged at a few percent, not zero, so a swarm of them can leave a point or
@@ -177,13 +258,13 @@ class Credibility(BaseComponent):
     cohort_days : float, default 3
         Accounts first seen this close together form a cohort.
     cohort_scale : float, default 5
-        :math:`K_0`: a cohort of 5 more alike accounts is 63% suspect.
+        :math:`K_0` of the farm rule: a crowd of 5 more props is 63% of a farm.
+    cohort_credit : float, default 1
+        :math:`B`: a cohort is credited in full up to this many accounts, and as
+        at most twice as many however large it grows.
     repeat_scale : float, default 1
         :math:`a_0`: one interaction is never "repeating"; two (a follow and a
         like, say) are 63%.
-    dominance : float, default 0.9
-        Share of a target's audience made of cohort members past which one
-        interaction each is enough to condemn them.
     min_posts : int, default 10
         Posts needed before repeated texts count against an account.
     burst_days : float, default 14
@@ -215,7 +296,7 @@ class Credibility(BaseComponent):
     cohort_days: float = 3.0
     cohort_scale: float = 5.0
     repeat_scale: float = 1.0
-    dominance: float = 0.9
+    cohort_credit: float = 1.0
     min_posts: int = 10
     burst_days: float = 14.0
     trusted: tuple[Any, ...] = field(default=())
@@ -234,7 +315,7 @@ class Credibility(BaseComponent):
         ):
             _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
         _validate.number(owner, "min_posts", self.min_posts, low=1.0)
-        _validate.number(owner, "dominance", self.dominance, low=0.0, high=1.0)
+        _validate.number(owner, "cohort_credit", self.cohort_credit, low=0.0, low_open=True)
         for name in ("trusted", "distrusted"):
             value = getattr(self, name)
             if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
@@ -315,7 +396,6 @@ class Credibility(BaseComponent):
 
         junk, links, n_posts = self._content(events, in_window)
         regular = self._regularity(events, seen[in_window[seen]])
-        own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * regular)
 
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
@@ -338,7 +418,8 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        lifeless = fresh * np.exp(-self._answered(events, as_of, in_window))
+        unanswered = np.exp(-self._answered(events, as_of, in_window))
+        lifeless = fresh * unanswered
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
             fresh[found[found >= 0]] = False
@@ -374,30 +455,37 @@ class Credibility(BaseComponent):
         ) -> tuple[NDArray[Any], ...]:
             single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
             lonely = np.exp(-received)
+            # A cohort member acts in a burst, for one purpose, and nobody engages it or
+            # its posts: a newcomer whose posts others answer, even other newcomers (a
+            # class, a club), has a life of its own, and a loyal fan of many weeks is no
+            # burst.
+            single = single * burst * unanswered
             suspect = (single > 0) & (received < 0.5) & (main_target >= 0)
             cohort = np.zeros(n)
             who = np.flatnonzero(suspect)
+            own_share = np.ones(n)
             if who.size:
                 _, inverse, sizes = np.unique(group[who], return_inverse=True, return_counts=True)
-                cohort[who] = sizes[inverse.reshape(-1)]
-            alike = -np.expm1(-np.maximum(cohort - 1.0, 0.0) / self.cohort_scale)
-            # How much of each target's audience such cohorts make up: a target engaged
-            # almost only by them (a Sybil attack on a weak account) condemns them even when
-            # each member acts once.
-            member = single * lonely * alike
+                inverse = inverse.reshape(-1)
+                cohort[who] = sizes[inverse]
+                # A cohort (same anchor, first seen together) of such accounts that repeat
+                # their action is credited, as a whole, as at most 2B credible accounts
+                # (cohort_credit): its members share that credit, so adding members never
+                # makes it count for less. One action each is never suspect: a crowd of
+                # newcomers who each react once is what a viral post looks like.
+                member = (single * lonely * repeating)[who]
+                mass = np.bincount(inverse, weights=member)
+                ratio = np.divide(
+                    cohort_credit(mass, self.cohort_credit),
+                    mass,
+                    out=np.ones(mass.size),
+                    where=mass > 0,
+                )
+                own_share[who] = 1.0 - member + member * ratio[inverse]
             audience = np.bincount(dst, minlength=n).astype(np.float64)
-            dominance = np.divide(
-                np.bincount(dst, weights=member[src], minlength=n),
-                audience,
-                out=np.zeros(n),
-                where=audience > 0,
-            )
-            dominated = np.where(
-                anchor >= 0,
-                np.clip((dominance[np.maximum(anchor, 0)] - self.dominance) / 0.05, 0, 1),
-                0.0,
-            )
-            suspicion = member * (1.0 - (1.0 - repeating) * (1.0 - dominated))
+            # What the discount pools per target: the same members, by how much they
+            # repeat their action.
+            pooled = single * lonely * repeating * (main_target >= 0)
             # A farm that serves many customers: no bot has one purpose, but each is a
             # fresh account nobody engages (a "prop") and its customers are propped up by
             # a crowd of them. A target is farmed by how many props engage it (as for
@@ -425,32 +513,43 @@ class Credibility(BaseComponent):
                 (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
             )
             busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / self.repeat_scale)
-            suspicion = 1.0 - (1.0 - suspicion) * (1.0 - working * served * busy)
-            # Link-only posting that nobody (credible) responds to.
-            value = own * (1.0 - suspicion) * (1.0 - 0.5 * links * lonely)
-            return self._seeded(events, np.clip(value, 0.0, 1.0)), cohort, prop, farmed
+            farm = working * served * busy
+            # Clockwork timing and link-only posting count against an account only when
+            # nobody credible responds to it: a daily columnist posts on a clock and a
+            # curator posts links, and the people who engage them say they are not bots.
+            clock = regular * lonely
+            own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * clock)
+            base = self._seeded(
+                events, np.clip(own * (1.0 - farm) * (1.0 - 0.5 * links * lonely), 0.0, 1.0)
+            )
+            value = self._seeded(events, np.clip(base * own_share, 0.0, 1.0))
+            pooled = self._seeded(events, pooled.copy(), trusted=0.0, distrusted=0.0)
+            return value, cohort, prop, farmed, clock, base, pooled
 
         # Props are judged by the engagement they receive from accounts that are not fresh
         # themselves: bots of a farm that like each other are still engaged by no one.
         old = (~fresh[engager]).astype(np.float64)
-        first_pass, _, prop, farmed = one_pass(
+        first_pass, _, prop, farmed, *_ = one_pass(
             np.bincount(engagee, minlength=n).astype(float),
             np.bincount(engagee, weights=old, minlength=n).astype(float),
         )
         trust = first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
-        value, cohort, prop, farmed = one_pass(
+        value, cohort, prop, farmed, clock, base, pooled = one_pass(
             received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
         )
         return {
             "credibility": value,
+            "base": base,
+            "pooled": pooled,
+            "group": np.where((anchor >= 0) & (pooled > 0), group, -1),
             "prop": prop,
             "farmed": farmed,
             "cohort": cohort,
             "first": first,
             "junk": junk,
             "links": links,
-            "regular": regular,
+            "regular": clock,
             "posts": n_posts,
         }
 
@@ -466,8 +565,15 @@ class Credibility(BaseComponent):
         pair_owner, _, _ = pair_index(owner[mine], events.actor[rows][mine], events.n_users)
         return np.bincount(pair_owner, minlength=events.n_users).astype(np.float64)
 
-    def _seeded(self, events: Events, value: NDArray[np.float64]) -> NDArray[np.float64]:
-        for ids, setting in ((self.trusted, 1.0), (self.distrusted, 0.0)):
+    def _seeded(
+        self,
+        events: Events,
+        value: NDArray[np.float64],
+        *,
+        trusted: float = 1.0,
+        distrusted: float = 0.0,
+    ) -> NDArray[np.float64]:
+        for ids, setting in ((self.trusted, trusted), (self.distrusted, distrusted)):
             if ids:
                 found = events.users.indices(np.asarray(list(ids)))
                 value[found[found >= 0]] = setting
@@ -532,7 +638,7 @@ class Credibility(BaseComponent):
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         facts = self.credibility(events, as_of)
-        cred = facts["credibility"]
+        base, pooled, group = facts["base"], facts["pooled"], facts["group"]
         source, target, sums, _, _ = engagement_pairs(
             events,
             as_of,
@@ -541,7 +647,11 @@ class Credibility(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         prop, farmed = facts["prop"], facts["farmed"]
-        pair = cred[source] * (1.0 - prop[source] * farmed[target])
+        account = base[source] * (1.0 - prop[source] * farmed[target])
+        pool = _CohortPool(
+            source, target, saturate(sums) * account, pooled, group, n, self.cohort_credit
+        )
+        pair = account * pool.pair_factor()
         weak = pair < 0.5
         young = (as_of - facts["first"][source]) < 10 * DAY
         keep = np.ones(len(events))
@@ -549,11 +659,13 @@ class Credibility(BaseComponent):
             (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
         )
         actor, aimed_at = events.actor[aimed], events.target[aimed]
-        keep[aimed] = cred[actor] * (1.0 - prop[actor] * farmed[aimed_at])
+        keep[aimed] = (
+            base[actor] * (1.0 - prop[actor] * farmed[aimed_at]) * pool.factor(actor, aimed_at)
+        )
         return Evidence(
             values=keep,
             details={
-                "own": cred,
+                "own": facts["credibility"],
                 "discounted_share": discounted_share(target, saturate(sums), pair, n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),

@@ -33,14 +33,19 @@ class Inactivity(BaseComponent):
     score, 30 days about 29%, 90 days about 80%; the loss grows smoothly, with
     no cliff, and never reverses.
 
-    "Last seen acting" is the latest of the user's own actions (not
-    self-interactions) and of the posts their received replies, shares and
+    "Last seen" is the latest of the user's own actions (not
+    self-interactions), of the posts their received replies, shares and
     likes imply when the post itself is not in the log (partial logs such as
-    Higgs have no posts). A user seen only as the target of mentions or
-    follows is dated by the latest of those, so that missing actions in the
-    log are not read as silence. Only trusted engagement
-    (:attr:`influence.Events.trust` at least 0.5) dates a user this way, so
-    that a swarm of fakes cannot make a silent account look active.
+    Higgs have no posts), and of what others address to them: messages,
+    mentions, follows. Only engagement with a post of theirs that *is* in the
+    log does not date them (the post does: an old post's late likes do not make
+    a silent author active). So an account that mostly receives, as in email and
+    messaging logs, is judged by when it was last seen at all, whether or not
+    it ever acted, and acting never makes anyone look more silent: one message
+    sent 50 days ago does not date a user whom people write to every few days.
+    Only trusted events (:attr:`influence.Events.trust` at least 0.5) date a
+    user by what others do, so that a swarm of fakes cannot make a silent
+    account look active.
 
     Parameters
     ----------
@@ -73,7 +78,7 @@ class Inactivity(BaseComponent):
         return np.asarray(1.0 / (1.0 + (excess / self.half_life_days) ** self.shape))
 
     def last_seen(self, events: Events, as_of: float) -> NDArray[np.float64]:
-        """Per user, the time they were last seen acting (``-inf`` if never)."""
+        """Per user, the time they were last seen (``-inf`` if never)."""
         ev = events.until(as_of)
         n = ev.n_users
         other = ev.actor != ev.target
@@ -89,14 +94,14 @@ class Inactivity(BaseComponent):
         trusted = other & (ev.target >= 0)
         if ev.trust is not None:
             trusted &= ev.trust >= 0.5
-        implied = np.flatnonzero(trusted & IMPLIES_POST[ev.action] & ~parent_known)
-        implied_seen = np.full(n, -np.inf)
-        implied_seen[ev.target[implied]] = ev.time[implied]
-        seen = np.maximum(seen, implied_seen)
-        received = np.flatnonzero(trusted)
-        last_received = np.full(n, -np.inf)
-        last_received[ev.target[received]] = ev.time[received]
-        return np.where(np.isfinite(seen), seen, last_received)
+        # Everything trusted aimed at the user but engagement with a post of theirs that is
+        # in the log: messages, mentions, follows, and engagement that implies a post the
+        # log does not hold. Engagement with a known post dates the post, which already
+        # counts; an old post's late likes do not make a silent author active.
+        addressed = np.flatnonzero(trusted & ~(IMPLIES_POST[ev.action] & parent_known))
+        last_addressed = np.full(n, -np.inf)
+        last_addressed[ev.target[addressed]] = ev.time[addressed]
+        return np.asarray(np.maximum(seen, last_addressed), dtype=np.float64)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         seen = self.last_seen(events, as_of)

@@ -60,16 +60,17 @@ class Longevity(BaseComponent):
     .. math::
 
         L_u = \sum_v \Big(1 - e^{-\sum_{e:\, v \to u} w_e\, g(d_e)}\Big), \qquad
-        M_u = \sum_v \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big), \qquad
-        s(u) = \ln(1 + M_u)\, \frac{L_u}{M_u}
+        s(u) = \ln(1 + L_u)
 
-    where each engager's term in :math:`L_u` and :math:`M_u` is weighted by the
-    trust of their events (:attr:`influence.Events.trust`).
-
-    :math:`L_u / M_u \in [0, 1]` is the lasting share of the user's timed
-    engagement, so the signal is at most the (timed) engagement signal itself:
-    a burst that dies within hours earns about nothing, content that people
-    still share days later earns about as much as its engagement. With the
+    where each engager's term in :math:`L_u` is weighted by the trust of their
+    events (:attr:`influence.Events.trust`): the lasting engaged-people mass.
+    Since :math:`g \le 1`, :math:`L_u` is at most the timed engaged-people mass
+    :math:`M_u` (the same sum without :math:`g`), so the signal is at most the
+    (timed) engagement signal itself: a burst that dies within hours earns
+    about nothing, content that people still share days later earns about as
+    much as its engagement. More engagement never lowers it: a quick reaction
+    adds little, never less than nothing (a share :math:`L_u / M_u` would fall
+    as quick reactions are added). With the
     house weight of 0.25 lasting content adds up to a quarter to the raw score. Engagement whose
     post is not in the log (no ``parent``, or a parent created outside it)
     earns nothing here: its delay is unknown.
@@ -114,12 +115,10 @@ class Longevity(BaseComponent):
                 out=sums(timed, trust) / np.maximum(count, 1),
                 where=weight > 0,
             )
-        mass = np.bincount(timed.target, weights=saturate(weight) * pair_trust, minlength=n)
         kept = np.bincount(timed.target, weights=saturate(kept_weight) * pair_trust, minlength=n)
-        share = np.divide(kept, mass, out=np.zeros(n), where=mass > 0)
         target = events.target[timed.rows]
         return Evidence(
-            values=np.log1p(mass) * np.minimum(share, 1.0),
+            values=np.log1p(kept),
             details={
                 "timed": np.bincount(target, minlength=n),
                 "late": np.bincount(target[late], minlength=n),

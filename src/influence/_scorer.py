@@ -390,8 +390,7 @@ class Scorer:
         >>> dict(weekly.signals)["engagement"].window_days
         21
         """
-        for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
-            _validate.number("Scorer.house", name, value, low=0.0, low_open=True)
+        _time_scale("Scorer.house", half_life_days, window_days)
         signals, discounts, modifiers = _house_parts(half_life_days, window_days)
         return cls(signals=signals, discounts=discounts, modifiers=modifiers)
 
@@ -431,8 +430,7 @@ class Scorer:
         >>> Scorer.from_config(hot.to_config()) == hot
         True
         """
-        for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
-            _validate.number("Scorer.trending", name, value, low=0.0, low_open=True)
+        _time_scale("Scorer.trending", half_life_days, window_days)
         return _trending(float(half_life_days), float(window_days))
 
     @classmethod
@@ -473,6 +471,12 @@ class Scorer:
         if "calibration" in config:
             kwargs["calibration"] = Calibration(**config["calibration"])
         return cls(**kwargs)
+
+
+def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:
+    """Check a time scale given to a preset (both positive numbers)."""
+    for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
+        _validate.number(owner, name, value, low=0.0, low_open=True)
 
 
 @functools.lru_cache(maxsize=8)

@@ -74,6 +74,15 @@ def cohort_credit(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
     return np.asarray(np.minimum(total, bound) - bound * np.expm1(-over / bound), np.float64)
 
 
+def credit_ratio(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
+    """``G(S) / S`` of :func:`cohort_credit`: the share of its suspect mass a pool keeps
+    (1 for an empty pool)."""
+    total = np.asarray(mass, dtype=np.float64)
+    return np.divide(
+        cohort_credit(total, bound), total, out=np.ones(total.shape), where=total > 0
+    )
+
+
 class _CohortPool:
     """Per (target, cohort): the suspect engagement pooled and credited by
     :func:`cohort_credit`, and the factor it leaves on each pair and event."""
@@ -88,7 +97,7 @@ class _CohortPool:
         n: int,
         bound: float,
     ) -> None:
-        self.pooled, self.n = pooled, n
+        self.pooled = pooled
         member = group >= 0
         self.ids, self.group = np.unique(group[member], return_inverse=True)
         self.gid = np.full(n, -1, dtype=np.int64)
@@ -100,9 +109,7 @@ class _CohortPool:
         mass = np.bincount(
             inverse.reshape(-1), weights=(credit * pooled[source])[inside], minlength=self.keys.size
         )
-        self.ratio = np.divide(
-            cohort_credit(mass, bound), mass, out=np.ones(self.keys.size), where=mass > 0
-        )
+        self.ratio = credit_ratio(mass, bound)
 
     def _keys(
         self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
@@ -460,32 +467,25 @@ class Credibility(BaseComponent):
             # class, a club), has a life of its own, and a loyal fan of many weeks is no
             # burst.
             single = single * burst * unanswered
-            suspect = (single > 0) & (received < 0.5) & (main_target >= 0)
+            # How far each account is a cohort member: single-purpose, lonely, repeating
+            # (one action each is never suspect: a crowd of newcomers who each react once
+            # is what a viral post looks like).
+            pooled = single * lonely * repeating * (main_target >= 0)
+            # A cohort (same anchor, first seen together) of members is credited, as a
+            # whole, as at most 2B credible accounts (cohort_credit): its members share
+            # that credit, so adding members never makes it count for less. The discount
+            # pools what they give each target the same way (_CohortPool).
             cohort = np.zeros(n)
-            who = np.flatnonzero(suspect)
             own_share = np.ones(n)
+            who = np.flatnonzero(pooled > 0)
             if who.size:
                 _, inverse, sizes = np.unique(group[who], return_inverse=True, return_counts=True)
                 inverse = inverse.reshape(-1)
                 cohort[who] = sizes[inverse]
-                # A cohort (same anchor, first seen together) of such accounts that repeat
-                # their action is credited, as a whole, as at most 2B credible accounts
-                # (cohort_credit): its members share that credit, so adding members never
-                # makes it count for less. One action each is never suspect: a crowd of
-                # newcomers who each react once is what a viral post looks like.
-                member = (single * lonely * repeating)[who]
-                mass = np.bincount(inverse, weights=member)
-                ratio = np.divide(
-                    cohort_credit(mass, self.cohort_credit),
-                    mass,
-                    out=np.ones(mass.size),
-                    where=mass > 0,
-                )
+                member = pooled[who]
+                ratio = credit_ratio(np.bincount(inverse, weights=member), self.cohort_credit)
                 own_share[who] = 1.0 - member + member * ratio[inverse]
             audience = np.bincount(dst, minlength=n).astype(np.float64)
-            # What the discount pools per target: the same members, by how much they
-            # repeat their action.
-            pooled = single * lonely * repeating * (main_target >= 0)
             # A farm that serves many customers: no bot has one purpose, but each is a
             # fresh account nobody engages (a "prop") and its customers are propped up by
             # a crowd of them. A target is farmed by how many props engage it (as for

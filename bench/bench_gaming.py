@@ -7,8 +7,9 @@ off, scores each at the end of its log with the house ``Scorer()`` (and, with
 target with the measured value and PASS or FAIL:
 
 - the spam account, every farm account and every Sybil score below the median
-  genuine account (percentiles are among the genuine accounts: labels
-  ``genuine``, ``curator``, ``dormant_star``);
+  genuine account (percentiles are among the genuine accounts: labels in
+  ``GENUINE_KINDS``, the ordinary genuine users, the curator, the dormant star
+  and the genuine good twins, 300 one-shot newcomers among them);
 - a ring member gains at most 3 points from the ring (score with the ring on
   minus off); the Sybil target gains at most 3 points from the Sybils;
 - the adaptive attacks: Sybils that like each other (``sybil_mesh=10``); a

@@ -20,6 +20,12 @@ attack is caught: Sybils that like each other (``sybil_mesh``), a farm that
 sells its engagement to many customers (``farm_customers``) and a ring that
 mixes in conversation with genuine users (``ring_mixing``).
 
+Next to each attack stand its **good twins** (``twins``, on by default):
+genuine behaviour that looks like it and that a defence must leave alone, a
+daily columnist, conversation partners, a post gone viral with newcomers, an
+account that mostly receives mentions, a link poster and a community that joins
+together; and, for comparison, a burst poster whose volume buys nothing.
+
 Every population draws from its own random stream, seeded by ``(seed, k)``, so
 switching one off removes its events and changes nothing else: the genuine
 users' events are bit-identical with and without each attack, and a score
@@ -31,7 +37,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,6 +60,7 @@ __all__ = [
     "GENUINE_KINDS",
     "KINDS",
     "SPAM_TEXTS",
+    "TWINS",
     "Ratings",
     "World",
     "load_bitcoin_otc",
@@ -67,9 +75,51 @@ DAY = 86_400.0
 EPOCH = 1_767_225_600.0
 
 #: Every account label, see :attr:`World.labels`.
-KINDS: tuple[str, ...] = ("genuine", "curator", "dormant_star", "spam", "farm", "ring", "sybil")
+KINDS: tuple[str, ...] = (
+    "genuine",
+    "curator",
+    "dormant_star",
+    "spam",
+    "farm",
+    "ring",
+    "sybil",
+    "broadcaster",
+    "volume",
+    "partners",
+    "viral",
+    "newcomer",
+    "recipient",
+    "link_poster",
+    "community",
+    "member",
+)
 #: Labels of the genuine accounts: those with a ground truth in :attr:`World.truth`.
-GENUINE_KINDS: tuple[str, ...] = ("genuine", "curator", "dormant_star")
+GENUINE_KINDS: tuple[str, ...] = (
+    "genuine",
+    "curator",
+    "dormant_star",
+    "broadcaster",
+    "partners",
+    "viral",
+    "newcomer",
+    "recipient",
+    "link_poster",
+    "community",
+    "member",
+)
+#: The keys of :attr:`World.twins`, the populations ``synthetic(twins=True)`` plants. Each
+#: is also the label of its accounts, except ``"burst_poster"``, labelled ``"volume"``.
+TWINS: tuple[str, ...] = (
+    "broadcaster",
+    "burst_poster",
+    "partners",
+    "viral",
+    "newcomer",
+    "recipient",
+    "link_poster",
+    "community",
+    "member",
+)
 #: The switches of :func:`synthetic` that plant an attack: ``synthetic(**dict.fromkeys(ATTACKS,
 #: False))`` is the same world without any.
 ATTACKS: tuple[str, ...] = ("spam", "ring", "sybils")
@@ -83,6 +133,8 @@ _LINK_SITES = np.array(
 
 # One independent random stream per population: np.random.default_rng([seed, key]).
 _ORDINARY, _ROLES, _CURATOR, _STAR, _SPAM, _FARM, _RING, _SYBILS, _CUSTOMERS, _CHATTER = range(10)
+# The good twins' streams: new keys, so that the twins move nothing else.
+_BROADCAST, _BURST, _PARTNERS, _VIRAL, _RECIPIENTS, _LINKS, _COMMUNITY = range(10, 17)
 
 _ENGAGE_ACTIONS = np.array(
     [_actions.LIKE, _actions.SHARE, _actions.REPLY, _actions.MENTION], dtype=np.int8
@@ -101,6 +153,27 @@ _DELAY_FAST = (3 * 3600.0, 1.5)  # (median seconds, sigma)
 _DELAY_LATE = (4 * DAY, 1.0)
 _LATE_SHARE = 0.05
 
+# Good twins.
+_HOUR = 3600.0
+#: A daily post lands within this of its account's hour (uniform).
+_JITTER = 4 * _HOUR
+#: What the daily posts draw: likes mostly, some shares and replies.
+_DAILY_SHARE = np.array([0.7, 0.18, 0.12, 0.0])
+_DAILY_REACH = 65.0  # about 15 engagements a post
+_BURST_POSTS, _BURST_SPAN = 40, 20 * 60.0  # posts a day, within this many seconds
+#: Conversation partners: the chance that the mate replies to a post, that the author
+#: answers the reply, and the median delay of each (log-normal, sigma 1).
+_REPLY, _ANSWER, _TALK_DELAY = 0.8, 0.5, 20 * 60.0
+_NEWCOMERS, _NEWCOMER_DELAY = 300, 6 * _HOUR  # mean of the exponential delay
+_NEWCOMER_ACTIONS = np.array([_actions.LIKE, _actions.SHARE, _actions.REPLY], dtype=np.int8)
+_NEWCOMER_SHARE = np.array([0.6, 0.25, 0.15])
+_MEMBERS = 25
+#: Community engagement: likes and replies; per host post, per member post.
+_CLUB_SHARE = np.array([0.6, 0.0, 0.4, 0.0])
+_CLUB_HOST_MEAN, _CLUB_MEAN = 6.0, 4.0
+#: Labels of the twins whose label is not their key in :attr:`World.twins`.
+_TWIN_LABELS = {"burst_poster": "volume"}
+
 
 @dataclass(frozen=True)
 class World:
@@ -113,7 +186,8 @@ class World:
     labels : dict of str to str
         Every account id -> its kind, one of :data:`KINDS`: ``"genuine"``,
         ``"curator"``, ``"dormant_star"``, ``"spam"``, ``"farm"``, ``"ring"``
-        or ``"sybil"``. The Sybil target is ``"genuine"``; so are the
+        or ``"sybil"``, or the label of a good twin (see :attr:`twins`). The
+        Sybil target is ``"genuine"``; so are the
         genuine customers of a farm (``farm_customers``), while its fresh
         customers (``buyer00000``, ...) are ``"spam"``: accounts propped up by
         a farm. Ring members are
@@ -122,7 +196,8 @@ class World:
         other switched-off populations are absent.
     truth : dict of str to float
         For every genuine account (labels in :data:`GENUINE_KINDS`, including
-        the curator, the dormant star and the Sybil target): the expected
+        the curator, the dormant star, the Sybil target and the good twins
+        but the burst poster): the expected
         number of distinct genuine engagers per day over the ``future_days``
         after :attr:`end`, a window without attack traffic. It is the
         expectation under the simulation's model, given each user's latent
@@ -130,7 +205,8 @@ class World:
         one noisy draw of the future.
     quality : dict of str to float
         The latent content quality behind each genuine and ring account's
-        engagement.
+        engagement (of the good twins: the broadcasters, the partners, the
+        viral account, the link poster and the community's host).
     end : float
         End of the observed log (epoch seconds): ``EPOCH + days * DAY``. Score
         worlds at it to compare them, since their latest events differ.
@@ -143,6 +219,18 @@ class World:
     customers : tuple of str
         The accounts a farm serves with ``farm_customers`` (genuine ones and
         fresh ones), empty without.
+    twins : dict of str to tuple of str
+        The good twins (``twins=True``; empty without): each key of
+        :data:`TWINS` -> the sorted ids of its accounts. Each is labelled with
+        its key, except the burst poster (``"volume"``, not genuine):
+
+        ``"broadcaster"``: ``broadcaster0`` and ``broadcaster1``;
+        ``"burst_poster"``: ``burst`` (labelled ``"volume"``);
+        ``"partners"``: ``partner0`` to ``partner3`` (``partner0`` and
+        ``partner1`` are a pair, so are the others); ``"viral"``: ``viral``;
+        ``"newcomer"``: ``newcomer00000``, ... (300); ``"recipient"``:
+        ``recipient0`` to ``recipient2``; ``"link_poster"``: ``links``;
+        ``"community"``: ``host``; ``"member"``: ``member00000``, ... (25).
 
     Examples
     --------
@@ -164,6 +252,7 @@ class World:
     dormant_star: str | None
     spam: str | None
     customers: tuple[str, ...] = ()
+    twins: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def accounts(self, *kinds: str) -> list[str]:
         """Sorted ids of the accounts labelled with any of *kinds* (see :data:`KINDS`)."""
@@ -190,6 +279,7 @@ def synthetic(
     sybil_mesh: int = 0,
     farm_customers: int = 0,
     ring_mixing: float = 0.0,
+    twins: bool = True,
 ) -> World:
     r"""Generate a deterministic synthetic world, with planted adversaries.
 
@@ -254,6 +344,62 @@ def synthetic(
     are then ordinary users who talk that much), so that the score difference
     with the ring on and off is what the trade alone brings.
 
+    **Good twins** (``twins``): genuine accounts that behave like an attack
+    in one respect, which a defence must leave alone (all genuine, with a
+    ground truth, but the burst poster). Their engagers are genuine ordinary
+    users (ring members excluded) drawn by activity, with the delays of
+    ordinary engagement, unless said otherwise; their ids and labels are in
+    :attr:`World.twins`.
+
+    - **Broadcasters** (``broadcaster0``, ``broadcaster1``), daily
+      columnists, the twins of a bot posting on a clock: one post a day
+      (texts ``"column 12"``, ``"letter 12"``) at the account's own hour
+      (uniform in 4:00-19:00) give or take 4 hours (uniform), for the whole
+      log; they never like, share or reply. Each post draws about 15
+      engagements (Poisson; likes 70%, shares 18%, replies 12%).
+    - **Burst poster** (``burst``, label ``"volume"``, not genuine, no
+      truth): the broadcaster's twin with volume. At its hour (give or take 4
+      hours) it posts 40 times within 20 minutes, the same text each time
+      (``"digest 12"``); one of the 40, at random, draws a broadcaster's
+      engagement, the others none. It must score below a broadcaster.
+    - **Conversation partners** (``partner0`` with ``partner1``, ``partner2``
+      with ``partner3``), the ring's twin: each posts about 0.8 times a day
+      (Poisson) through the log; the mate replies to a post with probability
+      0.8 and the author answers that reply with probability 0.5, each after a
+      log-normal delay (median 20 minutes, sigma 1); eight friends of each
+      (genuine users) engage its posts about once a post.
+    - **Viral post** (``viral``), the Sybils' twin: an ordinary user (about
+      0.8 posts a day, 1 engagement a post) whose one post, 10 days before the
+      end, brings 300 **newcomers** (``newcomer00000``, ..., label
+      ``"newcomer"``): each is first seen when it likes (60%), shares (25%) or
+      replies to (15%) that post, an exponential delay (mean 6 hours) after
+      it, and does nothing else. Only the newcomers engage the viral post.
+    - **Recipients** (``recipient0`` to ``recipient2``), an inbox that mostly
+      receives: each has 3 to 6 contacts (genuine users) who mention it
+      (no post), each every 3 to 10 days (Poisson, rate uniform per contact)
+      through the log. ``recipient0`` mentions one of its contacts once, 50
+      days before the end; the other two never act.
+    - **Link poster** (``links``), the twin of a link spammer: about
+      3 posts a day (Poisson), each a distinct link
+      (``"https://example.org/notes/00012"``) that about 5 genuine users
+      engage (mostly likes and shares), drawn from a third of them.
+    - **Community** (``host``, label ``"community"``, and 25 **members**
+      ``member00000``, ..., label ``"member"``), the Sybil mesh's twin: a club
+      or class that joins within a day, 12 days before the end. ``host`` is an
+      ordinary user (about 1 post a day, 1 engagement a post) for the whole
+      log. Each member is first seen when it follows the host (minutes after
+      joining), then follows three fellow members; from the end of the joining
+      day on, each host post draws about 6 likes and replies from the members,
+      and each member posts about once a day (Poisson), each post drawing about
+      4 likes and replies from fellow members.
+
+    In a log shorter than 60 days the twins' dates shrink with it: the viral
+    post comes at ``min(10 days, days / 6)`` before the end and the newcomers'
+    mean delay is ``min(6 hours, that / 8)``; the community joins
+    ``min(12 days, days / 5)`` before the end, within a twelfth of that;
+    ``recipient0``'s mention comes at ``max(end - 50 days, end / 6)``; so
+    everything stays inside the log (a tiny log may still cut the last of it).
+
     Attack events after the end are dropped; the future window behind
     :attr:`World.truth` has no attack traffic. The truth is the expected number
     of distinct genuine engagers per day in that window: with posts a Poisson
@@ -262,15 +408,23 @@ def synthetic(
     :math:`v` (share :math:`p_v` of the engagement) shows up with probability
     :math:`1 - \exp(-r_u \int (1 - e^{-m_u p_v q(s)}) ds)`, summed over the
     genuine :math:`v \ne u`. Computed by numerical integration; it agrees with
-    a Monte Carlo simulation of the window.
+    a Monte Carlo simulation of the window. The good twins keep behaving in
+    the window as they did in the log (the viral post's newcomers do not come
+    back; their own truth is 0): a broadcaster's truth integrates over its
+    daily schedule instead of a Poisson process, a partner's adds
+    :math:`1 - e^{-\lambda F}` for its mate, who engages it at rate
+    :math:`\lambda = 0.8 (r_u + 0.5 r_{mate})` over the window's length
+    :math:`F`, a recipient's is :math:`\sum_v 1 - e^{-\lambda_v F}` over its
+    contacts, and the community's engagement counts from the end of its
+    joining day on.
 
     Parameters
     ----------
     seed : int, default 0
         Same seed (and parameters), same world. A non-negative integer.
     n_users : int, default 500
-        Ordinary users, including the ring members; the curator, the star and
-        the attackers come on top. At least 10.
+        Ordinary users, including the ring members; the curator, the star, the
+        attackers and the good twins come on top. At least 10.
     days : float, default 60
         Length of the observed log.
     future_days : float, default 14
@@ -302,6 +456,11 @@ def synthetic(
         An adaptive variant of the ring: the share of each member's
         interactions that goes to genuine users, in [0, 0.9] (0: the ring only
         trades). Also applies with ``ring=False``: the members keep talking.
+    twins : bool, default True
+        Plant the good twins (above). They draw from their own random
+        streams: with ``twins=False`` the world is the one before they
+        existed, and switching them on only adds their accounts and the events
+        they take part in.
 
     Returns
     -------
@@ -316,9 +475,11 @@ def synthetic(
     Examples
     --------
     >>> world = synthetic(seed=1, n_users=60, days=10, ring_size=5)
-    >>> sorted(set(world.labels.values()))
+    >>> sorted(set(world.labels.values()) - set(world.twins) - {"volume"})
     ['curator', 'dormant_star', 'farm', 'genuine', 'ring', 'spam', 'sybil']
-    >>> sorted(world.truth) == world.accounts("genuine", "curator", "dormant_star")
+    >>> world.twins["partners"], world.labels["burst"]
+    (('partner0', 'partner1', 'partner2', 'partner3'), 'volume')
+    >>> sorted(world.truth) == world.accounts(*GENUINE_KINDS)
     True
     >>> calm = synthetic(seed=1, n_users=60, days=10, ring_size=5, spam=False)
     >>> "spam" in calm.labels, calm.sybil_target == world.sybil_target
@@ -335,6 +496,7 @@ def synthetic(
         "spam": spam,
         "ring": ring,
         "sybils": sybils,
+        "twins": twins,
     }
     for name, value in switches.items():
         _flag(owner, name, value)
@@ -385,14 +547,8 @@ def synthetic(
             ordinary_table if kind == "curator" else _landing_table(0.0, account.stop, end, future)
         )
         weight = pop.activity[account.audience]
-        expected = _expected_engagers(
-            np.array([account.posts_per_day / DAY]),
-            np.array([account.mean]),
-            np.zeros(1),
-            weight / weight.sum(),
-            table,
-        )
-        truth[account.user] = float(expected[0]) / future_days
+        expected = _crowd_truth(account.posts_per_day, account.mean, weight, table)
+        truth[account.user] = expected / future_days
     spam_id = None
     customers: tuple[str, ...] = ()
     if spam:
@@ -430,6 +586,15 @@ def synthetic(
         )
         blocks.append(sybil_rows)
         labels.update(dict.fromkeys(sybil_ids.tolist(), "sybil"))
+    planted: dict[str, tuple[str, ...]] = {}
+    if twins:
+        for twin in _good_twins(stream, pop, genuine_idx, end, future, ordinary_table):
+            blocks.append(twin.rows)
+            for key, ids in twin.groups.items():
+                planted[key] = tuple(sorted(ids))
+                labels.update(dict.fromkeys(ids, _TWIN_LABELS.get(key, key)))
+            truth.update({user: value / future_days for user, value in twin.truth.items()})
+            quality.update(twin.quality)
 
     rows = _Rows.concat(blocks)
     events = Events.from_arrays(
@@ -453,6 +618,7 @@ def synthetic(
         dormant_star=specials["dormant_star"].user if dormant_star else None,
         spam=spam_id,
         customers=customers,
+        twins={key: planted[key] for key in TWINS if key in planted},
     )
 
 
@@ -523,7 +689,8 @@ _ROW_FIELDS = ("time", "actor", "action", "target", "post", "parent", "text")
 def _names(prefix: str, count: int, width: int = 0) -> NDArray[np.str_]:
     """``prefix`` + zero-padded numbers: ``_names("u", 3, 5)`` -> u00000, u00001, u00002."""
     numbers = np.arange(count).astype(str)
-    return np.asarray(np.char.add(prefix, np.char.zfill(numbers, width) if width else numbers))
+    padded = np.char.zfill(numbers, width) if width and count else numbers
+    return np.asarray(np.char.add(prefix, padded))
 
 
 def _delays(rng: np.random.Generator, n: int) -> NDArray[np.float64]:
@@ -699,31 +866,25 @@ def _special(
     audience: NDArray[np.int64],
     stop: float,
     end: float,
-    text: Any,
+    text: Callable[[int], NDArray[np.str_]] | None,
     share: NDArray[np.float64],
 ) -> _Special:
     mean = _PER_POST * quality * reach
-    post_time = np.sort(rng.uniform(0.0, stop, rng.poisson(posts_per_day * stop / DAY)))
-    post_id = _names(prefix, post_time.size)
-    texts = text(post_time.size) if callable(text) else text
-    post_of, actor, time, action = _engage(
+    posts, _, _ = _account(
         rng,
-        mean=np.full(post_time.size, mean),
-        post_time=post_time,
-        post_author=np.full(post_time.size, -1, dtype=np.int64),
-        pool=audience,
-        weight=pop.activity[audience],
+        pop,
+        audience,
+        user=user,
+        prefix=prefix,
+        rate=posts_per_day,
+        mean=mean,
         end=end,
+        stop=stop,
         share=share,
+        text=text,
     )
     follow_time = rng.uniform(0.0, stop, audience.size)
-    rows = _Rows.concat(
-        [
-            _Rows.make(post_time, user, _actions.POST, post=post_id, text=texts),
-            _engagement_rows(post_of, pop.ids[actor], time, action, np.asarray(user), post_id),
-            _follow_rows(follow_time, pop.ids[audience], user),
-        ]
-    )
+    rows = _Rows.concat([posts, _follow_rows(follow_time, pop.ids[audience], user)])
     return _Special(user, quality, posts_per_day, mean, audience, stop, rows)
 
 
@@ -773,7 +934,7 @@ def _star(
         audience=audience,
         stop=end - silent,
         end=end,
-        text="",
+        text=None,
         share=_ENGAGE_SHARE,
     )
 
@@ -1069,6 +1230,457 @@ def _sybils(
     return rows.take(rows.time <= end), ids
 
 
+# --------------------------------------------------------------------------- good twins
+@dataclass(frozen=True)
+class _Twin:
+    """A population of good twins: its accounts by :attr:`World.twins` key, its rows, the
+    expected distinct genuine engagers of its accounts over the whole future window and
+    their latent quality."""
+
+    groups: dict[str, list[str]]
+    rows: _Rows
+    truth: dict[str, float]
+    quality: dict[str, float]
+
+
+def _good_twins(
+    stream: Callable[[int], np.random.Generator],
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> list[_Twin]:
+    """Every good twin, each population from its own stream."""
+    return [
+        _broadcasters(stream(_BROADCAST), pop, genuine, end, future),
+        _burst(stream(_BURST), pop, genuine, end),
+        _partners(stream(_PARTNERS), pop, genuine, end, future, table),
+        _viral(stream(_VIRAL), pop, genuine, end, future, table),
+        _recipients(stream(_RECIPIENTS), pop, genuine, end, future),
+        _link_poster(stream(_LINKS), pop, genuine, end, table),
+        _community(stream(_COMMUNITY), pop, genuine, end, future, table),
+    ]
+
+
+def _poisson_posts(
+    rng: np.random.Generator, rate: NDArray[np.float64], start: float, end: float
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Posts of a Poisson process of *rate* (a day) per author over ``[start, end]``: the
+    author (position in *rate*) and the time of each, by time."""
+    count = rng.poisson(rate * max(end - start, 0.0) / DAY)
+    author = np.repeat(np.arange(rate.size), count)
+    time = start + rng.random(author.size) * (end - start)
+    order = np.argsort(time, kind="stable")
+    return author[order], time[order]
+
+
+def _posting(
+    rng: np.random.Generator,
+    *,
+    user: NDArray[np.str_],
+    post_id: NDArray[np.str_],
+    post_time: NDArray[np.float64],
+    mean: NDArray[np.float64],
+    engagers: NDArray[np.str_],
+    weight: NDArray[np.float64],
+    end: float,
+    share: NDArray[np.float64] = _ENGAGE_SHARE,
+    self_index: NDArray[np.int64] | None = None,
+    text: Any = "",
+) -> _Rows:
+    """Posts (by *user*, one per post) and their engagement: ``Poisson(mean)`` a post, the
+    engagers among *engagers* by *weight*; *self_index*, the author's position among the
+    engagers (``-1``: not one), drops self-engagement."""
+    author = np.full(post_time.size, -1, dtype=np.int64) if self_index is None else self_index
+    post_of, actor, time, action = _engage(
+        rng,
+        mean=mean,
+        post_time=post_time,
+        post_author=author,
+        pool=np.arange(engagers.size),
+        weight=weight,
+        end=end,
+        share=share,
+    )
+    return _Rows.concat(
+        [
+            _Rows.make(post_time, user, _actions.POST, post=post_id, text=text),
+            _engagement_rows(post_of, engagers[actor], time, action, user[post_of], post_id),
+        ]
+    )
+
+
+def _crowd_truth(
+    rate: float, mean: float, weight: NDArray[np.float64], table: tuple[Any, Any]
+) -> float:
+    """Expected distinct engagers in the window of a Poisson poster (*rate* a day) whose
+    posts draw ``Poisson(mean)`` engagements from engagers weighted by *weight*."""
+    expected = _expected_engagers(
+        np.array([rate / DAY]), np.array([mean]), np.zeros(1), weight / weight.sum(), table
+    )
+    return float(expected[0])
+
+
+def _account(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    pool: NDArray[np.int64],
+    *,
+    user: str,
+    prefix: str,
+    rate: float,
+    mean: float,
+    end: float,
+    stop: float | None = None,
+    share: NDArray[np.float64] = _ENGAGE_SHARE,
+    text: Callable[[int], NDArray[np.str_]] | None = None,
+) -> tuple[_Rows, NDArray[np.float64], NDArray[np.str_]]:
+    """One account posting at *rate* a day (Poisson) until *stop* (the end of the log by
+    default), each post drawing ``Poisson(mean)`` engagements from the ordinary users *pool*
+    by activity: its rows and the times and ids of its posts."""
+    _, post_time = _poisson_posts(rng, np.array([rate]), 0.0, end if stop is None else stop)
+    n = post_time.size
+    post_id = _names(prefix, n, 1)
+    rows = _posting(
+        rng,
+        user=np.full(n, user),
+        post_id=post_id,
+        post_time=post_time,
+        mean=np.full(n, mean),
+        engagers=pop.ids[pool],
+        weight=pop.activity[pool],
+        end=end,
+        share=share,
+        text="" if text is None else text(n),
+    )
+    return rows, post_time, post_id
+
+
+def _daily(
+    rng: np.random.Generator, hour: NDArray[np.float64], end: float
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """One post a day per account at its *hour*, give or take :data:`_JITTER` (uniform),
+    through the log: the account (position in *hour*), the day and the time, by time."""
+    n_days = max(math.ceil(end / DAY), 1)
+    owner = np.repeat(np.arange(hour.size), n_days)
+    day = np.tile(np.arange(n_days), hour.size)
+    time = day * DAY + hour[owner] + rng.uniform(-_JITTER, _JITTER, owner.size)
+    keep = np.flatnonzero((time > 0) & (time <= end))
+    keep = keep[np.argsort(time[keep], kind="stable")]
+    return owner[keep], day[keep], time[keep]
+
+
+def _broadcasters(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+) -> _Twin:
+    """Two daily columnists: a post a day at about the same hour, about 15 engagements
+    each; they do nothing else."""
+    ids = _names("broadcaster", 2, 1)
+    hour = rng.uniform(4 * _HOUR, 19 * _HOUR, ids.size)
+    quality = rng.lognormal(0.0, 0.1, ids.size)
+    mean = _PER_POST * quality * _DAILY_REACH
+    owner, day, time = _daily(rng, hour, end)
+    weight = pop.activity[genuine]
+    rows = _posting(
+        rng,
+        user=ids[owner],
+        post_id=_names("n", time.size, 1),
+        post_time=time,
+        mean=mean[owner],
+        engagers=pop.ids[genuine],
+        weight=weight,
+        end=end,
+        share=_DAILY_SHARE,
+        text=np.char.add(np.array(["column ", "letter "])[owner], (day + 1).astype(str)),
+    )
+    truth = {
+        str(ids[i]): _daily_engagers(float(hour[i]), float(mean[i]), weight, end, future)
+        for i in range(ids.size)
+    }
+    return _Twin(
+        {"broadcaster": ids.tolist()}, rows, truth, dict(zip(ids.tolist(), quality.tolist()))
+    )
+
+
+def _burst(
+    rng: np.random.Generator, pop: _Ordinary, genuine: NDArray[np.int64], end: float
+) -> _Twin:
+    """The broadcaster with volume: 40 posts of the same text within minutes every day,
+    one of which draws a broadcaster's engagement."""
+    hour = rng.uniform(4 * _HOUR, 19 * _HOUR, 1)
+    mean = _PER_POST * rng.lognormal(0.0, 0.1) * _DAILY_REACH
+    _, day, start = _daily(rng, hour, end)
+    day = np.repeat(day, _BURST_POSTS)
+    time = np.repeat(start, _BURST_POSTS) + rng.uniform(0.0, _BURST_SPAN, day.size)
+    engaged = np.zeros(day.size, dtype=bool)
+    engaged[np.arange(start.size) * _BURST_POSTS + rng.integers(0, _BURST_POSTS, start.size)] = True
+    keep = time <= end
+    rows = _posting(
+        rng,
+        user=np.full(int(keep.sum()), "burst"),
+        post_id=_names("v", int(keep.sum())),
+        post_time=time[keep],
+        mean=np.where(engaged[keep], mean, 0.0),
+        engagers=pop.ids[genuine],
+        weight=pop.activity[genuine],
+        end=end,
+        share=_DAILY_SHARE,
+        text=np.char.add("digest ", (day[keep] + 1).astype(str)),
+    )
+    return _Twin({"burst_poster": ["burst"]}, rows, {}, {})
+
+
+def _partners(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> _Twin:
+    """Two pairs of friends who reply to each other's posts within minutes, all along the
+    log; a few friends of each engage their posts too."""
+    ids = _names("partner", 4, 1)
+    mate = np.array([1, 0, 3, 2])
+    rate = rng.lognormal(math.log(0.8), 0.2, ids.size)
+    quality = rng.lognormal(0.0, 0.3, ids.size)
+    mean = _PER_POST * quality * 5.0
+    friends = genuine[np.argsort(rng.random((ids.size, genuine.size)), axis=1)[:, :8]]
+    blocks, times, posts, truth = [], [], [], {}
+    for i, user in enumerate(ids.tolist()):  # each partner's posts, engaged by its friends
+        rows, time, post = _account(
+            rng, pop, friends[i], user=user, prefix=f"t{i}-", rate=rate[i], mean=mean[i], end=end
+        )
+        blocks.append(rows)
+        times.append(time)
+        posts.append(post)
+        # The mate's replies and answers, minutes after the post: rate x F in the window.
+        talk = _REPLY * (rate[i] + _ANSWER * rate[mate[i]]) * future / DAY
+        crowd = _crowd_truth(rate[i], mean[i], pop.activity[friends[i]], table)
+        truth[user] = crowd - math.expm1(-talk)
+    author = np.repeat(np.arange(ids.size), [t.size for t in times])
+    post_time, post_id = np.concatenate(times), np.concatenate(posts)
+    replied = np.flatnonzero(rng.random(post_time.size) < _REPLY)
+    reply_time = post_time[replied] + rng.lognormal(math.log(_TALK_DELAY), 1.0, replied.size)
+    reply_id = _names("r", replied.size, 1)
+    answered = np.flatnonzero(rng.random(replied.size) < _ANSWER)
+    answer_time = reply_time[answered] + rng.lognormal(math.log(_TALK_DELAY), 1.0, answered.size)
+    poster, replier = ids[author[replied]], ids[mate[author[replied]]]
+    blocks += [
+        _Rows.make(
+            reply_time,
+            replier,
+            _actions.REPLY,
+            target=poster,
+            post=reply_id,
+            parent=post_id[replied],
+        ),
+        _Rows.make(
+            answer_time,
+            poster[answered],
+            _actions.REPLY,
+            target=replier[answered],
+            post=_names("a", answered.size, 1),
+            parent=reply_id[answered],
+        ),
+    ]
+    rows = _Rows.concat(blocks)
+    return _Twin(
+        {"partners": ids.tolist()},
+        rows.take(rows.time <= end),
+        truth,
+        dict(zip(ids.tolist(), quality.tolist())),
+    )
+
+
+def _viral(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> _Twin:
+    """An ordinary user one of whose posts, late in the log, brings 300 newcomers who
+    engage it once each and do nothing else."""
+    quality = float(rng.lognormal(0.0, 0.3))
+    mean = _PER_POST * quality * rng.uniform(3.0, 6.0)
+    rate = float(rng.lognormal(math.log(0.8), 0.3))
+    regular, _, _ = _account(
+        rng, pop, genuine, user="viral", prefix="w", rate=rate, mean=mean, end=end
+    )
+    span = min(10 * DAY, end / 6)
+    delay = min(_NEWCOMER_DELAY, span / 8)
+    newcomers = _names("newcomer", _NEWCOMERS, 5)
+    time = end - span + rng.exponential(delay, newcomers.size)
+    action = rng.choice(_NEWCOMER_ACTIONS, size=newcomers.size, p=_NEWCOMER_SHARE)
+    fans = _Rows.make(time, newcomers, action, target="viral", parent="viral-post")
+    rows = _Rows.concat(
+        [
+            regular,
+            _Rows.make(np.array([end - span]), "viral", _actions.POST, post="viral-post"),
+            fans.take(fans.time <= end),
+        ]
+    )
+    # Newcomers whose delay lands in the window (none, but in a tiny log) count too.
+    late = newcomers.size * (math.exp(-span / delay) - math.exp(-(span + future) / delay))
+    truth = {"viral": _crowd_truth(rate, mean, pop.activity[genuine], table) + late}
+    truth.update(dict.fromkeys(newcomers.tolist(), 0.0))  # nobody engages them
+    return _Twin(
+        {"viral": ["viral"], "newcomer": newcomers.tolist()}, rows, truth, {"viral": quality}
+    )
+
+
+def _recipients(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+) -> _Twin:
+    """Three accounts that receive mentions from a few contacts each, every few days, and
+    barely act: one mention from the first, none from the others."""
+    ids = _names("recipient", 3, 1)
+    size = np.minimum(rng.integers(3, 7, ids.size), genuine.size)
+    contacts = [rng.choice(genuine, size=k, replace=False) for k in size]
+    whom = np.repeat(np.arange(ids.size), size)
+    contact = np.concatenate(contacts)
+    rate = rng.uniform(0.1, 1 / 3, contact.size)  # a day
+    sender = np.repeat(np.arange(contact.size), rng.poisson(rate * end / DAY))
+    time = rng.uniform(0.0, end, sender.size)
+    rows = _Rows.concat(
+        [
+            _Rows.make(time, pop.ids[contact[sender]], _actions.MENTION, target=ids[whom[sender]]),
+            _Rows.make(
+                np.array([max(end - 50 * DAY, end / 6)]),
+                ids[0],
+                _actions.MENTION,
+                target=pop.ids[contacts[0][0]],
+            ),
+        ]
+    )
+    # Each contact mentions at its rate, no delay: present in the window w.p. 1 - e^{-rate F}.
+    expected = np.bincount(whom, weights=-np.expm1(-rate * future / DAY), minlength=ids.size)
+    return _Twin({"recipient": ids.tolist()}, rows, dict(zip(ids.tolist(), expected.tolist())), {})
+
+
+def _link_poster(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> _Twin:
+    """About 3 distinct links a day, each engaged by about 5 genuine users."""
+    audience = genuine[rng.random(genuine.size) < 0.35]
+    if audience.size == 0:
+        audience = genuine
+    quality = float(rng.lognormal(0.0, 0.2))
+    mean = _PER_POST * quality * 22.0
+
+    def links(count: int) -> NDArray[np.str_]:
+        number = np.char.zfill(np.arange(count).astype(str), 5)
+        return np.asarray(np.char.add("https://example.org/notes/", number))
+
+    rows, _, _ = _account(
+        rng,
+        pop,
+        audience,
+        user="links",
+        prefix="l",
+        rate=3.0,
+        mean=mean,
+        end=end,
+        share=_LINK_SHARE,
+        text=links,
+    )
+    truth = {"links": _crowd_truth(3.0, mean, pop.activity[audience], table)}
+    return _Twin({"link_poster": ["links"]}, rows, truth, {"links": quality})
+
+
+def _community(
+    rng: np.random.Generator,
+    pop: _Ordinary,
+    genuine: NDArray[np.int64],
+    end: float,
+    future: float,
+    table: tuple[NDArray[np.float64], NDArray[np.float64]],
+) -> _Twin:
+    """An established account whose club joins within a day, late in the log: members
+    follow it and engage its posts, and post and engage each other's posts."""
+    members = _names("member", _MEMBERS, 5)
+    n = members.size
+    span = min(12 * DAY, end / 5)
+    joined = end - span + rng.uniform(0.0, span / 12, n)
+    start = end - span + span / 12  # everyone is in: the club's life begins
+    quality = float(rng.lognormal(0.0, 0.3))
+    mean = _PER_POST * quality * rng.uniform(3.0, 6.0)
+    rate = float(rng.lognormal(0.0, 0.2))
+    host_rows, host_time, host_post = _account(
+        rng, pop, genuine, user="host", prefix="h", rate=rate, mean=mean, end=end
+    )
+    host = np.full(host_time.size, "host")
+    blocks = [host_rows]
+    # The members' engagement of the host's posts from the club's start on.
+    post_of, actor, time, action = _engage(
+        rng,
+        mean=np.where(host_time >= start, _CLUB_HOST_MEAN, 0.0),
+        post_time=host_time,
+        post_author=np.full(host_time.size, -1, dtype=np.int64),
+        pool=np.arange(n),
+        weight=np.ones(n),
+        end=end,
+        share=_CLUB_SHARE,
+    )
+    blocks.append(_engagement_rows(post_of, members[actor], time, action, host[post_of], host_post))
+    # Follows: the host minutes after joining, then three fellow members.
+    fan = np.repeat(np.arange(n), 3)
+    fellow = (fan + 1 + np.argsort(rng.random((n, n - 1)), axis=1)[:, :3].ravel()) % n
+    blocks += [
+        _follow_rows(joined + rng.lognormal(math.log(600.0), 1.0, n), members, "host"),
+        _follow_rows(
+            start + rng.lognormal(math.log(3600.0), 1.0, fan.size), members[fan], members[fellow]
+        ),
+    ]
+    # The members' own posts, engaged by fellow members.
+    member_rate = rng.lognormal(0.0, 0.3, n)
+    author, post_time = _poisson_posts(rng, member_rate, start, end)
+    blocks.append(
+        _posting(
+            rng,
+            user=members[author],
+            post_id=_names("m", post_time.size, 1),
+            post_time=post_time,
+            mean=np.full(post_time.size, _CLUB_MEAN),
+            engagers=members,
+            weight=np.ones(n),
+            end=end,
+            share=_CLUB_SHARE,
+            self_index=author,
+        )
+    )
+    rows = _Rows.concat(blocks)
+    club = _landing_table(start, end + future, end, future)
+    fellows = np.full(n, 1.0 / n)
+    host_truth = _crowd_truth(rate, mean, pop.activity[genuine], table) + _crowd_truth(
+        rate, _CLUB_HOST_MEAN, np.ones(n), club
+    )
+    member_truth = _expected_engagers(
+        member_rate / DAY, np.full(n, _CLUB_MEAN), fellows, fellows, club
+    )
+    return _Twin(
+        {"community": ["host"], "member": members.tolist()},
+        rows.take(rows.time <= end),
+        {"host": host_truth, **dict(zip(members.tolist(), member_truth.tolist()))},
+        {"host": quality},
+    )
+
+
 # --------------------------------------------------------------------------- ground truth
 def _delay_cdf(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """P(delay <= x) under the mixture of :func:`_delays` (0 for x <= 0)."""
@@ -1079,6 +1691,30 @@ def _delay_cdf(x: NDArray[np.float64]) -> NDArray[np.float64]:
         z = (logx - math.log(median)) / (sigma * math.sqrt(2.0))
         out += share * 0.5 * (1.0 + erf(z))
     return np.where(x > 0, out, 0.0)
+
+
+def _daily_engagers(
+    hour: float, mean: float, weight: NDArray[np.float64], end: float, future: float
+) -> float:
+    r"""Expected distinct engagers in the window of a poster who posts once a day at *hour*
+    give or take :data:`_JITTER` (uniform), each post drawing ``Poisson(mean)``
+    engagements from engagers weighted by *weight*.
+
+    Engager :math:`v` (share :math:`p`) is absent with probability
+    :math:`\prod_k E_J[e^{-m p q(s_k)}]` over the days :math:`k`, the jitter
+    :math:`J` independent from one day to the next (midpoint rule, 64 points).
+    """
+    days = np.arange(math.ceil((end + future + _JITTER) / DAY) + 1)
+    jitter = ((np.arange(64) + 0.5) / 64 * 2.0 - 1.0) * _JITTER
+    s = (days * DAY + hour)[:, None] + jitter[None, :]
+    q = (_delay_cdf(end + future - s) - _delay_cdf(end - s)).ravel()
+    values, counts = _compress(weight / weight.sum())
+    absent = np.empty(values.size)
+    step = max(1, 2_000_000 // q.size)
+    for i in range(0, values.size, step):  # chunks of engagers: bounded memory
+        x = mean * values[i : i + step, None] * q[None, :]
+        absent[i : i + step] = np.log(np.exp(-x).reshape(-1, days.size, 64).mean(axis=2)).sum(1)
+    return float(-np.expm1(absent) @ counts)
 
 
 def _landing_table(

@@ -7,9 +7,9 @@ off, scores each at the end of its log with the house ``Scorer()`` (and, with
 target with the measured value and PASS or FAIL:
 
 - the spam account, every farm account and every Sybil score below the median
-  genuine account (percentiles are among the genuine accounts: labels in
-  ``GENUINE_KINDS``, the ordinary genuine users, the curator, the dormant star
-  and the genuine good twins, 300 one-shot newcomers among them);
+  genuine account (percentiles are among the established genuine accounts: the
+  ordinary genuine users, the curator and the dormant star; the good twins'
+  300 one-shot newcomers, who score 0 by design, are left out of the reference);
 - a ring member gains at most 3 points from the ring (score with the ring on
   minus off); the Sybil target gains at most 3 points from the Sybils;
 - the adaptive attacks: Sybils that like each other (``sybil_mesh=10``); a
@@ -46,7 +46,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from influence import Scorer
-from influence.datasets import ATTACKS, GENUINE_KINDS, World, synthetic
+from influence.datasets import ATTACKS, World, synthetic
 
 #: The worlds the targets need: keyword switches of ``synthetic`` per name.
 WORLDS: dict[str, dict[str, bool]] = {
@@ -60,6 +60,11 @@ WORLDS: dict[str, dict[str, bool]] = {
     "ring mixing": {"ring_mixing": 0.5},
     "ring mixing off": {"ring_mixing": 0.5, "ring": False},
 }
+
+#: The reference for percentiles: the established genuine accounts (the genuine kinds of the
+#: world before its good twins). The twins' one-shot newcomers score 0 by design; counted
+#: here they would rank any account with a hair of engagement above a third of "genuine".
+ESTABLISHED = ("genuine", "curator", "dormant_star")
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,7 @@ def percentile(value: float, reference: np.ndarray) -> float:
 
 def measure(worlds: dict[str, World], scores: dict[str, dict[str, float]]) -> list[Row]:
     world, on, off = worlds["default"], scores["default"], scores["attacks off"]
-    genuine = world.accounts(*GENUINE_KINDS)
+    genuine = world.accounts(*ESTABLISHED)
     reference = np.array([on[u] for u in genuine])
     rows: list[Row] = []
 

@@ -204,3 +204,27 @@ def test_own_activity_is_not_a_liability(data: Any) -> None:
     after = Scorer().score(Events.from_records([*base, row]), as_of=world.end)[u]
     silence = Inactivity().factor(np.array([(world.end - at) / DAY]))[0]
     assert after >= before * silence - 1e-9, (row, before, after)
+
+
+# --------------------------------------------------------------------------- the generated world
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_defence_leaves_the_generated_worlds_twins_alone(seed: int) -> None:
+    # synthetic(twins=True) plants, beside the attacks, the genuine behaviour each defence
+    # could mistake for one: scheduled broadcasters, conversation partners, a viral post
+    # and its 300 newcomers, recipients, a link poster, a community joining together. The
+    # defences (every discount, and Authenticity) leave each within 2 points or 5%.
+    world = synthetic(seed=seed)
+    house = Scorer().score(world.events, as_of=world.end)
+    plain = Scorer(discounts=[], modifiers=[("inactivity", Inactivity())]).score(
+        world.events, as_of=world.end
+    )
+    for kind, ids in world.twins.items():
+        if kind == "burst_poster":  # the volume account: not a twin, the attack's shape
+            continue
+        for user in ids:
+            bound = max(2.0, 0.05 * plain[user])
+            assert house[user] >= plain[user] - bound, (kind, user, house[user], plain[user])
+    # The volume poster (a broadcaster's engagement over 40 repeated posts a day) scores
+    # below every broadcaster.
+    (burst,) = world.twins["burst_poster"]
+    assert all(house[burst] < house[b] for b in world.twins["broadcaster"])

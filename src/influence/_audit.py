@@ -445,8 +445,8 @@ def defence_audit(
     >>> print(audit.to_markdown())  # doctest: +ELLIPSIS
     | defence | scored | touched | share | discounted | matched spared | difference | ...
     |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
-    | reciprocity | 238 | 21 | 8.82% | ... | discounted receive more |
-    | credibility | 238 | 2 | 0.84% | ... | too few to tell |
+    | reciprocity | 576 | 21 | 3.65% | ... | no difference shown |
+    | credibility | 576 | 2 | 0.35% | ... | too few to tell |
     ...
     """
     from .evaluate import _TARGETS, _check_future, _check_past, _duration, _positions, _received

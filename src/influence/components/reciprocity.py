@@ -14,6 +14,7 @@ from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
 from ._common import (
+    DAY,
     action_weight_table,
     discounted_share,
     engagement_index,
@@ -71,6 +72,7 @@ def quid_pro_quo(
     n_users: int,
     *,
     fast: NDArray[np.float64] | None = None,
+    posts: NDArray[np.float64] | None = None,
     free_exchanges: float = 3.0,
     scale: float = 5.0,
     free_common: float = 2.0,
@@ -132,6 +134,15 @@ def quid_pro_quo(
     if pairs.any():
         common[pairs] = common_partners(source[pairs], target[pairs], width)
     ring = -np.expm1(-np.maximum(common - free_common, 0.0) / ring_scale)
+    if posts is not None:
+        # A ring amplifies its members' every post; a club likes a few of them. The ring
+        # term counts by the smaller coverage of the two directions (unknown, 1, where a
+        # user's posts are not in the log).
+        covered = np.divide(
+            amplified, posts[target], out=np.ones(source.size), where=posts[target] > 0
+        )
+        covered = np.minimum(np.minimum(covered, np.where(found, covered[pos], 0.0)), 1.0)
+        ring = ring * covered
     return np.where(pairs, 1.0 - (1.0 - heavy) * (1.0 - ring), 0.0)
 
 
@@ -239,6 +250,7 @@ class Reciprocity(BaseComponent):
             sums(index, amplify),
             n,
             fast=sums(index, amplify * quick),
+            posts=self._posts(events, as_of),
             free_exchanges=self.free_exchanges,
             scale=self.scale,
             free_common=self.free_common,
@@ -246,6 +258,15 @@ class Reciprocity(BaseComponent):
         )
         mass = saturate(sums(index, weight))
         return source, target, mass, share, rows, inverse
+
+    def _posts(self, events: Events, as_of: float) -> NDArray[np.float64]:
+        """Per user, their own posts in the window."""
+        own = (
+            (events.action == _actions.POST)
+            & (events.time <= as_of)
+            & (events.time > as_of - self.window_days * DAY)
+        )
+        return np.bincount(events.actor[own], minlength=events.n_users).astype(np.float64)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

@@ -986,10 +986,7 @@ def test_higgs_the_trending_score_is_not_behind_the_6_hour_count(higgs: Events) 
     )
     assert report.table["recency_6h"]["ndcg@100"] == pytest.approx(0.667, abs=5e-4)
     comparison = report.compare("ndcg@100", "recency_6h", resamples=300)
-    # Not met yet: the trending score trails the count by 0.020 [-0.041, -0.000] (the
-    # house action weights and the credibility discount cost it on Higgs, where a mention
-    # predicts as well as a retweet). Kept as a guard until it is.
-    assert comparison.difference > -0.025, comparison
+    assert comparison.verdict != "behind", comparison
 
 
 def test_collegemsg_the_standing_score_is_not_behind_distinct_engagers_over_26_weeks() -> None:
@@ -1080,13 +1077,14 @@ def test_rolling_validity_names_itself_in_errors(tiny: Events) -> None:
 
 
 @pytest.mark.parametrize("attacks", [True, False])
+@pytest.mark.parametrize("twins", [True, False])
 def test_on_the_generated_world_the_scorer_is_not_below_the_count_of_distinct_engagers(
-    attacks: bool,
+    attacks: bool, twins: bool
 ) -> None:
     # Issue 13: against World.truth (genuine engagers, no attack traffic) the scorer, which
     # resists the attacks, ranks at least as well as the plain count, which resists nothing,
     # with the attacks on and off; and it leads at the top.
-    world = synthetic(seed=0, spam=attacks, ring=attacks, sybils=attacks)
+    world = synthetic(seed=0, spam=attacks, ring=attacks, sybils=attacks, twins=twins)
     events = world.events
     users = sorted(world.truth)
     index = events.users.indices(np.array(users))
@@ -1099,8 +1097,14 @@ def test_on_the_generated_world_the_scorer_is_not_below_the_count_of_distinct_en
     ndcg = {name: ndcg_at_k(v, truth, 100) for name, v in methods.items()}
     rho = {name: spearman(v, truth) for name, v in methods.items()}
     assert max(ndcg, key=lambda name: ndcg[name]) == "scorer"
-    # Not met yet (issue 13 asks for >=): 0.931 against 0.936 (attacks on) and 0.946
-    # (off), up from 0.919. Kept as a guard until it is.
-    assert rho["scorer"] >= rho["distinct_engagers"] - 0.02
+    if twins:  # the generated world as it is (twins on by default): met, 0.979 vs 0.971
+        assert rho["scorer"] >= rho["distinct_engagers"]
+    else:
+        # Not met on the world without its twins: 0.931 against 0.936 (attacks on) and
+        # 0.946 (off). The truth there is the expected count of distinct engagers of a
+        # stationary process; the standing score's recency (+0.007 without it) and rate
+        # over volume (+0.009 without it) cost it on that truth (docs/validation.md).
+        # Kept as a guard until it is.
+        assert rho["scorer"] >= rho["distinct_engagers"] - 0.02
 
 

@@ -866,13 +866,14 @@ def test_a_shorter_time_scale_forgets_sooner() -> None:
 
 def test_trending_is_momentum_with_the_house_discounts_and_its_own_calibration() -> None:
     hot = Scorer.trending()
-    assert hot.signals == (("momentum", Momentum()),)
+    equal = {f"{a}_weight": 1.0 for a in ("reply", "share", "like", "mention")}
+    assert hot.signals == (("momentum", Momentum(**equal)),)
     assert hot.discounts == Scorer().discounts
     assert [name for name, _ in hot.modifiers] == ["authenticity"]
     assert hot.calibration == Calibration(midpoint=2.4)
     assert Scorer.from_config(hot.to_config()) == hot
     faster = Scorer.trending(half_life_days=0.1, window_days=2)
-    assert dict(faster.signals)["momentum"] == Momentum(half_life_days=0.1, window_days=2)
+    assert dict(faster.signals)["momentum"] == Momentum(half_life_days=0.1, window_days=2, **equal)
     with pytest.raises(ValueError, match=r"'window_days' parameter of Scorer\.trending"):
         Scorer.trending(window_days=0)
 

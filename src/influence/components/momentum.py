@@ -12,7 +12,7 @@ from .. import _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import engagement_pairs, saturate
+from ._common import action_weight_table, engagement_pairs, saturate
 
 __all__ = ["Momentum"]
 
@@ -44,7 +44,10 @@ class Momentum(BaseComponent):
     half_life_days : float, default 0.25
     window_days : float, default 7
     selectivity_per_day : float, default 20
-        As in :class:`~influence.components.Engagement`.
+    reply_weight, share_weight, like_weight, mention_weight : float
+        As in :class:`~influence.components.Engagement` (defaults 2, 3, 1, 1.5).
+        :meth:`influence.Scorer.trending` sets them all to 1: who is paying
+        attention now, whatever they do, is one person each.
 
     References
     ----------
@@ -76,10 +79,16 @@ class Momentum(BaseComponent):
     half_life_days: float = 0.25
     window_days: float = 7.0
     selectivity_per_day: float = 20.0
+    reply_weight: float = 2.0
+    share_weight: float = 3.0
+    like_weight: float = 1.0
+    mention_weight: float = 1.5
 
     def __post_init__(self) -> None:
         for name in ("half_life_days", "window_days", "selectivity_per_day"):
             _validate.number("Momentum", name, getattr(self, name), low=0.0, low_open=True)
+        for name in ("reply_weight", "share_weight", "like_weight", "mention_weight"):
+            _validate.number("Momentum", name, getattr(self, name), low=0.0)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
@@ -89,6 +98,12 @@ class Momentum(BaseComponent):
             window_days=self.window_days,
             half_life_days=self.half_life_days,
             selectivity_per_day=self.selectivity_per_day,
+            actions=action_weight_table(
+                reply=self.reply_weight,
+                share=self.share_weight,
+                like=self.like_weight,
+                mention=self.mention_weight,
+            ),
         )
         mass = np.bincount(pairs.target, weights=saturate(pairs.weight) * pairs.trust, minlength=n)
         return Evidence(

@@ -178,6 +178,12 @@ def higgs(path: Path, plot: bool) -> None:
     daily = ["2012-07-02T23:59:59Z", "2012-07-03T23:59:59Z", HIGGS_CUT]
     stable = rank_stability(events, daily, baselines=SCALES, metrics=STABILITY)
     time_scales("Higgs (stability: daily cut-offs, 2-4 July)", scaled, stable)
+    # The trending score (what is hot now) at its own time scale, the standing one beside it.
+    hot = Scorer.trending()
+    baselines = {**SCALES, "standing": ScorerBaseline(Scorer())}
+    scaled = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, hot, baselines=baselines)
+    stable = rank_stability(events, daily, hot, baselines=baselines, metrics=STABILITY)
+    time_scales("Higgs, the trending score Scorer.trending()", scaled, stable)
     receivers = predictive_validity(events, HIGGS_CUT, HIGGS_HORIZON, population="receivers")
     section("Higgs, target distinct_engagers, population receivers")
     print(receivers)

@@ -682,7 +682,7 @@ class Credibility(BaseComponent):
             parts.append(
                 f"{details['weak_engagers']:,} of {plural(details['engagers'], 'engager')} "
                 f"look like a farm or Sybil cohort (fresh, single-purpose, engaged by no one"
-                f"{what})"
+                f"{what}; a cohort counts as {2 * self.cohort_credit:g} people at most)"
             )
         share = details["discounted_share"]
         if not parts and share >= 0.005:

@@ -969,7 +969,7 @@ def test_higgs_the_standing_score_is_not_behind_distinct_engagers(higgs: Events)
         baselines=["distinct_engagers"],
     )
     for metric in STANDING_METRICS:
-        comparison = report.compare(metric, "distinct_engagers", resamples=300)
+        comparison = report.compare(metric, "distinct_engagers", resamples=1000)
         assert comparison.verdict != "behind", comparison
 
 
@@ -985,7 +985,7 @@ def test_higgs_the_trending_score_is_not_behind_the_6_hour_count(higgs: Events) 
         baselines={"recency_6h": RecencyReceived(half_life_days=0.25, window_days=7)},
     )
     assert report.table["recency_6h"]["ndcg@100"] == pytest.approx(0.667, abs=5e-4)
-    comparison = report.compare("ndcg@100", "recency_6h", resamples=300)
+    comparison = report.compare("ndcg@100", "recency_6h", resamples=1000)
     assert comparison.verdict != "behind", comparison
 
 
@@ -1001,7 +1001,7 @@ def test_collegemsg_the_standing_score_is_not_behind_distinct_engagers_over_26_w
         events, cutoffs, week, metrics=STANDING_METRICS, baselines=["distinct_engagers"]
     )
     for metric in STANDING_METRICS:
-        comparison = report.compare(metric, "distinct_engagers", resamples=300)
+        comparison = report.compare(metric, "distinct_engagers", resamples=1000)
         assert comparison.verdict != "behind", comparison
 
 

@@ -43,13 +43,13 @@ RECORDS: list[dict[str, Any]] = [
 # Changing any of these numbers is a score change: record it in CHANGELOG.md under
 # "Score changes".
 GOLDEN = {
-    "ana": 10.578531,
-    "ben": 10.969234,
+    "ana": 8.087188,
+    "ben": 9.100737,
     "cat": 3.444307,
     "dan": 4.605640,
-    "eve": 13.534775,
+    "eve": 10.969371,
     "fay": 0.000000,
-    "gus": 4.290438,
+    "gus": 3.240756,
 }
 
 

@@ -107,8 +107,10 @@ def test_defaults() -> None:
     # The default scorer defines everyone's score: changing it is a score change
     # (CHANGELOG.md, "Score changes"), and this test says what it is.
     scorer = Scorer()
+    # Every kind of engagement is one person (docs/validation.md, "Action weights").
+    equal = {f"{a}_weight": 1.0 for a in ("reply", "share", "like", "mention")}
     assert scorer.signals == (
-        ("engagement", Engagement()),
+        ("engagement", Engagement(**equal)),
         ("activity", Activity()),
         ("longevity", Longevity()),
     )

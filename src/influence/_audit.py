@@ -445,7 +445,7 @@ def defence_audit(
     >>> print(audit.to_markdown())  # doctest: +ELLIPSIS
     | defence | scored | touched | share | discounted | matched spared | difference | ...
     |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
-    | reciprocity | 576 | 21 | 3.65% | ... | no difference shown |
+    | reciprocity | 576 | 23 | 3.99% | ... | no difference shown |
     | credibility | 576 | 2 | 0.35% | ... | too few to tell |
     ...
     """

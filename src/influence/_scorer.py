@@ -72,6 +72,12 @@ TRENDING_WINDOW_DAYS = 7.0
 TRENDING_MIDPOINT = 2.4
 
 
+#: The action-weight parameters of Engagement and Momentum. Both presets set them all to 1:
+#: every kind of engagement is one person (docs/validation.md, "Action weights").
+_ACTION_WEIGHTS = ("reply_weight", "share_weight", "like_weight", "mention_weight")
+_EQUAL = dict.fromkeys(_ACTION_WEIGHTS, 1.0)
+
+
 @functools.lru_cache(maxsize=8)
 def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
     """The house signals, discounts and modifiers, with standing on the given time scale.
@@ -91,7 +97,7 @@ def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Part
     h, w = half_life_days, window_days
     credibility = Credibility(half_life_days=h, window_days=w)
     signals = (
-        ("engagement", Engagement(half_life_days=h, window_days=w)),
+        ("engagement", Engagement(half_life_days=h, window_days=w, **_EQUAL)),
         ("activity", Activity(half_life_days=h, window_days=w)),
         ("longevity", Longevity(half_life_days=h, window_days=w)),
     )
@@ -476,9 +482,6 @@ class Scorer:
         return cls(**kwargs)
 
 
-_ACTION_WEIGHTS = ("reply_weight", "share_weight", "like_weight", "mention_weight")
-
-
 def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:
     """Check a time scale given to a preset (both positive numbers)."""
     for name, value in (("half_life_days", half_life_days), ("window_days", window_days)):
@@ -497,7 +500,7 @@ def _trending(half_life_days: float, window_days: float) -> Scorer:
                 Momentum(
                     half_life_days=half_life_days,
                     window_days=window_days,
-                    **dict.fromkeys(_ACTION_WEIGHTS, 1.0),
+                    **_EQUAL,
                 ),
             ),
         ),

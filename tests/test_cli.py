@@ -121,6 +121,19 @@ def test_score_top_and_explain(good_csv: Path, capsys: pytest.CaptureFixture[str
     assert "set aside" not in captured.out
 
 
+def test_score_trending(good_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # What is hot now: cat, engaged by two people in the last hours, leads ana, engaged by
+    # three a day or two ago.
+    assert main(["score", str(good_csv), "--top", "2", "--trending", "--explain", "cat"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert [r[1] for r in leaderboard(captured.out)] == ["cat", "ana"]
+    assert "momentum" in captured.out
+    assert "longevity" not in captured.out  # the standing parts are not there
+    assert main(["score", str(good_csv), "--trending", "--config", "x.toml"]) == 2
+    _assert_one_line_error(capsys.readouterr().err, "--trending and --config")
+
+
 def test_score_matches_the_library(good_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from influence import Events
 

@@ -146,9 +146,11 @@ def _read(name: str, errors: str) -> Events:
     raise UserError(f"{path}: unknown format; use {EVENT_FORMATS}")
 
 
-def _scorer(config: str | None) -> Scorer:
+def _scorer(config: str | None, trending: bool = False) -> Scorer:
+    if trending and config is not None:
+        raise UserError("--trending and --config are exclusive: give one scorer")
     if config is None:
-        return Scorer()
+        return Scorer.trending() if trending else Scorer()
     from .config import load_scorer
 
     try:
@@ -234,7 +236,7 @@ def _score(args: argparse.Namespace) -> int:
     top = _count("--top", args.top)
     as_of = _time("--as-of", args.as_of)
     out = _out(args.out)
-    scorer = _scorer(args.config)
+    scorer = _scorer(args.config, args.trending)
     events = _read(args.events, "skip" if args.skip_bad_rows else "raise")
     scores = scorer.score(events, as_of=as_of)
     if args.explain is not None and args.explain not in scores:
@@ -270,7 +272,7 @@ def _validate(args: argparse.Namespace) -> int:
     cutoff = None if args.cutoff is None else _time("--cutoff", args.cutoff)
     metrics = _names("--metrics", args.metrics)
     baselines = _names("--baselines", args.baselines)
-    scorer = _scorer(args.config)
+    scorer = _scorer(args.config, args.trending)
     events = _read(args.events, "skip" if args.skip_bad_rows else "raise")
     options = {
         "metrics": DEFAULT_METRICS if metrics is None else metrics,
@@ -348,6 +350,12 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
             metavar="FILE",
             help="scorer configuration (.toml or .json); default: the house scorer",
+        )
+        command.add_argument(
+            "--trending",
+            action="store_true",
+            help="the trending score (who people engage now, over hours: Scorer.trending()) "
+            "instead of the standing one",
         )
         command.add_argument(
             "--skip-bad-rows",

@@ -1005,6 +1005,20 @@ def test_collegemsg_the_standing_score_is_not_behind_distinct_engagers_over_26_w
         assert comparison.verdict != "behind", comparison
 
 
+def test_bitcoin_otc_the_standing_score_is_not_behind_distinct_engagers() -> None:
+    # docs/validation.md's protocol: a cut-off every 90 days, the next 90 days.
+    events = load_bitcoin_otc(need(OTC))
+    quarter = 90 * DAY
+    cutoffs = rolling_cutoffs(events, quarter, quarter)
+    assert len(cutoffs) == 20
+    report = rolling_validity(
+        events, cutoffs, quarter, metrics=STANDING_METRICS, baselines=["distinct_engagers"]
+    )
+    for metric in STANDING_METRICS:
+        comparison = report.compare(metric, "distinct_engagers", resamples=1000)
+        assert comparison.verdict != "behind", comparison
+
+
 def test_collegemsg_rolling_weekly_slice() -> None:
     events = load_collegemsg(need(COLLEGE))
     assert events.start is not None

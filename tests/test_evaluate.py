@@ -1121,5 +1121,3 @@ def test_on_the_generated_world_the_scorer_is_not_below_the_count_of_distinct_en
         # test's protocol with Engagement(half_life_days=1e6) and engagement_per_post=1e9).
         # Kept as a guard until it is.
         assert rho["scorer"] >= rho["distinct_engagers"] - 0.02
-
-

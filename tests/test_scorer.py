@@ -886,8 +886,13 @@ def test_the_standing_score_survives_a_weekend_and_the_trending_one_does_not() -
     records = []
     for day in range(120):
         records.append(
-            {"time": day * DAY, "actor": "ann", "action": "post", "post": f"p{day}",
-             "text": f"column {day}"}
+            {
+                "time": day * DAY,
+                "actor": "ann",
+                "action": "post",
+                "post": f"p{day}",
+                "text": f"column {day}",
+            }
         )
         records += [
             {"time": day * DAY + 600.0 * (k + 1), "actor": f"fan{(day * 7 + k) % 60}",

@@ -71,9 +71,31 @@ def test_same_engagement_over_fifty_times_the_posts_counts_less() -> None:
         {"time": T0 + 5 * DAY + k, "actor": f"fan{k}", "action": "like", "target": "ann"}
         for k in range(30)
     ]
-    few = value(Engagement(), posts("ann", 2) + likes, "ann")
-    many = value(Engagement(), posts("ann", 100, every=0.09 * DAY) + likes, "ann")
-    assert many < 0.85 * few
+    # Measured a month on, when every post has had its time to find an audience.
+    later = T0 + 30 * DAY
+    few = value(Engagement(), posts("ann", 2) + likes, "ann", as_of=later)
+    spread = posts("ann", 100, every=0.09 * DAY) + likes
+    many = value(Engagement(), spread, "ann", as_of=later)
+    assert many < 0.9 * few
+    # 100 posts for 30 likes, about the same age: sqrt((30 + 6) / (30 + 6 + 50)) = 0.65
+    # (0.68 with the recency weights of their exact ages).
+    events = Events.from_records(spread)
+    factor = Engagement().evidence(events, as_of=later).details["rate_factor"]
+    assert 0.6 < factor[events.users.index("ann")] < 0.7
+
+
+def test_a_post_counts_against_the_rate_only_once_it_had_time_to_be_engaged() -> None:
+    likes = [
+        {"time": T0 + k, "actor": f"fan{k}", "action": "like", "parent": "ann-0"} for k in range(5)
+    ]
+    fresh = {"time": END - 3600.0, "actor": "ann", "action": "post", "post": "new"}
+    week = {**fresh, "time": END - 7 * DAY}
+    base = value(Engagement(), posts("ann", 1) + likes, "ann")
+    assert value(Engagement(), [*posts("ann", 1), *likes, fresh], "ann") == base
+    older = value(Engagement(), [*posts("ann", 1), *likes, week], "ann")
+    assert older < base
+    # ... by a bounded amount: x(a) / K of the factor at most (x(7 days) = 18%, K = 12).
+    assert older >= base * (1 - (6 / 14) ** 2 / 12)
 
 
 def test_one_post_with_one_like_is_not_a_full_rate() -> None:
@@ -151,21 +173,35 @@ def test_an_event_leaving_the_window_moves_the_score_by_a_vanishing_amount() -> 
 
 
 def test_activity_saturates_and_prefers_original_posts() -> None:
-    # Activity counts in so far as someone responds: give ann a small audience.
-    audience = [
-        {"time": T0 + k, "actor": f"fan{k}", "action": "like", "target": "ann"} for k in range(6)
-    ]
+    # Activity counts in so far as someone responds: a small audience likes ann's posts.
+    def audience(count: int) -> list[dict[str, Any]]:
+        return [
+            {"time": T0 + k * DAY / 200 + 60, "actor": f"fan{k % 6}", "action": "like",
+             "parent": f"ann-{k}"}
+            for k in range(count)
+        ]  # fmt: skip
+
     heavy = posts("ann", 200 * 10, every=DAY / 200)
-    assert value(Activity(), heavy + audience, "ann") < 1.0
-    assert value(Activity(), heavy + audience, "ann") > 0.95
+    assert value(Activity(), heavy + audience(2000), "ann") < 1.0
+    assert value(Activity(), heavy + audience(2000), "ann") > 0.95
+    # Posts nobody answers add nothing: the same audience over ten times the posts.
+    assert value(Activity(), heavy + audience(200), "ann") == pytest.approx(
+        value(Activity(), posts("ann", 200, every=DAY / 200) + audience(200), "ann")
+    )
     assert value(Activity(), heavy, "ann") == 0.0  # nobody responds: the reach gate is shut
-    assert value(Activity(reach_gate=0.0), heavy, "ann") > 0.95
-    original = posts("ann", 10) + audience
+    assert value(Activity(reach_gate=0.0), heavy, "ann") == 0.0  # ... nor to any post
     shares = [
         {"time": T0 + k * 0.2 * DAY, "actor": "ann", "action": "share", "target": "bob"}
         for k in range(10)
-    ] + audience
-    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)] + audience
+    ]
+    assert value(Activity(reach_gate=0.0), shares, "ann") > 0.0  # interactions count as such
+    fans = [
+        {"time": T0 + 1.0 + k, "actor": f"fan{k}", "action": "like", "parent": f"ann-{k}"}
+        for k in range(10)
+    ]
+    original = posts("ann", 10) + fans
+    shares = shares + [{**r, "parent": None, "target": "ann"} for r in fans]
+    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)] + fans
     a_orig, a_share = value(Activity(), original, "ann"), value(Activity(), shares, "ann")
     a_link = value(Activity(), links, "ann")
     assert a_orig > a_link > a_share > 0.0
@@ -313,3 +349,16 @@ def test_group_sums_add_each_pair_in_table_order() -> None:
     expected = np.zeros((50, 50))
     np.add.at(expected, (first, second), weights)
     np.testing.assert_allclose(alone[2], expected[alone[0], alone[1]], rtol=1e-9, atol=1e-6)
+
+
+def test_a_posts_exposure_never_costs_more_than_the_silence_since_it() -> None:
+    # The documented bound: a post of age a lowers the rate factor by x(a) / K at most, and
+    # with the house parameters that is never more than Inactivity takes for a days.
+    from influence.components.engagement import exposure
+
+    engagement, inactivity = Engagement(), Inactivity()
+    days = np.linspace(0.0, 400.0, 400_001)
+    x = exposure(days * DAY, engagement.exposure_days)
+    assert np.all(x / engagement.prior_posts <= 1.0 - inactivity.factor(days) + 1e-15)
+    assert x[days <= 1.0].max() == 0.0
+    assert x[days >= 15.0].min() == 1.0

@@ -92,6 +92,31 @@ def post_origins(events: Events, as_of: float) -> tuple[NDArray[np.float64], NDA
     return shared(events, ("post-origins", float(as_of)), compute, uses_trust=False)
 
 
+def post_answers(events: Events, as_of: float, *, trusted: bool = False) -> NDArray[np.float64]:
+    """Per post, the replies, shares and likes others gave it up to *as_of*.
+
+    Counted by the events' trust when *trusted* (:attr:`influence.Events.trust`),
+    else one each. An array over post indices plus one spare last slot, which reads 0,
+    so that ``post == -1`` (not a post) can index it. Posts nobody answers are how
+    volume shows: rules that compare an account's posts with something else count the
+    answered ones, so that padding a feed with posts nobody engages changes nothing.
+    """
+
+    def compute() -> NDArray[np.float64]:
+        rows = np.flatnonzero(
+            (events.parent >= 0)
+            & (events.actor != events.target)
+            & IMPLIES_POST[events.action]
+            & (events.time <= as_of)
+        )
+        weights = events.trust[rows] if trusted and events.trust is not None else None
+        answers = np.bincount(events.parent[rows], weights=weights, minlength=len(events.posts))
+        return np.append(answers.astype(np.float64), 0.0)
+
+    key = ("post-answers", float(as_of), trusted)
+    return shared(events, key, compute, uses_trust=trusted)
+
+
 def count_distinct_pairs(
     first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
 ) -> NDArray[np.int64]:

@@ -14,7 +14,15 @@ from .. import _actions, _validate
 from .._component import BaseComponent, Evidence, Role
 from .._events import Events
 from .._registry import register
-from ._common import DAY, engagement_pairs, plural, recency_weights, shared, trust_of
+from ._common import (
+    DAY,
+    engagement_pairs,
+    plural,
+    post_answers,
+    recency_weights,
+    shared,
+    trust_of,
+)
 
 __all__ = ["Activity"]
 
@@ -28,13 +36,18 @@ class Activity(BaseComponent):
 
     .. math::
 
-        A_u = \sum_{e \text{ by } u} \rho(t - t_e)\, b_{\mathrm{kind}(e)}, \qquad
+        A_u = \sum_{e \text{ by } u} \rho(t - t_e)\, b_{\mathrm{kind}(e)}\, h_e, \qquad
         s(u) = \frac{A_u}{A_u + A_{1/2}}\,\big(1 - e^{-R_u / g}\big)
 
     with :math:`\rho` the recency weight (times the event's trust,
     :attr:`influence.Events.trust`, so traded or fake activity counts for little) and :math:`b`
     the activity weight of each kind of action: an original post 1, a post that is only links
-    0.5, a reply 0.6, a share 0.3, a mention 0.3, a like 0.1, a follow 0.05. The signal is
+    0.5, a reply 0.6, a share 0.3, a mention 0.3, a like 0.1, a follow 0.05. A post counts
+    once others answer it: :math:`h_e = 1 - e^{-n_e}`, with :math:`n_e` the trust-weighted
+    number of replies, shares and likes it received by :math:`t` (one answer 0.63, three
+    0.95); interactions with others have :math:`h_e = 1`. Posts nobody engages add nothing,
+    so volume cannot buy activity and the same engagement over more posts never scores
+    higher (see :class:`~influence.components.Engagement`'s rate factor). The signal is
     bounded by 1, so volume alone can never make anyone influential: with the default weight in
     :class:`~influence.Scorer` it is worth at most a few points. Someone posting 200 times a day
     is simply "fully active". The last factor gates activity by reach: :math:`R_u` is the number
@@ -93,8 +106,12 @@ class Activity(BaseComponent):
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         rows, weight, details = self._own(events, as_of)
+        # A post counts once others answer it; other actions in full.
+        answered = -np.expm1(-post_answers(events, as_of, trusted=True))
+        own_post = events.post[rows]
+        heard = np.where(own_post >= 0, answered[own_post], 1.0)
         amount = np.bincount(
-            events.actor[rows], weights=weight * trust_of(events, rows), minlength=n
+            events.actor[rows], weights=weight * trust_of(events, rows) * heard, minlength=n
         )
         # Distinct engagers, from the engagement pairs the other components share.
         pairs = engagement_pairs(

@@ -51,9 +51,9 @@ class Authenticity(BaseComponent):
     >>> rows.append({"time": 5.0, "actor": "ann", "action": "post", "post": "a", "text": "hi"})
     >>> ev = Events.from_records(rows)
     >>> factor = Authenticity()(ev, as_of=ev.end)
-    >>> # 19 of 20 posts repeat a text, one a minute: (1 - 0.95 / 2) * (1 - 1 / 2)
+    >>> # 19 posts repeat a text nobody answers, one a minute: (1 - 19 / 22 / 2) * (1 - 1 / 2)
     >>> round(float(factor[ev.users.index("spam")]), 3), float(factor[ev.users.index("ann")])
-    (0.263, 1.0)
+    (0.284, 1.0)
     """
 
     name: ClassVar[str] = "authenticity"

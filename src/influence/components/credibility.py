@@ -21,6 +21,7 @@ from ._common import (
     group_sums,
     pair_index,
     plural,
+    post_answers,
     post_origins,
     saturate,
     shared,
@@ -78,9 +79,7 @@ def credit_ratio(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
     """``G(S) / S`` of :func:`cohort_credit`: the share of its suspect mass a pool keeps
     (1 for an empty pool)."""
     total = np.asarray(mass, dtype=np.float64)
-    return np.divide(
-        cohort_credit(total, bound), total, out=np.ones(total.shape), where=total > 0
-    )
+    return np.divide(cohort_credit(total, bound), total, out=np.ones(total.shape), where=total > 0)
 
 
 class _CohortPool:
@@ -182,13 +181,18 @@ class Credibility(BaseComponent):
     members or events never makes a cohort count for less.
 
     Content repetition (the same few texts over and over) adds
-    :math:`\mathrm{junk}(v) = 1 - \text{distinct texts} / \text{posts}` for
-    accounts with at least ``min_posts`` posts; clockwork timing
-    :math:`\mathrm{clock}(v) \in [0, 1]` (1 when the gaps between its actions
-    vary by 10% of their mean or less, 0 from 50%) and link-only posting
-    :math:`\mathrm{links}(v)` (the share of its posts that are only links)
+    :math:`\mathrm{junk}(v) = d / (d + h + c_0)`, with :math:`d` the account's
+    posts that repeat one of its earlier texts, :math:`h` its distinct texts
+    that others answered (replied to, shared or liked) and :math:`c_0` =
+    ``content_prior``; clockwork timing :math:`\mathrm{clock}(v) \in [0, 1]`
+    (1 when the gaps between its actions vary by 10% of their mean or less, 0
+    from 50%, for accounts with ``min_posts`` actions or more) and link-only
+    posting :math:`\mathrm{links}(v) = l / (l + h' + c_0)` (:math:`l` its posts
+    that are only links, :math:`h'` its other posts that others answered)
     count only when nobody engages the account (:math:`e^{-r(v)}`): a daily
-    columnist posts on a clock, a curator posts links.
+    columnist posts on a clock, a curator posts links. Posts nobody answers
+    weigh on neither side of the two shares, so padding a feed with fresh
+    texts that nobody reads cannot dilute them.
 
     **Farms with many customers.** A farm that sells its engagement spreads each
     bot over many customers, so no bot is single-purpose. What gives it away is
@@ -239,11 +243,17 @@ class Credibility(BaseComponent):
 
     .. math::
 
-        \tau_e = c_0(v)\,\big(1 - p(v)\,F(u)\big)\Big(1 - s(v) + s(v)\frac{G(S_u)}{S_u}\Big)
+        \tau_e = c_0(v)\,\big(1 - p^*(v)\,F(u)\big)\Big(1 - s(v) + s(v)\frac{G(S_u)}{S_u}\Big)
         \quad \text{for every event } e \text{ of } v \text{ aimed at } u \ne v,
 
-    with :math:`c_0` the credibility without the cohort factor and :math:`S_u` the
-    pool of :math:`v`'s cohort at :math:`u`; the scorer multiplies that into
+    with :math:`c_0` the credibility without the cohort factor, :math:`S_u` the
+    pool of :math:`v`'s cohort at :math:`u` and
+    :math:`p^*(v) = p(v)\,[o(v) \ge 2]\,[p(v) \ge \tfrac12]` the props that did a
+    bot's work: mostly props (fresh, nobody engages them) that acted more than
+    once. A passing newcomer's one action and a community member's (whose posts
+    others answer) are never discounted by :math:`F`, so bots pointed at a viral
+    post or a club make its target "farmed" without sinking the people who
+    engaged it; the scorer multiplies that into
     :attr:`influence.Events.trust`, so every
     signal counts a farm's or a Sybil cohort's engagement for what it is worth:
     little. Their target keeps what its genuine engagers give it (the fakes are
@@ -273,7 +283,10 @@ class Credibility(BaseComponent):
         :math:`a_0`: one interaction is never "repeating"; two (a follow and a
         like, say) are 63%.
     min_posts : int, default 10
-        Posts needed before repeated texts count against an account.
+        Actions needed before clockwork timing counts against an account.
+    content_prior : float, default 3
+        :math:`c_0`: answered, distinct posts the repetition and link-only
+        shares start from, so that a few posts do not swing them.
     burst_days : float, default 14
         Accounts whose actions all fall within this many days, with the same anchor
         and first seen (first acting) within ``cohort_days`` of each other, are *alike*:
@@ -305,6 +318,7 @@ class Credibility(BaseComponent):
     repeat_scale: float = 1.0
     cohort_credit: float = 1.0
     min_posts: int = 10
+    content_prior: float = 3.0
     burst_days: float = 14.0
     trusted: tuple[Any, ...] = field(default=())
     distrusted: tuple[Any, ...] = field(default=())
@@ -322,6 +336,7 @@ class Credibility(BaseComponent):
         ):
             _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
         _validate.number(owner, "min_posts", self.min_posts, low=1.0)
+        _validate.number(owner, "content_prior", self.content_prior, low=0.0)
         _validate.number(owner, "cohort_credit", self.cohort_credit, low=0.0, low_open=True)
         for name in ("trusted", "distrusted"):
             value = getattr(self, name)
@@ -401,7 +416,7 @@ class Credibility(BaseComponent):
         has = np.bincount(inverse[engaged], minlength=src.size) > 0
         engager, engagee = src[has], dst[has]
 
-        junk, links, n_posts = self._content(events, in_window)
+        junk, links, n_posts = self._content(events, in_window, as_of)
         regular = self._regularity(events, seen[in_window[seen]])
 
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
@@ -524,7 +539,12 @@ class Credibility(BaseComponent):
             )
             value = self._seeded(events, np.clip(base * own_share, 0.0, 1.0))
             pooled = self._seeded(events, pooled.copy(), trusted=0.0, distrusted=0.0)
-            return value, cohort, prop, farmed, clock, base, pooled
+            # What a farmed target loses: the engagement of props (mostly props: fresh
+            # accounts nobody engages) that acted more than once, a bot's work; never a
+            # passing newcomer's one action, nor a community member's, so that bots
+            # pointed at a viral post or a club cannot sink the people who engaged it.
+            spent = prop * (out >= 2.0) * (prop >= 0.5)
+            return value, cohort, spent, farmed, clock, base, pooled
 
         # Props are judged by the engagement they receive from accounts that are not fresh
         # themselves: bots of a farm that like each other are still engaged by no one.
@@ -580,33 +600,37 @@ class Credibility(BaseComponent):
         return value
 
     def _content(
-        self, events: Events, in_window: NDArray[np.bool_]
+        self, events: Events, in_window: NDArray[np.bool_], as_of: float
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-        """Per account: share of repeated texts, share of link-only posts, posts."""
+        """Per account: repeated-text share, link-only share (both over answered posts), posts."""
         n = events.n_users
         posts = np.flatnonzero((events.action == _actions.POST) & in_window)
         n_posts = np.bincount(events.actor[posts], minlength=n)
-        with_text = posts[events.text[posts] >= 0]
-        distinct = np.bincount(
-            group_sums(
-                events.actor[with_text],
-                events.text[with_text],
-                np.zeros(with_text.size),
-                max(len(events.texts), 1),
-            )[0],
-            minlength=n,
-        )
-        texted = np.bincount(events.actor[with_text], minlength=n)
-        enough = texted >= self.min_posts
-        junk = np.where(
-            enough, 1.0 - np.divide(distinct, texted, out=np.ones(n), where=texted > 0), 0.0
-        )
-        link_only = np.bincount(events.actor[posts[Activity.link_only(events)[posts]]], minlength=n)
-        links = np.where(
-            n_posts >= self.min_posts,
-            np.divide(link_only, n_posts, out=np.zeros(n), where=n_posts > 0),
-            0.0,
-        )
+        heard = post_answers(events, as_of)[events.post[posts]] > 0
+        with_text = events.text[posts] >= 0
+        n_texts = max(len(events.texts), 1)
+
+        def distinct(keep: NDArray[np.bool_]) -> NDArray[np.int64]:
+            chosen = posts[keep]
+            pairs = group_sums(
+                events.actor[chosen], events.text[chosen], np.zeros(chosen.size), n_texts
+            )[0]
+            return np.bincount(pairs, minlength=n)
+
+        texted = np.bincount(events.actor[posts[with_text]], minlength=n)
+        repeats = (texted - distinct(with_text)).astype(np.float64)
+        answered = distinct(with_text & heard).astype(np.float64)
+        junk = np.divide(
+            repeats, repeats + answered + self.content_prior,
+            out=np.zeros(n), where=repeats > 0,
+        )  # fmt: skip
+        link = Activity.link_only(events)[posts]
+        link_only = np.bincount(events.actor[posts[link]], minlength=n).astype(np.float64)
+        other = np.bincount(events.actor[posts[~link & heard]], minlength=n).astype(np.float64)
+        links = np.divide(
+            link_only, link_only + other + self.content_prior,
+            out=np.zeros(n), where=link_only > 0,
+        )  # fmt: skip
         return junk, links, n_posts
 
     def _regularity(self, events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:

@@ -25,7 +25,20 @@ from ._common import (
     shared,
 )
 
-__all__ = ["Engagement"]
+__all__ = ["Engagement", "exposure"]
+
+
+def exposure(age_seconds: NDArray[np.float64], exposure_days: float) -> NDArray[np.float64]:
+    r"""How far a post of a given age counts against its author's rate, in ``[0, 1]``.
+
+    :math:`x(a) = \min(1, (\max(0, a - 1\,\mathrm{day}) / T)^2)`: nothing in the
+    first day, then quadratically up to 1 at :math:`T + 1` days (:math:`T = 0`:
+    in full after a day).
+    """
+    days = np.maximum(np.asarray(age_seconds, dtype=np.float64) / DAY - 1.0, 0.0)
+    if exposure_days == 0:
+        return np.asarray(days > 0, dtype=np.float64)
+    return np.asarray(np.minimum(1.0, (days / exposure_days) ** 2), dtype=np.float64)
 
 
 @register()
@@ -50,23 +63,41 @@ class Engagement(BaseComponent):
 
         M_u = \sum_{v} \Big(1 - e^{-\sum_{e:\, v \to u} w_e}\Big)\, \tau_{vu}, \qquad
         s(u) = \ln\big(1 + M_u\, \phi_u\big), \qquad
-        \phi_u = \Big(\frac{E_u}{E_u + P_u / r_0}\Big)^{1/2}
+        \phi_u = \Big(\frac{E_u + K / r_0}{E_u + (K + P_u) / r_0}\Big)^{1/2}
 
     where :math:`E_u = \sum_e w_e` is the user's engagement volume (before the
     per-engager saturation, each pair's share times :math:`\tau_{vu}`),
     :math:`\tau_{vu} \in [0, 1]` the trust of the pair's events
     (:attr:`influence.Events.trust`: 1 unless the scorer's discounts, such as
     :class:`~influence.components.Reciprocity` and
-    :class:`~influence.components.Credibility`, lower it), :math:`P_u` the
-    recency-weighted number of their original posts and :math:`r_0` the
-    reference engagement per post: the same engagement spread over many more
-    posts counts less. The factor depends only
-    on the rate :math:`E_u / P_u` and shrinks it smoothly (one post with one
-    like is not a 100% rate: :math:`\phi = 0.82`), and since engagement and
-    posts age with the same weights, silence does not improve it. Users whose
-    posts are not in the log have
+    :class:`~influence.components.Credibility`, lower it) and :math:`r_0` the
+    reference engagement per post. The rate factor :math:`\phi_u` puts rate
+    over volume: the same engagement spread over many more posts counts less.
+    :math:`P_u` counts the user's original posts, each weighted by its recency
+    and by its *exposure*, the time it has had to find an audience,
+
+    .. math::
+
+        P_u = \sum_{p \text{ by } u} \rho(t - t_p)\; x(t - t_p), \qquad
+        x(a) = \min\Big(1,\ \big(\max(0,\, a - 1\,\mathrm{day}) / T\big)^2\Big)
+
+    (a post of today counts nothing against its author, one of a week 18%, one
+    of :math:`T + 1` days or older in full), and :math:`K` prior posts at the
+    reference rate keep a handful of posts from swinging the factor (one post
+    and one like of the same age are counted at 97%, a hundred posts and one like at 35%).
+    Since engagement and posts age with the same recency weights, silence does
+    not improve the factor. Users whose posts are not in the log have
     :math:`\phi_u = 1`. Follows are not engagement; self-interactions count for
     nothing.
+
+    The exposure and the prior bound what a post nobody engages can cost: its
+    share of the factor is :math:`y = \rho x / (r_0 E_u + K + P_u + \rho x)
+    \le x / K`, and :math:`1 - \sqrt{1 - y} \le y`, so with the defaults
+    (:math:`K = 12`, :math:`T = 14`) a post of age :math:`a` lowers the factor,
+    and so the score, by at most :math:`x(a)/12`, which is never more than
+    :class:`~influence.components.Inactivity` (house parameters) takes for
+    :math:`a` days of silence. Own activity is not a liability, and more posts
+    with the same engagement never score higher.
 
     Parameters
     ----------
@@ -83,6 +114,11 @@ class Engagement(BaseComponent):
     engagement_per_post : float, default 2
         Reference engagement per post :math:`r_0` of the rate factor, in
         weighted engagement volume (2 is two likes, or one reply).
+    prior_posts : float, default 12
+        :math:`K`, posts at the reference rate the factor starts from.
+    exposure_days : float, default 14
+        :math:`T`, days (after the first) for a post to count in full against
+        its author's rate.
 
     References
     ----------
@@ -103,6 +139,8 @@ class Engagement(BaseComponent):
     mention_weight: float = 1.5
     selectivity_per_day: float = 20.0
     engagement_per_post: float = 2.0
+    prior_posts: float = 12.0
+    exposure_days: float = 14.0
 
     def __post_init__(self) -> None:
         owner = "Engagement"
@@ -116,6 +154,8 @@ class Engagement(BaseComponent):
         _validate.number(
             owner, "engagement_per_post", self.engagement_per_post, low=0.0, low_open=True
         )
+        _validate.number(owner, "prior_posts", self.prior_posts, low=0.0)
+        _validate.number(owner, "exposure_days", self.exposure_days, low=0.0)
 
     def action_weights(self) -> NDArray[np.float64]:
         """Weight per action code (post and follow weigh nothing)."""
@@ -139,8 +179,12 @@ class Engagement(BaseComponent):
         posts, counts = self._counts(events, as_of)
         mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
         volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
+        prior = self.prior_posts / self.engagement_per_post
         ratio = np.divide(
-            volume, volume + posts / self.engagement_per_post, out=np.ones(n), where=posts > 0
+            volume + prior,
+            volume + prior + posts / self.engagement_per_post,
+            out=np.ones(n),
+            where=posts > 0,
         )
         factor = np.sqrt(ratio)
         return Evidence(
@@ -151,7 +195,7 @@ class Engagement(BaseComponent):
     def _counts(
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
-        """Recency-weighted own posts, and the counts the reason quotes.
+        """Own posts weighted by recency and exposure, and the counts the reason quotes.
 
         They do not depend on trust: shared with the same table with trust.
         """
@@ -171,7 +215,9 @@ class Engagement(BaseComponent):
                 & (events.time > as_of - self.window_days * DAY)
             )
             age = as_of - events.time[own]
-            weight = recency_weights(age, self.window_days, self.half_life_days)
+            weight = recency_weights(age, self.window_days, self.half_life_days) * exposure(
+                age, self.exposure_days
+            )
             counts = {
                 "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
                 "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),

@@ -20,6 +20,7 @@ from ._common import (
     engagement_index,
     pair_keep_per_event,
     plural,
+    post_answers,
     post_origins,
     saturate,
     sums,
@@ -93,12 +94,16 @@ def quid_pro_quo(
     .. math::
 
         h = 1 - e^{-\max(0,\, m - f)\,(1 + \phi)(1 + 4\epsilon)/s}, \qquad
-        r = 1 - e^{-\max(0,\, k - f_k)/s_k}, \qquad
+        r = \big(1 - e^{-\max(0,\, k - f_k)/s_k}\big)\, c_{vu}, \qquad
         q_{vu} = 1 - (1 - h)(1 - r)
 
     for mutual pairs (:math:`m \ge 1`), 0 otherwise: heavy mutual
     amplification beyond :math:`f` free exchanges, sooner when the returns are
-    fast and exclusive, or membership of a dense ring of mutual amplifiers.
+    fast and exclusive, or membership of a dense ring of mutual amplifiers. The
+    ring term counts by the pair's coverage :math:`c_{vu} = \min(1, a_{vu}/P_u,
+    a_{uv}/P_v)`, with *posts* :math:`P` per user (the posts others engaged
+    with; :math:`c = 1` without *posts*, or where a user has none): a ring
+    amplifies its members' every post, a club likes a few of them.
     Replies and mentions do not count as amplification, so conversations
     between friends are never discounted, nor are a few mutual likes.
 
@@ -260,11 +265,17 @@ class Reciprocity(BaseComponent):
         return source, target, mass, share, rows, inverse
 
     def _posts(self, events: Events, as_of: float) -> NDArray[np.float64]:
-        """Per user, their own posts in the window."""
+        """Per user, their own posts in the window that others engaged with.
+
+        Posts nobody engages do not count: padding a feed with them cannot dilute
+        a ring's coverage (and the same engagement over more posts never scores higher).
+        """
+        engaged = post_answers(events, as_of) > 0
         own = (
             (events.action == _actions.POST)
             & (events.time <= as_of)
             & (events.time > as_of - self.window_days * DAY)
+            & engaged[events.post]
         )
         return np.bincount(events.actor[own], minlength=events.n_users).astype(np.float64)
 

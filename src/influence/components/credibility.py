@@ -215,12 +215,15 @@ class Credibility(BaseComponent):
 
         P(u) = \min\Big(1, \frac{\sum_{v \to u} \pi(v)}{A(u)/2}\Big), \quad
         W(v) = \max\Big(1, \sum_{u:\, v \to u} P(u)\Big), \quad
-        F(u) = P(u)\,\big(1 - e^{-(\sum_{v \to u} \pi(v) W(v) - 1)_+/K_0}\big):
+        F(u) = P(u)\,\big(1 - e^{-(\sum_{v \to u} \pi(v) - 1)_+/a_0}\big)
+               \big(1 - e^{-(\sum_{v \to u} \pi(v) W(v) - 1)_+/K_0}\big):
 
     :math:`u` is *farmed* when props that come back make up half its audience
-    or more (:math:`P`) and form a crowd, each counted once for every propped
-    target it works (:math:`W`: ten bots that each serve twenty customers are a
-    crowd of two hundred, lockstep, not the five or six each customer sees).
+    or more (:math:`P`), are more than one account (a newcomer who writes to
+    fifty people at once is one account, not a farm) and form a crowd, each
+    counted once for every propped target it works (:math:`W`: ten bots that
+    each serve twenty customers are a crowd of two hundred, lockstep, not the
+    five or six each customer sees).
     A prop mostly busy with farmed targets is a farm bot:
     :math:`\mathrm{farm}(v) = \pi(v)\, g\big(b(v)/o(v)\big)\,
     \big(1 - e^{-(b(v) - 1)_+/a_0}\big)` with :math:`b(v) = \sum_u n_{vu} F(u)`
@@ -522,7 +525,12 @@ class Credibility(BaseComponent):
             # of two hundred, not of the five or six that each customer sees.
             works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
             crowd = np.bincount(dst, weights=(working * works)[src], minlength=n)
-            farmed = propped * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / self.cohort_scale)
+            # ... and a crowd is more than one account: a newcomer who writes to fifty
+            # people at once serves many "propped" targets, but is one account, not a farm.
+            several = -np.expm1(-np.maximum(props - 1.0, 0.0) / self.repeat_scale)
+            farmed = (
+                propped * several * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / self.cohort_scale)
+            )
             to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
             served = np.clip(
                 (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0

@@ -32,7 +32,7 @@ from influence.components import (
     Momentum,
     Reciprocity,
 )
-from influence.components._common import _SHARED
+from influence.kernels import _SHARED
 
 
 def best_of(repeat: int, func: Callable[[], object]) -> float:

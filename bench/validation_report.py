@@ -18,13 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from influence import Scorer
-from influence._loaders import (
+from influence.datasets.loaders import (
     load_bitcoin_otc,
     load_bitcoin_otc_ratings,
     load_collegemsg,
     load_higgs,
 )
-from influence._timeparse import format_time
 from influence.evaluate import (
     Comparison,
     RecencyReceived,
@@ -39,6 +38,7 @@ from influence.evaluate import (
     rolling_validity,
     signed_rank_report,
 )
+from influence.events.timeparse import format_time
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = 86_400.0

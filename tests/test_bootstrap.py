@@ -1,4 +1,4 @@
-"""influence._bootstrap: NDCG@k and precision@k differences read off multiplicities.
+"""influence.evaluate.bootstrap: NDCG@k and precision@k differences read off multiplicities.
 
 The reference is the metric itself on the draw written out (each user's copies
 side by side), as the bootstrap used to compute it: a user drawn ``w`` times is
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import ArrayLike, NDArray
 
-from influence import _bootstrap
 from influence.evaluate import ValidityReport, ndcg_at_k, precision_at_k
+from influence.evaluate import bootstrap as _bootstrap
 
 FloatArray = NDArray[np.float64]
 Metric = Callable[[ArrayLike, ArrayLike, int], float]

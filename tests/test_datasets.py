@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 from influence import Events
-from influence._actions import FOLLOW, LIKE, MENTION, POST, REPLY, SHARE
+from influence._time import DAY
 from influence.components import Activity
 from influence.datasets import (
     ATTACKS,
-    DAY,
     FARM_TEXTS,
     GENUINE_KINDS,
     KINDS,
@@ -22,6 +21,7 @@ from influence.datasets import (
     World,
     synthetic,
 )
+from influence.events.actions import FOLLOW, LIKE, MENTION, POST, REPLY, SHARE
 
 SMALL: dict[str, Any] = {
     "n_users": 120,

@@ -20,17 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from influence import Events, HorizonWarning, Scorer, _bootstrap
-from influence._loaders import (
+from influence import Events, HorizonWarning, Scorer
+from influence.components import DistinctEngagers
+from influence.datasets import synthetic
+from influence.datasets.loaders import (
     Ratings,
     load_bitcoin_otc,
     load_bitcoin_otc_ratings,
     load_collegemsg,
     load_higgs,
 )
-from influence.components import DistinctEngagers
-from influence.components._common import recency_weights
-from influence.datasets import synthetic
 from influence.evaluate import (
     BASELINES,
     Comparison,
@@ -52,6 +51,8 @@ from influence.evaluate import (
     signed_rank_report,
     spearman,
 )
+from influence.evaluate import bootstrap as _bootstrap
+from influence.kernels import recency_weights
 
 DAY = 86_400.0
 T0 = 1_700_000_000.0

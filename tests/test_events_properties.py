@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence import ACTIONS, Events, InvalidEventError
-from influence._assemble import canonical
+from influence.events.assemble import canonical
 
 T0 = 1_714_554_000  # 2024-05-01T09:00:00Z
 

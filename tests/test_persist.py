@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 
 from influence import Calibration, Events, Scorer, Scores, register
-from influence._persist import FORMULA_PREFIXES, neutralise, write_json
 from influence.components import Authority, Credibility, DistinctEngagers, Inactivity
 from influence.config import (
     dump_scorer,
@@ -28,6 +27,7 @@ from influence.config import (
     read_config,
     to_toml,
 )
+from influence.scoring.persist import FORMULA_PREFIXES, neutralise, write_json
 from influence.testing import small_world
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ import pytest
 
 import influence
 import influence.components
-from influence import Calibration, Events, Scorer, _registry, register
+from influence import Calibration, Events, Scorer, register
 from influence.components import (
     Activity,
     Authenticity,
@@ -26,6 +26,7 @@ from influence.components import (
     Momentum,
     Reciprocity,
 )
+from influence.components import registry as _registry
 from influence.datasets import EPOCH, synthetic
 from influence.evaluate import predictive_validity
 from influence.testing import check_component, small_world

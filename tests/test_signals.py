@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from influence import Events, Scorer
 from influence.components import Activity, Engagement, Inactivity, Longevity
-from influence.components._common import group_sums, recency_weights
+from influence.kernels import group_sums, recency_weights
 from influence.testing import check_component
 
 DAY = 86_400.0

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from influence import Events, Scorer
 from influence.components import DistinctEngagers
-from influence.components._common import recency_weights
 from influence.evaluate import (
     BASELINES,
     STABILITY_METRICS,
@@ -27,6 +26,7 @@ from influence.evaluate import (
     rolling_validity,
     spearman,
 )
+from influence.kernels import recency_weights
 
 DAY = 86_400.0
 T0 = 1_700_000_000.0

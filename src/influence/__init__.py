@@ -7,15 +7,15 @@ explanations). Components live in :mod:`influence.components`.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._actions import ACTIONS
-from ._component import BaseComponent, Component, Evidence, Explainable
-from ._events import Events, Rejection
-from ._index import IdIndex
-from ._registry import register
-from ._scorer import Scorer
-from ._scores import Explanation, Scores
-from .calibration import Calibration
-from .exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence.components.base import BaseComponent, Component, Evidence, Explainable
+from influence.components.registry import register
+from influence.events.actions import ACTIONS
+from influence.events.ids import IdIndex
+from influence.events.table import Events, Rejection
+from influence.exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence.scoring.calibration import Calibration
+from influence.scoring.scorer import Scorer
+from influence.scoring.scores import Explanation, Scores
 
 try:
     __version__ = version("influence-score")

@@ -21,14 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from ._assemble import FIELDS, assemble
-from ._events import Events
-from ._scorer import Scorer
-from ._scores import Scores
-from ._timeparse import parse_time
-from .exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence._time import DAY
+from influence.events.assemble import FIELDS, assemble
+from influence.events.table import Events
+from influence.events.timeparse import parse_time
+from influence.exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence.scoring.scorer import Scorer
+from influence.scoring.scores import Scores
 
-DAY = 86400.0
 EVENT_FORMATS = ".csv, .jsonl or .ndjson (optionally .gz), or .parquet"
 OUT_FORMATS = (".csv", ".json", ".parquet", ".npz")
 
@@ -71,7 +71,7 @@ def _flagged(scores: Scores, limit: int) -> list[tuple[Any, float, str]]:
 
 
 def _write(scores: Scores, path: Path) -> None:
-    from . import _persist
+    from influence.scoring import persist as _persist
 
     suffix = path.suffix.lower()
     if suffix == ".csv":
@@ -151,7 +151,7 @@ def _scorer(config: str | None, trending: bool = False) -> Scorer:
         raise UserError("--trending and --config are exclusive: give one scorer")
     if config is None:
         return Scorer.trending() if trending else Scorer()
-    from .config import load_scorer
+    from influence.scoring.config import load_scorer
 
     try:
         return load_scorer(config)
@@ -208,7 +208,7 @@ def _set_aside(events: Events) -> None:
 
 # --------------------------------------------------------------------------- commands
 def _demo(args: argparse.Namespace) -> int:
-    from .datasets import synthetic
+    from influence.datasets.generator import synthetic
 
     world = synthetic(seed=args.seed)
     scores = Scorer().score(world.events, as_of=world.end)
@@ -253,7 +253,7 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .evaluate import (
+    from influence.evaluate.validity import (
         DEFAULT_METRICS,
         predictive_validity,
         rolling_cutoffs,

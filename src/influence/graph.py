@@ -28,8 +28,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from . import _progress, _validate
-from .exceptions import ConvergenceWarning
+from influence import _progress, _validate
+from influence.exceptions import ConvergenceWarning
 
 __all__ = ["pagerank"]
 

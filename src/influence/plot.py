@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from ._scores import Explanation, Scores
+from influence.scoring.scores import Explanation, Scores
 
 __all__ = ["breakdown", "score_distribution", "top"]
 

@@ -25,12 +25,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._component import Explainable, Role, role_of
-from ._events import COLUMNS, Events
+from influence._time import DAY
+from influence.components.base import Explainable, Role, role_of
+from influence.events.table import COLUMNS, Events
 
 __all__ = ["Check", "check_component", "component_checks", "small_world", "small_world_records"]
 
-DAY = 86_400.0
 T0 = 1_700_000_000.0
 
 

@@ -5,16 +5,16 @@ trusted (before the signals read it); modifiers are factors in ``[0, 1]``.
 Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
 """
 
-from .activity import Activity
-from .authenticity import Authenticity
-from .authority import Authority
-from .credibility import Credibility
-from .engagement import Engagement
-from .engagers import DistinctEngagers
-from .inactivity import Inactivity
-from .longevity import Longevity
-from .momentum import Momentum
-from .reciprocity import Reciprocity
+from influence.components.activity import Activity
+from influence.components.authenticity import Authenticity
+from influence.components.authority import Authority
+from influence.components.credibility import Credibility
+from influence.components.engagement import Engagement
+from influence.components.engagers import DistinctEngagers
+from influence.components.inactivity import Inactivity
+from influence.components.longevity import Longevity
+from influence.components.momentum import Momentum
+from influence.components.reciprocity import Reciprocity
 
 __all__ = [
     "Activity",

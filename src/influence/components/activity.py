@@ -10,12 +10,13 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _actions, _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import (
-    DAY,
+from influence import _validate
+from influence._time import DAY, STANDING
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events import actions as _actions
+from influence.events.table import Events
+from influence.kernels import (
     engagement_pairs,
     plural,
     post_answers,
@@ -71,8 +72,8 @@ class Activity(BaseComponent):
     name: ClassVar[str] = "activity"
     role: ClassVar[Role] = "signal"
 
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     half_saturation: float = 10.0
     reach_gate: float = 1.0
 

@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from .credibility import Credibility
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.credibility import Credibility
+from influence.components.registry import register
+from influence.events.table import Events
 
 __all__ = ["Authenticity"]
 

@@ -10,12 +10,14 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from .. import _registry, _validate
-from .._component import BaseComponent, Evidence, Role, check_output, role_of
-from .._events import Events
-from .._registry import register
-from ..graph import pagerank
-from ._common import engagement_pairs, plural, saturate
+from influence import _validate
+from influence._time import STANDING
+from influence.components import registry as _registry
+from influence.components.base import BaseComponent, Evidence, Role, check_output, role_of
+from influence.components.registry import register
+from influence.events.table import Events
+from influence.graph import pagerank
+from influence.kernels import engagement_pairs, plural, saturate
 
 __all__ = ["Authority", "engagement_graph"]
 
@@ -24,8 +26,8 @@ def engagement_graph(
     events: Events,
     as_of: float,
     *,
-    window_days: float = 90.0,
-    half_life_days: float = 30.0,
+    window_days: float = STANDING.window_days,
+    half_life_days: float = STANDING.half_life_days,
     selectivity_per_day: float = 20.0,
 ) -> sp.csr_array:
     r"""The weighted "who engages whom" graph, row = engager, column = engaged.
@@ -115,8 +117,8 @@ class Authority(BaseComponent):
 
     damping: float = 0.85
     teleport: Any = field(default=None)
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     selectivity_per_day: float = 20.0
     tol: float = 1e-9
 

@@ -9,12 +9,14 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .. import _actions, _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import (
-    DAY,
+from influence import _validate
+from influence._time import DAY, STANDING
+from influence.components.activity import Activity
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events import actions as _actions
+from influence.events.table import Events
+from influence.kernels import (
     ENGAGEMENT,
     discounted_share,
     engagement_pairs,
@@ -26,7 +28,6 @@ from ._common import (
     saturate,
     shared,
 )
-from .activity import Activity
 
 __all__ = ["Credibility"]
 
@@ -313,8 +314,8 @@ class Credibility(BaseComponent):
     name: ClassVar[str] = "credibility"
     role: ClassVar[Role] = "discount"
 
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     selectivity_per_day: float = 20.0
     cohort_days: float = 3.0
     cohort_scale: float = 5.0

@@ -9,12 +9,13 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _actions, _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import (
-    DAY,
+from influence import _validate
+from influence._time import DAY, STANDING
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events import actions as _actions
+from influence.events.table import Events
+from influence.kernels import (
     action_weight_table,
     engagement_index,
     engagement_pairs,
@@ -131,8 +132,8 @@ class Engagement(BaseComponent):
     name: ClassVar[str] = "engagement"
     role: ClassVar[Role] = "signal"
 
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     reply_weight: float = 2.0
     share_weight: float = 3.0
     like_weight: float = 1.0

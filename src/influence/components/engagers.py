@@ -8,11 +8,12 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import count_distinct_pairs, group_sums, plural, received_engagement
+from influence import _validate
+from influence._time import STANDING
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events.table import Events
+from influence.kernels import count_distinct_pairs, group_sums, plural, received_engagement
 
 __all__ = ["DistinctEngagers"]
 
@@ -56,7 +57,7 @@ class DistinctEngagers(BaseComponent):
     name: ClassVar[str] = "distinct_engagers"
     role: ClassVar[Role] = "signal"
 
-    window_days: float = 90.0
+    window_days: float = STANDING.window_days
 
     def __post_init__(self) -> None:
         _validate.number(

@@ -9,11 +9,15 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import DAY, IMPLIES_POST, plural
+from influence import _validate
+from influence._time import DAY
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events.table import Events
+from influence.kernels import (
+    IMPLIES_POST,
+    plural,
+)
 
 __all__ = ["Inactivity"]
 

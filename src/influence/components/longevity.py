@@ -9,12 +9,12 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import (
-    DAY,
+from influence import _validate
+from influence._time import DAY, STANDING
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events.table import Events
+from influence.kernels import (
     PairIndex,
     action_weight_table,
     engagement_index,
@@ -88,8 +88,8 @@ class Longevity(BaseComponent):
     name: ClassVar[str] = "longevity"
     role: ClassVar[Role] = "signal"
 
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     tau_days: float = 1.0
     selectivity_per_day: float = 20.0
 

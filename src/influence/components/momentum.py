@@ -8,11 +8,11 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import action_weight_table, engagement_pairs, saturate
+from influence import _validate
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events.table import Events
+from influence.kernels import action_weight_table, engagement_pairs, saturate
 
 __all__ = ["Momentum"]
 

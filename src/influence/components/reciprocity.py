@@ -9,12 +9,13 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _actions, _validate
-from .._component import BaseComponent, Evidence, Role
-from .._events import Events
-from .._registry import register
-from ._common import (
-    DAY,
+from influence import _validate
+from influence._time import DAY, STANDING
+from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.registry import register
+from influence.events import actions as _actions
+from influence.events.table import Events
+from influence.kernels import (
     action_weight_table,
     discounted_share,
     engagement_index,
@@ -82,7 +83,7 @@ def quid_pro_quo(
     r"""Per directed engagement pair :math:`v \to u`, its quid-pro-quo share in [0, 1].
 
     Pairs must be unique and sorted by ``source * n_users + target`` (as
-    :func:`~influence.components._common.group_sums` returns them);
+    :func:`~influence.kernels.group_sums` returns them);
     *amplified* counts each pair's shares and likes, *fast* (optional) how many
     of those came within minutes of the post they amplify. With
     :math:`m = \min(a_{vu}, a_{uv})` the amplification the two return to each
@@ -194,8 +195,8 @@ class Reciprocity(BaseComponent):
     name: ClassVar[str] = "reciprocity"
     role: ClassVar[Role] = "discount"
 
-    window_days: float = 90.0
-    half_life_days: float = 30.0
+    window_days: float = STANDING.window_days
+    half_life_days: float = STANDING.half_life_days
     selectivity_per_day: float = 20.0
     free_exchanges: float = 3.0
     scale: float = 5.0

@@ -1,37 +1,4 @@
-"""Generated data sets: a deterministic synthetic social network with planted adversaries.
-
-:func:`synthetic` simulates a population of genuine users (a latent content
-quality, heavy-tailed audiences, engagement with long-tailed delays) together
-with the accounts that make influence scoring hard:
-
-- a prolific **curator** posting about 200 links a day to an audience that
-  genuinely engages with a fraction of them;
-- a **dormant star** with a big audience who went silent 3 to 5 weeks before
-  the end of the log;
-- a **spam** account posting 100 to 300 junk posts a day, propped up by a bot
-  **farm** of fresh accounts that like or share its every post;
-- a reciprocity **ring** of ordinary users who share each other's every post
-  within minutes;
-- a **Sybil** attack: a burst of fresh accounts that only follow and like one
-  weak genuine user.
-
-Adaptive variants, off by default, change what an attacker does once the plain
-attack is caught: Sybils that like each other (``sybil_mesh``), a farm that
-sells its engagement to many customers (``farm_customers``) and a ring that
-mixes in conversation with genuine users (``ring_mixing``).
-
-Next to each attack stand its **good twins** (``twins``, on by default):
-genuine behaviour that looks like it and that a defence must leave alone, a
-daily columnist, conversation partners, a post gone viral with newcomers, an
-account that mostly receives mentions, a link poster and a community that joins
-together; and, for comparison, a burst poster whose volume buys nothing.
-
-Every population draws from its own random stream, seeded by ``(seed, k)``, so
-switching one off removes its events and changes nothing else: the genuine
-users' events are bit-identical with and without each attack, and a score
-difference between the two worlds measures the attack alone. The generator is
-the data behind ``influence demo``, the tests and ``bench/bench_gaming.py``.
-"""
+"""The generated world: a deterministic synthetic network with planted adversaries."""
 
 from __future__ import annotations
 
@@ -44,15 +11,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions, _validate
-from ._events import Events
-from ._loaders import (
+from influence import _validate
+from influence._time import DAY, HOUR
+from influence.datasets.loaders import (
     Ratings,
     load_bitcoin_otc,
     load_bitcoin_otc_ratings,
     load_collegemsg,
     load_higgs,
 )
+from influence.events import actions as _actions
+from influence.events.table import Events
 
 __all__ = [
     "ATTACKS",
@@ -70,7 +39,6 @@ __all__ = [
     "synthetic",
 ]
 
-DAY = 86_400.0
 #: 2026-01-01T00:00:00Z, the start of every generated world.
 EPOCH = 1_767_225_600.0
 
@@ -154,7 +122,7 @@ _DELAY_LATE = (4 * DAY, 1.0)
 _LATE_SHARE = 0.05
 
 # Good twins.
-_HOUR = 3600.0
+_HOUR = HOUR
 #: A daily post lands within this of its account's hour (uniform).
 _JITTER = 4 * _HOUR
 #: What the daily posts draw: likes mostly, some shares and replies.

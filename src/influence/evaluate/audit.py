@@ -19,11 +19,11 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _validate
-from ._events import Events
-from ._reports import fmt, span
-from ._scorer import Scorer
-from ._timeparse import format_time, to_epoch
+from influence import _validate
+from influence.evaluate.reports import fmt, span
+from influence.events.table import Events
+from influence.events.timeparse import format_time, to_epoch
+from influence.scoring.scorer import Scorer
 
 FloatArray = NDArray[np.float64]
 
@@ -449,7 +449,14 @@ def defence_audit(
     | credibility | 576 | 2 | 0.35% | ... | too few to tell |
     ...
     """
-    from .evaluate import _TARGETS, _check_future, _check_past, _duration, _positions, _received
+    from influence.evaluate.validity import (
+        _TARGETS,
+        _check_future,
+        _check_past,
+        _duration,
+        _positions,
+        _received,
+    )
 
     owner = "defence_audit"
     if not isinstance(events, Events):

@@ -13,9 +13,10 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions, _columns
-from ._index import IdIndex, intern
-from .exceptions import InvalidEventError
+from influence.events import actions as _actions
+from influence.events import columns as _columns
+from influence.events.ids import IdIndex, intern
+from influence.exceptions import InvalidEventError
 
 Errors = Literal["raise", "skip"]
 

@@ -8,7 +8,7 @@ from html import escape
 from types import MappingProxyType
 from typing import Any
 
-from .components._common import DAY
+from influence._time import DAY
 
 Table = Mapping[str, Mapping[str, float]]
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
-from ._component import ROLES, Role, name_of
+from influence.components.base import ROLES, Role, name_of
 
 ENTRY_POINT_GROUP = "influence.components"
 
@@ -75,7 +75,7 @@ def _load_entry_points() -> None:
 
 def lookup(name: str) -> Any:
     """The factory registered under *name* (a class or a function)."""
-    from . import components  # noqa: F401  (registers the built-ins)
+    from influence import components  # noqa: F401  (registers the built-ins)
 
     if name not in _REGISTRY:
         _load_entry_points()
@@ -86,7 +86,7 @@ def lookup(name: str) -> Any:
 
 def registered_name(component: object) -> str | None:
     """The name *component* is registered under (itself, or its exact class), or ``None``."""
-    from . import components  # noqa: F401  (registers the built-ins)
+    from influence import components  # noqa: F401  (registers the built-ins)
 
     _load_entry_points()
     for key, factory in _REGISTRY.items():
@@ -97,7 +97,7 @@ def registered_name(component: object) -> str | None:
 
 def available() -> list[str]:
     """Names of all registered components, built-in and from entry points."""
-    from . import components  # noqa: F401
+    from influence import components  # noqa: F401
 
     _load_entry_points()
     return sorted(_REGISTRY)

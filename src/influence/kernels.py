@@ -10,10 +10,9 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from .. import _actions
-from .._events import Events
-
-DAY = 86_400.0
+from influence._time import DAY
+from influence.events import actions as _actions
+from influence.events.table import Events
 
 ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _actions.LIKE}))

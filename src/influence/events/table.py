@@ -16,11 +16,12 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from . import _actions, _arrow
-from ._assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
-from ._index import IdIndex
-from ._progress import FILE_BYTES, Bar, Progress, progress, wanted
-from ._timeparse import format_time, to_epoch
+from influence._progress import FILE_BYTES, Bar, Progress, progress, wanted
+from influence.events import actions as _actions
+from influence.events import arrow as _arrow
+from influence.events.assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
+from influence.events.ids import IdIndex
+from influence.events.timeparse import format_time, to_epoch
 
 __all__ = ["Events", "Rejection"]
 

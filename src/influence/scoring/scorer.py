@@ -10,13 +10,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _registry, _validate
-from ._component import Evidence, check_output, evidence_of, name_of, role_of
-from ._events import Events
-from ._scores import Scores
-from ._timeparse import to_epoch
-from .calibration import Calibration
-from .components._common import ENGAGEMENT, recency_weights
+from influence import _validate
+from influence._time import STANDING, TRENDING, TimeScale
+from influence.components import registry as _registry
+from influence.components.base import Evidence, check_output, evidence_of, name_of, role_of
+from influence.events.table import Events
+from influence.events.timeparse import to_epoch
+from influence.kernels import ENGAGEMENT, recency_weights
+from influence.scoring.calibration import Calibration
+from influence.scoring.scores import Scores
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
@@ -59,14 +61,14 @@ def _named(owner: str, param: str, value: Any) -> Parts:
     return tuple(out)
 
 
-#: The house time scale of standing (days): Klout's 90-day window, a 30-day half-life.
-HOUSE_HALF_LIFE_DAYS = 30.0
-HOUSE_WINDOW_DAYS = 90.0
+#: The house time scale of standing (days), from :data:`influence._time.STANDING`.
+HOUSE_HALF_LIFE_DAYS = STANDING.half_life_days
+HOUSE_WINDOW_DAYS = STANDING.window_days
 
 
-#: The trending time scale (days): a 6-hour half-life inside a week.
-TRENDING_HALF_LIFE_DAYS = 0.25
-TRENDING_WINDOW_DAYS = 7.0
+#: The trending time scale (days), from :data:`influence._time.TRENDING`.
+TRENDING_HALF_LIFE_DAYS = TRENDING.half_life_days
+TRENDING_WINDOW_DAYS = TRENDING.window_days
 #: Trending calibration: 50 points at ln(1 + 10), about ten people's worth of engagement
 #: in the last hours.
 TRENDING_MIDPOINT = 2.4
@@ -84,7 +86,7 @@ def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Part
 
     Cached: the components are immutable, so scorers built on one time scale share them.
     """
-    from .components import (
+    from influence.components import (
         Activity,
         Authenticity,
         Credibility,
@@ -281,7 +283,9 @@ class Scorer:
         full = raw
         if self.discounts:
             full, contributions, evidence = self._signals(window, t)
-        kept_share, removed = _discount_shares(window, t, keeps)
+        kept_share, removed = _discount_shares(
+            window, t, keeps, [_scale_of(c) for _, c in self.discounts]
+        )
         for j, details in enumerate(discount_details):
             evidence.append(Evidence(kept_share[:, j], details))
         factors = np.ones((n, len(self.modifiers)))
@@ -490,7 +494,7 @@ def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:
 
 @functools.lru_cache(maxsize=8)
 def _trending(half_life_days: float, window_days: float) -> Scorer:
-    from .components import Momentum
+    from influence.components import Momentum
 
     _, discounts, modifiers = _house_parts(HOUSE_HALF_LIFE_DAYS, HOUSE_WINDOW_DAYS)
     return Scorer(
@@ -510,16 +514,27 @@ def _trending(half_life_days: float, window_days: float) -> Scorer:
     )
 
 
+def _scale_of(component: Any) -> TimeScale:
+    """The time scale a component judges on: its own ``half_life_days`` and
+    ``window_days`` where it has them, else the standing scale."""
+    half = getattr(component, "half_life_days", None)
+    window = getattr(component, "window_days", None)
+    if isinstance(half, (int, float)) and isinstance(window, (int, float)):
+        return TimeScale(half_life_days=float(half), window_days=float(window))
+    return STANDING
+
+
 def _discount_shares(
-    events: Events, as_of: float, keeps: list[NDArray[np.float64]]
+    events: Events, as_of: float, keeps: list[NDArray[np.float64]], scales: list[TimeScale]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per user and discount: the mean weight kept on the engagement received, and the
     discount's share of what all discounts removed around the user.
 
     "Removed around the user" is the weight a discount takes off the engagement the user
     received and off the user's own events (posts included: they feed the user's
-    activity), each event weighted by the house recency (90-day window, 30-day
-    half-life), so that old events count little; where no discount removed anything the
+    activity), each event weighted by the recency of the discount's own time scale
+    (*scales*: 90-day window, 30-day half-life in the house), so that old events
+    count little; where no discount removed anything the
     shares are equal. It is an attribution rule, not a counterfactual: the discounts'
     points together are exact, their split is this proportion.
     """
@@ -532,9 +547,10 @@ def _discount_shares(
     target, actor = events.target[rows], events.actor[rows]
     received = (target >= 0) & ENGAGEMENT[events.action[rows]]
     count = np.bincount(target[received], minlength=n).astype(np.float64)
-    recency = recency_weights(as_of - events.time[rows], 90.0, 30.0)
+    age = as_of - events.time[rows]
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
+        recency = recency_weights(age, scales[j].window_days, scales[j].half_life_days)
         gone = 1.0 - keep[rows]
         taken = np.bincount(target[received], weights=gone[received], minlength=n)
         kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)

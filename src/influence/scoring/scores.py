@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._component import Evidence, Explainable
-from ._index import IdIndex
-from ._timeparse import format_time
+from influence.components.base import Evidence, Explainable
+from influence.events.ids import IdIndex
+from influence.events.timeparse import format_time
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ class Scores:
         ImportError
             When pyarrow is not installed (``pip install 'influence-score[arrow]'``).
         """
-        from ._arrow import export_stream
+        from influence.events.arrow import export_stream
 
         names = ("user", "score", *self._names)
         columns = [self._parts[:, j] for j in range(len(self._names))]
@@ -293,7 +293,7 @@ class Scores:
         >>> str(loaded.explain("ann")) == str(scores.explain("ann"))
         True
         """
-        from ._persist import save_scores
+        from influence.scoring.persist import save_scores
 
         save_scores(self, path)
 
@@ -319,7 +319,7 @@ class Scores:
         --------
         See :meth:`save`.
         """
-        from ._persist import load_scores
+        from influence.scoring.persist import load_scores
 
         return load_scores(path)
 
@@ -348,7 +348,7 @@ class Scores:
         ann,10.801231695023585,10.801231695023585,0.0,0.0
         <BLANKLINE>
         """
-        from ._persist import write_csv
+        from influence.scoring.persist import write_csv
 
         write_csv(self, path)
 

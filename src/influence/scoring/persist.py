@@ -42,10 +42,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _registry
-from ._component import Evidence, role_of
-from ._index import IdIndex
-from ._scores import Scores
+from influence.components import registry as _registry
+from influence.components.base import Evidence, role_of
+from influence.events.ids import IdIndex
+from influence.scoring.scores import Scores
 
 PathLike = str | os.PathLike[str]
 
@@ -77,7 +77,7 @@ def _replacing(path: Path) -> Iterator[Path]:
 
 
 def _library_version() -> str:
-    from . import __version__
+    from influence import __version__
 
     return __version__
 
@@ -478,7 +478,7 @@ def neutralise(text: str) -> str:
 
     Examples
     --------
-    >>> from influence._persist import neutralise
+    >>> from influence.scoring.persist import neutralise
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("ann"), neutralise("-1")
     ('\\'=HYPERLINK("http://x")', 'ann', "'-1")
     """

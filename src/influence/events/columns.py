@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions
-from ._timeparse import EARLIEST, LATEST, UNIT_HINT, datetime64_seconds, parse_time
+from influence.events import actions as _actions
+from influence.events.timeparse import EARLIEST, LATEST, UNIT_HINT, datetime64_seconds, parse_time
 
 Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""

@@ -1,54 +1,4 @@
-"""Predictive validity: do today's scores predict the engagement users receive next?
-
-Influence is measured the way it would be used: score everyone on the events
-up to a cut-off, then compare the ranking with what each user *receives* from
-other people after it. A score that ranks users no better than a count of
-their past engagement adds nothing; the named baselines here, measured in the
-same run on the same users, say whether it does.
-
-- :func:`predictive_validity` (one cut-off) and :func:`rolling_validity`
-  (several, averaged) return a :class:`ValidityReport`: one row per method
-  (the scorer, then each baseline), one column per metric.
-- Metrics, pure functions on float arrays: :func:`spearman`,
-  :func:`ndcg_at_k`, :func:`precision_at_k`.
-- Baselines, ``(events, as_of) -> one value per user``:
-  :func:`received_count`, :func:`distinct_engagers`, :func:`recency_received`,
-  :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`);
-  :class:`RecencyReceived` at any time scale.
-- :func:`rank_stability`: how much each method's ranking moves from one
-  cut-off to the next (a :class:`StabilityReport`), the other side of
-  forecasting well; :func:`rolling_cutoffs` for the rolling protocols.
-- :func:`decile_table` and :func:`plot_deciles` (matplotlib, imported only
-  when called): future engagement per score decile.
-- :func:`signed_rank_report`: for signed ratings (Bitcoin OTC), where the
-  users whose received ratings are net negative fall in the ranking.
-- :func:`defence_audit`: whether the users each defence (Reciprocity,
-  Credibility, Authenticity) discounts go on to receive less than the users
-  it spares at the same undefended score (a :class:`DefenceAudit`).
-
-Examples
---------
->>> from influence import Events
->>> from influence.evaluate import predictive_validity
->>> likes = [(1, "bob", "ann"), (2, "cy", "ann"), (3, "ann", "bob"), (4, "dee", "ann"),
-...          (5, "ann", "cy"), (11, "bob", "ann"), (12, "cy", "ann"), (13, "dee", "ann"),
-...          (14, "ann", "cy"), (15, "eve", "bob")]  # (day of May 2024, actor, target)
->>> events = Events.from_records([
-...     {"time": f"2024-05-{day:02d}T12:00:00Z", "actor": a, "action": "like", "target": b}
-...     for day, a, b in likes])
->>> report = predictive_validity(events, cutoff="2024-05-10", horizon=6 * 86400,
-...                              metrics=["spearman", "ndcg@2", "precision@1"])
->>> print(report)
-Predictive validity at 2024-05-10T00:00:00Z: 4 users, distinct_engagers received in the next 6 days
-method             spearman   ndcg@2  precision@1
-scorer                0.949    1.000        1.000
-received_count        1.000    1.000        1.000
-distinct_engagers     1.000    1.000        1.000
-recency_received      0.949    1.000        1.000
-pagerank              1.000    1.000        1.000
->>> report.best("spearman")
-'received_count'
-"""
+"""Predictive validity: the harness, its metrics, baselines and reports."""
 
 from __future__ import annotations
 
@@ -67,23 +17,26 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 from scipy.stats import rankdata
 
-from . import _actions, _bootstrap, _progress, _validate
-from ._audit import DEFENCES, DefenceAudit, DefenceRow, defence_audit
-from ._events import Events
-from ._loaders import Ratings
-from ._reports import MethodTable
-from ._reports import frame as _frame
-from ._reports import freeze as _freeze
-from ._reports import html_table as _html_table
-from ._reports import markdown as _markdown
-from ._reports import span as _span
-from ._reports import text_table as _text_table
-from ._scorer import Scorer
-from ._scores import Scores
-from ._timeparse import format_time, to_epoch
-from .components._common import count_distinct_pairs, recency_weights
-from .exceptions import HorizonWarning
-from .graph import pagerank
+from influence import _progress, _validate
+from influence._time import STANDING
+from influence.datasets.loaders import Ratings
+from influence.evaluate import bootstrap as _bootstrap
+from influence.evaluate.audit import DEFENCES, DefenceAudit, DefenceRow, defence_audit
+from influence.evaluate.reports import MethodTable
+from influence.evaluate.reports import frame as _frame
+from influence.evaluate.reports import freeze as _freeze
+from influence.evaluate.reports import html_table as _html_table
+from influence.evaluate.reports import markdown as _markdown
+from influence.evaluate.reports import span as _span
+from influence.evaluate.reports import text_table as _text_table
+from influence.events import actions as _actions
+from influence.events.table import Events
+from influence.events.timeparse import format_time, to_epoch
+from influence.exceptions import HorizonWarning
+from influence.graph import pagerank
+from influence.kernels import count_distinct_pairs, recency_weights
+from influence.scoring.scorer import Scorer
+from influence.scoring.scores import Scores
 
 __all__ = [
     "BASELINES",
@@ -513,8 +466,8 @@ def distinct_engagers(events: Events, as_of: float) -> FloatArray:
 
 
 #: Window and half-life (days) of :func:`recency_received`: the house scorer's own.
-RECENCY_WINDOW_DAYS = 90.0
-RECENCY_HALF_LIFE_DAYS = 30.0
+RECENCY_WINDOW_DAYS = STANDING.window_days
+RECENCY_HALF_LIFE_DAYS = STANDING.half_life_days
 
 
 @dataclass(frozen=True)
@@ -522,7 +475,7 @@ class RecencyReceived:
     """Baseline: received engagement, each event weighted by its recency, at a chosen time scale.
 
     The weight of an engagement event of age :math:`a` is
-    :func:`influence.components._common.recency_weights`: :math:`2^{-a/h}`
+    :func:`influence.kernels.recency_weights`: :math:`2^{-a/h}`
     inside the window, tapered to zero at its edge. The default time scale is
     the house scorer's (:func:`recency_received`); a shorter one asks whether
     a plain count of *recent* engagement predicts as well as the scorer

@@ -11,8 +11,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ._timeparse import EARLIEST, LATEST
-from .engines import _TEXT_MARGIN, _prune_bound, _require
+from influence.engines.readers import _TEXT_MARGIN, _prune_bound, _require
+from influence.events.timeparse import EARLIEST, LATEST
 
 __all__ = ["spark_log"]
 

@@ -19,8 +19,9 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from . import _actions, _validate
-from ._events import Events
+from influence import _validate
+from influence.events import actions as _actions
+from influence.events.table import Events
 
 __all__ = [
     "Ratings",

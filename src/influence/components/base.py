@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from ._events import Events
+    from influence.events.table import Events
 
 Role = Literal["signal", "discount", "modifier"]
 ROLES: tuple[Role, ...] = ("signal", "discount", "modifier")

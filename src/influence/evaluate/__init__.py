@@ -1,0 +1,121 @@
+"""Predictive validity: do today's scores predict the engagement users receive next?
+
+Influence is measured the way it would be used: score everyone on the events
+up to a cut-off, then compare the ranking with what each user *receives* from
+other people after it. A score that ranks users no better than a count of
+their past engagement adds nothing; the named baselines here, measured in the
+same run on the same users, say whether it does.
+
+- :func:`predictive_validity` (one cut-off) and :func:`rolling_validity`
+  (several, averaged) return a :class:`ValidityReport`: one row per method
+  (the scorer, then each baseline), one column per metric.
+- Metrics, pure functions on float arrays: :func:`spearman`,
+  :func:`ndcg_at_k`, :func:`precision_at_k`.
+- Baselines, ``(events, as_of) -> one value per user``:
+  :func:`received_count`, :func:`distinct_engagers`, :func:`recency_received`,
+  :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`);
+  :class:`RecencyReceived` at any time scale.
+- :func:`rank_stability`: how much each method's ranking moves from one
+  cut-off to the next (a :class:`StabilityReport`), the other side of
+  forecasting well; :func:`rolling_cutoffs` for the rolling protocols.
+- :func:`decile_table` and :func:`plot_deciles` (matplotlib, imported only
+  when called): future engagement per score decile.
+- :func:`signed_rank_report`: for signed ratings (Bitcoin OTC), where the
+  users whose received ratings are net negative fall in the ranking.
+- :func:`defence_audit`: whether the users each defence (Reciprocity,
+  Credibility, Authenticity) discounts go on to receive less than the users
+  it spares at the same undefended score (a :class:`DefenceAudit`).
+
+Examples
+--------
+>>> from influence import Events
+>>> from influence.evaluate import predictive_validity
+>>> likes = [(1, "bob", "ann"), (2, "cy", "ann"), (3, "ann", "bob"), (4, "dee", "ann"),
+...          (5, "ann", "cy"), (11, "bob", "ann"), (12, "cy", "ann"), (13, "dee", "ann"),
+...          (14, "ann", "cy"), (15, "eve", "bob")]  # (day of May 2024, actor, target)
+>>> events = Events.from_records([
+...     {"time": f"2024-05-{day:02d}T12:00:00Z", "actor": a, "action": "like", "target": b}
+...     for day, a, b in likes])
+>>> report = predictive_validity(events, cutoff="2024-05-10", horizon=6 * 86400,
+...                              metrics=["spearman", "ndcg@2", "precision@1"])
+>>> print(report)
+Predictive validity at 2024-05-10T00:00:00Z: 4 users, distinct_engagers received in the next 6 days
+method             spearman   ndcg@2  precision@1
+scorer                0.949    1.000        1.000
+received_count        1.000    1.000        1.000
+distinct_engagers     1.000    1.000        1.000
+recency_received      0.949    1.000        1.000
+pagerank              1.000    1.000        1.000
+>>> report.best("spearman")
+'received_count'
+"""
+
+from influence.evaluate.validity import (
+    BASELINES,
+    DEFAULT_METRICS,
+    DEFENCES,
+    STABILITY_METRICS,
+    Baseline,
+    Comparison,
+    DefenceAudit,
+    DefenceRow,
+    Ratings,
+    RecencyReceived,
+    ScorerBaseline,
+    ScorerLike,
+    SignedRankReport,
+    StabilityReport,
+    ValidityReport,
+    decile_table,
+    defence_audit,
+    distinct_engagers,
+    engagement_pagerank,
+    follower_count,
+    ndcg_at_k,
+    plot_deciles,
+    precision_at_k,
+    predictive_validity,
+    rank_stability,
+    received,
+    received_count,
+    recency_received,
+    rolling_cutoffs,
+    rolling_validity,
+    signed_rank_report,
+    spearman,
+)
+
+__all__ = [
+    "BASELINES",
+    "Baseline",
+    "Comparison",
+    "DEFAULT_METRICS",
+    "DEFENCES",
+    "DefenceAudit",
+    "DefenceRow",
+    "Ratings",
+    "RecencyReceived",
+    "STABILITY_METRICS",
+    "ScorerBaseline",
+    "ScorerLike",
+    "SignedRankReport",
+    "StabilityReport",
+    "ValidityReport",
+    "decile_table",
+    "defence_audit",
+    "distinct_engagers",
+    "engagement_pagerank",
+    "follower_count",
+    "ndcg_at_k",
+    "plot_deciles",
+    "precision_at_k",
+    "predictive_validity",
+    "rank_stability",
+    "received",
+    "received_count",
+    "recency_received",
+    "rolling_cutoffs",
+    "rolling_validity",
+    "signed_rank_report",
+    "spearman",
+]

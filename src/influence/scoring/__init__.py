@@ -1,0 +1,14 @@
+"""Scoring: components composed into a calibrated 0-100 score, with its explanations.
+
+- :mod:`~influence.scoring.scorer`: :class:`Scorer`, composition and attribution;
+- :mod:`~influence.scoring.scores`: :class:`Scores` and :class:`Explanation`;
+- :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
+- :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
+- :mod:`~influence.scoring.persist`: scores saved and loaded.
+"""
+
+from influence.scoring.calibration import Calibration
+from influence.scoring.scorer import Scorer
+from influence.scoring.scores import Explanation, Scores
+
+__all__ = ["Calibration", "Explanation", "Scorer", "Scores"]

@@ -896,7 +896,7 @@ def test_loaders_name_the_bad_line(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------- real data
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HIGGS = DATA / "higgs" / "higgs-activity_time.txt.gz"
 COLLEGE = DATA / "collegemsg" / "CollegeMsg.txt"
 OTC = DATA / "bitcoin-otc" / "soc-sign-bitcoinotc.csv"

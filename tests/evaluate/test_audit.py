@@ -18,7 +18,7 @@ from influence.evaluate import DEFENCES, DefenceAudit, defence_audit, rolling_cu
 DAY = 86_400.0
 CUT = 100.0  # the hand-made logs' cut-off: past events in [1, 100), future in (100, 200)
 LIKE = ACTIONS.index("like")
-COLLEGE = Path(__file__).resolve().parents[2] / "shared" / "data" / "collegemsg" / "CollegeMsg.txt"
+COLLEGE = Path(__file__).resolve().parents[3] / "shared" / "data" / "collegemsg" / "CollegeMsg.txt"
 
 
 @dataclass(frozen=True)

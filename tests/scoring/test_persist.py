@@ -30,7 +30,7 @@ from influence.config import (
 from influence.scoring.persist import FORMULA_PREFIXES, neutralise, write_json
 from influence.testing import small_world
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "config-example.toml"
 HAS_PYARROW = importlib.util.find_spec("pyarrow") is not None
 FORMATS = [

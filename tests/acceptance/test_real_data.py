@@ -16,7 +16,7 @@ from scipy.stats import spearmanr
 
 from influence import Events, Scorer
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 HIGGS = DATA / "higgs" / "higgs-activity_time.txt.gz"
 COLLEGE = DATA / "collegemsg" / "CollegeMsg.txt"
 CODES = {"RT": 2, "MT": 4, "RE": 1}  # retweet -> share, mention, reply

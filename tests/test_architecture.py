@@ -143,7 +143,8 @@ def test_each_module_is_small_and_says_its_one_job(module: str) -> None:
     doc = ast.get_docstring(ast.parse(text))
     assert doc, f"{module} has no docstring"
     first = doc.splitlines()[0]
-    assert first.endswith(".") and len(first) <= 100, f"{module}: first line {first!r}"
+    assert first.endswith("."), f"{module}: first line {first!r} is not a sentence"
+    assert len(first) <= 100, f"{module}: first line {first!r} is too long"
 
 
 def test_private_attributes_are_not_read_across_areas() -> None:
@@ -166,12 +167,20 @@ def test_private_attributes_are_not_read_across_areas() -> None:
     defined: dict[str, set[str]] = {}
     for m, path in modules().items():
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-                if node.value.id == "self" and node.attr.startswith("_"):
-                    defined.setdefault(node.attr, set()).add(area(m))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if node.value.startswith("_") and not node.value.startswith("__"):
-                    defined.setdefault(node.value, set()).add(area(m))  # __slots__, setattr
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "self"
+                and node.attr.startswith("_")
+            ):
+                defined.setdefault(node.attr, set()).add(area(m))
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.startswith("_")
+                and not node.value.startswith("__")
+            ):
+                defined.setdefault(node.value, set()).add(area(m))  # __slots__, setattr
     crossing = [
         f"{m}:{line} reads {what}"
         for m, line, what in reach

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "influence"
-FOUNDATION = frozenset({"influence._time", "influence._validate", "influence._progress"})
+FOUNDATION = frozenset(
+    {"influence._time", "influence._validate", "influence._progress", "influence._version"}
+)
 MAX_LINES = 600
 
 

@@ -5,8 +5,7 @@ The main objects: :class:`Events` (the validated event table), :class:`Scorer`
 explanations). Components live in :mod:`influence.components`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
+from influence._version import VERSION
 from influence.components.base import BaseComponent, Component, Evidence, Explainable
 from influence.components.registry import register
 from influence.events.actions import ACTIONS
@@ -17,10 +16,7 @@ from influence.scoring.calibration import Calibration
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
 
-try:
-    __version__ = version("influence-score")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+__version__ = VERSION
 
 __all__ = [
     "ACTIONS",

@@ -46,16 +46,10 @@ def _leaderboard(scores: Scores, top: int) -> str:
 
 
 def _flagged(scores: Scores, limit: int) -> list[tuple[Any, float, str]]:
-    """Users who lost the most points to the gaming defences, with the biggest reason.
-
-    The defences are the discounts and the authenticity modifier (the user's own credibility).
-    """
+    """Users who lost the most points to the gaming defences (:attr:`Scores.defences`),
+    with the biggest reason."""
     parts = scores.parts
-    defences = [
-        name
-        for name, role in zip(scores.part_names, scores._roles)
-        if role == "discount" or name == "authenticity"
-    ]
+    defences = scores.defences
     if not defences:
         return []
     loss = np.sum([parts[name] for name in defences], axis=0)

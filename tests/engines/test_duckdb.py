@@ -156,7 +156,7 @@ def test_row_groups_before_the_window_are_skipped_and_nothing_else(
 
 
 def _plan(path: Path, time_type: str, low: float) -> str:
-    from influence.engines.readers import _duckdb_prune
+    from influence.engines.duckdb import _duckdb_prune
 
     kind = "TIMESTAMP WITH TIME ZONE" if time_type == "TIMESTAMPTZ" else time_type
     prune = _duckdb_prune('"time"', kind, low)

@@ -58,6 +58,8 @@ class Authenticity(BaseComponent):
 
     name: ClassVar[str] = "authenticity"
     role: ClassVar[Role] = "modifier"
+    #: A defence against gaming (:attr:`influence.Scores.defences`), not a signal's loss.
+    defence: ClassVar[bool] = True
 
     credibility: Credibility = field(default_factory=Credibility)
 

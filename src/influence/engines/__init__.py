@@ -45,11 +45,9 @@ Examples
 >>> scores = Scorer().score(events)  # doctest: +SKIP
 """
 
-from influence.engines.readers import (
-    DEFAULT_DAYS,
-    read_duckdb,
-    read_spark,
-)
+from influence.engines.duckdb import read_duckdb
+from influence.engines.spark import read_spark
+from influence.engines.window import DEFAULT_DAYS
 
 __all__ = [
     "DEFAULT_DAYS",

@@ -1,32 +1,40 @@
 """The Spark dialect of :func:`influence.engines.read_spark` (``spark`` extra).
 
 pyspark is imported when the reader is called, never at import time, and
-only through :func:`influence.engines._require` (so the module type-checks
+only through :func:`influence.engines.window.require_module` (so the module type-checks
 without pyspark installed).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from influence.engines.readers import _TEXT_MARGIN, _prune_bound, _require
+from influence.engines.window import (
+    DEFAULT_DAYS,
+    TEXT_MARGIN,
+    prune_bound,
+    read_window,
+    require_module,
+)
+from influence.events.assemble import Errors
+from influence.events.table import Events
 from influence.events.timeparse import EARLIEST, LATEST
 
-__all__ = ["spark_log"]
+__all__ = ["read_spark", "spark_log"]
 
 _NUMERIC = ("byte", "short", "integer", "long", "float", "double", "decimal")
 
 
 def spark_log(frame: Any) -> tuple[list[str], Callable[[str], _SparkLog]]:
     """The frame's column names, and how to bind it to its time column (for
-    :func:`influence.engines._read`)."""
+    :func:`influence.engines.window.read_window`)."""
     owner = "read_spark"
-    _require("pyspark", "spark", owner)
-    sql = _require("pyspark.sql", "spark", owner)
-    functions = _require("pyspark.sql.functions", "spark", owner)
-    _require("pyarrow", "spark", owner)
+    require_module("pyspark", "spark", owner)
+    sql = require_module("pyspark.sql", "spark", owner)
+    functions = require_module("pyspark.sql.functions", "spark", owner)
+    require_module("pyarrow", "spark", owner)
     if not isinstance(frame, sql.DataFrame):
         raise TypeError(f"{owner} reads a pyspark.sql.DataFrame; got {type(frame).__name__}")
     if not hasattr(frame, "toArrow"):
@@ -81,7 +89,7 @@ def _spark_prune(functions: Any, time: str, kind: Any, low: float) -> Any:
     """
     column = _column(functions, time)
     name = kind.typeName()
-    bound, moment = _prune_bound(low)
+    bound, moment = prune_bound(low)
     if name in ("byte", "short", "integer", "long"):
         return column.isNull() | (column > functions.lit(bound))
     if name == "double":  # NaN is above every number in Spark
@@ -122,7 +130,7 @@ def _spark_seconds(functions: Any, time: str, kind: Any, owner: str) -> tuple[An
     ):  # epoch seconds as text (tried first, as we do), or ISO 8601
         timestamp = functions.unix_micros(functions.try_to_timestamp(column)) / 1e6
         seconds = functions.coalesce(column.try_cast("double"), timestamp)
-        margin = _TEXT_MARGIN
+        margin = TEXT_MARGIN
     else:
         raise ValueError(
             f"{owner}: the time column {time!r} has type {kind.simpleString()}; expected "
@@ -134,3 +142,65 @@ def _spark_seconds(functions: Any, time: str, kind: Any, owner: str) -> tuple[An
         & (seconds < functions.lit(LATEST))
     )
     return functions.when(finite, seconds), margin
+
+
+def read_spark(
+    frame: Any,
+    *,
+    as_of: Any = None,
+    days: float | None = DEFAULT_DAYS,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+) -> Events:
+    """The events of the scoring window, filtered by Spark.
+
+    Spark keeps the rows in ``(as_of - days, as_of]`` and the event columns
+    only, on the cluster (for a time column of timestamps, dates, integers or
+    doubles, the window's lower bound is pushed down to the source, which
+    skips older Parquet row groups), and the window is collected to the driver as
+    Arrow data (``DataFrame.toArrow``) for :meth:`Events.from_arrow`. The
+    window must fit in the driver's memory; the log need not.
+
+    Time columns may be numbers (epoch seconds), ``timestamp``,
+    ``timestamp_ntz`` (read as UTC, like naive times everywhere in this
+    library), ``date``, or text (ISO 8601, or epoch seconds written as text).
+    The result does not depend on ``spark.sql.session.timeZone``, and the
+    session's configuration is left as it is.
+
+    Parameters
+    ----------
+    frame : pyspark.sql.DataFrame
+        The log (classic or Spark Connect DataFrame).
+    as_of, days, columns, errors
+        As for :func:`read_duckdb` (the default *as_of* is computed by Spark).
+
+    Returns
+    -------
+    Events
+
+    Raises
+    ------
+    ImportError
+        When pyspark (4.0 or later) or pyarrow is not installed
+        (``pip install 'influence-score[spark]'``).
+    TypeError
+        When *frame* is not a Spark DataFrame.
+    ValueError
+        When a required column is missing, the time column has a type that is
+        not a time, or a parameter is invalid; :class:`InvalidEventError` for a
+        bad row with ``errors="raise"``.
+
+    Examples
+    --------
+    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
+    >>> from influence.engines import read_spark
+    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
+    >>> log = spark.createDataFrame(  # doctest: +SKIP
+    ...     [(1, "bob", "like", "ann"), (5, "cy", "share", "ann"), (9, "ann", "reply", "cy")],
+    ...     "time long, actor string, action string, target string")
+    >>> events = read_spark(log, as_of=8, days=5 / 86400)  # doctest: +SKIP
+    >>> len(events), events.users.ids.tolist()  # doctest: +SKIP
+    (1, ['ann', 'cy'])
+    """
+    names, open_log = spark_log(frame)
+    return read_window("read_spark", names, open_log, as_of, days, columns, errors)

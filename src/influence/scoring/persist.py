@@ -37,7 +37,7 @@ import secrets
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -45,7 +45,9 @@ from numpy.typing import NDArray
 from influence.components import registry as _registry
 from influence.components.base import Evidence, role_of
 from influence.events.ids import IdIndex
-from influence.scoring.scores import Scores
+
+if TYPE_CHECKING:
+    from influence.scoring.scores import Scores
 
 PathLike = str | os.PathLike[str]
 
@@ -77,9 +79,9 @@ def _replacing(path: Path) -> Iterator[Path]:
 
 
 def _library_version() -> str:
-    from influence import __version__
+    from influence._version import VERSION as library
 
-    return __version__
+    return library
 
 
 def _detail_array(part: str, key: str, value: Any, n: int) -> NDArray[Any]:
@@ -110,6 +112,7 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     """The metadata and the arrays of *scores*, in the ``.npz`` layout."""
     n = len(scores)
     names = scores.part_names
+    evidence = scores.evidence
     ids = np.asarray(scores.users.ids)
     users = ids if ids.dtype.kind == "U" else ids.astype(np.int64)
     if users.dtype.kind == "U" and users.dtype.itemsize == 0:
@@ -117,15 +120,13 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     arrays: dict[str, NDArray[Any]] = {
         "users": users,
         "values": np.asarray(scores.values, dtype=np.float64),
-        "parts": np.asarray(scores._parts, dtype=np.float64).reshape(n, len(names)),
-        "components": np.column_stack(
-            [np.asarray(ev.values, dtype=np.float64) for ev in scores._evidence]
-        ).reshape(n, len(names))
-        if names
-        else np.zeros((n, 0)),
+        "parts": _stack([scores.parts[name] for name in names], n, "parts"),
+        "components": _stack(
+            [np.asarray(ev.values, dtype=np.float64) for ev in evidence.values()], n, "components"
+        ),
     }
     details: dict[str, list[str]] = {}
-    for name, ev in zip(names, scores._evidence):
+    for name, ev in evidence.items():
         details[name] = []
         for key, value in ev.details.items():
             column = f"details/{name}/{key}"
@@ -142,7 +143,7 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
         "as_of": scores.as_of,
         "config": scores.config,
         "names": list(names),
-        "roles": list(scores._roles),
+        "roles": [scores.roles[name] for name in names],
         "details": details,
         "library": _library_version(),
     }
@@ -199,9 +200,8 @@ def _write_parquet(path: Path, meta: Mapping[str, Any], arrays: Mapping[str, NDA
 
 
 def save_scores(scores: Scores, path: PathLike) -> None:
-    """Write *scores* to ``path`` (``.npz``, or ``.parquet`` with pyarrow)."""
-    if not isinstance(scores, Scores):
-        raise TypeError(f"expected influence.Scores; got {type(scores).__name__}")
+    """Write *scores* to ``path`` (``.npz``, or ``.parquet`` with pyarrow); called by
+    :meth:`Scores.save <influence.Scores.save>`."""
     file = Path(path)
     suffix = _suffix(file)
     if suffix not in (".npz", ".parquet"):
@@ -403,7 +403,7 @@ def _components(meta: Mapping[str, Any]) -> tuple[object, ...]:
     return tuple(built)
 
 
-def _scores(meta: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> Scores:
+def _scores(meta: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> dict[str, Any]:
     names: list[str] = meta["names"]
     k = len(names)
     if "users" not in arrays:
@@ -438,21 +438,23 @@ def _scores(meta: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> Scores:
     except (TypeError, ValueError) as exc:
         raise _Refuse(f"array 'users': {exc}") from None
     as_of = meta["as_of"]
-    return Scores(
-        users=index,
-        values=np.array(values, dtype=np.float64),
-        parts=np.array(parts, dtype=np.float64),
-        names=tuple(names),
-        roles=tuple(meta["roles"]),
-        evidence=tuple(evidence),
-        components=_components(meta),
-        as_of=None if as_of is None else float(as_of),
-        config=meta["config"],
-    )
+    return {
+        "users": index,
+        "values": np.array(values, dtype=np.float64),
+        "parts": np.array(parts, dtype=np.float64),
+        "names": tuple(names),
+        "roles": tuple(meta["roles"]),
+        "evidence": tuple(evidence),
+        "components": _components(meta),
+        "as_of": None if as_of is None else float(as_of),
+        "config": meta["config"],
+    }
 
 
-def load_scores(path: PathLike) -> Scores:
-    """Read scores written by :func:`save_scores`; ``ValueError`` for any other file."""
+def load_scores(path: PathLike) -> dict[str, Any]:
+    """Read scores written by :func:`save_scores`: the keyword arguments of
+    :class:`~influence.Scores` (``Scores.load`` builds it); ``ValueError`` for any other
+    file. Plain data back, so that this module needs no more than the type of Scores."""
     file = Path(path)
     suffix = _suffix(file)
     if suffix not in (".npz", ".parquet"):
@@ -498,7 +500,8 @@ def write_csv(scores: Scores, path: PathLike) -> None:
     with _replacing(file) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["user", "score", *(neutralise(n) for n in names)])
-        values, parts = scores.values, scores._parts
+        values = scores.values
+        parts = _stack([scores.parts[name] for name in names], len(ids), "parts")
         for i, user in enumerate(ids.tolist()):
             cell = neutralise(user) if text_ids else str(user)
             writer.writerow(

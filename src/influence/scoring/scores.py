@@ -155,6 +155,28 @@ class Scores:
         return self._names
 
     @property
+    def roles(self) -> dict[str, str]:
+        """Each part's role by name: ``"signal"``, ``"discount"`` or ``"modifier"``."""
+        return dict(zip(self._names, self._roles))
+
+    @property
+    def defences(self) -> tuple[str, ...]:
+        """Names of the parts that defend against gaming: every discount, and every
+        modifier whose component says it is one (``defence = True``, as
+        :class:`~influence.components.Authenticity` does: the user's own credibility)."""
+        return tuple(
+            name
+            for name, role, component in zip(self._names, self._roles, self._components)
+            if role == "discount" or (role == "modifier" and getattr(component, "defence", False))
+        )
+
+    @property
+    def evidence(self) -> dict[str, Evidence]:
+        """Each part's evidence by name: the component's values and the facts its
+        reason quotes (read-only arrays in user-index order)."""
+        return dict(zip(self._names, self._evidence))
+
+    @property
     def components(self) -> dict[str, NDArray[np.float64]]:
         """Each component's own output per user: a signal's value (without the discounts,
         as its part and reason describe it), a modifier's factor, or for a discount the
@@ -321,7 +343,7 @@ class Scores:
         """
         from influence.scoring.persist import load_scores
 
-        return load_scores(path)
+        return cls(**load_scores(path))
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write one row per user: ``user``, ``score``, then each part's points.

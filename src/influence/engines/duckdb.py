@@ -1,27 +1,24 @@
-"""Read the scoring window of a log through DuckDB or Spark (see :mod:`influence.engines`)."""
+"""Read the scoring window of a log with DuckDB (``duckdb`` extra): files or relations."""
 
 from __future__ import annotations
 
-import datetime
-import importlib
-import math
 import os
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from collections.abc import Mapping
+from typing import Any
 
-from influence import _validate
-from influence._time import DAY
-from influence.events.assemble import FIELDS, Errors, validate_errors
-from influence.events.table import Events, _field_map, require_columns
-from influence.events.timeparse import EARLIEST, LATEST, to_epoch
+from influence.engines.window import (
+    DEFAULT_DAYS,
+    TEXT_MARGIN,
+    WindowLog,
+    prune_bound,
+    read_window,
+    require_module,
+)
+from influence.events.assemble import Errors
+from influence.events.table import Events
+from influence.events.timeparse import EARLIEST, LATEST
 
-__all__ = ["DEFAULT_DAYS", "read_duckdb", "read_spark"]
-
-#: History kept before the scoring time: twice the house components' 90-day window.
-DEFAULT_DAYS = 180.0
-
-#: Margin of the engine-side filter on times given as text: any UTC offset fits in it.
-_TEXT_MARGIN = DAY
+__all__ = ["read_duckdb"]
 
 #: File readers by extension, for a path or glob given as the source.
 _READERS = {
@@ -32,96 +29,6 @@ _READERS = {
     ".jsonl": "read_json",
     ".ndjson": "read_json",
 }
-
-
-def _require(module: str, extra: str, owner: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(
-            f"{owner} needs {module}: pip install 'influence-score[{extra}]'"
-        ) from None
-
-
-def _window(as_of: Any, days: Any, owner: str) -> tuple[float | None, float]:
-    """The caller's scoring time (``None``: from the data) and the window length in seconds."""
-    when = None if as_of is None else to_epoch(as_of)
-    if days is None:
-        return when, math.inf
-    return when, _validate.number(owner, "days", days, low=0.0, low_open=True) * DAY
-
-
-def _exact(events: Events, as_of: float | None, span: float) -> Events:
-    """The events in ``(as_of - span, as_of]``, times as parsed by :class:`Events`."""
-    if not len(events):
-        return events
-    end = events.end if as_of is None else as_of
-    assert end is not None
-    keep = (events.time <= end) & (events.time > end - span)
-    return events if keep.all() else events.select(keep).compact()
-
-
-class _Log(Protocol):
-    """One log in an engine, its time column chosen: what :func:`_read` needs of it."""
-
-    margin: float  # slack of the engine-side time filter (text times: a day)
-
-    def latest(self) -> float | None:
-        """The latest readable time, epoch seconds (``None``: none is readable)."""
-
-    def rows(self, kept: list[str], high: float | None, low: float | None) -> Any:
-        """Arrow data: columns *kept*, the rows in ``(low, high]`` and those with no
-        readable time (``None``: that side unbounded)."""
-
-
-def _read(
-    owner: str,
-    names: list[str],
-    open_log: Callable[[str], _Log],
-    as_of: Any,
-    days: Any,
-    columns: Mapping[str, str] | None,
-    errors: Errors,
-) -> Events:
-    """The window reader every engine shares; *open_log* binds the engine's log to
-    its time column (by name) once the required columns are known to be there."""
-    validate_errors(errors)
-    when, span = _window(as_of, days, owner)
-    mapping = _field_map(columns)
-    require_columns(mapping, names, f"{owner}: the source")
-    log = open_log(mapping["time"])
-    # The latest time validation will accept: the engines' time expressions are NULL for
-    # NaN, infinities and times outside the years 1-9999 (one row in epoch milliseconds
-    # must not move the window past the others). No readable time: read every row.
-    end = when if when is not None else log.latest()
-    end = math.inf if end is None else end
-    kept = [mapping[f] for f in FIELDS if mapping[f] in names]
-    rename = {f: mapping[f] for f in FIELDS if mapping[f] in names}
-
-    def fetch(length: float) -> Events:
-        high = end + log.margin if math.isfinite(end) else None
-        low = end - length - log.margin if high is not None and math.isfinite(length) else None
-        return Events.from_arrow(log.rows(kept, high, low), columns=rename, errors=errors)
-
-    events = fetch(span)
-    latest = events.end
-    if when is None and latest is not None and math.isfinite(span) and latest < end - log.margin:
-        # The engine's window ended at the latest time it read, but validation refused that
-        # row (another fault), so rows between the two windows' starts are missing: read
-        # from the start of the window that ends at the latest kept row to the engine's
-        # end. The refused rows are still reported.
-        return _exact(fetch(span + end - latest), latest, span)
-    return _exact(events, when, span)
-
-
-def _prune_bound(low: float) -> tuple[int, datetime.datetime | None]:
-    """A looser lower bound for pruning by the raw time column: a whole number of
-    seconds below *low*, and a UTC moment a day below that (``None`` before year 1)."""
-    bound = math.floor(low) - 1
-    try:
-        return bound, datetime.datetime.fromtimestamp(bound - DAY, tz=datetime.timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        return bound, None
 
 
 def _quote(name: str) -> str:
@@ -193,13 +100,15 @@ def read_duckdb(
     >>> len(events), events.users.ids.tolist()
     (1, ['ann', 'cy'])
     """
-    duckdb = _require("duckdb", "duckdb", "read_duckdb")
+    duckdb = require_module("duckdb", "duckdb", "read_duckdb")
     relation = _duckdb_relation(duckdb, source, connection)
 
-    def open_log(time: str) -> _Log:
+    def open_log(time: str) -> WindowLog:
         return _DuckDBLog(relation, time)
 
-    return _read("read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors)
+    return read_window(
+        "read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors
+    )
 
 
 class _DuckDBLog:
@@ -268,7 +177,7 @@ def _duckdb_prune(column: str, kind: str, low: float) -> str | None:
     stop DuckDB from pruning). ``None`` for types whose comparison with a
     literal may round (text, floats, decimals).
     """
-    bound, moment = _prune_bound(low)
+    bound, moment = prune_bound(low)
     if kind in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"):
         return f"{column} IS NULL OR {column} > {bound}"
     if kind == "DOUBLE":  # NaN is above every number in DuckDB
@@ -305,72 +214,8 @@ def _duckdb_epoch(column: str, kind: str, owner: str) -> tuple[str, float]:
     if kind == "VARCHAR":  # ISO 8601 text, or epoch seconds written as text
         # numbers first, as the library parses text (and as read_spark does)
         text = f"COALESCE(TRY_CAST({column} AS DOUBLE), epoch(TRY_CAST({column} AS TIMESTAMPTZ)))"
-        return text, _TEXT_MARGIN
+        return text, TEXT_MARGIN
     raise ValueError(
         f"{owner}: the time column {column} has type {kind}; expected numbers (epoch "
         "seconds), timestamps, dates or ISO 8601 text"
     )
-
-
-def read_spark(
-    frame: Any,
-    *,
-    as_of: Any = None,
-    days: float | None = DEFAULT_DAYS,
-    columns: Mapping[str, str] | None = None,
-    errors: Errors = "raise",
-) -> Events:
-    """The events of the scoring window, filtered by Spark.
-
-    Spark keeps the rows in ``(as_of - days, as_of]`` and the event columns
-    only, on the cluster (for a time column of timestamps, dates, integers or
-    doubles, the window's lower bound is pushed down to the source, which
-    skips older Parquet row groups), and the window is collected to the driver as
-    Arrow data (``DataFrame.toArrow``) for :meth:`Events.from_arrow`. The
-    window must fit in the driver's memory; the log need not.
-
-    Time columns may be numbers (epoch seconds), ``timestamp``,
-    ``timestamp_ntz`` (read as UTC, like naive times everywhere in this
-    library), ``date``, or text (ISO 8601, or epoch seconds written as text).
-    The result does not depend on ``spark.sql.session.timeZone``, and the
-    session's configuration is left as it is.
-
-    Parameters
-    ----------
-    frame : pyspark.sql.DataFrame
-        The log (classic or Spark Connect DataFrame).
-    as_of, days, columns, errors
-        As for :func:`read_duckdb` (the default *as_of* is computed by Spark).
-
-    Returns
-    -------
-    Events
-
-    Raises
-    ------
-    ImportError
-        When pyspark (4.0 or later) or pyarrow is not installed
-        (``pip install 'influence-score[spark]'``).
-    TypeError
-        When *frame* is not a Spark DataFrame.
-    ValueError
-        When a required column is missing, the time column has a type that is
-        not a time, or a parameter is invalid; :class:`InvalidEventError` for a
-        bad row with ``errors="raise"``.
-
-    Examples
-    --------
-    >>> from pyspark.sql import SparkSession  # doctest: +SKIP
-    >>> from influence.engines import read_spark
-    >>> spark = SparkSession.builder.master("local[2]").getOrCreate()  # doctest: +SKIP
-    >>> log = spark.createDataFrame(  # doctest: +SKIP
-    ...     [(1, "bob", "like", "ann"), (5, "cy", "share", "ann"), (9, "ann", "reply", "cy")],
-    ...     "time long, actor string, action string, target string")
-    >>> events = read_spark(log, as_of=8, days=5 / 86400)  # doctest: +SKIP
-    >>> len(events), events.users.ids.tolist()  # doctest: +SKIP
-    (1, ['ann', 'cy'])
-    """
-    from influence.engines.spark import spark_log  # imports pyspark only now
-
-    names, open_log = spark_log(frame)
-    return _read("read_spark", names, open_log, as_of, days, columns, errors)

@@ -33,21 +33,15 @@ difference between the two worlds measures the attack alone. The generator is
 the data behind ``influence demo``, the tests and ``bench/bench_gaming.py``.
 """
 
-from influence.datasets.generator import (
-    ATTACKS,
-    EPOCH,
-    FARM_TEXTS,
-    GENUINE_KINDS,
-    KINDS,
-    SPAM_TEXTS,
-    TWINS,
+from influence.datasets.attacks import FARM_TEXTS, SPAM_TEXTS
+from influence.datasets.generator import EPOCH, World, synthetic
+from influence.datasets.labels import ATTACKS, GENUINE_KINDS, KINDS, TWINS
+from influence.datasets.loaders import (
     Ratings,
-    World,
     load_bitcoin_otc,
     load_bitcoin_otc_ratings,
     load_collegemsg,
     load_higgs,
-    synthetic,
 )
 
 __all__ = [

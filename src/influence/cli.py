@@ -202,7 +202,7 @@ def _set_aside(events: Events) -> None:
 
 # --------------------------------------------------------------------------- commands
 def _demo(args: argparse.Namespace) -> int:
-    from influence.datasets.generator import synthetic
+    from influence.datasets import synthetic
 
     world = synthetic(seed=args.seed)
     scores = Scorer().score(world.events, as_of=world.end)

@@ -1,8 +1,13 @@
-"""influence.graph.pagerank: exact against networkx and a dense reference, and its contract."""
+"""influence.graph: pagerank exact against networkx and a dense reference, to_networkx, contract."""
 
 from __future__ import annotations
 
+import datetime
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -11,8 +16,9 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from influence import ConvergenceWarning
-from influence.graph import pagerank
+from influence import ConvergenceWarning, Events
+from influence.components.authority import engagement_graph
+from influence.graph import pagerank, to_networkx
 
 
 def reference(
@@ -261,3 +267,151 @@ def test_kernels_that_misbehave_are_not_used(monkeypatch: pytest.MonkeyPatch) ->
     assert check() is None
     monkeypatch.delattr(_sparsetools, "csr_matvec")
     assert check() is None
+
+
+# networkx interop: influence.graph.to_networkx and pagerank of a networkx graph.
+
+DAY = 86_400.0
+T0 = 1_700_000_000.0
+
+
+def random_log(seed: int, n_users: int = 40, n_events: int = 600) -> Events:
+    """Engagement of every kind, posts, follows and self-interactions over 120 days."""
+    rng = np.random.default_rng(seed)
+    actions = rng.choice(["post", "reply", "share", "like", "mention", "follow"], n_events)
+    actor, target = rng.integers(0, n_users, n_events), rng.integers(0, n_users, n_events)
+    times = rng.random(n_events) * 120 * DAY
+    records = [
+        {"time": T0 + float(t), "actor": f"user{a:02d}", "action": str(act)}
+        | ({"post": f"p{k}"} if act == "post" else {"target": f"user{b:02d}"})
+        for k, (t, a, b, act) in enumerate(zip(times, actor, target, actions))
+    ]
+    return Events.from_records(records)
+
+
+def sparse_edges(a: sp.csr_array, events: Events) -> dict[tuple[object, object], float]:
+    coo = a.tocoo()
+    ids = events.users.ids.tolist()
+    return {
+        (ids[i], ids[j]): float(w)
+        for i, j, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist())
+        if w > 0
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("trusted", [False, True])
+def test_to_networkx_is_the_engagement_graph(seed: int, trusted: bool) -> None:
+    events = random_log(seed)
+    if trusted:  # some events distrusted, some partly: pairs of trust 0 are no edges
+        rng = np.random.default_rng(seed)
+        events = events.with_trust(
+            np.where(rng.random(len(events)) < 0.3, 0.0, rng.random(len(events)))
+        )
+    as_of = T0 + 100 * DAY  # events after it are left out, and older than the window
+    params = {"window_days": 60.0, "half_life_days": 10.0, "selectivity_per_day": 5.0}
+    g = to_networkx(events, as_of, **params)  # type: ignore[arg-type]
+    a = engagement_graph(events, as_of, **params)
+    assert isinstance(g, nx.DiGraph)
+    assert list(g) == list(events.users)
+    assert [k for _, k in g.nodes(data="index")] == list(range(events.n_users))
+    assert g.graph == {"as_of": as_of}
+    edges = {(v, u): w for v, u, w in g.edges(data="weight")}
+    assert edges == sparse_edges(a, events)  # the same floats, not merely close
+    assert len(edges) > 20
+    assert not any(v == u for v, u in edges)
+    a.eliminate_zeros()
+    assert (nx.to_scipy_sparse_array(g, format="csr") != a).nnz == 0
+    assert np.array_equal(pagerank(g), pagerank(a))  # node order = events.users order
+
+
+def test_to_networkx_defaults_and_time_formats() -> None:
+    events = random_log(7)
+    g = to_networkx(events)  # the last event's time, the standing scale
+    assert g.graph["as_of"] == events.end
+    edges = {(v, u): w for v, u, w in g.edges(data="weight")}
+    assert edges == sparse_edges(engagement_graph(events, events.end or 0.0), events)
+    iso = datetime.datetime.fromtimestamp(T0 + 50 * DAY, datetime.timezone.utc).isoformat()
+    assert to_networkx(events, iso).graph["as_of"] == T0 + 50 * DAY
+    empty = to_networkx(Events.empty())
+    assert (empty.number_of_nodes(), empty.graph["as_of"]) == (0, None)
+
+
+@pytest.mark.parametrize("name", ["window_days", "half_life_days", "selectivity_per_day"])
+def test_to_networkx_rejects_bad_parameters(name: str) -> None:
+    with pytest.raises(ValueError, match=f"'{name}' parameter of to_networkx"):
+        to_networkx(random_log(0), **{name: 0.0})  # type: ignore[arg-type]
+
+
+def random_digraph(seed: int, n: int = 50, m: int = 250) -> nx.DiGraph:
+    """String nodes added in a shuffled order, dangling nodes, self-loops, unweighted edges."""
+    rng = np.random.default_rng(seed)
+    g = nx.DiGraph()
+    g.add_nodes_from(f"n{k}" for k in rng.permutation(n))
+    for v, u in zip(rng.integers(0, n, m), rng.integers(int(0.3 * n), n, m)):
+        if v >= int(0.3 * n):  # the nodes n0 .. n14 have no out-edges
+            g.add_edge(f"n{v}", f"n{u}", weight=float(rng.random() + 0.05))
+    for v, u in list(g.edges)[::7]:
+        del g[v][u]["weight"]  # weight 1, as networkx reads it
+    return g
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pagerank_of_a_networkx_graph_equals_networkx(seed: int) -> None:
+    g = random_digraph(seed)
+    rng = np.random.default_rng(200 + seed)
+    p, q = rng.random(len(g)), rng.random(len(g))
+    cases = [
+        ({}, {}),
+        ({"damping": 0.6}, {"alpha": 0.6}),
+        ({"personalization": p}, {"personalization": dict(zip(g, p))}),
+        (
+            {"personalization": p, "dangling": q, "damping": 0.9},
+            {"personalization": dict(zip(g, p)), "dangling": dict(zip(g, q)), "alpha": 0.9},
+        ),
+    ]
+    for ours_kw, nx_kw in cases:
+        ours = pagerank(g, tol=1e-14, **ours_kw)  # type: ignore[arg-type]
+        theirs = nx.pagerank(g, tol=1e-15, max_iter=100_000, **nx_kw)  # type: ignore[arg-type]
+        assert isinstance(ours, np.ndarray)
+        assert list(theirs) == list(g)
+        assert np.abs(ours - np.array(list(theirs.values()))).max() < 1e-12
+
+
+@pytest.mark.parametrize("kind", [nx.Graph, nx.MultiDiGraph])
+def test_pagerank_reads_other_networkx_graphs_as_networkx_does(kind: type[nx.Graph]) -> None:
+    g = kind(random_digraph(5))
+    if g.is_multigraph():
+        g.add_edges_from([("n20", "n30", {"weight": 2.0}), ("n20", "n30", {"weight": 0.5})])
+    theirs = nx.pagerank(g, tol=1e-15, max_iter=100_000)
+    assert np.abs(pagerank(g, tol=1e-14) - np.array([theirs[v] for v in g])).max() < 1e-12
+
+
+def test_pagerank_of_small_networkx_graphs() -> None:
+    assert pagerank(nx.DiGraph()).shape == (0,)
+    assert pagerank(nx.empty_graph(3, create_using=nx.DiGraph)) == pytest.approx(np.full(3, 1 / 3))
+    with pytest.raises(ValueError, match="non-negative"):
+        pagerank(nx.DiGraph([("a", "b", {"weight": -1.0})]))
+
+
+def test_importing_and_scoring_never_import_networkx() -> None:
+    code = """
+import sys
+import numpy as np, scipy.sparse as sp
+import influence, influence.graph
+from influence import Events, Scorer
+from influence.components import Authority
+ev = Events.from_records([
+    {"time": 0, "actor": "bob", "action": "share", "target": "ann"},
+    {"time": 5, "actor": "cy", "action": "like", "target": "ann"},
+])
+Scorer().score(ev)
+Authority()(ev, as_of=5.0)
+influence.graph.pagerank(sp.csr_array(np.ones((3, 3))))
+print("networkx" in sys.modules)
+"""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert run.stdout.strip() == "False"

@@ -17,6 +17,8 @@ or, to get one pytest case per check::
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence._time import DAY
+from influence.components import registry
 from influence.components.base import Explainable, Role, role_of
 from influence.events.table import COLUMNS, Events
 
@@ -227,6 +230,29 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
             assert isinstance(text, str), "reason() must return a string"
             assert text, "reason() must return a non-empty string"
 
+    def params_round_trip() -> None:
+        # As Scorer.to_config writes a component and Scorer.from_config builds it again
+        # (scikit-learn's check_estimator: get_params, then set_params).
+        kind = registry.registered_name(component)
+        instance = dataclasses.is_dataclass(component) and not isinstance(component, type)
+        if kind is None and not instance:
+            return  # an unregistered function: no configuration can name it
+        try:
+            params = json.loads(json.dumps(registry.params_of(component)))
+        except TypeError as exc:
+            raise AssertionError(f"its parameters cannot be written to a config: {exc}") from None
+        rebuilt = registry.build(kind, params) if kind else type(component)(**params)
+        differ = [
+            f.name
+            for f in (dataclasses.fields(component) if instance else ())
+            if f.init and getattr(rebuilt, f.name, None) != getattr(component, f.name)
+        ]
+        assert rebuilt == component, (
+            f"its parameters do not round-trip: written to a config ({params}) and built "
+            f"again, it is {rebuilt!r}, not {component!r}"
+            + (f" (parameters that differ: {differ})" if differ else "")
+        )
+
     checks = [
         output_contract,
         deterministic,
@@ -239,6 +265,7 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
         nothing_in_window,
         one_user,
         explains,
+        params_round_trip,
     ]
     label = (
         getattr(component, "name", None)

@@ -1,4 +1,7 @@
-"""The rules of the core signals, each on a small constructed data set."""
+"""Rules the standing signals share, each on a small constructed data set.
+
+One component's own rules are in its own file (test_engagement.py, test_activity.py, ...).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from hypothesis import strategies as st
 from influence import Events, Scorer
 from influence.components import Activity, Engagement, Inactivity, Longevity
 from influence.kernels import group_sums, recency_weights
-from influence.testing import check_component
 
 DAY = 86_400.0
 T0 = 1_700_000_000.0
@@ -33,111 +35,6 @@ def posts(
     ]
 
 
-@pytest.mark.parametrize("component", [Engagement(), Activity(), Longevity()], ids=str)
-def test_conformance(component: Any) -> None:
-    check_component(component)
-
-
-def test_distinct_engagers_beat_repeats_by_a_wide_margin() -> None:
-    many = [
-        {"time": T0 + d * DAY + k, "actor": f"fan{k}", "action": "like", "target": "ann"}
-        for d in range(10)
-        for k in range(20)
-    ]
-    # The fans lead ordinary lives: they engage others and are engaged in turn (without
-    # that, twenty fresh accounts liking only ann every day look like a farm, and are).
-    for k in range(20):
-        many += [
-            {"time": T0 + k * 3600.0, "actor": f"fan{k}", "action": a, "target": f"pal{k}{j}"}
-            for j, a in enumerate(["reply", "mention", "share", "like"] * 3)
-        ]
-        many.append(
-            {"time": T0 + k * 3600.0, "actor": f"pal{k}0", "action": "reply", "target": f"fan{k}"}
-        )
-    one = [
-        {"time": T0 + d * DAY + k, "actor": "fan", "action": "like", "target": "ann"}
-        for d in range(10)
-        for k in range(20)
-    ]
-    from_many, from_one = value(Engagement(), many, "ann"), value(Engagement(), one, "ann")
-    assert from_many > 2.5 * from_one
-    scores_many = Scorer().score(Events.from_records(many))["ann"]
-    scores_one = Scorer().score(Events.from_records(one))["ann"]
-    assert scores_many - scores_one > 20
-
-
-def test_same_engagement_over_fifty_times_the_posts_counts_less() -> None:
-    likes = [
-        {"time": T0 + 5 * DAY + k, "actor": f"fan{k}", "action": "like", "target": "ann"}
-        for k in range(30)
-    ]
-    # Measured a month on, when every post has had its time to find an audience.
-    later = T0 + 30 * DAY
-    few = value(Engagement(), posts("ann", 2) + likes, "ann", as_of=later)
-    spread = posts("ann", 100, every=0.09 * DAY) + likes
-    many = value(Engagement(), spread, "ann", as_of=later)
-    assert many < 0.9 * few
-    # 100 posts for 30 likes, about the same age: sqrt((30 + 6) / (30 + 6 + 50)) = 0.65
-    # (0.68 with the recency weights of their exact ages).
-    events = Events.from_records(spread)
-    factor = Engagement().evidence(events, as_of=later).details["rate_factor"]
-    assert 0.6 < factor[events.users.index("ann")] < 0.7
-
-
-def test_a_post_counts_against_the_rate_only_once_it_had_time_to_be_engaged() -> None:
-    likes = [
-        {"time": T0 + k, "actor": f"fan{k}", "action": "like", "parent": "ann-0"} for k in range(5)
-    ]
-    fresh = {"time": END - 3600.0, "actor": "ann", "action": "post", "post": "new"}
-    week = {**fresh, "time": END - 7 * DAY}
-    base = value(Engagement(), posts("ann", 1) + likes, "ann")
-    assert value(Engagement(), [*posts("ann", 1), *likes, fresh], "ann") == base
-    older = value(Engagement(), [*posts("ann", 1), *likes, week], "ann")
-    assert older < base
-    # ... by a bounded amount: x(a) / K of the factor at most (x(7 days) = 18%, K = 12).
-    assert older >= base * (1 - (6 / 14) ** 2 / 12)
-
-
-def test_one_post_with_one_like_is_not_a_full_rate() -> None:
-    tiny = [*posts("ann", 1), {"time": T0 + 1, "actor": "bob", "action": "like", "target": "ann"}]
-    events = Events.from_records(tiny)
-    details = Engagement().evidence(events, as_of=END).details
-    assert details["rate_factor"][events.users.index("ann")] < 1.0
-
-
-def test_selective_engagers_give_more_per_action() -> None:
-    # Hundreds of likes a day, every day: someone who likes everything in sight.
-    spammy = [
-        {"time": T0 + k * 400.0, "actor": "liker", "action": "like", "target": f"x{k}"}
-        for k in range(int(9 * DAY / 400))
-    ]
-    base = [
-        {"time": END - DAY, "actor": "liker", "action": "like", "target": "bea"},
-        {"time": END - DAY, "actor": "picky", "action": "like", "target": "ann"},
-    ]
-    events = Events.from_records(spammy + base)
-    values = Engagement()(events, as_of=END)
-    assert values[events.users.index("ann")] > 1.5 * values[events.users.index("bea")]
-
-
-@pytest.mark.parametrize("strong", ["share", "reply"])
-def test_shares_and_replies_count_more_than_likes(strong: str) -> None:
-    records = [
-        {"time": END - DAY, "actor": "v1", "action": strong, "target": "ann"},
-        {"time": END - DAY, "actor": "v2", "action": "like", "target": "bea"},
-    ]
-    events = Events.from_records(records)
-    values = Engagement()(events, as_of=END)
-    assert values[events.users.index("ann")] > values[events.users.index("bea")]
-
-
-def test_action_weights_are_configurable() -> None:
-    records = [{"time": END - DAY, "actor": "v1", "action": "like", "target": "ann"}]
-    assert value(Engagement(like_weight=0.0), records, "ann") == 0.0
-    with pytest.raises(ValueError, match="'like_weight' parameter of Engagement"):
-        Engagement(like_weight=-1.0)
-
-
 def test_followers_who_never_interact_add_nothing() -> None:
     base = [{"time": END - DAY, "actor": "v1", "action": "reply", "target": "ann"}]
     follows = [
@@ -149,104 +46,6 @@ def test_followers_who_never_interact_add_nothing() -> None:
         before = component(events, as_of=END)[events.users.index("ann")]
         after = component(more, as_of=END)[more.users.index("ann")]
         assert before == after
-
-
-def test_recency_weight_is_smooth_at_the_window_edge() -> None:
-    ages = np.linspace(0.0, 120.0, 100_001) * DAY
-    weights = recency_weights(ages, 90.0, 30.0)
-    assert weights[0] == 1.0
-    assert np.all(np.diff(weights) <= 0.0)
-    assert np.max(np.abs(np.diff(weights))) < 1e-4  # no cliff anywhere, the edge included
-    assert recency_weights(np.array([30.0 * DAY]), 1e9, 30.0)[0] == pytest.approx(0.5)
-
-
-def test_an_event_leaving_the_window_moves_the_score_by_a_vanishing_amount() -> None:
-    records = [
-        {"time": T0, "actor": "v1", "action": "share", "target": "ann"},
-        {"time": T0 + 95 * DAY, "actor": "ann", "action": "post", "post": "p"},
-    ]
-    events = Events.from_records(records)
-    i = events.users.index("ann")
-    just_inside = Engagement()(events, as_of=T0 + 89.99 * DAY)[i]
-    outside = Engagement()(events, as_of=T0 + 90.01 * DAY)[i]
-    assert just_inside - outside < 1e-6
-
-
-def test_activity_saturates_and_prefers_original_posts() -> None:
-    # Activity counts in so far as someone responds: a small audience likes ann's posts.
-    def audience(count: int) -> list[dict[str, Any]]:
-        return [
-            {"time": T0 + k * DAY / 200 + 60, "actor": f"fan{k % 6}", "action": "like",
-             "parent": f"ann-{k}"}
-            for k in range(count)
-        ]  # fmt: skip
-
-    heavy = posts("ann", 200 * 10, every=DAY / 200)
-    assert value(Activity(), heavy + audience(2000), "ann") < 1.0
-    assert value(Activity(), heavy + audience(2000), "ann") > 0.95
-    # Posts nobody answers add nothing: the same audience over ten times the posts.
-    assert value(Activity(), heavy + audience(200), "ann") == pytest.approx(
-        value(Activity(), posts("ann", 200, every=DAY / 200) + audience(200), "ann")
-    )
-    assert value(Activity(), heavy, "ann") == 0.0  # nobody responds: the reach gate is shut
-    assert value(Activity(reach_gate=0.0), heavy, "ann") == 0.0  # ... nor to any post
-    shares = [
-        {"time": T0 + k * 0.2 * DAY, "actor": "ann", "action": "share", "target": "bob"}
-        for k in range(10)
-    ]
-    assert value(Activity(reach_gate=0.0), shares, "ann") > 0.0  # interactions count as such
-    fans = [
-        {"time": T0 + 1.0 + k, "actor": f"fan{k}", "action": "like", "parent": f"ann-{k}"}
-        for k in range(10)
-    ]
-    original = posts("ann", 10) + fans
-    shares = shares + [{**r, "parent": None, "target": "ann"} for r in fans]
-    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)] + fans
-    a_orig, a_share = value(Activity(), original, "ann"), value(Activity(), shares, "ann")
-    a_link = value(Activity(), links, "ann")
-    assert a_orig > a_link > a_share > 0.0
-
-
-def test_volume_alone_never_makes_anyone_influential() -> None:
-    spam = posts("spammer", 200 * 10, every=DAY / 200)
-    assert Scorer().score(Events.from_records(spam))["spammer"] < 15.0
-
-
-def test_engagement_that_lasts_counts_more_than_a_burst() -> None:
-    def world(delay: float) -> list[dict[str, Any]]:
-        return [{"time": T0, "actor": "ann", "action": "post", "post": "p"}] + [
-            {"time": T0 + 60 + k * delay, "actor": f"fan{k}", "action": "share", "parent": "p"}
-            for k in range(20)
-        ]
-
-    burst, lasting = world(10.0), world(0.4 * DAY)
-    as_of = T0 + 9 * DAY
-    assert value(Longevity(), lasting, "ann", as_of) > 5 * value(Longevity(), burst, "ann", as_of)
-    assert (
-        Scorer().score(Events.from_records(lasting), as_of=as_of)["ann"]
-        > Scorer().score(Events.from_records(burst), as_of=as_of)["ann"]
-    )
-
-
-def test_inactivity_thresholds() -> None:
-    factor = Inactivity().factor(np.array([0.0, 2.0, 30.0, 90.0, 365.0]))
-    assert factor[0] == 1.0
-    assert factor[1] >= 0.95
-    assert factor[2] <= 0.75
-    assert factor[3] <= 0.40
-    assert np.all(np.diff(factor) <= 0)
-
-
-def test_a_user_seen_only_as_a_target_is_not_silent_forever() -> None:
-    # Higgs-like partial log: retweets and mentions, no posts.
-    records = [
-        {"time": END - k * 3600.0, "actor": f"fan{k}", "action": "share", "target": "ann"}
-        for k in range(5)
-    ]
-    records.append({"time": T0, "actor": "ann", "action": "mention", "target": "bob"})
-    events = Events.from_records(records)
-    factors = Inactivity()(events, as_of=END)
-    assert factors[events.users.index("ann")] == pytest.approx(1.0)
 
 
 def test_explanations_say_what_each_part_saw() -> None:
@@ -330,6 +129,16 @@ def test_silence_never_raises_the_engagement_signal(
         assert value(component, records, "ann", end + later * DAY) <= now + 1e-12
 
 
+# --------------------------------------------------------------------------- shared kernels
+def test_recency_weight_is_smooth_at_the_window_edge() -> None:
+    ages = np.linspace(0.0, 120.0, 100_001) * DAY
+    weights = recency_weights(ages, 90.0, 30.0)
+    assert weights[0] == 1.0
+    assert np.all(np.diff(weights) <= 0.0)
+    assert np.max(np.abs(np.diff(weights))) < 1e-4  # no cliff anywhere, the edge included
+    assert recency_weights(np.array([30.0 * DAY]), 1e9, 30.0)[0] == pytest.approx(0.5)
+
+
 def test_group_sums_add_each_pair_in_table_order() -> None:
     """Other pairs' rows cannot reorder a pair's sum: it is the same, bit for bit."""
     rng = np.random.default_rng(0)
@@ -349,16 +158,3 @@ def test_group_sums_add_each_pair_in_table_order() -> None:
     expected = np.zeros((50, 50))
     np.add.at(expected, (first, second), weights)
     np.testing.assert_allclose(alone[2], expected[alone[0], alone[1]], rtol=1e-9, atol=1e-6)
-
-
-def test_a_posts_exposure_never_costs_more_than_the_silence_since_it() -> None:
-    # The documented bound: a post of age a lowers the rate factor by x(a) / K at most, and
-    # with the house parameters that is never more than Inactivity takes for a days.
-    from influence.components.engagement import exposure
-
-    engagement, inactivity = Engagement(), Inactivity()
-    days = np.linspace(0.0, 400.0, 400_001)
-    x = exposure(days * DAY, engagement.exposure_days)
-    assert np.all(x / engagement.prior_posts <= 1.0 - inactivity.factor(days) + 1e-15)
-    assert x[days <= 1.0].max() == 0.0
-    assert x[days >= 15.0].min() == 1.0

@@ -2,7 +2,10 @@
 
 Signals give evidence of influence; discounts weigh each event by how far it is
 trusted (before the signals read it); modifiers are factors in ``[0, 1]``.
-Each is a frozen dataclass, registered by name for :meth:`Scorer.from_config`.
+Each is a frozen dataclass whose parameters are checked against its declared
+``parameter_constraints`` (:mod:`influence.components.constraints`), and is known
+by name to :meth:`Scorer.from_config` (:data:`influence.components.registry.BUILT_INS`).
+The house preset's choice of components is :func:`influence.components.house.house_parts`.
 """
 
 from influence.components.activity import Activity

@@ -10,10 +10,9 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
@@ -30,7 +29,6 @@ __all__ = ["Activity"]
 _LINK_ONLY = re.compile(r"^\s*(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
 
 
-@register()
 @dataclass(frozen=True)
 class Activity(BaseComponent):
     r"""Signal: how often a user posts and interacts, saturating at 1.
@@ -71,6 +69,12 @@ class Activity(BaseComponent):
 
     name: ClassVar[str] = "activity"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "half_saturation": POSITIVE,
+        "reach_gate": NON_NEGATIVE,
+    }
 
     window_days: float = STANDING.window_days
     half_life_days: float = STANDING.half_life_days
@@ -86,13 +90,6 @@ class Activity(BaseComponent):
         "like": 0.1,
         "follow": 0.05,
     }
-
-    def __post_init__(self) -> None:
-        owner = "Activity"
-        _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
-        _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
-        _validate.number(owner, "half_saturation", self.half_saturation, low=0.0, low_open=True)
-        _validate.number(owner, "reach_gate", self.reach_gate, low=0.0)
 
     @staticmethod
     def link_only(events: Events) -> NDArray[np.bool_]:

@@ -9,14 +9,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from influence.components.base import BaseComponent, Evidence, Role
+from influence.components.constraints import Constraint, Nested
 from influence.components.credibility import Credibility
-from influence.components.registry import register
 from influence.events.table import Events
 
 __all__ = ["Authenticity"]
 
 
-@register()
 @dataclass(frozen=True)
 class Authenticity(BaseComponent):
     r"""Modifier: the user's own credibility, multiplied into their score.
@@ -60,23 +59,11 @@ class Authenticity(BaseComponent):
     role: ClassVar[Role] = "modifier"
     #: A defence against gaming (:attr:`influence.Scores.defences`), not a signal's loss.
     defence: ClassVar[bool] = True
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "credibility": Nested(Credibility),
+    }
 
     credibility: Credibility = field(default_factory=Credibility)
-
-    def __post_init__(self) -> None:
-        if isinstance(self.credibility, Mapping):  # from a configuration file
-            spec = dict(self.credibility)
-            if spec.get("type", "credibility") != "credibility" or set(spec) - {"type", "params"}:
-                raise ValueError(
-                    "The 'credibility' parameter of Authenticity, given as a mapping, must be "
-                    f"{{'type': 'credibility', 'params': {{...}}}}. Got {spec!r} instead."
-                )
-            object.__setattr__(self, "credibility", Credibility(**(spec.get("params") or {})))
-        if not isinstance(self.credibility, Credibility):
-            raise ValueError(
-                "The 'credibility' parameter of Authenticity must be a Credibility. "
-                f"Got {self.credibility!r} instead."
-            )
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         facts = self.credibility.credibility(events, as_of)

@@ -10,11 +10,9 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import STANDING
-from influence.components import registry as _registry
 from influence.components.base import BaseComponent, Evidence, Role, check_output, role_of
-from influence.components.registry import register
+from influence.components.constraints import POSITIVE, Constraint, Interval, Nested
 from influence.events.table import Events
 from influence.graph import pagerank
 from influence.kernels import engagement_pairs, plural, saturate
@@ -61,7 +59,6 @@ def engagement_graph(
     return sp.csr_array((weight, (pairs.source, pairs.target)), shape=(n, n))
 
 
-@register()
 @dataclass(frozen=True)
 class Authority(BaseComponent):
     r"""Signal: authority that flows along engagement, PageRank-style.
@@ -114,6 +111,14 @@ class Authority(BaseComponent):
 
     name: ClassVar[str] = "authority"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "damping": Interval(0.0, 1.0, closed="left"),
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "selectivity_per_day": POSITIVE,
+        "tol": POSITIVE,
+        "teleport": Nested(optional=True),
+    }
 
     damping: float = 0.85
     teleport: Any = field(default=None)
@@ -123,29 +128,7 @@ class Authority(BaseComponent):
     tol: float = 1e-9
 
     def __post_init__(self) -> None:
-        owner = "Authority"
-        _validate.number(owner, "damping", self.damping, low=0.0, high=1.0, high_open=True)
-        _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
-        _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
-        _validate.number(
-            owner, "selectivity_per_day", self.selectivity_per_day, low=0.0, low_open=True
-        )
-        _validate.number(owner, "tol", self.tol, low=0.0, low_open=True)
-        if isinstance(self.teleport, Mapping):
-            spec = dict(self.teleport)
-            if set(spec) - {"type", "params"} or "type" not in spec:
-                raise ValueError(
-                    "The 'teleport' parameter of Authority, given as a mapping, must be "
-                    f"{{'type': name, 'params': {{...}}}}. Got {spec!r} instead."
-                )
-            object.__setattr__(
-                self, "teleport", _registry.build(spec["type"], spec.get("params") or {})
-            )
-        elif self.teleport is not None and not callable(self.teleport):
-            raise ValueError(
-                "The 'teleport' parameter of Authority must be a component or None. "
-                f"Got {self.teleport!r} instead."
-            )
+        super().__post_init__()
         if self.teleport is not None and role_of(self.teleport) == "discount":
             raise ValueError(
                 "The 'teleport' parameter of Authority needs one value per user; "

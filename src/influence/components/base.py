@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol, runtime_checkable
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
 
+from influence.components.constraints import Constraint, validate
+from influence.components.roles import ROLES, Role, name_of, role_of
+
 if TYPE_CHECKING:
     from influence.events.table import Events
 
-Role = Literal["signal", "discount", "modifier"]
-ROLES: tuple[Role, ...] = ("signal", "discount", "modifier")
+__all__ = [
+    "ROLES",
+    "BaseComponent",
+    "Component",
+    "Evidence",
+    "Explainable",
+    "Role",
+    "check_output",
+    "evidence_of",
+    "name_of",
+    "role_of",
+]
 
 
 @runtime_checkable
@@ -67,13 +81,23 @@ class BaseComponent:
     """Convenience base for components written as frozen dataclasses.
 
     Subclasses set the class attributes ``name`` (the registry name) and
-    ``role``, and implement :meth:`evidence` and :meth:`reason`; ``__call__``
-    returns ``evidence(...).values``. Inheriting is optional: the protocol is
-    what counts.
+    ``role``, declare what each parameter allows in ``parameter_constraints``
+    (parameter name -> :class:`~influence.components.constraints.Constraint`),
+    and implement :meth:`evidence` and :meth:`reason`; ``__call__`` returns
+    ``evidence(...).values``. Inheriting is optional: the protocol is what counts.
+
+    Making an instance checks the declared constraints (:meth:`__post_init__`); a
+    subclass with further checks, such as between parameters, overrides
+    ``__post_init__`` and calls ``super().__post_init__()`` first.
     """
 
     name: ClassVar[str]
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
+
+    def __post_init__(self) -> None:
+        """Check every parameter against :attr:`parameter_constraints` (dataclasses call it)."""
+        validate(self, self.parameter_constraints)
 
     def __call__(self, events: Events, *, as_of: float) -> NDArray[np.float64]:
         return self.evidence(events, as_of=as_of).values
@@ -83,22 +107,6 @@ class BaseComponent:
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         return f"{self.name}: {points:+.1f} points"
-
-
-def role_of(component: object) -> Role:
-    """The declared role of a component (``"signal"`` unless it says otherwise)."""
-    role = getattr(component, "role", "signal")
-    if role not in ROLES:
-        raise ValueError(f"component {component!r} has role {role!r}; allowed: {list(ROLES)}")
-    return role
-
-
-def name_of(component: object) -> str:
-    """The registry name of a component: its ``name`` attribute or function name."""
-    name = getattr(component, "name", None) or getattr(component, "__name__", None)
-    if not isinstance(name, str) or not name:
-        raise ValueError(f"component {component!r} has no name; give it a `name` attribute")
-    return name
 
 
 def evidence_of(component: object, events: Events, as_of: float) -> Evidence:

@@ -7,24 +7,26 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY, STANDING
-from influence.components.activity import Activity
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.cohorts import CohortPool, credit_ratio, main_targets_and_anchors
+from influence.components.conduct import answered_by, content_shares, regularity
+from influence.components.constraints import (
+    NON_NEGATIVE,
+    POSITIVE,
+    Constraint,
+    Integers,
+    SequenceOf,
+)
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
-    ENGAGEMENT,
     discounted_share,
     engagement_pairs,
-    group_sums,
     pair_index,
     plural,
-    post_answers,
-    post_origins,
     saturate,
     shared,
 )
@@ -37,106 +39,6 @@ _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
 _FARMED_SHARE = 0.5
 
 
-def _at_extreme(
-    src: NDArray[np.int64],
-    key: NDArray[Any],
-    candidates: NDArray[np.intp],
-    n: int,
-    *,
-    largest: bool,
-) -> NDArray[np.intp]:
-    """The *candidates* (pair indices) whose *key* is the largest (or smallest) among the
-    candidates of the same source."""
-    value = key[candidates].astype(np.float64)
-    extreme = np.full(n, -np.inf if largest else np.inf)
-    (np.maximum if largest else np.minimum).at(extreme, src[candidates], value)
-    return np.asarray(candidates[value == extreme[src[candidates]]], dtype=np.intp)
-
-
-def _first_per_source(src: NDArray[np.int64], candidates: NDArray[np.intp]) -> NDArray[np.intp]:
-    """The first of *candidates* for each source (pairs sorted by source, then target: the
-    one with the lowest target id)."""
-    return np.asarray(candidates[np.diff(src[candidates], prepend=-1) != 0], dtype=np.intp)
-
-
-def cohort_credit(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
-    r"""The people a cohort's pooled engagement is credited as.
-
-    .. math::
-
-        G(S) = \begin{cases} S & S \le B \\ B + B\,\big(1 - e^{-(S - B)/B}\big) & S > B
-        \end{cases}
-
-    in full up to :math:`B`, then saturating towards :math:`2B`: increasing and
-    concave, so a larger cohort is never credited as less than a smaller one,
-    and no cohort as more than :math:`2B` people.
-    """
-    total = np.asarray(mass, dtype=np.float64)
-    over = np.maximum(total - bound, 0.0)
-    return np.asarray(np.minimum(total, bound) - bound * np.expm1(-over / bound), np.float64)
-
-
-def credit_ratio(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
-    """``G(S) / S`` of :func:`cohort_credit`: the share of its suspect mass a pool keeps
-    (1 for an empty pool)."""
-    total = np.asarray(mass, dtype=np.float64)
-    return np.divide(cohort_credit(total, bound), total, out=np.ones(total.shape), where=total > 0)
-
-
-class _CohortPool:
-    """Per (target, cohort): the suspect engagement pooled and credited by
-    :func:`cohort_credit`, and the factor it leaves on each pair and event."""
-
-    def __init__(
-        self,
-        source: NDArray[np.int64],
-        target: NDArray[np.int64],
-        credit: NDArray[np.float64],
-        pooled: NDArray[np.float64],
-        group: NDArray[np.int64],
-        n: int,
-        bound: float,
-    ) -> None:
-        self.pooled = pooled
-        member = group >= 0
-        self.ids, self.group = np.unique(group[member], return_inverse=True)
-        self.gid = np.full(n, -1, dtype=np.int64)
-        self.gid[member] = self.group.reshape(-1)
-        self.source, self.target = source, target
-        inside = (pooled[source] > 0) & (self.gid[source] >= 0)
-        keys = self._keys(source[inside], target[inside])
-        self.keys, inverse = np.unique(keys, return_inverse=True)
-        mass = np.bincount(
-            inverse.reshape(-1), weights=(credit * pooled[source])[inside], minlength=self.keys.size
-        )
-        self.ratio = credit_ratio(mass, bound)
-
-    def _keys(
-        self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
-    ) -> NDArray[np.int64]:
-        width = max(int(self.ids.size), 1)
-        return np.asarray(target.astype(np.int64) * width + self.gid[actor], dtype=np.int64)
-
-    def factor(
-        self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
-    ) -> NDArray[np.float64]:
-        """Per event of *actor* aimed at *target*: ``1 - s + s * ratio`` of its pool."""
-        s = self.pooled[actor]
-        out = np.ones(actor.size)
-        inside = np.flatnonzero((s > 0) & (self.gid[actor] >= 0))
-        if inside.size and self.keys.size:
-            keys = self._keys(actor[inside], target[inside])
-            at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            found = self.keys[at] == keys
-            out[inside[found]] = self.ratio[at[found]]
-        return np.asarray(1.0 - s + s * out, dtype=np.float64)
-
-    def pair_factor(self) -> NDArray[np.float64]:
-        """The same factor per engagement pair."""
-        return self.factor(self.source, self.target)
-
-
-@register()
 @dataclass(frozen=True)
 class Credibility(BaseComponent):
     r"""Discount: engagement counts in proportion to the engager's credibility.
@@ -176,8 +78,9 @@ class Credibility(BaseComponent):
     their suspicion :math:`S = \sum_v s(v)` (for their own credibility) or
     :math:`S_u = \sum_v s(v)\, x_{vu}` (for what they give a target
     :math:`u`, with :math:`x_{vu}` the pair's engaged-people mass), credited
-    as :math:`G(S)` (:func:`cohort_credit`: in full up to :math:`B` =
-    ``cohort_credit``, saturating towards :math:`2B`); each member keeps
+    as :math:`G(S)` (:func:`~influence.components.cohorts.cohort_credit`: in
+    full up to :math:`B` = ``cohort_credit``, saturating towards :math:`2B`);
+    each member keeps
     :math:`1 - s(v) + s(v)\, G(S)/S`. Since :math:`G` increases, adding
     members or events never makes a cohort count for less.
 
@@ -313,6 +216,20 @@ class Credibility(BaseComponent):
 
     name: ClassVar[str] = "credibility"
     role: ClassVar[Role] = "discount"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "selectivity_per_day": POSITIVE,
+        "cohort_days": POSITIVE,
+        "cohort_scale": POSITIVE,
+        "repeat_scale": POSITIVE,
+        "burst_days": POSITIVE,
+        "min_posts": Integers(1),
+        "content_prior": NON_NEGATIVE,
+        "cohort_credit": POSITIVE,
+        "trusted": SequenceOf("user ids"),
+        "distrusted": SequenceOf("user ids"),
+    }
 
     window_days: float = STANDING.window_days
     half_life_days: float = STANDING.half_life_days
@@ -328,28 +245,7 @@ class Credibility(BaseComponent):
     distrusted: tuple[Any, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        owner = "Credibility"
-        for name in (
-            "window_days",
-            "half_life_days",
-            "selectivity_per_day",
-            "cohort_days",
-            "cohort_scale",
-            "repeat_scale",
-            "burst_days",
-        ):
-            _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
-        _validate.number(owner, "min_posts", self.min_posts, low=1.0)
-        _validate.number(owner, "content_prior", self.content_prior, low=0.0)
-        _validate.number(owner, "cohort_credit", self.cohort_credit, low=0.0, low_open=True)
-        for name in ("trusted", "distrusted"):
-            value = getattr(self, name)
-            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                raise ValueError(
-                    f"The {name!r} parameter of Credibility must be a sequence of "
-                    f"user ids. Got {value!r} instead."
-                )
-            object.__setattr__(self, name, tuple(value))
+        super().__post_init__()
         both = set(self.trusted) & set(self.distrusted)
         if both:
             raise ValueError(
@@ -393,35 +289,18 @@ class Credibility(BaseComponent):
         appeared = first.copy()
         aimed = seen[events.target[seen] >= 0]
         np.minimum.at(appeared, events.target[aimed], t[aimed])
-        # Main target per actor: the pair with the most interactions; ties go to the
-        # account that appeared first (a Sybil that follows its target and likes three
-        # fellow Sybils once each still has the target as its main one), then to the lowest
-        # id (pairs are sorted by (actor, target): the first remaining pair is the one).
-        every = np.arange(src.size)
-        best = _at_extreme(src, counts, every, n, largest=True)
-        best = _at_extreme(src, appeared[dst], best, n, largest=False)
-        first_best = _first_per_source(src, best)
-        main_target = np.full(n, -1, dtype=np.int64)
-        main_count = np.zeros(n, dtype=np.int64)
-        main_target[src[first_best]] = dst[first_best]
-        main_count[src[first_best]] = counts[first_best]
-        # Anchor per actor: of the accounts it interacts with, the one that appeared first
-        # in the log (ties: lowest id). Sybils that also like each other keep the account
-        # they were made for as their anchor, however they spread their likes among
-        # themselves, since they all appeared after it.
-        first_oldest = _first_per_source(
-            src, _at_extreme(src, appeared[dst], every, n, largest=False)
-        )
-        anchor = np.full(n, -1, dtype=np.int64)
-        anchor[src[first_oldest]] = dst[first_oldest]
+
+        # Main target per actor (the pair with the most interactions) and anchor (of the
+        # accounts it interacts with, the one that appeared first in the log).
+        main_target, main_count, anchor = main_targets_and_anchors(src, dst, counts, appeared, n)
 
         # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
         engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]]
         has = np.bincount(inverse[engaged], minlength=src.size) > 0
         engager, engagee = src[has], dst[has]
 
-        junk, links, n_posts = self._content(events, in_window, as_of)
-        regular = self._regularity(events, seen[in_window[seen]])
+        junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
+        regular = regularity(events, seen[in_window[seen]], self.min_posts)
 
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
@@ -444,7 +323,7 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-self._answered(events, as_of, in_window))
+        unanswered = np.exp(-answered_by(events, as_of, in_window))
         lifeless = fresh * unanswered
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
@@ -493,7 +372,7 @@ class Credibility(BaseComponent):
             # A cohort (same anchor, first seen together) of members is credited, as a
             # whole, as at most 2B credible accounts (cohort_credit): its members share
             # that credit, so adding members never makes it count for less. The discount
-            # pools what they give each target the same way (_CohortPool).
+            # pools what they give each target the same way (CohortPool).
             cohort = np.zeros(n)
             own_share = np.ones(n)
             who = np.flatnonzero(pooled > 0)
@@ -582,18 +461,6 @@ class Credibility(BaseComponent):
             "posts": n_posts,
         }
 
-    @staticmethod
-    def _answered(
-        events: Events, as_of: float, in_window: NDArray[np.bool_]
-    ) -> NDArray[np.float64]:
-        """Per account: distinct other accounts that engaged posts of its own in the window."""
-        _, author = post_origins(events, as_of)
-        rows = np.flatnonzero(in_window & ENGAGEMENT[events.action] & (events.parent >= 0))
-        owner = author[events.parent[rows]]
-        mine = (owner >= 0) & (owner != events.actor[rows])
-        pair_owner, _, _ = pair_index(owner[mine], events.actor[rows][mine], events.n_users)
-        return np.bincount(pair_owner, minlength=events.n_users).astype(np.float64)
-
     def _seeded(
         self,
         events: Events,
@@ -608,66 +475,6 @@ class Credibility(BaseComponent):
                 value[found[found >= 0]] = setting
         return value
 
-    def _content(
-        self, events: Events, in_window: NDArray[np.bool_], as_of: float
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-        """Per account: repeated-text share, link-only share (both over answered posts), posts."""
-        n = events.n_users
-        posts = np.flatnonzero((events.action == _actions.POST) & in_window)
-        n_posts = np.bincount(events.actor[posts], minlength=n)
-        heard = post_answers(events, as_of)[events.post[posts]] > 0
-        with_text = events.text[posts] >= 0
-        n_texts = max(len(events.texts), 1)
-
-        def distinct(keep: NDArray[np.bool_]) -> NDArray[np.int64]:
-            chosen = posts[keep]
-            pairs = group_sums(
-                events.actor[chosen], events.text[chosen], np.zeros(chosen.size), n_texts
-            )[0]
-            return np.bincount(pairs, minlength=n)
-
-        texted = np.bincount(events.actor[posts[with_text]], minlength=n)
-        repeats = (texted - distinct(with_text)).astype(np.float64)
-        answered = distinct(with_text & heard).astype(np.float64)
-        junk = np.divide(
-            repeats, repeats + answered + self.content_prior,
-            out=np.zeros(n), where=repeats > 0,
-        )  # fmt: skip
-        link = Activity.link_only(events)[posts]
-        link_only = np.bincount(events.actor[posts[link]], minlength=n).astype(np.float64)
-        other = np.bincount(events.actor[posts[~link & heard]], minlength=n).astype(np.float64)
-        links = np.divide(
-            link_only, link_only + other + self.content_prior,
-            out=np.zeros(n), where=link_only > 0,
-        )  # fmt: skip
-        return junk, links, n_posts
-
-    def _regularity(self, events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
-        """Per account, how clockwork its timing is: 1 when the gaps between its actions
-        barely vary (coefficient of variation 0.1 or less), 0 from 0.5 up (people are
-        bursty: their gaps vary more than their mean)."""
-        n = events.n_users
-        order = np.argsort(events.actor[rows], kind="stable")  # rows are time-sorted
-        who = events.actor[rows][order]
-        when = events.time[rows][order]
-        same = who[1:] == who[:-1]
-        gap = np.diff(when)[same]
-        owner = who[1:][same]
-        count = np.bincount(owner, minlength=n).astype(np.float64)
-        mean = np.divide(
-            np.bincount(owner, weights=gap, minlength=n), count, out=np.zeros(n), where=count > 0
-        )
-        square = np.divide(
-            np.bincount(owner, weights=gap * gap, minlength=n),
-            count,
-            out=np.zeros(n),
-            where=count > 0,
-        )
-        spread = np.sqrt(np.maximum(square - mean * mean, 0.0))
-        variation = np.divide(spread, mean, out=np.full(n, np.inf), where=mean > 0)
-        regular = np.clip((0.5 - variation) / 0.4, 0.0, 1.0)
-        return np.where(count >= self.min_posts, regular, 0.0)
-
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         facts = self.credibility(events, as_of)
@@ -681,7 +488,7 @@ class Credibility(BaseComponent):
         )
         prop, farmed = facts["prop"], facts["farmed"]
         account = base[source] * (1.0 - prop[source] * farmed[target])
-        pool = _CohortPool(
+        pool = CohortPool(
             source, target, saturate(sums) * account, pooled, group, n, self.cohort_credit
         )
         pair = account * pool.pair_factor()

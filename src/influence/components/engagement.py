@@ -9,10 +9,9 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
@@ -42,7 +41,6 @@ def exposure(age_seconds: NDArray[np.float64], exposure_days: float) -> NDArray[
     return np.asarray(np.minimum(1.0, (days / exposure_days) ** 2), dtype=np.float64)
 
 
-@register()
 @dataclass(frozen=True)
 class Engagement(BaseComponent):
     r"""Signal: what other people do with a user's content, counted by people.
@@ -131,6 +129,18 @@ class Engagement(BaseComponent):
 
     name: ClassVar[str] = "engagement"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "reply_weight": NON_NEGATIVE,
+        "share_weight": NON_NEGATIVE,
+        "like_weight": NON_NEGATIVE,
+        "mention_weight": NON_NEGATIVE,
+        "selectivity_per_day": POSITIVE,
+        "engagement_per_post": POSITIVE,
+        "prior_posts": NON_NEGATIVE,
+        "exposure_days": NON_NEGATIVE,
+    }
 
     window_days: float = STANDING.window_days
     half_life_days: float = STANDING.half_life_days
@@ -142,21 +152,6 @@ class Engagement(BaseComponent):
     engagement_per_post: float = 2.0
     prior_posts: float = 12.0
     exposure_days: float = 14.0
-
-    def __post_init__(self) -> None:
-        owner = "Engagement"
-        _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
-        _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
-        for name in ("reply_weight", "share_weight", "like_weight", "mention_weight"):
-            _validate.number(owner, name, getattr(self, name), low=0.0)
-        _validate.number(
-            owner, "selectivity_per_day", self.selectivity_per_day, low=0.0, low_open=True
-        )
-        _validate.number(
-            owner, "engagement_per_post", self.engagement_per_post, low=0.0, low_open=True
-        )
-        _validate.number(owner, "prior_posts", self.prior_posts, low=0.0)
-        _validate.number(owner, "exposure_days", self.exposure_days, low=0.0)
 
     def action_weights(self) -> NDArray[np.float64]:
         """Weight per action code (post and follow weigh nothing)."""

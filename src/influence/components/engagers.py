@@ -8,17 +8,15 @@ from typing import ClassVar
 
 import numpy as np
 
-from influence import _validate
 from influence._time import STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import POSITIVE, Constraint
 from influence.events.table import Events
 from influence.kernels import count_distinct_pairs, group_sums, plural, received_engagement
 
 __all__ = ["DistinctEngagers"]
 
 
-@register()
 @dataclass(frozen=True)
 class DistinctEngagers(BaseComponent):
     r"""Signal: the number of distinct other users who engaged with a user.
@@ -56,13 +54,9 @@ class DistinctEngagers(BaseComponent):
 
     name: ClassVar[str] = "distinct_engagers"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {"window_days": POSITIVE}
 
     window_days: float = STANDING.window_days
-
-    def __post_init__(self) -> None:
-        _validate.number(
-            "DistinctEngagers", "window_days", self.window_days, low=0.0, low_open=True
-        )
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         mask = received_engagement(events, as_of, self.window_days)

@@ -9,10 +9,9 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint, Interval
 from influence.events.table import Events
 from influence.kernels import (
     IMPLIES_POST,
@@ -22,7 +21,6 @@ from influence.kernels import (
 __all__ = ["Inactivity"]
 
 
-@register()
 @dataclass(frozen=True)
 class Inactivity(BaseComponent):
     r"""Modifier: a smooth loss for days of silence.
@@ -64,17 +62,15 @@ class Inactivity(BaseComponent):
 
     name: ClassVar[str] = "inactivity"
     role: ClassVar[Role] = "modifier"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "grace_days": NON_NEGATIVE,
+        "half_life_days": POSITIVE,
+        "shape": Interval(1.0, 10.0),
+    }
 
     grace_days: float = 1.0
     half_life_days: float = 45.0
     shape: float = 2.0
-
-    def __post_init__(self) -> None:
-        _validate.number("Inactivity", "grace_days", self.grace_days, low=0.0)
-        _validate.number(
-            "Inactivity", "half_life_days", self.half_life_days, low=0.0, low_open=True
-        )
-        _validate.number("Inactivity", "shape", self.shape, low=1.0, high=10.0)
 
     def factor(self, days: NDArray[np.float64]) -> NDArray[np.float64]:
         """The factor :math:`m(d)` for days of silence *d* (array-like)."""

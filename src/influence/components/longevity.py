@@ -9,10 +9,9 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import POSITIVE, Constraint
 from influence.events.table import Events
 from influence.kernels import (
     PairIndex,
@@ -40,7 +39,6 @@ class _Timed(NamedTuple):
     late: NDArray[np.bool_]  # per row: delay of tau_days or more
 
 
-@register()
 @dataclass(frozen=True)
 class Longevity(BaseComponent):
     r"""Signal: engagement that lasts and travels over several days.
@@ -87,20 +85,17 @@ class Longevity(BaseComponent):
 
     name: ClassVar[str] = "longevity"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "tau_days": POSITIVE,
+        "selectivity_per_day": POSITIVE,
+    }
 
     window_days: float = STANDING.window_days
     half_life_days: float = STANDING.half_life_days
     tau_days: float = 1.0
     selectivity_per_day: float = 20.0
-
-    def __post_init__(self) -> None:
-        owner = "Longevity"
-        _validate.number(owner, "window_days", self.window_days, low=0.0, low_open=True)
-        _validate.number(owner, "half_life_days", self.half_life_days, low=0.0, low_open=True)
-        _validate.number(owner, "tau_days", self.tau_days, low=0.0, low_open=True)
-        _validate.number(
-            owner, "selectivity_per_day", self.selectivity_per_day, low=0.0, low_open=True
-        )
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

@@ -8,16 +8,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from influence import _validate
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events.table import Events
 from influence.kernels import action_weight_table, engagement_pairs, saturate
 
 __all__ = ["Momentum"]
 
 
-@register()
 @dataclass(frozen=True)
 class Momentum(BaseComponent):
     r"""Signal: how many people are engaging a user right now.
@@ -75,6 +73,15 @@ class Momentum(BaseComponent):
 
     name: ClassVar[str] = "momentum"
     role: ClassVar[Role] = "signal"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "half_life_days": POSITIVE,
+        "window_days": POSITIVE,
+        "selectivity_per_day": POSITIVE,
+        "reply_weight": NON_NEGATIVE,
+        "share_weight": NON_NEGATIVE,
+        "like_weight": NON_NEGATIVE,
+        "mention_weight": NON_NEGATIVE,
+    }
 
     half_life_days: float = 0.25
     window_days: float = 7.0
@@ -83,12 +90,6 @@ class Momentum(BaseComponent):
     share_weight: float = 3.0
     like_weight: float = 1.0
     mention_weight: float = 1.5
-
-    def __post_init__(self) -> None:
-        for name in ("half_life_days", "window_days", "selectivity_per_day"):
-            _validate.number("Momentum", name, getattr(self, name), low=0.0, low_open=True)
-        for name in ("reply_weight", "share_weight", "like_weight", "mention_weight"):
-            _validate.number("Momentum", name, getattr(self, name), low=0.0)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

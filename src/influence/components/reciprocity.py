@@ -9,10 +9,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from influence import _validate
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.registry import register
+from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
@@ -152,7 +151,6 @@ def quid_pro_quo(
     return np.where(pairs, 1.0 - (1.0 - heavy) * (1.0 - ring), 0.0)
 
 
-@register()
 @dataclass(frozen=True)
 class Reciprocity(BaseComponent):
     r"""Discount: engagement received quid pro quo counts for nothing.
@@ -194,6 +192,16 @@ class Reciprocity(BaseComponent):
 
     name: ClassVar[str] = "reciprocity"
     role: ClassVar[Role] = "discount"
+    parameter_constraints: ClassVar[Mapping[str, Constraint]] = {
+        "window_days": POSITIVE,
+        "half_life_days": POSITIVE,
+        "selectivity_per_day": POSITIVE,
+        "free_exchanges": NON_NEGATIVE,
+        "scale": POSITIVE,
+        "free_common": NON_NEGATIVE,
+        "ring_scale": POSITIVE,
+        "fast_minutes": POSITIVE,
+    }
 
     window_days: float = STANDING.window_days
     half_life_days: float = STANDING.half_life_days
@@ -203,21 +211,6 @@ class Reciprocity(BaseComponent):
     free_common: float = 2.0
     ring_scale: float = 4.0
     fast_minutes: float = 30.0
-
-    def __post_init__(self) -> None:
-        owner = "Reciprocity"
-        positive = (
-            "window_days",
-            "half_life_days",
-            "selectivity_per_day",
-            "scale",
-            "ring_scale",
-            "fast_minutes",
-        )
-        for name in positive:
-            _validate.number(owner, name, getattr(self, name), low=0.0, low_open=True)
-        _validate.number(owner, "free_exchanges", self.free_exchanges, low=0.0)
-        _validate.number(owner, "free_common", self.free_common, low=0.0)
 
     def pair_discounts(
         self, events: Events, as_of: float

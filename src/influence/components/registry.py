@@ -1,20 +1,64 @@
-"""Component names -> factories, with third-party entry points."""
+"""Component names -> factories: built-ins by path, third parties by decorator or entry point.
+
+The built-in components are declared as third parties declare theirs, by entry
+point (``name = "module:attribute"``), in :data:`BUILT_INS`; each is imported
+when it is first looked up, so this module imports no component module.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
+from types import MappingProxyType
 from typing import Any, TypeVar
 
-from influence.components.base import ROLES, Role, name_of
+from influence.components.roles import ROLES, Role, name_of
+
+__all__ = [
+    "BUILT_INS",
+    "ENTRY_POINT_GROUP",
+    "available",
+    "build",
+    "lookup",
+    "params_of",
+    "register",
+    "registered_name",
+]
 
 ENTRY_POINT_GROUP = "influence.components"
 
+#: The built-in components: registry name -> ``"module:attribute"``, as in an entry point.
+BUILT_INS: Mapping[str, str] = MappingProxyType(
+    {
+        "activity": "influence.components.activity:Activity",
+        "authenticity": "influence.components.authenticity:Authenticity",
+        "authority": "influence.components.authority:Authority",
+        "credibility": "influence.components.credibility:Credibility",
+        "distinct_engagers": "influence.components.engagers:DistinctEngagers",
+        "engagement": "influence.components.engagement:Engagement",
+        "inactivity": "influence.components.inactivity:Inactivity",
+        "longevity": "influence.components.longevity:Longevity",
+        "momentum": "influence.components.momentum:Momentum",
+        "reciprocity": "influence.components.reciprocity:Reciprocity",
+    }
+)
+
 T = TypeVar("T")
 
+#: Components registered with :func:`register` or found as entry points (not the built-ins).
 _REGISTRY: dict[str, Any] = {}
 _LOADED_ENTRY_POINTS = False
+
+
+def _path_of(obj: object) -> str:
+    """``"module:qualname"`` of a class or function, as an entry point names it."""
+    return f"{getattr(obj, '__module__', '')}:{getattr(obj, '__qualname__', '')}"
+
+
+def _built_in(name: str) -> Any:
+    """Import the built-in component *name*, as its entry point would be loaded."""
+    return EntryPoint(name=name, value=BUILT_INS[name], group=ENTRY_POINT_GROUP).load()
 
 
 def register(name: str | None = None, *, role: Role | None = None) -> Callable[[T], T]:
@@ -22,14 +66,15 @@ def register(name: str | None = None, *, role: Role | None = None) -> Callable[[
 
     Registered components can be named in :meth:`Scorer.from_config`. Third
     parties may instead declare an entry point in the group
-    ``influence.components`` (``name = "package.module:Component"``).
+    ``influence.components`` (``name = "package.module:Component"``), as the
+    built-ins are declared (:data:`BUILT_INS`).
 
     Parameters
     ----------
     name : str, optional
         Registry name; defaults to the component's ``name`` attribute or the
         function's ``__name__``.
-    role : {"signal", "modifier"}, optional
+    role : {"signal", "discount", "modifier"}, optional
         Sets ``role`` on a function that does not declare one.
 
     Examples
@@ -47,6 +92,12 @@ def register(name: str | None = None, *, role: Role | None = None) -> Callable[[
         key = name or name_of(obj)
         if role is not None and not isinstance(obj, type):
             obj.role = role  # type: ignore[attr-defined]
+        if key in BUILT_INS:
+            if BUILT_INS[key] != _path_of(obj):
+                raise ValueError(
+                    f"a component named {key!r} is already registered (built in: {BUILT_INS[key]})"
+                )
+            return obj  # the built-in itself: declared already
         existing = _REGISTRY.get(key)
         if (
             existing is not None
@@ -69,25 +120,29 @@ def _load_entry_points() -> None:
         return
     _LOADED_ENTRY_POINTS = True
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        if ep.name not in _REGISTRY:
+        if ep.name not in BUILT_INS and ep.name not in _REGISTRY:
             _REGISTRY[ep.name] = ep.load()
 
 
 def lookup(name: str) -> Any:
     """The factory registered under *name* (a class or a function)."""
-    from influence import components  # noqa: F401  (registers the built-ins)
-
+    if name in BUILT_INS:
+        return _built_in(name)
     if name not in _REGISTRY:
         _load_entry_points()
     if name not in _REGISTRY:
-        raise ValueError(f"unknown component {name!r}; registered: {sorted(_REGISTRY)}")
+        raise ValueError(f"unknown component {name!r}; registered: {available()}")
     return _REGISTRY[name]
 
 
 def registered_name(component: object) -> str | None:
     """The name *component* is registered under (itself, or its exact class), or ``None``."""
-    from influence import components  # noqa: F401  (registers the built-ins)
-
+    paths = {_path_of(component), _path_of(type(component))}
+    for key, path in BUILT_INS.items():
+        if path in paths:
+            factory = _built_in(key)  # already imported: the component exists
+            if factory is component or type(component) is factory:
+                return key
     _load_entry_points()
     for key, factory in _REGISTRY.items():
         if factory is component or (isinstance(factory, type) and type(component) is factory):
@@ -97,10 +152,8 @@ def registered_name(component: object) -> str | None:
 
 def available() -> list[str]:
     """Names of all registered components, built-in and from entry points."""
-    from influence import components  # noqa: F401
-
     _load_entry_points()
-    return sorted(_REGISTRY)
+    return sorted({*BUILT_INS, *_REGISTRY})
 
 
 def params_of(component: object) -> dict[str, Any]:

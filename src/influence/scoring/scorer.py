@@ -14,6 +14,7 @@ from influence import _validate
 from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
 from influence.components.base import Evidence, check_output, evidence_of, name_of, role_of
+from influence.components.house import house_parts
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.kernels import ENGAGEMENT, recency_weights
@@ -84,31 +85,10 @@ _EQUAL = dict.fromkeys(_ACTION_WEIGHTS, 1.0)
 def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
     """The house signals, discounts and modifiers, with standing on the given time scale.
 
-    Cached: the components are immutable, so scorers built on one time scale share them.
+    The preset is :func:`influence.components.house.house_parts` (cached: the components
+    are immutable, so scorers built on one time scale share them).
     """
-    from influence.components import (
-        Activity,
-        Authenticity,
-        Credibility,
-        Engagement,
-        Inactivity,
-        Longevity,
-        Reciprocity,
-    )
-
-    h, w = half_life_days, window_days
-    credibility = Credibility(half_life_days=h, window_days=w)
-    signals = (
-        ("engagement", Engagement(half_life_days=h, window_days=w, **_EQUAL)),
-        ("activity", Activity(half_life_days=h, window_days=w)),
-        ("longevity", Longevity(half_life_days=h, window_days=w)),
-    )
-    discounts = (
-        ("reciprocity", Reciprocity(half_life_days=h, window_days=w)),
-        ("credibility", credibility),
-    )
-    modifiers = (("inactivity", Inactivity()), ("authenticity", Authenticity(credibility)))
-    return signals, discounts, modifiers
+    return house_parts(TimeScale(half_life_days, window_days))
 
 
 def _default_signals() -> Parts:

@@ -1,0 +1,73 @@
+"""Activity: saturating, original posts first, gated by the reach of what one does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from influence import Events, Scorer
+from influence.components import Activity
+from influence.testing import check_component
+
+DAY = 86_400.0
+T0 = 1_700_000_000.0
+END = T0 + 10 * DAY
+
+
+def value(component: Any, records: list[dict[str, Any]], user: str, as_of: float = END) -> float:
+    events = Events.from_records(records)
+    return float(component(events, as_of=as_of)[events.users.index(user)])
+
+
+def posts(
+    user: str, count: int, start: float = T0, every: float = 0.2 * DAY
+) -> list[dict[str, Any]]:
+    return [
+        {"time": start + k * every, "actor": user, "action": "post", "post": f"{user}-{k}"}
+        for k in range(count)
+    ]
+
+
+def test_conformance() -> None:
+    check_component(Activity())
+
+
+def test_activity_saturates_and_prefers_original_posts() -> None:
+    # Activity counts in so far as someone responds: a small audience likes ann's posts.
+    def audience(count: int) -> list[dict[str, Any]]:
+        return [
+            {"time": T0 + k * DAY / 200 + 60, "actor": f"fan{k % 6}", "action": "like",
+             "parent": f"ann-{k}"}
+            for k in range(count)
+        ]  # fmt: skip
+
+    heavy = posts("ann", 200 * 10, every=DAY / 200)
+    assert value(Activity(), heavy + audience(2000), "ann") < 1.0
+    assert value(Activity(), heavy + audience(2000), "ann") > 0.95
+    # Posts nobody answers add nothing: the same audience over ten times the posts.
+    assert value(Activity(), heavy + audience(200), "ann") == pytest.approx(
+        value(Activity(), posts("ann", 200, every=DAY / 200) + audience(200), "ann")
+    )
+    assert value(Activity(), heavy, "ann") == 0.0  # nobody responds: the reach gate is shut
+    assert value(Activity(reach_gate=0.0), heavy, "ann") == 0.0  # ... nor to any post
+    shares = [
+        {"time": T0 + k * 0.2 * DAY, "actor": "ann", "action": "share", "target": "bob"}
+        for k in range(10)
+    ]
+    assert value(Activity(reach_gate=0.0), shares, "ann") > 0.0  # interactions count as such
+    fans = [
+        {"time": T0 + 1.0 + k, "actor": f"fan{k}", "action": "like", "parent": f"ann-{k}"}
+        for k in range(10)
+    ]
+    original = posts("ann", 10) + fans
+    shares = shares + [{**r, "parent": None, "target": "ann"} for r in fans]
+    links = [{**r, "text": "https://example.com/x"} for r in posts("ann", 10)] + fans
+    a_orig, a_share = value(Activity(), original, "ann"), value(Activity(), shares, "ann")
+    a_link = value(Activity(), links, "ann")
+    assert a_orig > a_link > a_share > 0.0
+
+
+def test_volume_alone_never_makes_anyone_influential() -> None:
+    spam = posts("spammer", 200 * 10, every=DAY / 200)
+    assert Scorer().score(Events.from_records(spam))["spammer"] < 15.0

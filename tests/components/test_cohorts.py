@@ -1,0 +1,65 @@
+"""Cohorts: anchors and main targets, and the bounded credit of a cohort's pooled suspicion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from influence.components.cohorts import (
+    CohortPool,
+    cohort_credit,
+    credit_ratio,
+    main_targets_and_anchors,
+)
+
+
+@pytest.mark.parametrize("bound", [0.5, 1.0, 3.0])
+def test_cohort_credit_is_full_then_saturates_below_twice_the_bound(bound: float) -> None:
+    mass = np.linspace(0.0, 50.0 * bound, 10_001)
+    credit = cohort_credit(mass, bound)
+    small = mass <= bound
+    assert np.array_equal(credit[small], mass[small])  # in full up to the bound
+    assert np.all(np.diff(credit) >= 0.0)  # never less for a larger cohort
+    assert np.all(np.diff(credit, 2) <= 1e-12)  # concave
+    assert credit.max() <= 2.0 * bound
+    assert np.all(credit[mass < 10.0 * bound] < 2.0 * bound)
+    assert credit[-1] == pytest.approx(2.0 * bound)
+
+
+def test_credit_ratio_is_the_share_a_pool_keeps() -> None:
+    mass = np.array([0.0, 0.5, 1.0, 4.0])
+    ratio = credit_ratio(mass, 1.0)
+    assert ratio[0] == 1.0  # an empty pool keeps all (of nothing)
+    assert ratio[1] == ratio[2] == 1.0
+    assert ratio[3] == pytest.approx(float(cohort_credit(4.0, 1.0)) / 4.0)
+
+
+def test_main_targets_and_anchors() -> None:
+    # pairs sorted by (source, target); appeared: when each of the 5 accounts first showed up
+    src = np.array([0, 0, 0, 1, 1, 3])
+    dst = np.array([1, 2, 4, 2, 4, 2])
+    counts = np.array([2, 2, 1, 1, 1, 5])
+    appeared = np.array([5.0, 3.0, 1.0, 9.0, 0.0])
+    main, count, anchor = main_targets_and_anchors(src, dst, counts, appeared, 5)
+    # 0: a tie of two interactions with 1 and 2 goes to 2, which appeared first
+    assert main.tolist() == [2, 4, -1, 2, -1]
+    assert count.tolist() == [2, 1, 0, 5, 0]
+    # the anchor is the account interacted with that appeared first
+    assert anchor.tolist() == [4, 4, -1, 2, -1]
+
+
+def test_a_pool_credits_its_members_suspect_engagement_as_a_bounded_crowd() -> None:
+    # three suspect members (0, 1, 2) of cohort 7 engage account 3; member 4 is not suspect
+    source = np.array([0, 1, 2, 4])
+    target = np.array([3, 3, 3, 3])
+    credit = np.ones(4)
+    pooled = np.array([1.0, 1.0, 1.0, 0.0, 0.0])
+    group = np.array([7, 7, 7, -1, -1])
+    pool = CohortPool(source, target, credit, pooled, group, 5, 1.0)
+    ratio = float(credit_ratio(3.0, 1.0))
+    assert pool.pair_factor() == pytest.approx([ratio, ratio, ratio, 1.0])
+    # the pooled factor on events: 1 - s + s * ratio
+    half = CohortPool(source, target, credit, pooled * 0.5, group, 5, 1.0)
+    expected = 1.0 - 0.5 + 0.5 * float(credit_ratio(1.5, 1.0))
+    assert half.factor(np.array([0]), np.array([3])) == pytest.approx([expected])
+    assert half.factor(np.array([0]), np.array([4])) == pytest.approx([1.0 - 0.5 + 0.5])

@@ -17,8 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence import ConvergenceWarning, Events
-from influence.components.authority import engagement_graph
-from influence.graph import pagerank, to_networkx
+from influence.graph import engagement_graph, pagerank, to_networkx
 
 
 def reference(
@@ -211,7 +210,7 @@ def big_graph(seed: int = 0, n: int = 20_000, m: int = 400_000) -> sp.csr_array:
 def test_scipy_kernels_match_the_public_product(monkeypatch: pytest.MonkeyPatch) -> None:
     # pagerank calls scipy's private csr_matvec / csc_matvec when they pass a check on a tiny
     # matrix, and the public `@` product otherwise: both paths must give the same answer.
-    import influence.graph as graph
+    import influence.graph.ranking as graph
 
     assert graph._kernels() is not None  # the fast path is the one normally taken
     rng = np.random.default_rng(7)
@@ -259,7 +258,7 @@ def test_rows_whose_weights_overflow_count_as_dangling() -> None:
 def test_kernels_that_misbehave_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     from scipy.sparse import _sparsetools
 
-    import influence.graph as graph
+    import influence.graph.ranking as graph
 
     check = graph._kernels.__wrapped__  # uncached
     assert check() is not None

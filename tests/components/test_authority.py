@@ -10,8 +10,7 @@ import pytest
 
 from influence import Events, Scorer
 from influence.components import Activity, Authority, Engagement
-from influence.components.authority import engagement_graph
-from influence.graph import pagerank
+from influence.graph import engagement_graph, pagerank
 from influence.testing import check_component
 
 T0 = 1_700_000_000.0

@@ -14,56 +14,17 @@ from influence._time import STANDING
 from influence.components.base import BaseComponent, Evidence, Role, check_output, role_of
 from influence.components.constraints import POSITIVE, Constraint, Interval, Nested
 from influence.events.table import Events
-from influence.graph import pagerank
-from influence.kernels import engagement_pairs, plural, saturate
+from influence.graph import engagement_graph, pagerank
+from influence.kernels import plural
 
 __all__ = ["Authority", "engagement_graph"]
-
-
-def engagement_graph(
-    events: Events,
-    as_of: float,
-    *,
-    window_days: float = STANDING.window_days,
-    half_life_days: float = STANDING.half_life_days,
-    selectivity_per_day: float = 20.0,
-) -> sp.csr_array:
-    r"""The weighted "who engages whom" graph, row = engager, column = engaged.
-
-    Built with the rules of :class:`~influence.components.Engagement`: each
-    event weighs recency x action weight x engager selectivity, and each pair
-    :math:`v \to u` weighs :math:`1 - e^{-\sum w}` (at most 1, however often
-    :math:`v` engages), times the pair's trust (:attr:`influence.Events.trust`,
-    set by the scorer's discounts). Self-interactions and follows are not edges.
-
-    Examples
-    --------
-    >>> from influence import Events
-    >>> ev = Events.from_records([
-    ...     {"time": 0, "actor": "bob", "action": "share", "target": "ann"},
-    ...     {"time": 0, "actor": "bob", "action": "share", "target": "bob"},
-    ... ])
-    >>> g = engagement_graph(ev, 0.0)
-    >>> g.shape, g.nnz, round(float(g[ev.users.index("bob"), ev.users.index("ann")]), 4)
-    ((2, 2), 1, 0.9465)
-    """
-    pairs = engagement_pairs(
-        events,
-        as_of,
-        window_days=window_days,
-        half_life_days=half_life_days,
-        selectivity_per_day=selectivity_per_day,
-    )
-    n = events.n_users
-    weight = saturate(pairs.weight) * pairs.trust
-    return sp.csr_array((weight, (pairs.source, pairs.target)), shape=(n, n))
 
 
 @dataclass(frozen=True)
 class Authority(BaseComponent):
     r"""Signal: authority that flows along engagement, PageRank-style.
 
-    With :math:`G` the :func:`engagement_graph` (edge :math:`v \to u` when
+    With :math:`G` the :func:`~influence.graph.engagement_graph` (edge :math:`v \to u` when
     :math:`v` engages :math:`u`) and :math:`\pi` its PageRank with damping
     :math:`d` and teleport vector :math:`p`,
 

@@ -14,7 +14,7 @@ from influence import _validate
 from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
 from influence.components.base import Evidence, check_output, evidence_of, name_of, role_of
-from influence.components.house import house_parts
+from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.kernels import ENGAGEMENT, recency_weights
@@ -74,11 +74,6 @@ TRENDING_WINDOW_DAYS = TRENDING.window_days
 #: in the last hours.
 TRENDING_MIDPOINT = 2.4
 
-
-#: The action-weight parameters of Engagement and Momentum. Both presets set them all to 1:
-#: every kind of engagement is one person (docs/validation.md, "Action weights").
-_ACTION_WEIGHTS = ("reply_weight", "share_weight", "like_weight", "mention_weight")
-_EQUAL = dict.fromkeys(_ACTION_WEIGHTS, 1.0)
 
 
 @functools.lru_cache(maxsize=8)
@@ -484,7 +479,7 @@ def _trending(half_life_days: float, window_days: float) -> Scorer:
                 Momentum(
                     half_life_days=half_life_days,
                     window_days=window_days,
-                    **_EQUAL,
+                    **EQUAL_ACTION_WEIGHTS,
                 ),
             ),
         ),

@@ -1,11 +1,11 @@
-"""Sparse graph primitives: PageRank as a power iteration over CSR.
+"""PageRank as a power iteration over a CSR adjacency matrix.
 
 Everything here works on a :mod:`scipy.sparse` adjacency matrix with
 ``row = source``, ``column = target`` and ``value = weight``; there is no
 Python loop per node or edge, and no :mod:`networkx` object.
 
-networkx is for interop only (:func:`to_networkx`, and :func:`pagerank` of a
-networkx graph): only :func:`to_networkx` imports it, when called.
+networkx is for interop only (:func:`~influence.graph.to_networkx`, and
+:func:`pagerank` of a networkx graph): only ``to_networkx`` imports it, when called.
 
 The row sums and the sparse products call scipy's compiled CSR/CSC kernels
 (``csr_matvec``, ``csc_matvec`` from the private ``scipy.sparse._sparsetools``,
@@ -26,24 +26,16 @@ import threading
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from influence import _progress, _validate
-from influence._time import STANDING
-from influence.events.timeparse import to_epoch
 from influence.exceptions import ConvergenceWarning
-from influence.kernels import engagement_pairs, saturate
 
-if TYPE_CHECKING:
-    import networkx
-
-    from influence.events.table import Events
-
-__all__ = ["pagerank", "to_networkx"]
+__all__ = ["pagerank"]
 
 _T = TypeVar("_T")
 _TINIEST = float(np.nextafter(0.0, 1.0))  # the smallest positive double (subnormal)
@@ -265,107 +257,6 @@ def pagerank(
         stacklevel=2,
     )
     return power.x
-
-
-def to_networkx(
-    events: Events,
-    as_of: Any = None,
-    *,
-    window_days: float = STANDING.window_days,
-    half_life_days: float = STANDING.half_life_days,
-    selectivity_per_day: float = 20.0,
-) -> networkx.DiGraph:
-    r"""The engagement graph as a ``networkx.DiGraph``, for networkx's algorithms.
-
-    The graph :class:`~influence.components.Authority` runs PageRank on
-    (:func:`influence.components.authority.engagement_graph`), with the user
-    ids as nodes: an edge :math:`v \to u` when :math:`v` replied to, shared,
-    liked or mentioned :math:`u \ne v` in the window, of weight
-
-    .. math::
-
-        G_{vu} = \Big(1 - e^{-\sum_e w_e}\Big)\,\tau_{vu}, \qquad
-        w_e = \rho(t - t_e)\, a_{\mathrm{action}(e)}\, \sigma(v)
-
-    over the pair's events: recency :math:`\rho`, action weight :math:`a`
-    (reply 2, share 3, like 1, mention 1.5), engager selectivity :math:`\sigma`,
-    saturated (at most 1 however often :math:`v` engages), times the pair's
-    weight-averaged trust :math:`\tau_{vu}` (:attr:`influence.Events.trust`; 1
-    without). Computed by :func:`influence.kernels.engagement_pairs` and
-    :func:`influence.kernels.saturate`, as ``engagement_graph`` does. Follows,
-    self-interactions and pairs of weight 0 (every event distrusted) are not
-    edges. networkx is imported here, on the first call.
-
-    Parameters
-    ----------
-    events : Events
-        The interaction log; with :attr:`~influence.Events.trust` set (by the
-        scorer's discounts, or :meth:`~influence.Events.with_trust`), the edges
-        carry it.
-    as_of : float, datetime or str, optional
-        The time the graph is seen at (epoch seconds, a datetime or ISO 8601);
-        the last event's time by default.
-    window_days, half_life_days, selectivity_per_day : float
-        As in :class:`~influence.components.Authority`.
-
-    Returns
-    -------
-    networkx.DiGraph
-        Every user of ``events.users`` is a node, in that order (so
-        ``pagerank(graph)`` lines up with ``events.users``), with the node
-        attribute ``index``, the user's position there; each edge has the
-        attribute ``weight``; ``graph.graph["as_of"]`` is the time used
-        (epoch seconds, ``None`` for an empty log).
-
-    See Also
-    --------
-    pagerank : Accepts the returned graph.
-    influence.components.authority.engagement_graph : The same, scipy sparse.
-
-    References
-    ----------
-    .. [1] A. A. Hagberg, D. A. Schult, P. J. Swart, "Exploring network
-       structure, dynamics, and function using NetworkX", SciPy 2008.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from influence import Events
-    >>> ev = Events.from_records([
-    ...     {"time": 0, "actor": "bob", "action": "share", "target": "ann"},
-    ...     {"time": 0, "actor": "cy", "action": "like", "target": "ann"},
-    ...     {"time": 0, "actor": "ann", "action": "reply", "target": "ann"},
-    ... ])
-    >>> g = to_networkx(ev)
-    >>> list(g.nodes(data="index")), [(v, u, round(w, 4)) for v, u, w in g.edges(data="weight")]
-    ([('ann', 0), ('bob', 1), ('cy', 2)], [('bob', 'ann', 0.9465), ('cy', 'ann', 0.6231)])
-    >>> sorted(g, key=nx.pagerank(g).get)[-1]  # networkx's algorithms apply
-    'ann'
-    """
-    owner = "to_networkx"
-    _validate.number(owner, "window_days", window_days, low=0.0, low_open=True)
-    _validate.number(owner, "half_life_days", half_life_days, low=0.0, low_open=True)
-    _validate.number(owner, "selectivity_per_day", selectivity_per_day, low=0.0, low_open=True)
-    when = events.end if as_of is None else to_epoch(as_of)
-    import networkx as nx  # interop only: never on the scoring path
-
-    graph: Any = nx.DiGraph(as_of=when)
-    graph.add_nodes_from((user, {"index": k}) for k, user in enumerate(events.users))
-    if when is None:
-        return graph
-    pairs = engagement_pairs(
-        events,
-        when,
-        window_days=window_days,
-        half_life_days=half_life_days,
-        selectivity_per_day=selectivity_per_day,
-    )
-    weight = saturate(pairs.weight) * pairs.trust
-    edge = weight > 0
-    ids = events.users.ids
-    source, target = ids[pairs.source[edge]].tolist(), ids[pairs.target[edge]].tolist()
-    graph.add_weighted_edges_from(zip(source, target, weight[edge].tolist()))
-    return graph
 
 
 _Kernel = Callable[..., None]

@@ -12,7 +12,8 @@ from typing import Any, Protocol
 from influence import _validate
 from influence._time import DAY
 from influence.events.assemble import FIELDS, Errors, validate_errors
-from influence.events.table import Events, _field_map, require_columns
+from influence.events.readers import field_map, require_columns
+from influence.events.table import Events
 from influence.events.timeparse import EARLIEST, LATEST, to_epoch
 
 __all__ = ["DEFAULT_DAYS", "read_duckdb", "read_spark"]
@@ -87,7 +88,7 @@ def _read(
     its time column (by name) once the required columns are known to be there."""
     validate_errors(errors)
     when, span = _window(as_of, days, owner)
-    mapping = _field_map(columns)
+    mapping = field_map(columns)
     require_columns(mapping, names, f"{owner}: the source")
     log = open_log(mapping["time"])
     # The latest time validation will accept: the engines' time expressions are NULL for

@@ -145,7 +145,7 @@ def test_read_csv_counts_every_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         made.append(bar)
         return bar
 
-    monkeypatch.setattr("influence.events.table.progress", spy)
+    monkeypatch.setattr(_progress, "progress", spy)
     for path in (plain, packed):
         made.clear()
         Events.read_csv(path, progress=True)

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
@@ -20,10 +19,6 @@ IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _acti
 
 T = TypeVar("T")
 
-# Intermediate results shared by the components of one scoring run, keyed by the (immutable)
-# event table's identity and the parameters; an entry lives as long as its table.
-_SHARED: dict[int, tuple[weakref.ref[Events], dict[tuple[Any, ...], Any]]] = {}
-
 
 def shared(
     events: Events, key: tuple[Any, ...], compute: Callable[[], T], *, uses_trust: bool = True
@@ -31,34 +26,13 @@ def shared(
     """``compute()``, once per event table and *key*: components reuse each other's work.
 
     Several components need the same engagement pairs and engager selectivity; each
-    computes them through this function, so a scoring run sorts them once. Results are
-    made read-only, and dropped when the event table is garbage-collected. With
-    ``uses_trust=False`` (the result ignores :attr:`Events.trust`), a table made by
-    :meth:`Events.with_trust` shares the entry of the plain table it was made from.
+    computes them through this function, so a scoring run sorts them once. The result
+    is kept in the table's own memo (:attr:`Events.memo <influence.Events.memo>`), made
+    read-only, and dropped with the table. With ``uses_trust=False`` (the result ignores
+    :attr:`Events.trust`), a table made by :meth:`Events.with_trust` shares the entry of
+    the plain table it was made from.
     """
-    if not uses_trust and events._plain is not None:
-        events = events._plain
-    ident = id(events)
-    entry = _SHARED.get(ident)
-    if entry is None or entry[0]() is not events:
-        entry = (weakref.ref(events), {})
-        _SHARED[ident] = entry
-        weakref.finalize(events, _SHARED.pop, ident, None)
-    store = entry[1]
-    if key not in store:
-        value = compute()
-        items: Iterable[Any] = (
-            value.values()
-            if isinstance(value, dict)
-            else value
-            if isinstance(value, tuple)
-            else (value,)
-        )
-        for array in items:
-            if isinstance(array, np.ndarray):
-                array.flags.writeable = False
-        store[key] = value
-    return store[key]  # type: ignore[no-any-return]
+    return events.memo.get(key, compute, uses_trust=uses_trust)
 
 
 def received_engagement(events: Events, as_of: float, window_days: float) -> NDArray[np.bool_]:

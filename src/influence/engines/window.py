@@ -11,7 +11,8 @@ from typing import Any, Protocol
 from influence import _validate
 from influence._time import DAY
 from influence.events.assemble import FIELDS, Errors, validate_errors
-from influence.events.table import Events, _field_map, require_columns
+from influence.events.readers import field_map, require_columns
+from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 
 __all__ = [
@@ -82,7 +83,7 @@ def read_window(
     its time column (by name) once the required columns are known to be there."""
     validate_errors(errors)
     when, span = window_span(as_of, days, owner)
-    mapping = _field_map(columns)
+    mapping = field_map(columns)
     require_columns(mapping, names, f"{owner}: the source")
     log = open_log(mapping["time"])
     # The latest time validation will accept: the engines' time expressions are NULL for

@@ -1,4 +1,9 @@
-"""Interning identifiers to dense integer indices, in sorted-id order."""
+"""Interning identifiers to dense integer indices, in sorted-id order.
+
+:func:`intern` assigns the indices and :class:`IdIndex` maps them back to identifiers;
+:func:`used`, :func:`index_map` and :func:`remap` renumber them when unused ids are dropped
+(:meth:`Events.compact <influence.Events.compact>`).
+"""
 
 from __future__ import annotations
 
@@ -37,6 +42,27 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     codes = inverse.reshape(-1).astype(np.int32)
     bounds = np.cumsum([0, *sizes])
     return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
+
+
+def used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
+    """Which of *size* codes the columns mention (``-1``, absent, mentions none)."""
+    mask = np.zeros(size + 1, dtype=bool)  # the spare last slot takes the -1s
+    for column in columns:
+        mask[column] = True
+    return mask[:size]
+
+
+def index_map(used: NDArray[np.bool_]) -> NDArray[np.int32]:
+    """Old code -> new code for the kept codes (in order)."""
+    return np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
+
+
+def remap(codes: np.ndarray, mapping: np.ndarray) -> NDArray[np.int32]:
+    """*codes* translated through *mapping*, keeping ``-1`` (absent) as ``-1``."""
+    out = np.full(codes.shape, -1, dtype=np.int32)
+    has = codes >= 0
+    out[has] = mapping[codes[has]]
+    return out
 
 
 class IdIndex:

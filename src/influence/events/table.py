@@ -1,72 +1,30 @@
-"""The validated, columnar event table every component reads."""
+"""The validated, immutable, columnar event table every component reads."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import gzip
-import html
-import io
-import json
-import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from influence._progress import FILE_BYTES, Bar, Progress, progress, wanted
+from influence._progress import Progress
 from influence.events import actions as _actions
-from influence.events import arrow as _arrow
-from influence.events.assemble import FIELDS, Errors, Rejection, Table, assemble, validate_errors
-from influence.events.ids import IdIndex
-from influence.events.timeparse import format_time, to_epoch
+from influence.events import display as _display
+from influence.events import readers as _readers
+from influence.events.assemble import Errors, Rejection, Table
+from influence.events.files import PathLike
+from influence.events.ids import IdIndex, index_map, remap, used
+from influence.events.memo import Memo
+from influence.events.timeparse import to_epoch
 
-__all__ = ["Events", "Rejection"]
-
-PathLike = str | os.PathLike[str]
+__all__ = ["COLUMNS", "Events", "Rejection"]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:
     array.flags.writeable = False
     return array
-
-
-def _field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
-    """Event field -> source column name, defaulting to the field's own name."""
-    mapping = {field: field for field in FIELDS}
-    if columns is None:
-        return mapping
-    if not isinstance(columns, Mapping):
-        raise TypeError(
-            f"columns must be a mapping from event field to column name; got {columns!r}"
-        )
-    unknown = sorted(set(columns) - set(FIELDS))
-    if unknown:
-        flipped = {v: k for k, v in columns.items() if k not in FIELDS and v in FIELDS}
-        hint = (
-            f"; columns maps event field -> your column name, so {unknown} looks reversed: "
-            f"write {flipped!r} for those"
-            if flipped
-            else ""
-        )
-        raise ValueError(
-            f"columns has unknown event field(s) {unknown}; allowed: {list(FIELDS)}{hint}"
-        )
-    mapping.update(columns)
-    return mapping
-
-
-def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str) -> None:
-    """Raise naming the required columns *names* lacks, and how to map them."""
-    fields = [f for f in ("time", "actor", "action") if mapping[f] not in names]
-    if fields:
-        missing = [mapping[f] for f in fields]
-        raise ValueError(
-            f"{where} lacks required column(s) {missing}; has {list(names)}. Map event fields "
-            f"to your columns with columns={{field: column}}, e.g. columns={{{fields[0]!r}: ...}}"
-        )
 
 
 #: The per-event columns of an :class:`Events` table.
@@ -107,7 +65,7 @@ class Events:
     {'unknown action': 1}
     """
 
-    __slots__ = ("_table", *COLUMNS, "trust", "_plain", "__weakref__")
+    __slots__ = ("_table", *COLUMNS, "trust", "_memo", "__weakref__")
 
     _table: Table
     time: NDArray[np.float64]
@@ -120,19 +78,18 @@ class Events:
     platform: NDArray[np.int16]
     topics: NDArray[np.int32]
     trust: NDArray[np.float64] | None
-    _plain: Events | None
+    _memo: Memo
 
     def __init__(
         self,
         table: Table,
         trust: NDArray[np.float64] | None = None,
-        plain: Events | None = None,
+        *,
+        memo: Memo | None = None,
     ) -> None:
         object.__setattr__(self, "_table", table)
         object.__setattr__(self, "trust", None if trust is None else _readonly(trust))
-        # The same table without trust, when this one was made from it by with_trust: work
-        # that does not depend on trust is shared between the two (see components._common).
-        object.__setattr__(self, "_plain", plain)
+        object.__setattr__(self, "_memo", Memo() if memo is None else memo)
         for name in COLUMNS:
             object.__setattr__(self, name, _readonly(getattr(table, name)))
 
@@ -174,28 +131,7 @@ class Events:
         InvalidEventError
             With ``errors="raise"``, for the first row that cannot be read.
         """
-        validate_errors(errors)
-        mapping = _field_map(columns)
-        cols: dict[str, list[Any]] = {field: [] for field in FIELDS}
-        present = dict.fromkeys(FIELDS, False)
-        n = 0
-        extra: dict[int, tuple[str, str]] = {}
-        for i, record in enumerate(records):
-            n += 1
-            if not isinstance(record, Mapping):
-                extra[i] = ("bad row", f"a {type(record).__name__} is not a mapping of fields")
-                for field in FIELDS:
-                    cols[field].append(None)
-                continue
-            for field in FIELDS:
-                value = record.get(mapping[field])
-                if value is not None:
-                    present[field] = True
-                cols[field].append(value)
-        data = {
-            f: (cols[f] if present[f] or f in ("time", "actor", "action") else None) for f in FIELDS
-        }
-        return cls(assemble(data, n, errors=errors, extra=extra))
+        return cls(_readers.from_records(records, errors=errors, columns=columns))
 
     @classmethod
     def from_arrays(
@@ -241,21 +177,21 @@ class Events:
         >>> len(ev), len(ev.users)
         (2, 2)
         """
-        validate_errors(errors)
-        data = {
-            "time": time,
-            "actor": actor,
-            "action": action,
-            "target": target,
-            "post": post,
-            "parent": parent,
-            "text": text,
-            "platform": platform,
-            "topics": topics,
-            "id": id,
-        }
-        n = len(time)
-        return cls(assemble(data, n, errors=errors))
+        return cls(
+            _readers.from_arrays(
+                time,
+                actor,
+                action,
+                target,
+                post=post,
+                parent=parent,
+                text=text,
+                platform=platform,
+                topics=topics,
+                id=id,
+                errors=errors,
+            )
+        )
 
     @classmethod
     def read_csv(
@@ -299,42 +235,16 @@ class Events:
         >>> Events.read_csv(path, progress=False)
         <Events: 1 events, 2 users, 2024-05-01T09:00:00Z .. 2024-05-01T09:00:00Z>
         """
-        validate_errors(errors)
-        mapping = _field_map(columns)
-        bar, shown = _file_bar(path, progress, "Events.read_csv")
-        with bar:
-            with _open_text(path, encoding, bar if shown else None) as handle:
-                reader = csv.reader(handle, delimiter=delimiter)
-                try:
-                    header = [h.strip() for h in next(reader)]
-                except StopIteration:
-                    header = []
-                require_columns(mapping, header, f"{os.fspath(path)}: the header")
-                where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
-                cols: dict[str, list[Any]] = {f: [] for f in where}
-                lines: list[int] = []
-                extra: dict[int, tuple[str, str]] = {}
-                width = len(header)
-                for row in reader:
-                    if not row:
-                        continue
-                    pos = len(lines)
-                    lines.append(reader.line_num)
-                    if len(row) != width:
-                        extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
-                    for f, j in where.items():
-                        cols[f].append(row[j] if j < len(row) else None)
-            bar.set_postfix_str("validating")
-            data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
-            table = assemble(
-                data,
-                len(lines),
+        return cls(
+            _readers.read_csv(
+                path,
+                columns=columns,
                 errors=errors,
-                rows=np.array(lines, dtype=np.int64),
-                unit="line",
-                extra=extra,
+                delimiter=delimiter,
+                encoding=encoding,
+                progress=progress,
             )
-        return cls(table)
+        )
 
     @classmethod
     def read_jsonl(
@@ -362,47 +272,11 @@ class Events:
             A progress bar over the bytes read (needs tqdm); ``"auto"``: only
             for files of 10 MB or more (2 MB gzipped).
         """
-        validate_errors(errors)
-        mapping = _field_map(columns)
-        cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
-        lines: list[int] = []
-        extra: dict[int, tuple[str, str]] = {}
-        bar, shown = _file_bar(path, progress, "Events.read_jsonl")
-        with bar:
-            with _open_text(path, encoding, bar if shown else None) as handle:
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    pos = len(lines)
-                    lines.append(number)
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        record = None
-                        extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
-                    else:
-                        if not isinstance(record, dict):
-                            kind = "null" if record is None else type(record).__name__
-                            extra[pos] = ("bad row", f"a JSON {kind} is not an object")
-                            record = None
-                    for f in FIELDS:
-                        cols[f].append(record.get(mapping[f]) if record else None)
-            bar.set_postfix_str("validating")
-            data = {
-                f: (
-                    v if any(x is not None for x in v) or f in ("time", "actor", "action") else None
-                )
-                for f, v in cols.items()
-            }
-            table = assemble(
-                data,
-                len(lines),
-                errors=errors,
-                rows=np.array(lines, dtype=np.int64),
-                unit="line",
-                extra=extra,
+        return cls(
+            _readers.read_jsonl(
+                path, columns=columns, errors=errors, encoding=encoding, progress=progress
             )
-        return cls(table)
+        )
 
     @classmethod
     def from_pandas(
@@ -415,36 +289,7 @@ class Events:
         another library that speaks Arrow (polars, for one) is read by
         :meth:`from_arrow`.
         """
-        validate_errors(errors)
-        if _arrow.is_arrow(frame) and not _is_pandas(frame):
-            return cls.from_arrow(frame, columns=columns, errors=errors)
-        if not hasattr(frame, "columns"):
-            hint = (
-                " (for a list of dicts, use Events.from_records)" if isinstance(frame, list) else ""
-            )
-            raise TypeError(
-                f"Events.from_pandas needs a pandas DataFrame; got {type(frame).__name__}{hint}"
-            )
-        mapping = _field_map(columns)
-        names = list(frame.columns)
-        require_columns(mapping, names, "the DataFrame")
-        data: dict[str, Any] = {}
-        for field in FIELDS:
-            name = mapping[field]
-            if name not in names:
-                data[field] = None
-                continue
-            series = frame[name]
-            if str(series.dtype).startswith("datetime64") and getattr(series.dt, "tz", None):
-                series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-            dtype = series.dtype
-            if getattr(dtype, "kind", "O") in "iufM" and not series.hasnans:
-                data[field] = series.to_numpy(copy=True)
-            elif getattr(dtype, "kind", "O") == "f":
-                data[field] = series.to_numpy(dtype=np.float64, copy=True)
-            else:
-                data[field] = series.to_numpy(dtype=object, copy=True)
-        return cls(assemble(data, len(frame), errors=errors))
+        return cls(_readers.from_pandas(frame, columns=columns, errors=errors))
 
     @classmethod
     def from_arrow(
@@ -494,21 +339,7 @@ class Events:
         >>> Events.from_pandas(frame) == Events.from_arrow(frame)  # doctest: +SKIP
         True
         """
-        validate_errors(errors)
-        mapping = _field_map(columns)
-        table = _arrow.read_table(data, "Events.from_arrow")
-        names = _arrow.column_names(table)
-        require_columns(mapping, names, "the Arrow data")
-        arrays: dict[str, Any] = {}
-        for field in FIELDS:
-            name = mapping[field]
-            count = names.count(name)
-            if count > 1:
-                raise ValueError(f"Arrow data has {count} columns named {name!r}; expected one")
-            column = table.column(name) if count else None
-            ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
-            arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
-        return cls(assemble(arrays, int(table.num_rows), errors=errors))
+        return cls(_readers.from_arrow(data, columns=columns, errors=errors))
 
     @classmethod
     def empty(cls) -> Events:
@@ -614,10 +445,10 @@ class Events:
         Index order is kept, so the compacted table scores the same. The platform
         names (a handful) are kept as they are.
         """
-        users = _used(self.n_users, self.actor, self.target)
-        posts = _used(len(self.posts), self.post, self.parent)
-        texts = _used(len(self.texts), self.text)
-        topics = _used(len(self.topic_sets), self.topics)
+        users = used(self.n_users, self.actor, self.target)
+        posts = used(len(self.posts), self.post, self.parent)
+        texts = used(len(self.texts), self.text)
+        topics = used(len(self.topic_sets), self.topics)
         if users.all() and posts.all() and texts.all() and topics.all():
             return self
         t = self._table
@@ -627,13 +458,13 @@ class Events:
             Table(
                 time=t.time,
                 actor=user_map[t.actor],
-                target=_remap(t.target, user_map),
+                target=remap(t.target, user_map),
                 action=t.action,
-                post=_remap(t.post, _index_map(posts)),
-                parent=_remap(t.parent, _index_map(posts)),
-                text=_remap(t.text, _index_map(texts)),
+                post=remap(t.post, index_map(posts)),
+                parent=remap(t.parent, index_map(posts)),
+                text=remap(t.text, index_map(texts)),
                 platform=t.platform,
-                topics=_remap(t.topics, _index_map(topics)),
+                topics=remap(t.topics, index_map(topics)),
                 users=t.users.take(np.flatnonzero(users)),
                 posts=t.posts.take(np.flatnonzero(posts)),
                 texts=tuple(t.texts[i] for i in kept_texts),
@@ -665,9 +496,11 @@ class Events:
         >>> ev.trust is None
         True
         """
-        plain = self if self.trust is None else self._plain
+        # Trust-free work is shared with the trust-free table this one came from (its memo
+        # is this table's own, or the base of this table's memo when with_trust made it).
+        plain = self._memo if self.trust is None else self._memo.base
         if trust is None:
-            return self if self.trust is None else (plain or Events(self._table))
+            return self if self.trust is None else Events(self._table, memo=plain)
         weights = np.array(trust, dtype=np.float64)
         if weights.shape != (len(self),):
             raise ValueError(
@@ -677,7 +510,19 @@ class Events:
             np.all(np.isfinite(weights)) and weights.min() >= 0.0 and weights.max() <= 1.0
         ):
             raise ValueError("trust weights must be finite and in [0, 1]")
-        return Events(self._table, weights, plain)
+        return Events(self._table, weights, memo=Memo(plain))
+
+    @property
+    def memo(self) -> Memo:
+        """Work computed once for this table and shared by every component that reads it.
+
+        ``events.memo.get(key, compute, uses_trust=...)`` returns ``compute()``, computed
+        the first time *key* is asked for, read-only; the memo lives and dies with the
+        table. A table made by :meth:`with_trust` shares the trust-free entries
+        (``uses_trust=False``) of the table it was made from, and keeps the entries that
+        read :attr:`trust` to itself. See :class:`influence.events.memo.Memo`.
+        """
+        return self._memo
 
     def to_records(self) -> list[dict[str, Any]]:
         """The events as plain dicts (original ids, ISO times), in canonical order."""
@@ -705,16 +550,11 @@ class Events:
         return out
 
     def __repr__(self) -> str:
-        if not len(self):
-            span = "empty"
-        else:
-            span = f"{format_time(self.time[0])} .. {format_time(self.time[-1])}"
-        rejected = f", {len(self.rejected):,} rejected" if self.rejected else ""
-        return f"<Events: {len(self):,} events, {self.n_users:,} users, {span}{rejected}>"
+        return _display.events_repr(self)
 
     def _repr_html_(self) -> str:
         """Notebook display: size, time span, events per action and rejected rows."""
-        return _events_html(self)
+        return _display.events_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Events):
@@ -739,118 +579,3 @@ class Events:
         )
 
     __hash__ = None  # type: ignore[assignment]
-
-
-def _used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
-    """Which of *size* codes the columns mention (``-1``, absent, mentions none)."""
-    used = np.zeros(size + 1, dtype=bool)  # the spare last slot takes the -1s
-    for column in columns:
-        used[column] = True
-    return used[:size]
-
-
-def _index_map(used: NDArray[np.bool_]) -> NDArray[np.int32]:
-    """Old code -> new code for the kept codes (in order)."""
-    return np.cumsum(used, dtype=np.int64).astype(np.int32) - 1
-
-
-def _remap(codes: np.ndarray, mapping: np.ndarray) -> NDArray[np.int32]:
-    """*codes* translated through *mapping*, keeping ``-1`` (absent) as ``-1``."""
-    out = np.full(codes.shape, -1, dtype=np.int32)
-    has = codes >= 0
-    out[has] = mapping[codes[has]]
-    return out
-
-
-def _is_pandas(obj: object) -> bool:
-    """Whether *obj* is a pandas object (checked without importing pandas)."""
-    return any(cls.__module__.split(".")[0] == "pandas" for cls in type(obj).__mro__)
-
-
-def _file_bar(path: PathLike, setting: Progress, owner: str) -> tuple[Bar, bool]:
-    """A bar over the bytes of *path* (silent when not wanted) and whether it shows."""
-    name = os.fspath(path)
-    size = os.path.getsize(name) if os.path.isfile(name) else 0
-    big = size * (5 if name.endswith(".gz") else 1) >= FILE_BYTES
-    shown = wanted(setting, big=big, owner=owner)
-    label = f"reading {os.path.basename(name)}"
-    return progress(size, shown, label, unit="B", unit_scale=True, unit_divisor=1024), shown
-
-
-class _Counted(io.RawIOBase):
-    """A raw binary file that reports every byte read to a progress bar."""
-
-    def __init__(self, raw: io.FileIO, bar: Bar) -> None:
-        super().__init__()
-        self._raw = raw
-        self._bar = bar
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        count = self._raw.readinto(buffer)
-        if count:
-            self._bar.update(count)
-        return count
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
-
-
-@contextlib.contextmanager
-def _open_text(path: PathLike, encoding: str, bar: Bar | None = None) -> Iterator[IO[str]]:
-    """*path* as text (``.gz`` decompressed), counting the bytes read into *bar*."""
-    name = os.fspath(path)
-    if not os.path.exists(name):
-        raise FileNotFoundError(f"no such file: {name}")
-    with contextlib.ExitStack() as stack:
-        binary: io.BufferedIOBase
-        if bar is None:
-            binary = stack.enter_context(open(name, "rb"))
-        else:
-            raw = _Counted(stack.enter_context(open(name, "rb", buffering=0)), bar)
-            binary = stack.enter_context(io.BufferedReader(raw, buffer_size=1 << 20))
-        if name.endswith(".gz"):
-            binary = stack.enter_context(gzip.GzipFile(fileobj=binary, mode="rb"))
-        yield stack.enter_context(io.TextIOWrapper(binary, encoding=encoding, newline=""))
-
-
-def _events_html(events: Events) -> str:
-    """The HTML of :meth:`Events._repr_html_`; every text is escaped."""
-    e = html.escape
-    n = len(events)
-    head = (
-        f"<b>Events</b>: {n:,} events, {events.n_users:,} users, {len(events.posts):,} posts, "
-        f"{len(events.rejected):,} rejected rows"
-    )
-    if n:
-        start, end = float(events.time[0]), float(events.time[-1])
-        days = (end - start) / 86_400.0
-        head += f"<br>{e(format_time(start))} .. {e(format_time(end))} ({days:,.1f} days)"
-    if events.platforms != ("default",):
-        head += f"<br>platforms: {e(', '.join(events.platforms))}"
-    right = "<td style='text-align:right'>"
-    actions = "".join(
-        f"<tr><td>{e(name)}</td>{right}{count:,}</td>"
-        f"{right}{(100.0 * count / n if n else 0.0):.1f}%</td></tr>"
-        for name, count in events.action_counts().items()
-    )
-    tables = [f"<table><tr><th>action</th><th>events</th><th>share</th></tr>{actions}</table>"]
-    if events.rejected:
-        kinds = "".join(
-            f"<tr><td>{e(kind)}</td>{right}{count:,}</td></tr>"
-            for kind, count in events.report().items()
-        )
-        shown = events.rejected[:5]
-        examples = "".join(f"<li>{e(r.reason)}</li>" for r in shown)
-        more = len(events.rejected) - len(shown)
-        if more:
-            examples += f"<li>... and {more:,} more (<code>events.rejected</code>)</li>"
-        tables.append(
-            f"<div><table><tr><th>rejected</th><th>rows</th></tr>{kinds}</table>"
-            f"<ul style='margin:0.3em 0;padding-left:1.2em'>{examples}</ul></div>"
-        )
-    body = "".join(tables)
-    return f"<div>{head}<div style='display:flex;gap:2em;align-items:flex-start'>{body}</div></div>"

@@ -1,0 +1,63 @@
+"""How an event table shows itself: the one-line repr and the notebook HTML."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+from influence._time import DAY
+from influence.events.timeparse import format_time
+
+if TYPE_CHECKING:
+    from influence.events.table import Events
+
+__all__ = ["events_html", "events_repr"]
+
+
+def events_repr(events: Events) -> str:
+    """``<Events: n events, m users, first .. last[, k rejected]>``."""
+    if not len(events):
+        span = "empty"
+    else:
+        span = f"{format_time(events.time[0])} .. {format_time(events.time[-1])}"
+    rejected = f", {len(events.rejected):,} rejected" if events.rejected else ""
+    return f"<Events: {len(events):,} events, {events.n_users:,} users, {span}{rejected}>"
+
+
+def events_html(events: Events) -> str:
+    """The HTML of :meth:`Events._repr_html_`; every text is escaped."""
+    e = html.escape
+    n = len(events)
+    head = (
+        f"<b>Events</b>: {n:,} events, {events.n_users:,} users, {len(events.posts):,} posts, "
+        f"{len(events.rejected):,} rejected rows"
+    )
+    if n:
+        start, end = float(events.time[0]), float(events.time[-1])
+        days = (end - start) / DAY
+        head += f"<br>{e(format_time(start))} .. {e(format_time(end))} ({days:,.1f} days)"
+    if events.platforms != ("default",):
+        head += f"<br>platforms: {e(', '.join(events.platforms))}"
+    right = "<td style='text-align:right'>"
+    actions = "".join(
+        f"<tr><td>{e(name)}</td>{right}{count:,}</td>"
+        f"{right}{(100.0 * count / n if n else 0.0):.1f}%</td></tr>"
+        for name, count in events.action_counts().items()
+    )
+    tables = [f"<table><tr><th>action</th><th>events</th><th>share</th></tr>{actions}</table>"]
+    if events.rejected:
+        kinds = "".join(
+            f"<tr><td>{e(kind)}</td>{right}{count:,}</td></tr>"
+            for kind, count in events.report().items()
+        )
+        shown = events.rejected[:5]
+        examples = "".join(f"<li>{e(r.reason)}</li>" for r in shown)
+        more = len(events.rejected) - len(shown)
+        if more:
+            examples += f"<li>... and {more:,} more (<code>events.rejected</code>)</li>"
+        tables.append(
+            f"<div><table><tr><th>rejected</th><th>rows</th></tr>{kinds}</table>"
+            f"<ul style='margin:0.3em 0;padding-left:1.2em'>{examples}</ul></div>"
+        )
+    body = "".join(tables)
+    return f"<div>{head}<div style='display:flex;gap:2em;align-items:flex-start'>{body}</div></div>"

@@ -1,0 +1,329 @@
+"""Reading events from records, arrays, pandas, CSV, JSON Lines and Arrow into a table.
+
+Each reader does the work behind one :class:`~influence.Events` constructor (which stays
+the door users call, e.g. :meth:`Events.read_csv <influence.Events.read_csv>`): it maps
+the event fields to the source's columns, gathers them and hands them to
+:func:`~influence.events.assemble.assemble`, returning the validated
+:class:`~influence.events.assemble.Table`. :func:`field_map` and :func:`require_columns`
+are the column-mapping rules, shared with the readers of :mod:`influence.engines`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from influence._progress import Progress
+from influence.events import arrow as _arrow
+from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
+from influence.events.files import PathLike, file_bar, open_text
+
+__all__ = [
+    "field_map",
+    "from_arrays",
+    "from_arrow",
+    "from_pandas",
+    "from_records",
+    "read_csv",
+    "read_jsonl",
+    "require_columns",
+]
+
+#: The fields every event needs; a source must have a column for each.
+REQUIRED = ("time", "actor", "action")
+
+
+def field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Event field -> source column name, defaulting to the field's own name.
+
+    Parameters
+    ----------
+    columns : mapping, optional
+        Event field -> the caller's column name, for the fields whose names differ.
+
+    Returns
+    -------
+    dict
+        Every event field (``time``, ``actor``, ``action``, ``target``, ``post``,
+        ``parent``, ``text``, ``platform``, ``topics``, ``id``) -> its column name.
+
+    Raises
+    ------
+    TypeError
+        When *columns* is not a mapping.
+    ValueError
+        When *columns* names a field that is not an event field (with a hint when the
+        mapping looks reversed, column -> field).
+    """
+    mapping = {field: field for field in FIELDS}
+    if columns is None:
+        return mapping
+    if not isinstance(columns, Mapping):
+        raise TypeError(
+            f"columns must be a mapping from event field to column name; got {columns!r}"
+        )
+    unknown = sorted(set(columns) - set(FIELDS))
+    if unknown:
+        flipped = {v: k for k, v in columns.items() if k not in FIELDS and v in FIELDS}
+        hint = (
+            f"; columns maps event field -> your column name, so {unknown} looks reversed: "
+            f"write {flipped!r} for those"
+            if flipped
+            else ""
+        )
+        raise ValueError(
+            f"columns has unknown event field(s) {unknown}; allowed: {list(FIELDS)}{hint}"
+        )
+    mapping.update(columns)
+    return mapping
+
+
+def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str) -> None:
+    """Raise naming the required columns *names* lacks, and how to map them.
+
+    Parameters
+    ----------
+    mapping : mapping
+        Event field -> column name, as made by :func:`field_map`.
+    names : sequence of str
+        The columns the source has.
+    where : str
+        The source, as the message names it (e.g. ``"the DataFrame"``).
+
+    Raises
+    ------
+    ValueError
+        When a column for ``time``, ``actor`` or ``action`` is missing.
+    """
+    fields = [f for f in REQUIRED if mapping[f] not in names]
+    if fields:
+        missing = [mapping[f] for f in fields]
+        raise ValueError(
+            f"{where} lacks required column(s) {missing}; has {list(names)}. Map event fields "
+            f"to your columns with columns={{field: column}}, e.g. columns={{{fields[0]!r}: ...}}"
+        )
+
+
+def from_records(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    errors: Errors = "raise",
+    columns: Mapping[str, str] | None = None,
+) -> Table:
+    """The table of :meth:`Events.from_records <influence.Events.from_records>`."""
+    validate_errors(errors)
+    mapping = field_map(columns)
+    cols: dict[str, list[Any]] = {field: [] for field in FIELDS}
+    present = dict.fromkeys(FIELDS, False)
+    n = 0
+    extra: dict[int, tuple[str, str]] = {}
+    for i, record in enumerate(records):
+        n += 1
+        if not isinstance(record, Mapping):
+            extra[i] = ("bad row", f"a {type(record).__name__} is not a mapping of fields")
+            for field in FIELDS:
+                cols[field].append(None)
+            continue
+        for field in FIELDS:
+            value = record.get(mapping[field])
+            if value is not None:
+                present[field] = True
+            cols[field].append(value)
+    data = {f: (cols[f] if present[f] or f in REQUIRED else None) for f in FIELDS}
+    return assemble(data, n, errors=errors, extra=extra)
+
+
+def from_arrays(
+    time: Any,
+    actor: Any,
+    action: Any,
+    target: Any = None,
+    *,
+    post: Any = None,
+    parent: Any = None,
+    text: Any = None,
+    platform: Any = None,
+    topics: Any = None,
+    id: Any = None,
+    errors: Errors = "raise",
+) -> Table:
+    """The table of :meth:`Events.from_arrays <influence.Events.from_arrays>`."""
+    validate_errors(errors)
+    data = {
+        "time": time,
+        "actor": actor,
+        "action": action,
+        "target": target,
+        "post": post,
+        "parent": parent,
+        "text": text,
+        "platform": platform,
+        "topics": topics,
+        "id": id,
+    }
+    return assemble(data, len(time), errors=errors)
+
+
+def read_csv(
+    path: PathLike,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+    delimiter: str = ",",
+    encoding: str = "utf-8-sig",
+    progress: Progress = "auto",
+) -> Table:
+    """The table of :meth:`Events.read_csv <influence.Events.read_csv>`."""
+    validate_errors(errors)
+    mapping = field_map(columns)
+    bar, shown = file_bar(path, progress, "Events.read_csv")
+    with bar:
+        with open_text(path, encoding, bar if shown else None) as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            try:
+                header = [h.strip() for h in next(reader)]
+            except StopIteration:
+                header = []
+            require_columns(mapping, header, f"{os.fspath(path)}: the header")
+            where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
+            cols: dict[str, list[Any]] = {f: [] for f in where}
+            lines: list[int] = []
+            extra: dict[int, tuple[str, str]] = {}
+            width = len(header)
+            for row in reader:
+                if not row:
+                    continue
+                pos = len(lines)
+                lines.append(reader.line_num)
+                if len(row) != width:
+                    extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
+                for f, j in where.items():
+                    cols[f].append(row[j] if j < len(row) else None)
+        bar.set_postfix_str("validating")
+        data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
+        return assemble(
+            data,
+            len(lines),
+            errors=errors,
+            rows=np.array(lines, dtype=np.int64),
+            unit="line",
+            extra=extra,
+        )
+
+
+def read_jsonl(
+    path: PathLike,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+    encoding: str = "utf-8",
+    progress: Progress = "auto",
+) -> Table:
+    """The table of :meth:`Events.read_jsonl <influence.Events.read_jsonl>`."""
+    validate_errors(errors)
+    mapping = field_map(columns)
+    cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
+    lines: list[int] = []
+    extra: dict[int, tuple[str, str]] = {}
+    bar, shown = file_bar(path, progress, "Events.read_jsonl")
+    with bar:
+        with open_text(path, encoding, bar if shown else None) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                pos = len(lines)
+                lines.append(number)
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    record = None
+                    extra[pos] = ("bad row", f"invalid JSON ({exc.msg} at column {exc.colno})")
+                else:
+                    if not isinstance(record, dict):
+                        kind = "null" if record is None else type(record).__name__
+                        extra[pos] = ("bad row", f"a JSON {kind} is not an object")
+                        record = None
+                for f in FIELDS:
+                    cols[f].append(record.get(mapping[f]) if record else None)
+        bar.set_postfix_str("validating")
+        data = {
+            f: (v if any(x is not None for x in v) or f in REQUIRED else None)
+            for f, v in cols.items()
+        }
+        return assemble(
+            data,
+            len(lines),
+            errors=errors,
+            rows=np.array(lines, dtype=np.int64),
+            unit="line",
+            extra=extra,
+        )
+
+
+def from_pandas(
+    frame: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+) -> Table:
+    """The table of :meth:`Events.from_pandas <influence.Events.from_pandas>`.
+
+    Arrow data that is not a pandas object (a polars DataFrame, for one) is read by
+    :func:`from_arrow`.
+    """
+    validate_errors(errors)
+    if _arrow.is_arrow(frame) and not _is_pandas(frame):
+        return from_arrow(frame, columns=columns, errors=errors)
+    if not hasattr(frame, "columns"):
+        hint = " (for a list of dicts, use Events.from_records)" if isinstance(frame, list) else ""
+        raise TypeError(
+            f"Events.from_pandas needs a pandas DataFrame; got {type(frame).__name__}{hint}"
+        )
+    mapping = field_map(columns)
+    names = list(frame.columns)
+    require_columns(mapping, names, "the DataFrame")
+    data: dict[str, Any] = {}
+    for field in FIELDS:
+        name = mapping[field]
+        if name not in names:
+            data[field] = None
+            continue
+        series = frame[name]
+        if str(series.dtype).startswith("datetime64") and getattr(series.dt, "tz", None):
+            series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+        dtype = series.dtype
+        if getattr(dtype, "kind", "O") in "iufM" and not series.hasnans:
+            data[field] = series.to_numpy(copy=True)
+        elif getattr(dtype, "kind", "O") == "f":
+            data[field] = series.to_numpy(dtype=np.float64, copy=True)
+        else:
+            data[field] = series.to_numpy(dtype=object, copy=True)
+    return assemble(data, len(frame), errors=errors)
+
+
+def from_arrow(
+    data: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+) -> Table:
+    """The table of :meth:`Events.from_arrow <influence.Events.from_arrow>`."""
+    validate_errors(errors)
+    mapping = field_map(columns)
+    table = _arrow.read_table(data, "Events.from_arrow")
+    names = _arrow.column_names(table)
+    require_columns(mapping, names, "the Arrow data")
+    arrays: dict[str, Any] = {}
+    for field in FIELDS:
+        name = mapping[field]
+        count = names.count(name)
+        if count > 1:
+            raise ValueError(f"Arrow data has {count} columns named {name!r}; expected one")
+        column = table.column(name) if count else None
+        ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
+        arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
+    return assemble(arrays, int(table.num_rows), errors=errors)
+
+
+def _is_pandas(obj: object) -> bool:
+    """Whether *obj* is a pandas object (checked without importing pandas)."""
+    return any(cls.__module__.split(".")[0] == "pandas" for cls in type(obj).__mro__)

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from influence._time import DAY
+from influence.evaluate import MIN_CUTOFFS, POPULATIONS, TARGETS
 from influence.events.assemble import FIELDS, assemble
 from influence.events.table import Events
 from influence.events.timeparse import parse_time
@@ -285,9 +286,9 @@ def _validate(args: argparse.Namespace) -> int:
                 f"the log is too short for one cut-off every {args.every:g} days followed by "
                 f"{args.horizon:g} days"
             )
-        if args.intervals and len(cutoffs) < 5:
+        if args.intervals and len(cutoffs) < MIN_CUTOFFS:
             raise UserError(
-                f"--intervals resamples the cut-offs and needs at least 5; --every "
+                f"--intervals resamples the cut-offs and needs at least {MIN_CUTOFFS}; --every "
                 f"{args.every:g} gives {len(cutoffs)}"
             )
         report = rolling_validity(events, cutoffs, horizon, scorer, **options)
@@ -410,13 +411,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument(
         "--target",
-        choices=("distinct_engagers", "engagements"),
+        choices=TARGETS,
         default="distinct_engagers",
         help="what the future is measured by",
     )
     validate.add_argument(
         "--population",
-        choices=("scored", "receivers"),
+        choices=POPULATIONS,
         default="scored",
         help="every scored user, or only those who had received engagement",
     )

@@ -1,4 +1,4 @@
-"""influence.evaluate.bootstrap: NDCG@k and precision@k differences read off multiplicities.
+"""influence.evaluate.bootstrap: metric differences read off multiplicities, and the draws.
 
 The reference is the metric itself on the draw written out (each user's copies
 side by side), as the bootstrap used to compute it: a user drawn ``w`` times is
@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import ArrayLike, NDArray
 
-from influence.evaluate import ValidityReport, ndcg_at_k, precision_at_k
+from influence.evaluate import ValidityReport, ndcg_at_k, precision_at_k, spearman
 from influence.evaluate import bootstrap as _bootstrap
 
 FloatArray = NDArray[np.float64]
@@ -181,3 +181,36 @@ def test_compare_uses_the_fast_path_and_refuses_unknown_metrics() -> None:
     assert (c.low, c.high) == pytest.approx(tuple(np.quantile(spread, [0.025, 0.975])), abs=1e-12)
     with pytest.raises(ValueError, match="'metrics' parameter"):
         report.compare("m", "noise")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=30
+    )
+)
+def test_resampled_spearman_is_spearman_of_the_expanded_draw(
+    rows: list[tuple[int, int, int]],
+) -> None:
+    """Weighted mid-ranks give exactly the ranks of the draw written out (ties included)."""
+    x, t, copies = (np.array(c, dtype=np.float64) for c in zip(*rows, strict=True))
+    if copies.sum() < 2:
+        copies[0] = copies[1] = 1.0
+    picked = np.repeat(np.arange(x.size), copies.astype(np.intp))
+    rx = _bootstrap._Ranker.of(x).ranks(copies)
+    rt = _bootstrap._Ranker.of(t).ranks(copies)
+    expected = spearman(x[picked], t[picked])
+    found = _bootstrap.weighted_spearman(rx, rt, copies)
+    if math.isnan(expected):
+        assert math.isnan(found)
+    else:
+        assert found == pytest.approx(expected, abs=1e-12)
+
+
+def test_draws_are_seeded_multiplicities() -> None:
+    first = list(_bootstrap.draws(50, 5, seed=3))
+    again = list(_bootstrap.draws(50, 5, seed=3))
+    other = list(_bootstrap.draws(50, 5, seed=4))
+    assert all(w.sum() == 50 and w.shape == (50,) for w in first)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+    assert not all(np.array_equal(a, b) for a, b in zip(first, other, strict=True))

@@ -1,4 +1,4 @@
-"""influence.evaluate.rank_stability and RecencyReceived: churn measured beside prediction."""
+"""influence.evaluate.stability: rank_stability, churn measured beside prediction."""
 
 from __future__ import annotations
 
@@ -11,97 +11,19 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from influence import Events, Scorer
-from influence.components import DistinctEngagers
+from _evaluate_logs import DAY, counting, day, likes, weekly
+from influence import Events
 from influence.evaluate import (
     BASELINES,
     STABILITY_METRICS,
     RecencyReceived,
-    ScorerBaseline,
     StabilityReport,
     predictive_validity,
     rank_stability,
     received_count,
-    recency_received,
     rolling_validity,
     spearman,
 )
-from influence.kernels import recency_weights
-
-DAY = 86_400.0
-T0 = 1_700_000_000.0
-
-
-def day(d: float) -> float:
-    return T0 + d * DAY
-
-
-def likes(rows: list[tuple[float, str, str]]) -> Events:
-    return Events.from_records(
-        [{"time": day(d), "actor": a, "action": "like", "target": b} for d, a, b in rows]
-    )
-
-
-def weekly() -> Events:
-    """Ann is liked by many every week; bob and cy trade places from week to week."""
-    rows: list[tuple[float, str, str]] = []
-    for week in range(4):
-        base = 7 * week
-        rows += [(base + 1 + i / 10, f"fan{i}", "ann") for i in range(5)]
-        rows += [(base + 2, "ann", "bob" if week % 2 else "cy"), (base + 3, "dee", "eve")]
-    return likes(rows)
-
-
-def counting() -> Scorer:
-    return Scorer(signals=[DistinctEngagers()], discounts=[], modifiers=[])
-
-
-# ---------------------------------------------------------------------------- RecencyReceived
-def test_recency_received_is_the_house_time_scale() -> None:
-    events = weekly()
-    np.testing.assert_array_equal(
-        RecencyReceived()(events, day(28)), recency_received(events, day(28))
-    )
-    assert RecencyReceived() == RecencyReceived(half_life_days=30.0, window_days=90.0)
-
-
-def test_recency_received_short_scale_weights_by_age() -> None:
-    ages = np.array([0.0, 0.25, 1.0, 6.9, 7.0, 30.0])
-    as_of = day(40)
-    events = likes([(40 - a, f"v{i}", "ann") for i, a in enumerate(ages)])
-    value = RecencyReceived(half_life_days=0.25, window_days=7.0)(events, as_of)
-    ann = events.users.index("ann")
-    assert value[ann] == pytest.approx(recency_weights(ages * DAY, 7.0, 0.25).sum())
-    assert value[ann] == pytest.approx(1.0 + 0.5 + 2.0**-4, rel=0.05)  # 7+ days weigh 0
-    assert value[events.users.index("v0")] == 0.0
-
-
-@pytest.mark.parametrize("param", ["half_life_days", "window_days"])
-@pytest.mark.parametrize("bad", [0.0, -1.0, math.nan, math.inf, "1"])
-def test_recency_received_rejects_bad_time_scales(param: str, bad: Any) -> None:
-    with pytest.raises((ValueError, TypeError), match=param):
-        RecencyReceived(**{param: bad})
-
-
-def test_recency_received_ignores_the_future_and_self_interactions() -> None:
-    short = RecencyReceived(half_life_days=0.25, window_days=7.0)
-    events = weekly()
-    later = Events.from_records(
-        [
-            *({"time": t, "actor": a, "action": "like", "target": b} for t, a, b in _rows(events)),
-            {"time": day(30), "actor": "zed", "action": "like", "target": "ann"},
-            {"time": day(27), "actor": "ann", "action": "like", "target": "ann"},
-        ]
-    )
-    np.testing.assert_allclose(short(later, day(28))[: events.n_users], short(events, day(28)))
-
-
-def _rows(events: Events) -> list[tuple[float, str, str]]:
-    ids = events.users.ids
-    return [
-        (float(t), str(ids[a]), str(ids[b]))
-        for t, a, b in zip(events.time, events.actor, events.target)
-    ]
 
 
 # ---------------------------------------------------------------------------- rank_stability
@@ -226,49 +148,6 @@ def test_the_report_prints_and_converts() -> None:
 def test_ndcg_is_not_a_stability_metric() -> None:
     with pytest.raises(ValueError, match=r"rank metrics.*\['ndcg@10'\]"):
         rank_stability(weekly(), [day(7), day(14)], metrics=["spearman", "ndcg@10"])
-
-
-# ---------------------------------------------------------------------------- ScorerBaseline
-def test_a_scorer_as_a_baseline_measures_what_the_scorer_measures() -> None:
-    events = weekly()
-    cut = day(21)
-    report = predictive_validity(
-        events, cut, 3 * DAY, counting(), baselines={"same": ScorerBaseline(counting())}
-    )
-    assert report.table["same"] == report.table["scorer"]
-    np.testing.assert_array_equal(report.values["same"], report.values["scorer"])
-    stable = rank_stability(
-        events,
-        [day(7), day(14), day(21)],
-        counting(),
-        baselines={"same": ScorerBaseline(counting())},
-    )
-    assert stable.table["same"] == stable.table["scorer"]
-
-
-def test_two_time_scales_of_the_house_scorer_in_one_report() -> None:
-    events = weekly()
-    weekly_house = ScorerBaseline(Scorer.house(half_life_days=7, window_days=21))
-    report = predictive_validity(events, day(21), 3 * DAY, baselines={"weekly": weekly_house})
-    assert report.methods == ("scorer", "weekly")
-    assert np.isfinite(report.table["weekly"]["spearman"])
-
-
-def test_scorer_baseline_needs_a_scorer() -> None:
-    with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
-        ScorerBaseline(received_count)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"'scorer' parameter of ScorerBaseline"):
-        ScorerBaseline(Scorer)  # type: ignore[arg-type]  # the class, not a scorer
-
-
-def test_a_baseline_with_nan_values_is_named() -> None:
-    def broken(events: Events, as_of: float) -> np.ndarray:
-        values = np.zeros(events.n_users)
-        values[0] = np.nan
-        return values
-
-    with pytest.raises(ValueError, match=r"baseline 'broken' .* got 1 NaN or infinite value"):
-        rank_stability(weekly(), [day(7), day(14)], baselines={"broken": broken})
 
 
 # ---------------------------------------------------------------------------- properties

@@ -1,4 +1,4 @@
-"""Predictive validity: do today's scores predict the engagement users receive next?
+"""Predictive validity: whether today's scores predict the engagement users receive next.
 
 Influence is measured the way it would be used: score everyone on the events
 up to a cut-off, then compare the ranking with what each user *receives* from
@@ -25,6 +25,11 @@ same run on the same users, say whether it does.
 - :func:`defence_audit`: whether the users each defence (Reciprocity,
   Credibility, Authenticity) discounts go on to receive less than the users
   it spares at the same undefended score (a :class:`DefenceAudit`).
+- The protocol's choices and defaults, read by the command line too:
+  :data:`TARGETS` (what the future is measured by), :data:`POPULATIONS`
+  (which scored users are evaluated), :data:`DEFAULT_METRICS`,
+  :data:`STABILITY_METRICS`, and :data:`MIN_CUTOFFS` (the fewest cut-offs a
+  rolling comparison resamples).
 
 Examples
 --------
@@ -50,40 +55,33 @@ pagerank              1.000    1.000        1.000
 'received_count'
 """
 
-from influence.evaluate.validity import (
+from influence.datasets.loaders import Ratings
+from influence.evaluate.audit import DEFENCES, defence_audit
+from influence.evaluate.audit_report import DefenceAudit, DefenceRow
+from influence.evaluate.baselines import (
     BASELINES,
-    DEFAULT_METRICS,
-    DEFENCES,
-    STABILITY_METRICS,
     Baseline,
-    Comparison,
-    DefenceAudit,
-    DefenceRow,
-    Ratings,
     RecencyReceived,
     ScorerBaseline,
-    ScorerLike,
-    SignedRankReport,
-    StabilityReport,
-    ValidityReport,
-    decile_table,
-    defence_audit,
     distinct_engagers,
     engagement_pagerank,
     follower_count,
-    ndcg_at_k,
-    plot_deciles,
-    precision_at_k,
-    predictive_validity,
-    rank_stability,
     received,
     received_count,
     recency_received,
+)
+from influence.evaluate.metrics import ndcg_at_k, precision_at_k, spearman
+from influence.evaluate.plots import plot_deciles
+from influence.evaluate.protocol import POPULATIONS, TARGETS, ScorerLike
+from influence.evaluate.signed import SignedRankReport, signed_rank_report
+from influence.evaluate.stability import STABILITY_METRICS, StabilityReport, rank_stability
+from influence.evaluate.validity import (
+    DEFAULT_METRICS,
+    predictive_validity,
     rolling_cutoffs,
     rolling_validity,
-    signed_rank_report,
-    spearman,
 )
+from influence.evaluate.validity_report import MIN_CUTOFFS, Comparison, ValidityReport, decile_table
 
 __all__ = [
     "BASELINES",
@@ -93,6 +91,8 @@ __all__ = [
     "DEFENCES",
     "DefenceAudit",
     "DefenceRow",
+    "MIN_CUTOFFS",
+    "POPULATIONS",
     "Ratings",
     "RecencyReceived",
     "STABILITY_METRICS",
@@ -100,6 +100,7 @@ __all__ = [
     "ScorerLike",
     "SignedRankReport",
     "StabilityReport",
+    "TARGETS",
     "ValidityReport",
     "decile_table",
     "defence_audit",

@@ -8,6 +8,8 @@ from html import escape
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from influence._time import DAY
 
 Table = Mapping[str, Mapping[str, float]]
@@ -117,6 +119,19 @@ def freeze(table: Table) -> Table:
             for m, row in table.items()
         }
     )
+
+
+def mean_table(tables: Sequence[Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, float]]:
+    """Each method's metrics averaged over the tables where they are defined (not ``nan``)."""
+    out: dict[str, dict[str, float]] = {}
+    for method in dict.fromkeys(m for t in tables for m in t):
+        rows = [t[method] for t in tables if method in t]
+        out[method] = {}
+        for metric in dict.fromkeys(k for row in rows for k in row):
+            found = np.array([row.get(metric, math.nan) for row in rows])
+            finite = found[np.isfinite(found)]
+            out[method][metric] = float(finite.mean()) if finite.size else math.nan
+    return out
 
 
 class MethodTable:

@@ -23,7 +23,6 @@ import numpy as np
 
 from influence._time import DAY
 from influence.evaluate import MIN_CUTOFFS, POPULATIONS, TARGETS
-from influence.events.assemble import FIELDS, assemble
 from influence.events.table import Events
 from influence.events.timeparse import parse_time
 from influence.exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
@@ -85,38 +84,6 @@ def _require_pyarrow(purpose: str) -> None:
         raise UserError(f"{purpose} needs pyarrow: pip install pyarrow") from None
 
 
-def _read_parquet(path: Path, errors: str) -> Events:
-    _require_pyarrow(f"reading {path.name}")
-    pa = importlib.import_module("pyarrow")
-    pq = importlib.import_module("pyarrow.parquet")
-
-    try:
-        table = pq.read_table(path)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise UserError(f"{path}: not a readable Parquet file ({exc})") from None
-    names = table.column_names
-    missing = [f for f in ("time", "actor", "action") if f not in names]
-    if missing:
-        raise UserError(f"{path}: required column(s) {missing} not in the columns {names}")
-    data: dict[str, Any] = {}
-    for field in FIELDS:
-        if field not in names:
-            data[field] = None
-            continue
-        column = table.column(field)
-        kind = column.type
-        numeric = pa.types.is_integer(kind) or pa.types.is_timestamp(kind)
-        if pa.types.is_floating(kind) or (numeric and column.null_count == 0):
-            data[field] = column.to_numpy()  # the vectorised path; null floats are NaN
-        else:
-            values = np.empty(table.num_rows, dtype=object)
-            for i, value in enumerate(column.to_pylist()):
-                values[i] = value
-            data[field] = values
-    rows = np.arange(1, table.num_rows + 1, dtype=np.int64)  # "row 1" is the first row
-    return Events(assemble(data, table.num_rows, errors=errors, rows=rows))  # type: ignore[arg-type]
-
-
 def _read(name: str, errors: str) -> Events:
     """The events in file *name*; problems become one-line errors that name the file."""
     path = Path(name)
@@ -131,11 +98,12 @@ def _read(name: str, errors: str) -> Events:
         if base.endswith((".jsonl", ".ndjson")):
             return Events.read_jsonl(path, errors=errors)  # type: ignore[arg-type]
         if path.name.lower().endswith(".parquet"):
-            return _read_parquet(path, errors)
-    except InvalidEventError as exc:
-        raise UserError(f"{path}: {exc}") from None
+            _require_pyarrow(f"reading {path.name}")
+            return Events.read_parquet(path, errors=errors)  # type: ignore[arg-type]
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (InvalidEventError, ValueError) as exc:  # a bad row, column or file
+        raise UserError(f"{path}: {exc}") from None
     except (EOFError, gzip.BadGzipFile) as exc:
         raise UserError(f"{path}: not a readable gzip file ({exc})") from None
     raise UserError(f"{path}: unknown format; use {EVENT_FORMATS}")

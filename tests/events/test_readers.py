@@ -808,3 +808,35 @@ class TestFieldMap:
         table = readers.from_records(SAMPLE)
         assert isinstance(table, Table)
         assert Events(table) == sample()
+
+
+# --------------------------------------------------------------------------- Parquet
+def test_read_parquet_reads_like_from_arrow_and_numbers_rows_from_one(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table(
+        {
+            "time": [1, 2, 3],
+            "actor": ["ann", "bob", "cy"],
+            "action": ["like", "poke", "share"],
+            "target": ["bob", "ann", "ann"],
+        }
+    )
+    path = tmp_path / "log.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(InvalidEventError, match="row 2"):
+        Events.read_parquet(path)
+    kept = Events.read_parquet(path, errors="skip")
+    assert kept == Events.from_arrow(table, errors="skip")
+    assert [r.row for r in kept.rejected] == [2]
+    renamed = tmp_path / "renamed.parquet"
+    pq.write_table(table.rename_columns(["t", "actor", "action", "target"]), renamed)
+    assert len(Events.read_parquet(renamed, columns={"time": "t"}, errors="skip")) == 2
+    with pytest.raises(ValueError, match="required column"):
+        Events.read_parquet(renamed)
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"not parquet at all")
+    with pytest.raises(ValueError, match="not a readable Parquet file"):
+        Events.read_parquet(junk)
+    with pytest.raises(FileNotFoundError):
+        Events.read_parquet(tmp_path / "missing.parquet")

@@ -11,6 +11,7 @@ are the column-mapping rules, shared with the readers of :mod:`influence.engines
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -308,8 +309,30 @@ def from_arrow(
 ) -> Table:
     """The table of :meth:`Events.from_arrow <influence.Events.from_arrow>`."""
     validate_errors(errors)
+    return _arrow_table(_arrow.read_table(data, "Events.from_arrow"), columns, errors, None)
+
+
+def read_parquet(
+    path: PathLike, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+) -> Table:
+    """The table of :meth:`Events.read_parquet <influence.Events.read_parquet>`."""
+    validate_errors(errors)
+    _arrow.require_pyarrow("Events.read_parquet")
+    pa = importlib.import_module("pyarrow")
+    parquet = importlib.import_module("pyarrow.parquet")
+    try:
+        table = parquet.read_table(os.fspath(path))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise ValueError(f"not a readable Parquet file ({exc})") from None
+    rows = np.arange(1, int(table.num_rows) + 1, dtype=np.int64)  # row 1 is the first row
+    return _arrow_table(table, columns, errors, rows)
+
+
+def _arrow_table(table: Any, columns: Mapping[str, str] | None, errors: Errors, rows: Any) -> Table:
+    """Validate a ``pyarrow.Table`` of events; *rows* numbers them in messages."""
     mapping = field_map(columns)
-    table = _arrow.read_table(data, "Events.from_arrow")
     names = _arrow.column_names(table)
     require_columns(mapping, names, "the Arrow data")
     arrays: dict[str, Any] = {}
@@ -321,7 +344,7 @@ def from_arrow(
         column = table.column(name) if count else None
         ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
         arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
-    return assemble(arrays, int(table.num_rows), errors=errors)
+    return assemble(arrays, int(table.num_rows), errors=errors, rows=rows)
 
 
 def _is_pandas(obj: object) -> bool:

@@ -15,9 +15,10 @@ from influence.events import display as _display
 from influence.events import readers as _readers
 from influence.events.assemble import Errors, Rejection, Table
 from influence.events.files import PathLike
-from influence.events.ids import IdIndex, index_map, remap, used
+from influence.events.ids import IdIndex
 from influence.events.memo import Memo
 from influence.events.timeparse import to_epoch
+from influence.events.views import compact_table, records
 
 __all__ = ["COLUMNS", "Events", "Rejection"]
 
@@ -292,6 +293,60 @@ class Events:
         return cls(_readers.from_pandas(frame, columns=columns, errors=errors))
 
     @classmethod
+    def read_parquet(
+        cls,
+        path: PathLike,
+        *,
+        columns: Mapping[str, str] | None = None,
+        errors: Errors = "raise",
+    ) -> Events:
+        """Read a Parquet file of events (needs pyarrow, the ``arrow`` extra).
+
+        Read as :meth:`from_arrow` reads a table (timestamps as UTC times,
+        numeric columns vectorised, dictionary columns decoded), with rows
+        numbered from 1 in messages, as for the other files. For logs bigger
+        than memory, :func:`influence.engines.read_duckdb` reads only the
+        scoring window.
+
+        Parameters
+        ----------
+        path : str or path-like
+        columns : mapping, optional
+            Event field -> column name, when they differ.
+        errors : {"raise", "skip"}, default "raise"
+
+        Returns
+        -------
+        Events
+
+        Raises
+        ------
+        ImportError
+            When pyarrow is not installed.
+        FileNotFoundError
+            When there is no such file.
+        ValueError
+            When the file is not readable Parquet or a required column is
+            missing; :class:`InvalidEventError` for a bad row with
+            ``errors="raise"``.
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> import pyarrow as pa, pyarrow.parquet as pq
+        >>> from influence import Events
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = pathlib.Path(tmp) / "log.parquet"
+        ...     pq.write_table(pa.table({"time": [0, 60], "actor": ["bob", "cy"],
+        ...                              "action": ["like", "share"],
+        ...                              "target": ["ann", "ann"]}), path)
+        ...     events = Events.read_parquet(path)
+        >>> len(events), events.users.ids.tolist()
+        (2, ['ann', 'bob', 'cy'])
+        """
+        return cls(_readers.read_parquet(path, columns=columns, errors=errors))
+
+    @classmethod
     def from_arrow(
         cls, data: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
     ) -> Events:
@@ -445,35 +500,8 @@ class Events:
         Index order is kept, so the compacted table scores the same. The platform
         names (a handful) are kept as they are.
         """
-        users = used(self.n_users, self.actor, self.target)
-        posts = used(len(self.posts), self.post, self.parent)
-        texts = used(len(self.texts), self.text)
-        topics = used(len(self.topic_sets), self.topics)
-        if users.all() and posts.all() and texts.all() and topics.all():
-            return self
-        t = self._table
-        user_map = np.cumsum(users, dtype=np.int64).astype(np.int32) - 1
-        kept_texts, kept_topics = np.flatnonzero(texts).tolist(), np.flatnonzero(topics).tolist()
-        return Events(
-            Table(
-                time=t.time,
-                actor=user_map[t.actor],
-                target=remap(t.target, user_map),
-                action=t.action,
-                post=remap(t.post, index_map(posts)),
-                parent=remap(t.parent, index_map(posts)),
-                text=remap(t.text, index_map(texts)),
-                platform=t.platform,
-                topics=remap(t.topics, index_map(topics)),
-                users=t.users.take(np.flatnonzero(users)),
-                posts=t.posts.take(np.flatnonzero(posts)),
-                texts=tuple(t.texts[i] for i in kept_texts),
-                platforms=t.platforms,
-                topic_sets=tuple(t.topic_sets[i] for i in kept_topics),
-                rejected=t.rejected,
-            ),
-            self.trust,
-        )
+        table = compact_table(self._table)
+        return self if table is None else Events(table, self.trust)
 
     def with_trust(self, trust: ArrayLike | None) -> Events:
         """The same events, each engagement weighted by how much it is trusted.
@@ -526,28 +554,7 @@ class Events:
 
     def to_records(self) -> list[dict[str, Any]]:
         """The events as plain dicts (original ids, ISO times), in canonical order."""
-        users, posts = self.users.ids.tolist(), self.posts.ids.tolist()
-        out: list[dict[str, Any]] = []
-        for i in range(len(self)):
-            record: dict[str, Any] = {
-                "time": float(self.time[i]),
-                "actor": users[self.actor[i]],
-                "action": _actions.ACTIONS[self.action[i]],
-            }
-            if self.target[i] >= 0:
-                record["target"] = users[self.target[i]]
-            if self.post[i] >= 0:
-                record["post"] = posts[self.post[i]]
-            if self.parent[i] >= 0:
-                record["parent"] = posts[self.parent[i]]
-            if self.text[i] >= 0:
-                record["text"] = self.texts[self.text[i]]
-            if self.platforms[self.platform[i]] != "default":
-                record["platform"] = self.platforms[self.platform[i]]
-            if self.topics[i] >= 0:
-                record["topics"] = list(self.topic_sets[self.topics[i]])
-            out.append(record)
-        return out
+        return records(self._table)
 
     def __repr__(self) -> str:
         return _display.events_repr(self)

@@ -75,7 +75,6 @@ TRENDING_WINDOW_DAYS = TRENDING.window_days
 TRENDING_MIDPOINT = 2.4
 
 
-
 @functools.lru_cache(maxsize=8)
 def _house_parts(half_life_days: float, window_days: float) -> tuple[Parts, Parts, Parts]:
     """The house signals, discounts and modifiers, with standing on the given time scale.

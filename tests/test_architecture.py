@@ -189,3 +189,32 @@ def test_private_attributes_are_not_read_across_areas() -> None:
         if (owners := defined.get(what.rpartition(".")[2])) and area(m) not in owners
     ]
     assert not crossing, crossing
+
+
+def test_areas_depend_on_each_other_one_way() -> None:
+    # Stronger than no module cycle: no two areas import each other, even through
+    # different modules, so that the areas can be read (and replaced) bottom up.
+    needs: dict[str, set[str]] = {}
+    for m in modules():
+        for target, _, _ in imports(m):
+            if target in modules() and area(target) != area(m):
+                needs.setdefault(area(m), set()).add(area(target))
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: tuple[str, ...]) -> None:
+        assert state.get(node) != 1, " -> ".join((*path, node))
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for nxt in sorted(needs.get(node, ())):
+            visit(nxt, (*path, node))
+        state[node] = 2
+        order.append(node)
+
+    for node in sorted(needs):
+        visit(node, ())
+    # The foundation needs nothing, and events needs nothing but the foundation and the
+    # exceptions: data enters through it, and it knows nothing of what reads it.
+    assert not any(needs.get(f) for f in FOUNDATION)
+    assert needs["influence.events"] <= FOUNDATION | {"influence.exceptions"}

@@ -5,6 +5,7 @@ The main objects: :class:`Events` (the validated event table), :class:`Scorer`
 explanations). Components live in :mod:`influence.components`.
 """
 
+from influence._time import STANDING, TRENDING, TimeScale
 from influence._version import VERSION
 from influence.components.base import BaseComponent, Component, Evidence, Explainable
 from influence.components.registry import register
@@ -33,7 +34,10 @@ __all__ = [
     "InvalidEventError",
     "Rejection",
     "Scorer",
+    "STANDING",
     "Scores",
+    "TRENDING",
+    "TimeScale",
     "__version__",
     "register",
 ]

@@ -11,8 +11,14 @@ import pytest
 
 from _evaluate_logs import CUT, DAY, T0, counting, day, likes, tiny_records, weekly
 from influence import Events, Scorer
+from influence.components import DistinctEngagers, Reciprocity
+from influence.components.base import BaseComponent
+from influence.datasets import synthetic
 from influence.evaluate import (
     BASELINES,
+    DistinctEngagerCount,
+    FollowerCount,
+    ReceivedCount,
     RecencyReceived,
     ScorerBaseline,
     distinct_engagers,
@@ -24,7 +30,9 @@ from influence.evaluate import (
     received_count,
     recency_received,
 )
-from influence.kernels import recency_weights
+from influence.events import actions
+from influence.kernels import count_distinct_pairs, recency_weights
+from influence.testing import check_component
 
 # ---------------------------------------------------------------------------- counts and PageRank
 
@@ -195,3 +203,145 @@ def test_a_baseline_with_nan_values_is_named() -> None:
 
     with pytest.raises(ValueError, match=r"baseline 'broken' .* got 1 NaN or infinite value"):
         rank_stability(weekly(), [day(7), day(14)], baselines={"broken": broken})
+
+
+# ---------------------------------------------------------------------------- baselines as signals
+
+#: Each named baseline that is a signal component, with the function that is its door.
+COMPONENTS: list[tuple[str, BaseComponent, Any]] = [
+    ("received_count", ReceivedCount(), received_count),
+    ("distinct_engagers", DistinctEngagerCount(), distinct_engagers),
+    ("recency_received", RecencyReceived(), recency_received),
+    ("followers", FollowerCount(), follower_count),
+]
+IDS = [name for name, _, _ in COMPONENTS]
+EXTRA = [RecencyReceived(half_life_days=0.25, window_days=7.0)]
+
+
+def _reference(name: str, events: Events, as_of: float) -> np.ndarray:
+    """The baselines as computed before they were components (the formulas, kept verbatim)."""
+    n = events.n_users
+    stop = int(np.searchsorted(events.time, as_of, side="right"))
+    actor, target = events.actor[:stop], events.target[:stop]
+    engagement = actions.mask_of(actions.ENGAGEMENTS)[events.action[:stop]]
+    if name == "followers":
+        keep = np.flatnonzero(
+            (events.action[:stop] == actions.FOLLOW) & (target >= 0) & (actor != target)
+        )
+        return count_distinct_pairs(target[keep], actor[keep], n, n).astype(np.float64)
+    rows = np.flatnonzero(engagement & (target >= 0) & (actor != target))
+    if name == "received_count":
+        return np.bincount(target[rows], minlength=n).astype(np.float64)
+    if name == "distinct_engagers":
+        return count_distinct_pairs(target[rows], actor[rows], n, n).astype(np.float64)
+    weights = recency_weights(as_of - events.time[rows], 90.0, 30.0)
+    return np.bincount(target[rows], weights=weights, minlength=n).astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[Events, float]:
+    events = synthetic(seed=0).events
+    assert events.end is not None
+    start = float(events.time[0])
+    return events, start + 0.6 * (events.end - start)
+
+
+@pytest.mark.parametrize("component", [c for _, c, _ in COMPONENTS] + EXTRA, ids=str)
+def test_each_baseline_component_passes_the_component_checks(component: BaseComponent) -> None:
+    assert component.role == "signal"
+    check_component(component)
+
+
+@pytest.mark.parametrize(("name", "component", "func"), COMPONENTS, ids=IDS)
+def test_the_baseline_is_its_component_bit_for_bit_on_a_generated_world(
+    world: tuple[Events, float], name: str, component: BaseComponent, func: Any
+) -> None:
+    events, cut = world
+    past = events.until(cut)
+    for table, as_of in ((past, cut), (events, cut), (events, float(events.end or 0.0))):
+        expected = _reference(name, table, as_of)
+        assert expected.any(), name  # the world exercises each baseline
+        for values in (
+            func(table, as_of),
+            BASELINES[name](table, as_of),
+            component(table, as_of),
+            component(table, as_of=as_of),
+            component.evidence(table, as_of=as_of).values,
+        ):
+            assert values.dtype == np.float64
+            assert values.tobytes() == expected.tobytes(), name
+
+
+@pytest.mark.parametrize(("name", "component", "func"), COMPONENTS, ids=IDS)
+@pytest.mark.parametrize("log", ["tiny", "weekly"])
+def test_the_baseline_is_its_component_bit_for_bit_on_the_small_logs(
+    name: str, component: BaseComponent, func: Any, log: str
+) -> None:
+    events = Events.from_records(tiny_records()) if log == "tiny" else weekly()
+    for as_of in (CUT, day(21), day(28), T0):
+        expected = _reference(name, events, as_of)
+        assert func(events, as_of).tobytes() == expected.tobytes()
+        assert component(events, as_of=as_of).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize(("name", "component", "func"), COMPONENTS, ids=IDS)
+def test_a_scorer_of_one_baseline_runs_and_explains_itself(
+    name: str, component: BaseComponent, func: Any
+) -> None:
+    events = Events.from_records(tiny_records())
+    scorer = Scorer(signals=[component], discounts=[], modifiers=[])
+    scores = scorer.score(events, as_of=CUT)
+    assert scores.values.shape == (len(scores.users),)
+    ann = scores.explain("ann")
+    assert list(ann.parts) == [component.name]
+    assert ann.score > 0
+    assert str(ann).splitlines()[1].split()[0] == component.name
+    assert "points" in str(ann)
+    # The ranking is the baseline's (calibration is monotone).
+    values = func(events, CUT)[events.users.indices(scores.users.ids)]
+    assert np.array_equal(
+        np.argsort(values, kind="stable"), np.argsort(scores.values, kind="stable")
+    )
+
+
+@pytest.mark.parametrize(("name", "component", "func"), COMPONENTS, ids=IDS)
+def test_the_components_read_trust_and_the_functions_do_not(
+    name: str, component: BaseComponent, func: Any
+) -> None:
+    events = Events.from_records(tiny_records())
+    half = events.with_trust(np.full(len(events), 0.5))
+    assert np.array_equal(func(half, CUT), func(events, CUT))
+    np.testing.assert_allclose(component(half, as_of=CUT), 0.5 * component(events, as_of=CUT))
+    # In a scorer with discounts, what a discount takes away is a named part.
+    scorer = Scorer(signals=[component], discounts=[Reciprocity()], modifiers=[])
+    assert scorer.score(events, as_of=CUT).explain("ann").score >= 0
+
+
+def test_distinct_engager_count_is_distinct_engagers_without_window_or_logarithm(
+    world: tuple[Events, float],
+) -> None:
+    events, cut = world
+    long = DistinctEngagers(window_days=1e6)  # longer than the log
+    engagers = long.evidence(events, as_of=cut).details["engagers"].astype(np.float64)
+    assert engagers.tobytes() == DistinctEngagerCount()(events, as_of=cut).tobytes()
+    assert DistinctEngagerCount.name != DistinctEngagers.name  # no clash in a scorer's parts
+
+
+def test_baseline_components_keep_their_names_and_are_not_registered() -> None:
+    from influence.components import registry
+
+    assert list(BASELINES) == [
+        "received_count",
+        "distinct_engagers",
+        "recency_received",
+        "pagerank",
+        "followers",
+    ]
+    for _, component, _ in COMPONENTS:
+        assert registry.registered_name(component) is None
+    assert isinstance(BASELINES["pagerank"], type(engagement_pagerank))
+
+
+def test_recency_received_names_its_parameter_in_errors() -> None:
+    with pytest.raises(ValueError, match=r"'half_life_days' parameter of RecencyReceived"):
+        RecencyReceived(half_life_days=0.0)

@@ -14,7 +14,10 @@ same run on the same users, say whether it does.
 - Baselines, ``(events, as_of) -> one value per user``:
   :func:`received_count`, :func:`distinct_engagers`, :func:`recency_received`,
   :func:`engagement_pagerank`, :func:`follower_count` (see :data:`BASELINES`);
-  :class:`RecencyReceived` at any time scale.
+  :class:`RecencyReceived` at any time scale. All but PageRank are doors over
+  signal components a :class:`~influence.Scorer` takes too:
+  :class:`ReceivedCount`, :class:`DistinctEngagerCount`,
+  :class:`RecencyReceived`, :class:`FollowerCount`.
 - :func:`rank_stability`: how much each method's ranking moves from one
   cut-off to the next (a :class:`StabilityReport`), the other side of
   forecasting well; :func:`rolling_cutoffs` for the rolling protocols.
@@ -61,6 +64,9 @@ from influence.evaluate.audit_report import DefenceAudit, DefenceRow
 from influence.evaluate.baselines import (
     BASELINES,
     Baseline,
+    DistinctEngagerCount,
+    FollowerCount,
+    ReceivedCount,
     RecencyReceived,
     ScorerBaseline,
     distinct_engagers,
@@ -91,9 +97,12 @@ __all__ = [
     "DEFENCES",
     "DefenceAudit",
     "DefenceRow",
+    "DistinctEngagerCount",
+    "FollowerCount",
     "MIN_CUTOFFS",
     "POPULATIONS",
     "Ratings",
+    "ReceivedCount",
     "RecencyReceived",
     "STABILITY_METRICS",
     "ScorerBaseline",

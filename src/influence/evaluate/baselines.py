@@ -2,7 +2,10 @@
 
 A baseline is ``(events, as_of) -> one value per user of events.users`` and
 must ignore the events after *as_of*. :data:`BASELINES` names the built-in
-ones; :class:`RecencyReceived` and :class:`ScorerBaseline` make more.
+ones; :class:`RecencyReceived` and :class:`ScorerBaseline` make more. The
+named baselines are doors over signal components (:mod:`influence.evaluate.signals`:
+:class:`ReceivedCount`, :class:`DistinctEngagerCount`, :class:`RecencyReceived`,
+:class:`FollowerCount`) that can go into a :class:`~influence.Scorer` too.
 :func:`received` counts what users receive in a window, the truth the
 evaluations measure scores against.
 """
@@ -19,18 +22,26 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
-from influence import _validate
-from influence._time import STANDING
 from influence.evaluate.protocol import ScorerLike, _positions
-from influence.events import actions as _actions
+from influence.evaluate.signals import (
+    DistinctEngagerCount,
+    FollowerCount,
+    ReceivedCount,
+    RecencyReceived,
+    _engagement_rows,
+    _follow_rows,
+)
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.graph import pagerank
-from influence.kernels import count_distinct_pairs, recency_weights
+from influence.kernels import count_distinct_pairs
 
 __all__ = [
     "BASELINES",
     "Baseline",
+    "DistinctEngagerCount",
+    "FollowerCount",
+    "ReceivedCount",
     "RecencyReceived",
     "ScorerBaseline",
     "distinct_engagers",
@@ -46,16 +57,11 @@ FloatArray = NDArray[np.float64]
 #: ``(events, as_of) -> one float per user of events.users``; must ignore events after as_of.
 Baseline = Callable[[Events, float], ArrayLike]
 
-_ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
-
-
-def _engagement_rows(events: Events, start: float, end: float) -> NDArray[np.intp]:
-    """Rows of engagement with another user in ``(start, end]`` (rows are time-sorted)."""
-    lo = int(np.searchsorted(events.time, start, side="right"))
-    hi = int(np.searchsorted(events.time, end, side="right"))
-    target, actor = events.target[lo:hi], events.actor[lo:hi]
-    keep = _ENGAGEMENT[events.action[lo:hi]] & (target >= 0) & (actor != target)
-    return np.flatnonzero(keep) + lo
+# The components behind the named baselines; each door hands them an untrusted table.
+_RECEIVED_COUNT = ReceivedCount()
+_DISTINCT_ENGAGERS = DistinctEngagerCount()
+_HOUSE_RECENCY = RecencyReceived()
+_FOLLOWERS = FollowerCount()
 
 
 def _received(events: Events, start: float, end: float, *, distinct: bool) -> FloatArray:
@@ -121,7 +127,7 @@ def received_count(events: Events, as_of: float) -> FloatArray:
     >>> received_count(ev, 5.0).tolist()
     [2.0, 0.0, 0.0]
     """
-    return _received(events, -math.inf, float(as_of), distinct=False)
+    return _RECEIVED_COUNT(events.with_trust(None), float(as_of))
 
 
 def distinct_engagers(events: Events, as_of: float) -> FloatArray:
@@ -139,61 +145,12 @@ def distinct_engagers(events: Events, as_of: float) -> FloatArray:
     >>> distinct_engagers(ev, 3.0).tolist()
     [2.0, 0.0, 0.0]
     """
-    return _received(events, -math.inf, float(as_of), distinct=True)
+    return _DISTINCT_ENGAGERS(events.with_trust(None), float(as_of))
 
 
 #: Window and half-life (days) of :func:`recency_received`: the house scorer's own.
-RECENCY_WINDOW_DAYS = STANDING.window_days
-RECENCY_HALF_LIFE_DAYS = STANDING.half_life_days
-
-
-@dataclass(frozen=True)
-class RecencyReceived:
-    """Baseline: received engagement, each event weighted by its recency, at a chosen time scale.
-
-    The weight of an engagement event of age :math:`a` is
-    :func:`influence.kernels.recency_weights`: :math:`2^{-a/h}`
-    inside the window, tapered to zero at its edge. The default time scale is
-    the house scorer's (:func:`recency_received`); a shorter one asks whether
-    a plain count of *recent* engagement predicts as well as the scorer
-    (``RecencyReceived(half_life_days=0.25, window_days=7)`` is Momentum's
-    time scale). A short half-life forecasts the next days well and churns
-    from one day to the next: :func:`rank_stability` measures that side.
-
-    Parameters
-    ----------
-    half_life_days : float, default 30
-        Positive.
-    window_days : float, default 90
-        Positive; engagement older than this weighs nothing.
-
-    Examples
-    --------
-    >>> from influence import Events
-    >>> from influence.evaluate import RecencyReceived
-    >>> ev = Events.from_records([
-    ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
-    ...     {"time": 86400, "actor": "cy", "action": "like", "target": "ann"},
-    ... ])
-    >>> [round(v, 3) for v in RecencyReceived(half_life_days=1, window_days=7)(ev, 86400).tolist()]
-    [1.475, 0.0, 0.0]
-    """
-
-    half_life_days: float = RECENCY_HALF_LIFE_DAYS
-    window_days: float = RECENCY_WINDOW_DAYS
-
-    def __post_init__(self) -> None:
-        for name in ("half_life_days", "window_days"):
-            _validate.number("RecencyReceived", name, getattr(self, name), low=0.0, low_open=True)
-
-    def __call__(self, events: Events, as_of: float) -> FloatArray:
-        """Recency-weighted engagement received at or before *as_of*, one value per user."""
-        as_of = float(as_of)
-        rows = _engagement_rows(events, -math.inf, as_of)
-        weights = recency_weights(as_of - events.time[rows], self.window_days, self.half_life_days)
-        return np.bincount(events.target[rows], weights=weights, minlength=events.n_users).astype(
-            np.float64
-        )
+RECENCY_WINDOW_DAYS = RecencyReceived.window_days
+RECENCY_HALF_LIFE_DAYS = RecencyReceived.half_life_days
 
 
 def recency_received(events: Events, as_of: float) -> FloatArray:
@@ -215,10 +172,7 @@ def recency_received(events: Events, as_of: float) -> FloatArray:
     >>> [round(v, 3) for v in recency_received(ev, 30 * 86400.0).tolist()]
     [1.375, 0.0, 0.0]
     """
-    return _HOUSE_RECENCY(events, as_of)
-
-
-_HOUSE_RECENCY = RecencyReceived()
+    return _HOUSE_RECENCY(events.with_trust(None), float(as_of))
 
 
 @dataclass(frozen=True)
@@ -294,13 +248,6 @@ def engagement_pagerank(events: Events, as_of: float) -> FloatArray:
     return pagerank(adjacency, damping=0.85)
 
 
-def _follow_rows(events: Events, as_of: float) -> NDArray[np.intp]:
-    stop = int(np.searchsorted(events.time, as_of, side="right"))
-    actor, target = events.actor[:stop], events.target[:stop]
-    keep = (events.action[:stop] == _actions.FOLLOW) & (target >= 0) & (actor != target)
-    return np.flatnonzero(keep)
-
-
 def follower_count(events: Events, as_of: float) -> FloatArray:
     """Baseline: distinct users who followed a user at or before *as_of*.
 
@@ -319,9 +266,7 @@ def follower_count(events: Events, as_of: float) -> FloatArray:
     >>> follower_count(ev, 3.0).tolist()
     [2.0, 0.0, 0.0]
     """
-    rows = _follow_rows(events, float(as_of))
-    n = events.n_users
-    return count_distinct_pairs(events.target[rows], events.actor[rows], n, n).astype(np.float64)
+    return _FOLLOWERS(events.with_trust(None), float(as_of))
 
 
 #: The named baselines, in report order. ``"followers"`` is included by default

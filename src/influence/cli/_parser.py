@@ -1,0 +1,173 @@
+"""The ``influence`` argument parser: its commands, options and help."""
+
+from __future__ import annotations
+
+import argparse
+
+from influence._version import VERSION
+from influence.evaluate import POPULATIONS, TARGETS
+
+from . import _commands as commands
+from ._inputs import EVENT_FORMATS
+
+
+# --------------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    """The ``influence`` argument parser, with the commands ``demo``, ``score`` and ``validate``."""
+    parser = argparse.ArgumentParser(
+        prog="influence",
+        description="Influence scores people can trust, from social-media interaction logs.",
+        epilog="Mistakes in the inputs print one line 'influence: error: ...' and exit with 2.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="score a generated world and explain the leader")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the generated world")
+    demo.add_argument("--top", type=int, default=10, help="rows of the leaderboard")
+    demo.set_defaults(func=commands.demo)
+
+    def inputs(command: argparse.ArgumentParser) -> None:
+        command.add_argument("events", metavar="EVENTS", help=f"event file: {EVENT_FORMATS}")
+        command.add_argument(
+            "--config",
+            default=None,
+            metavar="FILE",
+            help="scorer configuration (.toml or .json); default: the house scorer",
+        )
+        command.add_argument(
+            "--trending",
+            action="store_true",
+            help="the trending score (who people engage now, over hours: Scorer.trending()) "
+            "instead of the standing one",
+        )
+        command.add_argument(
+            "--skip-bad-rows",
+            action="store_true",
+            help="set malformed rows aside (and count them) instead of stopping at the first",
+        )
+        reading = command.add_argument_group("reading the event file")
+        reading.add_argument(
+            "--columns",
+            default=None,
+            metavar="FIELD=COLUMN,...",
+            help="the file's column for each event field whose name differs, e.g. "
+            "actor=sender,target=recipient,time=ts (with --no-header: positions, actor=1)",
+        )
+        reading.add_argument(
+            "--delimiter",
+            default=None,
+            metavar="CHAR",
+            help="CSV field separator (\\t or tab for a tab); default: a comma, a tab for .tsv",
+        )
+        reading.add_argument(
+            "--no-header",
+            action="store_true",
+            help="the CSV file has no header row: columns are named by position 1, 2, ... and "
+            "read as time, actor, action, target, post, parent, ... unless --columns says",
+        )
+        reading.add_argument(
+            "--action",
+            default=None,
+            metavar="ACTION",
+            help="one action for every row, for logs that have none (message and email logs: "
+            "mention)",
+        )
+
+    score = sub.add_parser("score", help="score an event file, print the leaderboard")
+    inputs(score)
+    score.add_argument(
+        "--as-of", default=None, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+    )
+    score.add_argument("--top", type=int, default=10, metavar="N", help="rows of the leaderboard")
+    score.add_argument("--explain", default=None, metavar="USER", help="explain one user's score")
+    score.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="also write every user's score: .csv, .json (records), .parquet or .npz "
+        "(the last two load back with Scores.load)",
+    )
+    score.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="when there is nobody to score (an empty file, no rows, every row set aside, "
+        "--as-of before every event), warn and go on instead of stopping with exit code 2",
+    )
+    score.set_defaults(func=commands.score)
+
+    validate = sub.add_parser(
+        "validate", help="predictive validity: do the scores predict the engagement that follows?"
+    )
+    inputs(validate)
+    validate.add_argument(
+        "--cutoff", default=None, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+    )
+    validate.add_argument(
+        "--every",
+        type=float,
+        default=None,
+        metavar="DAYS",
+        help="instead of --cutoff: a cut-off every DAYS days from the first event (or from "
+        "--start) while a whole horizon follows, metrics averaged over them",
+    )
+    validate.add_argument(
+        "--start",
+        default=None,
+        metavar="TIME",
+        help="with --every: the first cut-off (epoch or ISO 8601); default: DAYS after the "
+        "first event",
+    )
+    validate.add_argument(
+        "--horizon",
+        required=True,
+        type=float,
+        metavar="DAYS",
+        help="length of the future window after the cut-off, in days",
+    )
+    validate.add_argument(
+        "--metrics",
+        default=None,
+        metavar="LIST",
+        help="comma-separated: spearman, ndcg@K, precision@K (default: spearman,ndcg@100,"
+        "precision@100)",
+    )
+    validate.add_argument(
+        "--baselines",
+        default=None,
+        metavar="LIST",
+        help="comma-separated baseline names, or '' for none (default: all that apply)",
+    )
+    validate.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="distinct_engagers",
+        help="what the future is measured by",
+    )
+    validate.add_argument(
+        "--population",
+        choices=POPULATIONS,
+        default="scored",
+        help="every scored user, or only those who had received engagement",
+    )
+    validate.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="a text table (default) or a Markdown table, best value per metric in bold",
+    )
+    validate.add_argument(
+        "--intervals",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the scorer's lead over each baseline with a 95%% paired bootstrap "
+        "interval over N draws (at least 10; default: none)",
+    )
+    validate.add_argument(
+        "--stability",
+        action="store_true",
+        help="with --every: also print how much each ranking moves from one cut-off to the next",
+    )
+    validate.set_defaults(func=commands.validate)
+    return parser

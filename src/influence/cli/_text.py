@@ -1,0 +1,111 @@
+"""What the command line prints: escaped text, one-line messages, leaderboards and output files.
+
+Ids, reasons and values come from the people being scored: a newline in an id would forge
+a leaderboard row and an escape sequence would drive the terminal. Everything printed goes
+through :func:`printable`, which escapes control and other non-printable characters the
+way ``repr`` does (``\\n``, ``\\x1b``, ``\\u200b``) and leaves the rest as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from influence.scoring.scores import Explanation, Scores
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def printable(value: object) -> str:
+    """``str(value)`` with every non-printable character escaped (``"a\\nb"`` -> ``a\\nb``)."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def printable_lines(text: str) -> str:
+    """*text* (the library's own multi-line table) with each line made printable."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def one_line(exc: BaseException | str) -> str:
+    """A message on one printable line: line breaks become spaces, the rest is escaped."""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(exc)).strip()
+    return printable(text) or type(exc).__name__
+
+
+def leaderboard(scores: Scores, top: int) -> str:
+    lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
+    for rank, (user, value) in enumerate(scores.top(top), start=1):
+        lines.append(f"{rank:>4}  {printable(user):<16} {value:6.1f}")
+    return "\n".join(lines)
+
+
+def explanation(explained: Explanation) -> str:
+    """The explanation as :class:`Explanation` prints it, its id, names and reasons escaped."""
+    user = explained.user
+    safe = dataclasses.replace(
+        explained,
+        user=printable(user) if isinstance(user, str) else user,
+        parts={printable(k): v for k, v in explained.parts.items()},
+        reasons={printable(k): printable(v) for k, v in explained.reasons.items()},
+    )
+    return str(safe)
+
+
+def flagged(scores: Scores, limit: int) -> list[tuple[str, float, str]]:
+    """Users who lost the most points to the gaming defences (:attr:`Scores.defences`),
+    with the biggest reason, escaped for printing."""
+    parts = scores.parts
+    defences = scores.defences
+    if not defences:
+        return []
+    loss = np.sum([parts[name] for name in defences], axis=0)
+    order = np.argsort(loss, kind="stable")[:limit]
+    out = []
+    for i in order:
+        if loss[i] > -1.0:
+            break
+        user = scores.users.id(int(i))
+        worst = min(defences, key=lambda name: parts[name][i])
+        reason = scores.explain(user).reasons[worst]
+        out.append((printable(user), float(loss[i]), printable(reason)))
+    return out
+
+
+def write(scores: Scores, path: Path) -> None:
+    """Every user's score to *path* by its extension, through a temporary file next to it."""
+    from influence.scoring import persist
+
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        scores.to_csv(path)
+    elif suffix == ".json":
+        persist.write_json(scores, path)
+    else:
+        scores.save(path)
+
+
+def print_table(report: Any, style: str) -> None:
+    """A report's text table, or its header line and Markdown table."""
+    text = printable_lines(str(report))
+    if style == "markdown":
+        print(text.splitlines()[0])
+        print()
+        print(printable_lines(report.to_markdown()))
+    else:
+        print(text)

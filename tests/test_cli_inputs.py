@@ -213,12 +213,20 @@ def test_no_header_and_action_reach_the_reader(
     jsonl.write_text('{"time": 1, "actor": "a", "target": "b"}\n', encoding="utf-8")
     assert _run(capsys, "validate", jsonl, "--cutoff", "1700001000", "--horizon", "0.1",
                 "--action", "mention")[0] == 0  # fmt: skip
-    assert recorder.calls[-1] == {"columns": None, "errors": "raise",
-                                  "constants": {"action": "mention"}} or recorder.calls[-1] == {
-        "errors": "raise", "constants": {"action": "mention"}, "columns": None}  # fmt: skip
-    # without the options, the reader is called as before
-    code, _, _ = _run(capsys, "score", tsv)
-    assert "header" not in recorder.calls[-1] or recorder.calls[-1]["header"] is True
+    assert recorder.calls[-1] == {
+        "columns": None,
+        "errors": "raise",
+        "constants": {"action": "mention"},
+    }
+    # without the options, the reader's defaults: a header, no constants
+    assert _run(capsys, "score", tsv)[0] == 0
+    assert recorder.calls[-1] == {
+        "columns": None,
+        "errors": "raise",
+        "delimiter": "\t",
+        "header": True,
+        "constants": None,
+    }
 
 
 def test_options_a_reader_lacks_are_one_line_errors(
@@ -253,6 +261,12 @@ def test_email_log_without_header_or_action(
     )  # fmt: skip
     assert _rows(out) == _expected(events)
     assert _rows(out)[0][0] == "bob"
+    # without --action: the hint offers it, names the file once, and not --no-header again
+    code, out, err = _run(capsys, "score", path, *args[:3])
+    assert (code, out) == (2, "")
+    _one_line(err, "lacks required column", "--action ACTION", "--columns action=COLUMN")
+    assert err.count(str(path)) == 1
+    assert "--no-header" not in err
 
 
 @needs_reader_options

@@ -212,7 +212,7 @@ def _reader(kind: str, options: dict[str, Any]) -> Any:
     return reader
 
 
-def _missing_column_hint(message: str, kind: str, mapping: dict[str, str] | None) -> str:
+def _missing_column_hint(message: str, kind: str, options: dict[str, Any]) -> str:
     """The library's missing-column message, its hint in command-line words."""
     found = re.search(r"lacks required column\(s\) (\[[^\]]*\])", message)
     row = re.search(r"field '(time|actor|action)' is missing", message)
@@ -231,7 +231,7 @@ def _missing_column_hint(message: str, kind: str, mapping: dict[str, str] | None
         missing = [str(c) for c in ast.literal_eval(found.group(1))]
     except (ValueError, SyntaxError):
         missing = []
-    inverse = {column: field for field, column in (mapping or {}).items()}
+    inverse = {column: field for field, column in (options.get("columns") or {}).items()}
     fields = [f for f in (inverse.get(c, c) for c in missing) if f in FIELDS]
     fields = fields or ["time", "actor", "action"]
     hints = [
@@ -239,7 +239,7 @@ def _missing_column_hint(message: str, kind: str, mapping: dict[str, str] | None
     ]
     if "action" in fields:
         hints.append("give every row one action with --action ACTION (e.g. --action mention)")
-    if kind in ("csv", "tsv"):
+    if kind in ("csv", "tsv") and options.get("header", True):
         hints.append("read a file without a header row with --no-header (columns 1, 2, ...)")
     return f"{message}. On the command line: {'; or '.join(hints)}"
 
@@ -267,8 +267,8 @@ def read_events(args: Any) -> Events:
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except (InvalidEventError, ValueError) as exc:  # a bad row, column or file
-        text = _missing_column_hint(str(exc), kind, options.get("columns"))
-        prefix = "" if text.startswith(f"{path}:") else f"{path}: "
+        text = _missing_column_hint(str(exc), kind, options)
+        prefix = "" if text.startswith(str(path)) else f"{path}: "
         raise UserError(prefix + text) from None
     except (EOFError, gzip.BadGzipFile) as exc:
         raise UserError(f"{path}: not a readable gzip file ({exc})") from None

@@ -397,3 +397,22 @@ def test_encrypted_or_unknown_compression_members(tmp_path: Path) -> None:
             start = data.find(signature, start + 4)
     path.write_bytes(bytes(data))
     _refused(path, r"array 'meta' cannot be read \(.*encrypted")
+
+
+def test_ids_declared_far_wider_than_they_are(tmp_path: Path, traced: Callable[[], float]) -> None:
+    n, width = 2000, 20_000  # 160 MB of ids as declared, 16 KB as they are
+    ids = np.array([f"user{i:05d}" for i in range(n)])
+    path = tmp_path / "wide.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write(archive, "meta", _meta())
+        with archive.open("users.npy", "w", force_zip64=True) as handle:
+            np.lib.format.write_array(handle, ids.astype(f"<U{width}"), allow_pickle=False)
+        _write(archive, "values", np.zeros(n))
+        _write(archive, "parts", np.zeros((n, 0)))
+        _write(archive, "components", np.zeros((n, 0)))
+    assert path.stat().st_size < 2 * MB
+    tracemalloc.reset_peak()
+    loaded = Scores.load(path)
+    assert traced() < 16
+    assert np.array_equal(loaded.users.ids, ids)
+    assert loaded.users.ids.dtype == ids.dtype

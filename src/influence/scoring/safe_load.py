@@ -252,7 +252,7 @@ def _fill(handle: IO[bytes], array: NDArray[Any], key: str) -> None:
 def read_users(archive: zipfile.ZipFile, member: Member) -> NDArray[Any]:
     """The ``users`` array, read a chunk at a time and refused at the first chunk that is
     not sorted and unique, so that a declared huge shape is not allocated before it is
-    checked."""
+    checked; string ids are kept as wide as the longest id, not as the declared width."""
     (count,) = member.shape
     pieces: list[NDArray[Any]] = []
     last: Any = None
@@ -265,6 +265,9 @@ def read_users(archive: zipfile.ZipFile, member: Member) -> NDArray[Any]:
                 if not increasing or (last is not None and not chunk[0] > last):
                     raise Refused("array 'users': ids must be sorted and unique")
                 last = chunk[-1]
+                if chunk.dtype.kind == "U":
+                    width = max(1, int(np.char.str_len(chunk).max()))
+                    chunk = chunk.astype(f"U{width}")
                 pieces.append(chunk)
     except MemoryError:
         raise Refused(f"array 'users' ({count} ids) does not fit in memory") from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import importlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +20,9 @@ from influence.components.registry import (
     BUILT_INS,
     available,
     build,
+    closest,
     lookup,
+    parameter_names,
     params_of,
     registered_name,
 )
@@ -105,8 +107,55 @@ def test_params_of_and_build_round_trip_nested_components() -> None:
     assert params_of(Inactivity) == {}  # a class has no parameters
     with pytest.raises(TypeError, match=r"parameter halver.x = .* is not JSON-compatible"):
         params_of(_Holder(x=object()))
-    with pytest.raises(TypeError, match="unexpected keyword"):
-        build("inactivity", {"grace": 1})
+    with pytest.raises(
+        ValueError, match=r"unknown parameter 'zz' of Inactivity; allowed: \['grace_days'"
+    ):
+        build("inactivity", {"zz": 1})
+
+
+def test_build_names_the_closest_parameter_and_all_allowed() -> None:
+    with pytest.raises(ValueError, match="unknown parameter") as info:
+        build("engagement", {"window_dayz": 30})
+    message = str(info.value)
+    assert message.startswith(
+        "unknown parameter 'window_dayz' of Engagement; did you mean 'window_days'? allowed: ["
+    )
+    assert "'half_life_days'" in message
+    with pytest.raises(ValueError, match=r"params of component 'engagement' must be a mapping"):
+        build("engagement", [("window_days", 30)])  # type: ignore[arg-type]
+
+
+def test_nested_component_parameters_are_checked_too() -> None:
+    spec = {"teleport": {"type": "distinct_engagers", "params": {"windowdays": 3}}}
+    with pytest.raises(
+        ValueError, match=r"did you mean 'window_days'\? allowed: \['window_days'\]"
+    ):
+        build("authority", spec)
+
+
+def test_misspelt_component_type_names_the_closest() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"unknown component 'engagment'; did you mean 'engagement'\? registered: \[",
+    ):
+        build("engagment", {})
+    assert closest("reciprocty", available()) == "; did you mean 'reciprocity'?"
+    assert closest("zzzz", available()) == ""
+    assert closest(3, available()) == ""
+
+
+def test_parameter_names_of_classes() -> None:
+    class Open:
+        def __init__(self, **kwargs: Any) -> None:
+            pass
+
+    class Plain:
+        def __init__(self, a: int, *, b: int = 0) -> None:
+            pass
+
+    assert parameter_names(Open) is None
+    assert parameter_names(Plain) == ["a", "b"]
+    assert parameter_names(Inactivity) == [f.name for f in fields(Inactivity) if f.init]
 
 
 @dataclass(frozen=True)

@@ -381,7 +381,7 @@ def test_parquet_refusals(scores: Scores, tmp_path: Path) -> None:
     extra = table.append_column("notes", pa.array(["x"] * table.num_rows))
     refuse(extra, r"unexpected column\(s\) \['notes'\]")
     as_text = table.set_column(1, "score", pa.array([str(v) for v in scores.values]))
-    refuse(as_text, "array 'values' has dtype <U")
+    refuse(as_text, "column 'score' has type string; expected float64")
     nulls = table.set_column(1, "score", pa.array([None] * table.num_rows, pa.float64()))
     refuse(nulls, "column 'score' has 8 missing value")
     (tmp_path / "text.parquet").write_text("not parquet")

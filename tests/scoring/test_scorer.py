@@ -610,8 +610,23 @@ def test_from_config_partial_uses_defaults() -> None:
 def test_from_config_unknown_top_level_key() -> None:
     config = Scorer().to_config()
     config["weigths"] = {}
-    with pytest.raises(ValueError, match=r"unknown key\(s\) \['weigths'\]"):
+    with pytest.raises(
+        ValueError, match=r"unknown key\(s\) \['weigths'\]; did you mean 'weights'\? allowed: \["
+    ):
         Scorer.from_config(config)
+
+
+def test_from_config_misspelt_parameter_and_type_name_the_closest() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"unknown parameter 'window_dayz' of Engagement; did you mean 'window_days'\? "
+        r"allowed: \['window_days', ",
+    ):
+        Scorer.from_config({"signals": [{"type": "engagement", "params": {"window_dayz": 9}}]})
+    with pytest.raises(
+        ValueError, match=r"unknown component 'engagment'; did you mean 'engagement'\?"
+    ):
+        Scorer.from_config({"signals": [{"type": "engagment"}]})
 
 
 def test_from_config_unknown_key_in_a_part() -> None:

@@ -8,7 +8,9 @@ when it is first looked up, so this module imports no component module.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import difflib
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -20,6 +22,8 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "available",
     "build",
+    "closest",
+    "parameter_names",
     "lookup",
     "params_of",
     "register",
@@ -131,7 +135,9 @@ def lookup(name: str) -> Any:
     if name not in _REGISTRY:
         _load_entry_points()
     if name not in _REGISTRY:
-        raise ValueError(f"unknown component {name!r}; registered: {available()}")
+        known = available()
+        hint = closest(name, known) or ";"
+        raise ValueError(f"unknown component {name!r}{hint} registered: {known}")
     return _REGISTRY[name]
 
 
@@ -183,10 +189,59 @@ def _jsonable(value: Any, where: str) -> Any:
     raise TypeError(f"parameter {where} = {value!r} is not JSON-compatible")
 
 
+def closest(name: object, allowed: Sequence[str]) -> str:
+    """``"; did you mean 'x'?"`` for the allowed name closest to a misspelt *name*, or ``""``.
+
+    Examples
+    --------
+    >>> from influence.components.registry import closest
+    >>> closest("engagment", ["activity", "engagement"]), closest("zzz", ["activity"])
+    ("; did you mean 'engagement'?", '')
+    """
+    if not isinstance(name, str):
+        return ""
+    match = difflib.get_close_matches(name, list(allowed), n=1)
+    return f"; did you mean {match[0]!r}?" if match else ""
+
+
+def parameter_names(factory: Any) -> list[str] | None:
+    """The keyword parameters a component class takes, or ``None`` when it takes any
+    (``**kwargs``) or its signature cannot be read."""
+    if dataclasses.is_dataclass(factory) and isinstance(factory, type):
+        return [f.name for f in dataclasses.fields(factory) if f.init]
+    try:
+        signature = inspect.signature(factory)
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.parameters.values()):
+        return None
+    return [p.name for p in signature.parameters.values() if p.kind in kinds]
+
+
 def build(type_name: str, params: Mapping[str, Any]) -> Any:
-    """Instantiate the registered component *type_name* with *params*."""
+    """Instantiate the registered component *type_name* with *params*.
+
+    Raises
+    ------
+    ValueError
+        When *type_name* is not registered, or a parameter is not one the component takes
+        (the message names the closest allowed one, and all of them).
+    """
     factory = lookup(type_name)
+    if not isinstance(params, Mapping):
+        raise ValueError(
+            f"the params of component {type_name!r} must be a mapping; got {type(params).__name__}"
+        )
     if isinstance(factory, type):
+        allowed = parameter_names(factory)
+        if allowed is not None:
+            for key in params:
+                if key not in allowed:
+                    hint = closest(key, allowed) or ";"
+                    raise ValueError(
+                        f"unknown parameter {key!r} of {factory.__name__}{hint} allowed: {allowed}"
+                    )
         return factory(**params)
     if params:
         raise ValueError(

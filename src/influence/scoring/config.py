@@ -46,6 +46,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from influence.scoring.safe_load import check_depth
 from influence.scoring.scorer import Scorer
 
 __all__ = [
@@ -261,14 +262,20 @@ def loads_toml(text: str) -> dict[str, Any]:
         data: dict[str, Any] = reader.loads(text)
     except reader.TOMLDecodeError as exc:
         raise ValueError(f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ValueError("invalid TOML: nested too deeply to parse") from None
+    check_depth(data, "the TOML document")
     return data
 
 
 def _scorer(config: Any, where: str) -> Scorer:
     try:
+        check_depth(config, "the configuration")
         return Scorer.from_config(config)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{where}: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{where}: the configuration is nested too deeply") from None
 
 
 def from_toml(text: str) -> Scorer:
@@ -325,6 +332,12 @@ def read_config(path: PathLike) -> dict[str, Any]:
         raise ValueError(
             f"{file}: invalid JSON: {exc.msg} (at line {exc.lineno}, column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ValueError(f"{file}: invalid JSON: nested too deeply to parse") from None
+    try:
+        check_depth(data, "the configuration")
+    except ValueError as exc:
+        raise ValueError(f"{file}: {exc}") from None
     if not isinstance(data, dict):
         raise ValueError(f"{file}: the configuration must be a JSON object; got {data!r:.40}")
     return data

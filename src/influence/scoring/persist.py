@@ -45,6 +45,19 @@ from numpy.typing import NDArray
 from influence.components import registry as _registry
 from influence.components.base import Evidence, role_of
 from influence.events.ids import IdIndex
+from influence.scoring.safe_load import (
+    DETAIL_KINDS,
+    MAX_META_BYTES,
+    Refused,
+    check_layout,
+    check_parquet_schema,
+    expected_columns,
+    load_json,
+    npz_members,
+    parquet_file,
+    read_member,
+    read_users,
+)
 
 if TYPE_CHECKING:
     from influence.scoring.scores import Scores
@@ -54,7 +67,7 @@ PathLike = str | os.PathLike[str]
 FORMAT = "influence.scores"
 VERSION = 1
 _META_KEYS = {"format", "version", "as_of", "config", "names", "roles", "details", "library"}
-_DETAIL_KINDS = "biufU"
+_DETAIL_KINDS = DETAIL_KINDS
 #: Leading characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -216,75 +229,76 @@ def save_scores(scores: Scores, path: PathLike) -> None:
 
 
 # --------------------------------------------------------------------------- loading
-class _Refuse(ValueError):
-    """The file does not match the schema."""
+_Refuse = Refused
 
 
 def _read_npz(file: Path) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
+    """Every header checked against the schema before any array's data is read."""
     if not zipfile.is_zipfile(file):
         raise _Refuse("not an .npz archive")
     try:
-        archive = np.load(file, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        archive = zipfile.ZipFile(file)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
         raise _Refuse(f"not a readable .npz archive ({exc})") from None
-    arrays: dict[str, NDArray[Any]] = {}
     with archive:
-        for key in archive.files:
-            try:
-                arrays[key] = np.asarray(archive[key])
-            except ValueError:
-                raise _Refuse(
-                    f"array {key!r} is an object array, which is never read (no pickle)"
-                ) from None
-            except (OSError, EOFError, zipfile.BadZipFile) as exc:
-                raise _Refuse(f"array {key!r} cannot be read ({exc})") from None
-    if "meta" not in arrays:
-        raise _Refuse("missing array 'meta' (the metadata)")
-    raw = arrays.pop("meta")
-    if raw.shape != () or raw.dtype.kind != "U":
-        raise _Refuse(f"array 'meta' must be a 0-d unicode array; got {raw.dtype} {raw.shape}")
-    return _parse_meta(str(raw)), arrays
+        members = npz_members(archive)
+        if "meta" not in members:
+            raise _Refuse("missing array 'meta' (the metadata)")
+        head = members.pop("meta")
+        if head.shape != () or head.dtype.kind != "U":
+            raise _Refuse(
+                f"array 'meta' must be a 0-d unicode array; got {head.dtype} {head.shape}"
+            )
+        if head.nbytes > MAX_META_BYTES:
+            raise _Refuse(f"array 'meta' declares {head.nbytes} bytes of metadata")
+        meta = _parse_meta(str(read_member(archive, head)[()]))
+        check_layout(meta, {key: (m.dtype, m.shape) for key, m in members.items()})
+        arrays = {"users": read_users(archive, members.pop("users"))}
+        arrays.update({key: read_member(archive, m) for key, m in members.items()})
+    return meta, arrays
+
+
+def _column_kinds(column: str) -> str:
+    if column == "user":
+        return "iU"
+    return _DETAIL_KINDS if column.startswith("details/") else "f"
 
 
 def _read_parquet(file: Path) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
+    """The footer's schema and metadata checked before any column is read."""
     pa, pq = _pyarrow("loading scores from Parquet")
-    try:
-        table = pq.read_table(file)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise _Refuse(f"not a readable Parquet file ({exc})") from None
-    raw = (table.schema.metadata or {}).get(FORMAT.encode())
-    if raw is None:
-        raise _Refuse(f"no {FORMAT!r} metadata in the Parquet schema")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _Refuse("the metadata is not UTF-8") from None
-    meta = _parse_meta(text)
-    names = meta["names"]
-    expected = ["user", "score"]
-    expected += [f"parts/{n}" for n in names] + [f"components/{n}" for n in names]
-    expected += [f"details/{p}/{k}" for p in names for k in meta["details"].get(p, [])]
-    present = table.column_names
-    missing = [c for c in expected if c not in present]
-    if missing:
-        raise _Refuse(f"missing column(s) {missing}")
-    extra = [c for c in present if c not in expected]
-    if extra:
-        raise _Refuse(f"unexpected column(s) {extra}")
-    columns: dict[str, NDArray[Any]] = {}
-    for name in expected:
-        column = table.column(name)
-        if column.null_count:
-            raise _Refuse(f"column {name!r} has {column.null_count} missing value(s)")
-        kind = column.type
-        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-            items = column.to_pylist()
-            columns[name] = np.array(items, dtype=str) if items else np.zeros(0, dtype="<U1")
-        elif pa.types.is_boolean(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
-            columns[name] = np.asarray(column.to_numpy())
-        else:
-            raise _Refuse(f"column {name!r} has type {kind}; expected numbers or strings")
-    n = table.num_rows
+    source = parquet_file(pq, pa, file)
+    with contextlib.closing(source):
+        schema = source.schema_arrow
+        raw = (schema.metadata or {}).get(FORMAT.encode())
+        if raw is None:
+            raise _Refuse(f"no {FORMAT!r} metadata in the Parquet schema")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Refuse("the metadata is not UTF-8") from None
+        meta = _parse_meta(text)
+        names = meta["names"]
+        check_parquet_schema(pa, schema, meta, _column_kinds)
+        n = source.metadata.num_rows
+        groups = sum(source.metadata.row_group(i).num_rows for i in range(source.num_row_groups))
+        if groups != n:
+            raise _Refuse(f"the footer declares {n} rows but its row groups hold {groups}")
+        columns: dict[str, NDArray[Any]] = {}
+        for name in expected_columns(meta):
+            try:
+                column = source.read(columns=[name]).column(name)
+            except (pa.ArrowException, OSError, ValueError) as exc:
+                raise _Refuse(f"column {name!r} cannot be read ({exc})") from None
+            if len(column) != n:
+                raise _Refuse(f"column {name!r} has {len(column)} rows; the footer declares {n}")
+            if column.null_count:
+                raise _Refuse(f"column {name!r} has {column.null_count} missing value(s)")
+            if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                items = column.to_pylist()
+                columns[name] = np.array(items, dtype=str) if items else np.zeros(0, dtype="<U1")
+            else:
+                columns[name] = np.asarray(column.to_numpy())
     arrays: dict[str, NDArray[Any]] = {
         "users": columns["user"],
         "values": columns["score"],
@@ -303,10 +317,7 @@ def _stack(columns: list[NDArray[Any]], n: int, what: str) -> NDArray[Any]:
 
 
 def _parse_meta(text: str) -> dict[str, Any]:
-    try:
-        meta = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _Refuse(f"the metadata is not JSON ({exc.msg})") from None
+    meta = load_json(text, "the metadata")
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise _Refuse(f"not an influence scores file (no format {FORMAT!r} in the metadata)")
     version = meta.get("version")
@@ -468,6 +479,12 @@ def load_scores(path: PathLike) -> dict[str, Any]:
         return _scores(meta, arrays)
     except _Refuse as exc:
         raise ValueError(f"{file}: not valid saved scores: {exc}") from None
+    except RecursionError:
+        raise ValueError(
+            f"{file}: not valid saved scores: the configuration is nested too deeply"
+        ) from None
+    except MemoryError:
+        raise ValueError(f"{file}: not valid saved scores: too large for memory") from None
 
 
 # --------------------------------------------------------------------------- export

@@ -427,7 +427,10 @@ class Scorer:
             raise ValueError(f"config must be a mapping; got {type(config).__name__}")
         unknown = sorted(set(config) - set(CONFIG_KEYS))
         if unknown:
-            raise ValueError(f"config has unknown key(s) {unknown}; allowed: {list(CONFIG_KEYS)}")
+            hint = _registry.closest(unknown[0], CONFIG_KEYS) or ";"
+            raise ValueError(
+                f"config has unknown key(s) {unknown}{hint} allowed: {list(CONFIG_KEYS)}"
+            )
 
         def parts(key: str) -> Parts:
             out = []

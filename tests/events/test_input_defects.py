@@ -170,6 +170,13 @@ class TestBrokenQuotes:
         assert ev.texts == ("two\nlines",)
         assert [row for row, _ in ev.rejected] == [4]
 
+    def test_text_after_a_closing_quote_is_a_bad_row(self, tmp_path: Path) -> None:
+        text = f'time,actor,action,target\n{T0},"bob"by,like,ann\n{T0},a"b,like,ann\n'
+        ev = Events.read_csv(write(tmp_path, "log.csv", text), errors="skip")
+        assert [row for row, _ in ev.rejected] == [2]
+        assert "unreadable CSV" in ev.rejected[0].reason
+        assert 'a"b' in ev.users  # a quote inside an unquoted cell is a character
+
     def test_a_broken_header_is_an_error(self, tmp_path: Path) -> None:
         path = write(tmp_path, "log.csv", 'time,"actor,action,target\n')
         with pytest.raises(ValueError, match="line 1: cannot read the header"):
@@ -304,6 +311,7 @@ def test_rows_with_distinct_ids_are_not_duplicates() -> None:
     ev = Events.from_records(with_ids, dedupe=True)
     assert (len(ev), ev.report()) == (4, {})
     mixed = [DUPS[0], dict(DUPS[0], id="e1"), DUPS[0]]
+    assert Events.from_records(mixed).report() == {"exact duplicate (kept)": 1}
     ev = Events.from_records(mixed, dedupe=True)
     assert (len(ev), ev.report()) == (2, {"exact duplicate": 1})
     assert ev.rejected[0].row == 2

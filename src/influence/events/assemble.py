@@ -250,7 +250,7 @@ def assemble(
         platform,
         topics,
         rejected,
-        position=keep if dedupe or has_id is not None else None,
+        position=keep if dedupe else None,
         has_id=None if has_id is None else has_id[keep].astype(np.int8),
     )
     return exact_duplicates(table, tagged, label, unit, dedupe=dedupe)

@@ -133,8 +133,13 @@ class TestFromRecords:
         assert sorted(ev.topics.tolist()) == [-1, -1, 0, 0, 1]
 
     def test_ids_are_stripped(self) -> None:
-        ev = Events.from_records([follow(actor="  a ", target="b\t")])
+        ev = Events.from_records([follow(actor="  a ", target="b\u00a0")])
         assert list(ev.users) == ["a", "b"]
+
+    def test_a_control_character_in_an_id_is_refused(self) -> None:
+        with pytest.raises(InvalidEventError, match="control character") as info:
+            Events.from_records([follow(actor="a", target="b\t")])
+        assert info.value.kind == "bad id"
 
 
 class TestFromArrays:

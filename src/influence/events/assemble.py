@@ -7,7 +7,7 @@ here, so that every constructor of :class:`~influence.Events` shares them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -69,6 +69,9 @@ class Table:
     platforms: tuple[str, ...]
     topic_sets: tuple[tuple[str, ...], ...]
     rejected: tuple[Rejection, ...]
+    duplicates: int = 0
+    """Exact duplicate rows kept (each counts as an event of its own): rows equal to an
+    earlier row in every field, neither with an ``id``."""
 
 
 def validate_errors(errors: str) -> Errors:
@@ -85,12 +88,16 @@ def assemble(
     rows: NDArray[np.int64] | None = None,
     unit: str = "row",
     extra: dict[int, tuple[str, str]] | None = None,
+    dedupe: bool = False,
 ) -> Table:
     """Validate *columns* (field -> array-like or ``None``) and build a table.
 
     *rows* labels each input position for messages (default ``0..n-1``), and
     *unit* names it (``"row"`` or ``"line"``). *extra* holds problems found
-    before this point (unparseable JSON lines, say), keyed by position.
+    before this point (unparseable JSON lines, say), keyed by position. Exact duplicate
+    rows (equal in every field, without an ``id``) are counted in ``Table.duplicates``,
+    or with *dedupe* dropped, all but the first, as rejections of kind
+    ``"exact duplicate"``.
     """
     label = np.arange(n, dtype=np.int64) if rows is None else rows
     problems: dict[int, tuple[str, str, str, Any]] = {}
@@ -160,9 +167,9 @@ def assemble(
         problems[int(i)] = (
             "bad value",
             f"field 'target': a post has no target; got "
-            f"{target[i].item()!r} (use a 'mention' event to address a user)",
+            f"{_item(target[i])!r} (use a 'mention' event to address a user)",
             "target",
-            target[i].item(),
+            _item(target[i]),
         )
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
@@ -204,10 +211,10 @@ def assemble(
             value = None
         else:
             message = (
-                f"field 'target' is missing and 'parent' {parent[i].item()!r} is not a post "
+                f"field 'target' is missing and 'parent' {_item(parent[i])!r} is not a post "
                 f"in the data, so the {name}'s target is unknown"
             )
-            value = parent[i].item()
+            value = _item(parent[i])
         problems[int(i)] = ("unresolved target", message, "target", value)
     ok[list(problems)] = False
 
@@ -227,7 +234,8 @@ def assemble(
         for i in sorted(rejected_all)
     )
     keep = np.flatnonzero(ok)
-    return _build(
+    has_id = None if arrays.get("id") is None else ~id_missing
+    table, tagged = _build(
         keep,
         time,
         actor,
@@ -242,7 +250,65 @@ def assemble(
         platform,
         topics,
         rejected,
+        position=keep if dedupe else None,
+        has_id=None if has_id is None else has_id[keep].astype(np.int8),
     )
+    return exact_duplicates(table, tagged, label, unit, dedupe=dedupe)
+
+
+_ROW_COLUMNS = ("time", "action", "actor", "target", "post", "parent", "platform", "text", "topics")
+
+
+def exact_duplicates(
+    table: Table,
+    tagged: dict[str, np.ndarray],
+    label: NDArray[np.int64],
+    unit: str,
+    *,
+    dedupe: bool,
+) -> Table:
+    """*table* with its exact duplicate rows counted, or with *dedupe* dropped.
+
+    A row is an exact duplicate when it equals the row before it (in canonical order) in
+    every column and neither has an ``id``. *tagged* holds, in the table's order, ``"id"``
+    (1 where the row had an id) and ``"at"`` (its input position, needed to drop).
+    """
+    n = int(table.time.shape[0])
+    if n < 2:
+        return table
+    same = np.ones(n - 1, dtype=bool)
+    for name in _ROW_COLUMNS:
+        column = getattr(table, name)
+        same &= column[1:] == column[:-1]
+    if "id" in tagged:
+        bare = tagged["id"] == 0
+        same &= bare[1:] & bare[:-1]
+    repeat = np.zeros(n, dtype=bool)
+    repeat[1:] = same
+    count = int(repeat.sum())
+    if not count:
+        return table
+    if not dedupe:
+        return replace(table, duplicates=count)
+    at = tagged["at"]
+    first = np.maximum.accumulate(np.where(repeat, 0, np.arange(n)))
+    dropped = [
+        Rejection(
+            int(label[at[i]]),
+            f"{unit} {label[at[i]]}: an exact duplicate of {unit} {label[at[first[i]]]} "
+            "(dropped: dedupe=True)",
+            "exact duplicate",
+        )
+        for i in np.flatnonzero(repeat).tolist()
+    ]
+    rejected = tuple(sorted((*table.rejected, *dropped), key=lambda r: r.row))
+    fields = {name: getattr(table, name)[~repeat] for name in _ROW_COLUMNS}
+    return replace(table, **fields, rejected=rejected)
+
+
+def _item(value: Any) -> Any:
+    """*value* as a Python object (numpy scalars have ``.item()``, object cells are one)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _mark_duplicates(
@@ -274,9 +340,9 @@ def _mark_duplicates(
         what = "event id" if field == "id" else "post id"
         out[i] = (
             kind,
-            f"{what} {keys[i].item()!r} repeats {unit} {label[first]} (first kept)",
+            f"{what} {_item(keys[i])!r} repeats {unit} {label[first]} (first kept)",
             field,
-            keys[i].item(),
+            _item(keys[i]),
         )
 
 
@@ -308,7 +374,12 @@ def _build(
     platform: list[str | None] | None,
     topics: list[tuple[str, ...]] | None,
     rejected: tuple[Rejection, ...],
-) -> Table:
+    *,
+    position: NDArray[np.int64] | None = None,
+    has_id: NDArray[np.int8] | None = None,
+) -> tuple[Table, dict[str, np.ndarray]]:
+    """The table of the rows *keep*, and the *has_id* and *position* tags in its order."""
+
     def kept(column: np.ndarray) -> np.ndarray:
         return column if keep.size == column.shape[0] else column[keep]
 
@@ -349,16 +420,22 @@ def _build(
     if topics is not None:
         topic_sets, topic_idx = _intern_objects([t or None for t in topics], keep)
 
+    # Rows equal in every column are ordered by whether they have an id, then by input
+    # position: the columns read the same either way, and exact duplicates of a row without
+    # an id come together, the first read first.
+    tags = [c for c in (has_id, position) if c is not None]
     columns = canonical(
         time,
         action,
         actor_idx,
         target_idx,
-        [post_idx, parent_idx, platform_idx, text_idx, topic_idx],
+        [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags],
         n_users=len(user_ids),
     )
     time, action, actor_idx, target_idx, rest = columns
-    post_idx, parent_idx, platform_idx, text_idx, topic_idx = rest
+    post_idx, parent_idx, platform_idx, text_idx, topic_idx = rest[:5]
+    names = [k for k, c in (("id", has_id), ("at", position)) if c is not None]
+    tagged = dict(zip(names, rest[5:]))
     return Table(
         time=time,
         actor=actor_idx,
@@ -375,7 +452,7 @@ def _build(
         platforms=platforms,
         topic_sets=topic_sets,
         rejected=rejected,
-    )
+    ), tagged
 
 
 def canonical(

@@ -8,6 +8,7 @@ rows' meaning beyond one field; cross-field rules live in :mod:`._assemble`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -108,10 +109,15 @@ def _time_problem(field: str, value: Any, why: str) -> tuple[str, str]:
 def ids(
     values: np.ndarray | None, n: int, field: str
 ) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
-    """Identifier keys (int64 or str array), a missing mask and unreadable rows.
+    """Identifier keys (int64, or str in a str or object array), a missing mask and bad rows.
 
-    Integers stay integers. Strings are stripped. Floats are accepted when they
-    hold whole numbers (pandas turns integer columns with gaps into floats).
+    Integers stay integers. Strings are kept exactly but for surrounding whitespace, which
+    is dropped (a blank string is a missing id); a string holding a control character (NUL,
+    tab, line break, carriage return, escape: any of U+0000-U+001F and U+007F-U+009F) is
+    refused: files and terminals do not keep it apart from the characters around it.
+    Strings read from Python objects come back as an object array, so that one long id
+    does not widen every row. Floats are accepted
+    when they hold whole numbers (pandas turns integer columns with gaps into floats).
     """
     problems: Problems = {}
     if values is None:
@@ -129,8 +135,13 @@ def ids(
         keys = np.where(whole, values, 0).astype(np.int64)
         return keys, missing, problems
     if kind in "US":
-        text = np.char.strip(values.astype(str))
-        return text, text == "", problems
+        text = values.astype(str)
+        stripped = np.char.strip(text)
+        blank = stripped == ""
+        bad = _controls(text) & ~blank
+        for i in np.flatnonzero(bad).tolist():
+            problems[int(i)] = _control_problem(field, text[i].item())
+        return stripped, blank, problems
     if kind == "b":
         for i in range(n):
             problems[i] = _id_problem(field, bool(values[i]))
@@ -139,11 +150,17 @@ def ids(
     missing = np.zeros(n, dtype=bool)
     any_str = False
     for i, value in enumerate(values):
-        if _is_missing(value):
+        if isinstance(value, str):
+            key = value.strip()
+            if not key:
+                missing[i] = True  # blank: nothing to keep
+            elif _CONTROL.search(value):
+                problems[i] = _control_problem(field, value)
+            else:
+                found[i] = key
+                any_str = True
+        elif _is_missing(value):
             missing[i] = True
-        elif isinstance(value, str):
-            found[i] = value.strip()
-            any_str = True
         elif (isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))) or (
             isinstance(value, (float, np.floating)) and float(value).is_integer()
         ):
@@ -154,8 +171,39 @@ def ids(
         else:
             problems[i] = _id_problem(field, value)
     if any_str:
-        return np.array([str(k) for k in found], dtype=str), missing, problems
+        return _objects([k if isinstance(k, str) else str(k) for k in found]), missing, problems
     return np.array(found, dtype=np.int64), missing, problems
+
+
+#: The control characters an id may not hold (C0, DEL and C1).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _objects(values: list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _controls(text: np.ndarray) -> NDArray[np.bool_]:
+    """Which strings of a str array hold a control character (NULs inside included)."""
+    width = text.dtype.itemsize // 4
+    if not text.size or not width:
+        return np.zeros(text.shape, dtype=bool)
+    points = np.ascontiguousarray(text).view(np.uint32).reshape(text.size, width)
+    control = ((points >= 1) & (points < 0x20)) | ((points >= 0x7F) & (points < 0xA0))
+    inside = np.arange(width) < np.char.str_len(text)[:, None]  # NULs before the end
+    return np.asarray(control.any(axis=1) | ((points == 0) & inside).any(axis=1))
+
+
+def _control_problem(field: str, value: str) -> tuple[str, str]:
+    where = _CONTROL.search(value)
+    char = "" if where is None else f" ({where.group()!r} at position {where.start()})"
+    return (
+        "bad id",
+        f"field {field!r}: {_show(value)} holds a control character{char}; ids are kept "
+        "exactly, and a control character cannot be (remove it, or replace it)",
+    )
 
 
 def _id_problem(field: str, value: Any) -> tuple[str, str]:
@@ -167,10 +215,15 @@ def _id_problem(field: str, value: Any) -> tuple[str, str]:
 
 
 def unify(*columns: np.ndarray) -> list[np.ndarray]:
-    """Give id columns one key type: strings as soon as one column holds strings."""
-    if any(c.dtype.kind == "U" for c in columns):
-        return [c if c.dtype.kind == "U" else c.astype(str) for c in columns]
-    return list(columns)
+    """Give id columns one key type: strings as soon as one column holds strings.
+
+    Integers become their decimal text. Str arrays stay as they are when every column is
+    one; otherwise all become object arrays of ``str``.
+    """
+    kinds = {c.dtype.kind for c in columns}
+    if kinds <= {"i"} or kinds == {"U"}:
+        return list(columns)
+    return [c if c.dtype.kind == "O" else _objects([str(v) for v in c.tolist()]) for c in columns]
 
 
 def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Problems]:

@@ -18,10 +18,15 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     """Sorted unique keys over all *columns* and, per column, each element's index.
 
     Integer keys in a dense range take an O(n) path (a presence table and a
-    cumulative sum) instead of sorting; the result is the same either way.
+    cumulative sum) instead of sorting; the result is the same either way. Object
+    arrays of ``str`` are interned by hashing (a dict of the distinct ids), so that
+    memory grows with the distinct ids, not with rows times the longest id; the
+    distinct ids come back as a ``str`` array.
     """
     sizes = [c.shape[0] for c in columns]
     n = sum(sizes)
+    if any(c.dtype.kind == "O" for c in columns):
+        return _intern_strings(columns, n)
     if n == 0:
         empty = columns[0][:0].copy() if columns else np.zeros(0, dtype=np.int64)
         return empty, [np.zeros(0, dtype=np.int32) for _ in columns]
@@ -42,6 +47,24 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     codes = inverse.reshape(-1).astype(np.int32)
     bounds = np.cumsum([0, *sizes])
     return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
+
+
+def _intern_strings(
+    columns: tuple[np.ndarray, ...], n: int
+) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+    """:func:`intern` for columns of ``str`` objects, by hashing."""
+    position: dict[str, int] = {}
+    for column in columns:
+        position.update(dict.fromkeys(column.tolist(), 0))
+    distinct = sorted(position)
+    for j, key in enumerate(distinct):
+        position[key] = j
+    uniques = np.array(distinct, dtype=str) if distinct else np.zeros(0, dtype="<U1")
+    codes = [
+        np.fromiter(map(position.__getitem__, c.tolist()), dtype=np.int32, count=c.shape[0])
+        for c in columns
+    ]
+    return uniques, codes
 
 
 def used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
@@ -69,7 +92,10 @@ class IdIndex:
     """A two-way map between identifiers and dense indices ``0..n-1``.
 
     Identifiers are kept sorted, so the index of an identifier does not depend
-    on the order in which the data arrived.
+    on the order in which the data arrived. String ids are held in one
+    fixed-width ``str`` array of the distinct ids: its size is the number of
+    distinct ids times the longest (four bytes a character), whatever the
+    number of events.
 
     Examples
     --------

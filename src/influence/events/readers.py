@@ -10,8 +10,8 @@ are the column-mapping rules, shared with the readers of :mod:`influence.engines
 
 from __future__ import annotations
 
-import csv
 import importlib
+import itertools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,9 +22,11 @@ import numpy as np
 from influence._progress import Progress
 from influence.events import arrow as _arrow
 from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
+from influence.events.csvfile import Records
 from influence.events.files import PathLike, file_bar, open_text
 
 __all__ = [
+    "constant_columns",
     "field_map",
     "from_arrays",
     "from_arrow",
@@ -84,7 +86,13 @@ def field_map(columns: Mapping[str, str] | None) -> dict[str, str]:
     return mapping
 
 
-def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str) -> None:
+def require_columns(
+    mapping: Mapping[str, str],
+    names: Sequence[str],
+    where: str,
+    *,
+    given: Iterable[str] = (),
+) -> None:
     """Raise naming the required columns *names* lacks, and how to map them.
 
     Parameters
@@ -95,13 +103,16 @@ def require_columns(mapping: Mapping[str, str], names: Sequence[str], where: str
         The columns the source has.
     where : str
         The source, as the message names it (e.g. ``"the DataFrame"``).
+    given : iterable of str, optional
+        Fields given otherwise (as constants), which need no column.
 
     Raises
     ------
     ValueError
         When a column for ``time``, ``actor`` or ``action`` is missing.
     """
-    fields = [f for f in REQUIRED if mapping[f] not in names]
+    fixed = set(given)
+    fields = [f for f in REQUIRED if mapping[f] not in names and f not in fixed]
     if fields:
         missing = [mapping[f] for f in fields]
         raise ValueError(
@@ -115,6 +126,7 @@ def from_records(
     *,
     errors: Errors = "raise",
     columns: Mapping[str, str] | None = None,
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.from_records <influence.Events.from_records>`."""
     validate_errors(errors)
@@ -136,7 +148,7 @@ def from_records(
                 present[field] = True
             cols[field].append(value)
     data = {f: (cols[f] if present[f] or f in REQUIRED else None) for f in FIELDS}
-    return assemble(data, n, errors=errors, extra=extra)
+    return assemble(data, n, errors=errors, extra=extra, dedupe=dedupe)
 
 
 def from_arrays(
@@ -152,6 +164,7 @@ def from_arrays(
     topics: Any = None,
     id: Any = None,
     errors: Errors = "raise",
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.from_arrays <influence.Events.from_arrays>`."""
     validate_errors(errors)
@@ -167,7 +180,62 @@ def from_arrays(
         "topics": topics,
         "id": id,
     }
-    return assemble(data, len(time), errors=errors)
+    return assemble(data, len(time), errors=errors, dedupe=dedupe)
+
+
+def constant_columns(
+    constants: Mapping[str, Any] | None,
+    mapping: Mapping[str, str],
+    explicit: Mapping[str, str] | None,
+    names: Sequence[str],
+) -> dict[str, Any]:
+    """The fields given one value for every row, checked against the mapped columns.
+
+    Parameters
+    ----------
+    constants : mapping, optional
+        Event field -> the value every row takes (``{"action": "mention"}``).
+    mapping : mapping
+        Event field -> column name, as made by :func:`field_map`.
+    explicit : mapping, optional
+        The caller's own ``columns``: a field mapped there is mapped, whatever the source.
+    names : sequence of str
+        The columns the source has.
+
+    Returns
+    -------
+    dict
+        Event field -> value.
+
+    Raises
+    ------
+    TypeError
+        When *constants* is not a mapping.
+    ValueError
+        When a key is not an event field, or a field is both mapped to a column and given
+        a constant.
+    """
+    if constants is None:
+        return {}
+    if not isinstance(constants, Mapping):
+        raise TypeError(f"constants must be a mapping from event field to value; got {constants!r}")
+    unknown = sorted(set(constants) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"constants has unknown event field(s) {unknown}; allowed: {list(FIELDS)}")
+    for field in constants:
+        if (explicit is not None and field in explicit) or mapping[field] in names:
+            raise ValueError(
+                f"event field {field!r} is both read from column {mapping[field]!r} and given "
+                f"the constant {constants[field]!r}; choose one (drop it from columns or "
+                f"from constants)"
+            )
+    return dict(constants)
+
+
+def _constant(value: Any, n: int) -> np.ndarray:
+    column = np.empty(n, dtype=object)
+    column[:] = [value] * n
+    return column
 
 
 def read_csv(
@@ -178,35 +246,67 @@ def read_csv(
     delimiter: str = ",",
     encoding: str = "utf-8-sig",
     progress: Progress = "auto",
+    header: bool = True,
+    constants: Mapping[str, Any] | None = None,
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.read_csv <influence.Events.read_csv>`."""
     validate_errors(errors)
-    mapping = field_map(columns)
+    if header:
+        mapping = field_map(columns)
+    elif columns is None:
+        mapping = {field: str(k) for k, field in enumerate(FIELDS, start=1)}
+    else:
+        mapping = field_map(columns)
+    name = os.fspath(path)
     bar, shown = file_bar(path, progress, "Events.read_csv")
     with bar:
         with open_text(path, encoding, bar if shown else None) as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            try:
-                header = [h.strip() for h in next(reader)]
-            except StopIteration:
-                header = []
-            require_columns(mapping, header, f"{os.fspath(path)}: the header")
-            where = {f: header.index(mapping[f]) for f in FIELDS if mapping[f] in header}
+            records = Records(handle, delimiter)
+            first = next(records, None)
+            if header:
+                if first is not None and first[1] is None:
+                    raise ValueError(f"{name}: line {first[0]}: cannot read the header: {first[2]}")
+                names = [h.strip() for h in first[1]] if first and first[1] else []
+                where_header = f"{name}: the header"
+                first = None
+            else:
+                names = [str(k) for k in range(1, len(first[1]) + 1)] if first and first[1] else []
+                where_header = (
+                    f"{name} (no header: columns are named by position, 1 to {len(names)})"
+                )
+            fixed = constant_columns(constants, mapping, columns, names)
+            require_columns(mapping, names, where_header, given=fixed)
+            where = {f: names.index(mapping[f]) for f in FIELDS if mapping[f] in names}
+            for f in where:
+                if names.count(mapping[f]) > 1:
+                    at = [k + 1 for k, h in enumerate(names) if h == mapping[f]]
+                    raise ValueError(
+                        f"{where_header} names column {mapping[f]!r} {len(at)} times (cells "
+                        f"{at}); rename all but one, so that it is clear which to read"
+                    )
+            if "text" in where:
+                records.multiline.add(where["text"])
             cols: dict[str, list[Any]] = {f: [] for f in where}
             lines: list[int] = []
             extra: dict[int, tuple[str, str]] = {}
-            width = len(header)
-            for row in reader:
-                if not row:
-                    continue
+            width = len(names)
+            rest = records if first is None else itertools.chain([first], records)
+            for line, row, reason in rest:
                 pos = len(lines)
-                lines.append(reader.line_num)
-                if len(row) != width:
-                    extra[pos] = ("bad row", f"{len(row)} cells where the header has {width}")
+                lines.append(line)
+                if row is None:
+                    extra[pos] = ("bad row", reason)
+                    row = []
+                elif len(row) != width:
+                    has = "the header has" if header else "the first row has"
+                    extra[pos] = ("bad row", f"{len(row)} cells where {has} {width}")
                 for f, j in where.items():
                     cols[f].append(row[j] if j < len(row) else None)
         bar.set_postfix_str("validating")
         data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
+        for f, value in fixed.items():
+            data[f] = _constant(value, len(lines))
         return assemble(
             data,
             len(lines),
@@ -214,6 +314,7 @@ def read_csv(
             rows=np.array(lines, dtype=np.int64),
             unit="line",
             extra=extra,
+            dedupe=dedupe,
         )
 
 
@@ -222,12 +323,15 @@ def read_jsonl(
     *,
     columns: Mapping[str, str] | None = None,
     errors: Errors = "raise",
-    encoding: str = "utf-8",
+    encoding: str = "utf-8-sig",
     progress: Progress = "auto",
+    constants: Mapping[str, Any] | None = None,
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.read_jsonl <influence.Events.read_jsonl>`."""
     validate_errors(errors)
     mapping = field_map(columns)
+    fixed = constant_columns(constants, mapping, columns, ())
     cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
     lines: list[int] = []
     extra: dict[int, tuple[str, str]] = {}
@@ -235,6 +339,8 @@ def read_jsonl(
     with bar:
         with open_text(path, encoding, bar if shown else None) as handle:
             for number, line in enumerate(handle, start=1):
+                if number == 1 and line.startswith("\ufeff"):
+                    line = line[1:]  # a byte-order mark, whatever the encoding said
                 if not line.strip():
                     continue
                 pos = len(lines)
@@ -252,10 +358,17 @@ def read_jsonl(
                 for f in FIELDS:
                     cols[f].append(record.get(mapping[f]) if record else None)
         bar.set_postfix_str("validating")
-        data = {
+        data: dict[str, Any] = {
             f: (v if any(x is not None for x in v) or f in REQUIRED else None)
             for f, v in cols.items()
         }
+        for f, value in fixed.items():
+            if any(x is not None for x in cols[f]):
+                raise ValueError(
+                    f"event field {f!r} is both read from key {mapping[f]!r} and given the "
+                    f"constant {value!r}; choose one (drop it from columns or from constants)"
+                )
+            data[f] = _constant(value, len(lines))
         return assemble(
             data,
             len(lines),
@@ -263,11 +376,16 @@ def read_jsonl(
             rows=np.array(lines, dtype=np.int64),
             unit="line",
             extra=extra,
+            dedupe=dedupe,
         )
 
 
 def from_pandas(
-    frame: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+    frame: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.from_pandas <influence.Events.from_pandas>`.
 
@@ -276,7 +394,7 @@ def from_pandas(
     """
     validate_errors(errors)
     if _arrow.is_arrow(frame) and not _is_pandas(frame):
-        return from_arrow(frame, columns=columns, errors=errors)
+        return from_arrow(frame, columns=columns, errors=errors, dedupe=dedupe)
     if not hasattr(frame, "columns"):
         hint = " (for a list of dicts, use Events.from_records)" if isinstance(frame, list) else ""
         raise TypeError(
@@ -301,19 +419,28 @@ def from_pandas(
             data[field] = series.to_numpy(dtype=np.float64, copy=True)
         else:
             data[field] = series.to_numpy(dtype=object, copy=True)
-    return assemble(data, len(frame), errors=errors)
+    return assemble(data, len(frame), errors=errors, dedupe=dedupe)
 
 
 def from_arrow(
-    data: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+    data: Any,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.from_arrow <influence.Events.from_arrow>`."""
     validate_errors(errors)
-    return _arrow_table(_arrow.read_table(data, "Events.from_arrow"), columns, errors, None)
+    table = _arrow.read_table(data, "Events.from_arrow")
+    return _arrow_table(table, columns, errors, None, dedupe)
 
 
 def read_parquet(
-    path: PathLike, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+    path: PathLike,
+    *,
+    columns: Mapping[str, str] | None = None,
+    errors: Errors = "raise",
+    dedupe: bool = False,
 ) -> Table:
     """The table of :meth:`Events.read_parquet <influence.Events.read_parquet>`."""
     validate_errors(errors)
@@ -327,10 +454,12 @@ def read_parquet(
             raise
         raise ValueError(f"not a readable Parquet file ({exc})") from None
     rows = np.arange(1, int(table.num_rows) + 1, dtype=np.int64)  # row 1 is the first row
-    return _arrow_table(table, columns, errors, rows)
+    return _arrow_table(table, columns, errors, rows, dedupe)
 
 
-def _arrow_table(table: Any, columns: Mapping[str, str] | None, errors: Errors, rows: Any) -> Table:
+def _arrow_table(
+    table: Any, columns: Mapping[str, str] | None, errors: Errors, rows: Any, dedupe: bool
+) -> Table:
     """Validate a ``pyarrow.Table`` of events; *rows* numbers them in messages."""
     mapping = field_map(columns)
     names = _arrow.column_names(table)
@@ -344,7 +473,7 @@ def _arrow_table(table: Any, columns: Mapping[str, str] | None, errors: Errors, 
         column = table.column(name) if count else None
         ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
         arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
-    return assemble(arrays, int(table.num_rows), errors=errors, rows=rows)
+    return assemble(arrays, int(table.num_rows), errors=errors, rows=rows, dedupe=dedupe)
 
 
 def _is_pandas(obj: object) -> bool:

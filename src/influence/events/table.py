@@ -13,26 +13,18 @@ from influence._progress import Progress
 from influence.events import actions as _actions
 from influence.events import display as _display
 from influence.events import readers as _readers
-from influence.events.assemble import Errors, Rejection, Table
+from influence.events import views as _views
+from influence.events.assemble import Errors, Rejection
+from influence.events.base import COLUMNS, EventColumns
 from influence.events.files import PathLike
 from influence.events.ids import IdIndex
 from influence.events.memo import Memo
 from influence.events.timeparse import to_epoch
-from influence.events.views import compact_table, records
 
 __all__ = ["COLUMNS", "Events", "Rejection"]
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
-
-
-#: The per-event columns of an :class:`Events` table.
-COLUMNS = ("action", "actor", "parent", "platform", "post", "target", "text", "time", "topics")
-
-
-class Events:
+class Events(EventColumns):
     """A validated, immutable, columnar table of interaction events.
 
     Build it with one of the constructors: :meth:`from_records`,
@@ -52,6 +44,11 @@ class Events:
     ``platform`` (int16 into :attr:`platforms`) and ``topics`` (int32 into
     :attr:`topic_sets`), ``-1`` when absent.
 
+    Every row is an event: two rows equal in every field, without an ``id``, are two
+    events and count twice. :meth:`report` counts them (``"exact duplicate (kept)"``);
+    ``dedupe=True`` on any constructor keeps the first of each and sets the others aside
+    (kind ``"exact duplicate"``). Rows with distinct ``id`` values are never duplicates.
+
     Examples
     --------
     >>> from influence import Events
@@ -66,41 +63,8 @@ class Events:
     {'unknown action': 1}
     """
 
-    __slots__ = ("_table", *COLUMNS, "trust", "_memo", "__weakref__")
+    __slots__ = ()
 
-    _table: Table
-    time: NDArray[np.float64]
-    actor: NDArray[np.int32]
-    target: NDArray[np.int32]
-    action: NDArray[np.int8]
-    post: NDArray[np.int32]
-    parent: NDArray[np.int32]
-    text: NDArray[np.int32]
-    platform: NDArray[np.int16]
-    topics: NDArray[np.int32]
-    trust: NDArray[np.float64] | None
-    _memo: Memo
-
-    def __init__(
-        self,
-        table: Table,
-        trust: NDArray[np.float64] | None = None,
-        *,
-        memo: Memo | None = None,
-    ) -> None:
-        object.__setattr__(self, "_table", table)
-        object.__setattr__(self, "trust", None if trust is None else _readonly(trust))
-        object.__setattr__(self, "_memo", Memo() if memo is None else memo)
-        for name in COLUMNS:
-            object.__setattr__(self, name, _readonly(getattr(table, name)))
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"Events is immutable; cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Events is immutable; cannot delete {name!r}")
-
-    # ------------------------------------------------------------------ constructors
     @classmethod
     def from_records(
         cls,
@@ -108,6 +72,7 @@ class Events:
         *,
         errors: Errors = "raise",
         columns: Mapping[str, str] | None = None,
+        dedupe: bool = False,
     ) -> Events:
         """Build from an iterable of mappings, one per event.
 
@@ -122,6 +87,10 @@ class Events:
             ``"skip"``: bad rows are set aside in :attr:`rejected`.
         columns : mapping, optional
             Event field -> key in the records, when the keys differ.
+        dedupe : bool, default False
+            Keep one of each set of exact duplicate rows (equal in every field, no
+            ``id``); the others are set aside in :attr:`rejected`. Without it they
+            count as separate events, and :meth:`report` counts them.
 
         Returns
         -------
@@ -132,7 +101,7 @@ class Events:
         InvalidEventError
             With ``errors="raise"``, for the first row that cannot be read.
         """
-        return cls(_readers.from_records(records, errors=errors, columns=columns))
+        return cls(_readers.from_records(records, errors=errors, columns=columns, dedupe=dedupe))
 
     @classmethod
     def from_arrays(
@@ -149,6 +118,7 @@ class Events:
         topics: Any = None,
         id: Any = None,
         errors: Errors = "raise",
+        dedupe: bool = False,
     ) -> Events:
         """Build from columns, the fast path for data that is already numeric.
 
@@ -163,6 +133,8 @@ class Events:
         time, actor, action, target, post, parent, text, platform, topics, id : array-like
             One entry per event; see :class:`Events` for their meaning.
         errors : {"raise", "skip"}, default "raise"
+        dedupe : bool, default False
+            Drop exact duplicate rows, as :meth:`from_records` does.
 
         Returns
         -------
@@ -191,6 +163,7 @@ class Events:
                 topics=topics,
                 id=id,
                 errors=errors,
+                dedupe=dedupe,
             )
         )
 
@@ -204,27 +177,50 @@ class Events:
         delimiter: str = ",",
         encoding: str = "utf-8-sig",
         progress: Progress = "auto",
+        header: bool = True,
+        constants: Mapping[str, str] | None = None,
+        dedupe: bool = False,
     ) -> Events:
-        """Read a CSV file with a header row (``.gz`` is decompressed).
+        """Read a CSV file (``.gz`` is decompressed), with a header row or without.
 
-        Rows are numbered by their line in the file (the header is line 1) in
-        error messages and in :attr:`rejected`. A ``topics`` cell is split on
-        commas.
+        Rows are numbered by their line in the file in messages and in
+        :attr:`rejected`. A ``topics`` cell is split on commas. A quote left open
+        does not swallow the lines after it: its line is a bad row (as is a cell
+        over the csv module's 131,072-character limit), and the next line is read.
 
         Parameters
         ----------
         path : str or path-like
         columns : mapping, optional
-            Event field -> header name, when they differ.
+            Event field -> column name, when they differ; without a header the
+            columns are named by position, ``"1"``, ``"2"``, ... (as ``cut -f``).
         errors : {"raise", "skip"}, default "raise"
         delimiter : str, default ","
+            ``"\\t"`` for a tab-separated file.
         encoding : str, default "utf-8-sig"
             UTF-8, with or without the byte-order mark spreadsheets write.
         progress : {"auto", True, False}, default "auto"
-            A progress bar over the bytes read (needs tqdm); ``"auto"``: only
-            for files of 10 MB or more (2 MB gzipped), about two seconds of
-            reading and validation. ``INFLUENCE_PROGRESS=0`` in the environment
-            turns it off.
+            A progress bar over the bytes read (needs tqdm); ``"auto"``: for
+            files of 10 MB or more (2 MB gzipped). ``INFLUENCE_PROGRESS=0`` in
+            the environment turns it off.
+        header : bool, default True
+            ``False``: the first line is a row too. Without *columns*, column
+            *k* is then the *k*-th field of ``time, actor, action, target, post,
+            parent, text, platform, topics, id``.
+        constants : mapping, optional
+            Event field -> one value for every row, for a field the file has no
+            column for: message and email logs have no action, so
+            ``constants={"action": "mention"}``. A field both read from a column
+            and given a constant is an error.
+        dedupe : bool, default False
+            Drop exact duplicate rows, as :meth:`from_records` does.
+
+        Raises
+        ------
+        ValueError
+            When a required column is missing, the header names a column read
+            twice, or a field is both mapped and constant; an
+            :class:`InvalidEventError` for a bad row with ``errors="raise"``.
 
         Examples
         --------
@@ -235,6 +231,17 @@ class Events:
         ...     _ = f.write("time,actor,action,target\\n2024-05-01T09:00:00Z,bob,follow,ann\\n")
         >>> Events.read_csv(path, progress=False)
         <Events: 1 events, 2 users, 2024-05-01T09:00:00Z .. 2024-05-01T09:00:00Z>
+
+        An email log without a header (sender, recipient, unix time), tab-separated:
+
+        >>> path = os.path.join(tempfile.mkdtemp(), "email.tsv")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write("bob\\tann\\t1714554000\\ncy\\tann\\t1714557600\\n")
+        >>> ev = Events.read_csv(path, header=False, delimiter="\\t", progress=False,
+        ...                      columns={"actor": "1", "target": "2", "time": "3"},
+        ...                      constants={"action": "mention"})
+        >>> ev.action_counts()["mention"], ev.users.ids.tolist()
+        (2, ['ann', 'bob', 'cy'])
         """
         return cls(
             _readers.read_csv(
@@ -244,6 +251,9 @@ class Events:
                 delimiter=delimiter,
                 encoding=encoding,
                 progress=progress,
+                header=header,
+                constants=constants,
+                dedupe=dedupe,
             )
         )
 
@@ -254,13 +264,16 @@ class Events:
         *,
         columns: Mapping[str, str] | None = None,
         errors: Errors = "raise",
-        encoding: str = "utf-8",
+        encoding: str = "utf-8-sig",
         progress: Progress = "auto",
+        constants: Mapping[str, str] | None = None,
+        dedupe: bool = False,
     ) -> Events:
         """Read a JSON Lines file, one object per line (``.gz`` is decompressed).
 
         Blank lines are ignored; a line that is not a JSON object is a bad row.
-        Rows are numbered by their line in the file.
+        Rows are numbered by their line in the file. A byte-order mark before
+        the first line is ignored.
 
         Parameters
         ----------
@@ -268,29 +281,57 @@ class Events:
         columns : mapping, optional
             Event field -> key in the objects, when they differ.
         errors : {"raise", "skip"}, default "raise"
-        encoding : str, default "utf-8"
+        encoding : str, default "utf-8-sig"
+            UTF-8, with or without a byte-order mark.
         progress : {"auto", True, False}, default "auto"
-            A progress bar over the bytes read (needs tqdm); ``"auto"``: only
-            for files of 10 MB or more (2 MB gzipped).
+            As for :meth:`read_csv`.
+        constants : mapping, optional
+            Event field -> one value for every row, as for :meth:`read_csv`; a
+            field some object has, or that *columns* maps, is an error.
+        dedupe : bool, default False
+            Drop exact duplicate rows, as :meth:`from_records` does.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from influence import Events
+        >>> path = os.path.join(tempfile.mkdtemp(), "mail.jsonl")
+        >>> with open(path, "w") as f:
+        ...     _ = f.write('{"ts": 1714554000, "from": "bob", "to": "ann"}\\n')
+        >>> Events.read_jsonl(path, progress=False, constants={"action": "mention"},
+        ...     columns={"time": "ts", "actor": "from", "target": "to"}).action_counts()["mention"]
+        1
         """
         return cls(
             _readers.read_jsonl(
-                path, columns=columns, errors=errors, encoding=encoding, progress=progress
+                path,
+                columns=columns,
+                errors=errors,
+                encoding=encoding,
+                progress=progress,
+                constants=constants,
+                dedupe=dedupe,
             )
         )
 
     @classmethod
     def from_pandas(
-        cls, frame: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+        cls,
+        frame: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        errors: Errors = "raise",
+        dedupe: bool = False,
     ) -> Events:
         """Build from a pandas DataFrame (needs the ``pandas`` extra).
 
         Columns are taken as numpy arrays: numeric and ``datetime64`` columns
         take the vectorised path; the DataFrame is not modified. A DataFrame of
         another library that speaks Arrow (polars, for one) is read by
-        :meth:`from_arrow`.
+        :meth:`from_arrow`. *columns*, *errors* and *dedupe* are as for
+        :meth:`from_records`.
         """
-        return cls(_readers.from_pandas(frame, columns=columns, errors=errors))
+        return cls(_readers.from_pandas(frame, columns=columns, errors=errors, dedupe=dedupe))
 
     @classmethod
     def read_parquet(
@@ -299,6 +340,7 @@ class Events:
         *,
         columns: Mapping[str, str] | None = None,
         errors: Errors = "raise",
+        dedupe: bool = False,
     ) -> Events:
         """Read a Parquet file of events (needs pyarrow, the ``arrow`` extra).
 
@@ -314,6 +356,8 @@ class Events:
         columns : mapping, optional
             Event field -> column name, when they differ.
         errors : {"raise", "skip"}, default "raise"
+        dedupe : bool, default False
+            Drop exact duplicate rows, as :meth:`from_records` does.
 
         Returns
         -------
@@ -344,11 +388,16 @@ class Events:
         >>> len(events), events.users.ids.tolist()
         (2, ['ann', 'bob', 'cy'])
         """
-        return cls(_readers.read_parquet(path, columns=columns, errors=errors))
+        return cls(_readers.read_parquet(path, columns=columns, errors=errors, dedupe=dedupe))
 
     @classmethod
     def from_arrow(
-        cls, data: Any, *, columns: Mapping[str, str] | None = None, errors: Errors = "raise"
+        cls,
+        data: Any,
+        *,
+        columns: Mapping[str, str] | None = None,
+        errors: Errors = "raise",
+        dedupe: bool = False,
     ) -> Events:
         """Build from Arrow data: a pyarrow table, a polars DataFrame, ... (needs pyarrow).
 
@@ -367,6 +416,8 @@ class Events:
         columns : mapping, optional
             Event field -> column name, when they differ.
         errors : {"raise", "skip"}, default "raise"
+        dedupe : bool, default False
+            Drop exact duplicate rows, as :meth:`from_records` does.
 
         Returns
         -------
@@ -394,14 +445,13 @@ class Events:
         >>> Events.from_pandas(frame) == Events.from_arrow(frame)  # doctest: +SKIP
         True
         """
-        return cls(_readers.from_arrow(data, columns=columns, errors=errors))
+        return cls(_readers.from_arrow(data, columns=columns, errors=errors, dedupe=dedupe))
 
     @classmethod
     def empty(cls) -> Events:
         """An event table with no rows and no users."""
         return cls.from_arrays(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8))
 
-    # ------------------------------------------------------------------ views
     @property
     def users(self) -> IdIndex:
         """Users: ``users.index(user_id) -> int`` and ``users.id(i) -> user_id``."""
@@ -443,11 +493,16 @@ class Events:
         return sum(getattr(self, name).nbytes for name in COLUMNS)
 
     def report(self) -> dict[str, int]:
-        """Count of rejected rows per kind of problem, most frequent first."""
-        return dict(Counter(r.kind for r in self.rejected).most_common())
+        """Count of rejected rows per kind of problem, most frequent first.
 
-    def __len__(self) -> int:
-        return int(self.time.shape[0])
+        Exact duplicate rows kept (they count twice; see :class:`Events`) are counted
+        last, as ``"exact duplicate (kept)"``; with ``dedupe=True`` the dropped ones are
+        rejected rows of kind ``"exact duplicate"``.
+        """
+        counts = dict(Counter(r.kind for r in self.rejected).most_common())
+        if self._table.duplicates:
+            counts["exact duplicate (kept)"] = self._table.duplicates
+        return counts
 
     @property
     def start(self) -> float | None:
@@ -476,17 +531,6 @@ class Events:
             return self
         return self._slice(np.s_[:stop])
 
-    def _slice(self, rows: Any, **tables: Any) -> Events:
-        t = self._table
-        fields = {name: getattr(t, name)[rows] for name in COLUMNS}
-        keep = {
-            name: getattr(t, name)
-            for name in ("users", "posts", "texts", "platforms", "topic_sets", "rejected")
-        }
-        keep.update(tables)
-        trust = None if self.trust is None else self.trust[rows]
-        return Events(Table(**fields, **keep), trust)
-
     def select(self, mask: NDArray[np.bool_]) -> Events:
         """The events where *mask* is true, with the same user table."""
         mask = np.asarray(mask, dtype=bool)
@@ -500,7 +544,7 @@ class Events:
         Index order is kept, so the compacted table scores the same. The platform
         names (a handful) are kept as they are.
         """
-        table = compact_table(self._table)
+        table = _views.compact_table(self._table)
         return self if table is None else Events(table, self.trust)
 
     def with_trust(self, trust: ArrayLike | None) -> Events:
@@ -529,16 +573,7 @@ class Events:
         plain = self._memo if self.trust is None else self._memo.base
         if trust is None:
             return self if self.trust is None else Events(self._table, memo=plain)
-        weights = np.array(trust, dtype=np.float64)
-        if weights.shape != (len(self),):
-            raise ValueError(
-                f"trust must hold one weight per event ({len(self)}); got shape {weights.shape}"
-            )
-        if len(self) and not (
-            np.all(np.isfinite(weights)) and weights.min() >= 0.0 and weights.max() <= 1.0
-        ):
-            raise ValueError("trust weights must be finite and in [0, 1]")
-        return Events(self._table, weights, memo=Memo(plain))
+        return Events(self._table, _views.trust_weights(trust, len(self)), memo=Memo(plain))
 
     @property
     def memo(self) -> Memo:
@@ -554,7 +589,7 @@ class Events:
 
     def to_records(self) -> list[dict[str, Any]]:
         """The events as plain dicts (original ids, ISO times), in canonical order."""
-        return records(self._table)
+        return _views.records(self._table)
 
     def __repr__(self) -> str:
         return _display.events_repr(self)
@@ -562,27 +597,3 @@ class Events:
     def _repr_html_(self) -> str:
         """Notebook display: size, time span, events per action and rejected rows."""
         return _display.events_html(self)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Events):
-            return NotImplemented
-        if len(self) != len(other) or not np.array_equal(self.users.ids, other.users.ids):
-            return False
-        mine, theirs = self._table, other._table
-        same_tables = (
-            np.array_equal(mine.posts.ids, theirs.posts.ids)
-            and mine.texts == theirs.texts
-            and mine.platforms == theirs.platforms
-            and mine.topic_sets == theirs.topic_sets
-        )
-        same_trust = (self.trust is None and other.trust is None) or np.array_equal(
-            np.ones(len(self)) if self.trust is None else self.trust,
-            np.ones(len(other)) if other.trust is None else other.trust,
-        )
-        return (
-            same_tables
-            and same_trust
-            and all(np.array_equal(getattr(self, n), getattr(other, n)) for n in COLUMNS)
-        )
-
-    __hash__ = None  # type: ignore[assignment]

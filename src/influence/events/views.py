@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from influence.events import actions as _actions
 from influence.events.assemble import Table
 from influence.events.ids import index_map, remap, used
 
-__all__ = ["compact_table", "records"]
+__all__ = ["compact_table", "records", "same_tables", "same_trust", "slice_table", "trust_weights"]
 
 
 def compact_table(t: Table) -> Table | None:
@@ -41,6 +42,20 @@ def compact_table(t: Table) -> Table | None:
         platforms=t.platforms,
         topic_sets=tuple(t.topic_sets[i] for i in kept_topics),
         rejected=t.rejected,
+        duplicates=t.duplicates,
+    )
+
+
+def same_tables(mine: Table, theirs: Table, columns: tuple[str, ...]) -> bool:
+    """Whether two tables hold the same ids, lookup tables and *columns*."""
+    return (
+        len(mine.time) == len(theirs.time)
+        and np.array_equal(mine.users.ids, theirs.users.ids)
+        and np.array_equal(mine.posts.ids, theirs.posts.ids)
+        and mine.texts == theirs.texts
+        and mine.platforms == theirs.platforms
+        and mine.topic_sets == theirs.topic_sets
+        and all(np.array_equal(getattr(mine, n), getattr(theirs, n)) for n in columns)
     )
 
 
@@ -68,3 +83,33 @@ def records(t: Table) -> list[dict[str, Any]]:
             record["topics"] = list(t.topic_sets[t.topics[i]])
         out.append(record)
     return out
+
+
+def slice_table(t: Table, rows: Any, columns: tuple[str, ...], **tables: Any) -> Table:
+    """The rows *rows* of *t*'s *columns*, with its lookup tables (or *tables* instead)."""
+    fields = {name: getattr(t, name)[rows] for name in columns}
+    names = ("users", "posts", "texts", "platforms", "topic_sets", "rejected", "duplicates")
+    keep = {name: getattr(t, name) for name in names}
+    keep.update(tables)
+    return Table(**fields, **keep)
+
+
+def trust_weights(trust: Any, n: int) -> NDArray[np.float64]:
+    """*trust* as *n* float64 weights, refused unless finite and in ``[0, 1]``."""
+    weights = np.array(trust, dtype=np.float64)
+    if weights.shape != (n,):
+        raise ValueError(f"trust must hold one weight per event ({n}); got shape {weights.shape}")
+    if n and not (np.all(np.isfinite(weights)) and weights.min() >= 0.0 and weights.max() <= 1.0):
+        raise ValueError("trust weights must be finite and in [0, 1]")
+    return weights
+
+
+def same_trust(
+    mine: NDArray[np.float64] | None, theirs: NDArray[np.float64] | None, n: int, m: int
+) -> bool:
+    """Whether two trust columns (``None``: all ones) of *n* and *m* events are equal."""
+    if mine is None and theirs is None:
+        return True
+    a = np.ones(n) if mine is None else mine
+    b = np.ones(m) if theirs is None else theirs
+    return bool(np.array_equal(a, b))

@@ -1,0 +1,81 @@
+"""The storage under :class:`~influence.Events`: immutable columns, slicing and equality."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from influence.events import views as _views
+from influence.events.assemble import Table
+from influence.events.memo import Memo
+
+__all__ = ["COLUMNS", "EventColumns"]
+
+_E = TypeVar("_E", bound="EventColumns")
+
+#: The per-event columns of an :class:`~influence.Events` table.
+COLUMNS = ("action", "actor", "parent", "platform", "post", "target", "text", "time", "topics")
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+class EventColumns:
+    """A :class:`~.assemble.Table`'s columns as read-only attributes, and its trust weights.
+
+    The base of :class:`~influence.Events`, which adds the constructors and the views.
+    """
+
+    __slots__ = ("_table", *COLUMNS, "trust", "_memo", "__weakref__")
+
+    _table: Table
+    time: NDArray[np.float64]
+    actor: NDArray[np.int32]
+    target: NDArray[np.int32]
+    action: NDArray[np.int8]
+    post: NDArray[np.int32]
+    parent: NDArray[np.int32]
+    text: NDArray[np.int32]
+    platform: NDArray[np.int16]
+    topics: NDArray[np.int32]
+    trust: NDArray[np.float64] | None
+    _memo: Memo
+
+    def __init__(
+        self,
+        table: Table,
+        trust: NDArray[np.float64] | None = None,
+        *,
+        memo: Memo | None = None,
+    ) -> None:
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "trust", None if trust is None else _readonly(trust))
+        object.__setattr__(self, "_memo", Memo() if memo is None else memo)
+        for name in COLUMNS:
+            object.__setattr__(self, name, _readonly(getattr(table, name)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Events is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Events is immutable; cannot delete {name!r}")
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    def _slice(self: _E, rows: Any, **tables: Any) -> _E:
+        """The rows *rows* (a slice or a mask), as a table of the same class."""
+        trust = None if self.trust is None else self.trust[rows]
+        return type(self)(_views.slice_table(self._table, rows, COLUMNS, **tables), trust)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EventColumns):
+            return NotImplemented
+        trusted = _views.same_trust(self.trust, other.trust, len(self), len(other))
+        return trusted and _views.same_tables(self._table, other._table, COLUMNS)
+
+    __hash__ = None  # type: ignore[assignment]

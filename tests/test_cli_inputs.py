@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import gzip
-import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,6 @@ from influence.cli import main
 from influence.evaluate import rolling_validity
 
 DAY = 86400.0
-READER_OPTIONS = {"header", "constants"} <= set(inspect.signature(Events.read_csv).parameters)
-needs_reader_options = pytest.mark.skipif(
-    not READER_OPTIONS,
-    reason="waits for Events.read_csv(header=, constants=) and read_jsonl(constants=) "
-    "(the readers' part of issue 15)",
-)
 
 #: An email log as people have it: sender, recipient, unix time; no action column.
 MAIL = [
@@ -229,23 +222,6 @@ def test_no_header_and_action_reach_the_reader(
     }
 
 
-def test_options_a_reader_lacks_are_one_line_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    def read_csv(path: Any, *, columns: Any = None, errors: Any = "raise", delimiter: str = ","
-                 ) -> Events:  # fmt: skip
-        raise AssertionError("not called")
-
-    monkeypatch.setattr(Events, "read_csv", read_csv)
-    path = tmp_path / "mail.csv"
-    path.write_text("ann,bob,1\n", encoding="utf-8")
-    for flag in (["--no-header"], ["--action", "mention"]):
-        code, out, err = _run(capsys, "score", path, *flag)
-        assert (code, out) == (2, "")
-        _one_line(err, flag[0], "needs a newer influence")
-
-
-@needs_reader_options
 def test_email_log_without_header_or_action(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -269,7 +245,6 @@ def test_email_log_without_header_or_action(
     assert "--no-header" not in err
 
 
-@needs_reader_options
 def test_no_header_reads_fields_by_position(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -280,7 +255,6 @@ def test_no_header_reads_fields_by_position(
     assert _rows(out)[0][0] == "bob"
 
 
-@needs_reader_options
 def test_action_for_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "mail.jsonl"
     path.write_text(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import gzip
 import importlib
-import inspect
 import os
 import re
 import sys
@@ -204,12 +203,7 @@ def _options(args: Any, kind: str) -> dict[str, Any]:
 
 
 def _reader(kind: str, options: dict[str, Any]) -> Any:
-    reader = {"jsonl": Events.read_jsonl, "parquet": Events.read_parquet}.get(kind, Events.read_csv)
-    accepted = inspect.signature(reader).parameters
-    for name, flag in (("header", "--no-header"), ("constants", "--action")):
-        if name in options and name not in accepted:
-            raise UserError(f"{flag} needs a newer influence (Events.{reader.__name__} {name}=)")
-    return reader
+    return {"jsonl": Events.read_jsonl, "parquet": Events.read_parquet}.get(kind, Events.read_csv)
 
 
 def _missing_column_hint(message: str, kind: str, options: dict[str, Any]) -> str:

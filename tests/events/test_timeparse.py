@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -99,3 +100,16 @@ def test_mixed_time_forms_in_one_column() -> None:
     ev = Events.from_records(records)
     assert ev.time.tolist() == [float(T0), T0 + 1800.0, T0 + 3600.0]
     assert names(ev, "actor") == ["z", "y", "x"]
+
+
+def test_the_milliseconds_hint_appears_for_numeric_text_too(tmp_path: Path) -> None:
+    # Issue 15, section 2: a CSV (and so the command line) reads times as text.
+    path = tmp_path / "ms.csv"
+    path.write_text("time,actor,action,target\n1700000000000,ann,like,bob\n", encoding="utf-8")
+    with pytest.raises(InvalidEventError, match="epoch milliseconds or microseconds"):
+        Events.read_csv(path)
+    with pytest.raises(InvalidEventError, match="epoch milliseconds or microseconds"):
+        Events.from_records([{"time": " 1.7e12 ", "actor": "ann", "action": "like"}])
+    with pytest.raises(InvalidEventError) as caught:  # a date out of range is not a unit slip
+        Events.from_records([{"time": "10000-01-01", "actor": "ann", "action": "like"}])
+    assert "milliseconds" not in str(caught.value)

@@ -16,7 +16,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
-from influence.events.timeparse import EARLIEST, LATEST, UNIT_HINT, datetime64_seconds, parse_time
+from influence.events.timeparse import (
+    EARLIEST,
+    LATEST,
+    UNIT_HINT,
+    datetime64_seconds,
+    is_numeric,
+    parse_time,
+)
 
 Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""
@@ -58,7 +65,7 @@ def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64],
     for i in outside:
         if i not in problems:
             why = "time must fall in the years 1 to 9999"
-            if isinstance(values[i], (int, float, np.number)):
+            if is_numeric(values[i]):  # a number, or text holding one (CSV, the CLI)
                 why += UNIT_HINT
             problems[int(i)] = _time_problem(field, values[i], why)
         out[i] = 0.0

@@ -106,12 +106,12 @@ def to_epoch(value: Any, *, name: str = "as_of") -> float:
             f"{name} must be epoch seconds, a datetime or an ISO 8601 string; got {value!r} ({exc})"
         ) from None
     if not EARLIEST <= seconds < LATEST:
-        hint = UNIT_HINT if _numeric(value) else ""
+        hint = UNIT_HINT if is_numeric(value) else ""
         raise ValueError(f"{name} must fall in the years 1 to 9999{hint}; got {value!r}")
     return seconds
 
 
-def _numeric(value: Any) -> bool:
+def is_numeric(value: Any) -> bool:
     """Whether *value* is a number, or text holding one (not a date)."""
     if isinstance(value, (int, float, np.number)):
         return True

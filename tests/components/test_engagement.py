@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
+from components._signal_logs import DAY, END, T0, posts, value
 from influence import Events, Scorer
 from influence.components import Engagement, Inactivity
 from influence.testing import check_component
-
-DAY = 86_400.0
-T0 = 1_700_000_000.0
-END = T0 + 10 * DAY
-
-
-def value(component: Any, records: list[dict[str, Any]], user: str, as_of: float = END) -> float:
-    events = Events.from_records(records)
-    return float(component(events, as_of=as_of)[events.users.index(user)])
-
-
-def posts(
-    user: str, count: int, start: float = T0, every: float = 0.2 * DAY
-) -> list[dict[str, Any]]:
-    return [
-        {"time": start + k * every, "actor": user, "action": "post", "post": f"{user}-{k}"}
-        for k in range(count)
-    ]
 
 
 def test_conformance() -> None:

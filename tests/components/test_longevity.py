@@ -4,18 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from components._signal_logs import DAY, T0, value
 from influence import Events, Scorer
 from influence.components import Longevity
 from influence.testing import check_component
-
-DAY = 86_400.0
-T0 = 1_700_000_000.0
-END = T0 + 10 * DAY
-
-
-def value(component: Any, records: list[dict[str, Any]], user: str, as_of: float = END) -> float:
-    events = Events.from_records(records)
-    return float(component(events, as_of=as_of)[events.users.index(user)])
 
 
 def test_conformance() -> None:

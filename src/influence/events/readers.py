@@ -238,6 +238,29 @@ def _constant(value: Any, n: int) -> np.ndarray:
     return column
 
 
+def _by_line(
+    data: dict[str, Any],
+    fixed: Mapping[str, Any],
+    lines: list[int],
+    extra: dict[int, tuple[str, str]],
+    errors: Errors,
+    dedupe: bool,
+) -> Table:
+    """Validate the columns a file reader gathered, its constants filled in, with rows
+    numbered by their line in the file."""
+    for f, value in fixed.items():
+        data[f] = _constant(value, len(lines))
+    return assemble(
+        data,
+        len(lines),
+        errors=errors,
+        rows=np.array(lines, dtype=np.int64),
+        unit="line",
+        extra=extra,
+        dedupe=dedupe,
+    )
+
+
 def read_csv(
     path: PathLike,
     *,
@@ -305,17 +328,7 @@ def read_csv(
                     cols[f].append(row[j] if j < len(row) else None)
         bar.set_postfix_str("validating")
         data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
-        for f, value in fixed.items():
-            data[f] = _constant(value, len(lines))
-        return assemble(
-            data,
-            len(lines),
-            errors=errors,
-            rows=np.array(lines, dtype=np.int64),
-            unit="line",
-            extra=extra,
-            dedupe=dedupe,
-        )
+        return _by_line(data, fixed, lines, extra, errors, dedupe)
 
 
 def read_jsonl(
@@ -368,16 +381,7 @@ def read_jsonl(
                     f"event field {f!r} is both read from key {mapping[f]!r} and given the "
                     f"constant {value!r}; choose one (drop it from columns or from constants)"
                 )
-            data[f] = _constant(value, len(lines))
-        return assemble(
-            data,
-            len(lines),
-            errors=errors,
-            rows=np.array(lines, dtype=np.int64),
-            unit="line",
-            extra=extra,
-            dedupe=dedupe,
-        )
+        return _by_line(data, fixed, lines, extra, errors, dedupe)
 
 
 def from_pandas(

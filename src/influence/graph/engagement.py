@@ -82,7 +82,7 @@ def to_networkx(
     saturated (at most 1 however often :math:`v` engages), times the pair's
     weight-averaged trust :math:`\tau_{vu}` (:attr:`influence.Events.trust`; 1
     without). Computed by :func:`influence.kernels.engagement_pairs` and
-    :func:`influence.kernels.saturate`, as :func:`engagement_graph` does. Follows,
+    :func:`influence.kernels.saturate`: it is :func:`engagement_graph`, as nodes and edges. Follows,
     self-interactions and pairs of weight 0 (every event distrusted) are not
     edges. networkx is imported here, on the first call.
 
@@ -143,16 +143,16 @@ def to_networkx(
     graph.add_nodes_from((user, {"index": k}) for k, user in enumerate(events.users))
     if when is None:
         return graph
-    pairs = engagement_pairs(
+    adjacency = engagement_graph(
         events,
         when,
         window_days=window_days,
         half_life_days=half_life_days,
         selectivity_per_day=selectivity_per_day,
-    )
-    weight = saturate(pairs.weight) * pairs.trust
-    edge = weight > 0
+    ).tocoo()
+    edge = adjacency.data > 0
     ids = events.users.ids
-    source, target = ids[pairs.source[edge]].tolist(), ids[pairs.target[edge]].tolist()
+    source, target = ids[adjacency.row[edge]].tolist(), ids[adjacency.col[edge]].tolist()
+    weight = adjacency.data
     graph.add_weighted_edges_from(zip(source, target, weight[edge].tolist()))
     return graph

@@ -93,6 +93,9 @@ class BaseComponent:
 
     name: ClassVar[str]
     role: ClassVar[Role] = "signal"
+    #: Whether a modifier defends against gaming (:attr:`influence.Scores.defences`);
+    #: discounts always do.
+    defence: ClassVar[bool] = False
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
 
     def __post_init__(self) -> None:

@@ -298,3 +298,60 @@ def test_a_community_of_newcomers_is_not_a_farm() -> None:
         ]  # fmt: skip
     cred = credibility(records)
     assert min(cred[u] for u in new) == 1.0
+
+
+def test_one_newcomer_writing_to_many_is_not_a_farm() -> None:
+    # Good twin of the farm rule (CollegeMsg): a new student writes twice to each of twenty
+    # people whom one established account also writes to. Nobody has written back yet, so
+    # the newcomer looks like a prop, and it is half of each audience; but one account is
+    # not a farm. Three such accounts working the same twenty people are a crowd.
+    def newcomers(count: int) -> list[dict[str, Any]]:
+        return [
+            {"time": T0 + 27 * DAY + k * 600 + j * 60 + s * 7, "actor": f"new{s}",
+             "action": "mention", "target": f"r{k}"}
+            for s in range(count) for k in range(20) for j in range(2)
+        ]  # fmt: skip
+
+    known = [
+        {"time": T0 + 20 * DAY + k, "actor": f"old{k}", "action": "mention", "target": f"r{k}"}
+        for k in range(20)
+    ]
+    for count, farmed in ((1, False), (3, True)):
+        events = Events.from_records(established() + known + newcomers(count))
+        facts = Credibility().credibility(events, END)
+        value = facts["farmed"][events.users.indices(np.array([f"r{k}" for k in range(20)]))]
+        assert (value.min() > 0.5) if farmed else (value.max() == 0.0), (count, value)
+
+
+def test_repeated_texts_are_judged_against_answered_posts() -> None:
+    # Good twin: a columnist who says "good morning" three times among thirty answered
+    # posts keeps nearly all its credibility; junk = 3 / (3 + 31 + 3).
+    posts = [
+        {"time": T0 + d * 0.5 * DAY, "actor": "col", "action": "post", "post": f"c{d}",
+         "text": "good morning" if d < 4 else f"column {d}"}
+        for d in range(34)
+    ]  # fmt: skip
+    answers = [
+        {"time": T0 + d * 0.5 * DAY + 600, "actor": f"old{d % 30}", "action": "like",
+         "parent": f"c{d}"}
+        for d in range(3, 34)
+    ]  # fmt: skip
+    got = credibility(established() + posts + answers)["col"]
+    assert got == pytest.approx(1 - 0.5 * 3 / 37)
+    # ... and a spammer cannot dilute its repeats with fresh texts nobody answers.
+    spam = [
+        {"time": T0 + k * 900.0, "actor": "spam", "action": "post", "post": f"s{k}",
+         "text": "buy acorns"}
+        for k in range(40)
+    ]  # fmt: skip
+    padding = [
+        {"time": T0 + k * 900.0 + 450, "actor": "spam", "action": "post", "post": f"p{k}",
+         "text": f"fresh text {k}"}
+        for k in range(100)
+    ]  # fmt: skip
+    junk = Credibility().credibility
+    plain = Events.from_records(established() + spam)
+    padded = Events.from_records(established() + spam + padding)
+    assert junk(padded, END)["junk"][padded.users.index("spam")] == pytest.approx(
+        junk(plain, END)["junk"][plain.users.index("spam")]
+    )

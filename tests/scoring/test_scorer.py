@@ -629,6 +629,17 @@ def test_from_config_misspelt_parameter_and_type_name_the_closest() -> None:
         Scorer.from_config({"signals": [{"type": "engagment"}]})
 
 
+def test_from_config_calibration_keys_are_checked_by_name() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"config\['calibration'\] has unknown key\(s\) \['midpointt'\]; did you mean "
+        r"'midpoint'\? allowed: \['midpoint', 'shape'\]",
+    ):
+        Scorer.from_config({"calibration": {"midpointt": 3.0}})
+    with pytest.raises(ValueError, match=r"config\['calibration'\] must be a mapping.*got int"):
+        Scorer.from_config({"calibration": 3})
+
+
 def test_from_config_unknown_key_in_a_part() -> None:
     config = Scorer().to_config()
     config["signals"][0]["window"] = 3

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -459,8 +459,25 @@ class Scorer:
         if "weights" in config:
             kwargs["weights"] = config["weights"]
         if "calibration" in config:
-            kwargs["calibration"] = Calibration(**config["calibration"])
+            kwargs["calibration"] = _calibration(config["calibration"])
         return cls(**kwargs)
+
+
+def _calibration(config: Any) -> Calibration:
+    """The ``calibration`` table of a configuration, its keys checked by name."""
+    allowed = [f.name for f in fields(Calibration)]
+    if not isinstance(config, Mapping):
+        raise ValueError(
+            f"config['calibration'] must be a mapping with keys {allowed}; "
+            f"got {type(config).__name__}"
+        )
+    unknown = sorted(str(k) for k in set(config) - set(allowed))
+    if unknown:
+        hint = _registry.closest(unknown[0], allowed) or ";"
+        raise ValueError(
+            f"config['calibration'] has unknown key(s) {unknown}{hint} allowed: {allowed}"
+        )
+    return Calibration(**config)
 
 
 def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:

@@ -12,7 +12,12 @@ from influence.components.registry import register
 from influence.events.actions import ACTIONS
 from influence.events.ids import IdIndex
 from influence.events.table import Events, Rejection
-from influence.exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence.exceptions import (
+    ConvergenceWarning,
+    FarFutureWarning,
+    HorizonWarning,
+    InvalidEventError,
+)
 from influence.scoring.calibration import Calibration
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
@@ -29,6 +34,7 @@ __all__ = [
     "Evidence",
     "Explainable",
     "Explanation",
+    "FarFutureWarning",
     "HorizonWarning",
     "IdIndex",
     "InvalidEventError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConvergenceWarning", "InvalidEventError"]
+__all__ = ["ConvergenceWarning", "FarFutureWarning", "HorizonWarning", "InvalidEventError"]
 
 
 class InvalidEventError(ValueError):
@@ -42,4 +42,15 @@ class HorizonWarning(UserWarning):
 
     What users receive in it may be cut short by the end of the data, so the
     truth, and every metric measured against it, understate the future.
+    """
+
+
+class FarFutureWarning(UserWarning):
+    """The latest events, the default ``as_of``, stand far beyond the bulk of the log.
+
+    One row dated centuries ahead (a typo, a time in milliseconds read as
+    seconds) would move the default scoring time past every real event, so that
+    every real user scores 0. The message names the rows and the time to pass as
+    ``as_of`` instead; passing ``as_of`` silences it. The rule is in
+    :mod:`influence.events.outliers`.
     """

@@ -20,7 +20,12 @@ import warnings
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-from influence.exceptions import ConvergenceWarning, HorizonWarning, InvalidEventError
+from influence.exceptions import (
+    ConvergenceWarning,
+    FarFutureWarning,
+    HorizonWarning,
+    InvalidEventError,
+)
 
 from ._inputs import UserError
 from ._parser import build_parser
@@ -31,7 +36,7 @@ __all__ = ["Stopped", "UserError", "build_parser", "main", "printable"]
 _one_line = one_line  # the name the tests have always used
 
 #: Warnings the library gives about the user's inputs, shown as ``influence: warning: ...``.
-_OURS = (HorizonWarning, ConvergenceWarning)
+_OURS = (HorizonWarning, ConvergenceWarning, FarFutureWarning)
 
 #: The signals that stop a run cleanly (those the platform has).
 STOP_SIGNALS = tuple(

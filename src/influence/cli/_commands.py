@@ -7,6 +7,7 @@ import math
 
 from influence._time import DAY
 from influence.evaluate import MIN_CUTOFFS
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time
 from influence.scoring.scorer import Scorer
@@ -66,19 +67,23 @@ def score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cutoffs(args: argparse.Namespace, events: Events, start: float | None) -> list[float]:
+def _cutoffs(
+    args: argparse.Namespace, events: Events, start: float | None, last: float | None
+) -> list[float]:
     from influence.evaluate.validity import rolling_cutoffs
 
     step, horizon = args.every * DAY, args.horizon * DAY
     if start is None:
-        cutoffs = rolling_cutoffs(events, step, horizon)
+        cutoffs = rolling_cutoffs(events, step, horizon, end=last)
         origin = "the first event"
     else:
         early = inputs.before_first("--start", start, events)
         if early is not None:
             raise UserError(early.replace("nobody to score", "no cut-off would see an event"))
-        end = events.end if events.end is not None else start
-        n = math.floor((end - start - horizon) / step) + 1
+        if last is None:
+            warn_far_future(events, parameter="end", option="--end")
+            last = events.end if events.end is not None else start
+        n = math.floor((last - start - horizon) / step) + 1
         cutoffs = [start + k * step for k in range(max(n, 0))]
         origin = f"--start {format_time(start)}"
     if not cutoffs:
@@ -103,6 +108,8 @@ def validate(args: argparse.Namespace) -> int:
         raise UserError("--stability needs rolling cut-offs: give --every DAYS")
     if args.start is not None and args.every is None:
         raise UserError("--start is the first of the rolling cut-offs: give --every DAYS")
+    if args.end is not None and args.every is None:
+        raise UserError("--end is where the rolling cut-offs' horizons stop: give --every DAYS")
     for flag, days in (("--horizon", args.horizon), ("--every", args.every)):
         if days is not None and (not math.isfinite(days) or days <= 0):
             raise UserError(f"{flag} must be a positive number of days; got {days}")
@@ -110,6 +117,7 @@ def validate(args: argparse.Namespace) -> int:
         raise UserError(f"--intervals must be 0 or at least 10 draws; got {args.intervals}")
     cutoff = inputs.time("--cutoff", args.cutoff)
     start = inputs.time("--start", args.start)
+    last = inputs.time("--end", args.end)
     metrics = inputs.names("--metrics", args.metrics)
     baselines = inputs.names("--baselines", args.baselines)
     scorer = inputs.scorer(args.config, args.trending)
@@ -125,7 +133,7 @@ def validate(args: argparse.Namespace) -> int:
         report = predictive_validity(events, cutoff, horizon, scorer, **options)
         unit = "users"
     else:
-        cutoffs = _cutoffs(args, events, start)
+        cutoffs = _cutoffs(args, events, start, last)
         report = rolling_validity(events, cutoffs, horizon, scorer, **options)
         unit = "cut-offs"
     stable = report.stability() if args.stability else None  # the rank metrics of the report

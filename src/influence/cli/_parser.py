@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
         "first event",
     )
     validate.add_argument(
+        "--end",
+        default=None,
+        metavar="TIME",
+        help="with --every: the latest time a horizon may reach (epoch or ISO 8601); default: "
+        "the latest event",
+    )
+    validate.add_argument(
         "--horizon",
         required=True,
         type=float,

@@ -23,6 +23,7 @@ from influence.evaluate.reports import freeze as _freeze
 from influence.evaluate.reports import html_table as _html_table
 from influence.evaluate.reports import markdown as _markdown
 from influence.evaluate.reports import text_table as _text_table
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.scorer import Scorer
@@ -157,7 +158,9 @@ def signed_rank_report(
     scorer : Scorer, optional
         Default ``Scorer()``.
     as_of : float, datetime or str, optional
-        Default: the latest time in *events* or *ratings*.
+        Default: the latest time in *events* or *ratings* (with a
+        :class:`~influence.FarFutureWarning` when the latest events stand far
+        beyond the bulk of them).
     baselines : mapping or iterable of str, optional
         As for :func:`predictive_validity`.
     tops : sequence of float, default (0.01, 0.1)
@@ -194,6 +197,7 @@ def signed_rank_report(
         raise ValueError("signed_rank_report needs events (the endorsements); got none")
     times = np.asarray(ratings.time, dtype=np.float64)
     if as_of is None:
+        warn_far_future(events)
         when = max(events.end, float(times.max())) if times.size else events.end
     else:
         when = to_epoch(as_of)

@@ -30,6 +30,7 @@ from influence.evaluate.protocol import (
 )
 from influence.evaluate.reports import mean_table as _mean_table
 from influence.evaluate.validity_report import ValidityReport
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer
@@ -45,11 +46,11 @@ DEFAULT_METRICS: tuple[str, ...] = ("spearman", "ndcg@100", "precision@100")
 _ROLLING_OPTIONS = frozenset({"metrics", "baselines", "target", "population"})
 
 
-def rolling_cutoffs(events: Events, step: Any, horizon: Any) -> list[float]:
+def rolling_cutoffs(events: Events, step: Any, horizon: Any, *, end: Any = None) -> list[float]:
     """Cut-offs every *step* from the first event, while a whole *horizon* follows in the log.
 
     The cut-offs ``start + step, start + 2 step, ...`` (epoch seconds) with
-    ``cutoff + horizon <= events.end``: the protocol of the rolling reports in
+    ``cutoff + horizon <= end``: the protocol of the rolling reports in
     the documentation (weekly for CollegeMsg, every 90 days for Bitcoin OTC).
 
     Parameters
@@ -57,6 +58,10 @@ def rolling_cutoffs(events: Events, step: Any, horizon: Any) -> list[float]:
     events : Events
     step, horizon : float, datetime.timedelta or numpy.timedelta64
         Positive; seconds when a number.
+    end : float, datetime or str, optional
+        The latest time a horizon may reach; default ``events.end``, the latest
+        event (with a :class:`~influence.FarFutureWarning` when it stands far
+        beyond the bulk of the log: cut-offs would run on into an empty future).
 
     Returns
     -------
@@ -76,9 +81,13 @@ def rolling_cutoffs(events: Events, step: Any, horizon: Any) -> list[float]:
         raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
     every = _duration(step, "rolling_cutoffs", "step")
     span = _duration(horizon, "rolling_cutoffs")
+    last = None if end is None else to_epoch(end, name="end")
+    if last is None:
+        warn_far_future(events, parameter="end", option="--end")
     if events.start is None or events.end is None:
         return []
-    count = int((events.end - events.start - span) // every)
+    last = events.end if last is None else last
+    count = int((last - events.start - span) // every)
     return [events.start + k * every for k in range(1, count + 1)]
 
 

@@ -15,6 +15,8 @@ ids, orders the table canonically and hands every component the same columns. Th
 - :mod:`~influence.events.ids`: :class:`IdIndex`, ids interned to dense indices;
 - :mod:`~influence.events.actions`: the action vocabulary;
 - :mod:`~influence.events.timeparse`: times in, times out;
+- :mod:`~influence.events.outliers`: far-future rows, the latest ones when they stand far
+  beyond the bulk of the log (the default ``as_of`` would be theirs);
 - :mod:`~influence.events.arrow`: the Arrow doors (PyCapsule interface).
 """
 

@@ -1,17 +1,19 @@
-"""How an event table shows itself: the one-line repr and the notebook HTML."""
+"""How an event table shows itself: the one-line repr, the report and the notebook HTML."""
 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from influence._time import DAY
+from influence.events.outliers import scan
 from influence.events.timeparse import format_time
 
 if TYPE_CHECKING:
     from influence.events.table import Events
 
-__all__ = ["events_html", "events_repr"]
+__all__ = ["events_html", "events_report", "events_repr"]
 
 
 def events_repr(events: Events) -> str:
@@ -22,6 +24,17 @@ def events_repr(events: Events) -> str:
         span = f"{format_time(events.time[0])} .. {format_time(events.time[-1])}"
     rejected = f", {len(events.rejected):,} rejected" if events.rejected else ""
     return f"<Events: {len(events):,} events, {events.n_users:,} users, {span}{rejected}>"
+
+
+def events_report(events: Events, duplicates: int) -> dict[str, int]:
+    """:meth:`Events.report`: rows set aside per kind, then the rows kept worth a look."""
+    counts = dict(Counter(r.kind for r in events.rejected).most_common())
+    if duplicates:
+        counts["exact duplicate (kept)"] = duplicates
+    far = len(scan(events))
+    if far:
+        counts["far future (kept)"] = far
+    return counts
 
 
 def events_html(events: Events) -> str:

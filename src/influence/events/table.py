@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -497,12 +496,11 @@ class Events(EventColumns):
 
         Exact duplicate rows kept (they count twice; see :class:`Events`) are counted
         last, as ``"exact duplicate (kept)"``; with ``dedupe=True`` the dropped ones are
-        rejected rows of kind ``"exact duplicate"``.
+        rejected rows of kind ``"exact duplicate"``. The latest rows, when they stand far
+        beyond the bulk of the log (:mod:`influence.events.outliers`), are counted as
+        ``"far future (kept)"``: the default ``as_of`` would be theirs.
         """
-        counts = dict(Counter(r.kind for r in self.rejected).most_common())
-        if self._table.duplicates:
-            counts["exact duplicate (kept)"] = self._table.duplicates
-        return counts
+        return _display.events_report(self, self._table.duplicates)
 
     @property
     def start(self) -> float | None:

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 
 from influence import _validate
 from influence._time import STANDING
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.kernels import engagement_pairs, saturate
@@ -94,7 +95,8 @@ def to_networkx(
         carry it.
     as_of : float, datetime or str, optional
         The time the graph is seen at (epoch seconds, a datetime or ISO 8601);
-        the last event's time by default.
+        the last event's time by default (with a :class:`~influence.FarFutureWarning`
+        when it stands far beyond the bulk of the log).
     window_days, half_life_days, selectivity_per_day : float
         As in :class:`~influence.components.Authority`.
 
@@ -136,6 +138,8 @@ def to_networkx(
     _validate.number(owner, "window_days", window_days, low=0.0, low_open=True)
     _validate.number(owner, "half_life_days", half_life_days, low=0.0, low_open=True)
     _validate.number(owner, "selectivity_per_day", selectivity_per_day, low=0.0, low_open=True)
+    if as_of is None:
+        warn_far_future(events)
     when = events.end if as_of is None else to_epoch(as_of)
     import networkx as nx  # interop only: never on the scoring path
 

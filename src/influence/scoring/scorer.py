@@ -15,6 +15,7 @@ from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
 from influence.components.base import Evidence, check_output, evidence_of, name_of, role_of
 from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.kernels import ENGAGEMENT, recency_weights
@@ -224,7 +225,10 @@ class Scorer:
         events : Events
         as_of : float, datetime or str, optional
             The scoring time; defaults to the latest event's time (never the
-            wall clock). Events after it are ignored as if absent.
+            wall clock), with a :class:`~influence.FarFutureWarning` when the
+            latest events stand far beyond the bulk of the log
+            (:mod:`influence.events.outliers`). Events after it are ignored as if
+            absent.
 
         Returns
         -------
@@ -236,6 +240,8 @@ class Scorer:
                 "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
                 "read_csv."
             )
+        if as_of is None:  # the latest event: say so when it stands far beyond the rest
+            warn_far_future(events)
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when).compact() if when is not None else events
         n, t = window.n_users, 0.0 if when is None else when

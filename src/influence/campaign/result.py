@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events.timeparse import format_time
+from influence.scoring.persist import neutralise
 
 __all__ = ["Campaign"]
 
@@ -151,6 +155,39 @@ class Campaign:
             }
         )
 
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the chosen accounts, one row each: ``rank, user, marginal_reach, reach,
+        audience, score, cost``.
+
+        Written through a temporary file next to *path*; a user id a spreadsheet would
+        run as a formula gets a leading ``'`` (:func:`influence.scoring.persist.neutralise`).
+        """
+        target = os.fspath(path)
+        folder = os.path.dirname(target) or "."
+        temp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(8)}.tmp")
+        try:
+            with open(temp, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(
+                    ["rank", "user", "marginal_reach", "reach", "audience", "score", "cost"]
+                )
+                for i, user in enumerate(self.users):
+                    writer.writerow(
+                        [
+                            i + 1,
+                            neutralise(user) if isinstance(user, str) else user,
+                            repr(float(self.gains[i])),
+                            repr(float(self.curve[i])),
+                            int(self.audience[i]),
+                            repr(float(self.scores[i])),
+                            repr(float(self.costs[i])),
+                        ]
+                    )
+            os.replace(temp, target)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
     def left_out_to_pandas(self) -> Any:
         """The accounts left out and why, as a DataFrame (user, reason)."""
         import pandas as pd
@@ -159,7 +196,8 @@ class Campaign:
             {"user": [u for u, _ in self.left_out], "reason": [r for _, r in self.left_out]}
         )
 
-    def _summary(self) -> str:
+    def summary(self) -> str:
+        """One sentence: the reach, the top-k comparison, the method and its guarantee."""
         topic = "" if self.topic is None else f" about {self.topic!r}"
         spent = "" if self.budget is None else f", cost {self.cost:g} of {self.budget:g}"
         lead = self.reach - self.top_reach
@@ -173,7 +211,7 @@ class Campaign:
         )
 
     def __str__(self) -> str:
-        lines = [self._summary(), f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10}"]
+        lines = [self.summary(), f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10}"]
         for i, (user, gain, total) in enumerate(zip(self.users, self.gains, self.curve)):
             lines.append(f"{i + 1:>4}  {user!s:<16} {gain:10.1f} {total:10.1f}")
         return "\n".join(lines)
@@ -199,4 +237,4 @@ class Campaign:
             "<tr><th>rank</th><th>user</th><th>marginal reach</th><th></th><th>reach</th>"
             "<th>audience</th><th>score</th></tr>"
         )
-        return f"<div><p>{e(self._summary())}</p><table>{head}{''.join(rows)}</table></div>"
+        return f"<div><p>{e(self.summary())}</p><table>{head}{''.join(rows)}</table></div>"

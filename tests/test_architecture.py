@@ -1,8 +1,8 @@
 """The layout is the architecture: areas, no import cycles, no private reach, small modules.
 
 Areas are the subpackages of ``influence`` (``events``, ``components``, ``scoring``,
-``evaluate``, ``datasets``, ``engines``, ``campaign``) and each public top-level module (``kernels``,
-``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules (``_time``,
+``evaluate``, ``datasets``, ``engines``, ``campaign``) and each public top-level module
+(``kernels``, ``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules (``_time``,
 ``_validate``, ``_progress``) are the foundation every area may import. A module may import
 another area's public modules and names only: never a name starting with ``_``.
 """

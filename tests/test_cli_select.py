@@ -40,7 +40,8 @@ def test_select_prints_the_chosen_with_marginal_reach_and_writes_them(
     assert printed.err == ""
     expected = select(Events.read_csv(events_csv), 2)
     lines = printed.out.splitlines()
-    assert "reach" in lines[0] and "greedy" in lines[0]
+    assert "reach" in lines[0]
+    assert "greedy" in lines[0]
     for rank, user in enumerate(expected.users, start=1):
         row = next(line for line in lines if line.split()[:2] == [str(rank), user])
         assert f"{expected.gains[rank - 1]:.1f}" in row
@@ -60,8 +61,10 @@ def test_select_on_a_topic_under_a_budget(
     )
     assert code == 0
     out = capsys.readouterr().out
-    assert "about 'travel'" in out and "cost 100 of 150" in out
-    assert "bo" in out and "costs 300, more than the budget 150" in out
+    assert "about 'travel'" in out
+    assert "cost 100 of 150" in out
+    assert "bo" in out
+    assert "costs 300, more than the budget 150" in out
 
 
 def test_select_escapes_what_it_prints(
@@ -96,7 +99,8 @@ def test_select_mistakes_are_one_line_errors(
 ) -> None:
     assert main(["select", str(events_csv), *args]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("influence: error: ") and err.count("\n") == 1
+    assert err.startswith("influence: error: ")
+    assert err.count("\n") == 1
     assert needle in err
 
 

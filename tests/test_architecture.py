@@ -2,9 +2,9 @@
 
 Areas are the subpackages of ``influence`` (``events``, ``components``, ``scoring``,
 ``evaluate``, ``datasets``, ``engines``, ``campaign``) and each public top-level module
-(``kernels``, ``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules (``_time``,
-``_validate``, ``_progress``) are the foundation every area may import. A module may import
-another area's public modules and names only: never a name starting with ``_``.
+(``kernels``, ``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules
+(``_time``, ``_validate``, ``_progress``) are the foundation every area may import. A module may
+import another area's public modules and names only: never a name starting with ``_``.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """The layout is the architecture: areas, no import cycles, no private reach, small modules.
 
 Areas are the subpackages of ``influence`` (``events``, ``components``, ``scoring``,
-``evaluate``, ``datasets``, ``engines``) and each public top-level module (``kernels``,
-``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules (``_time``,
-``_validate``, ``_progress``) are the foundation every area may import. A module may import
-another area's public modules and names only: never a name starting with ``_``.
+``evaluate``, ``datasets``, ``engines``, ``campaign``) and each public top-level module
+(``kernels``, ``graph``, ``plot``, ``testing``, ``cli``, ...). The root's private modules
+(``_time``, ``_validate``, ``_progress``) are the foundation every area may import. A module may
+import another area's public modules and names only: never a name starting with ``_``.
 """
 
 from __future__ import annotations
@@ -218,3 +218,14 @@ def test_areas_depend_on_each_other_one_way() -> None:
     # exceptions: data enters through it, and it knows nothing of what reads it.
     assert not any(needs.get(f) for f in FOUNDATION)
     assert needs["influence.events"] <= FOUNDATION | {"influence.exceptions"}
+    # Campaigns read events, components, scoring, evaluate and graph; only the command
+    # line (and plots, duck-typed) read campaigns.
+    assert needs.get("influence.campaign", set()) <= FOUNDATION | {
+        "influence.events",
+        "influence.kernels",
+        "influence.components",
+        "influence.scoring",
+        "influence.evaluate",
+        "influence.graph",
+    }
+    assert {a for a, n in needs.items() if "influence.campaign" in n} <= {"influence.cli"}

@@ -185,3 +185,21 @@ def test_without_matplotlib_the_error_names_the_extra(
     ):
         with pytest.raises(ImportError, match=r"needs matplotlib.*influence-score\[plot\]"):
             draw()
+
+
+def test_reach_curve_draws_the_greedy_against_the_top_by_score() -> None:
+    from influence.campaign import select
+
+    rows = [
+        {"time": float(t), "actor": f"fan{t % 5}", "action": "like", "target": f"a{t % 3}"}
+        for t in range(15)
+    ]
+    chosen = select(Events.from_records(rows), k=2)
+    ax = plot.reach_curve(chosen)
+    greedy, top = ax.get_lines()
+    assert greedy.get_ydata().tolist() == chosen.curve.tolist()
+    assert top.get_ydata().tolist() == chosen.top_curve.tolist()
+    assert matplotlib.colors.same_color(greedy.get_color(), plot.GAIN)
+    with pytest.raises(TypeError, match="needs a Campaign"):
+        plot.reach_curve(object())  # type: ignore[arg-type]
+    plt.close("all")

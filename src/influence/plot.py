@@ -21,6 +21,8 @@ matplotlib figure:
 - :func:`breakdown`: a waterfall of one user's parts: each signal's points
   going up, each discount's and modifier's loss going down, then the score.
 - :func:`top`: a bar chart of the *k* best users.
+- :func:`reach_curve`: a campaign's reach against the number of accounts, the greedy's
+  choice against the top accounts by score (:func:`influence.campaign.select`).
 """
 
 from __future__ import annotations
@@ -28,13 +30,16 @@ from __future__ import annotations
 import importlib
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from influence.scoring.scores import Explanation, Scores
 
-__all__ = ["breakdown", "score_distribution", "top"]
+if TYPE_CHECKING:  # plots read a Campaign's public attributes; campaign is not imported
+    from influence.campaign.result import Campaign
+
+__all__ = ["breakdown", "reach_curve", "score_distribution", "top"]
 
 #: Colours: gains (signals), losses (discounts, modifiers), totals (the score).
 GAIN = "#33aa77"
@@ -278,4 +283,63 @@ def top(scores: Scores, k: int = 10, ax: Any = None) -> Any:
     ax.set_xlim(0.0, 105.0)
     ax.set_xlabel("score")
     ax.set_title(f"Top {len(best)} of {len(scores):,} users")
+    return ax
+
+
+def reach_curve(campaign: Campaign, ax: Any = None) -> Any:
+    """A campaign's reach against the number of accounts: the greedy against the top by score.
+
+    Parameters
+    ----------
+    campaign : Campaign
+        From :func:`influence.campaign.select`.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Two lines: ``campaign.curve`` (the greedy, in :data:`GAIN`) and
+        ``campaign.top_curve`` (the top accounts by standing score, in :data:`TOTAL`),
+        each point the reach of the first *k* accounts.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.campaign import select
+    >>> from influence.plot import reach_curve
+    >>> rows = [{"time": t, "actor": f"fan{t % 4}", "action": "like", "target": f"a{t % 3}"}
+    ...         for t in range(12)]
+    >>> ax = reach_curve(select(Events.from_records(rows), k=2))  # doctest: +SKIP
+    >>> [line.get_label() for line in ax.get_lines()]  # doctest: +SKIP
+    ['greedy (CELF)', 'top 2 by score']
+    """
+    curve = getattr(campaign, "curve", None)
+    top_curve = getattr(campaign, "top_curve", None)
+    if curve is None or top_curve is None:
+        raise TypeError(f"reach_curve needs a Campaign; got {type(campaign).__name__}")
+    ax = _axes(ax, "reach_curve", (6.4, 4.0))
+    ax.plot(
+        np.arange(1, len(curve) + 1),
+        curve,
+        color=GAIN,
+        marker="o",
+        markersize=3,
+        label="greedy (CELF)",
+    )
+    ax.plot(
+        np.arange(1, len(top_curve) + 1),
+        top_curve,
+        color=TOTAL,
+        marker="s",
+        markersize=3,
+        linestyle="--",
+        label=f"top {len(top_curve)} by score",
+    )
+    ax.set_xlabel("accounts chosen")
+    ax.set_ylabel(f"credible people reached (frequency {campaign.frequency})")
+    ax.set_ylim(bottom=0.0)
+    ax.legend(loc="lower right")
+    topic = "" if campaign.topic is None else f" about {campaign.topic}"
+    ax.set_title(f"Reach{topic}: {campaign.reach:,.1f} against {campaign.top_reach:,.1f}")
     return ax

@@ -1,9 +1,10 @@
-"""The commands ``demo``, ``score`` and ``validate``: read the inputs, call the library, print."""
+"""The commands ``demo``, ``score``, ``validate`` and ``select``: read inputs, call, print."""
 
 from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 
 from influence._time import DAY
 from influence.evaluate import MIN_CUTOFFS
@@ -14,7 +15,16 @@ from influence.scoring.scorer import Scorer
 
 from . import _inputs as inputs
 from ._inputs import UserError
-from ._text import explanation, flagged, leaderboard, print_table, printable, printable_lines, write
+from ._text import (
+    campaign_table,
+    explanation,
+    flagged,
+    leaderboard,
+    print_table,
+    printable,
+    printable_lines,
+    write,
+)
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -156,4 +166,43 @@ def validate(args: argparse.Namespace) -> int:
         print()
         print_table(stable, args.format)
     inputs.set_aside(events)
+    return 0
+
+
+def select(args: argparse.Namespace) -> int:
+    from influence.campaign import select as choose
+
+    if args.k is None and args.budget is None:
+        raise UserError("give --k N (at most N accounts) or --budget AMOUNT with --cost FILE")
+    if args.budget is not None and args.cost is None:
+        raise UserError("--budget needs --cost FILE: the cost of each account")
+    out = inputs.out_path(args.out, {"EVENTS": args.events, "--cost": args.cost})
+    if out is not None and out.suffix.lower() != ".csv":
+        raise UserError(f"{printable(out)}: select writes .csv; got {out.suffix!r}")
+    if args.cost is not None and not Path(args.cost).is_file():
+        raise UserError(f"no such cost file: {printable(args.cost)}")
+    as_of = inputs.time("--as-of", args.as_of)
+    exclude = inputs.names("--exclude", args.exclude) or []
+    scorer = inputs.scorer(args.config, args.trending)
+    events = inputs.read_events(args)
+    if not len(events):
+        raise UserError(f"{printable(args.events)}: no events to choose from")
+    chosen = choose(
+        events,
+        args.k,
+        budget=args.budget,
+        cost=args.cost,
+        frequency=args.frequency,
+        topic=args.topic,
+        exclude=exclude,
+        min_score=args.min_score,
+        as_of=as_of,
+        window_days=args.window_days,
+        scorer=scorer,
+    )
+    print(campaign_table(chosen))
+    inputs.set_aside(events)
+    if out is not None:
+        chosen.to_csv(out)
+        print(f"\n{len(chosen.users):,} chosen accounts written to {printable(out)}")
     return 0

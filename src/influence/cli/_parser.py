@@ -13,7 +13,7 @@ from ._inputs import EVENT_FORMATS
 
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    """The ``influence`` argument parser, with the commands ``demo``, ``score`` and ``validate``."""
+    """The ``influence`` argument parser: ``demo``, ``score``, ``validate`` and ``select``."""
     parser = argparse.ArgumentParser(
         prog="influence",
         description="Influence scores people can trust, from social-media interaction logs.",
@@ -177,4 +177,55 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --every: also print how much each ranking moves from one cut-off to the next",
     )
     validate.set_defaults(func=commands.validate)
+
+    select = sub.add_parser(
+        "select",
+        help="choose the accounts that together reach the most distinct, credible people",
+    )
+    inputs(select)
+    select.add_argument(
+        "--as-of", default=None, metavar="TIME", help="end of the audience window (epoch or ISO)"
+    )
+    select.add_argument("--k", type=int, default=None, metavar="N", help="at most N accounts")
+    select.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="AMOUNT",
+        help="the most the chosen may cost in total (needs --cost)",
+    )
+    select.add_argument(
+        "--cost", default=None, metavar="FILE", help="CSV file of user,cost rows (header allowed)"
+    )
+    select.add_argument(
+        "--frequency",
+        type=int,
+        default=1,
+        metavar="F",
+        help="count each person up to F exposures (default 1: unique reach)",
+    )
+    select.add_argument(
+        "--topic", default=None, metavar="TOPIC", help="count only engagement about TOPIC"
+    )
+    select.add_argument(
+        "--exclude", default=None, metavar="LIST", help="comma-separated accounts never to choose"
+    )
+    select.add_argument(
+        "--min-score",
+        type=float,
+        default=None,
+        metavar="SCORE",
+        help="leave out accounts whose standing score is below SCORE",
+    )
+    select.add_argument(
+        "--window-days",
+        type=float,
+        default=90.0,
+        metavar="DAYS",
+        help="the audience window (default 90 days)",
+    )
+    select.add_argument(
+        "--out", default=None, metavar="FILE", help="also write the chosen accounts (.csv)"
+    )
+    select.set_defaults(func=commands.select)
     return parser

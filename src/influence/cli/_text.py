@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from influence.campaign.result import Campaign
 from influence.scoring.scores import Explanation, Scores
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -52,6 +53,24 @@ def leaderboard(scores: Scores, top: int) -> str:
     lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
     for rank, (user, value) in enumerate(scores.top(top), start=1):
         lines.append(f"{rank:>4}  {printable(user):<16} {value:6.1f}")
+    return "\n".join(lines)
+
+
+def campaign_table(chosen: Campaign) -> str:
+    """A campaign's summary and its chosen accounts with their marginal reach, escaped."""
+    lines = [
+        printable(chosen.summary()),
+        f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10} {'audience':>9} {'score':>6}",
+    ]
+    for i, user in enumerate(chosen.users):
+        lines.append(
+            f"{i + 1:>4}  {printable(user):<16} {chosen.gains[i]:10.1f} {chosen.curve[i]:10.1f} "
+            f"{int(chosen.audience[i]):9,} {chosen.scores[i]:6.1f}"
+        )
+    if chosen.left_out:
+        lines.append(f"\n{len(chosen.left_out):,} accounts with an audience left out; the first:")
+        for user, why in chosen.left_out[:5]:
+            lines.append(f"  {printable(user):<16} {printable(why)}")
     return "\n".join(lines)
 
 

@@ -1,0 +1,247 @@
+"""Audiences: who engaged each account's content in the window, each exposure at its trust.
+
+The audience of an account :math:`u` is the set of distinct other people :math:`v` who
+engaged with its content (a reply, share, like or mention aimed at :math:`u`:
+:data:`influence.events.actions.ENGAGEMENTS`) in ``(as_of - window, as_of]``. Each
+exposure :math:`(u, v)` carries a weight in ``[0, 1]``, the largest trust the house
+discounts give one of the events of :math:`v` aimed at :math:`u`:
+
+.. math::
+
+    a_{uv} = \\max_{e:\\, v \\to u} \\tau_e, \\qquad \\tau_e = \\prod_k d_k(e),
+
+with :math:`d_k` the scorer's discounts (Reciprocity and Credibility in the house), the
+same per-event trust :class:`~influence.Scorer` sets on :attr:`Events.trust
+<influence.Events.trust>` before its signals read the table. Credibility's
+:math:`\\tau_e` carries the engager's own credibility (repeated texts, clockwork
+timing, farm bots) and its cohort's share (a Sybil cohort counts as at most
+``2 * cohort_credit`` people at a target), and nothing of what a farm's prop gives a
+farmed target; Reciprocity's, what is traded quid pro quo. Bought or fake engagers
+therefore reach (almost) nobody, and a crowd of genuine newcomers keeps its full weight.
+Self-engagement is not an exposure.
+
+The audiences are one ``scipy.sparse`` CSR matrix, accounts by people, built from one
+sort of packed ``(account, person)`` int64 keys (no loop over events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from influence import _validate
+from influence._time import STANDING
+from influence.components.base import check_output, evidence_of
+from influence.events.ids import IdIndex
+from influence.events.table import Events
+from influence.events.timeparse import to_epoch
+from influence.kernels import received_engagement
+from influence.scoring.scorer import Scorer
+
+__all__ = ["Audiences", "audiences", "exposure_trust", "on_topic"]
+
+
+@dataclass(frozen=True)
+class Audiences:
+    """Each account's audience in the window, as a sparse matrix of exposure weights.
+
+    Attributes
+    ----------
+    users : IdIndex
+        The accounts and people (rows and columns share it: the window's users).
+    matrix : scipy.sparse.csr_array
+        ``matrix[u, v]`` is :math:`a_{uv}`, the trust of the exposure of person *v* to
+        account *u*; absent when *v* did not engage *u* in the window. Rows sorted
+        by column; read-only data.
+    as_of : float
+        The end of the window (epoch seconds).
+    window_days : float
+        Its length.
+    topic : str or None
+        The topic the engagement was restricted to, if any.
+    """
+
+    users: IdIndex
+    matrix: Any
+    as_of: float
+    window_days: float
+    topic: str | None
+
+    def size(self) -> NDArray[np.int64]:
+        """Per account, the number of distinct people in its audience."""
+        return np.asarray(np.diff(self.matrix.indptr), dtype=np.int64)
+
+    def weight(self) -> NDArray[np.float64]:
+        """Per account, its audience's summed weight (its reach alone, frequency 1)."""
+        return np.asarray(
+            np.bincount(
+                np.repeat(np.arange(len(self.users)), self.size()),
+                weights=self.matrix.data,
+                minlength=len(self.users),
+            ),
+            dtype=np.float64,
+        )
+
+
+def _topic_rows(events: Events, topic: str) -> NDArray[np.bool_]:
+    """Rows whose own topics include *topic* (case-folded).
+
+    LEAD: replace with ``influence.events.topics.about(events, topic)`` on merge; this
+    reads ``events.topic_sets`` (one check per distinct set, not per event) only until
+    the topics module is on main.
+    """
+    wanted = topic.casefold()
+    sets = np.array([any(t.casefold() == wanted for t in s) for s in events.topic_sets], dtype=bool)
+    rows = np.zeros(len(events), dtype=bool)
+    tagged = events.topics >= 0
+    rows[tagged] = sets[events.topics[tagged]]
+    return rows
+
+
+def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
+    """Rows about *topic*: tagged with it, or engaging a post whose creating row is.
+
+    A like carries no topics of its own: it is about what the post it likes is about.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "ann", "action": "post", "post": "p", "topics": ["travel"]},
+    ...     {"time": 2, "actor": "bob", "action": "like", "parent": "p"},
+    ...     {"time": 3, "actor": "cy", "action": "like", "target": "ann"},
+    ... ])
+    >>> on_topic(ev, "Travel").tolist()
+    [True, True, False]
+    """
+    if not isinstance(topic, str) or not topic.strip():
+        raise ValueError(f"The 'topic' parameter must be a non-empty string. Got {topic!r}.")
+    own = _topic_rows(events, topic.strip())
+    post_about = np.zeros(len(events.posts) + 1, dtype=bool)  # spare slot for parent == -1
+    made = np.flatnonzero(own & (events.post >= 0))
+    post_about[events.post[made]] = True
+    return np.asarray(own | post_about[events.parent], dtype=bool)
+
+
+def exposure_trust(
+    events: Events, as_of: float, scorer: Scorer | None = None
+) -> NDArray[np.float64]:
+    """Per event, the trust the scorer's discounts give it (:math:`\\tau_e`), times any
+    trust already on the table.
+
+    Computed as :meth:`Scorer.score <influence.Scorer.score>` computes it, from the
+    discounts alone (no signal, no rescoring); on the same table the credibility judge's
+    work is shared with a scoring run through :attr:`Events.memo <influence.Events.memo>`.
+    """
+    judge = Scorer() if scorer is None else scorer
+    trust = np.ones(len(events)) if events.trust is None else events.trust.copy()
+    for name, component in judge.discounts:
+        keep = check_output(
+            evidence_of(component, events, as_of).values,
+            len(events),
+            where=f"discount {name!r}",
+            role="discount",
+        )
+        trust = trust * keep
+    return np.asarray(trust, dtype=np.float64)
+
+
+def audiences(
+    events: Events,
+    *,
+    as_of: Any = None,
+    window_days: float = STANDING.window_days,
+    topic: str | None = None,
+    scorer: Scorer | None = None,
+    trust: NDArray[np.float64] | None = None,
+) -> Audiences:
+    """Every account's audience in ``(as_of - window_days, as_of]``, exposures weighted.
+
+    Parameters
+    ----------
+    events : Events
+        The log. Events after *as_of* are ignored; the discounts judge the whole log up
+        to *as_of* (a farm cannot hide inside a topic).
+    as_of : float, datetime or str, optional
+        The end of the window; the latest event's time by default (never the clock).
+    window_days : float, default 90
+        The window's length (the house standing window).
+    topic : str, optional
+        Count only engagement about this topic (:func:`on_topic`).
+    scorer : Scorer, optional
+        Whose discounts weigh the exposures; the house scorer by default.
+    trust : array of float, optional
+        Per-event trust of ``events.until(as_of).compact()`` already computed
+        (:func:`exposure_trust`), to skip computing it again.
+
+    Returns
+    -------
+    Audiences
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "share", "target": "ann"},
+    ...     {"time": 3, "actor": "cy", "action": "reply", "target": "ann"},
+    ...     {"time": 4, "actor": "ann", "action": "like", "target": "ann"},
+    ... ])
+    >>> found = audiences(ev)
+    >>> found.size()[found.users.index("ann")], found.matrix.nnz
+    (np.int64(2), 2)
+    """
+    if not isinstance(events, Events):
+        raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+    days = _validate.number("audiences", "window_days", window_days, low=0.0, low_open=True)
+    when = events.end if as_of is None else to_epoch(as_of)
+    window = events.until(when).compact() if when is not None else events
+    t = 0.0 if when is None else float(when)
+    n = window.n_users
+    rows = received_engagement(window, t, days)
+    if topic is not None:
+        rows &= on_topic(window, topic)
+    picked = np.flatnonzero(rows)
+    if trust is None:
+        trust = exposure_trust(window, t, scorer) if picked.size else np.ones(len(window))
+    elif np.shape(trust) != (len(window),):
+        raise ValueError(
+            f"The 'trust' parameter of audiences must hold one weight per event of the window "
+            f"({len(window)}). Got shape {np.shape(trust)}."
+        )
+    matrix = incidence(window.target[picked], window.actor[picked], np.asarray(trust)[picked], n)
+    return Audiences(window.users, matrix, t, days, None if topic is None else topic.strip())
+
+
+def incidence(
+    account: NDArray[np.integer[Any]],
+    person: NDArray[np.integer[Any]],
+    weight: NDArray[np.float64],
+    n: int,
+) -> Any:
+    """The ``n x n`` CSR matrix of the largest *weight* per ``(account, person)`` pair.
+
+    One stable sort of packed int64 keys ``account * n + person``; the maximum per pair
+    with ``np.maximum.reduceat``, whatever the order of the rows.
+    """
+    width = max(n, 1)
+    key = account.astype(np.int64) * width + person.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    if ordered.size:
+        start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+        best = np.maximum.reduceat(np.asarray(weight, dtype=np.float64)[order], start)
+        unique = ordered[start]
+    else:
+        best, unique = np.zeros(0), np.zeros(0, dtype=np.int64)
+    rows, cols = unique // width, unique % width
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    data = np.clip(best, 0.0, 1.0)
+    matrix = sp.csr_array((data, cols.astype(np.int64), indptr), shape=(n, n))
+    matrix.data.flags.writeable = False
+    return matrix

@@ -1,0 +1,240 @@
+"""The chosen accounts of a campaign, their reach, overlap and the top-k comparison."""
+
+from __future__ import annotations
+
+import csv
+import html
+import os
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from influence.events.timeparse import format_time
+from influence.scoring.persist import neutralise
+
+__all__ = ["Campaign"]
+
+
+def _frozen(values: Any, dtype: Any = np.float64) -> NDArray[Any]:
+    out = np.array(values, dtype=dtype)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """The accounts chosen for a campaign, in the order the greedy chose them.
+
+    Produced by :func:`influence.campaign.select`; plain data, read-only arrays.
+
+    Attributes
+    ----------
+    users : tuple
+        The chosen accounts' ids, in order of choice.
+    gains : ndarray of float
+        Each one's marginal reach: what it added to those chosen before it.
+    reach : float
+        The total weighted reach :math:`f(S)` (the sum of *gains*).
+    audience : ndarray of int
+        Each chosen account's number of distinct engagers in the window.
+    scores : ndarray of float
+        Each chosen account's standing score.
+    costs : ndarray of float
+        Each chosen account's cost (1 each when no costs were given).
+    overlap : ndarray of float, shape (n, n)
+        ``overlap[i, j]``: the weighted audience the *i*-th and *j*-th chosen share,
+        :math:`\\sum_v \\min(a_{iv}, a_{jv})`; the diagonal is each one's own weighted
+        audience.
+    top_users, top_gains : tuple, ndarray of float
+        The comparison: the eligible candidates taken by standing score, best first
+        (as many as the greedy chose, or under the budget in score order), and each
+        one's marginal reach.
+    left_out : tuple of (id, str)
+        Accounts with an audience in the window that could not be chosen, each with the
+        reason, in user-id order.
+    frequency : int
+        The frequency goal :math:`F`.
+    k : int or None
+        The largest number of accounts allowed.
+    budget : float or None
+        The budget, when costs were given.
+    method : str
+        ``"greedy"`` (at most *k*), or under a budget the better of ``"unit-cost"`` and
+        ``"cost-benefit"``.
+    guarantee : float
+        The share of the optimum the method is guaranteed: :math:`1 - 1/e` for
+        ``"greedy"``, :math:`(1 - 1/e)/2` under a budget.
+    candidates : int
+        How many accounts were eligible.
+    as_of, window_days : float
+        The window the audiences were read in.
+    topic : str or None
+        The topic the audiences were restricted to.
+    """
+
+    users: tuple[Any, ...]
+    gains: NDArray[np.float64]
+    reach: float
+    audience: NDArray[np.int64]
+    scores: NDArray[np.float64]
+    costs: NDArray[np.float64]
+    overlap: NDArray[np.float64]
+    top_users: tuple[Any, ...]
+    top_gains: NDArray[np.float64]
+    left_out: tuple[tuple[Any, str], ...]
+    frequency: int
+    k: int | None
+    budget: float | None
+    method: str
+    guarantee: float
+    candidates: int
+    as_of: float
+    window_days: float
+    topic: str | None = field(default=None)
+
+    def __post_init__(self) -> None:
+        n = len(self.users)
+        for name, dtype in (
+            ("gains", np.float64),
+            ("audience", np.int64),
+            ("scores", np.float64),
+            ("costs", np.float64),
+            ("overlap", np.float64),
+            ("top_gains", np.float64),
+        ):
+            object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
+        for name in ("gains", "audience", "scores", "costs"):
+            if getattr(self, name).shape != (n,):
+                raise ValueError(
+                    f"Campaign: {name!r} must hold one value per chosen account ({n}); "
+                    f"got shape {getattr(self, name).shape}"
+                )
+        if self.overlap.shape != (n, n):
+            raise ValueError(f"Campaign: 'overlap' must be {n} x {n}; got {self.overlap.shape}")
+        if self.top_gains.shape != (len(self.top_users),):
+            raise ValueError("Campaign: 'top_gains' must hold one value per top account")
+
+    @property
+    def curve(self) -> NDArray[np.float64]:
+        """The greedy's reach after each account: ``curve[i]`` is the reach of the first
+        ``i + 1`` chosen."""
+        return np.cumsum(self.gains)
+
+    @property
+    def top_curve(self) -> NDArray[np.float64]:
+        """The reach of the first ``i + 1`` accounts by standing score."""
+        return np.cumsum(self.top_gains)
+
+    @property
+    def top_reach(self) -> float:
+        """The reach of the accounts taken by standing score."""
+        return float(np.sum(self.top_gains))
+
+    @property
+    def cost(self) -> float:
+        """The chosen accounts' total cost."""
+        return float(np.sum(self.costs))
+
+    def to_pandas(self) -> Any:
+        """The chosen accounts as a DataFrame: rank, user, marginal reach, cumulative
+        reach, audience, standing score and cost (needs pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "rank": np.arange(1, len(self.users) + 1),
+                "user": list(self.users),
+                "marginal_reach": self.gains,
+                "reach": self.curve,
+                "audience": self.audience,
+                "score": self.scores,
+                "cost": self.costs,
+            }
+        )
+
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the chosen accounts, one row each: ``rank, user, marginal_reach, reach,
+        audience, score, cost``.
+
+        Written through a temporary file next to *path*; a user id a spreadsheet would
+        run as a formula gets a leading ``'`` (:func:`influence.scoring.persist.neutralise`).
+        """
+        target = os.fspath(path)
+        folder = os.path.dirname(target) or "."
+        temp = os.path.join(folder, f".{os.path.basename(target)}.{secrets.token_hex(8)}.tmp")
+        try:
+            with open(temp, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(
+                    ["rank", "user", "marginal_reach", "reach", "audience", "score", "cost"]
+                )
+                for i, user in enumerate(self.users):
+                    writer.writerow(
+                        [
+                            i + 1,
+                            neutralise(user) if isinstance(user, str) else user,
+                            repr(float(self.gains[i])),
+                            repr(float(self.curve[i])),
+                            int(self.audience[i]),
+                            repr(float(self.scores[i])),
+                            repr(float(self.costs[i])),
+                        ]
+                    )
+            os.replace(temp, target)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+    def left_out_to_pandas(self) -> Any:
+        """The accounts left out and why, as a DataFrame (user, reason)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {"user": [u for u, _ in self.left_out], "reason": [r for _, r in self.left_out]}
+        )
+
+    def summary(self) -> str:
+        """One sentence: the reach, the top-k comparison, the method and its guarantee."""
+        topic = "" if self.topic is None else f" about {self.topic!r}"
+        spent = "" if self.budget is None else f", cost {self.cost:g} of {self.budget:g}"
+        lead = self.reach - self.top_reach
+        return (
+            f"{len(self.users)} accounts{topic} reach {self.reach:,.1f} credible people "
+            f"(frequency {self.frequency}{spent}); the top {len(self.top_users)} by score "
+            f"reach {self.top_reach:,.1f} ({lead:+,.1f}); {self.method}, guaranteed "
+            f"{self.guarantee:.3f} of the optimum; {self.candidates:,} candidates, "
+            f"{len(self.left_out):,} left out; window of {self.window_days:g} days to "
+            f"{format_time(self.as_of)}"
+        )
+
+    def __str__(self) -> str:
+        lines = [self.summary(), f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10}"]
+        for i, (user, gain, total) in enumerate(zip(self.users, self.gains, self.curve)):
+            lines.append(f"{i + 1:>4}  {user!s:<16} {gain:10.1f} {total:10.1f}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the summary, then one row per chosen account with a bar of its
+        marginal reach."""
+        e = html.escape
+        scale = max(float(self.gains.max(initial=0.0)), 1e-12)
+        rows = []
+        for i, user in enumerate(self.users):
+            width = round(120 * float(self.gains[i]) / scale)
+            rows.append(
+                f"<tr><td>{i + 1}</td><td>{e(str(user))}</td>"
+                f"<td style='text-align:right'>{self.gains[i]:,.1f}</td>"
+                f"<td style='text-align:left'><div style='display:inline-block;"
+                f"background:#33aa77;width:{width}px;height:0.8em'></div></td>"
+                f"<td style='text-align:right'>{self.curve[i]:,.1f}</td>"
+                f"<td style='text-align:right'>{int(self.audience[i]):,}</td>"
+                f"<td style='text-align:right'>{self.scores[i]:.1f}</td></tr>"
+            )
+        head = (
+            "<tr><th>rank</th><th>user</th><th>marginal reach</th><th></th><th>reach</th>"
+            "<th>audience</th><th>score</th></tr>"
+        )
+        return f"<div><p>{e(self.summary())}</p><table>{head}{''.join(rows)}</table></div>"

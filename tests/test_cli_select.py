@@ -1,0 +1,129 @@
+"""The command line: ``influence select``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from influence import Events
+from influence.campaign import select
+from influence.cli import main
+
+HEADER = "time,actor,action,target,post,parent,topics\n"
+ROWS = [
+    "2025-03-01T08:00:00Z,ana,post,,a1,,travel",
+    "2025-03-01T08:00:00Z,ana,post,,a2,,food",
+    "2025-03-01T08:30:00Z,bo,post,,b1,,travel",
+    *(f"2025-03-01T09:0{i}:00Z,fan{i},like,,,a1," for i in range(4)),
+    *(f"2025-03-01T10:0{i}:00Z,eat{i},like,,,a2," for i in range(5)),
+    *(f"2025-03-01T11:0{i}:00Z,fan{i},share,,,b1," for i in range(2)),
+    *(f"2025-03-01T12:0{i}:00Z,new{i},reply,bo,,," for i in range(3)),
+    "2025-03-02T10:00:00Z,=cmd(),mention,red\u200bx,,,",
+]
+
+
+@pytest.fixture
+def events_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    return path
+
+
+def test_select_prints_the_chosen_with_marginal_reach_and_writes_them(
+    events_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "chosen.csv"
+    assert main(["select", str(events_csv), "--k", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    expected = select(Events.read_csv(events_csv), 2)
+    lines = printed.out.splitlines()
+    assert "reach" in lines[0]
+    assert "greedy" in lines[0]
+    for rank, user in enumerate(expected.users, start=1):
+        row = next(line for line in lines if line.split()[:2] == [str(rank), user])
+        assert f"{expected.gains[rank - 1]:.1f}" in row
+    with out.open(newline="") as handle:
+        written = list(csv.DictReader(handle))
+    assert [r["user"] for r in written] == list(expected.users)
+    assert [float(r["marginal_reach"]) for r in written] == expected.gains.tolist()
+
+
+def test_select_on_a_topic_under_a_budget(
+    events_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    costs = tmp_path / "costs.csv"
+    costs.write_text("user,cost\nana,100\nbo,300\n", encoding="utf-8")
+    code = main(
+        ["select", str(events_csv), "--topic", "travel", "--budget", "150", "--cost", str(costs)]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "about 'travel'" in out
+    assert "cost 100 of 150" in out
+    assert "bo" in out
+    assert "costs 300, more than the budget 150" in out
+
+
+def test_select_escapes_what_it_prints(
+    events_csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["select", str(events_csv), "--k", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "\u200b" not in out
+    assert "red\\u200bx" in out
+
+
+def test_select_writes_no_formula_cells(events_csv: Path, tmp_path: Path) -> None:
+    out = tmp_path / "chosen.csv"
+    assert main(["select", str(events_csv), "--k", "10", "--out", str(out)]) == 0
+    with out.open(newline="") as handle:
+        users = [row["user"] for row in csv.DictReader(handle)]
+    assert not any(user.startswith(("=", "+", "-", "@")) for user in users)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ([], "give --k N"),
+        (["--budget", "10"], "--budget needs --cost"),
+        (["--k", "2", "--out", "chosen.parquet"], "select writes .csv"),
+        (["--k", "2", "--cost", "missing.csv"], "no such cost file"),
+        (["--k", "0"], "'k' parameter of select"),
+    ],
+)
+def test_select_mistakes_are_one_line_errors(
+    events_csv: Path, args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["select", str(events_csv), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("influence: error: ")
+    assert err.count("\n") == 1
+    assert needle in err
+
+
+def test_select_refuses_to_overwrite_its_inputs(
+    events_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = events_csv.read_bytes()
+    assert main(["select", str(events_csv), "--k", "2", "--out", str(events_csv)]) == 2
+    assert "refusing to overwrite" in capsys.readouterr().err
+    assert events_csv.read_bytes() == before
+    costs = tmp_path / "costs.csv"
+    costs.write_text("user,cost\nana,1\n", encoding="utf-8")
+    args = ["select", str(events_csv), "--k", "2", "--cost", str(costs), "--out", str(costs)]
+    assert main(args) == 2
+    assert costs.read_text(encoding="utf-8") == "user,cost\nana,1\n"
+
+
+def test_select_reads_files_with_the_input_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "messages.csv"
+    path.write_text("".join(f"{i} s{i} r{i % 2}\n" for i in range(1, 9)), encoding="utf-8")
+    args = ["--delimiter", " ", "--no-header", "--columns", "time=1,actor=2,target=3"]
+    assert main(["select", str(path), *args, "--action", "mention", "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 accounts reach 4.0" in out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConvergenceWarning", "InvalidEventError"]
+__all__ = ["ConvergenceWarning", "InvalidEventError", "LookbackWarning"]
 
 
 class InvalidEventError(ValueError):
@@ -42,4 +42,14 @@ class HorizonWarning(UserWarning):
 
     What users receive in it may be cut short by the end of the data, so the
     truth, and every metric measured against it, understate the future.
+    """
+
+
+class LookbackWarning(UserWarning):
+    """A window read for scoring holds less history than the scorer reads.
+
+    :func:`influence.engines.read_duckdb` and :func:`~influence.engines.read_spark`
+    give it, naming each part and the days it needs, when ``days`` is shorter
+    than :attr:`influence.Scorer.lookback_days` of the ``scorer`` they were
+    given: scores of such a window may differ from those of the whole log.
     """

@@ -48,9 +48,11 @@ Examples
 from influence.engines.duckdb import read_duckdb
 from influence.engines.spark import read_spark
 from influence.engines.window import DEFAULT_DAYS
+from influence.exceptions import LookbackWarning
 
 __all__ = [
     "DEFAULT_DAYS",
+    "LookbackWarning",
     "read_duckdb",
     "read_spark",
 ]

@@ -153,7 +153,8 @@ def lookback_of(component: object) -> float:
     """
     days = getattr(component, "lookback_days", math.inf)
     if isinstance(days, bool) or not isinstance(days, (int, float)) or not days > 0:
-        who = getattr(component, "name", None) or type(component).__name__
+        who = getattr(component, "name", None) or getattr(component, "__name__", None)
+        who = who or type(component).__name__
         raise ValueError(
             f"The 'lookback_days' of {who} must be a positive number of days "
             f"(math.inf for all history). Got {days!r} instead."

@@ -11,11 +11,11 @@ from typing import Any, Literal, Protocol
 
 from influence import _validate
 from influence._time import DAY
-from influence.exceptions import LookbackWarning
 from influence.events.assemble import FIELDS, Errors, validate_errors
 from influence.events.readers import field_map, require_columns
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
+from influence.exceptions import LookbackWarning
 
 __all__ = [
     "DEFAULT_DAYS",

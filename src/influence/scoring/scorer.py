@@ -13,8 +13,14 @@ from numpy.typing import NDArray
 from influence import _validate
 from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
-from influence.components.base import Evidence, check_output, evidence_of, lookback_of, name_of
-from influence.components.base import role_of
+from influence.components.base import (
+    Evidence,
+    check_output,
+    evidence_of,
+    lookback_of,
+    name_of,
+    role_of,
+)
 from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch

@@ -259,7 +259,8 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
             got = got[whole.time > end - shift + 20 * DAY]
         else:
             got = got[whole.users.indices(recent.users.ids)]
-        assert got.shape == want.shape and np.allclose(got, want, rtol=0.0, atol=1e-9), (
+        same = got.shape == want.shape and np.allclose(got, want, rtol=0.0, atol=1e-9)
+        assert same, (
             f"events more than lookback_days={days:g} before as_of changed the output; "
             "declare a longer lookback_days (math.inf: all history)"
         )

@@ -14,6 +14,7 @@ import pytest
 
 import influence
 import influence.components
+import influence.engines
 from influence import Calibration, Events, Scorer, register
 from influence.components import (
     Activity,
@@ -937,6 +938,7 @@ def test_a_scorer_reads_as_far_back_as_its_longest_part() -> None:
     assert house.lookbacks["engagement"] == 90
     assert house.lookbacks["longevity"] == house.lookbacks["credibility"] == 180
     assert house.lookback_days == max(house.lookbacks.values()) == 180
+    assert house.lookback_days == influence.engines.DEFAULT_DAYS  # the readers' default
     assert Scorer.trending().lookbacks["momentum"] == 7
     assert Scorer.house(window_days=120).lookback_days == 240
     short = Scorer(signals=[DistinctEngagers(window_days=30)], discounts=[], modifiers=[])

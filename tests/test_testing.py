@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -56,7 +57,33 @@ def round_trip(component: Any) -> Any:
 def test_the_checks_are_named_after_the_component() -> None:
     names = [str(check) for check in component_checks(DistinctEngagers())]
     assert names[-1] == "distinct_engagers:check_params_round_trip"
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 13
+
+
+class Everything:
+    """A signal that counts every event a user ever acted in, whatever it declares."""
+
+    name = "test_everything"
+
+    def __init__(self, lookback_days: float | None = None) -> None:
+        if lookback_days is not None:
+            self.lookback_days = lookback_days
+
+    def __call__(self, events: Events, *, as_of: float) -> np.ndarray:
+        acted = events.actor[events.time <= as_of]
+        return np.bincount(acted, minlength=events.n_users).astype(np.float64)
+
+
+def lookback_check(component: Any) -> Any:
+    (check,) = [c for c in component_checks(component) if c.name.endswith("lookback_honoured")]
+    return check
+
+
+def test_a_component_reading_further_back_than_it_declares_fails() -> None:
+    with pytest.raises(AssertionError, match=r"more than lookback_days=30 before as_of changed"):
+        lookback_check(Everything(lookback_days=30))()
+    lookback_check(Everything())()  # declares nothing: all history, nothing to check
+    lookback_check(Everything(lookback_days=math.inf))()
 
 
 @pytest.mark.parametrize("component", [DistinctEngagers(window_days=7), Inactivity(shape=3)])

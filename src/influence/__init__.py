@@ -17,6 +17,7 @@ from influence.exceptions import (
     FarFutureWarning,
     HorizonWarning,
     InvalidEventError,
+    LookbackWarning,
 )
 from influence.scoring.calibration import Calibration
 from influence.scoring.scorer import Scorer
@@ -38,6 +39,7 @@ __all__ = [
     "HorizonWarning",
     "IdIndex",
     "InvalidEventError",
+    "LookbackWarning",
     "Rejection",
     "Scorer",
     "STANDING",

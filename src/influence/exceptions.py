@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["ConvergenceWarning", "FarFutureWarning", "HorizonWarning", "InvalidEventError"]
+__all__ = [
+    "ConvergenceWarning",
+    "FarFutureWarning",
+    "HorizonWarning",
+    "InvalidEventError",
+    "LookbackWarning",
+]
 
 
 class InvalidEventError(ValueError):
@@ -53,4 +59,14 @@ class FarFutureWarning(UserWarning):
     every real user scores 0. The message names the rows and the time to pass as
     ``as_of`` instead; passing ``as_of`` silences it. The rule is in
     :mod:`influence.events.outliers`.
+    """
+
+
+class LookbackWarning(UserWarning):
+    """A window read for scoring holds less history than the scorer reads.
+
+    :func:`influence.engines.read_duckdb` and :func:`~influence.engines.read_spark`
+    give it, naming each part and the days it needs, when ``days`` is shorter
+    than :attr:`influence.Scorer.lookback_days` of the ``scorer`` they were
+    given: scores of such a window may differ from those of the whole log.
     """

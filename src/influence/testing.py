@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from influence._time import DAY
 from influence.components import registry
-from influence.components.base import Explainable, Role, role_of
+from influence.components.base import Explainable, Role, lookback_of, role_of
 from influence.events.table import COLUMNS, Events
 
 __all__ = ["Check", "check_component", "component_checks", "small_world", "small_world_records"]
@@ -230,6 +230,41 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
             assert isinstance(text, str), "reason() must return a string"
             assert text, "reason() must return a non-empty string"
 
+    def lookback_honoured() -> None:
+        # The output at as_of depends only on (as_of - lookback_days, as_of]: a copy of the
+        # world further back (its posts liked again now) changes nothing for the recent users.
+        days = lookback_of(component)
+        if days > 100_000:  # all history (or near enough): nothing to check
+            return
+        shift = (days + 21.0) * DAY + (end - T0)
+
+        def older(record: dict[str, Any]) -> dict[str, Any]:
+            moved = {**record, "time": record["time"] - shift, "id": f"old-{record['id']}"}
+            for key in ("post", "parent"):
+                if key in record:
+                    moved[key] = f"old-{record[key]}"
+            return moved
+
+        copy = [older(r) for r in records]
+        authors = {r["post"]: r["actor"] for r in copy if r["action"] == "post"}
+        again = [
+            {"time": end - k * 60.0, "actor": actor, "action": "like", "parent": post,
+             "target": authors[post], "id": f"again{k}"}
+            for k, (actor, post) in enumerate(zip(["fay", "gus", "hal"], sorted(authors)))
+        ]  # fmt: skip
+        recent = Events.from_records([*records, *again])
+        whole = Events.from_records([*records, *again, *copy])
+        want, got = _call(component, recent, end), _call(component, whole, end)
+        if kind == "discount":
+            got = got[whole.time > end - shift + 20 * DAY]
+        else:
+            got = got[whole.users.indices(recent.users.ids)]
+        same = got.shape == want.shape and np.allclose(got, want, rtol=0.0, atol=1e-9)
+        assert same, (
+            f"events more than lookback_days={days:g} before as_of changed the output; "
+            "declare a longer lookback_days (math.inf: all history)"
+        )
+
     def params_round_trip() -> None:
         # As Scorer.to_config writes a component and Scorer.from_config builds it again
         # (scikit-learn's check_estimator: get_params, then set_params).
@@ -265,6 +300,7 @@ def component_checks(component: Any, *, role: Role | None = None, seed: int = 0)
         nothing_in_window,
         one_user,
         explains,
+        lookback_honoured,
         params_round_trip,
     ]
     label = (

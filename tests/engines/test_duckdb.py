@@ -338,3 +338,164 @@ def test_a_latest_row_refused_for_another_fault_does_not_cut_the_window_short() 
     assert events.end == 1_700_000_000 + 3600 * 49
     assert len(events) == 24  # (end - 1 day, end]: the last 24 hourly likes
     assert events.report() == {"unknown action": 1}  # and the refused row is still reported
+
+
+# ------------------------------------------------------------------ the scores a window gives
+
+
+def _relation_of(events: Any) -> Any:
+    """A DuckDB relation holding *events* (original ids, epoch-second times)."""
+    return duckdb.connect().from_df(pd.DataFrame(events.to_records()))
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[Any, Any, float]:
+    """A generated world of 240 days (longer than any lookback), with its attacks."""
+    from influence.datasets import synthetic
+
+    w = synthetic(seed=3, days=240, n_users=150, curator=False, farm_size=15,
+                  n_sybils=30, ring_size=8)  # fmt: skip
+    return w.events, _relation_of(w.events), w.end
+
+
+@pytest.fixture(scope="module")
+def college() -> tuple[Any, Any, float]:
+    """CollegeMsg, 194 days: longer than the house scorer's 180."""
+    from influence.datasets.loaders import load_collegemsg
+
+    path = Path(__file__).resolve().parents[3] / "shared" / "data" / "collegemsg"
+    if not (path / "CollegeMsg.txt").exists():
+        pytest.skip("real data not available: CollegeMsg (see ../shared/data/README.md)")
+    events = load_collegemsg(path / "CollegeMsg.txt")
+    return events, _relation_of(events), events.end
+
+
+def _same_scores(window: Any, whole: Any) -> None:
+    """Every user of the window scores as in the whole log, every part to 1e-9; the
+    users of the whole log missing from the window score 0 there."""
+    got, want = window.to_pandas().set_index("user"), whole.to_pandas().set_index("user")
+    assert set(got.index) <= set(want.index)
+    assert got.columns.tolist() == want.columns.tolist()
+    assert ((got - want.loc[got.index]).abs().to_numpy() <= 1e-9).all()
+    assert (want.drop(index=got.index)["score"] == 0).all()
+
+
+def _scorers() -> list[Any]:
+    from influence import Scorer
+
+    return [Scorer(), Scorer.trending()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log", ["world", "college"])
+@pytest.mark.parametrize("which", [0, 1], ids=["house", "trending"])
+def test_the_window_a_scorer_reads_scores_as_the_whole_log(
+    log: str, which: int, request: pytest.FixtureRequest
+) -> None:
+    events, source, end = request.getfixturevalue(log)
+    scorer = _scorers()[which]
+    window = read_duckdb(source, as_of=end - 3 * DAY, scorer=scorer)
+    assert window.start is not None
+    assert window.start > end - 3 * DAY - scorer.lookback_days * DAY
+    assert events.start is not None
+    assert events.start < window.start
+    _same_scores(
+        scorer.score(window, as_of=end - 3 * DAY), scorer.score(events, as_of=end - 3 * DAY)
+    )
+    # as_of from the data on both sides: the engine's latest time is the table's
+    _same_scores(scorer.score(read_duckdb(source, scorer=scorer)), scorer.score(events))
+
+
+def _built_ins() -> list[Any]:
+    from influence.components import (
+        Activity,
+        Authenticity,
+        Authority,
+        Credibility,
+        DistinctEngagers,
+        Engagement,
+        Inactivity,
+        Longevity,
+        Momentum,
+        Reciprocity,
+    )
+
+    return [Activity(), Authenticity(), Authority(), Credibility(), DistinctEngagers(),
+            Engagement(), Inactivity(), Longevity(), Momentum(), Reciprocity()]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log", ["world", "college"])
+@pytest.mark.parametrize("which", range(10), ids=lambda i: type(_built_ins()[i]).__name__)
+def test_the_window_a_component_reads_gives_its_whole_log_output(
+    log: str, which: int, request: pytest.FixtureRequest
+) -> None:
+    import numpy as np
+
+    from influence.components.base import role_of
+
+    events, source, end = request.getfixturevalue(log)
+    component = _built_ins()[which]
+    window = read_duckdb(source, as_of=end, scorer=component)
+    got, want = component(window, as_of=end), component(events, as_of=end)
+    if role_of(component) == "discount":  # one weight per event: the window's rows
+        cut = events.time > end - component.lookback_days * DAY
+        assert np.array_equal(events.time[cut], window.time)
+        np.testing.assert_allclose(got, want[cut], rtol=0, atol=1e-9)
+    else:
+        np.testing.assert_allclose(got, want[events.users.indices(window.users.ids)], atol=1e-9)
+
+
+def test_a_window_shorter_than_the_scorer_reads_warns_naming_the_parts() -> None:
+    from influence import Scorer
+    from influence.engines import LookbackWarning
+
+    rows = [(float(t), f"u{t % 5}", "like", f"u{(t + 1) % 5}", None, None)
+            for t in range(0, 400 * 86_400, 86_400)]  # fmt: skip
+    source = relation(rows, "DOUBLE")
+    with pytest.warns(LookbackWarning, match=r"days=120 .*'longevity' 180 days") as caught:
+        short = read_duckdb(source, days=120, scorer=Scorer())
+    assert "'engagement'" not in str(caught[0].message)  # 90 days: it is not short of them
+    assert same(short, expected(rows, days=120))
+    assert same(read_duckdb(source, scorer=Scorer()), expected(rows, days=180))
+    assert same(read_duckdb(source), expected(rows, days=180))  # "auto" without a scorer
+
+    def plain(events: Any, *, as_of: float) -> Any:
+        return events.time[:0]
+
+    with pytest.warns(LookbackWarning, match="'plain' all history"):
+        read_duckdb(source, days=300, scorer=plain)
+    assert same(read_duckdb(source, scorer=plain), expected(rows, days=None))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"days": "all"}, ValueError, "'days' parameter of read_duckdb .* or 'auto'"),
+        ({"scorer": "house"}, TypeError, "'scorer' parameter of read_duckdb must be"),
+    ],
+)
+def test_a_bad_days_or_scorer_is_refused(kwargs: dict[str, Any], error: type, message: str) -> None:
+    source = relation([(1.0, "a", "like", "b", None, None)], "DOUBLE")
+    with pytest.raises(error, match=message):
+        read_duckdb(source, **kwargs)
+
+
+def test_a_silent_author_liked_for_an_old_post_scores_the_same_from_the_window() -> None:
+    """Issue 15's case: a post older than the window, liked every day by its readers,
+    from an author silent since. The window that the scorer reads gives the whole log's
+    score."""
+    from influence import Events, Scorer
+
+    day = 86_400.0
+    records: list[dict[str, Any]] = [
+        {"time": 0.0, "actor": "star", "action": "post", "post": "hit", "text": "a hit"}
+    ]
+    records += [
+        {"time": 250 * day + d * day / 3, "actor": f"fan{d % 40}", "action": "like",
+         "parent": "hit", "target": "star"}
+        for d in range(90)
+    ]  # fmt: skip
+    events = Events.from_records(records)
+    source = duckdb.connect().from_df(pd.DataFrame(events.to_records()))
+    _same_scores(Scorer().score(read_duckdb(source, scorer=Scorer())), Scorer().score(events))

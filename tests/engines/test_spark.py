@@ -253,3 +253,16 @@ def test_a_time_outside_the_years_1_to_9999_does_not_move_the_window(spark: Any)
     events = read_spark(df, errors="skip")
     assert len(events) == 50
     assert events.report() == {"bad time": 1}
+
+
+def test_the_window_a_scorer_reads_and_a_shorter_one_warns(spark: Any) -> None:
+    """As for read_duckdb: days="auto" reads what the scorer reads, a shorter window warns."""
+    from influence import Scorer
+    from influence.engines import LookbackWarning
+
+    rows = log(converted(seconds(), "float"))
+    df = frame(spark, rows, "double")
+    assert same(read_spark(df, scorer=Scorer()), expected(rows, days=Scorer().lookback_days))
+    assert same(read_spark(df), expected(rows, days=180))
+    with pytest.warns(LookbackWarning, match=r"read_spark: days=30 .*'longevity' 180 days"):
+        read_spark(df, days=30, scorer=Scorer())

@@ -14,6 +14,7 @@ import pytest
 
 import influence
 import influence.components
+import influence.engines
 from influence import Calibration, Events, Scorer, register
 from influence.components import (
     Activity,
@@ -940,3 +941,19 @@ def test_the_standing_score_survives_a_weekend_and_the_trending_one_does_not() -
     assert after(90, standing) <= 0.40 * full
     hot = Scorer.trending()
     assert after(2, hot) <= 0.2 * after(0, hot)
+
+
+def test_a_scorer_reads_as_far_back_as_its_longest_part() -> None:
+    """Scorer.lookbacks names each part's lookback; lookback_days is the longest."""
+    house = Scorer()
+    assert house.lookbacks["engagement"] == 90
+    assert house.lookbacks["longevity"] == house.lookbacks["credibility"] == 180
+    assert house.lookback_days == max(house.lookbacks.values()) == 180
+    assert house.lookback_days == influence.engines.DEFAULT_DAYS  # the readers' default
+    assert Scorer.trending().lookbacks["momentum"] == 7
+    assert Scorer.house(window_days=120).lookback_days == 240
+    short = Scorer(signals=[DistinctEngagers(window_days=30)], discounts=[], modifiers=[])
+    assert short.lookback_days == 30
+    with_all = Scorer(signals=[DistinctEngagers(), ("everything", lambda e, *, as_of: e.time)])
+    assert with_all.lookbacks["everything"] == math.inf
+    assert with_all.lookback_days == math.inf

@@ -101,6 +101,11 @@ class Activity(BaseComponent):
 
         return shared(events, ("link-only",), compute, uses_trust=False)
 
+    @property
+    def lookback_days(self) -> float:
+        """The window: nothing before it counts."""
+        return float(self.window_days)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         rows, weight, details = self._own(events, as_of)

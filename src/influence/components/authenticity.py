@@ -65,6 +65,11 @@ class Authenticity(BaseComponent):
 
     credibility: Credibility = field(default_factory=Credibility)
 
+    @property
+    def lookback_days(self) -> float:
+        """The judge's lookback (:attr:`Credibility.lookback_days`)."""
+        return self.credibility.lookback_days
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         facts = self.credibility.credibility(events, as_of)
         own = np.asarray(facts["credibility"], dtype=np.float64)

@@ -10,8 +10,15 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from influence._time import STANDING
-from influence.components.base import BaseComponent, Evidence, Role, check_output, role_of
+from influence._time import DAY, STANDING
+from influence.components.base import (
+    BaseComponent,
+    Evidence,
+    Role,
+    check_output,
+    lookback_of,
+    role_of,
+)
 from influence.components.constraints import POSITIVE, Constraint, Interval, Nested
 from influence.events.table import Events
 from influence.graph import engagement_graph, pagerank
@@ -37,10 +44,14 @@ class Authority(BaseComponent):
     their PageRank minus what teleportation alone gives them; users nobody
     engages have :math:`s = 0`. Multiplying by the number of users :math:`N`
     makes it independent of the population's size (1.0 is an average share).
-    Users the scorer's discounts left no trust on (every event of theirs
-    distrusted) are not part of the population: they get no teleport mass
-    and are not counted in :math:`N`, so a distrusted army changes nobody's
-    authority.
+    The population is the users with an event in the window that the
+    scorer's discounts left some trust on: users the discounts distrusted
+    entirely, and users with no event in the window (gone before it), get no
+    teleport mass and are not counted in :math:`N`, so a distrusted army, or
+    years of users who have left, change nobody's authority.
+
+    **Lookback**: ``window_days``, or the teleport's lookback when longer
+    (:attr:`lookback_days`).
     An engager passes on authority in proportion to their own, split over
     whom they engage: a like from someone influential and selective is worth
     more than one from an account that likes everything (Klout's *Network
@@ -116,12 +127,15 @@ class Authority(BaseComponent):
                     "relative": np.zeros(0),
                 },
             )
-        # Accounts the discounts left nothing trusted to (a distrusted Sybil army) are not
-        # part of the population: no teleport mass, not counted in N.
-        present = self._present(events, as_of)
+        # Accounts the discounts left nothing trusted to (a distrusted Sybil army), and
+        # accounts gone before the window, are not part of the population: no teleport
+        # mass, not counted in N.
+        present = self._present(events, as_of, self.window_days * DAY)
         population = int(present.sum())
         if population < n:
             weights = present.astype(np.float64) if teleport is None else teleport * present
+            if not weights.sum() > 0:
+                weights = present.astype(np.float64)
             teleport = weights if weights.sum() > 0 else None
         rank = pagerank(graph, damping=self.damping, personalization=teleport, tol=self.tol)
         out_weight = graph @ np.ones(n)
@@ -144,15 +158,22 @@ class Authority(BaseComponent):
             },
         )
 
+    @property
+    def lookback_days(self) -> float:
+        """The window, or the teleport's lookback when longer."""
+        if self.teleport is None:
+            return float(self.window_days)
+        return max(float(self.window_days), lookback_of(self.teleport))
+
     @staticmethod
-    def _present(events: Events, as_of: float) -> NDArray[np.bool_]:
-        """Users with an event at or before *as_of* that the discounts left some trust on
-        (everyone who appears, when the table carries no trust)."""
-        present = np.ones(events.n_users, dtype=bool)
-        if events.trust is None:
-            return present
-        rows = np.flatnonzero((events.time <= as_of) & (events.trust > 0))
-        present[:] = False
+    def _present(events: Events, as_of: float, span: float) -> NDArray[np.bool_]:
+        """Users with an event in ``(as_of - span, as_of]`` that the discounts left some
+        trust on (every such event, when the table carries no trust)."""
+        present = np.zeros(events.n_users, dtype=bool)
+        kept = (events.time <= as_of) & (events.time > as_of - span)
+        if events.trust is not None:
+            kept &= events.trust > 0
+        rows = np.flatnonzero(kept)
         present[events.actor[rows]] = True
         aimed = rows[events.target[rows] >= 0]
         present[events.target[aimed]] = True

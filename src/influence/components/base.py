@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,7 @@ __all__ = [
     "Role",
     "check_output",
     "evidence_of",
+    "lookback_of",
     "name_of",
     "role_of",
 ]
@@ -46,7 +48,14 @@ class Component(Protocol):
     function fits.
 
     Components may also offer :class:`Explainable`'s two methods so that
-    explanations can say what they saw.
+    explanations can say what they saw, and should declare how far back they
+    read: ``lookback_days``, a float (``math.inf`` for "all history"), such
+    that the output at ``as_of`` depends only on the events in
+    ``(as_of - lookback_days, as_of]``, for every user with an event there.
+    A component that does not declare it is taken to read all history
+    (:func:`lookback_of`); :attr:`influence.Scorer.lookback_days` is the
+    largest of its parts', and :func:`influence.engines.read_duckdb` reads
+    that much with ``scorer=``.
     """
 
     def __call__(self, events: Events, *, as_of: float) -> NDArray[np.float64]: ...
@@ -98,6 +107,12 @@ class BaseComponent:
     defence: ClassVar[bool] = False
     parameter_constraints: ClassVar[Mapping[str, Constraint]] = MappingProxyType({})
 
+    @property
+    def lookback_days(self) -> float:
+        """Days of history before ``as_of`` that the output depends on; ``math.inf``
+        (all of it) unless a subclass declares less (see :class:`Component`)."""
+        return math.inf
+
     def __post_init__(self) -> None:
         """Check every parameter against :attr:`parameter_constraints` (dataclasses call it)."""
         validate(self, self.parameter_constraints)
@@ -119,6 +134,32 @@ def evidence_of(component: object, events: Events, as_of: float) -> Evidence:
     if not callable(component):
         raise TypeError(f"component {component!r} is not callable")
     return Evidence(values=component(events, as_of=as_of))
+
+
+def lookback_of(component: object) -> float:
+    """How many days before ``as_of`` *component* reads: its declared ``lookback_days``,
+    or ``math.inf`` (all history) for one that declares nothing.
+
+    Raises
+    ------
+    ValueError
+        When the declared value is not a positive number (``math.inf`` allowed).
+
+    Examples
+    --------
+    >>> from influence.components import Engagement
+    >>> lookback_of(Engagement(window_days=30)), lookback_of(lambda events, *, as_of: None)
+    (30.0, inf)
+    """
+    days = getattr(component, "lookback_days", math.inf)
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or not days > 0:
+        who = getattr(component, "name", None) or getattr(component, "__name__", None)
+        who = who or type(component).__name__
+        raise ValueError(
+            f"The 'lookback_days' of {who} must be a positive number of days "
+            f"(math.inf for all history). Got {days!r} instead."
+        )
+    return float(days)
 
 
 def check_output(values: object, n_users: int, *, where: str, role: Role) -> NDArray[np.float64]:

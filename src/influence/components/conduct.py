@@ -13,11 +13,15 @@ from influence.kernels import ENGAGEMENT, group_sums, pair_index, post_answers, 
 __all__ = ["answered_by", "content_shares", "regularity"]
 
 
-def answered_by(events: Events, as_of: float, in_window: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """Per account: distinct other accounts that engaged posts of its own in the window."""
-    _, author = post_origins(events, as_of)
+def answered_by(
+    events: Events, as_of: float, in_window: NDArray[np.bool_], since: float = -np.inf
+) -> NDArray[np.float64]:
+    """Per account: distinct other accounts that engaged posts of its own in the window,
+    posts created after *since* (epoch seconds) only."""
+    created, author = post_origins(events, as_of)
     rows = np.flatnonzero(in_window & ENGAGEMENT[events.action] & (events.parent >= 0))
-    owner = author[events.parent[rows]]
+    parent = events.parent[rows]
+    owner = np.where(created[parent] > since, author[parent], -1)
     mine = (owner >= 0) & (owner != events.actor[rows])
     pair_owner, _, _ = pair_index(owner[mine], events.actor[rows][mine], events.n_users)
     return np.bincount(pair_owner, minlength=events.n_users).astype(np.float64)

@@ -175,6 +175,14 @@ class Credibility(BaseComponent):
     accounts). A user's *own* credibility weighs on their own score through
     the :class:`~influence.components.Authenticity` modifier.
 
+    **Lookback**: ``2 * window_days`` (180 days by default). Every fact above is
+    read from the events of those days (:attr:`lookback_days`): an account is
+    first seen, and the log begins, where they start, and an account whose
+    earlier life lies further back is, to this judge, as new as what those
+    days show (one silent for months that comes back in a burst may look
+    fresh). A window of them read by :func:`influence.engines.read_duckdb`
+    therefore gives the judgement the whole log gives.
+
     Parameters
     ----------
     window_days, half_life_days, selectivity_per_day : float
@@ -244,6 +252,12 @@ class Credibility(BaseComponent):
     trusted: tuple[Any, ...] = field(default=())
     distrusted: tuple[Any, ...] = field(default=())
 
+    @property
+    def lookback_days(self) -> float:
+        """Two windows: the scoring window, and one before it for each account's history
+        (first and last seen, the start of the log, the posts engaged in the window)."""
+        return 2.0 * float(self.window_days)
+
     def __post_init__(self) -> None:
         super().__post_init__()
         both = set(self.trusted) & set(self.distrusted)
@@ -280,7 +294,10 @@ class Credibility(BaseComponent):
         out = np.bincount(actor, minlength=n)
         src, dst, inverse = pair_index(actor, target, n)
         counts = np.bincount(inverse, minlength=src.size)
-        seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
+        # An account's history as far as the lookback shows (two windows): when it was
+        # first and last seen, when the log begins, which posts are its own.
+        since = as_of - self.lookback_days * DAY
+        seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
         first = np.full(n, as_of)
         first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
         last = np.full(n, -np.inf)
@@ -323,7 +340,7 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-answered_by(events, as_of, in_window))
+        unanswered = np.exp(-answered_by(events, as_of, in_window, since))
         lifeless = fresh * unanswered
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))

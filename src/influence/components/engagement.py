@@ -162,6 +162,11 @@ class Engagement(BaseComponent):
             mention=self.mention_weight,
         )
 
+    @property
+    def lookback_days(self) -> float:
+        """The window: nothing before it counts."""
+        return float(self.window_days)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         _, pair_target, pair_sum, _, pair_trust = engagement_pairs(

@@ -58,6 +58,11 @@ class DistinctEngagers(BaseComponent):
 
     window_days: float = STANDING.window_days
 
+    @property
+    def lookback_days(self) -> float:
+        """The window: nothing before it counts."""
+        return float(self.window_days)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         mask = received_engagement(events, as_of, self.window_days)
         target, actor = events.target[mask], events.actor[mask]

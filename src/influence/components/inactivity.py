@@ -49,6 +49,15 @@ class Inactivity(BaseComponent):
     user by what others do, so that a swarm of fakes cannot make a silent
     account look active.
 
+    **Lookback**: ``history_days`` (180 by default). Everything above is read
+    from the events of those days, so a window of them read by
+    :func:`influence.engines.read_duckdb` gives the factor the whole log
+    gives: a post created before them is not in view (engagement with it
+    dates its author, as for a post the log does not hold), and a user whom
+    nothing in them dates is not known (no decay, as for a user never seen
+    acting; such a user can only be reached by untrusted engagement, which
+    counts for little). A user last seen 180 days ago keeps 6% of the score.
+
     Parameters
     ----------
     grace_days : float, default 1
@@ -58,6 +67,8 @@ class Inactivity(BaseComponent):
     shape : float, default 2
         Steepness :math:`k \ge 1`; at 1 the loss starts linearly after the grace
         period, above 1 it starts flat.
+    history_days : float, default 180
+        Days of history read before ``as_of`` (:attr:`lookback_days`).
     """
 
     name: ClassVar[str] = "inactivity"
@@ -66,11 +77,18 @@ class Inactivity(BaseComponent):
         "grace_days": NON_NEGATIVE,
         "half_life_days": POSITIVE,
         "shape": Interval(1.0, 10.0),
+        "history_days": POSITIVE,
     }
 
     grace_days: float = 1.0
     half_life_days: float = 45.0
     shape: float = 2.0
+    history_days: float = 180.0
+
+    @property
+    def lookback_days(self) -> float:
+        """``history_days``: nothing before them counts."""
+        return float(self.history_days)
 
     def factor(self, days: NDArray[np.float64]) -> NDArray[np.float64]:
         """The factor :math:`m(d)` for days of silence *d* (array-like)."""
@@ -78,8 +96,12 @@ class Inactivity(BaseComponent):
         return np.asarray(1.0 / (1.0 + (excess / self.half_life_days) ** self.shape))
 
     def last_seen(self, events: Events, as_of: float) -> NDArray[np.float64]:
-        """Per user, the time they were last seen (``-inf`` if never)."""
+        """Per user, the time they were last seen in the last ``history_days`` (``-inf``
+        if not)."""
         ev = events.until(as_of)
+        recent = ev.time > as_of - self.lookback_days * DAY
+        if not recent.all():
+            ev = ev.select(recent)
         n = ev.n_users
         other = ev.actor != ev.target
         seen = np.full(n, -np.inf)
@@ -112,7 +134,10 @@ class Inactivity(BaseComponent):
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["known"]:
-            return "no activity of their own in the data: no decay applied"
+            return (
+                f"not seen acting in the last {self.history_days:g} days of the data: "
+                "no decay applied"
+            )
         days = float(details["days_silent"])
         if days <= self.grace_days:
             return f"last active {days:.1f} days ago: within the {self.grace_days:g}-day grace"

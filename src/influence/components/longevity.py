@@ -70,8 +70,14 @@ class Longevity(BaseComponent):
     adds little, never less than nothing (a share :math:`L_u / M_u` would fall
     as quick reactions are added). With the
     house weight of 0.25 lasting content adds up to a quarter to the raw score. Engagement whose
-    post is not in the log (no ``parent``, or a parent created outside it)
-    earns nothing here: its delay is unknown.
+    post is not in view (no ``parent``, a parent created outside the log, or
+    created more than ``2 * window_days`` before ``as_of``) earns nothing here:
+    its delay is unknown, or the post too old to tell.
+
+    **Lookback**: ``2 * window_days`` (180 days by default). The score at
+    ``as_of`` depends only on the events of those days
+    (:attr:`lookback_days`), so a window of them read by
+    :func:`influence.engines.read_duckdb` gives the score the whole log gives.
 
     Parameters
     ----------
@@ -96,6 +102,12 @@ class Longevity(BaseComponent):
     half_life_days: float = STANDING.half_life_days
     tau_days: float = 1.0
     selectivity_per_day: float = 20.0
+
+    @property
+    def lookback_days(self) -> float:
+        """Two windows: the engagement of the last one, timed from posts created up to a
+        window before it."""
+        return 2.0 * float(self.window_days)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
@@ -127,7 +139,10 @@ class Longevity(BaseComponent):
             created_at, author = post_origins(events, as_of)
             index = engagement_index(events, as_of, self.window_days)
             parent = events.parent[index.rows]
-            known = (author[parent] == events.target[index.rows]) & np.isfinite(created_at[parent])
+            # A post is in view when created within the lookback (two windows), so that
+            # the engagement of the last window is timed from posts up to a window older.
+            since = as_of - self.lookback_days * DAY
+            known = (author[parent] == events.target[index.rows]) & (created_at[parent] > since)
             rows = index.rows[known]
             delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
             base = window_weights(

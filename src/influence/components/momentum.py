@@ -91,6 +91,11 @@ class Momentum(BaseComponent):
     like_weight: float = 1.0
     mention_weight: float = 1.5
 
+    @property
+    def lookback_days(self) -> float:
+        """The window: nothing before it counts."""
+        return float(self.window_days)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         pairs = engagement_pairs(

@@ -273,6 +273,12 @@ class Reciprocity(BaseComponent):
         )
         return np.bincount(events.actor[own], minlength=events.n_users).astype(np.float64)
 
+    @property
+    def lookback_days(self) -> float:
+        """The window, and ``fast_minutes`` before it: a fast return in the window may
+        answer a post made just before it."""
+        return float(self.window_days) + self.fast_minutes / (24.0 * 60.0)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         source, target, mass, share, rows, inverse = self._judge(events, as_of)

@@ -1,7 +1,7 @@
 """Logs bigger than memory, through an existing engine: read only the scoring window.
 
 A scorer needs the events up to its scoring time and a few months before it
-(the house components look back 90 days). A log of years, in Parquet or CSV
+(the house scorer reads 180 days). A log of years, in Parquet or CSV
 files or a Spark table, can be far bigger than memory; the window rarely is.
 These readers let the engine (DuckDB on one machine, Spark on a cluster) scan
 the log out of core, keep the window's rows and only the columns an event
@@ -25,15 +25,15 @@ text are filtered by the engine with a margin of a day each side (its time
 zone rules may differ from ours by up to 14 hours) and cut exactly once
 parsed, so the window is the same whatever the engine's session time zone.
 
-**What the window changes.** Scores computed from the window equal those
-computed from the whole log when no component looks further back than
-``days``. The house components look back 90 days, and two facts reach
-further: :class:`~influence.components.Credibility` dates an account by the
-first time it is seen, and :class:`~influence.components.Longevity` times
-engagement from its post's creation, which must be in the data. On a generated
-world of 400 days, the last 180 days (the default) give every user the score
-the whole log gives (to 0.0001 points); an account silent for longer than the
-window that comes back in a burst looks new inside it (docs/engines.md). A reply, share or like that
+**What a scorer reads.** Every component declares how far back it reads
+(``lookback_days``) and :attr:`influence.Scorer.lookback_days` is the longest of
+its parts': 180 days for the house and the trending scorers. Given the scorer
+(``scorer=``), the readers read exactly that (``days="auto"``, the default;
+180 days, :data:`DEFAULT_DAYS`, without a scorer), and the scores of the window
+equal those of the whole log at the same ``as_of`` for every user in the
+window (users seen only before it score 0 in the whole log). A window shorter
+than the scorer reads gives a :class:`LookbackWarning` naming the parts that
+read further back and how far (docs/engines.md). A reply, share or like that
 names only its ``parent`` post (no ``target``) needs that post in the window.
 
 Examples
@@ -41,16 +41,19 @@ Examples
 >>> import duckdb  # doctest: +SKIP
 >>> from influence import Scorer
 >>> from influence.engines import read_duckdb
->>> events = read_duckdb("logs/2025-*.parquet", days=180)  # doctest: +SKIP
->>> scores = Scorer().score(events)  # doctest: +SKIP
+>>> scorer = Scorer()
+>>> events = read_duckdb("logs/2025-*.parquet", scorer=scorer)  # doctest: +SKIP
+>>> scores = scorer.score(events)  # doctest: +SKIP
 """
 
 from influence.engines.duckdb import read_duckdb
 from influence.engines.spark import read_spark
 from influence.engines.window import DEFAULT_DAYS
+from influence.exceptions import LookbackWarning
 
 __all__ = [
     "DEFAULT_DAYS",
+    "LookbackWarning",
     "read_duckdb",
     "read_spark",
 ]

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from influence.engines.window import (
-    DEFAULT_DAYS,
     TEXT_MARGIN,
+    Days,
     WindowLog,
     prune_bound,
     read_window,
@@ -39,10 +39,11 @@ def read_duckdb(
     source: Any,
     *,
     as_of: Any = None,
-    days: float | None = DEFAULT_DAYS,
+    days: Days = "auto",
     columns: Mapping[str, str] | None = None,
     connection: Any = None,
     errors: Errors = "raise",
+    scorer: Any = None,
 ) -> Events:
     """The events of the scoring window, scanned and filtered by DuckDB.
 
@@ -61,9 +62,12 @@ def read_duckdb(
         ``con.table("events")``), used on its own connection.
     as_of : float, datetime or str, optional
         The scoring time; default: the latest time in the source.
-    days : float or None, default 180
+    days : float, None or "auto", default "auto"
         History kept before *as_of*, in days; ``None`` keeps all of it (only
-        the rows after *as_of* are left out).
+        the rows after *as_of* are left out). ``"auto"``: what *scorer* reads
+        (its :attr:`~influence.Scorer.lookback_days`; all history when a part
+        declares none), or :data:`~influence.engines.DEFAULT_DAYS` (180, what
+        the house scorer reads) without one.
     columns : mapping, optional
         Event field -> column name, when they differ (as for the other
         constructors).
@@ -72,6 +76,12 @@ def read_duckdb(
         its settings are left as they are.
     errors : {"raise", "skip"}, default "raise"
         As for the other constructors.
+    scorer : Scorer or component, optional
+        The scorer the window is for. With ``days="auto"`` the window holds
+        exactly the history it reads, so that its scores equal those of the
+        whole log at *as_of* (docs/engines.md); with a number of days shorter
+        than that, a :class:`~influence.exceptions.LookbackWarning` names the
+        parts that read further back and how far.
 
     Returns
     -------
@@ -82,7 +92,8 @@ def read_duckdb(
     ImportError
         When duckdb or pyarrow is not installed (``pip install 'influence-score[duckdb]'``).
     TypeError
-        When *source* is neither a path nor a DuckDB relation.
+        When *source* is neither a path nor a DuckDB relation, or *scorer* is
+        neither a scorer nor a component.
     ValueError
         When a required column is missing, the time column has a type that is
         not a time, or a parameter is invalid; :class:`InvalidEventError` for a
@@ -99,6 +110,17 @@ def read_duckdb(
     >>> events = read_duckdb(log, as_of=8, days=5 / 86400)  # (3, 8]: cy's share only
     >>> len(events), events.users.ids.tolist()
     (1, ['ann', 'cy'])
+
+    With the scorer, the window is what it reads (180 days for the house scorer):
+
+    >>> from influence import Scorer
+    >>> len(read_duckdb(log, scorer=Scorer()))
+    3
+
+    See Also
+    --------
+    influence.Scorer.lookback_days : How far back a scorer reads.
+    read_spark : The same window, read by Spark.
     """
     duckdb = require_module("duckdb", "duckdb", "read_duckdb")
     relation = _duckdb_relation(duckdb, source, connection)
@@ -107,7 +129,7 @@ def read_duckdb(
         return _DuckDBLog(relation, time)
 
     return read_window(
-        "read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors
+        "read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors, scorer
     )
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from influence.engines.window import (
-    DEFAULT_DAYS,
     TEXT_MARGIN,
+    Days,
     prune_bound,
     read_window,
     require_module,
@@ -148,9 +148,10 @@ def read_spark(
     frame: Any,
     *,
     as_of: Any = None,
-    days: float | None = DEFAULT_DAYS,
+    days: Days = "auto",
     columns: Mapping[str, str] | None = None,
     errors: Errors = "raise",
+    scorer: Any = None,
 ) -> Events:
     """The events of the scoring window, filtered by Spark.
 
@@ -171,8 +172,9 @@ def read_spark(
     ----------
     frame : pyspark.sql.DataFrame
         The log (classic or Spark Connect DataFrame).
-    as_of, days, columns, errors
-        As for :func:`read_duckdb` (the default *as_of* is computed by Spark).
+    as_of, days, columns, errors, scorer
+        As for :func:`read_duckdb` (the default *as_of* is computed by Spark;
+        ``days="auto"`` reads what *scorer* reads, 180 days without one).
 
     Returns
     -------
@@ -184,7 +186,8 @@ def read_spark(
         When pyspark (4.0 or later) or pyarrow is not installed
         (``pip install 'influence-score[spark]'``).
     TypeError
-        When *frame* is not a Spark DataFrame.
+        When *frame* is not a Spark DataFrame, or *scorer* is neither a scorer
+        nor a component.
     ValueError
         When a required column is missing, the time column has a type that is
         not a time, or a parameter is invalid; :class:`InvalidEventError` for a
@@ -203,4 +206,4 @@ def read_spark(
     (1, ['ann', 'cy'])
     """
     names, open_log = spark_log(frame)
-    return read_window("read_spark", names, open_log, as_of, days, columns, errors)
+    return read_window("read_spark", names, open_log, as_of, days, columns, errors, scorer)

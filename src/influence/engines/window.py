@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 import importlib
 import math
+import warnings
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from influence import _validate
 from influence._time import DAY
@@ -14,18 +15,24 @@ from influence.events.assemble import FIELDS, Errors, validate_errors
 from influence.events.readers import field_map, require_columns
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
+from influence.exceptions import LookbackWarning
 
 __all__ = [
     "DEFAULT_DAYS",
     "TEXT_MARGIN",
+    "Days",
     "WindowLog",
+    "lookbacks",
     "prune_bound",
     "read_window",
     "require_module",
 ]
 
-#: History kept before the scoring time: twice the house components' 90-day window.
+#: History kept before the scoring time when no scorer is given: what the house scorer
+#: reads (``Scorer().lookback_days``: its 90-day window and one more before it).
 DEFAULT_DAYS = 180.0
+#: What ``days`` may be: a number of days, ``None`` (all history) or ``"auto"``.
+Days = float | None | Literal["auto"]
 #: Margin of the engine-side filter on times given as text: any UTC offset fits in it.
 TEXT_MARGIN = DAY
 
@@ -39,12 +46,69 @@ def require_module(module: str, extra: str, owner: str) -> Any:
         ) from None
 
 
-def window_span(as_of: Any, days: Any, owner: str) -> tuple[float | None, float]:
-    """The caller's scoring time (``None``: from the data) and the window length in seconds."""
+def lookbacks(owner: str, scorer: Any) -> dict[str, float]:
+    """Days before ``as_of`` each part of *scorer* reads, by name (empty for ``None``).
+
+    *scorer* is an :class:`influence.Scorer` (its ``lookbacks``) or one component (its
+    ``lookback_days``; a callable that declares none reads all history).
+    """
+    if scorer is None:
+        return {}
+    parts = getattr(scorer, "lookbacks", None)
+    if isinstance(parts, Mapping):
+        return {str(name): float(days) for name, days in parts.items()}
+    days = getattr(scorer, "lookback_days", None)
+    if days is None and not callable(scorer):
+        raise TypeError(
+            f"The 'scorer' parameter of {owner} must be an influence.Scorer or a component "
+            f"(with lookbacks or lookback_days). Got {type(scorer).__name__} instead."
+        )
+    days = math.inf if days is None else days
+    if isinstance(days, bool) or not isinstance(days, (int, float)) or not days > 0:
+        raise ValueError(
+            f"The 'scorer' parameter of {owner} declares lookback_days={days!r}; expected a "
+            "positive number of days (math.inf for all history)"
+        )
+    name = getattr(scorer, "name", None) or getattr(scorer, "__name__", None)
+    return {str(name or type(scorer).__name__): float(days)}
+
+
+def window_span(
+    as_of: Any, days: Any, owner: str, scorer: Any = None
+) -> tuple[float | None, float]:
+    """The caller's scoring time (``None``: from the data) and the window length in seconds.
+
+    ``days="auto"`` reads what *scorer* needs (:data:`DEFAULT_DAYS` without one); a
+    shorter window than *scorer* needs gives a :class:`~influence.exceptions.LookbackWarning`
+    naming the parts it cannot hold.
+    """
     when = None if as_of is None else to_epoch(as_of)
+    needs = lookbacks(owner, scorer)
+    if isinstance(days, str):
+        if days != "auto":
+            raise ValueError(
+                f"The 'days' parameter of {owner} must be a positive number of days, None "
+                f"(all history) or 'auto' (what the scorer reads). Got {days!r} instead."
+            )
+        longest = max(needs.values(), default=DEFAULT_DAYS)
+        days = None if math.isinf(longest) else longest
     if days is None:
         return when, math.inf
-    return when, _validate.number(owner, "days", days, low=0.0, low_open=True) * DAY
+    span = _validate.number(owner, "days", days, low=0.0, low_open=True) * DAY
+    short = {name: need for name, need in needs.items() if need * DAY > span}
+    if short:
+        parts = ", ".join(
+            f"{name!r} {'all history' if math.isinf(need) else f'{need:g} days'}"
+            for name, need in sorted(short.items(), key=lambda item: (-item[1], item[0]))
+        )
+        warnings.warn(
+            f"{owner}: days={days:g} holds less history than the scorer reads ({parts}); "
+            "scores of this window may differ from the whole log's. Leave days='auto' to "
+            "read what the scorer needs.",
+            LookbackWarning,
+            stacklevel=4,
+        )
+    return when, span
 
 
 def exact_window(events: Events, as_of: float | None, span: float) -> Events:
@@ -78,11 +142,12 @@ def read_window(
     days: Any,
     columns: Mapping[str, str] | None,
     errors: Errors,
+    scorer: Any = None,
 ) -> Events:
     """The window reader every engine shares; *open_log* binds the engine's log to
     its time column (by name) once the required columns are known to be there."""
     validate_errors(errors)
-    when, span = window_span(as_of, days, owner)
+    when, span = window_span(as_of, days, owner, scorer)
     mapping = field_map(columns)
     require_columns(mapping, names, f"{owner}: the source")
     log = open_log(mapping["time"])

@@ -13,7 +13,14 @@ from numpy.typing import NDArray
 from influence import _validate
 from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
-from influence.components.base import Evidence, check_output, evidence_of, name_of, role_of
+from influence.components.base import (
+    Evidence,
+    check_output,
+    evidence_of,
+    lookback_of,
+    name_of,
+    role_of,
+)
 from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
@@ -314,6 +321,17 @@ class Scorer:
             contributions[:, j] = self.weights[name] * values
             raw += contributions[:, j]
         return raw, contributions, evidence
+
+    @property
+    def lookbacks(self) -> dict[str, float]:
+        """Days before ``as_of`` each part reads, by name (``inf``: all history)."""
+        return {n: lookback_of(c) for n, c in self.signals + self.discounts + self.modifiers}
+
+    @property
+    def lookback_days(self) -> float:
+        """Days before ``as_of`` the scores depend on: the longest of :attr:`lookbacks`;
+        ``read_duckdb(..., scorer=self)`` reads that much (docs/engines.md)."""
+        return max(self.lookbacks.values())
 
     # ------------------------------------------------------------------ config
     def to_config(self, *, strict: bool = True) -> dict[str, Any]:

@@ -31,7 +31,15 @@ from numpy.typing import NDArray
 from influence.events import actions as _actions
 from influence.events.table import Events
 
-__all__ = ["HASHTAG", "TopicIndex", "about", "topic_index", "topic_matrix", "topic_names"]
+__all__ = [
+    "HASHTAG",
+    "TopicIndex",
+    "about",
+    "topic_events",
+    "topic_index",
+    "topic_matrix",
+    "topic_names",
+]
 
 #: A hashtag in a text: ``#`` not preceded by a word character or another ``#``, then
 #: Unicode word characters (letters, digits and ``_`` of any script) holding at least one
@@ -147,6 +155,30 @@ def about(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[np.b
     return out
 
 
+def topic_events(events: Events, topic: str, *, hashtags: bool = False) -> Events:
+    """The events about *topic* (case-folded), in table order, with the same user table.
+
+    As ``events.select(about(events, topic))``, reading only the topic's rows.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "ann", "action": "post", "post": "p1", "topics": "Travel"},
+    ...     {"time": 2, "actor": "bob", "action": "like", "parent": "p1"},
+    ...     {"time": 3, "actor": "bob", "action": "like", "target": "cy"},
+    ... ])
+    >>> topic_events(ev, "travel") == ev.select(about(ev, "travel"))
+    True
+    """
+    index = topic_index(events, hashtags=hashtags)
+    folded = topic.casefold() if isinstance(topic, str) else topic
+    j = int(np.searchsorted(index.names, folded)) if index.names else 0
+    if not isinstance(topic, str) or j >= len(index.names) or index.names[j] != folded:
+        return events.select(about(events, topic, hashtags=hashtags))
+    return events._slice(index.rows[index.starts[j] : index.starts[j + 1]])
+
+
 # ---------------------------------------------------------------------------- the work
 def _tags_of(groups: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """Case-folded, de-duplicated tags per group, and every tag met."""
@@ -185,15 +217,15 @@ def _union(
 ) -> tuple[NDArray[np.int64], NDArray[np.int32]]:
     """Row-wise union of two CSR structures with the same number of rows, rows sorted."""
     n = a[0].size - 1
-    row = np.concatenate(
-        (np.repeat(np.arange(n), np.diff(a[0])), np.repeat(np.arange(n), np.diff(b[0])))
-    )
-    col = np.concatenate((a[1], b[1])).astype(np.int64)
-    key = np.unique(row * max(k, 1) + col)
-    counts = np.bincount(key // max(k, 1), minlength=n)
-    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), (key % max(k, 1)).astype(
-        np.int32
-    )
+    if b[1].size == 0:
+        return a
+    rows = np.arange(n, dtype=np.int64)
+    row = np.concatenate((np.repeat(rows, np.diff(a[0])), np.repeat(rows, np.diff(b[0]))))
+    width = max(k, 1)
+    key = np.sort(row * width + np.concatenate((a[1], b[1])))
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    counts = np.bincount(key // width, minlength=n)
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64), (key % width).astype(np.int32)
 
 
 def _build(events: Events, hashtags: bool) -> TopicIndex:
@@ -230,6 +262,7 @@ def _build(events: Events, hashtags: bool) -> TopicIndex:
     indptr, indices = _union(own, _gather(*post_tags, parent), k)
     # The same membership by topic: events about topic j, in table order.
     row = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    order = np.argsort(indices, kind="stable")
+    small = np.uint8 if k <= 256 else np.uint16 if k <= 65_536 else np.int32
+    order = np.argsort(indices.astype(small), kind="stable")  # a radix sort for small codes
     starts = np.concatenate(([0], np.cumsum(np.bincount(indices, minlength=k)))).astype(np.int64)
     return TopicIndex(names, indptr, indices, row[order], starts)

@@ -29,7 +29,7 @@ from influence import _validate
 from influence.components.base import Evidence
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.events.topics import topic_index, topic_names
+from influence.events.topics import topic_events, topic_index, topic_names
 from influence.kernels import restrict
 from influence.scoring.scores import Scores
 from influence.scoring.topic_scores import TopicScores
@@ -83,14 +83,12 @@ def score_topics(
     counts: list[int] = []
     for topic in chosen:
         j = index.names.index(topic) if topic in index.names else -1
-        mask = np.zeros(len(window), dtype=bool)
-        if j >= 0:
-            mask[index.rows[index.starts[j] : index.starts[j + 1]]] = True
-        counts.append(int(mask.sum()))
+        rows = index.rows[index.starts[j] : index.starts[j + 1]] if j >= 0 else index.rows[:0]
+        counts.append(int(rows.size))
         # The topic's events, with the trust judged on the whole window.
-        plain, users = restrict(window, mask)
-        given = plain if window.trust is None else plain.with_trust(window.trust[mask])
-        judged = plain.with_trust(trusted.trust[mask]) if trusted.trust is not None else given
+        plain, users = restrict(window, topic_events(window, topic, hashtags=hashtags))
+        given = plain if window.trust is None else plain.with_trust(window.trust[rows])
+        judged = plain.with_trust(trusted.trust[rows]) if trusted.trust is not None else given
         raw, contributions, evidence = scorer._signals(judged, t)
         full = raw
         if scorer.discounts:

@@ -20,7 +20,7 @@ from influence.events.timeparse import to_epoch
 from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
 from influence.scoring.scores import Scores
-from influence.scoring.topic_scores import TopicScores
+from influence.scoring.topical import TopicScoring
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
@@ -105,7 +105,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer:
+class Scorer(TopicScoring):
     r"""Compose components into a 0-100 influence score.
 
     .. math::
@@ -263,59 +263,6 @@ class Scorer:
             components=tuple(c for _, c in named),
             as_of=when,
             config=self.to_config(strict=False),
-        )
-
-    def score_topics(
-        self,
-        events: Events,
-        topics: Iterable[str] | None = None,
-        *,
-        as_of: Any = None,
-        hashtags: bool = False,
-        min_events: int = 1,
-    ) -> TopicScores:
-        """Score every user on each topic: influence on what they post about.
-
-        A user's score on a topic is this scorer's score of the engagement their posts
-        about the topic received (the events about it, :mod:`influence.events.topics`),
-        with every defence judged once on the whole window: the discounts' trust per
-        event, the modifiers and the engagers' selectivity, so that a farm cannot hide
-        inside a topic. See :mod:`influence.scoring.topical` and docs/topics.md.
-
-        Parameters
-        ----------
-        events : Events
-        topics : iterable of str, optional
-            The topics to score (case-folded; each must be a topic of *events*).
-            Default: every topic with at least *min_events* events in the window.
-        as_of : float, datetime or str, optional
-            As for :meth:`score`.
-        hashtags : bool, default False
-            Also read topics from hashtags in the events' text
-            (:data:`influence.events.topics.HASHTAG`).
-        min_events : int, default 1
-            Without *topics*, the fewest events a topic needs in the window to be scored.
-
-        Returns
-        -------
-        TopicScores
-
-        Examples
-        --------
-        >>> from influence import Events, Scorer
-        >>> ev = Events.from_records(
-        ...     [{"time": 0, "actor": "ann", "action": "post", "post": "p1", "topics": "Travel"}]
-        ...     + [{"time": t, "actor": f"fan{t}", "action": "share", "parent": "p1"}
-        ...        for t in range(1, 4)])
-        >>> Scorer().score_topics(ev).top("travel", 1)  # all of ann's engagement: her score
-        [('ann', 21.49...)]
-        >>> Scorer().score(ev)["ann"]
-        21.49...
-        """
-        from influence.scoring.topical import score_topics
-
-        return score_topics(
-            self, events, topics, as_of=as_of, hashtags=hashtags, min_events=min_events
         )
 
     def _discount(

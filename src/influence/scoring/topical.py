@@ -21,7 +21,7 @@ one more pass of the signals over the log.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -37,7 +37,79 @@ from influence.scoring.topic_scores import TopicScores
 if TYPE_CHECKING:
     from influence.scoring.scorer import Scorer
 
-__all__ = ["score_topics"]
+__all__ = ["TopicScoring", "score_topics"]
+
+
+class TopicScoring:
+    """What :class:`~influence.Scorer` can do by topic: :meth:`score_topics` (a mixin)."""
+
+    def score_topics(
+        self,
+        events: Events,
+        topics: Iterable[str] | None = None,
+        *,
+        as_of: Any = None,
+        hashtags: bool = False,
+        min_events: int = 1,
+    ) -> TopicScores:
+        """Score every user on each topic: influence on what they post about.
+
+        This scorer's score of the engagement a user's posts about the topic received,
+        with every defence (the discounts' trust, the modifiers, the engagers'
+        selectivity) judged once on the whole window: a farm cannot hide inside a topic.
+        See :mod:`influence.scoring.topical` and docs/topics.md.
+
+        Parameters
+        ----------
+        events : Events
+        topics : iterable of str, optional
+            The topics to score (case-folded; each must be a topic of *events*).
+            Default: every topic with at least *min_events* events in the window.
+        as_of : float, datetime or str, optional
+            As for :meth:`score`.
+        hashtags : bool, default False
+            Also read topics from hashtags in the events' text
+            (:data:`influence.events.topics.HASHTAG`).
+        min_events : int, default 1
+            Without *topics*, the fewest events a topic needs in the window to be scored.
+
+        Returns
+        -------
+        TopicScores
+
+        See Also
+        --------
+        influence.events.topics.about : which events are about a topic.
+        influence.evaluate.topic_validity.topic_validity : validity on generated data.
+
+        References
+        ----------
+        .. [1] A. Rao, N. Spasojevic, Z. Li and T. Dsouza, "Klout score: Measuring
+           influence across multiple social networks", IEEE Big Data 2015 (scores
+           "influential about" topics).
+        .. [2] J. Weng, E.-P. Lim, J. Jiang and Q. He, "TwitterRank: finding
+           topic-sensitive influential twitterers", WSDM 2010.
+
+        Examples
+        --------
+        >>> from influence import Events, Scorer
+        >>> ev = Events.from_records(
+        ...     [{"time": 0, "actor": "ann", "action": "post", "post": "p1", "topics": "Travel"}]
+        ...     + [{"time": t, "actor": f"fan{t}", "action": "share", "parent": "p1"}
+        ...        for t in range(1, 4)])
+        >>> Scorer().score_topics(ev).top("travel", 1)  # all of ann's engagement: her score
+        [('ann', 21.49...)]
+        >>> Scorer().score(ev)["ann"]
+        21.49...
+        """
+        return score_topics(
+            cast("Scorer", self),
+            events,
+            topics,
+            as_of=as_of,
+            hashtags=hashtags,
+            min_events=min_events,
+        )
 
 
 def score_topics(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence import Events, Scorer
-from influence.components import DistinctEngagers, Inactivity
+from influence.components import Authority, DistinctEngagers, Inactivity, TopicPosters
 from influence.events.topics import about
 from influence.testing import small_world_records
 
@@ -228,3 +228,33 @@ def test_empty_events() -> None:
     by_topic = Scorer().score_topics(Events.empty())
     assert by_topic.topics == ()
     assert by_topic.as_of is None
+
+
+def test_authority_teleports_to_the_topics_posters() -> None:
+    # ann's post about t is liked by five lurkers who never post; cy's by bob, who posts
+    # about t. TwitterRank's surfer jumps only to posters: bob's like outweighs the crowd.
+    records: list[dict[str, Any]] = [
+        {"time": 0, "actor": "ann", "action": "post", "post": "a", "topics": "t"},
+        {"time": 0, "actor": "cy", "action": "post", "post": "c", "topics": "t"},
+        {"time": 1, "actor": "bob", "action": "like", "parent": "c"},
+    ]
+    records += [
+        {"time": 2 + i, "actor": "bob", "action": "post", "post": f"b{i}", "topics": "t"}
+        for i in range(3)
+    ]
+    records += [
+        {"time": 10 + i, "actor": f"lurker{i}", "action": "like", "parent": "a"} for i in range(5)
+    ]
+    ev = Events.from_records(records)
+    scorer = Scorer(signals=[("authority", Authority())], discounts=[], modifiers=[])
+    sensitive = scorer.score_topics(ev).for_topic("t")
+    uniform = scorer.score_topics(ev, topic_authority=False).for_topic("t")
+    assert uniform["ann"] > uniform["cy"]
+    assert sensitive["cy"] > sensitive["ann"]
+    assert dict(sensitive.components)["authority"].size == len(sensitive)
+    teleported = Scorer(
+        signals=[("authority", Authority(teleport=TopicPosters()))], discounts=[], modifiers=[]
+    ).score_topics(ev, topic_authority=False)
+    assert teleported.for_topic("t").to_dict() == sensitive.to_dict()
+    with pytest.raises(ValueError, match="'topic_authority' parameter"):
+        scorer.score_topics(ev, topic_authority=1)  # type: ignore[arg-type]

@@ -20,13 +20,16 @@ one more pass of the signals over the log.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from influence import _validate
+from influence.components.authority import Authority
 from influence.components.base import Evidence
+from influence.components.topic_posters import TopicPosters
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.events.topics import topic_events, topic_index, topic_names
@@ -51,6 +54,7 @@ class TopicScoring:
         as_of: Any = None,
         hashtags: bool = False,
         min_events: int = 1,
+        topic_authority: bool = True,
     ) -> TopicScores:
         """Score every user on each topic: influence on what they post about.
 
@@ -72,6 +76,12 @@ class TopicScoring:
             (:data:`influence.events.topics.HASHTAG`).
         min_events : int, default 1
             Without *topics*, the fewest events a topic needs in the window to be scored.
+        topic_authority : bool, default True
+            For scorers with an :class:`~influence.components.Authority` signal without
+            a teleport of its own: on each topic, PageRank teleports to the users who post
+            about it, in proportion to their posts
+            (:class:`~influence.components.TopicPosters`, TwitterRank's topic-specific
+            teleport [2]_); ``False``: uniformly.
 
         Returns
         -------
@@ -109,6 +119,7 @@ class TopicScoring:
             as_of=as_of,
             hashtags=hashtags,
             min_events=min_events,
+            topic_authority=topic_authority,
         )
 
 
@@ -120,6 +131,7 @@ def score_topics(
     as_of: Any = None,
     hashtags: bool = False,
     min_events: int = 1,
+    topic_authority: bool = True,
 ) -> TopicScores:
     """Score every user on each topic (:meth:`influence.Scorer.score_topics`)."""
     if not isinstance(events, Events):
@@ -129,10 +141,12 @@ def score_topics(
             "read_csv."
         )
     _validate.integer("Scorer.score_topics", "min_events", min_events, low=1)
-    if not isinstance(hashtags, bool):
-        raise ValueError(
-            f"The 'hashtags' parameter of Scorer.score_topics must be a bool; got {hashtags!r}"
-        )
+    for name, flag in (("hashtags", hashtags), ("topic_authority", topic_authority)):
+        if not isinstance(flag, bool):
+            raise ValueError(
+                f"The {name!r} parameter of Scorer.score_topics must be one of [True, False]. "
+                f"Got {flag!r} instead."
+            )
     wanted = _wanted(events, topics, hashtags)
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
@@ -143,11 +157,12 @@ def score_topics(
         chosen = [name for name, size in zip(index.names, sizes) if size >= min_events]
     else:
         chosen = wanted
+    per_topic = _topic_sensitive(scorer) if topic_authority else scorer
     # The defences, once, on the whole window.
     trusted, discount_evidence, removed = scorer._discount(window, t)
     factors, modifier_evidence = scorer._modify(trusted, t)
     shared = discount_evidence + modifier_evidence
-    named = scorer.signals + scorer.discounts + scorer.modifiers
+    named = per_topic.signals + scorer.discounts + scorer.modifiers
     k_s, k_d = len(scorer.signals), len(scorer.discounts)
     roles = ("signal",) * k_s + ("discount",) * k_d + ("modifier",) * len(scorer.modifiers)
     config = scorer.to_config(strict=False)
@@ -161,10 +176,10 @@ def score_topics(
         plain, users = restrict(window, topic_events(window, topic, hashtags=hashtags))
         given = plain if window.trust is None else plain.with_trust(window.trust[rows])
         judged = plain.with_trust(trusted.trust[rows]) if trusted.trust is not None else given
-        raw, contributions, evidence = scorer._signals(judged, t)
+        raw, contributions, evidence = per_topic._signals(judged, t)
         full = raw
         if scorer.discounts:
-            full, contributions, evidence = scorer._signals(given, t)
+            full, contributions, evidence = per_topic._signals(given, t)
         evidence += [_take(ev, users) for ev in shared]
         final, parts = scorer._compose(raw, full, contributions, removed[users], factors[users])
         out.append(
@@ -217,3 +232,15 @@ def _take(evidence: Evidence, users: np.ndarray) -> Evidence:
     """A component's per-user evidence, for the users of a topic (by their window index)."""
     details = {k: np.asarray(v)[users] for k, v in evidence.details.items()}
     return Evidence(np.asarray(evidence.values)[users], details)
+
+
+def _topic_sensitive(scorer: Scorer) -> Scorer:
+    """*scorer* with each Authority signal that has no teleport teleporting to the
+    topic's posters (:class:`TopicPosters` on its window)."""
+    signals = tuple(
+        (name, dataclasses.replace(c, teleport=TopicPosters(window_days=c.window_days)))
+        if isinstance(c, Authority) and c.teleport is None
+        else (name, c)
+        for name, c in scorer.signals
+    )
+    return scorer if signals == scorer.signals else dataclasses.replace(scorer, signals=signals)

@@ -75,7 +75,8 @@ class TopicScoring:
             Also read topics from hashtags in the events' text
             (:data:`influence.events.topics.HASHTAG`).
         min_events : int, default 1
-            Without *topics*, the fewest events a topic needs in the window to be scored.
+            Without *topics*, the fewest events a topic needs in the window to be scored
+            (with hashtags, raise it: each topic scored costs a pass over its users).
         topic_authority : bool, default True
             For scorers with an :class:`~influence.components.Authority` signal without
             a teleport of its own: on each topic, PageRank teleports to the users who post

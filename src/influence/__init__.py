@@ -22,6 +22,7 @@ from influence.exceptions import (
 from influence.scoring.calibration import Calibration
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
+from influence.scoring.topic_scores import TopicScores
 
 __version__ = VERSION
 
@@ -46,6 +47,7 @@ __all__ = [
     "Scores",
     "TRENDING",
     "TimeScale",
+    "TopicScores",
     "__version__",
     "register",
 ]

@@ -165,12 +165,71 @@ def engager_selectivity(
     event table and parameters (:func:`shared`).
     """
     key = ("selectivity", float(as_of), float(window_days), float(reference_per_day))
-    return shared(
-        events,
-        key,
-        lambda: _selectivity(events, as_of, window_days, reference_per_day),
-        uses_trust=False,
-    )
+
+    def compute() -> NDArray[np.float64]:
+        whole = _judged_on(events)
+        if whole is None:
+            return _selectivity(events, as_of, window_days, reference_per_day)
+        table, users = whole
+        return engager_selectivity(table, as_of, window_days, reference_per_day)[users]
+
+    return shared(events, key, compute, uses_trust=False)
+
+
+_JUDGED_ON = ("engagers-judged-on",)
+
+
+def restrict(events: Events, part: Events) -> tuple[Events, NDArray[np.int64]]:
+    """*part* (some rows of *events*), compacted, with its engagers judged on all of *events*.
+
+    Returns the compacted table, without trust (set it with
+    :meth:`~influence.Events.with_trust`), and for each of its users their index in
+    *events*. The signals read the part (a topic's events), but
+    :func:`engager_selectivity` of the part, and of any table
+    :meth:`~influence.Events.with_trust` makes from it, is that of the whole table:
+    someone who likes everything in sight does not become selective by being read one
+    topic at a time.
+
+    Raises
+    ------
+    ValueError
+        When *part* does not share the user table of *events* (make it with
+        :meth:`Events.select <influence.Events.select>` or
+        :func:`influence.events.topics.topic_events`).
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": t, "actor": "fan", "action": "like", "target": f"u{t % 3}"}
+    ...     for t in range(90)])
+    >>> sub, users = restrict(ev, ev.select(ev.target == ev.users.index("u0")))
+    >>> len(sub), sub.users.ids.tolist(), users.tolist()
+    (30, ['fan', 'u0'], [0, 1])
+    >>> bool(engager_selectivity(sub, 89, 90, 20)[0] == engager_selectivity(ev, 89, 90, 20)[0])
+    True
+    """
+    if part.users is not events.users:
+        raise ValueError(
+            "restrict needs a part of the events (sharing their user table, as "
+            "Events.select makes it); got a table with its own users"
+        )
+    mentioned = np.zeros(events.n_users + 1, dtype=bool)  # the spare last slot takes -1
+    mentioned[part.actor] = True
+    mentioned[part.target] = True
+    users = np.flatnonzero(mentioned[:-1]).astype(np.int64)
+    sub = part.with_trust(None).compact()
+    whole = events.with_trust(None)
+    sub.memo.get(_JUDGED_ON, lambda: (whole, users), uses_trust=False)
+    return sub, users
+
+
+def _judged_on(events: Events) -> tuple[Events, NDArray[np.int64]] | None:
+    """The whole table and user map :func:`restrict` left on *events*, if any."""
+    for memo in (events.memo, events.memo.base):
+        if memo is not None and _JUDGED_ON in memo:
+            return memo.get(_JUDGED_ON, lambda: None)
+    return None
 
 
 def _selectivity(

@@ -18,6 +18,7 @@ from influence.components.inactivity import Inactivity
 from influence.components.longevity import Longevity
 from influence.components.momentum import Momentum
 from influence.components.reciprocity import Reciprocity
+from influence.components.topic_posters import TopicPosters
 
 __all__ = [
     "Activity",
@@ -30,4 +31,5 @@ __all__ = [
     "Longevity",
     "Momentum",
     "Reciprocity",
+    "TopicPosters",
 ]

@@ -45,6 +45,7 @@ BUILT_INS: Mapping[str, str] = MappingProxyType(
         "longevity": "influence.components.longevity:Longevity",
         "momentum": "influence.components.momentum:Momentum",
         "reciprocity": "influence.components.reciprocity:Reciprocity",
+        "topic_posters": "influence.components.topic_posters:TopicPosters",
     }
 )
 

@@ -10,6 +10,7 @@ and :mod:`~influence.datasets.twins`; the expected engagement behind
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from influence.datasets.attacks import _chatter, _customers, _farm, _ring, _serv
 from influence.datasets.labels import _TWIN_LABELS, KINDS, TWINS
 from influence.datasets.populations import _curator, _Ordinary, _ordinary, _roles, _Special, _star
 from influence.datasets.rows import _Rows
+from influence.datasets.topics import TOPIC_NAMES, _affinity, _interests, _topic_truth
 from influence.datasets.truth import _crowd_truth, _expected_engagers, _landing_table
 from influence.datasets.twins import (
     _broadcasters,
@@ -34,6 +36,7 @@ from influence.datasets.twins import (
     _Twin,
     _viral,
 )
+from influence.events import actions as _actions
 from influence.events.table import Events
 
 __all__ = ["EPOCH", "World", "synthetic"]
@@ -45,6 +48,8 @@ EPOCH = 1_767_225_600.0
 _ORDINARY, _ROLES, _CURATOR, _STAR, _SPAM, _FARM, _RING, _SYBILS, _CUSTOMERS, _CHATTER = range(10)
 # The good twins' streams: new keys, so that the twins move nothing else.
 _BROADCAST, _BURST, _PARTNERS, _VIRAL, _RECIPIENTS, _LINKS, _COMMUNITY = range(10, 17)
+# Topics (``topics=K``): the interests and the posts' topics, new keys too.
+_INTERESTS, _POST_TOPICS = 17, 18
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,17 @@ class World:
     customers : tuple of str
         The accounts a farm serves with ``farm_customers`` (genuine ones and
         fresh ones), empty without.
+    topics : tuple of str
+        The topics of the world (``topics=K``: the first *K* of
+        :data:`~influence.datasets.topics.TOPIC_NAMES`); empty without.
+    interests : dict of str to tuple of str
+        Every ordinary user (ring members included) -> the topics they post about and
+        engage with most (``topics=K``; empty without).
+    topic_truth : dict of str to dict of str to float
+        For each topic, every genuine ordinary user -> the expected number of distinct
+        genuine engagers per day of their posts about the topic over the ``future_days``
+        after :attr:`end` (``topics=K``; empty without). With topics, :attr:`truth` of the
+        ordinary users follows the same model (:mod:`influence.datasets.topics`).
     twins : dict of str to tuple of str
         The good twins (``twins=True``; empty without): each key of
         :data:`TWINS` -> the sorted ids of its accounts. Each is labelled with
@@ -125,6 +141,9 @@ class World:
     spam: str | None
     customers: tuple[str, ...] = ()
     twins: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    interests: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topic_truth: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def accounts(self, *kinds: str) -> list[str]:
         """Sorted ids of the accounts labelled with any of *kinds* (see :data:`KINDS`)."""
@@ -152,6 +171,7 @@ def synthetic(
     farm_customers: int = 0,
     ring_mixing: float = 0.0,
     twins: bool = True,
+    topics: int = 0,
 ) -> World:
     r"""Generate a deterministic synthetic world, with planted adversaries.
 
@@ -265,6 +285,15 @@ def synthetic(
       and each member posts about once a day (Poisson), each post drawing about
       4 likes and replies from fellow members.
 
+    **Topics** (``topics`` = :math:`K`, off by default): every ordinary user has one to
+    three interests among :math:`K` topics, each of their posts is about one of them, and
+    engagers are drawn mostly among the people interested in a post's topic
+    (:mod:`influence.datasets.topics`); ring members post on their interests and their
+    shares follow; the spam account posts on the most popular topic, so its farm's
+    engagement is about it. The other accounts' posts carry no topic. Interests and post
+    topics draw from their own streams, and with ``topics=0`` the world is the one
+    without topics, event for event.
+
     In a log shorter than 60 days the twins' dates shrink with it: the viral
     post comes at ``min(10 days, days / 6)`` before the end and the newcomers'
     mean delay is ``min(6 hours, that / 8)``; the community joins
@@ -333,6 +362,8 @@ def synthetic(
         streams: with ``twins=False`` the world is the one before they
         existed, and switching them on only adds their accounts and the events
         they take part in.
+    topics : int, default 0
+        Topics of the world, 0 to 24 (above); 0: no topics.
 
     Returns
     -------
@@ -379,13 +410,17 @@ def synthetic(
     sybil_mesh = _validate.integer(owner, "sybil_mesh", sybil_mesh, 0, min(50, n_sybils - 1))
     farm_customers = _validate.integer(owner, "farm_customers", farm_customers, 0, 100)
     ring_mixing = _validate.number(owner, "ring_mixing", ring_mixing, low=0.0, high=0.9)
+    topics = _validate.integer(owner, "topics", topics, 0, len(TOPIC_NAMES))
 
     def stream(key: int) -> np.random.Generator:
         return np.random.default_rng([seed, key])
 
     end = days * DAY
     future = future_days * DAY
-    pop = _ordinary(stream(_ORDINARY), n_users, end)
+    shares = _interests(stream(_INTERESTS), n_users, topics) if topics else None
+    pop = _ordinary(
+        stream(_ORDINARY), n_users, end, None if shares is None else (stream(_POST_TOPICS), shares)
+    )
     members, target = _roles(stream(_ROLES), pop, ring_size, end)
     genuine = np.ones(n_users, dtype=bool)
     genuine[members] = False
@@ -404,6 +439,20 @@ def synthetic(
         p_all[genuine],
         ordinary_table,
     )
+    topic_truth: dict[str, dict[str, float]] = {}
+    if shares is not None:
+        truth_values, by_topic = _topic_truth(
+            pop.posts_per_day,
+            pop.mean,
+            shares,
+            _affinity(pop.activity, shares),
+            genuine,
+            ordinary_table,
+            future_days,
+        )
+        truth_values = truth_values * future_days
+        for t, name in enumerate(TOPIC_NAMES[:topics]):
+            topic_truth[name] = dict(zip(pop.ids[genuine].tolist(), by_topic[:, t].tolist()))
     truth = dict(zip(pop.ids[genuine].tolist(), (truth_values / future_days).tolist()))
 
     specials: dict[str, _Special] = {}
@@ -426,6 +475,9 @@ def synthetic(
     customers: tuple[str, ...] = ()
     if spam:
         spam_rows, spam_time, spam_post = _spam(stream(_SPAM), end)
+        if topics:  # the spam account hijacks the most popular topic
+            on_topic = np.where(spam_rows.action == _actions.POST, TOPIC_NAMES[0], "")
+            spam_rows = dataclasses.replace(spam_rows, topics=on_topic)
         spam_id = "spam"
         blocks.append(spam_rows)
         labels[spam_id] = "spam"
@@ -478,6 +530,7 @@ def synthetic(
         post=rows.post,
         parent=rows.parent,
         text=rows.text,
+        topics=rows.topics if topics else None,
     )
     return World(
         events=events,
@@ -492,6 +545,14 @@ def synthetic(
         spam=spam_id,
         customers=customers,
         twins={key: planted[key] for key in TWINS if key in planted},
+        topics=TOPIC_NAMES[:topics],
+        interests={}
+        if shares is None
+        else {
+            user: tuple(TOPIC_NAMES[t] for t in np.flatnonzero(row))
+            for user, row in zip(pop.ids.tolist(), shares)
+        },
+        topic_truth=topic_truth,
     )
 
 

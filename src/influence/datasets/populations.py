@@ -28,6 +28,7 @@ from influence.datasets.rows import (
     _posting,
     _Rows,
 )
+from influence.datasets.topics import TOPIC_NAMES, _affinity, _post_topics
 from influence.events import actions as _actions
 
 _LINK_SITES = np.array(
@@ -51,7 +52,15 @@ class _Ordinary:
     rows: _Rows
 
 
-def _ordinary(rng: np.random.Generator, n: int, end: float) -> _Ordinary:
+def _ordinary(
+    rng: np.random.Generator,
+    n: int,
+    end: float,
+    topics: tuple[np.random.Generator, NDArray[np.float64]] | None = None,
+) -> _Ordinary:
+    """The ordinary users; with *topics* (a random stream and each user's share of posts
+    per topic, :mod:`~influence.datasets.topics`), each post is about a topic of its
+    author's and its engagers are drawn by interest in it."""
     ids = _names("u", n, 5)
     quality = rng.lognormal(0.0, 0.6, n)
     audience = rng.pareto(1.6, n) + 1.0
@@ -65,14 +74,21 @@ def _ordinary(rng: np.random.Generator, n: int, end: float) -> _Ordinary:
     order = np.argsort(post_time, kind="stable")
     author, post_time = author[order], post_time[order]
     post_id = _names("p", author.size)
+    topic, weight, tags = None, activity, np.asarray("")
+    if topics is not None:
+        topic_rng, shares = topics
+        topic = _post_topics(topic_rng, shares, author)
+        weight = _affinity(activity, shares)
+        tags = np.asarray(TOPIC_NAMES)[topic]
     post_of, actor, time, action = _engage(
         rng,
         mean=mean[author],
         post_time=post_time,
         post_author=author,
         pool=np.arange(n),
-        weight=activity,
+        weight=weight,
         end=end,
+        topic=topic,
     )
     follow_count = rng.poisson(3.0, n)
     follower = np.repeat(np.arange(n), follow_count)
@@ -82,7 +98,7 @@ def _ordinary(rng: np.random.Generator, n: int, end: float) -> _Ordinary:
     ok = follower != followed
     rows = _Rows.concat(
         [
-            _Rows.make(post_time, ids[author], _actions.POST, post=post_id),
+            _Rows.make(post_time, ids[author], _actions.POST, post=post_id, topics=tags),
             _engagement_rows(post_of, ids[actor], time, action, ids[author[post_of]], post_id),
             _follow_rows(follow_time[ok], ids[follower[ok]], ids[followed[ok]]),
         ]

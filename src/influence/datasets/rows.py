@@ -42,6 +42,7 @@ class _Rows:
     post: NDArray[np.str_]
     parent: NDArray[np.str_]
     text: NDArray[np.str_]
+    topics: NDArray[np.str_]
 
     @classmethod
     def make(
@@ -54,6 +55,7 @@ class _Rows:
         post: Any = "",
         parent: Any = "",
         text: Any = "",
+        topics: Any = "",
     ) -> _Rows:
         n = time.size
 
@@ -68,6 +70,7 @@ class _Rows:
             post=column(post),
             parent=column(parent),
             text=column(text),
+            topics=column(topics),
         )
 
     def take(self, keep: NDArray[np.bool_]) -> _Rows:
@@ -78,7 +81,7 @@ class _Rows:
         return _Rows(*(np.concatenate([getattr(b, f) for b in blocks]) for f in _ROW_FIELDS))
 
 
-_ROW_FIELDS = ("time", "actor", "action", "target", "post", "parent", "text")
+_ROW_FIELDS = ("time", "actor", "action", "target", "post", "parent", "text", "topics")
 
 
 def _names(prefix: str, count: int, width: int = 0) -> NDArray[np.str_]:
@@ -105,16 +108,26 @@ def _engage(
     weight: NDArray[np.float64],
     end: float,
     share: NDArray[np.float64] = _ENGAGE_SHARE,
+    topic: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int8]]:
     """Engagement with posts: ``Poisson(mean)`` per post, engagers from *pool* by *weight*.
 
-    Returns the post (position), the engager (an ordinary user), the time and
-    the action of every engagement in the log: self-engagement and engagement
-    after *end* are dropped.
+    With *topic* (each post's topic), *weight* has a column per topic and the
+    engagers of a post are drawn by its topic's column. Returns the post
+    (position), the engager (an ordinary user), the time and the action of every
+    engagement in the log: self-engagement and engagement after *end* are dropped.
     """
     count = rng.poisson(mean)
     post_of = np.repeat(np.arange(post_time.size), count)
-    actor = pool[rng.choice(pool.size, size=post_of.size, p=weight / weight.sum())]
+    if topic is None:
+        actor = pool[rng.choice(pool.size, size=post_of.size, p=weight / weight.sum())]
+    else:
+        actor = np.empty(post_of.size, dtype=np.int64)
+        topic_of = topic[post_of]
+        for t in range(weight.shape[1]):  # a loop over topics, not rows
+            here = np.flatnonzero(topic_of == t)
+            column = weight[:, t]
+            actor[here] = pool[rng.choice(pool.size, size=here.size, p=column / column.sum())]
     time = post_time[post_of] + _delays(rng, post_of.size)
     action = rng.choice(_ENGAGE_ACTIONS, size=post_of.size, p=share)
     keep = (actor != post_author[post_of]) & (time <= end)

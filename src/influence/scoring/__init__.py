@@ -2,6 +2,9 @@
 
 - :mod:`~influence.scoring.scorer`: :class:`Scorer`, composition and attribution;
 - :mod:`~influence.scoring.scores`: :class:`Scores` and :class:`Explanation`;
+- :mod:`~influence.scoring.topical` and :mod:`~influence.scoring.topic_scores`: scores by
+  topic (:meth:`Scorer.score_topics`) and :class:`TopicScores`;
+- :mod:`~influence.scoring.attribution`: how the discounts' and modifiers' points split;
 - :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
 - :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
 - :mod:`~influence.scoring.persist`: scores saved and loaded.
@@ -10,5 +13,6 @@
 from influence.scoring.calibration import Calibration
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
+from influence.scoring.topic_scores import TopicScores
 
-__all__ = ["Calibration", "Explanation", "Scorer", "Scores"]
+__all__ = ["Calibration", "Explanation", "Scorer", "Scores", "TopicScores"]

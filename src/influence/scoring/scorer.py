@@ -25,9 +25,10 @@ from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.kernels import ENGAGEMENT, recency_weights
+from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
 from influence.scoring.scores import Scores
+from influence.scoring.topical import TopicScoring
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
@@ -112,7 +113,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer:
+class Scorer(TopicScoring):
     r"""Compose components into a 0-100 influence score.
 
     .. math::
@@ -251,47 +252,19 @@ class Scorer:
             warn_far_future(events)
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when).compact() if when is not None else events
-        n, t = window.n_users, 0.0 if when is None else when
+        t = 0.0 if when is None else when
         assert self.weights is not None
-        # Discounts: per-event trust, judged on the window as given. Trust the caller set on
-        # the table (Events.with_trust) is kept and multiplied by the discounts'.
-        trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
-        keeps: list[NDArray[np.float64]] = []
-        discount_details: list[Mapping[str, Any]] = []
-        for name, component in self.discounts:
-            ev = evidence_of(component, window, t)
-            keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
-            keeps.append(keep)
-            discount_details.append(ev.details)
-            trust = trust * keep
-        trusted = window.with_trust(trust) if self.discounts else window
+        trusted, discount_evidence, removed = self._discount(window, t)
         # Signals read the trusted table; the table as given tells what the discounts cost.
         raw, contributions, evidence = self._signals(trusted, t)
         full = raw
         if self.discounts:
             full, contributions, evidence = self._signals(window, t)
-        kept_share, removed = _discount_shares(
-            window, t, keeps, [_scale_of(c) for _, c in self.discounts]
-        )
-        for j, details in enumerate(discount_details):
-            evidence.append(Evidence(kept_share[:, j], details))
-        factors = np.ones((n, len(self.modifiers)))
-        for j, (name, component) in enumerate(self.modifiers):
-            ev = evidence_of(component, trusted, t)
-            values = check_output(ev.values, n, where=f"modifier {name!r}", role="modifier")
-            evidence.append(Evidence(values, ev.details))
-            factors[:, j] = values
-        undiscounted = self.calibration(full)
-        calibrated = self.calibration(raw)
-        final = calibrated * np.prod(factors, axis=1)
+        evidence += discount_evidence
+        factors, modifier_evidence = self._modify(trusted, t)
+        evidence += modifier_evidence
+        final, parts = self._compose(raw, full, contributions, removed, factors)
         k_s, k_d = len(self.signals), len(self.discounts)
-        parts = np.empty((n, k_s + k_d + len(self.modifiers)))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(full[:, None] > 0, contributions / full[:, None], 0.0)
-        parts[:, :k_s] = undiscounted[:, None] * share
-        parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
-        parts[:, k_s + k_d :] = _modifier_effects(calibrated, final, factors)
-        parts += 0.0  # a zero loss times a share is -0.0: shown as "-0.0" in tables
         named = self.signals + self.discounts + self.modifiers
         return Scores(
             users=window.users,
@@ -304,6 +277,66 @@ class Scorer:
             as_of=when,
             config=self.to_config(strict=False),
         )
+
+    def _discount(
+        self, window: Events, as_of: float
+    ) -> tuple[Events, list[Evidence], NDArray[np.float64]]:
+        """The window with the discounts' trust, each discount's evidence (the mean weight
+        it kept on the engagement each user received) and its share of the points removed.
+
+        Per-event trust, judged on the window as given. Trust the caller set on the table
+        (Events.with_trust) is kept and multiplied by the discounts'.
+        """
+        trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
+        keeps: list[NDArray[np.float64]] = []
+        details: list[Mapping[str, Any]] = []
+        for name, component in self.discounts:
+            ev = evidence_of(component, window, as_of)
+            keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
+            keeps.append(keep)
+            details.append(ev.details)
+            trust = trust * keep
+        kept, removed = discount_shares(
+            window, as_of, keeps, [_scale_of(c) for _, c in self.discounts]
+        )
+        evidence = [Evidence(kept[:, j], d) for j, d in enumerate(details)]
+        return (window.with_trust(trust) if self.discounts else window), evidence, removed
+
+    def _modify(self, trusted: Events, as_of: float) -> tuple[NDArray[np.float64], list[Evidence]]:
+        """Each modifier's factor per user (a column each), judged on the trusted table."""
+        n = trusted.n_users
+        factors = np.ones((n, len(self.modifiers)))
+        evidence: list[Evidence] = []
+        for j, (name, component) in enumerate(self.modifiers):
+            ev = evidence_of(component, trusted, as_of)
+            values = check_output(ev.values, n, where=f"modifier {name!r}", role="modifier")
+            evidence.append(Evidence(values, ev.details))
+            factors[:, j] = values
+        return factors, evidence
+
+    def _compose(
+        self,
+        raw: NDArray[np.float64],
+        full: NDArray[np.float64],
+        contributions: NDArray[np.float64],
+        removed: NDArray[np.float64],
+        factors: NDArray[np.float64],
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The final scores and their parts in points: each signal's share of the score
+        without the discounts, each discount's share of what they removed (*removed*),
+        each modifier's share of the loss it caused."""
+        undiscounted = self.calibration(full)
+        calibrated = self.calibration(raw)
+        final = calibrated * np.prod(factors, axis=1)
+        k_s, k_d = len(self.signals), len(self.discounts)
+        parts = np.empty((raw.size, k_s + k_d + len(self.modifiers)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(full[:, None] > 0, contributions / full[:, None], 0.0)
+        parts[:, :k_s] = undiscounted[:, None] * share
+        parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
+        parts[:, k_s + k_d :] = modifier_effects(calibrated, final, factors)
+        parts += 0.0  # a zero loss times a share is -0.0: shown as "-0.0" in tables
+        return final, parts
 
     def _signals(
         self, events: Events, as_of: float
@@ -540,66 +573,3 @@ def _scale_of(component: Any) -> TimeScale:
     if isinstance(half, (int, float)) and isinstance(window, (int, float)):
         return TimeScale(half_life_days=float(half), window_days=float(window))
     return STANDING
-
-
-def _discount_shares(
-    events: Events, as_of: float, keeps: list[NDArray[np.float64]], scales: list[TimeScale]
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per user and discount: the mean weight kept on the engagement received, and the
-    discount's share of what all discounts removed around the user.
-
-    "Removed around the user" is the weight a discount takes off the engagement the user
-    received and off the user's own events (posts included: they feed the user's
-    activity), each event weighted by the recency of the discount's own time scale
-    (*scales*: 90-day window, 30-day half-life in the house), so that old events
-    count little; where no discount removed anything the
-    shares are equal. It is an attribution rule, not a counterfactual: the discounts'
-    points together are exact, their split is this proportion.
-    """
-    n, k = events.n_users, len(keeps)
-    kept = np.ones((n, k))
-    removed = np.full((n, k), 1.0 / max(k, 1))
-    if k == 0:
-        return kept, removed
-    rows = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
-    target, actor = events.target[rows], events.actor[rows]
-    received = (target >= 0) & ENGAGEMENT[events.action[rows]]
-    count = np.bincount(target[received], minlength=n).astype(np.float64)
-    age = as_of - events.time[rows]
-    lost = np.zeros((n, k))
-    for j, keep in enumerate(keeps):
-        recency = recency_weights(age, scales[j].window_days, scales[j].half_life_days)
-        gone = 1.0 - keep[rows]
-        taken = np.bincount(target[received], weights=gone[received], minlength=n)
-        kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
-        weighted = gone * recency
-        lost[:, j] = np.bincount(
-            target[received], weights=weighted[received], minlength=n
-        ) + np.bincount(actor, weights=weighted, minlength=n)
-    total = lost.sum(axis=1, keepdims=True)
-    share = np.divide(lost, total, out=removed, where=total > 0)
-    return np.clip(kept, 0.0, 1.0), share
-
-
-def _modifier_effects(
-    before: NDArray[np.float64], after: NDArray[np.float64], factors: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Split the total loss ``before - after`` among modifiers by their log-factors.
-
-    The share of modifier *j* is ``ln m_j / sum_k ln m_k``: independent of
-    the modifiers' order, and exact in total. Where some factor is zero the
-    loss is shared equally among the zero factors.
-    """
-    n, k = factors.shape
-    if k == 0:
-        return np.zeros((n, 0))
-    loss = after - before
-    zero = factors <= 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(zero, 1.0, factors))
-        total = logs.sum(axis=1, keepdims=True)
-        share = np.where(total < 0, logs / total, 0.0)
-    any_zero = zero.any(axis=1)
-    if any_zero.any():
-        share[any_zero] = zero[any_zero] / zero[any_zero].sum(axis=1, keepdims=True)
-    return np.asarray(loss[:, None] * share, dtype=np.float64)

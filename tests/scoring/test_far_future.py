@@ -108,3 +108,12 @@ def test_other_defaults_from_the_data_warn_too() -> None:
     )  # fmt: skip
     with pytest.warns(FarFutureWarning, match="the default as_of is 2206"):
         signed_rank_report(endorsements, ratings, baselines=[], tops=[0.5])
+
+
+def test_topic_scores_warn_when_their_as_of_comes_from_the_data() -> None:
+    events = with_rows(community(), BOGUS)
+    with pytest.warns(FarFutureWarning, match="the default as_of is 2206"):
+        Scorer().score_topics(events, topics=[])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Scorer().score_topics(events, topics=[], as_of=scan(events).end)

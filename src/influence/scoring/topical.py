@@ -30,6 +30,7 @@ from influence import _validate
 from influence.components.authority import Authority
 from influence.components.base import Evidence
 from influence.components.topic_posters import TopicPosters
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.events.topics import topic_events, topic_index, topic_names
@@ -149,6 +150,8 @@ def score_topics(
                 f"Got {flag!r} instead."
             )
     wanted = _wanted(events, topics, hashtags)
+    if as_of is None:  # the latest event: say so when it stands far beyond the rest
+        warn_far_future(events)
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     t = 0.0 if when is None else when

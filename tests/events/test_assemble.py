@@ -121,7 +121,7 @@ class TestTargetFromParent:
             ]
         )
         assert names(ev, "target") == [None, "ann"]
-        assert list(ev.posts) == ["100"]
+        assert list(ev.posts) == [100]  # "100" is canonical decimal: the integer post id
 
 
 def test_raise_reports_the_first_bad_row() -> None:

@@ -16,6 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
+from influence.events.coded import Coded, expand
+from influence.events.ids import is_canonical
 from influence.events.timeparse import (
     EARLIEST,
     LATEST,
@@ -29,9 +31,13 @@ Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""
 
 
-def as_array(values: Any) -> np.ndarray:
-    """A 1-d numpy view or copy of *values* without converting element types."""
-    if isinstance(values, np.ndarray):
+def as_array(values: Any) -> Any:
+    """A 1-d numpy view or copy of *values* without converting element types.
+
+    A :class:`~influence.events.coded.Coded` column is kept as it is: the normalisers
+    read its distinct values once each.
+    """
+    if isinstance(values, (np.ndarray, Coded)):
         return values
     if hasattr(values, "to_numpy"):
         return np.asarray(values.to_numpy())
@@ -58,8 +64,10 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
+def times(values: Any, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
     """Epoch seconds (float64, UTC) and the rows whose time is unusable."""
+    if isinstance(values, Coded):
+        values = values.objects()
     out, problems = _seconds(values, field)
     outside = np.flatnonzero((out < EARLIEST) | (out >= LATEST)).tolist()
     for i in outside:
@@ -113,12 +121,13 @@ def _time_problem(field: str, value: Any, why: str) -> tuple[str, str]:
     )
 
 
-def ids(
-    values: np.ndarray | None, n: int, field: str
-) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
+def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
     """Identifier keys (int64, or str in a str or object array), a missing mask and bad rows.
 
-    Integers stay integers. Strings are kept exactly but for surrounding whitespace, which
+    Integers stay integers, and so does the text of a column whose every id is an integer
+    or text in canonical decimal (:func:`~influence.events.ids.is_canonical`): the rule
+    for the type of ids, applied early (:func:`~influence.events.ids.typed` applies it
+    to the whole table). Strings are kept exactly but for surrounding whitespace, which
     is dropped (a blank string is a missing id); a string holding a control character (NUL,
     tab, line break, carriage return, escape: any of U+0000-U+001F and U+007F-U+009F) is
     refused: files and terminals do not keep it apart from the characters around it.
@@ -129,6 +138,9 @@ def ids(
     problems: Problems = {}
     if values is None:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), problems
+    if isinstance(values, Coded):  # the distinct values, judged once each
+        keys, missing, found = ids(values.with_null(), values.values.shape[0] + 1, field)
+        return keys[values.codes], missing[values.codes], expand(values, found)
     kind = values.dtype.kind
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
@@ -177,9 +189,9 @@ def ids(
                 problems[i] = _id_problem(field, value)
         else:
             problems[i] = _id_problem(field, value)
-    if any_str:
+    if any_str and not all(is_canonical(k) for k in found if isinstance(k, str)):
         return _objects([k if isinstance(k, str) else str(k) for k in found]), missing, problems
-    return np.array(found, dtype=np.int64), missing, problems
+    return np.array([int(k) for k in found], dtype=np.int64), missing, problems
 
 
 #: The control characters an id may not hold (C0, DEL and C1).
@@ -233,8 +245,11 @@ def unify(*columns: np.ndarray) -> list[np.ndarray]:
     return [c if c.dtype.kind == "O" else _objects([str(v) for v in c.tolist()]) for c in columns]
 
 
-def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Problems]:
+def actions(values: Any, n: int) -> tuple[NDArray[np.int8], Problems]:
     """Action codes (int8) and rows with a missing or unknown action."""
+    if isinstance(values, Coded):  # the distinct spellings, judged once each
+        codes, found = actions(values.with_null(), values.values.shape[0] + 1)
+        return codes[values.codes], expand(values, found)
     problems: Problems = {}
     codes = np.zeros(n, dtype=np.int8)
     if values is None:
@@ -287,13 +302,13 @@ def _action_problem(value: Any) -> tuple[str, str]:
     )
 
 
-def strings(
-    values: np.ndarray | None, n: int, field: str
-) -> tuple[list[str | None] | None, Problems]:
+def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | None, Problems]:
     """Optional text-like column as Python strings; ``None`` for an absent column."""
     problems: Problems = {}
     if values is None:
         return None, problems
+    if isinstance(values, Coded):
+        values = values.objects()
     out: list[str | None] = [None] * n
     for i, value in enumerate(values.tolist()):
         if _is_missing(value):
@@ -307,12 +322,14 @@ def strings(
     return out, problems
 
 
-def topics(values: np.ndarray | None, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
+def topics(values: Any, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
     """Topic tags per row as sorted tuples (a string is split on commas); ``None`` if absent."""
     problems: Problems = {}
     empty: tuple[str, ...] = ()
     if values is None:
         return None, problems
+    if isinstance(values, Coded):
+        values = values.objects()
     out: list[tuple[str, ...]] = [empty] * n
     for i, value in enumerate(values.tolist()):
         if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -1,0 +1,145 @@
+"""Arrow columns as the event normalisers' inputs, without a Python loop over rows.
+
+:func:`event_column` hands :func:`~influence.events.assemble.assemble` what it would get
+from the same values as Python objects, in a form it reads in bulk:
+
+- ids, actions and platforms held as text (or as dictionaries of text) become a
+  :class:`~influence.events.coded.Coded` column: Arrow's hash-based ``dictionary_encode``
+  finds the distinct values (no sort of the strings), and each distinct value is judged
+  once; a column of ids that are all canonical decimal integers becomes int64 directly;
+- times held as text become float64 when every cell is a plain decimal number Python's
+  ``float`` reads the same way (checked by a pattern over the whole column) and every time
+  falls in the years 1 to 9999; any other text (ISO 8601 dates, blanks, out-of-range
+  numbers) takes the row-by-row path, so that values and messages stay exactly the same;
+- everything else goes through :func:`influence.events.arrow.to_numpy`.
+
+pyarrow is imported only when Arrow data is read (:func:`~influence.events.arrow.require_pyarrow`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import numpy as np
+
+from influence.events.arrow import require_pyarrow, to_numpy
+from influence.events.coded import Coded
+from influence.events.timeparse import EARLIEST, LATEST
+
+__all__ = ["CODED_FIELDS", "event_column"]
+
+#: Event fields whose values repeat (names, not free text): read as distinct values.
+CODED_FIELDS = ("actor", "target", "post", "parent", "id", "action", "platform")
+_ID_FIELDS = ("actor", "target", "post", "parent", "id")
+
+#: Decimal numbers as Python's ``float`` reads them (no ``_``, ``inf``, ``nan`` or spaces):
+#: for these, Arrow's cast to float64 gives the same, correctly rounded, value.
+_DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def event_column(column: Any, field: str) -> Any:
+    """One Arrow column (``Array`` or ``ChunkedArray``) of event *field* for the normalisers.
+
+    Returns a numpy array or a :class:`~influence.events.coded.Coded` column, read by the
+    normalisers of :mod:`influence.events.columns` to the same result as the column's
+    values as Python objects.
+    """
+    pa = require_pyarrow("reading Arrow data")
+    kind = column.type
+    if field == "time" and _is_text(pa, kind):
+        numbers = _decimal_times(pa, column)
+        return numbers if numbers is not None else to_numpy(column)
+    if field in CODED_FIELDS:
+        if pa.types.is_dictionary(kind) and _is_text(pa, kind.value_type):
+            try:
+                column = column.cast(pa.large_string())
+            except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # views, in some versions
+                return to_numpy(column, ids=True)
+            kind = column.type
+        if _is_text(pa, kind):
+            if field in _ID_FIELDS:  # the common case of numeric ids, without hashing
+                ints = _canonical_ints(pa, column)
+                if ints is not None:
+                    return ints
+            return _coded(pa, column)
+    return to_numpy(column, ids=field in CODED_FIELDS)
+
+
+def _is_text(pa: Any, kind: Any) -> bool:
+    view = getattr(pa.types, "is_string_view", None)
+    return bool(
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or (view is not None and view(kind))
+    )
+
+
+def _plain(pa: Any, column: Any) -> Any:
+    """*column* as string or large_string (what the compute kernels take)."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return column
+    return column.cast(pa.large_string())
+
+
+def _matches(pa: Any, column: Any, pattern: str) -> bool:
+    """Whether every cell of *column* (no nulls) matches the regular expression."""
+    compute = importlib.import_module("pyarrow.compute")
+    if column.null_count or not len(column):
+        return False
+    found = compute.match_substring_regex(_plain(pa, column), pattern)
+    return bool(compute.all(found).as_py())
+
+
+def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
+    """The cells as int64 when every one is a canonical decimal integer, else ``None``.
+
+    Checked by the round trip: the cells read as int64 and written back are the cells
+    (which no leading zero, ``+``, space, hex or ``-0`` survives).
+    """
+    compute = importlib.import_module("pyarrow.compute")
+    if column.null_count or not len(column):
+        return None
+    text = _plain(pa, column)
+    try:
+        ints = text.cast(pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not bool(compute.all(compute.equal(ints.cast(text.type), text)).as_py()):
+        return None
+    return np.asarray(ints.to_numpy(), dtype=np.int64)
+
+
+def _decimal_times(pa: Any, column: Any) -> np.ndarray | None:
+    """Epoch seconds of text cells that all hold plain decimal numbers in range, else ``None``."""
+    ints = _canonical_ints(pa, column)
+    if ints is not None:
+        numbers = ints.astype(np.float64)
+    elif not _matches(pa, column, _DECIMAL):
+        return None
+    else:
+        try:
+            numbers = np.asarray(_plain(pa, column).cast(pa.float64()).to_numpy(), np.float64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+    if not bool(np.all((numbers >= EARLIEST) & (numbers < LATEST))):  # NaN fails too
+        return None  # the row-by-row path words these (with the milliseconds hint)
+    return numbers
+
+
+def _coded(pa: Any, column: Any) -> Coded:
+    """A text column as its distinct values (by hashing) and each row's code."""
+    encoded = _plain(pa, column).dictionary_encode()
+    chunks = list(encoded.chunks) if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
+    dictionary = chunks[0].dictionary
+    if any(len(c.dictionary) != len(dictionary) for c in chunks[1:]):  # not one shared table
+        return _coded(pa, column.combine_chunks())
+    values = np.empty(len(dictionary), dtype=object)
+    values[:] = dictionary.to_pylist()
+    codes = [
+        np.asarray(c.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
+        for c in chunks
+    ]
+    return Coded(values, np.concatenate(codes) if len(codes) > 1 else codes[0])

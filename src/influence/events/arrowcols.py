@@ -27,7 +27,7 @@ from influence.events.arrow import require_pyarrow, to_numpy
 from influence.events.coded import Coded
 from influence.events.timeparse import EARLIEST, LATEST
 
-__all__ = ["CODED_FIELDS", "event_column"]
+__all__ = ["CODED_FIELDS", "event_column", "event_columns"]
 
 #: Event fields whose values repeat (names, not free text): read as distinct values.
 CODED_FIELDS = ("actor", "target", "post", "parent", "id", "action", "platform")
@@ -36,6 +36,11 @@ _ID_FIELDS = ("actor", "target", "post", "parent", "id")
 #: Decimal numbers as Python's ``float`` reads them (no ``_``, ``inf``, ``nan`` or spaces):
 #: for these, Arrow's cast to float64 gives the same, correctly rounded, value.
 _DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
+    """:func:`event_column` of each field -> Arrow column."""
+    return {field: event_column(column, field) for field, column in columns.items()}
 
 
 def event_column(column: Any, field: str) -> Any:
@@ -94,10 +99,10 @@ def _matches(pa: Any, column: Any, pattern: str) -> bool:
 def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
     """The cells as int64 when every one is a canonical decimal integer, else ``None``.
 
-    Checked by the round trip: the cells read as int64 and written back are the cells
-    (which no leading zero, ``+``, space, hex or ``-0`` survives).
+    Arrow's cast to int64 refuses spaces, ``+``, fractions and numbers beyond int64; of
+    what it takes, only a leading zero (``007``, ``-0``, ``0x1f``) is not canonical, found
+    from the first bytes of the cells, read straight from the Arrow buffers.
     """
-    compute = importlib.import_module("pyarrow.compute")
     if column.null_count or not len(column):
         return None
     text = _plain(pa, column)
@@ -105,9 +110,26 @@ def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
         ints = text.cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if not bool(compute.all(compute.equal(ints.cast(text.type), text)).as_py()):
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    if any(_leading_zero(pa, chunk) for chunk in chunks):
         return None
     return np.asarray(ints.to_numpy(), dtype=np.int64)
+
+
+def _leading_zero(pa: Any, chunk: Any) -> bool:
+    """Whether a cell of a (non-empty-celled) text chunk starts with ``0`` or ``-0``, but ``0``."""
+    if not len(chunk):
+        return False
+    _, offsets, data = chunk.buffers()
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    starts = bounds[:-1]
+    first = raw[starts]
+    second = raw[np.minimum(starts + 1, raw.size - 1)]
+    zero, minus = ord("0"), ord("-")
+    bad = ((first == zero) & (np.diff(bounds) > 1)) | ((first == minus) & (second == zero))
+    return bool(bad.any())
 
 
 def _decimal_times(pa: Any, column: Any) -> np.ndarray | None:

@@ -508,7 +508,7 @@ def canonical(
             | (s.astype(np.int64) << ubits)
             | (t.astype(np.int64) + 1)
         )
-        second = np.argsort(key)  # equal keys differ only in `rest`, settled below
+        second = np.argsort(key, kind="stable")  # adaptive: logs come nearly sorted
     else:  # too many users and distinct times to pack: order only the rows that tie on time
         second = np.arange(n)
         tie = np.zeros(n, dtype=bool)

@@ -22,7 +22,7 @@ import numpy as np
 from influence._progress import Progress
 from influence.events import arrow as _arrow
 from influence.events import coded, fastcsv
-from influence.events.arrowcols import event_column
+from influence.events.arrowcols import event_columns
 from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
 from influence.events.csvfile import Records
 from influence.events.files import PathLike, file_bar, open_text
@@ -304,8 +304,7 @@ def read_csv(
             bar.set_postfix_str("validating")
             n = int(cells.table.num_rows)
             data: dict[str, Any] = dict.fromkeys(FIELDS)
-            for f, j in where.items():
-                data[f] = event_column(cells.table.column(j), f)
+            data.update(event_columns({f: cells.table.column(j) for f, j in where.items()}))
             lines = np.arange(cells.first_line, cells.first_line + n, dtype=np.int64)
             return _by_line(data, fixed, lines, {}, errors, dedupe)
         with open_text(path, encoding, bar if shown else None) as handle:
@@ -508,13 +507,16 @@ def _arrow_table(
     mapping = field_map(columns)
     names = _arrow.column_names(table)
     require_columns(mapping, names, "the Arrow data")
-    arrays: dict[str, Any] = {}
+    present: dict[str, Any] = {}
     for field in FIELDS:
         name = mapping[field]
         count = names.count(name)
         if count > 1:
             raise ValueError(f"Arrow data has {count} columns named {name!r}; expected one")
-        arrays[field] = event_column(table.column(name), field) if count else None
+        if count:
+            present[field] = table.column(name)
+    arrays: dict[str, Any] = dict.fromkeys(FIELDS)
+    arrays.update(event_columns(present))
     return assemble(arrays, int(table.num_rows), errors=errors, rows=rows, dedupe=dedupe)
 
 

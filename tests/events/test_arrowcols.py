@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from influence.events import readers
 from influence.events.arrowcols import event_column
 from influence.events.coded import Coded
+from influence.events.ids import is_canonical
 
 pa = pytest.importorskip("pyarrow")
 
@@ -88,3 +89,44 @@ def test_text_times_in_range_are_numbers() -> None:
     for cells in (["1700000000000"], [str(T), ""], [" 1"], ["2024-05-01"]):
         kept = event_column(pa.array(cells), "time")
         assert kept.dtype == object and kept.tolist() == cells  # read row by row
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789+-.eE_ xinfatyINFATYdD", max_size=14),
+            st.floats(allow_nan=True, allow_infinity=True).map(repr),
+            st.integers(-(10**20), 10**20).map(str),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_text_times_in_bulk_are_what_float_reads(cells: list[str]) -> None:
+    out = event_column(pa.array(cells), "time")
+    if out.dtype == np.float64:  # read in bulk: every cell is a number Python reads the same
+        expected = np.array([float(c) for c in cells])
+        assert out.tobytes() == expected.tobytes()
+    else:
+        assert out.tolist() == cells
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.text(alphabet="0123456789+-xX_ ", max_size=21),
+            st.integers(-(2**64), 2**64).map(str),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_ids_in_bulk_are_integers_only_when_canonical(cells: list[str]) -> None:
+    out = event_column(pa.array(cells), "actor")
+    if isinstance(out, np.ndarray):
+        assert all(is_canonical(c) for c in cells)
+        assert out.tolist() == [int(c) for c in cells]
+    else:
+        assert out.objects().tolist() == cells

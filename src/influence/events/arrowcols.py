@@ -7,9 +7,8 @@ from the same values as Python objects, in a form it reads in bulk:
   :class:`~influence.events.coded.Coded` column: Arrow's hash-based ``dictionary_encode``
   finds the distinct values (no sort of the strings), and each distinct value is judged
   once; a column of ids that are all canonical decimal integers becomes int64 directly;
-- times held as text become float64 when every cell is a plain decimal number Python's
-  ``float`` reads the same way (checked by a pattern over the whole column) and every time
-  falls in the years 1 to 9999; any other text (ISO 8601 dates, blanks, out-of-range
+- times held as text become float64 when Arrow reads every cell as a number (as Python's
+  ``float`` reads it) and every time falls in the years 1 to 9999; any other text (ISO 8601 dates, blanks, out-of-range
   numbers) takes the row-by-row path, so that values and messages stay exactly the same;
 - everything else goes through :func:`influence.events.arrow.to_numpy`.
 
@@ -32,10 +31,6 @@ __all__ = ["CODED_FIELDS", "event_column", "event_columns"]
 #: Event fields whose values repeat (names, not free text): read as distinct values.
 CODED_FIELDS = ("actor", "target", "post", "parent", "id", "action", "platform")
 _ID_FIELDS = ("actor", "target", "post", "parent", "id")
-
-#: Decimal numbers as Python's ``float`` reads them (no ``_``, ``inf``, ``nan`` or spaces):
-#: for these, Arrow's cast to float64 gives the same, correctly rounded, value.
-_DECIMAL = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
@@ -87,15 +82,6 @@ def _plain(pa: Any, column: Any) -> Any:
     return column.cast(pa.large_string())
 
 
-def _matches(pa: Any, column: Any, pattern: str) -> bool:
-    """Whether every cell of *column* (no nulls) matches the regular expression."""
-    compute = importlib.import_module("pyarrow.compute")
-    if column.null_count or not len(column):
-        return False
-    found = compute.match_substring_regex(_plain(pa, column), pattern)
-    return bool(compute.all(found).as_py())
-
-
 def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
     """The cells as int64 when every one is a canonical decimal integer, else ``None``.
 
@@ -124,26 +110,27 @@ def _leading_zero(pa: Any, chunk: Any) -> bool:
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
     raw = np.frombuffer(data, dtype=np.uint8)
-    starts = bounds[:-1]
-    first = raw[starts]
-    second = raw[np.minimum(starts + 1, raw.size - 1)]
-    zero, minus = ord("0"), ord("-")
-    bad = ((first == zero) & (np.diff(bounds) > 1)) | ((first == minus) & (second == zero))
-    return bool(bad.any())
+    first = raw[bounds[:-1]]
+    zero = np.flatnonzero(first == ord("0"))  # "0" alone is canonical, "07" and "0x7" are not
+    if zero.size and bool(np.any(bounds[zero + 1] - bounds[zero] > 1)):
+        return True
+    minus = bounds[:-1][first == ord("-")]  # the cast took it, so a digit follows
+    return bool(minus.size) and bool(np.any(raw[minus + 1] == ord("0")))
 
 
 def _decimal_times(pa: Any, column: Any) -> np.ndarray | None:
-    """Epoch seconds of text cells that all hold plain decimal numbers in range, else ``None``."""
-    ints = _canonical_ints(pa, column)
-    if ints is not None:
-        numbers = ints.astype(np.float64)
-    elif not _matches(pa, column, _DECIMAL):
+    """Epoch seconds of text cells that all hold plain decimal numbers in range, else ``None``.
+
+    Arrow's cast to float64 reads ``[+-]digits[.digits][e[+-]digits]`` (correctly rounded,
+    as Python's ``float``), besides spellings of infinity and NaN, which fall outside the
+    range and so take the row-by-row path; it refuses the rest (spaces, ``_``, dates).
+    """
+    if column.null_count or not len(column):
         return None
-    else:
-        try:
-            numbers = np.asarray(_plain(pa, column).cast(pa.float64()).to_numpy(), np.float64)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None
+    try:
+        numbers = np.asarray(_plain(pa, column).cast(pa.float64()).to_numpy(), np.float64)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
     if not bool(np.all((numbers >= EARLIEST) & (numbers < LATEST))):  # NaN fails too
         return None  # the row-by-row path words these (with the milliseconds hint)
     return numbers

@@ -80,9 +80,7 @@ def measure(label: str, path: str, repeat: int, builtin: bool) -> None:
         pass
     timings["influence"] = best_of(repeat, lambda: Events.read_csv(path, progress=False))
     if builtin:
-        timings["built-in"] = best_of(
-            1, lambda: readers.read_csv(path, progress=False, fast=False)
-        )
+        timings["built-in"] = best_of(1, lambda: readers.read_csv(path, progress=False, fast=False))
     size = os.path.getsize(path) / 2**20
     print(f"{label}: {rows:,} rows, {size:.0f} MiB (best of {repeat})")
     for name, seconds in timings.items():

@@ -225,7 +225,7 @@ def test_huge_cell_in_an_unread_column_steps_aside(tmp_path: Path) -> None:
             ".csv",
         ),
         ("first bad row raises", HEAD + GOOD + f"{T},ann,poke,bob\n{T},ann,like,\n", {}, ".csv"),
-        ("milliseconds", HEAD + f"1700000000000,ann,like,bob\n", {"errors": "skip"}, ".csv"),
+        ("milliseconds", HEAD + "1700000000000,ann,like,bob\n", {"errors": "skip"}, ".csv"),
     ],
 )
 def test_fast_path_cases(

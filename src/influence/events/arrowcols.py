@@ -8,8 +8,9 @@ from the same values as Python objects, in a form it reads in bulk:
   finds the distinct values (no sort of the strings), and each distinct value is judged
   once; a column of ids that are all canonical decimal integers becomes int64 directly;
 - times held as text become float64 when Arrow reads every cell as a number (as Python's
-  ``float`` reads it) and every time falls in the years 1 to 9999; any other text (ISO 8601 dates, blanks, out-of-range
-  numbers) takes the row-by-row path, so that values and messages stay exactly the same;
+  ``float`` reads it) and every time falls in the years 1 to 9999; any other text (ISO
+  8601 dates, blanks, out-of-range numbers) takes the row-by-row path, so that values and
+  messages stay exactly the same;
 - everything else goes through :func:`influence.events.arrow.to_numpy`.
 
 pyarrow is imported only when Arrow data is read (:func:`~influence.events.arrow.require_pyarrow`).
@@ -17,7 +18,6 @@ pyarrow is imported only when Arrow data is read (:func:`~influence.events.arrow
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import numpy as np

@@ -54,9 +54,7 @@ def constant(value: Any, n: int) -> Coded:
     return Coded(values, np.zeros(n, dtype=np.int32))
 
 
-def expand(
-    column: Coded, problems: dict[int, tuple[str, str]]
-) -> dict[int, tuple[str, str]]:
+def expand(column: Coded, problems: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
     """Problems found in ``column.with_null()``, keyed by position there, moved to the rows.
 
     Position ``len(column.values)`` is the null; rows with code ``-1`` take its problem.

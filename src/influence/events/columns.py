@@ -139,8 +139,8 @@ def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_],
     if values is None:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), problems
     if isinstance(values, Coded):  # the distinct values, judged once each
-        keys, missing, found = ids(values.with_null(), values.values.shape[0] + 1, field)
-        return keys[values.codes], missing[values.codes], expand(values, found)
+        keys, missing, judged = ids(values.with_null(), values.values.shape[0] + 1, field)
+        return keys[values.codes], missing[values.codes], expand(values, judged)
     kind = values.dtype.kind
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:

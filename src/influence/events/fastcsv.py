@@ -1,4 +1,4 @@
-"""Splitting a CSV file with pyarrow's multithreaded reader, when it splits it as the csv module would.
+"""Splitting a CSV file with pyarrow's multithreaded reader, when it splits as the csv module.
 
 :func:`split` is the fast path of :meth:`Events.read_csv <influence.Events.read_csv>`:
 every cell read as text, by pyarrow, when the ``arrow`` extra is installed. It only
@@ -73,7 +73,7 @@ def split(path: PathLike, *, delimiter: str, encoding: str, header: bool) -> Spl
         return None
     if codec not in ("utf-8", "utf-8-sig") or len(delimiter) != 1:
         return None
-    if not delimiter.isascii() or delimiter in "\"\r\n\x00":
+    if not delimiter.isascii() or delimiter in '"\r\n\x00':
         return None
     data = _bytes(path)
     if data.startswith(_BOM):

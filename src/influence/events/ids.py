@@ -15,7 +15,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-
 #: An integer written in canonical decimal: ``0``, or an optional minus and no leading zero.
 _CANONICAL = re.compile("0|-?[1-9][0-9]{0,18}")
 
@@ -79,8 +78,9 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     """Sorted unique keys over all *columns* and, per column, each element's index.
 
     The keys come out under the one rule for the type of ids (:func:`typed`): text
-    columns whose every distinct id is a canonical integer give int64 keys. Integer keys in a dense range take an O(n) path (a presence table and a
-    cumulative sum) instead of sorting; the result is the same either way. Object
+    columns whose every distinct id is a canonical integer give int64 keys. Integer
+    keys in a dense range take an O(n) path (a presence table and a cumulative sum)
+    instead of sorting; the result is the same either way. Object
     arrays of ``str`` are interned by hashing (a dict of the distinct ids), so that
     memory grows with the distinct ids, not with rows times the longest id; the
     distinct ids come back as a ``str`` array.

@@ -13,7 +13,7 @@ with each one's ratio to pyarrow. The target (issue 15) is ``influence`` within 
 ``pyarrow``.
 
 Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--repeat 3] [--builtin]
-[--higgs PATH]``.
+[--higgs PATH] [--text-ids]``.
 """
 
 from __future__ import annotations
@@ -43,8 +43,11 @@ def best_of(repeat: int, func: Callable[[], Any]) -> float:
     return min(times)
 
 
-def generated(path: str, rows: int) -> None:
-    """A log of *rows* events among rows / 10 users over 30 days, in time order."""
+def generated(path: str, rows: int, prefix: str = "") -> None:
+    """A log of *rows* events among rows / 10 users over 30 days, in time order.
+
+    With a *prefix*, ids are text (``u123``), not integers.
+    """
     rng = np.random.default_rng(0)
     t = np.sort(rng.integers(1_700_000_000, 1_700_000_000 + 30 * 86_400, rows))
     actor = rng.integers(0, max(rows // 10, 1), rows)
@@ -53,7 +56,7 @@ def generated(path: str, rows: int) -> None:
     with open(path, "w") as f:
         f.write("time,actor,action,target\n")
         f.writelines(
-            f"{a},{b},{c},{d}\n"
+            f"{a},{prefix}{b},{c},{prefix}{d}\n"
             for a, b, c, d in zip(t.tolist(), actor.tolist(), action.tolist(), target.tolist())
         )
 
@@ -94,13 +97,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--builtin", action="store_true", help="also time the built-in reader")
     parser.add_argument("--higgs", default=HIGGS, help="the Higgs log (skipped when absent)")
+    parser.add_argument("--text-ids", action="store_true", help="generated ids as text (u123)")
     args = parser.parse_args()
     os.environ.setdefault("INFLUENCE_PROGRESS", "0")
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
             path = os.path.join(folder, f"generated-{rows}.csv")
-            generated(path, rows)
-            measure(f"generated {rows:,}", path, args.repeat, args.builtin)
+            generated(path, rows, "u" if args.text_ids else "")
+            kind = "text" if args.text_ids else "integer"
+            measure(f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin)
             os.remove(path)
         if os.path.exists(args.higgs):
             path = os.path.join(folder, "higgs.csv")

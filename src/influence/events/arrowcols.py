@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from influence.events.arrow import require_pyarrow, to_numpy
-from influence.events.coded import Coded
+from influence.events.coded import Coded, share
 from influence.events.timeparse import EARLIEST, LATEST
 
 __all__ = ["CODED_FIELDS", "event_column", "event_columns"]
@@ -34,8 +34,17 @@ _ID_FIELDS = ("actor", "target", "post", "parent", "id")
 
 
 def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
-    """:func:`event_column` of each field -> Arrow column."""
-    return {field: event_column(column, field) for field, column in columns.items()}
+    """:func:`event_column` of each field -> Arrow column.
+
+    Actor and target (post and parent) read as :class:`~influence.events.coded.Coded`
+    share one table of distinct values, so that each id is judged once.
+    """
+    out = {field: event_column(column, field) for field, column in columns.items()}
+    for one, two in (("actor", "target"), ("post", "parent")):
+        first, second = out.get(one), out.get(two)
+        if isinstance(first, Coded) and isinstance(second, Coded):
+            out[one], out[two] = share(first, second)
+    return out
 
 
 def event_column(column: Any, field: str) -> Any:

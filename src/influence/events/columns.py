@@ -7,6 +7,7 @@ rows' meaning beyond one field; cross-field rules live in :mod:`._assemble`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -231,6 +232,73 @@ def _id_problem(field: str, value: Any) -> tuple[str, str]:
         f"field {field!r}: {_show(value)} is not an identifier; allowed: a string or an "
         "integer from -2**63 to 2**63-1",
     )
+
+
+Judged = tuple[np.ndarray, NDArray[np.bool_], Problems]
+"""What :func:`ids` returns: keys, the missing mask and the rows it refused."""
+
+
+def id_pair(
+    first: Any, second: Any, n: int, fields: tuple[str, str]
+) -> tuple[Judged, Judged, np.ndarray | None]:
+    """Two id columns that share one index (actor and target, post and parent), judged.
+
+    Returns what :func:`ids` gives for each, their keys of one type (:func:`unify`), and a
+    vocabulary: ``None`` when the keys are the ids themselves; otherwise the keys are
+    positions in the vocabulary, the sorted distinct ids of both columns (an int64 or
+    object array). The second form is taken when both columns (or the one present) are
+    :class:`~influence.events.coded.Coded`: their distinct values are judged once each and
+    no per-row string is ever hashed or compared.
+    """
+    given = [c for c in (first, second) if c is not None]
+    if not given or not all(isinstance(c, Coded) for c in given):
+        one, two = ids(first, n, fields[0]), ids(second, n, fields[1])
+        keys = unify(one[0], two[0])
+        return (keys[0], *one[1:]), (keys[1], *two[1:]), None
+    judged: list[Judged | None] = []
+    for column, field in zip((first, second), fields):
+        before = judged[0] if judged else None
+        if column is None:
+            judged.append(None)
+        elif before is not None and first is not None and column.values is first.values:
+            judged.append(_renamed(before, fields[0], field))  # one table: judged once
+        else:
+            judged.append(ids(column.with_null(), column.values.shape[0] + 1, field))
+    present = [j for j in judged if j is not None]
+    keys = unify(*(j[0] for j in present))
+    usable = [k[~j[1] & ~_refused(j[2], k.shape[0])] for k, j in zip(keys, present)]
+    pool = np.concatenate(usable) if len(usable) > 1 else usable[0]
+    if pool.dtype.kind == "i":
+        vocab = np.unique(pool)
+        slots = [np.minimum(np.searchsorted(vocab, k), max(vocab.size - 1, 0)) for k in keys]
+    else:
+        vocab = _objects(sorted(set(pool.tolist())))
+        at = {key: j for j, key in enumerate(vocab.tolist())}
+        slots = [
+            np.fromiter(map(at.get, k.tolist(), itertools.repeat(0)), np.int64, k.shape[0])
+            for k in keys
+        ]
+    out: list[Judged] = []
+    for column, result in zip((first, second), judged):
+        if column is None or result is None:
+            out.append((np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), {}))
+            continue
+        slot = slots.pop(0)
+        out.append((slot[column.codes], result[1][column.codes], expand(column, result[2])))
+    return out[0], out[1], vocab
+
+
+def _renamed(judged: Judged, old: str, new: str) -> Judged:
+    """*judged* of one field, its messages naming another that read the same values."""
+    before, after = f"field {old!r}", f"field {new!r}"
+    found = {i: (kind, text.replace(before, after, 1)) for i, (kind, text) in judged[2].items()}
+    return judged[0], judged[1], found
+
+
+def _refused(problems: Problems, size: int) -> NDArray[np.bool_]:
+    mask = np.zeros(size, dtype=bool)
+    mask[list(problems)] = True
+    return mask
 
 
 def unify(*columns: np.ndarray) -> list[np.ndarray]:

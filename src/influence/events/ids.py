@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -74,8 +75,13 @@ def typed(ids: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp] | None]:
     return numbers[order], rank
 
 
-def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+def intern(
+    *columns: np.ndarray, vocab: np.ndarray | None = None
+) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     """Sorted unique keys over all *columns* and, per column, each element's index.
+
+    With a *vocab* (sorted distinct ids: int64, or objects that are ``str``), the columns
+    hold positions in it, and the keys returned are the ids at the positions used.
 
     The keys come out under the one rule for the type of ids (:func:`typed`): text
     columns whose every distinct id is a canonical integer give int64 keys. Integer
@@ -86,6 +92,9 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     distinct ids come back as a ``str`` array.
     """
     uniques, codes = _intern(columns)
+    if vocab is not None:
+        used_ids = vocab[uniques]
+        uniques = used_ids if used_ids.dtype.kind != "O" else _str_array(used_ids.tolist())
     uniques, rank = typed(uniques)
     if rank is None:
         return uniques, codes
@@ -120,22 +129,61 @@ def _intern(columns: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[NDArray[n
     return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
 
 
+#: Columns of at least this many strings are hashed by Arrow when pyarrow is installed.
+ARROW_ROWS = 50_000
+
+
 def _intern_strings(
     columns: tuple[np.ndarray, ...], n: int
 ) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
-    """:func:`intern` for columns of ``str`` objects, by hashing."""
+    """:func:`intern` for columns of ``str`` objects, by hashing (Arrow's, for long ones)."""
+    if n >= ARROW_ROWS:
+        hashed = _intern_with_arrow(columns)
+        if hashed is not None:
+            return hashed
     position: dict[str, int] = {}
     for column in columns:
         position.update(dict.fromkeys(column.tolist(), 0))
     distinct = sorted(position)
     for j, key in enumerate(distinct):
         position[key] = j
-    uniques = np.array(distinct, dtype=str) if distinct else np.zeros(0, dtype="<U1")
+    uniques = _str_array(distinct)
     codes = [
         np.fromiter(map(position.__getitem__, c.tolist()), dtype=np.int32, count=c.shape[0])
         for c in columns
     ]
     return uniques, codes
+
+
+def _intern_with_arrow(
+    columns: tuple[np.ndarray, ...],
+) -> tuple[np.ndarray, list[NDArray[np.int32]]] | None:
+    """:func:`_intern_strings` by Arrow's ``dictionary_encode``; ``None`` without pyarrow.
+
+    The distinct strings are then sorted in Python (as :func:`sorted` orders them), so
+    the result is the same as the dictionary's.
+    """
+    try:
+        pa = importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+    joined = np.concatenate(columns) if len(columns) > 1 else columns[0]
+    try:
+        encoded = pa.array(joined, type=pa.large_string()).dictionary_encode()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    values = encoded.dictionary.to_pylist()
+    order = sorted(range(len(values)), key=values.__getitem__)
+    rank = np.empty(len(values), dtype=np.int32)
+    rank[order] = np.arange(len(values), dtype=np.int32)
+    uniques = _str_array([values[j] for j in order])
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
+    bounds = np.cumsum([0, *(c.shape[0] for c in columns)])
+    return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
+
+
+def _str_array(texts: list[str]) -> np.ndarray:
+    return np.array(texts, dtype=str) if texts else np.zeros(0, dtype="<U1")
 
 
 def used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:

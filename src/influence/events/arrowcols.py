@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from influence.events.arrow import require_pyarrow, to_numpy
-from influence.events.coded import Coded, share
+from influence.events.coded import Coded
 from influence.events.timeparse import EARLIEST, LATEST
 
 __all__ = ["CODED_FIELDS", "event_column", "event_columns"]
@@ -39,12 +39,41 @@ def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
     Actor and target (post and parent) read as :class:`~influence.events.coded.Coded`
     share one table of distinct values, so that each id is judged once.
     """
-    out = {field: event_column(column, field) for field, column in columns.items()}
+    pa = require_pyarrow("reading Arrow data")
+    out: dict[str, Any] = {}
     for one, two in (("actor", "target"), ("post", "parent")):
-        first, second = out.get(one), out.get(two)
-        if isinstance(first, Coded) and isinstance(second, Coded):
-            out[one], out[two] = share(first, second)
+        if one not in columns or two not in columns:
+            continue
+        first, second = _text(pa, columns[one]), _text(pa, columns[two])
+        if first is None or second is None:
+            continue
+        ints = _canonical_ints(pa, first), _canonical_ints(pa, second)
+        if ints[0] is not None and ints[1] is not None:
+            out[one], out[two] = ints
+            continue
+        both = _coded(pa, _chunks(pa, first) + _chunks(pa, second), len(first))
+        out[one], out[two] = both
+    for field, column in columns.items():
+        if field not in out:
+            out[field] = event_column(column, field)
     return out
+
+
+def _text(pa: Any, column: Any) -> Any:
+    """*column* as string or large_string when it holds text (or a dictionary of text)."""
+    kind = column.type
+    if pa.types.is_dictionary(kind) and _is_text(pa, kind.value_type):
+        try:
+            return column.cast(pa.large_string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # views, in some versions
+            return None
+    return _plain(pa, column) if _is_text(pa, kind) else None
+
+
+def _chunks(pa: Any, column: Any) -> list[Any]:
+    """The chunks of *column*, as large_string (one type for columns joined)."""
+    chunks = list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
+    return [c if pa.types.is_large_string(c.type) else c.cast(pa.large_string()) for c in chunks]
 
 
 def event_column(column: Any, field: str) -> Any:
@@ -60,18 +89,13 @@ def event_column(column: Any, field: str) -> Any:
         numbers = _decimal_times(pa, column)
         return numbers if numbers is not None else to_numpy(column)
     if field in CODED_FIELDS:
-        if pa.types.is_dictionary(kind) and _is_text(pa, kind.value_type):
-            try:
-                column = column.cast(pa.large_string())
-            except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # views, in some versions
-                return to_numpy(column, ids=True)
-            kind = column.type
-        if _is_text(pa, kind):
+        text = _text(pa, column)
+        if text is not None:
             if field in _ID_FIELDS:  # the common case of numeric ids, without hashing
-                ints = _canonical_ints(pa, column)
+                ints = _canonical_ints(pa, text)
                 if ints is not None:
                     return ints
-            return _coded(pa, column)
+            return _coded(pa, _chunks(pa, text), len(text))[0]
     return to_numpy(column, ids=field in CODED_FIELDS)
 
 
@@ -145,19 +169,29 @@ def _decimal_times(pa: Any, column: Any) -> np.ndarray | None:
     return numbers
 
 
-def _coded(pa: Any, column: Any) -> Coded:
-    """A text column as its distinct values (by hashing) and each row's code."""
-    encoded = _plain(pa, column).dictionary_encode()
-    chunks = list(encoded.chunks) if isinstance(encoded, pa.ChunkedArray) else [encoded]
+def _coded(pa: Any, chunks: list[Any], split: int) -> tuple[Coded, Coded]:
+    """Text chunks as one table of distinct values (by hashing), and each row's code.
+
+    The rows before *split* make the first column, the rest the second; both share the
+    table of values.
+    """
     if not chunks:
-        return Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
-    dictionary = chunks[0].dictionary
-    if any(len(c.dictionary) != len(dictionary) for c in chunks[1:]):  # not one shared table
-        return _coded(pa, column.combine_chunks())
+        empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
+        return empty, empty
+    encoded = pa.chunked_array(chunks, type=pa.large_string()).dictionary_encode()
+    parts = list(encoded.chunks)
+    if not parts:
+        empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
+        return empty, empty
+    dictionary = parts[0].dictionary
+    if any(len(c.dictionary) != len(dictionary) for c in parts[1:]):  # not one shared table
+        return _coded(pa, [pa.concat_arrays(chunks)], split)
     values = np.empty(len(dictionary), dtype=object)
     values[:] = dictionary.to_pylist()
-    codes = [
-        np.asarray(c.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
-        for c in chunks
-    ]
-    return Coded(values, np.concatenate(codes) if len(codes) > 1 else codes[0])
+    codes = np.concatenate(
+        [
+            np.asarray(c.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
+            for c in parts
+        ]
+    )
+    return Coded(values, codes[:split]), Coded(values, codes[split:])

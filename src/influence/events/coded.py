@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Coded", "constant", "expand", "share"]
+__all__ = ["Coded", "constant", "expand"]
 
 
 @dataclass(frozen=True)
@@ -52,25 +52,6 @@ def constant(value: Any, n: int) -> Coded:
     values = np.empty(1, dtype=object)
     values[0] = value
     return Coded(values, np.zeros(n, dtype=np.int32))
-
-
-def share(first: Coded, second: Coded) -> tuple[Coded, Coded]:
-    """The two columns over one table of distinct values (the union of theirs).
-
-    Columns that share one index (actor and target) then have their values judged once.
-    """
-    merged = dict.fromkeys(first.values.tolist())
-    merged.update(dict.fromkeys(second.values.tolist()))
-    values = np.empty(len(merged), dtype=object)
-    values[:] = list(merged)
-    at = {value: j for j, value in enumerate(merged)}
-
-    def moved(column: Coded) -> Coded:
-        new = np.fromiter(map(at.__getitem__, column.values.tolist()), np.int32, column.values.size)
-        new = np.append(new, np.int32(-1))  # the null stays the null
-        return Coded(values, new[column.codes])
-
-    return moved(first), moved(second)
 
 
 def expand(column: Coded, problems: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:

@@ -51,6 +51,8 @@ def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
         if ints[0] is not None and ints[1] is not None:
             out[one], out[two] = ints
             continue
+        if first.type != second.type:  # one type, to hash them together
+            first, second = first.cast(pa.large_string()), second.cast(pa.large_string())
         both = _coded(pa, _chunks(pa, first) + _chunks(pa, second), len(first))
         out[one], out[two] = both
     for field, column in columns.items():
@@ -71,9 +73,8 @@ def _text(pa: Any, column: Any) -> Any:
 
 
 def _chunks(pa: Any, column: Any) -> list[Any]:
-    """The chunks of *column*, as large_string (one type for columns joined)."""
-    chunks = list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
-    return [c if pa.types.is_large_string(c.type) else c.cast(pa.large_string()) for c in chunks]
+    """The chunks of *column* (an ``Array`` is one)."""
+    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
 
 
 def event_column(column: Any, field: str) -> Any:
@@ -178,7 +179,7 @@ def _coded(pa: Any, chunks: list[Any], split: int) -> tuple[Coded, Coded]:
     if not chunks:
         empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
         return empty, empty
-    encoded = pa.chunked_array(chunks, type=pa.large_string()).dictionary_encode()
+    encoded = pa.chunked_array(chunks, type=chunks[0].type).dictionary_encode()
     parts = list(encoded.chunks)
     if not parts:
         empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))

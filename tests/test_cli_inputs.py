@@ -390,3 +390,14 @@ def test_start_mistakes(weeks: Path, capsys: pytest.CaptureFixture[str]) -> None
         code, out, err = _run(capsys, "validate", weeks, "--horizon", "4", *args)
         assert (code, out) == (2, ""), args
         _one_line(err, *needles)
+
+
+def test_milliseconds_hint_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 15, section 2: the command line reads times as text, and still gets the hint.
+    path = tmp_path / "ms.csv"
+    path.write_text("time,actor,action,target\n1700000000000,ann,like,bob\n", encoding="utf-8")
+    code, _, err = _run(capsys, "score", path)
+    assert code == 2
+    _one_line(err, "line 2", "epoch milliseconds or microseconds")

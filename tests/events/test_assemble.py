@@ -121,7 +121,7 @@ class TestTargetFromParent:
             ]
         )
         assert names(ev, "target") == [None, "ann"]
-        assert list(ev.posts) == ["100"]
+        assert list(ev.posts) == [100]  # "100" is canonical decimal: the integer post id
 
 
 def test_raise_reports_the_first_bad_row() -> None:
@@ -225,7 +225,7 @@ class TestDuplicateEventIds:
         ev = Events.read_csv(write(tmp_path / "ev.csv", text))
         assert len(ev) == 2
         assert [tuple(r) for r in ev.rejected] == [
-            (4, "line 4: event id '1' repeats line 2 (first kept)")
+            (4, "line 4: event id 1 repeats line 2 (first kept)")  # an integer id
         ]
 
 

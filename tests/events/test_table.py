@@ -181,7 +181,9 @@ class TestViews:
         different_text[0]["text"] = "bye"
         assert sample() != Events.from_records(different_text)
         int_ids = Events.from_records([follow(actor=1, target=2)])
-        str_ids = Events.from_records([follow(actor="1", target="2")])
+        same_ids = Events.from_records([follow(actor="1", target="2")])
+        assert int_ids == same_ids  # canonical decimal text is the integer id
+        str_ids = Events.from_records([follow(actor="01", target="2")])
         assert int_ids != str_ids
         with pytest.raises(TypeError):
             hash(sample())

@@ -20,6 +20,9 @@ from influence.exceptions import InvalidEventError
 
 Errors = Literal["raise", "skip"]
 
+#: The id fields that share the users' index, and those that share the posts'.
+USERS, POSTS = ("actor", "target"), ("post", "parent")
+
 FIELDS: tuple[str, ...] = (
     "time",
     "actor",
@@ -124,7 +127,10 @@ def assemble(
     else:
         time, found = _columns.times(raw_time)
     note(found, "time", arrays.get("time"))
-    actor, actor_missing, found = _columns.ids(arrays.get("actor"), n, "actor")
+    users_pair = _columns.id_pair(arrays.get("actor"), arrays.get("target"), n, USERS)
+    (actor, actor_missing, found), (target, target_missing, found_target), users = users_pair
+    posts_pair = _columns.id_pair(arrays.get("post"), arrays.get("parent"), n, POSTS)
+    (post, post_missing, found_post), (parent, parent_missing, found_parent), posts = posts_pair
     note(found, "actor", arrays.get("actor"))
     note(
         {
@@ -136,12 +142,9 @@ def assemble(
     )
     action, found = _columns.actions(arrays.get("action"), n)
     note(found, "action", arrays.get("action"))
-    target, target_missing, found = _columns.ids(arrays.get("target"), n, "target")
-    note(found, "target", arrays.get("target"))
-    post, post_missing, found = _columns.ids(arrays.get("post"), n, "post")
-    note(found, "post", arrays.get("post"))
-    parent, parent_missing, found = _columns.ids(arrays.get("parent"), n, "parent")
-    note(found, "parent", arrays.get("parent"))
+    note(found_target, "target", arrays.get("target"))
+    note(found_post, "post", arrays.get("post"))
+    note(found_parent, "parent", arrays.get("parent"))
     event_id, id_missing, found = _columns.ids(arrays.get("id"), n, "id")
     note(found, "id", arrays.get("id"))
     text, found = _columns.strings(arrays.get("text"), n, "text")
@@ -150,8 +153,6 @@ def assemble(
     note(found, "platform", arrays.get("platform"))
     topics, found = _columns.topics(arrays.get("topics"), n)
     note(found, "topics", arrays.get("topics"))
-    actor, target = _columns.unify(actor, target)
-    post, parent = _columns.unify(post, parent)
 
     is_post = action == _actions.POST
     need = np.zeros(n, dtype=bool)
@@ -167,9 +168,9 @@ def assemble(
         problems[int(i)] = (
             "bad value",
             f"field 'target': a post has no target; got "
-            f"{_item(target[i])!r} (use a 'mention' event to address a user)",
+            f"{_item(target[i], users)!r} (use a 'mention' event to address a user)",
             "target",
-            _item(target[i]),
+            _item(target[i], users),
         )
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
@@ -179,7 +180,7 @@ def assemble(
         _mark_duplicates(event_id, ok & ~id_missing, label, unit, "id", "duplicate id", duplicates)
         ok[list(duplicates)] = False
     creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
-    _mark_duplicates(post, creates, label, unit, "post", "duplicate post", problems)
+    _mark_duplicates(post, creates, label, unit, "post", "duplicate post", problems, posts)
     ok[list(problems)] = False
 
     # Resolve missing targets from the author of the parent post.
@@ -211,10 +212,10 @@ def assemble(
             value = None
         else:
             message = (
-                f"field 'target' is missing and 'parent' {_item(parent[i])!r} is not a post "
+                f"field 'target' is missing and 'parent' {_item(parent[i], posts)!r} is not a post "
                 f"in the data, so the {name}'s target is unknown"
             )
-            value = _item(parent[i])
+            value = _item(parent[i], posts)
         problems[int(i)] = ("unresolved target", message, "target", value)
     ok[list(problems)] = False
 
@@ -252,6 +253,7 @@ def assemble(
         rejected,
         position=keep if dedupe else None,
         has_id=None if has_id is None else has_id[keep].astype(np.int8),
+        vocabs=(users, posts),
     )
     return exact_duplicates(table, tagged, label, unit, dedupe=dedupe)
 
@@ -306,8 +308,13 @@ def exact_duplicates(
     return replace(table, **fields, rejected=rejected)
 
 
-def _item(value: Any) -> Any:
-    """*value* as a Python object (numpy scalars have ``.item()``, object cells are one)."""
+def _item(value: Any, vocab: np.ndarray | None = None) -> Any:
+    """*value* as a Python object (numpy scalars have ``.item()``, object cells are one).
+
+    With a *vocab* (:func:`~influence.events.columns.id_pair`), *value* is a position in it.
+    """
+    if vocab is not None:
+        value = vocab[int(value)]
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -319,6 +326,7 @@ def _mark_duplicates(
     field: str,
     kind: str,
     out: dict[int, tuple[str, str, str, Any]],
+    vocab: np.ndarray | None = None,
 ) -> None:
     """Mark every repeat of a key after its first occurrence (in input order)."""
     where = np.flatnonzero(mask)
@@ -340,9 +348,9 @@ def _mark_duplicates(
         what = "event id" if field == "id" else "post id"
         out[i] = (
             kind,
-            f"{what} {_item(keys[i])!r} repeats {unit} {label[first]} (first kept)",
+            f"{what} {_item(keys[i], vocab)!r} repeats {unit} {label[first]} (first kept)",
             field,
-            _item(keys[i]),
+            _item(keys[i], vocab),
         )
 
 
@@ -377,8 +385,13 @@ def _build(
     *,
     position: NDArray[np.int64] | None = None,
     has_id: NDArray[np.int8] | None = None,
+    vocabs: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[Table, dict[str, np.ndarray]]:
-    """The table of the rows *keep*, and the *has_id* and *position* tags in its order."""
+    """The table of the rows *keep*, and the *has_id* and *position* tags in its order.
+
+    *vocabs* are the users' and posts' vocabularies when their keys are positions in one
+    (:func:`~influence.events.columns.id_pair`).
+    """
 
     def kept(column: np.ndarray) -> np.ndarray:
         return column if keep.size == column.shape[0] else column[keep]
@@ -387,7 +400,7 @@ def _build(
     has_target = ~kept(target_missing)
     target_kept = kept(target)
     user_ids, (actor_idx, target_codes) = intern(
-        kept(actor), target_kept if has_target.all() else target_kept[has_target]
+        kept(actor), target_kept if has_target.all() else target_kept[has_target], vocab=vocabs[0]
     )
     if has_target.all():
         target_idx = target_codes
@@ -396,7 +409,9 @@ def _build(
         target_idx[has_target] = target_codes
 
     has_post, has_parent = ~kept(post_missing), ~kept(parent_missing)
-    post_ids, (post_codes, parent_codes) = intern(kept(post)[has_post], kept(parent)[has_parent])
+    post_ids, (post_codes, parent_codes) = intern(
+        kept(post)[has_post], kept(parent)[has_parent], vocab=vocabs[1]
+    )
     post_idx = np.full(keep.size, -1, dtype=np.int32)
     post_idx[has_post] = post_codes
     parent_idx = np.full(keep.size, -1, dtype=np.int32)
@@ -508,7 +523,7 @@ def canonical(
             | (s.astype(np.int64) << ubits)
             | (t.astype(np.int64) + 1)
         )
-        second = np.argsort(key)  # equal keys differ only in `rest`, settled below
+        second = np.argsort(key, kind="stable")  # adaptive: logs come nearly sorted
     else:  # too many users and distinct times to pack: order only the rows that tie on time
         second = np.arange(n)
         tie = np.zeros(n, dtype=bool)

@@ -7,6 +7,7 @@ rows' meaning beyond one field; cross-field rules live in :mod:`._assemble`.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
+from influence.events.coded import Coded, expand
+from influence.events.ids import is_canonical
 from influence.events.timeparse import (
     EARLIEST,
     LATEST,
@@ -29,9 +32,13 @@ Problems = dict[int, tuple[str, str]]
 """Input position -> (kind, message) for rows a normaliser rejected."""
 
 
-def as_array(values: Any) -> np.ndarray:
-    """A 1-d numpy view or copy of *values* without converting element types."""
-    if isinstance(values, np.ndarray):
+def as_array(values: Any) -> Any:
+    """A 1-d numpy view or copy of *values* without converting element types.
+
+    A :class:`~influence.events.coded.Coded` column is kept as it is: the normalisers
+    read its distinct values once each.
+    """
+    if isinstance(values, (np.ndarray, Coded)):
         return values
     if hasattr(values, "to_numpy"):
         return np.asarray(values.to_numpy())
@@ -58,8 +65,10 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def times(values: np.ndarray, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
+def times(values: Any, field: str = "time") -> tuple[NDArray[np.float64], Problems]:
     """Epoch seconds (float64, UTC) and the rows whose time is unusable."""
+    if isinstance(values, Coded):
+        values = values.objects()
     out, problems = _seconds(values, field)
     outside = np.flatnonzero((out < EARLIEST) | (out >= LATEST)).tolist()
     for i in outside:
@@ -113,12 +122,13 @@ def _time_problem(field: str, value: Any, why: str) -> tuple[str, str]:
     )
 
 
-def ids(
-    values: np.ndarray | None, n: int, field: str
-) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
+def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_], Problems]:
     """Identifier keys (int64, or str in a str or object array), a missing mask and bad rows.
 
-    Integers stay integers. Strings are kept exactly but for surrounding whitespace, which
+    Integers stay integers, and so does the text of a column whose every id is an integer
+    or text in canonical decimal (:func:`~influence.events.ids.is_canonical`): the rule
+    for the type of ids, applied early (:func:`~influence.events.ids.typed` applies it
+    to the whole table). Strings are kept exactly but for surrounding whitespace, which
     is dropped (a blank string is a missing id); a string holding a control character (NUL,
     tab, line break, carriage return, escape: any of U+0000-U+001F and U+007F-U+009F) is
     refused: files and terminals do not keep it apart from the characters around it.
@@ -129,6 +139,9 @@ def ids(
     problems: Problems = {}
     if values is None:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), problems
+    if isinstance(values, Coded):  # the distinct values, judged once each
+        keys, missing, judged = ids(values.with_null(), values.values.shape[0] + 1, field)
+        return keys[values.codes], missing[values.codes], expand(values, judged)
     kind = values.dtype.kind
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
@@ -177,9 +190,9 @@ def ids(
                 problems[i] = _id_problem(field, value)
         else:
             problems[i] = _id_problem(field, value)
-    if any_str:
+    if any_str and not all(is_canonical(k) for k in found if isinstance(k, str)):
         return _objects([k if isinstance(k, str) else str(k) for k in found]), missing, problems
-    return np.array(found, dtype=np.int64), missing, problems
+    return np.array([int(k) for k in found], dtype=np.int64), missing, problems
 
 
 #: The control characters an id may not hold (C0, DEL and C1).
@@ -221,6 +234,73 @@ def _id_problem(field: str, value: Any) -> tuple[str, str]:
     )
 
 
+Judged = tuple[np.ndarray, NDArray[np.bool_], Problems]
+"""What :func:`ids` returns: keys, the missing mask and the rows it refused."""
+
+
+def id_pair(
+    first: Any, second: Any, n: int, fields: tuple[str, str]
+) -> tuple[Judged, Judged, np.ndarray | None]:
+    """Two id columns that share one index (actor and target, post and parent), judged.
+
+    Returns what :func:`ids` gives for each, their keys of one type (:func:`unify`), and a
+    vocabulary: ``None`` when the keys are the ids themselves; otherwise the keys are
+    positions in the vocabulary, the sorted distinct ids of both columns (an int64 or
+    object array). The second form is taken when both columns (or the one present) are
+    :class:`~influence.events.coded.Coded`: their distinct values are judged once each and
+    no per-row string is ever hashed or compared.
+    """
+    given = [c for c in (first, second) if c is not None]
+    if not given or not all(isinstance(c, Coded) for c in given):
+        one, two = ids(first, n, fields[0]), ids(second, n, fields[1])
+        keys = unify(one[0], two[0])
+        return (keys[0], *one[1:]), (keys[1], *two[1:]), None
+    judged: list[Judged | None] = []
+    for column, field in zip((first, second), fields):
+        before = judged[0] if judged else None
+        if column is None:
+            judged.append(None)
+        elif before is not None and first is not None and column.values is first.values:
+            judged.append(_renamed(before, fields[0], field))  # one table: judged once
+        else:
+            judged.append(ids(column.with_null(), column.values.shape[0] + 1, field))
+    present = [j for j in judged if j is not None]
+    keys = unify(*(j[0] for j in present))
+    usable = [k[~j[1] & ~_refused(j[2], k.shape[0])] for k, j in zip(keys, present)]
+    pool = np.concatenate(usable) if len(usable) > 1 else usable[0]
+    if pool.dtype.kind == "i":
+        vocab = np.unique(pool)
+        slots = [np.minimum(np.searchsorted(vocab, k), max(vocab.size - 1, 0)) for k in keys]
+    else:
+        vocab = _objects(sorted(set(pool.tolist())))
+        at = {key: j for j, key in enumerate(vocab.tolist())}
+        slots = [
+            np.fromiter(map(at.get, k.tolist(), itertools.repeat(0)), np.int64, k.shape[0])
+            for k in keys
+        ]
+    out: list[Judged] = []
+    for column, result in zip((first, second), judged):
+        if column is None or result is None:
+            out.append((np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), {}))
+            continue
+        slot = slots.pop(0)
+        out.append((slot[column.codes], result[1][column.codes], expand(column, result[2])))
+    return out[0], out[1], vocab
+
+
+def _renamed(judged: Judged, old: str, new: str) -> Judged:
+    """*judged* of one field, its messages naming another that read the same values."""
+    before, after = f"field {old!r}", f"field {new!r}"
+    found = {i: (kind, text.replace(before, after, 1)) for i, (kind, text) in judged[2].items()}
+    return judged[0], judged[1], found
+
+
+def _refused(problems: Problems, size: int) -> NDArray[np.bool_]:
+    mask = np.zeros(size, dtype=bool)
+    mask[list(problems)] = True
+    return mask
+
+
 def unify(*columns: np.ndarray) -> list[np.ndarray]:
     """Give id columns one key type: strings as soon as one column holds strings.
 
@@ -233,8 +313,11 @@ def unify(*columns: np.ndarray) -> list[np.ndarray]:
     return [c if c.dtype.kind == "O" else _objects([str(v) for v in c.tolist()]) for c in columns]
 
 
-def actions(values: np.ndarray | None, n: int) -> tuple[NDArray[np.int8], Problems]:
+def actions(values: Any, n: int) -> tuple[NDArray[np.int8], Problems]:
     """Action codes (int8) and rows with a missing or unknown action."""
+    if isinstance(values, Coded):  # the distinct spellings, judged once each
+        codes, found = actions(values.with_null(), values.values.shape[0] + 1)
+        return codes[values.codes], expand(values, found)
     problems: Problems = {}
     codes = np.zeros(n, dtype=np.int8)
     if values is None:
@@ -287,13 +370,13 @@ def _action_problem(value: Any) -> tuple[str, str]:
     )
 
 
-def strings(
-    values: np.ndarray | None, n: int, field: str
-) -> tuple[list[str | None] | None, Problems]:
+def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | None, Problems]:
     """Optional text-like column as Python strings; ``None`` for an absent column."""
     problems: Problems = {}
     if values is None:
         return None, problems
+    if isinstance(values, Coded):
+        values = values.objects()
     out: list[str | None] = [None] * n
     for i, value in enumerate(values.tolist()):
         if _is_missing(value):
@@ -307,12 +390,14 @@ def strings(
     return out, problems
 
 
-def topics(values: np.ndarray | None, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
+def topics(values: Any, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
     """Topic tags per row as sorted tuples (a string is split on commas); ``None`` if absent."""
     problems: Problems = {}
     empty: tuple[str, ...] = ()
     if values is None:
         return None, problems
+    if isinstance(values, Coded):
+        values = values.objects()
     out: list[tuple[str, ...]] = [empty] * n
     for i, value in enumerate(values.tolist()):
         if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -1,28 +1,108 @@
 """Interning identifiers to dense integer indices, in sorted-id order.
 
-:func:`intern` assigns the indices and :class:`IdIndex` maps them back to identifiers;
-:func:`used`, :func:`index_map` and :func:`remap` renumber them when unused ids are dropped
+:func:`intern` assigns the indices, applying the one rule for the type of ids
+(:func:`typed`), and :class:`IdIndex` maps them back to identifiers; :func:`used`,
+:func:`index_map` and :func:`remap` renumber them when unused ids are dropped
 (:meth:`Events.compact <influence.Events.compact>`).
 """
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+#: An integer written in canonical decimal: ``0``, or an optional minus and no leading zero.
+_CANONICAL = re.compile("0|-?[1-9][0-9]{0,18}")
 
-def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+
+def is_canonical(text: str) -> bool:
+    """Whether *text* is an int64 written in canonical decimal (``0`` or ``-?[1-9][0-9]*``).
+
+    No spaces, no ``+``, no leading zeros, ASCII digits only: the text an integer id is
+    written as, so that reading it as that integer loses nothing.
+
+    Examples
+    --------
+    >>> from influence.events.ids import is_canonical
+    >>> is_canonical("12"), is_canonical("007"), is_canonical("+1"), is_canonical("-5")
+    (True, False, False, True)
+    """
+    return _CANONICAL.fullmatch(text) is not None and -(2**63) <= int(text) < 2**63
+
+
+def typed(ids: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp] | None]:
+    """The distinct ids of a table under the one rule for their type, and how they moved.
+
+    The rule: the ids are integers (int64) exactly when every distinct id is an integer
+    or text in canonical decimal (:func:`is_canonical`); otherwise every id is text,
+    integers written in decimal. So ``"12"`` and ``12`` are the one integer id 12, while
+    ``"007"`` stays the text ``"007"``, and a table holding ``"12"`` and ``"ann"`` has the
+    text ids ``"12"`` and ``"ann"``. Every door reaches this rule (files, pandas, Arrow,
+    records, arrays), so the same log gives the same ids of the same type.
+
+    Parameters
+    ----------
+    ids : numpy.ndarray
+        Sorted distinct ids, int64 or str (as :func:`intern` finds them).
+
+    Returns
+    -------
+    ids : numpy.ndarray
+        Sorted, int64 or str.
+    rank : numpy.ndarray or None
+        Old position -> new position when the ids were text turned integers (their order
+        changes from text order to numeric order); ``None`` when unchanged.
+
+    Notes
+    -----
+    The cost is linear in the number of distinct ids (one check each, stopping at the
+    first that is not canonical), plus one sort of them when they become integers.
+    """
+    if ids.dtype.kind != "U":
+        return ids, None
+    texts = ids.tolist()
+    if not all(map(is_canonical, texts)):
+        return ids, None
+    numbers = np.array([int(t) for t in texts], dtype=np.int64)
+    order = np.argsort(numbers, kind="stable")
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return numbers[order], rank
+
+
+def intern(
+    *columns: np.ndarray, vocab: np.ndarray | None = None
+) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     """Sorted unique keys over all *columns* and, per column, each element's index.
 
-    Integer keys in a dense range take an O(n) path (a presence table and a
-    cumulative sum) instead of sorting; the result is the same either way. Object
+    With a *vocab* (sorted distinct ids: int64, or objects that are ``str``), the columns
+    hold positions in it, and the keys returned are the ids at the positions used.
+
+    The keys come out under the one rule for the type of ids (:func:`typed`): text
+    columns whose every distinct id is a canonical integer give int64 keys. Integer
+    keys in a dense range take an O(n) path (a presence table and a cumulative sum)
+    instead of sorting; the result is the same either way. Object
     arrays of ``str`` are interned by hashing (a dict of the distinct ids), so that
     memory grows with the distinct ids, not with rows times the longest id; the
     distinct ids come back as a ``str`` array.
     """
+    uniques, codes = _intern(columns)
+    if vocab is not None:
+        used_ids = vocab[uniques]
+        uniques = used_ids if used_ids.dtype.kind != "O" else _str_array(used_ids.tolist())
+    uniques, rank = typed(uniques)
+    if rank is None:
+        return uniques, codes
+    return uniques, [rank[c].astype(np.int32) for c in codes]
+
+
+def _intern(columns: tuple[np.ndarray, ...]) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+    """:func:`intern` before the rule for the type of ids."""
     sizes = [c.shape[0] for c in columns]
     n = sum(sizes)
     if any(c.dtype.kind == "O" for c in columns):
@@ -49,22 +129,61 @@ def intern(*columns: np.ndarray) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
     return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
 
 
+#: Columns of at least this many strings are hashed by Arrow when pyarrow is installed.
+ARROW_ROWS = 50_000
+
+
 def _intern_strings(
     columns: tuple[np.ndarray, ...], n: int
 ) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
-    """:func:`intern` for columns of ``str`` objects, by hashing."""
+    """:func:`intern` for columns of ``str`` objects, by hashing (Arrow's, for long ones)."""
+    if n >= ARROW_ROWS:
+        hashed = _intern_with_arrow(columns)
+        if hashed is not None:
+            return hashed
     position: dict[str, int] = {}
     for column in columns:
         position.update(dict.fromkeys(column.tolist(), 0))
     distinct = sorted(position)
     for j, key in enumerate(distinct):
         position[key] = j
-    uniques = np.array(distinct, dtype=str) if distinct else np.zeros(0, dtype="<U1")
+    uniques = _str_array(distinct)
     codes = [
         np.fromiter(map(position.__getitem__, c.tolist()), dtype=np.int32, count=c.shape[0])
         for c in columns
     ]
     return uniques, codes
+
+
+def _intern_with_arrow(
+    columns: tuple[np.ndarray, ...],
+) -> tuple[np.ndarray, list[NDArray[np.int32]]] | None:
+    """:func:`_intern_strings` by Arrow's ``dictionary_encode``; ``None`` without pyarrow.
+
+    The distinct strings are then sorted in Python (as :func:`sorted` orders them), so
+    the result is the same as the dictionary's.
+    """
+    try:
+        pa = importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+    joined = np.concatenate(columns) if len(columns) > 1 else columns[0]
+    try:
+        encoded = pa.array(joined, type=pa.large_string()).dictionary_encode()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    values = encoded.dictionary.to_pylist()
+    order = sorted(range(len(values)), key=values.__getitem__)
+    rank = np.empty(len(values), dtype=np.int32)
+    rank[order] = np.arange(len(values), dtype=np.int32)
+    uniques = _str_array([values[j] for j in order])
+    codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
+    bounds = np.cumsum([0, *(c.shape[0] for c in columns)])
+    return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
+
+
+def _str_array(texts: list[str]) -> np.ndarray:
+    return np.array(texts, dtype=str) if texts else np.zeros(0, dtype="<U1")
 
 
 def used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
@@ -92,7 +211,16 @@ class IdIndex:
     """A two-way map between identifiers and dense indices ``0..n-1``.
 
     Identifiers are kept sorted, so the index of an identifier does not depend
-    on the order in which the data arrived. String ids are held in one
+    on the order in which the data arrived. They are all integers (int64) or all
+    text (str), by one rule whatever the door the data came in by (a CSV or JSON
+    Lines file, pandas, Arrow, Polars, DuckDB, records or arrays): integers exactly
+    when every distinct id is an integer or text in canonical decimal (``0`` or
+    ``-?[1-9][0-9]*`` within int64: no spaces, no ``+``, no leading zeros);
+    otherwise text, integers written in decimal. So a CSV file of ``1,2,3`` gives
+    the integers 1, 2 and 3, as pandas does; ``"007"`` stays the text ``"007"``;
+    and a log holding ``"12"`` and ``"ann"`` has the text ids ``"12"`` and
+    ``"ann"``. Users and posts are typed each on their own. Lookups take either
+    form: ``index(12)`` and ``index("12")`` find the same id. String ids are held in one
     fixed-width ``str`` array of the distinct ids: its size is the number of
     distinct ids times the longest (four bytes a character), whatever the
     number of events.
@@ -105,6 +233,11 @@ class IdIndex:
     ... ])
     >>> ev.users.index("bob"), ev.users.id(0), len(ev.users)
     (1, 'ann', 2)
+    >>> ev = Events.from_records([
+    ...     {"time": 0, "actor": "12", "action": "mention", "target": 9},
+    ... ])
+    >>> ev.users.ids.tolist(), ev.users.index("12"), ev.users.index(12)
+    ([9, 12], 1, 1)
     """
 
     __slots__ = ("_ids",)
@@ -145,10 +278,8 @@ class IdIndex:
         if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
             return int(key)
         if isinstance(key, str):
-            try:
-                return int(key.strip())
-            except ValueError:
-                return None
+            text = key.strip()
+            return int(text) if is_canonical(text) else None  # "007" is not the id 7
         return None
 
     def _find(self, key: object) -> int:

@@ -21,6 +21,8 @@ import numpy as np
 
 from influence._progress import Progress
 from influence.events import arrow as _arrow
+from influence.events import coded, fastcsv
+from influence.events.arrowcols import event_columns
 from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
 from influence.events.csvfile import Records
 from influence.events.files import PathLike, file_bar, open_text
@@ -241,7 +243,7 @@ def _constant(value: Any, n: int) -> np.ndarray:
 def _by_line(
     data: dict[str, Any],
     fixed: Mapping[str, Any],
-    lines: list[int],
+    lines: np.ndarray | list[int],
     extra: dict[int, tuple[str, str]],
     errors: Errors,
     dedupe: bool,
@@ -249,12 +251,12 @@ def _by_line(
     """Validate the columns a file reader gathered, its constants filled in, with rows
     numbered by their line in the file."""
     for f, value in fixed.items():
-        data[f] = _constant(value, len(lines))
+        data[f] = _constant(value, len(lines)) if f == "time" else coded.constant(value, len(lines))
     return assemble(
         data,
         len(lines),
         errors=errors,
-        rows=np.array(lines, dtype=np.int64),
+        rows=np.asarray(lines, dtype=np.int64),
         unit="line",
         extra=extra,
         dedupe=dedupe,
@@ -272,8 +274,16 @@ def read_csv(
     header: bool = True,
     constants: Mapping[str, Any] | None = None,
     dedupe: bool = False,
+    fast: bool = True,
 ) -> Table:
-    """The table of :meth:`Events.read_csv <influence.Events.read_csv>`."""
+    """The table of :meth:`Events.read_csv <influence.Events.read_csv>`.
+
+    With *fast* (and pyarrow installed) the file is split into cells by pyarrow's
+    multithreaded reader when :func:`~influence.events.fastcsv.split` can read it exactly
+    as the csv module does, and its columns are read in bulk
+    (:func:`~influence.events.arrowcols.event_column`); otherwise, or with ``fast=False``,
+    row by row. Either way gives the same table, rejections and errors.
+    """
     validate_errors(errors)
     if header:
         mapping = field_map(columns)
@@ -284,40 +294,40 @@ def read_csv(
     name = os.fspath(path)
     bar, shown = file_bar(path, progress, "Events.read_csv")
     with bar:
+        cells = None
+        if fast and os.path.exists(name):
+            cells = fastcsv.split(path, delimiter=delimiter, encoding=encoding, header=header)
+        if cells is not None:
+            bar.update(os.path.getsize(name))
+            names, where_header = _names(name, header, cells.header)
+            fixed, where = _columns_of(constants, mapping, columns, names, where_header)
+            bar.set_postfix_str("validating")
+            n = int(cells.table.num_rows)
+            data: dict[str, Any] = dict.fromkeys(FIELDS)
+            data.update(event_columns({f: cells.table.column(j) for f, j in where.items()}))
+            lines = np.arange(cells.first_line, cells.first_line + n, dtype=np.int64)
+            return _by_line(data, fixed, lines, {}, errors, dedupe)
         with open_text(path, encoding, bar if shown else None) as handle:
             records = Records(handle, delimiter)
             first = next(records, None)
             if header:
                 if first is not None and first[1] is None:
                     raise ValueError(f"{name}: line {first[0]}: cannot read the header: {first[2]}")
-                names = [h.strip() for h in first[1]] if first and first[1] else []
-                where_header = f"{name}: the header"
+                names, where_header = _names(name, header, first[1] if first else None)
                 first = None
             else:
-                names = [str(k) for k in range(1, len(first[1]) + 1)] if first and first[1] else []
-                where_header = (
-                    f"{name} (no header: columns are named by position, 1 to {len(names)})"
-                )
-            fixed = constant_columns(constants, mapping, columns, names)
-            require_columns(mapping, names, where_header, given=fixed)
-            where = {f: names.index(mapping[f]) for f in FIELDS if mapping[f] in names}
-            for f in where:
-                if names.count(mapping[f]) > 1:
-                    at = [k + 1 for k, h in enumerate(names) if h == mapping[f]]
-                    raise ValueError(
-                        f"{where_header} names column {mapping[f]!r} {len(at)} times (cells "
-                        f"{at}); rename all but one, so that it is clear which to read"
-                    )
+                names, where_header = _names(name, header, first[1] if first else None)
+            fixed, where = _columns_of(constants, mapping, columns, names, where_header)
             if "text" in where:
                 records.multiline.add(where["text"])
             cols: dict[str, list[Any]] = {f: [] for f in where}
-            lines: list[int] = []
+            lines_read: list[int] = []
             extra: dict[int, tuple[str, str]] = {}
             width = len(names)
             rest = records if first is None else itertools.chain([first], records)
             for line, row, reason in rest:
-                pos = len(lines)
-                lines.append(line)
+                pos = len(lines_read)
+                lines_read.append(line)
                 if row is None:
                     extra[pos] = ("bad row", reason)
                     row = []
@@ -327,8 +337,37 @@ def read_csv(
                 for f, j in where.items():
                     cols[f].append(row[j] if j < len(row) else None)
         bar.set_postfix_str("validating")
-        data: dict[str, Any] = {f: cols.get(f) for f in FIELDS}
-        return _by_line(data, fixed, lines, extra, errors, dedupe)
+        data = {f: cols.get(f) for f in FIELDS}
+        return _by_line(data, fixed, np.array(lines_read, dtype=np.int64), extra, errors, dedupe)
+
+
+def _names(name: str, header: bool, first: list[str] | None) -> tuple[list[str], str]:
+    """The column names of a CSV file whose first record is *first*, and how to name them."""
+    if header:
+        return [h.strip() for h in first] if first else [], f"{name}: the header"
+    names = [str(k) for k in range(1, len(first) + 1)] if first else []
+    return names, f"{name} (no header: columns are named by position, 1 to {len(names)})"
+
+
+def _columns_of(
+    constants: Mapping[str, Any] | None,
+    mapping: Mapping[str, str],
+    columns: Mapping[str, str] | None,
+    names: list[str],
+    where_header: str,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The constant fields and, per field read from the file, the position of its column."""
+    fixed = constant_columns(constants, mapping, columns, names)
+    require_columns(mapping, names, where_header, given=fixed)
+    where = {f: names.index(mapping[f]) for f in FIELDS if mapping[f] in names}
+    for f in where:
+        if names.count(mapping[f]) > 1:
+            at = [k + 1 for k, h in enumerate(names) if h == mapping[f]]
+            raise ValueError(
+                f"{where_header} names column {mapping[f]!r} {len(at)} times (cells "
+                f"{at}); rename all but one, so that it is clear which to read"
+            )
+    return fixed, where
 
 
 def read_jsonl(
@@ -468,15 +507,16 @@ def _arrow_table(
     mapping = field_map(columns)
     names = _arrow.column_names(table)
     require_columns(mapping, names, "the Arrow data")
-    arrays: dict[str, Any] = {}
+    present: dict[str, Any] = {}
     for field in FIELDS:
         name = mapping[field]
         count = names.count(name)
         if count > 1:
             raise ValueError(f"Arrow data has {count} columns named {name!r}; expected one")
-        column = table.column(name) if count else None
-        ids = field in ("actor", "action", "target", "post", "parent", "id", "platform")
-        arrays[field] = None if column is None else _arrow.to_numpy(column, ids=ids)
+        if count:
+            present[field] = table.column(name)
+    arrays: dict[str, Any] = dict.fromkeys(FIELDS)
+    arrays.update(event_columns(present))
     return assemble(arrays, int(table.num_rows), errors=errors, rows=rows, dedupe=dedupe)
 
 

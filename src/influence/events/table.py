@@ -29,7 +29,8 @@ class Events(EventColumns):
     Build it with one of the constructors: :meth:`from_records`,
     :meth:`from_arrays`, :meth:`read_csv`, :meth:`read_jsonl`,
     :meth:`from_pandas` or :meth:`from_arrow`. Rows are validated once, users are interned to dense
-    ``int32`` indices (see :attr:`users`), and rows are stored in a canonical
+    ``int32`` indices (see :attr:`users`; ids are int64 or text by one rule whatever the
+    constructor, see :class:`~influence.IdIndex`), and rows are stored in a canonical
     order (time, action, actor, target, ...) that depends only on their
     contents, so that any ordering of the same input gives the same table and
     therefore the same scores.
@@ -182,10 +183,13 @@ class Events(EventColumns):
     ) -> Events:
         """Read a CSV file (``.gz`` is decompressed), with a header row or without.
 
-        Rows are numbered by their line in the file in messages and in
-        :attr:`rejected`. A ``topics`` cell is split on commas. A quote left open
-        does not swallow the lines after it: its line is a bad row (as is a cell
-        over the csv module's 131,072-character limit), and the next line is read.
+        With pyarrow (the ``arrow`` extra) the file is split by its multithreaded
+        reader whenever that reads it as the csv module would (UTF-8, no quote, no
+        blank line), row by row otherwise: the result is the same. Rows are numbered
+        by their line in messages and :attr:`rejected`; a ``topics`` cell is split
+        on commas; a quote left open is a bad row (as is a cell over 131,072
+        characters), and the next line is read. Ids are integers when every id is
+        one in canonical decimal (``12``, not ``012``), text otherwise.
 
         Parameters
         ----------
@@ -272,7 +276,7 @@ class Events(EventColumns):
 
         Blank lines are ignored; a line that is not a JSON object is a bad row.
         Rows are numbered by their line in the file. A byte-order mark before
-        the first line is ignored.
+        the first line is ignored. Ids are typed as :meth:`read_csv` types them.
 
         Parameters
         ----------
@@ -324,10 +328,9 @@ class Events(EventColumns):
     ) -> Events:
         """Build from a pandas DataFrame (needs the ``pandas`` extra).
 
-        Columns are taken as numpy arrays: numeric and ``datetime64`` columns
-        take the vectorised path; the DataFrame is not modified. A DataFrame of
-        another library that speaks Arrow (polars, for one) is read by
-        :meth:`from_arrow`. *columns*, *errors* and *dedupe* are as for
+        Numeric and ``datetime64`` columns take the vectorised path; the frame is
+        not modified. A DataFrame of another library that speaks Arrow (polars)
+        is read by :meth:`from_arrow`. *columns*, *errors* and *dedupe* are as for
         :meth:`from_records`.
         """
         return cls(_readers.from_pandas(frame, columns=columns, errors=errors, dedupe=dedupe))
@@ -343,11 +346,9 @@ class Events(EventColumns):
     ) -> Events:
         """Read a Parquet file of events (needs pyarrow, the ``arrow`` extra).
 
-        Read as :meth:`from_arrow` reads a table (timestamps as UTC times,
-        numeric columns vectorised, dictionary columns decoded), with rows
-        numbered from 1 in messages, as for the other files. For logs bigger
-        than memory, :func:`influence.engines.read_duckdb` reads only the
-        scoring window.
+        Read as :meth:`from_arrow` reads a table, with rows numbered from 1 in
+        messages, as for the other files. For logs bigger than memory,
+        :func:`influence.engines.read_duckdb` reads only the scoring window.
 
         Parameters
         ----------
@@ -400,14 +401,12 @@ class Events(EventColumns):
     ) -> Events:
         """Build from Arrow data: a pyarrow table, a polars DataFrame, ... (needs pyarrow).
 
-        Accepts any object with ``__arrow_c_stream__`` (the Arrow PyCapsule
-        interface: pyarrow ``Table`` and ``RecordBatchReader``, polars
-        ``DataFrame``, DuckDB results, ...) or ``__arrow_c_array__`` (a
-        ``RecordBatch``); a stream is read to its end. Timestamp and date
-        columns (with or without a time zone) are read as UTC times, numeric
-        columns take the vectorised path, and dictionary (categorical) columns
-        are decoded. Rows are validated exactly as by the other constructors,
-        and numbered from 0 in messages.
+        Accepts any object with ``__arrow_c_stream__`` (pyarrow ``Table`` and
+        ``RecordBatchReader``, polars ``DataFrame``, DuckDB results, ...) or
+        ``__arrow_c_array__`` (a ``RecordBatch``); a stream is read to its end.
+        Timestamps and dates are read as UTC times; numeric columns, and text or
+        dictionary columns of ids and actions (each distinct value judged once),
+        in bulk. Rows are validated as by the other constructors, numbered from 0.
 
         Parameters
         ----------

@@ -1,0 +1,117 @@
+"""Benchmark: a CSV file to ``Events``, against pyarrow's and pandas' own reads of it.
+
+For generated logs (``time,actor,action,target``: epoch seconds in time order, integer
+ids, action words) of each size asked for, and for the real Higgs log written as such a
+CSV file, prints the best of ``--repeat`` runs, measured in the same run on the same file:
+
+- ``pyarrow``: ``pyarrow.csv.read_csv`` (multithreaded, types inferred): the baseline;
+- ``pandas``: ``pandas.read_csv``;
+- ``influence``: ``Events.read_csv`` (pyarrow's reader, then validation in bulk);
+- ``built-in``: the same with the row-by-row reader (``--builtin``; one run, it is slow);
+
+with each one's ratio to pyarrow. The target (issue 15) is ``influence`` within 2 times
+``pyarrow``.
+
+Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--repeat 3] [--builtin]
+[--higgs PATH] [--text-ids]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from influence import Events
+from influence.events import readers
+
+HIGGS = "/work/shared/data/higgs/higgs-activity_time.txt.gz"
+WORDS = np.array(["share", "mention", "reply", "like"])
+
+
+def best_of(repeat: int, func: Callable[[], Any]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def generated(path: str, rows: int, prefix: str = "") -> None:
+    """A log of *rows* events among rows / 10 users over 30 days, in time order.
+
+    With a *prefix*, ids are text (``u123``), not integers.
+    """
+    rng = np.random.default_rng(0)
+    t = np.sort(rng.integers(1_700_000_000, 1_700_000_000 + 30 * 86_400, rows))
+    actor = rng.integers(0, max(rows // 10, 1), rows)
+    target = rng.integers(0, max(rows // 10, 1), rows)
+    action = WORDS[rng.integers(0, 4, rows)]
+    with open(path, "w") as f:
+        f.write("time,actor,action,target\n")
+        f.writelines(
+            f"{a},{prefix}{b},{c},{prefix}{d}\n"
+            for a, b, c, d in zip(t.tolist(), actor.tolist(), action.tolist(), target.tolist())
+        )
+
+
+def higgs(path: str, source: str) -> None:
+    """The Higgs log (``actor target time RT|MT|RE``) as ``time,actor,action,target``."""
+    import pandas as pd
+
+    frame = pd.read_csv(source, sep=" ", header=None, names=["actor", "target", "time", "type"])
+    frame["action"] = frame["type"].map({"RT": "share", "MT": "mention", "RE": "reply"})
+    frame[["time", "actor", "action", "target"]].to_csv(path, index=False)
+
+
+def measure(label: str, path: str, repeat: int, builtin: bool) -> None:
+    import pyarrow.csv as pacsv
+
+    rows = len(Events.read_csv(path, progress=False))
+    timings = {"pyarrow": best_of(repeat, lambda: pacsv.read_csv(path))}
+    try:
+        import pandas as pd
+
+        timings["pandas"] = best_of(repeat, lambda: pd.read_csv(path))
+    except ImportError:
+        pass
+    timings["influence"] = best_of(repeat, lambda: Events.read_csv(path, progress=False))
+    if builtin:
+        timings["built-in"] = best_of(1, lambda: readers.read_csv(path, progress=False, fast=False))
+    size = os.path.getsize(path) / 2**20
+    print(f"{label}: {rows:,} rows, {size:.0f} MiB (best of {repeat})")
+    for name, seconds in timings.items():
+        ratio = seconds / timings["pyarrow"]
+        print(f"  {name:<10} {seconds:8.3f} s  ratio {name}/pyarrow = {ratio:6.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, nargs="*", default=[1_000_000, 5_000_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--builtin", action="store_true", help="also time the built-in reader")
+    parser.add_argument("--higgs", default=HIGGS, help="the Higgs log (skipped when absent)")
+    parser.add_argument("--text-ids", action="store_true", help="generated ids as text (u123)")
+    args = parser.parse_args()
+    os.environ.setdefault("INFLUENCE_PROGRESS", "0")
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in args.rows:
+            path = os.path.join(folder, f"generated-{rows}.csv")
+            generated(path, rows, "u" if args.text_ids else "")
+            kind = "text" if args.text_ids else "integer"
+            measure(f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin)
+            os.remove(path)
+        if os.path.exists(args.higgs):
+            path = os.path.join(folder, "higgs.csv")
+            higgs(path, args.higgs)
+            measure("Higgs", path, args.repeat, args.builtin)
+
+
+if __name__ == "__main__":
+    main()

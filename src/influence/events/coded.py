@@ -1,0 +1,69 @@
+"""A column held as its distinct values and each row's code, so that it is judged once a value.
+
+Ids and actions repeat: a million events may name a hundred thousand users and four actions.
+:class:`Coded` holds such a column as its distinct values and, per row, the position of its
+value (``-1`` for a null); the normalisers of :mod:`influence.events.columns` read the
+distinct values with the very code they use for plain columns, and :func:`expand` spreads the
+verdicts back to the rows with numpy, so that the result is the same as reading every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Coded", "constant", "expand"]
+
+
+@dataclass(frozen=True)
+class Coded:
+    """A column as distinct *values* and each row's *codes* into them (``-1``: null)."""
+
+    values: np.ndarray
+    """The distinct values, a 1-d object array (Python ``str``, ``int``, ...)."""
+    codes: NDArray[np.int32]
+    """Per row, the position of its value in :attr:`values`, or ``-1`` for a null."""
+
+    @property
+    def shape(self) -> tuple[int]:
+        """The column's shape, ``(rows,)``."""
+        return (int(self.codes.shape[0]),)
+
+    def __getitem__(self, row: int) -> Any:
+        code = int(self.codes[row])
+        return None if code < 0 else self.values[code]
+
+    def with_null(self) -> np.ndarray:
+        """:attr:`values` with ``None`` appended, so that code ``-1`` reads as the null."""
+        out = np.empty(self.values.shape[0] + 1, dtype=object)
+        out[:-1] = self.values
+        return out
+
+    def objects(self) -> np.ndarray:
+        """The column row by row, as an object array (``None`` for nulls)."""
+        return self.with_null()[self.codes]
+
+
+def constant(value: Any, n: int) -> Coded:
+    """A column of *n* rows that all hold *value*."""
+    values = np.empty(1, dtype=object)
+    values[0] = value
+    return Coded(values, np.zeros(n, dtype=np.int32))
+
+
+def expand(column: Coded, problems: dict[int, tuple[str, str]]) -> dict[int, tuple[str, str]]:
+    """Problems found in ``column.with_null()``, keyed by position there, moved to the rows.
+
+    Position ``len(column.values)`` is the null; rows with code ``-1`` take its problem.
+    """
+    if not problems:
+        return {}
+    null = column.values.shape[0]
+    codes = np.where(column.codes < 0, null, column.codes)
+    bad = np.zeros(null + 1, dtype=bool)
+    bad[list(problems)] = True
+    rows = np.flatnonzero(bad[codes])
+    return {int(i): problems[int(c)] for i, c in zip(rows.tolist(), codes[rows].tolist())}

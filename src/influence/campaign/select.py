@@ -101,7 +101,8 @@ def select(
     Either is monotone and submodular, maximised by the lazy greedy (CELF): at least
     :math:`1 - 1/e` of the optimum for at most *k* accounts, and with costs and a
     *budget* the better of the unit-cost and cost-benefit greedy, at least
-    :math:`(1 - 1/e)/2` of the optimum within the budget. Both objectives are computed exactly, never sampled.
+    :math:`(1 - 1/e)/2` of the optimum within the budget. Both objectives are computed
+    exactly, never sampled.
 
     Candidates are the accounts with an audience in the window (on *topic*, when
     given), less those *exclude* names, those whose standing score is below

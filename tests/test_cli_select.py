@@ -126,4 +126,4 @@ def test_select_reads_files_with_the_input_options(
     args = ["--delimiter", " ", "--no-header", "--columns", "time=1,actor=2,target=3"]
     assert main(["select", str(path), *args, "--action", "mention", "--k", "1"]) == 0
     out = capsys.readouterr().out
-    assert "1 accounts reach 4.0" in out
+    assert "1 accounts are expected to reach 4.0" in out

@@ -46,12 +46,12 @@ References
 from __future__ import annotations
 
 import heapq
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Coverage", "Greedy", "coverage", "lazy_greedy"]
+__all__ = ["Coverage", "Greedy", "Objective", "coverage", "lazy_greedy"]
 
 
 class Coverage:
@@ -65,9 +65,10 @@ class Coverage:
         The frequency goal :math:`F`.
     """
 
-    __slots__ = ("data", "frequency", "indices", "indptr", "tops", "total")
+    __slots__ = ("data", "frequency", "indices", "indptr", "matrix", "tops", "total")
 
     def __init__(self, matrix: Any, frequency: int) -> None:
+        self.matrix = matrix
         self.frequency = int(frequency)
         self.indptr = np.asarray(matrix.indptr, dtype=np.int64)
         self.indices = np.asarray(matrix.indices, dtype=np.int64)
@@ -75,6 +76,24 @@ class Coverage:
         # Per person, their F largest exposures so far, largest first (0 for none).
         self.tops = np.zeros((matrix.shape[1], self.frequency))
         self.total = 0.0
+
+    def fresh(self) -> Coverage:
+        """The same objective with nothing chosen."""
+        return Coverage(self.matrix, self.frequency)
+
+    def initial(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The gains of *rows* with nothing chosen, bit for bit as :meth:`gain` gives them.
+
+        With nothing chosen a gain is its row's sum, added in row order (``np.bincount``
+        and ``cumsum`` both add one term after another from 0).
+        """
+        sizes = self.indptr[rows + 1] - self.indptr[rows]
+        sums = np.bincount(
+            np.repeat(np.arange(rows.size), sizes),
+            weights=self.data[_row_positions(self.indptr, rows)],
+            minlength=rows.size,
+        )
+        return np.asarray(sums / self.frequency, dtype=np.float64)
 
     def gain(self, account: int) -> float:
         """:math:`\\Delta(u \\mid S)`: what adding *account* would add to the coverage."""
@@ -123,8 +142,34 @@ class Greedy(NamedTuple):
     evaluations: int
 
 
+class Objective(Protocol):
+    """What the lazy greedy maximises: a monotone submodular set function, kept as a state.
+
+    :class:`Coverage` and :class:`~influence.campaign.expected.ExpectedReach` are two.
+    """
+
+    matrix: Any  # accounts by people (its rows are the accounts)
+    total: float
+
+    def fresh(self) -> Objective:
+        """The same objective with nothing chosen."""
+        ...  # pragma: no cover
+
+    def initial(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The gains of *rows* with nothing chosen, exactly as :meth:`gain` gives them."""
+        ...  # pragma: no cover
+
+    def gain(self, account: int) -> float:
+        """What adding *account* would add; never more than any earlier gain of it."""
+        ...  # pragma: no cover
+
+    def add(self, account: int) -> float:
+        """Add *account*; return its gain."""
+        ...  # pragma: no cover
+
+
 def lazy_greedy(
-    matrix: Any,
+    objective: Any,
     candidates: NDArray[np.int64],
     *,
     frequency: int = 1,
@@ -137,12 +182,14 @@ def lazy_greedy(
 
     Parameters
     ----------
-    matrix : scipy.sparse.csr_array
-        Accounts by people, exposure weights.
+    objective : Objective or scipy.sparse.csr_array
+        What to maximise (never changed: the greedy works on ``objective.fresh()``); a
+        matrix of exposure weights (accounts by people) means its :class:`Coverage`
+        with frequency goal *frequency*.
     candidates : array of int
         Row indices that may be chosen.
     frequency : int, default 1
-        :math:`F`.
+        :math:`F`, for a matrix.
     k : int, optional
         At most this many accounts.
     cost : array of float, optional
@@ -157,23 +204,15 @@ def lazy_greedy(
     Greedy
         Ties in the ranking go to the smaller row index.
     """
-    state = Coverage(matrix, frequency)
+    state: Objective = (
+        objective.fresh() if hasattr(objective, "fresh") else Coverage(objective, frequency)
+    )
+    n_rows = int(state.matrix.shape[0])
     rows = np.unique(np.asarray(candidates, dtype=np.int64))
-    price = np.ones(matrix.shape[0]) if cost is None else np.asarray(cost, dtype=np.float64)
+    price = np.ones(n_rows) if cost is None else np.asarray(cost, dtype=np.float64)
     left = np.inf if budget is None else float(budget)
     limit = rows.size if k is None else min(int(k), rows.size)
-    # With nothing chosen a gain is its row's sum, added in row order as Coverage.gain
-    # adds it (bincount and cumsum both add one term after another from 0), so an
-    # account evaluated twice in one state shows one value, bit for bit.
-    sizes = state.indptr[rows + 1] - state.indptr[rows]
-    first = (
-        np.bincount(
-            np.repeat(np.arange(rows.size), sizes),
-            weights=state.data[_row_positions(state, rows)],
-            minlength=rows.size,
-        )
-        / state.frequency
-    )
+    first = state.initial(rows)
     key = first / price[rows] if per_cost else first
     # Stale accounts (evaluated with nothing chosen) wait in one sorted array; accounts
     # re-evaluated since wait in a heap. The next one is the better of the two heads.
@@ -210,9 +249,9 @@ def lazy_greedy(
     return Greedy(np.asarray(chosen, dtype=np.int64), np.asarray(gains), evaluations)
 
 
-def _row_positions(state: Coverage, rows: NDArray[np.int64]) -> NDArray[np.int64]:
-    """The positions in ``state.data`` of the entries of *rows*, row after row."""
-    starts = state.indptr[rows]
-    sizes = state.indptr[rows + 1] - starts
+def _row_positions(indptr: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """The positions in a CSR ``data`` of the entries of *rows*, row after row."""
+    starts = indptr[rows]
+    sizes = indptr[rows + 1] - starts
     offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     return np.asarray(np.repeat(starts, sizes) + offsets, dtype=np.int64)

@@ -73,6 +73,15 @@ class Campaign:
         The window the audiences were read in.
     topic : str or None
         The topic the audiences were restricted to.
+    objective : str
+        What the greedy maximised: ``"expected"``, the expected credible reach in the
+        *horizon_days* after *as_of* (*gains*, *reach* and *overlap* are expectations),
+        or ``"coverage"``, the window's audience as it is.
+    horizon_days : float or None
+        The campaign period the expectation is for (``None`` for coverage).
+    newcomers : ndarray of float
+        Each chosen account's expected credible newcomers within the horizon (part of
+        its gain; 0 for coverage).
     """
 
     users: tuple[Any, ...]
@@ -94,6 +103,9 @@ class Campaign:
     as_of: float
     window_days: float
     topic: str | None = field(default=None)
+    objective: str = "coverage"
+    horizon_days: float | None = None
+    newcomers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         n = len(self.users)
@@ -104,9 +116,12 @@ class Campaign:
             ("costs", np.float64),
             ("overlap", np.float64),
             ("top_gains", np.float64),
+            ("newcomers", np.float64),
         ):
             object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
-        for name in ("gains", "audience", "scores", "costs"):
+        if self.newcomers.size == 0 and n:
+            object.__setattr__(self, "newcomers", _frozen(np.zeros(n)))
+        for name in ("gains", "audience", "scores", "costs", "newcomers"):
             if getattr(self, name).shape != (n,):
                 raise ValueError(
                     f"Campaign: {name!r} must hold one value per chosen account ({n}); "
@@ -140,7 +155,7 @@ class Campaign:
 
     def to_pandas(self) -> Any:
         """The chosen accounts as a DataFrame: rank, user, marginal reach, cumulative
-        reach, audience, standing score and cost (needs pandas)."""
+        reach, audience, expected newcomers, standing score and cost (needs pandas)."""
         import pandas as pd
 
         return pd.DataFrame(
@@ -150,6 +165,7 @@ class Campaign:
                 "marginal_reach": self.gains,
                 "reach": self.curve,
                 "audience": self.audience,
+                "newcomers": self.newcomers,
                 "score": self.scores,
                 "cost": self.costs,
             }
@@ -201,8 +217,10 @@ class Campaign:
         topic = "" if self.topic is None else f" about {self.topic!r}"
         spent = "" if self.budget is None else f", cost {self.cost:g} of {self.budget:g}"
         lead = self.reach - self.top_reach
+        what = "reach" if self.horizon_days is None else "are expected to reach"
+        when = "" if self.horizon_days is None else f" in the next {self.horizon_days:g} days"
         return (
-            f"{len(self.users)} accounts{topic} reach {self.reach:,.1f} credible people "
+            f"{len(self.users)} accounts{topic} {what} {self.reach:,.1f} credible people{when} "
             f"(frequency {self.frequency}{spent}); the top {len(self.top_users)} by score "
             f"reach {self.top_reach:,.1f} ({lead:+,.1f}); {self.method}, guaranteed "
             f"{self.guarantee:.3f} of the optimum; {self.candidates:,} candidates, "

@@ -15,7 +15,9 @@ from numpy.typing import NDArray
 from influence import _validate
 from influence._time import STANDING
 from influence.campaign.audience import Audiences, audiences, exposure_trust
-from influence.campaign.greedy import Coverage, Greedy, lazy_greedy
+from influence.campaign.expected import ExpectedReach
+from influence.campaign.forecast import DEFAULT_HORIZON_DAYS, forecast
+from influence.campaign.greedy import Coverage, Greedy, Objective, lazy_greedy
 from influence.campaign.result import Campaign
 from influence.components.authenticity import Authenticity
 from influence.components.credibility import Credibility
@@ -25,12 +27,26 @@ from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Scores
 
-__all__ = ["FAKE_BELOW", "select"]
+__all__ = ["FAKE_BELOW", "OBJECTIVES", "campaign_trust", "select"]
 
 #: Own credibility below which an account is judged fake and never chosen: the line under
 #: which the Credibility discount reports an engager as "looking like a farm or Sybil".
 FAKE_BELOW = 0.5
 GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
+#: What ``select`` maximises: the expected reach in the campaign period (the default), or
+#: the exact coverage of the window's audience.
+OBJECTIVES = ("expected", "coverage")
+
+
+def campaign_trust(window: Events, as_of: float, scorer: Scorer) -> NDArray[np.float64]:
+    """Per event of *window*, the trust the scorer's discounts give it: the one call
+    through which ``select`` reads the discounts (shared by the audiences and the
+    forecast).
+
+    LEAD: switch to ``scorer.trust(window, as_of)`` once ``Scorer.trust`` is on main
+    (the same per-event trust, shared with scoring through ``Events.memo``).
+    """
+    return exposure_trust(window, as_of, scorer)
 
 
 def select(
@@ -45,12 +61,32 @@ def select(
     min_score: float | None = None,
     as_of: Any = None,
     window_days: float = STANDING.window_days,
+    objective: str = "expected",
+    horizon_days: float = DEFAULT_HORIZON_DAYS,
+    half_life_days: float | None = None,
     scorer: Scorer | None = None,
     scores: Scores | None = None,
 ) -> Campaign:
     r"""Choose accounts that together reach the most distinct, credible people.
 
-    The audience of an account is the people who engaged with its content in
+    By default (``objective="expected"``) the reach is the one expected in the
+    campaign period, the *horizon_days* after *as_of*: the people of each account's
+    audience expected to engage it again, and the newcomers it is expected to
+    attract, both estimated from the log's own past
+    (:mod:`influence.campaign.forecast`), maximised as an exact expectation
+    (:mod:`influence.campaign.expected`):
+
+    .. math::
+
+        f(S) = \frac{1}{F} \Big(\sum_v \mathbb{E}\big[\min(F, X_v)\big]
+               + \sum_{u \in S} n_u\Big), \qquad
+        X_v = \sum_{u \in S} \mathrm{Bernoulli}(q_{uv}),
+
+    with :math:`F = 1` the expected number of distinct credible people reached,
+    :math:`\sum_v (1 - \prod_{u \in S}(1 - q_{uv})) + \sum_{u \in S} n_u`. With
+    ``objective="coverage"``, the window's audience as it is:
+
+    the audience of an account is the people who engaged with its content in
     ``(as_of - window_days, as_of]``, each exposure weighted by the trust the house
     discounts give it (:mod:`influence.campaign.audience`): bought or fake engagers
     reach nobody. The objective is the weighted coverage with frequency goal :math:`F`
@@ -60,12 +96,13 @@ def select(
 
         f(S) = \frac{1}{F} \sum_v \mathrm{top}_F\{a_{uv} : u \in S\}
              = \sum_v w_v \frac{\min(F, |\{u \in S : v \in A(u)\}|)}{F}
-             \quad \text{(equal weights per person)},
+             \quad \text{(equal weights per person)}.
 
-    maximised by the lazy greedy (CELF): at least :math:`1 - 1/e` of the optimum for
-    at most *k* accounts, and with costs and a *budget* the better of the unit-cost
-    and cost-benefit greedy, at least :math:`(1 - 1/e)/2` of the optimum within the
-    budget. Coverage is exact, never sampled.
+    Either is monotone and submodular, maximised by the lazy greedy (CELF): at least
+    :math:`1 - 1/e` of the optimum for at most *k* accounts, and with costs and a
+    *budget* the better of the unit-cost and cost-benefit greedy, at least
+    :math:`(1 - 1/e)/2` of the optimum within the budget. Both objectives are computed
+    exactly, never sampled.
 
     Candidates are the accounts with an audience in the window (on *topic*, when
     given), less those *exclude* names, those whose standing score is below
@@ -98,6 +135,14 @@ def select(
         The end of the window; the latest event's time by default (never the clock).
     window_days : float, default 90
         The audience window.
+    objective : {"expected", "coverage"}, default "expected"
+        Maximise the expected reach in the campaign period, or the coverage of the
+        window's audience.
+    horizon_days : float, default 30
+        The campaign period, for ``objective="expected"``.
+    half_life_days : float, optional
+        The half-life of the forecast's recency weights
+        (:func:`influence.campaign.forecast.forecast`); half the horizon by default.
     scorer : Scorer, optional
         Whose discounts weigh the exposures and whose score is the standing score; the
         house scorer by default.
@@ -138,7 +183,7 @@ def select(
     ...          for t in range(5)]
     >>> rows += [{"time": 20 + t, "actor": f"reader{t}", "action": "share", "target": "cy"}
     ...          for t in range(3)]
-    >>> chosen = select(Events.from_records(rows), k=2)
+    >>> chosen = select(Events.from_records(rows), k=2, objective="coverage")
     >>> chosen.users, chosen.gains.tolist(), chosen.top_users
     (('ann', 'cy'), [6.0, 3.0], ('ann', 'bob'))
     >>> chosen.reach, chosen.top_reach
@@ -151,6 +196,8 @@ def select(
     limit = None if k is None else _validate.integer("select", "k", k, low=1)
     goal = _validate.integer("select", "frequency", frequency, low=1)
     days = _validate.number("select", "window_days", window_days, low=0.0, low_open=True)
+    goal_kind = _validate.choice("select", "objective", objective, OBJECTIVES)
+    horizon = _validate.number("select", "horizon_days", horizon_days, low=0.0, low_open=True)
     floor = None if min_score is None else _validate.number("select", "min_score", min_score)
     spend = None if budget is None else _validate.number("select", "budget", budget, low=0.0)
     if spend is not None and cost is None:
@@ -161,17 +208,34 @@ def select(
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     t = 0.0 if when is None else float(when)
-    trust = exposure_trust(window, t, judge)
-    found = audiences(window, as_of=t, window_days=days, topic=topic, trust=trust)
+    trust = campaign_trust(window, t, judge)
+    state: Objective
+    if goal_kind == "expected":
+        seen = forecast(
+            window,
+            as_of=t,
+            window_days=days,
+            horizon_days=horizon,
+            half_life_days=half_life_days,
+            topic=topic,
+            trust=trust,
+        )
+        found = Audiences(seen.users, seen.exposure, t, days, seen.topic)
+        state = ExpectedReach(seen.chance, seen.newcomers, goal)
+        newcomers = seen.newcomers
+    else:
+        found = audiences(window, as_of=t, window_days=days, topic=topic, trust=trust)
+        state = Coverage(found.matrix, goal)
+        newcomers = np.zeros(len(found.users))
     if scores is None:
         scores = judge.score(window, as_of=t)
     standing = _per_user(scores, window.users)
     own = Authenticity(credibility=_credibility_of(judge))(window, as_of=t)
     price = _costs(cost, events.users, window.users)
     eligible, left_out = _candidates(found, set(exclude), own, standing, floor, price, spend)
-    greedy, method, guarantee = _choose(found.matrix, eligible, goal, limit, price, spend)
+    greedy, method, guarantee = _choose(state, eligible, limit, price, spend)
     top = _by_score(eligible, standing, limit, price, spend)
-    top_gains = _gains_in_order(found.matrix, top, goal)
+    top_gains = _gains_in_order(state, top)
     chosen = greedy.chosen
     users = found.users
     return Campaign(
@@ -181,7 +245,11 @@ def select(
         audience=found.size()[chosen],
         scores=standing[chosen],
         costs=np.ones(chosen.size) if price is None else price[chosen],
-        overlap=overlap(found.matrix, chosen),
+        overlap=(
+            expected_overlap(state.matrix, newcomers, chosen)
+            if goal_kind == "expected"
+            else overlap(found.matrix, chosen)
+        ),
         top_users=tuple(users.id(int(i)) for i in top),
         top_gains=top_gains,
         left_out=tuple((users.id(int(i)), why) for i, why in left_out),
@@ -194,6 +262,9 @@ def select(
         as_of=t,
         window_days=days,
         topic=found.topic,
+        objective=goal_kind,
+        horizon_days=horizon if goal_kind == "expected" else None,
+        newcomers=newcomers[chosen],
     )
 
 
@@ -340,20 +411,17 @@ def _candidates(
 
 
 def _choose(
-    matrix: Any,
+    state: Objective,
     eligible: NDArray[np.int64],
-    frequency: int,
     k: int | None,
     price: NDArray[np.float64] | None,
     budget: float | None,
 ) -> tuple[Greedy, str, float]:
     """The greedy, or under a budget the better of unit-cost and cost-benefit."""
     if budget is None:
-        return lazy_greedy(matrix, eligible, frequency=frequency, k=k), "greedy", GREEDY_GUARANTEE
-    unit = lazy_greedy(matrix, eligible, frequency=frequency, k=k, cost=price, budget=budget)
-    ratio = lazy_greedy(
-        matrix, eligible, frequency=frequency, k=k, cost=price, budget=budget, per_cost=True
-    )
+        return lazy_greedy(state, eligible, k=k), "greedy", GREEDY_GUARANTEE
+    unit = lazy_greedy(state, eligible, k=k, cost=price, budget=budget)
+    ratio = lazy_greedy(state, eligible, k=k, cost=price, budget=budget, per_cost=True)
     if float(np.sum(ratio.gains)) > float(np.sum(unit.gains)):
         return ratio, "cost-benefit", GREEDY_GUARANTEE / 2
     return unit, "unit-cost", GREEDY_GUARANTEE / 2
@@ -382,9 +450,27 @@ def _by_score(
     return np.asarray(taken, dtype=np.int64)
 
 
-def _gains_in_order(matrix: Any, accounts: NDArray[np.int64], frequency: int) -> NDArray[Any]:
-    state = Coverage(matrix, frequency)
+def _gains_in_order(objective: Objective, accounts: NDArray[np.int64]) -> NDArray[Any]:
+    state = objective.fresh()
     return np.array([state.add(int(a)) for a in accounts], dtype=np.float64)
+
+
+def expected_overlap(
+    chance: Any, newcomers: NDArray[np.float64], accounts: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """``out[i, j]`` = :math:`\\sum_v q_{iv} q_{jv}`, the people both are expected to
+    reach (independent returns); the diagonal, :math:`\\sum_v q_{iv} + n_i`, each one's
+    expected reach alone."""
+    rows = chance[accounts]
+    out = (
+        np.asarray((rows @ rows.T).toarray(), dtype=np.float64)
+        if accounts.size
+        else np.zeros((0, 0))
+    )
+    if accounts.size:
+        alone = np.asarray(rows.sum(axis=1), dtype=np.float64).ravel() + newcomers[accounts]
+        np.fill_diagonal(out, alone)
+    return out
 
 
 def overlap(matrix: Any, accounts: NDArray[np.int64]) -> NDArray[np.float64]:

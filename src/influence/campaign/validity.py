@@ -69,11 +69,16 @@ def future_reach(
     ks: tuple[int, ...] = (10, 50, 100),
     *,
     window_days: float = STANDING.window_days,
+    objective: str = "expected",
+    half_life_days: float | None = None,
     scorer: Scorer | None = None,
     resamples: int = 1000,
     seed: int = 0,
 ) -> list[Comparison]:
     """Choose on the events up to *cutoff*, count who engages the chosen afterwards.
+
+    The selection maximises *objective* (:func:`influence.campaign.select`); with
+    ``"expected"``, for a campaign period of *horizon_days*, the period measured.
 
     Examples
     --------
@@ -100,7 +105,17 @@ def future_reach(
     people = np.unique(events.actor[future])
     out = []
     for k in ks:
-        chosen = select(past, k, as_of=cutoff, window_days=window_days, scorer=judge, scores=scores)
+        chosen = select(
+            past,
+            k,
+            as_of=cutoff,
+            window_days=window_days,
+            objective=objective,
+            horizon_days=horizon_days,
+            half_life_days=half_life_days,
+            scorer=judge,
+            scores=scores,
+        )
         rules: dict[str, Any] = {
             "selection": chosen.users,
             "top score": chosen.top_users,

@@ -198,6 +198,8 @@ def select(args: argparse.Namespace) -> int:
         min_score=args.min_score,
         as_of=as_of,
         window_days=args.window_days,
+        objective=args.objective,
+        horizon_days=args.horizon,
         scorer=scorer,
     )
     print(campaign_table(chosen))

@@ -225,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the audience window (default 90 days)",
     )
     select.add_argument(
+        "--objective",
+        choices=("expected", "coverage"),
+        default="expected",
+        help="maximise the expected reach in the campaign period (default) or the coverage "
+        "of the window's audience",
+    )
+    select.add_argument(
+        "--horizon",
+        type=float,
+        default=30.0,
+        metavar="DAYS",
+        help="the campaign period the expected reach is for (default 30 days)",
+    )
+    select.add_argument(
         "--out", default=None, metavar="FILE", help="also write the chosen accounts (.csv)"
     )
     select.set_defaults(func=commands.select)

@@ -39,6 +39,7 @@ from influence.components.base import check_output, evidence_of
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
+from influence.events.topics import about
 from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
@@ -87,25 +88,11 @@ class Audiences:
         )
 
 
-def _topic_rows(events: Events, topic: str) -> NDArray[np.bool_]:
-    """Rows whose own topics include *topic* (case-folded).
-
-    LEAD: replace with ``influence.events.topics.about(events, topic)`` on merge; this
-    reads ``events.topic_sets`` (one check per distinct set, not per event) only until
-    the topics module is on main.
-    """
-    wanted = topic.casefold()
-    sets = np.array([any(t.casefold() == wanted for t in s) for s in events.topic_sets], dtype=bool)
-    rows = np.zeros(len(events), dtype=bool)
-    tagged = events.topics >= 0
-    rows[tagged] = sets[events.topics[tagged]]
-    return rows
-
-
 def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
-    """Rows about *topic*: tagged with it, or engaging a post whose creating row is.
+    """Rows about *topic*: tagged with it, or engaging a post that is, up the thread.
 
-    A like carries no topics of its own: it is about what the post it likes is about.
+    A like carries no topics of its own: it is about what the post it likes is about
+    (:func:`influence.events.topics.about`).
 
     Examples
     --------
@@ -120,11 +107,7 @@ def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
     """
     if not isinstance(topic, str) or not topic.strip():
         raise ValueError(f"The 'topic' parameter must be a non-empty string. Got {topic!r}.")
-    own = _topic_rows(events, topic.strip())
-    post_about = np.zeros(len(events.posts) + 1, dtype=bool)  # spare slot for parent == -1
-    made = np.flatnonzero(own & (events.post >= 0))
-    post_about[events.post[made]] = True
-    return np.asarray(own | post_about[events.parent], dtype=bool)
+    return about(events, topic.strip())
 
 
 def exposure_trust(

@@ -10,7 +10,7 @@ about a million accounts have an audience at full size. Printed, each timed once
   standing scores (the discounts' trust per event, the audiences, CELF, the top-k
   comparison and the overlap matrix): it never rescores;
 - inside it, on a fresh table: ``trust`` (the discounts alone, the one call
-  ``campaign_trust`` that ``Scorer.trust`` will replace), ``forecast`` (the default
+  ``Scorer.trust``), ``forecast`` (the default
   objective's returns and newcomers: one sort, the calibration on the split, the
   matrices), ``audiences`` (the coverage objective's incidence from one sort), and CELF on
   each objective, with how many gains it re-evaluated.
@@ -29,7 +29,6 @@ import numpy as np
 
 from influence import Events, Scorer
 from influence.campaign import ExpectedReach, audiences, forecast, lazy_greedy, select
-from influence.campaign.select import campaign_trust
 
 
 def timed(func: Callable[[], Any]) -> tuple[float, Any]:
@@ -65,7 +64,7 @@ def main() -> None:
     # The parts, on a fresh copy of the table (its memo empty, as select's was).
     fresh = world(args.events, args.users)
     end = float(fresh.end or 0.0)
-    t_trust, trust = timed(lambda: campaign_trust(fresh, end, Scorer()))
+    t_trust, trust = timed(lambda: Scorer().trust(fresh, end))
     t_seen, seen = timed(lambda: forecast(fresh, trust=trust))
     t_aud, found = timed(lambda: audiences(fresh, trust=trust))
     candidates = np.flatnonzero(found.size() > 0)

@@ -957,3 +957,22 @@ def test_a_scorer_reads_as_far_back_as_its_longest_part() -> None:
     with_all = Scorer(signals=[DistinctEngagers(), ("everything", lambda e, *, as_of: e.time)])
     assert with_all.lookbacks["everything"] == math.inf
     assert with_all.lookback_days == math.inf
+
+
+def test_trust_is_the_per_event_trust_score_sets() -> None:
+    events = synthetic(seed=3, days=30).events
+    scorer = Scorer()
+    when = float(events.time[len(events) // 2])
+    trust = scorer.trust(events, as_of=when)
+    window = events.until(when)
+    assert trust.shape == (len(window),)
+    assert trust.min() >= 0.0 and trust.max() <= 1.0 and trust.min() < 1.0
+    keep = np.ones(len(window))
+    for _, component in scorer.discounts:
+        keep = keep * np.asarray(component(window, as_of=when))
+    np.testing.assert_array_equal(trust, keep)
+    half = window.with_trust(np.full(len(window), 0.5))
+    np.testing.assert_allclose(scorer.trust(half, as_of=when), 0.5 * keep)
+    assert Scorer(discounts=[]).trust(events).tolist() == [1.0] * len(events)
+    with pytest.raises(TypeError, match="influence.Events"):
+        scorer.trust([1, 2])  # type: ignore[arg-type]

@@ -13,7 +13,7 @@
 See docs/campaigns.md for the method, the guarantees and the validation on real logs.
 """
 
-from influence.campaign.audience import Audiences, audiences, exposure_trust, on_topic
+from influence.campaign.audience import Audiences, audiences, on_topic
 from influence.campaign.expected import ExpectedReach, expected_reach
 from influence.campaign.forecast import Forecast, ReturnModel, forecast
 from influence.campaign.greedy import coverage, lazy_greedy
@@ -31,7 +31,6 @@ __all__ = [
     "audiences",
     "coverage",
     "expected_reach",
-    "exposure_trust",
     "forecast",
     "lazy_greedy",
     "on_topic",

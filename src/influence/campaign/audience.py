@@ -35,7 +35,6 @@ from numpy.typing import NDArray
 
 from influence import _validate
 from influence._time import STANDING
-from influence.components.base import check_output, evidence_of
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
@@ -43,7 +42,7 @@ from influence.events.topics import about
 from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
-__all__ = ["Audiences", "audiences", "exposure_trust", "on_topic"]
+__all__ = ["Audiences", "audiences", "on_topic"]
 
 
 @dataclass(frozen=True)
@@ -110,29 +109,6 @@ def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
     return about(events, topic.strip())
 
 
-def exposure_trust(
-    events: Events, as_of: float, scorer: Scorer | None = None
-) -> NDArray[np.float64]:
-    """Per event, the trust the scorer's discounts give it (:math:`\\tau_e`), times any
-    trust already on the table.
-
-    Computed as :meth:`Scorer.score <influence.Scorer.score>` computes it, from the
-    discounts alone (no signal, no rescoring); on the same table the credibility judge's
-    work is shared with a scoring run through :attr:`Events.memo <influence.Events.memo>`.
-    """
-    judge = Scorer() if scorer is None else scorer
-    trust = np.ones(len(events)) if events.trust is None else events.trust.copy()
-    for name, component in judge.discounts:
-        keep = check_output(
-            evidence_of(component, events, as_of).values,
-            len(events),
-            where=f"discount {name!r}",
-            role="discount",
-        )
-        trust = trust * keep
-    return np.asarray(trust, dtype=np.float64)
-
-
 def audiences(
     events: Events,
     *,
@@ -159,7 +135,7 @@ def audiences(
         Whose discounts weigh the exposures; the house scorer by default.
     trust : array of float, optional
         Per-event trust of ``events.until(as_of).compact()`` already computed
-        (:func:`exposure_trust`), to skip computing it again.
+        (:meth:`Scorer.trust <influence.Scorer.trust>`), to skip computing it again.
 
     Returns
     -------
@@ -190,7 +166,11 @@ def audiences(
         rows &= on_topic(window, topic)
     picked = np.flatnonzero(rows)
     if trust is None:
-        trust = exposure_trust(window, t, scorer) if picked.size else np.ones(len(window))
+        trust = (
+            (Scorer() if scorer is None else scorer).trust(window, t)
+            if picked.size
+            else np.ones(len(window))
+        )
     elif np.shape(trust) != (len(window),):
         raise ValueError(
             f"The 'trust' parameter of audiences must hold one weight per event of the window "

@@ -70,7 +70,7 @@ from scipy.optimize import isotonic_regression
 
 from influence import _validate
 from influence._time import DAY, STANDING
-from influence.campaign.audience import exposure_trust, on_topic
+from influence.campaign.audience import on_topic
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
@@ -319,7 +319,7 @@ def forecast(
         Whose discounts give the trust; the house scorer by default.
     trust : array of float, optional
         Per-event trust of ``events.until(as_of).compact()``, already computed
-        (:func:`influence.campaign.exposure_trust`).
+        (:meth:`Scorer.trust <influence.Scorer.trust>`).
     model : ReturnModel, optional
         A calibration to apply instead of fitting one on the split.
 
@@ -364,7 +364,11 @@ def forecast(
         rows &= on_topic(window, topic)
     picked = np.flatnonzero(rows)
     if trust is None:
-        trust = exposure_trust(window, t, scorer) if picked.size else np.ones(len(window))
+        trust = (
+            (Scorer() if scorer is None else scorer).trust(window, t)
+            if picked.size
+            else np.ones(len(window))
+        )
     elif np.shape(trust) != (len(window),):
         raise ValueError(
             f"The 'trust' parameter of forecast must hold one weight per event of the window "

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from influence import _validate
 from influence._time import STANDING
-from influence.campaign.audience import Audiences, audiences, exposure_trust
+from influence.campaign.audience import Audiences, audiences
 from influence.campaign.expected import ExpectedReach
 from influence.campaign.forecast import DEFAULT_HORIZON_DAYS, forecast
 from influence.campaign.greedy import Coverage, Greedy, Objective, lazy_greedy
@@ -22,12 +22,13 @@ from influence.campaign.result import Campaign
 from influence.components.authenticity import Authenticity
 from influence.components.credibility import Credibility
 from influence.events.ids import IdIndex
+from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Scores
 
-__all__ = ["FAKE_BELOW", "OBJECTIVES", "campaign_trust", "select"]
+__all__ = ["FAKE_BELOW", "OBJECTIVES", "select"]
 
 #: Own credibility below which an account is judged fake and never chosen: the line under
 #: which the Credibility discount reports an engager as "looking like a farm or Sybil".
@@ -36,17 +37,6 @@ GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
 #: What ``select`` maximises: the expected reach in the campaign period (the default), or
 #: the exact coverage of the window's audience.
 OBJECTIVES = ("expected", "coverage")
-
-
-def campaign_trust(window: Events, as_of: float, scorer: Scorer) -> NDArray[np.float64]:
-    """Per event of *window*, the trust the scorer's discounts give it: the one call
-    through which ``select`` reads the discounts (shared by the audiences and the
-    forecast).
-
-    LEAD: switch to ``scorer.trust(window, as_of)`` once ``Scorer.trust`` is on main
-    (the same per-event trust, shared with scoring through ``Events.memo``).
-    """
-    return exposure_trust(window, as_of, scorer)
 
 
 def select(
@@ -205,10 +195,12 @@ def select(
     judge = Scorer() if scorer is None else scorer
     if not isinstance(judge, Scorer):
         raise ValueError(f"The 'scorer' parameter of select must be a Scorer. Got {scorer!r}.")
+    if as_of is None:  # the latest event: say so when it stands far beyond the rest
+        warn_far_future(events)
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     t = 0.0 if when is None else float(when)
-    trust = campaign_trust(window, t, judge)
+    trust = judge.trust(window, t)
     state: Objective
     if goal_kind == "expected":
         seen = forecast(

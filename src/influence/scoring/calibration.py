@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from influence import _validate
+from influence.components.registry import closest
 
 __all__ = ["Calibration"]
 
@@ -48,6 +51,29 @@ class Calibration:
         _validate.number("Calibration", "shape", self.shape, low=0.0, high=1.0, low_open=True)
         object.__setattr__(self, "midpoint", float(self.midpoint))
         object.__setattr__(self, "shape", float(self.shape))
+
+    @classmethod
+    def from_config(cls, config: Any) -> Calibration:
+        """The ``calibration`` table of a scorer's configuration, its keys checked by name.
+
+        Examples
+        --------
+        >>> Calibration.from_config({"midpoint": 2.0})
+        Calibration(midpoint=2.0, shape=1.0)
+        """
+        allowed = [f.name for f in fields(cls)]
+        if not isinstance(config, Mapping):
+            raise ValueError(
+                f"config['calibration'] must be a mapping with keys {allowed}; "
+                f"got {type(config).__name__}"
+            )
+        unknown = sorted(str(k) for k in set(config) - set(allowed))
+        if unknown:
+            hint = closest(unknown[0], allowed) or ";"
+            raise ValueError(
+                f"config['calibration'] has unknown key(s) {unknown}{hint} allowed: {allowed}"
+            )
+        return cls(**config)
 
     def __call__(self, raw: ArrayLike) -> NDArray[np.float64]:
         x = np.asarray(raw, dtype=np.float64)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -278,6 +278,37 @@ class Scorer(TopicScoring):
             config=self.to_config(strict=False),
         )
 
+    def trust(self, events: Events, as_of: Any = None) -> NDArray[np.float64]:
+        r"""Per event, the trust :math:`\tau_e` the discounts give it, as :meth:`score` sets it.
+
+        The discounts' product times any trust already on the table, judged on the
+        events at or before *as_of* (default: the latest event's time): float64 in
+        ``[0, 1]``, one per row of ``events.until(as_of)``, in its order. The work is
+        shared with :meth:`score` on the same table (:attr:`Events.memo
+        <influence.Events.memo>`); :func:`influence.campaign.select` weighs audiences by it.
+
+        Examples
+        --------
+        >>> from influence import Events, Scorer
+        >>> ev = Events.from_records([
+        ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
+        ...     {"time": 1, "actor": "cy", "action": "like", "target": "ann"},
+        ... ])
+        >>> Scorer(discounts=[]).trust(ev).tolist()
+        [1.0, 1.0]
+        """
+        if not isinstance(events, Events):
+            raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
+        when = events.end if as_of is None else to_epoch(as_of)
+        window = events.until(when) if when is not None else events
+        trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
+        for name, component in self.discounts:
+            ev = evidence_of(component, window, 0.0 if when is None else when)
+            trust = trust * check_output(
+                ev.values, len(window), where=f"discount {name!r}", role="discount"
+            )
+        return np.asarray(trust, dtype=np.float64)
+
     def _discount(
         self, window: Events, as_of: float
     ) -> tuple[Events, list[Evidence], NDArray[np.float64]]:
@@ -516,25 +547,8 @@ class Scorer(TopicScoring):
         if "weights" in config:
             kwargs["weights"] = config["weights"]
         if "calibration" in config:
-            kwargs["calibration"] = _calibration(config["calibration"])
+            kwargs["calibration"] = Calibration.from_config(config["calibration"])
         return cls(**kwargs)
-
-
-def _calibration(config: Any) -> Calibration:
-    """The ``calibration`` table of a configuration, its keys checked by name."""
-    allowed = [f.name for f in fields(Calibration)]
-    if not isinstance(config, Mapping):
-        raise ValueError(
-            f"config['calibration'] must be a mapping with keys {allowed}; "
-            f"got {type(config).__name__}"
-        )
-    unknown = sorted(str(k) for k in set(config) - set(allowed))
-    if unknown:
-        hint = _registry.closest(unknown[0], allowed) or ";"
-        raise ValueError(
-            f"config['calibration'] has unknown key(s) {unknown}{hint} allowed: {allowed}"
-        )
-    return Calibration(**config)
 
 
 def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:

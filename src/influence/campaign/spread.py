@@ -209,9 +209,7 @@ class RRSets:
         mask[np.asarray(accounts, dtype=np.int64)] = True
         return np.bincount(self.owners()[mask[self.nodes]], minlength=self.count) > 0
 
-    def estimate(
-        self, accounts: Any, newcomers: Any = None, level: float = 0.95
-    ) -> SpreadEstimate:
+    def estimate(self, accounts: Any, newcomers: Any = None, level: float = 0.95) -> SpreadEstimate:
         """:math:`n F_{\\mathcal R}(S)`, plus the newcomers of *accounts* when given.
 
         Examples

@@ -9,6 +9,8 @@
 - :func:`audiences` gives every account's audience in the window, each exposure
   weighted by the trust the house discounts give it.
 - :func:`coverage` is the objective, computed exactly.
+- :func:`imm` and :func:`rr_sets` estimate and maximise the spread within a few hops of an
+  independent cascade on the forecast's chances (``select(objective="spread")``).
 
 See docs/campaigns.md for the method, the guarantees and the validation on real logs.
 """
@@ -19,21 +21,37 @@ from influence.campaign.forecast import Forecast, ReturnModel, forecast
 from influence.campaign.greedy import coverage, lazy_greedy
 from influence.campaign.result import Campaign
 from influence.campaign.select import FAKE_BELOW, OBJECTIVES, read_costs, select
+from influence.campaign.spread import (
+    IMM,
+    InfluenceGraph,
+    RRSets,
+    SpreadEstimate,
+    imm,
+    influence_graph,
+    rr_sets,
+)
 
 __all__ = [
     "FAKE_BELOW",
+    "IMM",
     "OBJECTIVES",
     "Audiences",
     "Campaign",
     "ExpectedReach",
     "Forecast",
+    "InfluenceGraph",
+    "RRSets",
     "ReturnModel",
+    "SpreadEstimate",
     "audiences",
     "coverage",
     "expected_reach",
     "forecast",
+    "imm",
+    "influence_graph",
     "lazy_greedy",
     "on_topic",
     "read_costs",
+    "rr_sets",
     "select",
 ]

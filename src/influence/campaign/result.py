@@ -82,6 +82,16 @@ class Campaign:
     newcomers : ndarray of float
         Each chosen account's expected credible newcomers within the horizon (part of
         its gain; 0 for coverage).
+    hops : int or None
+        For ``objective="spread"``, the cascade's steps (``None`` otherwise); *gains*,
+        *reach* and *overlap* are then read on the reverse-reachable sets that chose
+        (slightly optimistic for the chosen, as any maximum over a sample).
+    samples : int
+        The reverse-reachable sets drawn (IMM's sampling phase, its final sets and as
+        many fresh ones for the intervals; 0 for the other objectives).
+    interval, top_interval : tuple of float or None
+        For ``objective="spread"``, 95% intervals of the expected spread of the chosen
+        and of the top by score, read on fresh sets independent of those that chose.
     """
 
     users: tuple[Any, ...]
@@ -106,6 +116,10 @@ class Campaign:
     objective: str = "coverage"
     horizon_days: float | None = None
     newcomers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    hops: int | None = None
+    samples: int = 0
+    interval: tuple[float, float] | None = None
+    top_interval: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.users)
@@ -219,6 +233,8 @@ class Campaign:
         lead = self.reach - self.top_reach
         what = "reach" if self.horizon_days is None else "are expected to reach"
         when = "" if self.horizon_days is None else f" in the next {self.horizon_days:g} days"
+        if self.hops is not None:
+            what += f" within {self.hops} hop{'s' if self.hops > 1 else ''}"
         return (
             f"{len(self.users)} accounts{topic} {what} {self.reach:,.1f} credible people{when} "
             f"(frequency {self.frequency}{spent}); the top {len(self.top_users)} by score "

@@ -19,6 +19,14 @@ from influence.campaign.expected import ExpectedReach
 from influence.campaign.forecast import DEFAULT_HORIZON_DAYS, forecast
 from influence.campaign.greedy import Coverage, Greedy, Objective, lazy_greedy
 from influence.campaign.result import Campaign
+from influence.campaign.spread import (
+    DEFAULT_EPSILON,
+    imm,
+    influence_graph,
+    marginal_gains,
+    rr_sets,
+    shared,
+)
 from influence.components.authenticity import Authenticity
 from influence.components.credibility import Credibility
 from influence.events.ids import IdIndex
@@ -34,9 +42,9 @@ __all__ = ["FAKE_BELOW", "OBJECTIVES", "select"]
 #: which the Credibility discount reports an engager as "looking like a farm or Sybil".
 FAKE_BELOW = 0.5
 GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
-#: What ``select`` maximises: the expected reach in the campaign period (the default), or
-#: the exact coverage of the window's audience.
-OBJECTIVES = ("expected", "coverage")
+#: What ``select`` maximises: the expected reach in the campaign period (the default), the
+#: exact coverage of the window's audience, or the expected spread within a few hops.
+OBJECTIVES = ("expected", "coverage", "spread")
 
 
 def select(
@@ -54,6 +62,9 @@ def select(
     objective: str = "expected",
     horizon_days: float = DEFAULT_HORIZON_DAYS,
     half_life_days: float | None = None,
+    hops: int = 2,
+    epsilon: float = DEFAULT_EPSILON,
+    seed: int = 0,
     scorer: Scorer | None = None,
     scores: Scores | None = None,
 ) -> Campaign:
@@ -94,6 +105,14 @@ def select(
     :math:`(1 - 1/e)/2` of the optimum within the budget. Both objectives are computed
     exactly, never sampled.
 
+    With ``objective="spread"`` the reach goes *hops* steps beyond the direct audience:
+    the expected number of people active after an independent cascade of *hops* steps
+    whose edge :math:`u \to v` has the forecast's chance :math:`q_{uv}`, plus the
+    chosen's newcomers, estimated on reverse-reachable sets drawn as IMM prescribes and
+    maximised by IMM's greedy: at least :math:`1 - 1/e - \varepsilon` of the optimum with
+    probability at least :math:`1 - 1/n` (:mod:`influence.campaign.spread`). It takes *k*
+    (not a budget) and frequency 1.
+
     Candidates are the accounts with an audience in the window (on *topic*, when
     given), less those *exclude* names, those whose standing score is below
     *min_score*, those whose own credibility (the
@@ -125,14 +144,21 @@ def select(
         The end of the window; the latest event's time by default (never the clock).
     window_days : float, default 90
         The audience window.
-    objective : {"expected", "coverage"}, default "expected"
-        Maximise the expected reach in the campaign period, or the coverage of the
-        window's audience.
+    objective : {"expected", "coverage", "spread"}, default "expected"
+        Maximise the expected reach in the campaign period, the coverage of the
+        window's audience, or the expected spread within *hops* steps.
     horizon_days : float, default 30
         The campaign period, for ``objective="expected"``.
     half_life_days : float, optional
         The half-life of the forecast's recency weights
         (:func:`influence.campaign.forecast.forecast`); half the horizon by default.
+    hops : int, default 2
+        The cascade's steps, for ``objective="spread"`` (1: the direct audience).
+    epsilon : float, default 0.5
+        IMM's :math:`\varepsilon`, in ``(0, 1 - 1/e)``, for ``objective="spread"``.
+    seed : int, default 0
+        The seed of the reverse-reachable sets, for ``objective="spread"``; the same seed
+        gives the same choice.
     scorer : Scorer, optional
         Whose discounts weigh the exposures and whose score is the standing score; the
         house scorer by default.
@@ -192,6 +218,18 @@ def select(
     spend = None if budget is None else _validate.number("select", "budget", budget, low=0.0)
     if spend is not None and cost is None:
         raise ValueError("The 'budget' parameter of select needs 'cost': the cost per account")
+    steps = _validate.integer("select", "hops", hops, low=1)
+    _validate.integer("select", "seed", seed, low=0)
+    _validate.number(
+        "select", "epsilon", epsilon, low=0.0, high=GREEDY_GUARANTEE, low_open=True,
+        high_open=True,
+    )  # fmt: skip
+    if goal_kind == "spread" and (spend is not None or limit is None or goal != 1):
+        raise ValueError(
+            "The 'objective' parameter of select, 'spread', takes k and frequency 1 (IMM's "
+            f"sample size is for at most k accounts); got k={k!r}, budget={budget!r}, "
+            f"frequency={frequency!r}"
+        )
     judge = Scorer() if scorer is None else scorer
     if not isinstance(judge, Scorer):
         raise ValueError(f"The 'scorer' parameter of select must be a Scorer. Got {scorer!r}.")
@@ -202,7 +240,7 @@ def select(
     t = 0.0 if when is None else float(when)
     trust = judge.trust(window, t)
     state: Objective
-    if goal_kind == "expected":
+    if goal_kind in ("expected", "spread"):
         seen = forecast(
             window,
             as_of=t,
@@ -225,9 +263,35 @@ def select(
     own = Authenticity(credibility=_credibility_of(judge))(window, as_of=t)
     price = _costs(cost, events.users, window.users)
     eligible, left_out = _candidates(found, set(exclude), own, standing, floor, price, spend)
-    greedy, method, guarantee = _choose(state, eligible, limit, price, spend)
     top = _by_score(eligible, standing, limit, price, spend)
-    top_gains = _gains_in_order(state, top)
+    spread: dict[str, Any] = {}
+    if goal_kind == "spread":
+        assert limit is not None
+        graph = influence_graph(state.matrix)
+        found_ = imm(
+            graph, limit, hops=steps, epsilon=epsilon, seed=seed, candidates=eligible,
+            bonus=newcomers,
+        )  # fmt: skip
+        greedy = Greedy(found_.chosen, found_.gains, 0)
+        method, guarantee = "IMM", GREEDY_GUARANTEE - found_.epsilon
+        top_gains = marginal_gains(found_.sets, top, newcomers)
+        shares = shared(found_.sets, greedy.chosen, newcomers)
+        # The intervals are read on fresh sets, independent of those that chose.
+        check = rr_sets(graph, found_.sets.count, hops=steps, seed=np.random.default_rng([seed, 1]))
+        spread = {
+            "hops": steps,
+            "samples": found_.sampled + 2 * found_.sets.count,
+            "interval": _interval(check.estimate(greedy.chosen, newcomers)),
+            "top_interval": _interval(check.estimate(top, newcomers)),
+        }
+    else:
+        greedy, method, guarantee = _choose(state, eligible, limit, price, spend)
+        top_gains = _gains_in_order(state, top)
+        shares = (
+            expected_overlap(state.matrix, newcomers, greedy.chosen)
+            if goal_kind == "expected"
+            else overlap(found.matrix, greedy.chosen)
+        )
     chosen = greedy.chosen
     users = found.users
     return Campaign(
@@ -237,11 +301,7 @@ def select(
         audience=found.size()[chosen],
         scores=standing[chosen],
         costs=np.ones(chosen.size) if price is None else price[chosen],
-        overlap=(
-            expected_overlap(state.matrix, newcomers, chosen)
-            if goal_kind == "expected"
-            else overlap(found.matrix, chosen)
-        ),
+        overlap=shares,
         top_users=tuple(users.id(int(i)) for i in top),
         top_gains=top_gains,
         left_out=tuple((users.id(int(i)), why) for i, why in left_out),
@@ -255,9 +315,14 @@ def select(
         window_days=days,
         topic=found.topic,
         objective=goal_kind,
-        horizon_days=horizon if goal_kind == "expected" else None,
+        horizon_days=horizon if goal_kind != "coverage" else None,
         newcomers=newcomers[chosen],
+        **spread,
     )
+
+
+def _interval(estimate: Any) -> tuple[float, float]:
+    return (float(estimate.low), float(estimate.high))
 
 
 def _credibility_of(scorer: Scorer) -> Credibility:

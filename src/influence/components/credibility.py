@@ -25,7 +25,7 @@ from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
     engagement_pairs,
-    pair_index,
+    pairs_of_rows,
     plural,
     saturate,
     shared,
@@ -270,15 +270,16 @@ class Credibility(BaseComponent):
         n = events.n_users
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
-        rows = np.flatnonzero(
+        interaction = (
             _INTERACTION[events.action]
             & (events.target >= 0)
             & (events.actor != events.target)
             & in_window
         )
-        actor, target = events.actor[rows], events.target[rows]
+        rows = np.flatnonzero(interaction)
+        actor = events.actor[rows]
         out = np.bincount(actor, minlength=n)
-        src, dst, inverse = pair_index(actor, target, n)
+        src, dst, inverse = pairs_of_rows(events, interaction)
         counts = np.bincount(inverse, minlength=src.size)
         seen = np.flatnonzero((t <= as_of) & (events.actor != events.target))
         first = np.full(n, as_of)

@@ -23,6 +23,7 @@ from influence.kernels import (
     post_answers,
     post_origins,
     saturate,
+    sorted_lookup,
     sums,
     window_weights,
 )
@@ -62,8 +63,8 @@ def common_partners(
     offset = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     partner = target[start[low][owner] + offset]  # the partners of each pair's low end
     probe = high[owner] * width + partner
-    pos = np.minimum(np.searchsorted(key, probe), key.size - 1)
-    return np.bincount(owner[key[pos] == probe], minlength=source.size)
+    _, found = sorted_lookup(key, probe)  # sorted probes: one ordered walk of the pairs
+    return np.bincount(owner[found], minlength=source.size)
 
 
 def quid_pro_quo(
@@ -118,9 +119,8 @@ def quid_pro_quo(
     if source.size == 0:
         return np.zeros(0)
     width = max(n_users, 1)
-    forward = source * width + target
-    pos = np.minimum(np.searchsorted(forward, target * width + source), forward.size - 1)
-    found = forward[pos] == target * width + source
+    # Each pair's reverse pair: looked up in sorted order (one ordered walk of the pairs).
+    pos, found = sorted_lookup(source * width + target, target * width + source)
     back = np.where(found, amplified[pos], 0.0)
     mutual = np.minimum(amplified, back)
     total = np.bincount(source, weights=amplified, minlength=width)

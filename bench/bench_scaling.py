@@ -1,0 +1,156 @@
+"""Benchmark: is the cost per event flat as logs grow? Each component and the scorer at 1M to 10M.
+
+Builds the heavy-tailed log of ``bench_components.py`` (Zipf-like authors, posts with
+parents, second-resolution times over 60 days) at several sizes with about one user per
+ten events, then times every built-in component (cold: the table's memo is cleared
+before each run, so a component pays for the shared work it uses) and ``Scorer().score``
+(best of ``--repeat`` runs). It prints seconds and seconds per million events per size,
+and the named ratio of the run: the cost per event at the largest size over the cost per
+event at the smallest (1M), measured in the same run. A ratio of 1 is linear cost; the
+target is at most 1.3.
+
+With ``--profile`` it also profiles one ``Scorer().score`` per size (cProfile) and prints
+the time spent in the kernels and numpy calls whose scaling matters (``searchsorted``,
+``argsort``, ``unique``, ``pair_index`` ...), cumulative seconds per million events.
+
+Usage: ``python bench/bench_scaling.py [--sizes 1,2,5] [--ten] [--repeat 3] [--profile]``
+(sizes in millions of events; ``--ten`` adds 10M, about 3 GB of memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import time
+from collections.abc import Callable
+
+from bench_components import heavy_tailed_log
+
+from influence import Events, Scorer
+from influence.components import (
+    Activity,
+    Authenticity,
+    Authority,
+    Credibility,
+    DistinctEngagers,
+    Engagement,
+    Inactivity,
+    Longevity,
+    Momentum,
+    Reciprocity,
+)
+
+#: Functions whose cumulative time ``--profile`` reports (matched by name).
+WATCHED = (
+    "searchsorted",
+    "argsort",
+    "lexsort",
+    "unique",
+    "pair_index",
+    "pair_keys",
+    "engagement_index",
+    "pair_keep_per_event",
+    "quid_pro_quo",
+    "common_partners",
+    "main_targets_and_anchors",
+    "answered_by",
+    "content_shares",
+    "regularity",
+)
+
+
+def best_of(repeat: int, func: Callable[[], object], events: Events) -> float:
+    """Best wall time of *repeat* cold runs (the table's memo cleared before each)."""
+    times = []
+    for _ in range(repeat):
+        events.memo.clear()
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    events.memo.clear()
+    return min(times)
+
+
+def cases(events: Events, as_of: float) -> list[tuple[str, Callable[[], object]]]:
+    """Every built-in component on *events*, then the default scorer."""
+    components = (
+        Engagement(),
+        Momentum(),
+        Activity(),
+        Longevity(),
+        Inactivity(),
+        Reciprocity(),
+        Credibility(),
+        Authenticity(),
+        Authority(),
+        DistinctEngagers(),
+    )
+    rows: list[tuple[str, Callable[[], object]]] = [
+        (c.name, lambda c=c: c(events, as_of=as_of))  # type: ignore[misc]
+        for c in components
+    ]
+    rows.append(("Scorer().score", lambda: Scorer().score(events)))
+    return rows
+
+
+def profile(events: Events) -> dict[str, float]:
+    """Cumulative seconds of the :data:`WATCHED` functions in one ``Scorer().score``."""
+    profiler = cProfile.Profile()
+    events.memo.clear()
+    profiler.enable()
+    Scorer().score(events)
+    profiler.disable()
+    events.memo.clear()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    out = dict.fromkeys(WATCHED, 0.0)
+    for (_, _, name), (_, _, _, cumulative, _) in stats.items():
+        for watched in WATCHED:
+            if name == watched or name.endswith(f".{watched}>") or name.endswith(f" {watched}>"):
+                out[watched] += cumulative
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1,2,5", help="millions of events, comma-separated")
+    parser.add_argument("--ten", action="store_true", help="add 10M events (about 3 GB)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",")] + ([10.0] if args.ten else [])
+    seconds: dict[str, list[float]] = {}
+    kernels: dict[str, list[float]] = {}
+    for millions in sizes:
+        n = int(millions * 1_000_000)
+        start = time.perf_counter()
+        events = heavy_tailed_log(n, n // 10)
+        built = time.perf_counter() - start
+        as_of = float(events.time[-1])
+        print(f"{len(events):,} events, {events.n_users:,} users (built in {built:.1f} s)")
+        for name, func in cases(events, as_of):
+            took = best_of(args.repeat, func, events)
+            seconds.setdefault(name, []).append(took)
+            print(f"  {name:<18} {took:7.2f} s  {took / millions:6.3f} s per M events")
+        if args.profile:
+            for name, took in profile(events).items():
+                kernels.setdefault(name, []).append(took)
+        del events
+    head = " ".join(f"{m:>7g}M" for m in sizes)
+    print(f"\nseconds per million events (best of {args.repeat}, cold)")
+    print(f"{'':<20} {head}   ratio {sizes[-1]:g}M/{sizes[0]:g}M per event")
+    for name, times in seconds.items():
+        per = [t / m for t, m in zip(times, sizes)]
+        cells = " ".join(f"{p:8.3f}" for p in per)
+        print(f"{name:<20} {cells}   {per[-1] / per[0]:5.2f}")
+    if kernels:
+        print("\nprofiled Scorer().score: cumulative seconds per million events, per function")
+        print(f"{'':<26} {head}")
+        for name, times in kernels.items():
+            if max(times) > 0:
+                cells = " ".join(f"{t / m:8.3f}" for t, m in zip(times, sizes))
+                print(f"{name:<26} {cells}")
+
+
+if __name__ == "__main__":
+    main()

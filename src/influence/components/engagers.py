@@ -68,7 +68,9 @@ class DistinctEngagers(BaseComponent):
         if events.trust is not None:  # each engager counted by the mean trust of their events
             trust = sums(index, events.trust[index.rows])
             times = np.bincount(index.inverse, minlength=index.source.size)
-            counted = np.bincount(index.target, weights=trust / times, minlength=n)
+            counted = np.bincount(index.target, weights=trust / times, minlength=n).astype(
+                np.float64
+            )
         actions = np.bincount(target, minlength=n).astype(np.int64)
         parent = events.parent[index.rows]
         has_parent = parent >= 0

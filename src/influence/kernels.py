@@ -549,8 +549,15 @@ def pairs_of_rows(
 
     The same distinct pairs and row indices, taken from the table's one sort
     (:func:`pair_order`) by a linear filter instead of a sort of their own. *mask*
-    (one entry per event) may select only events aimed at another user.
+    (one entry per event) may select only events aimed at another user. A selection of
+    less than half the table (a short window) is sorted on its own, unless the table's
+    order is already there: sorting the whole table for it would cost more.
     """
+    memo = events.memo
+    known = ("pair-order",) in memo or (memo.base is not None and ("pair-order",) in memo.base)
+    if not known and 2 * int(np.count_nonzero(mask)) < len(events):
+        rows = np.flatnonzero(mask)
+        return pair_index(events.actor[rows], events.target[rows], events.n_users)
     order = pair_order(events)
     chosen = mask[order.rows]
     if int(np.count_nonzero(chosen)) != int(np.count_nonzero(mask)):

@@ -14,7 +14,8 @@ the time spent in the kernels and numpy calls whose scaling matters (``searchsor
 ``argsort``, ``unique``, ``pair_index`` ...), cumulative seconds per million events.
 
 Usage: ``python bench/bench_scaling.py [--sizes 1,2,5] [--ten] [--repeat 3] [--profile]``
-(sizes in millions of events; ``--ten`` adds 10M, about 3 GB of memory).
+(sizes in millions of events; ``--ten`` adds 10M, about 3 GB of memory; ``--log skewed``: the
+Pareto-skewed log of ``bench_engines.py``, dense in mutual pairs, instead).
 """
 
 from __future__ import annotations
@@ -62,6 +63,30 @@ WATCHED = (
     "content_shares",
     "regularity",
 )
+
+
+def skewed_log(n: int, users: int, seed: int = 0) -> Events:
+    """The log of ``bench_engines.py``, in memory: actors and authors Pareto-skewed (heavy
+    users act, post and engage each other a lot: many mutual pairs), 60 days."""
+    rng = np.random.default_rng(seed)
+    time = np.sort(rng.uniform(0.0, 60 * 86_400.0, n))
+    action = rng.choice(np.array([0, 3, 2, 1, 4], dtype=np.int8), n, p=[0.2, 0.5, 0.15, 0.1, 0.05])
+    action[:100] = 0  # posts before any engagement
+    actor = (rng.pareto(1.2, n) * 50).astype(np.int64) % users
+    is_post = action == 0
+    post = np.where(is_post, np.cumsum(is_post) - 1, -1)
+    made = np.cumsum(is_post)  # posts made so far, this row's included
+    parent = np.where(is_post, -1, (rng.random(n) * made).astype(np.int64))
+    author = actor[is_post]
+    target = np.where(is_post, -1, author[np.maximum(parent, 0)])
+    return Events.from_arrays(
+        time=time,
+        actor=actor,
+        action=action,
+        target=np.where(target < 0, np.nan, target.astype(np.float64)),
+        post=np.where(post < 0, np.nan, post.astype(np.float64)),
+        parent=np.where(parent < 0, np.nan, parent.astype(np.float64)),
+    )
 
 
 def best_of(repeat: int, func: Callable[[], object], events: Events) -> float:
@@ -133,6 +158,9 @@ def main() -> None:
     parser.add_argument("--ten", action="store_true", help="add 10M events (about 3 GB)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--log", choices=("heavy", "skewed"), default="heavy", help="heavy-tailed or skewed log"
+    )
     args = parser.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")] + ([10.0] if args.ten else [])
     seconds: dict[str, list[float]] = {}
@@ -140,7 +168,7 @@ def main() -> None:
     for millions in sizes:
         n = int(millions * 1_000_000)
         start = time.perf_counter()
-        events = heavy_tailed_log(n, n // 10)
+        events = (heavy_tailed_log if args.log == "heavy" else skewed_log)(n, n // 10)
         built = time.perf_counter() - start
         as_of = float(events.time[-1])
         print(f"{len(events):,} events, {events.n_users:,} users (built in {built:.1f} s)")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from influence import Events, Scorer
+from influence import Events, Scorer, pairs
 from influence.components import Inactivity, Reciprocity
 from influence.components.reciprocity import quid_pro_quo
 from influence.testing import check_component
@@ -257,10 +257,12 @@ def old_quid_pro_quo(
 @given(
     st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
     st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 5, 1 << 16]),
 )
 def test_quid_pro_quo_and_common_partners_match_the_random_access_versions(
-    edges: list[tuple[int, int]], seed: int
+    edges: list[tuple[int, int]], seed: int, block: int
 ) -> None:
+    from influence.components import reciprocity
     from influence.components.reciprocity import common_partners
 
     n = 8
@@ -270,8 +272,12 @@ def test_quid_pro_quo_and_common_partners_match_the_random_access_versions(
     amplified = rng.integers(0, 12, keys.size).astype(np.float64)
     fast = np.minimum(amplified, rng.integers(0, 4, keys.size))
     posts = rng.integers(0, 3, n).astype(np.float64)
-    new = quid_pro_quo(source, target, amplified, n, fast=fast, posts=posts)
-    np.testing.assert_array_equal(new, old_quid_pro_quo(source, target, amplified, n, fast, posts))
     both = np.unique(np.concatenate([keys, target * n + source]))
     s, t = both // n, both % n
-    np.testing.assert_array_equal(common_partners(s, t, n), old_common_partners(s, t, n))
+    with pytest.MonkeyPatch.context() as patch:  # blocks of a few probes; sorted needles
+        patch.setattr(reciprocity, "BLOCK", block)
+        patch.setattr(pairs, "CACHED", 0 if block == 5 else 1 << 18)
+        new = quid_pro_quo(source, target, amplified, n, fast=fast, posts=posts)
+        common = common_partners(s, t, n)
+    np.testing.assert_array_equal(new, old_quid_pro_quo(source, target, amplified, n, fast, posts))
+    np.testing.assert_array_equal(common, old_common_partners(s, t, n))

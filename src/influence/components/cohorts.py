@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from influence.kernels import sorted_lookup
+from influence.pairs import sorted_lookup
 
 __all__ = ["CohortPool", "cohort_credit", "credit_ratio", "main_targets_and_anchors"]
 

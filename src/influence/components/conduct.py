@@ -13,8 +13,8 @@ from influence.kernels import (
     count_distinct_pairs,
     post_answers,
     post_origins,
-    stable_order,
 )
+from influence.pairs import stable_order
 
 __all__ = ["answered_by", "content_shares", "regularity"]
 

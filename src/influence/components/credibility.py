@@ -25,11 +25,11 @@ from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
     engagement_pairs,
-    pairs_of_rows,
     plural,
     saturate,
     shared,
 )
+from influence.pairs import pairs_of_rows
 
 __all__ = ["Credibility"]
 

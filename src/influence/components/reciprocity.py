@@ -24,10 +24,10 @@ from influence.kernels import (
     post_answers,
     post_origins,
     saturate,
-    sorted_lookup,
     sums,
     window_weights,
 )
+from influence.pairs import sorted_lookup
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
 

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from influence._time import DAY
 from influence.events import actions as _actions
 from influence.events.table import Events
+from influence.pairs import pair_index, pairs_of_rows, sorted_lookup
 
 ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _actions.LIKE}))
@@ -93,9 +94,17 @@ def post_answers(events: Events, as_of: float, *, trusted: bool = False) -> NDAr
 def count_distinct_pairs(
     first: NDArray[np.int32], second: NDArray[np.int32], n_first: int, n_second: int
 ) -> NDArray[np.int64]:
-    """For each value of *first*, how many distinct *second* values it is paired with."""
-    pair_first, _, _ = pair_index(first, second, n_second)
-    return np.bincount(pair_first, minlength=n_first).astype(np.int64)
+    """For each value of *first*, how many distinct *second* values it is paired with.
+
+    One sort of packed int64 keys (values, not an argsort: no row order is needed),
+    then one ``np.bincount`` of the distinct keys' first halves.
+    """
+    if first.size == 0:
+        return np.zeros(n_first, dtype=np.int64)
+    width = max(n_second, 1)
+    key = np.sort(first.astype(np.int64) * width + second.astype(np.int64))
+    distinct = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return np.bincount(distinct // width, minlength=n_first).astype(np.int64)
 
 
 def plural(count: float, word: str) -> str:
@@ -115,9 +124,29 @@ def recency_weights(
         \qquad w(a) = 0 \text{ otherwise}
 
     The taper has zero slope at the window's edge, so an event leaving the
-    window changes a score by a vanishing amount, not a cliff.
+    window changes a score by a vanishing amount, not a cliff. Computed in blocks of
+    :data:`BLOCK` ages, so that the temporaries stay in the cache however long the
+    log (the same operations on each age: the result does not depend on the block).
     """
-    age = np.asarray(age_seconds, dtype=np.float64) / DAY
+    ages = np.asarray(age_seconds, dtype=np.float64)
+    out = np.empty(ages.shape)
+    flat, into = ages.reshape(-1), out.reshape(-1)
+    for start in range(0, flat.size, BLOCK):  # blocks, not events: a few per million
+        into[start : start + BLOCK] = _recency(
+            flat[start : start + BLOCK], window_days, half_life_days
+        )
+    return out
+
+
+#: Elements per block of the blockwise elementwise kernels (:func:`recency_weights`):
+#: half a megabyte per float64 temporary, well inside the cache.
+BLOCK = 1 << 16
+
+
+def _recency(
+    age_seconds: NDArray[np.float64], window_days: float, half_life_days: float
+) -> NDArray[np.float64]:
+    age = age_seconds / DAY
     inside = (age >= 0.0) & (age < window_days)
     x = np.clip(age / window_days, 0.0, 1.0)
     weight = np.exp2(-np.maximum(age, 0.0) / half_life_days) * np.cos(0.5 * np.pi * x) ** 2
@@ -401,11 +430,9 @@ def engagement_index(events: Events, as_of: float, window_days: float) -> PairIn
     key = ("engagement-index", float(as_of), float(window_days))
 
     def build() -> PairIndex:
-        rows = np.flatnonzero(received_engagement(events, as_of, window_days))
-        source, target, inverse = pair_index(
-            events.actor[rows], events.target[rows], events.n_users
-        )
-        return PairIndex(rows, source, target, inverse)
+        mask = received_engagement(events, as_of, window_days)
+        source, target, inverse = pairs_of_rows(events, mask)
+        return PairIndex(np.flatnonzero(mask), source, target, inverse)
 
     return shared(events, key, build, uses_trust=False)
 
@@ -470,28 +497,6 @@ def discounted_share(
     return np.asarray(np.clip(lost, 0.0, 1.0), dtype=np.float64)
 
 
-def pair_index(
-    first: NDArray[np.integer[Any]], second: NDArray[np.integer[Any]], n_second: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
-    """Distinct ``(first, second)`` pairs in key order, and each row's pair index.
-
-    One argsort of packed int64 keys; sums per pair are then
-    ``np.bincount(inverse, weights=...)``, one pass per column.
-    """
-    if first.size == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy(), np.zeros(0, dtype=np.intp)
-    width = max(n_second, 1)
-    key = first.astype(np.int64) * width + second.astype(np.int64)
-    order = np.argsort(key)
-    ordered = key[order]
-    new = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    inverse = np.empty(key.size, dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    unique = ordered[new]
-    return unique // width, unique % width, inverse
-
-
 def pair_keep_per_event(
     events: Events,
     as_of: float,
@@ -519,7 +524,6 @@ def pair_keep_per_event(
         width = max(events.n_users, 1)
         pair_key = source * width + target
         key = events.actor[others].astype(np.int64) * width + events.target[others]
-        pos = np.minimum(np.searchsorted(pair_key, key), pair_key.size - 1)
-        found = pair_key[pos] == key
+        pos, found = sorted_lookup(pair_key, key)
         out[others[found]] = keep[pos[found]]
     return out

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from influence import pairs
 from influence.components.cohorts import (
     CohortPool,
     cohort_credit,
@@ -63,3 +66,38 @@ def test_a_pool_credits_its_members_suspect_engagement_as_a_bounded_crowd() -> N
     expected = 1.0 - 0.5 + 0.5 * float(credit_ratio(1.5, 1.0))
     assert half.factor(np.array([0]), np.array([3])) == pytest.approx([expected])
     assert half.factor(np.array([0]), np.array([4])) == pytest.approx([1.0 - 0.5 + 0.5])
+
+
+def old_factor(pool: CohortPool, actor: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """CohortPool.factor as it was before it sorted its needles (random-access searchsorted)."""
+    s = pool.pooled[actor]
+    out = np.ones(actor.size)
+    inside = np.flatnonzero((s > 0) & (pool.gid[actor] >= 0))
+    if inside.size and pool.keys.size:
+        keys = pool._keys(actor[inside], target[inside])
+        at = np.minimum(np.searchsorted(pool.keys, keys), pool.keys.size - 1)
+        found = pool.keys[at] == keys
+        out[inside[found]] = pool.ratio[at[found]]
+    return np.asarray(1.0 - s + s * out, dtype=np.float64)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=40),
+    st.integers(0, 2**32 - 1),
+)
+def test_pool_factor_matches_the_random_access_version(
+    edges: list[tuple[int, int]], seed: int
+) -> None:
+    n = 10
+    keys = np.unique([a * n + b for a, b in edges if a != b]).astype(np.int64)
+    source, target = keys // n, keys % n
+    rng = np.random.default_rng(seed)
+    pooled = np.where(rng.random(n) < 0.3, 0.0, rng.random(n))
+    group = np.where(rng.random(n) < 0.3, -1, rng.integers(0, 4, n)).astype(np.int64)
+    pool = CohortPool(source, target, rng.random(keys.size), pooled, group, n, 1.5)
+    actor, aimed = rng.integers(0, n, 60), rng.integers(0, n, 60)  # events: repeats included
+    with pytest.MonkeyPatch.context() as patch:  # the sorted needles even for small tables
+        patch.setattr(pairs, "CACHED", 0)
+        factor, pair_factor = pool.factor(actor, aimed), pool.pair_factor()
+    np.testing.assert_array_equal(factor, old_factor(pool, actor, aimed))
+    np.testing.assert_array_equal(pair_factor, old_factor(pool, source, target))

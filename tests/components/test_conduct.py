@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from influence import Events
 from influence.components.conduct import answered_by, content_shares, regularity
@@ -63,3 +65,42 @@ def test_answered_by_counts_distinct_others() -> None:
     answered = answered_by(events, T0 + 2 * DAY, everything(events))
     assert answered[events.users.index("ann")] == 2.0  # bob (twice) and cy; not herself
     assert answered[events.users.index("bob")] == 0.0
+
+
+def old_regularity(events: Events, rows: np.ndarray, min_posts: float) -> np.ndarray:
+    """regularity as it was before its stable order came from one sort of packed keys."""
+    n = events.n_users
+    order = np.argsort(events.actor[rows], kind="stable")
+    who = events.actor[rows][order]
+    when = events.time[rows][order]
+    same = who[1:] == who[:-1]
+    gap = np.diff(when)[same]
+    owner = who[1:][same]
+    count = np.bincount(owner, minlength=n).astype(np.float64)
+    mean = np.divide(
+        np.bincount(owner, weights=gap, minlength=n), count, out=np.zeros(n), where=count > 0
+    )
+    square = np.divide(
+        np.bincount(owner, weights=gap * gap, minlength=n), count, out=np.zeros(n), where=count > 0
+    )
+    spread = np.sqrt(np.maximum(square - mean * mean, 0.0))
+    variation = np.divide(spread, mean, out=np.full(n, np.inf), where=mean > 0)
+    regular = np.clip((0.5 - variation) / 0.4, 0.0, 1.0)
+    return np.where(count >= min_posts, regular, 0.0)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.sampled_from([0.0, 60.0, 600.0, 3600.0, 3660.0])),
+        max_size=50,
+    )
+)
+def test_regularity_matches_the_argsort_version(actions: list[tuple[int, float]]) -> None:
+    events = Events.from_arrays(
+        time=np.asarray([T0 + t for _, t in actions], dtype=np.float64),
+        actor=np.asarray([a for a, _ in actions], dtype=np.int64),
+        action=np.zeros(len(actions), dtype=np.int8),
+        post=np.arange(len(actions), dtype=np.float64),
+    )
+    rows = np.arange(len(events))
+    np.testing.assert_array_equal(regularity(events, rows, 3), old_regularity(events, rows, 3))

@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from influence import Events, Scorer
+from influence import Events, Scorer, pairs
 from influence.components import Inactivity, Reciprocity
 from influence.components.reciprocity import quid_pro_quo
 from influence.testing import check_component
@@ -190,3 +192,92 @@ def test_common_partners_match_the_matrix_square(seed: int) -> None:
     graph = sp.csr_array((np.ones(s.size), (s, t)), shape=(n, n))
     expected = np.asarray((graph @ graph)[s, t]).ravel()
     np.testing.assert_array_equal(common_partners(s, t, n), expected)
+
+
+# The reverse-pair and common-partner look-ups as they were before they sorted their
+# needles (random-access searchsorted): slow references for the rewrite, bit for bit.
+
+
+def old_reverse(forward: np.ndarray, backward: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pos = np.minimum(np.searchsorted(forward, backward), forward.size - 1)
+    return pos, forward[pos] == backward
+
+
+def old_common_partners(source: np.ndarray, target: np.ndarray, n_users: int) -> np.ndarray:
+    width = max(n_users, 1)
+    key = source * width + target
+    degree = np.bincount(source, minlength=width)
+    start = np.concatenate(([0], np.cumsum(degree)))[:-1]
+    low = np.where(degree[source] <= degree[target], source, target)
+    high = source + target - low
+    lengths = degree[low]
+    owner = np.repeat(np.arange(source.size), lengths)
+    offset = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    partner = target[start[low][owner] + offset]
+    probe = high[owner] * width + partner
+    pos = np.minimum(np.searchsorted(key, probe), key.size - 1)
+    return np.bincount(owner[key[pos] == probe], minlength=source.size)
+
+
+def old_quid_pro_quo(
+    source: np.ndarray,
+    target: np.ndarray,
+    amplified: np.ndarray,
+    n_users: int,
+    fast: np.ndarray,
+    posts: np.ndarray,
+) -> np.ndarray:
+    """quid_pro_quo as it was, with the house parameters."""
+    if source.size == 0:
+        return np.zeros(0)
+    width = max(n_users, 1)
+    forward = source * width + target
+    pos, found = old_reverse(forward, target * width + source)
+    back = np.where(found, amplified[pos], 0.0)
+    mutual = np.minimum(amplified, back)
+    total = np.bincount(source, weights=amplified, minlength=width)
+    exclusive = np.divide(
+        amplified, total[source], out=np.zeros(source.size), where=total[source] > 0
+    )
+    exclusive = np.minimum(exclusive, np.where(found, exclusive[pos], 0.0))
+    share = np.divide(fast, amplified, out=np.zeros(source.size), where=amplified > 0)
+    quick = np.minimum(share, np.where(found, share[pos], 0.0))
+    boost = (1.0 + quick) * (1.0 + 4.0 * exclusive)
+    heavy = -np.expm1(-np.maximum(mutual - 3.0, 0.0) * boost / 5.0)
+    pairs = mutual >= 1.0
+    common = np.zeros(source.size)
+    if pairs.any():
+        common[pairs] = old_common_partners(source[pairs], target[pairs], width)
+    ring = -np.expm1(-np.maximum(common - 2.0, 0.0) / 4.0)
+    covered = np.divide(amplified, posts[target], out=np.ones(source.size), where=posts[target] > 0)
+    covered = np.minimum(np.minimum(covered, np.where(found, covered[pos], 0.0)), 1.0)
+    return np.where(pairs, 1.0 - (1.0 - heavy) * (1.0 - ring * covered), 0.0)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([1, 5, 1 << 16]),
+)
+def test_quid_pro_quo_and_common_partners_match_the_random_access_versions(
+    edges: list[tuple[int, int]], seed: int, block: int
+) -> None:
+    from influence.components import reciprocity
+    from influence.components.reciprocity import common_partners
+
+    n = 8
+    keys = np.unique([a * n + b for a, b in edges if a != b]).astype(np.int64)
+    source, target = keys // n, keys % n
+    rng = np.random.default_rng(seed)
+    amplified = rng.integers(0, 12, keys.size).astype(np.float64)
+    fast = np.minimum(amplified, rng.integers(0, 4, keys.size))
+    posts = rng.integers(0, 3, n).astype(np.float64)
+    both = np.unique(np.concatenate([keys, target * n + source]))
+    s, t = both // n, both % n
+    with pytest.MonkeyPatch.context() as patch:  # blocks of a few probes; sorted needles
+        patch.setattr(reciprocity, "BLOCK", block)
+        patch.setattr(pairs, "CACHED", 0 if block == 5 else 1 << 18)
+        new = quid_pro_quo(source, target, amplified, n, fast=fast, posts=posts)
+        common = common_partners(s, t, n)
+    np.testing.assert_array_equal(new, old_quid_pro_quo(source, target, amplified, n, fast, posts))
+    np.testing.assert_array_equal(common, old_common_partners(s, t, n))

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from influence.pairs import sorted_lookup
+
 __all__ = ["CohortPool", "cohort_credit", "credit_ratio", "main_targets_and_anchors"]
 
 
@@ -98,9 +100,7 @@ class CohortPool:
         out = np.ones(actor.size)
         inside = np.flatnonzero((s > 0) & (self.gid[actor] >= 0))
         if inside.size and self.keys.size:
-            keys = self._keys(actor[inside], target[inside])
-            at = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            found = self.keys[at] == keys
+            at, found = sorted_lookup(self.keys, self._keys(actor[inside], target[inside]))
             out[inside[found]] = self.ratio[at[found]]
         return np.asarray(1.0 - s + s * out, dtype=np.float64)
 

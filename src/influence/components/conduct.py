@@ -8,7 +8,13 @@ from numpy.typing import NDArray
 from influence.components.activity import Activity
 from influence.events import actions as _actions
 from influence.events.table import Events
-from influence.kernels import ENGAGEMENT, group_sums, pair_index, post_answers, post_origins
+from influence.kernels import (
+    ENGAGEMENT,
+    count_distinct_pairs,
+    post_answers,
+    post_origins,
+)
+from influence.pairs import stable_order
 
 __all__ = ["answered_by", "content_shares", "regularity"]
 
@@ -23,8 +29,8 @@ def answered_by(
     parent = events.parent[rows]
     owner = np.where(created[parent] > since, author[parent], -1)
     mine = (owner >= 0) & (owner != events.actor[rows])
-    pair_owner, _, _ = pair_index(owner[mine], events.actor[rows][mine], events.n_users)
-    return np.bincount(pair_owner, minlength=events.n_users).astype(np.float64)
+    n = events.n_users
+    return count_distinct_pairs(owner[mine], events.actor[rows][mine], n, n).astype(np.float64)
 
 
 def content_shares(
@@ -40,10 +46,7 @@ def content_shares(
 
     def distinct(keep: NDArray[np.bool_]) -> NDArray[np.int64]:
         chosen = posts[keep]
-        pairs = group_sums(
-            events.actor[chosen], events.text[chosen], np.zeros(chosen.size), n_texts
-        )[0]
-        return np.bincount(pairs, minlength=n)
+        return count_distinct_pairs(events.actor[chosen], events.text[chosen], n, n_texts)
 
     texted = np.bincount(events.actor[posts[with_text]], minlength=n)
     repeats = (texted - distinct(with_text)).astype(np.float64)
@@ -67,7 +70,7 @@ def regularity(events: Events, rows: NDArray[np.intp], min_posts: float) -> NDAr
     barely vary (coefficient of variation 0.1 or less), 0 from 0.5 up (people are
     bursty: their gaps vary more than their mean)."""
     n = events.n_users
-    order = np.argsort(events.actor[rows], kind="stable")  # rows are time-sorted
+    order, _ = stable_order(events.actor[rows])  # rows are time-sorted
     who = events.actor[rows][order]
     when = events.time[rows][order]
     same = who[1:] == who[:-1]

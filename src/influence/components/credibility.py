@@ -25,11 +25,11 @@ from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
     engagement_pairs,
-    pair_index,
     plural,
     saturate,
     shared,
 )
+from influence.pairs import pairs_of_rows
 
 __all__ = ["Credibility"]
 
@@ -284,15 +284,16 @@ class Credibility(BaseComponent):
         n = events.n_users
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
-        rows = np.flatnonzero(
+        interaction = (
             _INTERACTION[events.action]
             & (events.target >= 0)
             & (events.actor != events.target)
             & in_window
         )
-        actor, target = events.actor[rows], events.target[rows]
+        rows = np.flatnonzero(interaction)
+        actor = events.actor[rows]
         out = np.bincount(actor, minlength=n)
-        src, dst, inverse = pair_index(actor, target, n)
+        src, dst, inverse = pairs_of_rows(events, interaction)
         counts = np.bincount(inverse, minlength=src.size)
         # An account's history as far as the lookback shows (two windows): when it was
         # first and last seen, when the log begins, which posts are its own.

@@ -16,9 +16,9 @@ from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     action_weight_table,
+    count_distinct_pairs,
     engagement_index,
     engagement_pairs,
-    pair_index,
     plural,
     recency_weights,
     saturate,
@@ -207,8 +207,8 @@ class Engagement(BaseComponent):
             rows = pairs.rows
             parent = events.parent[rows]
             has_parent = parent >= 0
-            post_target, _, _ = pair_index(
-                events.target[rows][has_parent], parent[has_parent], len(events.posts)
+            posts_engaged = count_distinct_pairs(
+                events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
             )
             own = np.flatnonzero(
                 (events.action == _actions.POST)
@@ -221,7 +221,7 @@ class Engagement(BaseComponent):
             )
             counts = {
                 "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
-                "posts_engaged": np.bincount(post_target, minlength=n).astype(np.int64),
+                "posts_engaged": posts_engaged,
                 "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
                 "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
             }

@@ -12,7 +12,7 @@ from influence._time import STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.constraints import POSITIVE, Constraint
 from influence.events.table import Events
-from influence.kernels import count_distinct_pairs, group_sums, plural, received_engagement
+from influence.kernels import count_distinct_pairs, engagement_index, plural, sums
 
 __all__ = ["DistinctEngagers"]
 
@@ -64,16 +64,20 @@ class DistinctEngagers(BaseComponent):
         return float(self.window_days)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
-        mask = received_engagement(events, as_of, self.window_days)
-        target, actor = events.target[mask], events.actor[mask]
+        # The engagement pairs of the window, grouped once per table (engagement_index).
+        index = engagement_index(events, as_of, self.window_days)
+        target = events.target[index.rows]
         n = events.n_users
-        engagers = count_distinct_pairs(target, actor, n, n)
+        engagers = np.bincount(index.target, minlength=n).astype(np.int64)
         counted = engagers.astype(np.float64)
         if events.trust is not None:  # each engager counted by the mean trust of their events
-            who, _, trust, times = group_sums(target, actor, events.trust[mask], n)
-            counted = np.bincount(who, weights=trust / times, minlength=n).astype(np.float64)
+            trust = sums(index, events.trust[index.rows])
+            times = np.bincount(index.inverse, minlength=index.source.size)
+            counted = np.bincount(index.target, weights=trust / times, minlength=n).astype(
+                np.float64
+            )
         actions = np.bincount(target, minlength=n).astype(np.int64)
-        parent = events.parent[mask]
+        parent = events.parent[index.rows]
         has_parent = parent >= 0
         posts = count_distinct_pairs(target[has_parent], parent[has_parent], n, len(events.posts))
         return Evidence(

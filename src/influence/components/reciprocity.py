@@ -15,6 +15,7 @@ from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
+    BLOCK,
     action_weight_table,
     discounted_share,
     engagement_index,
@@ -26,6 +27,7 @@ from influence.kernels import (
     sums,
     window_weights,
 )
+from influence.pairs import sorted_lookup
 
 __all__ = ["Reciprocity", "quid_pro_quo"]
 
@@ -58,12 +60,22 @@ def common_partners(
     low = np.where(degree[source] <= degree[target], source, target)
     high = source + target - low
     lengths = degree[low]
-    owner = np.repeat(np.arange(source.size), lengths)
-    offset = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    partner = target[start[low][owner] + offset]  # the partners of each pair's low end
-    probe = high[owner] * width + partner
-    pos = np.minimum(np.searchsorted(key, probe), key.size - 1)
-    return np.bincount(owner[key[pos] == probe], minlength=source.size)
+    common = np.zeros(source.size, dtype=np.int64)
+    if source.size == 0:
+        return common
+    # The probes of a block of pairs at a time (about BLOCK of them): a dense ring makes
+    # many times more probes than pairs, and a block's probes stay in the cache.
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(BLOCK, int(ends[-1]), BLOCK), side="right")
+    bounds = np.unique(np.concatenate(([0], cuts, [source.size])))
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):  # blocks, not pairs
+        size = lengths[lo:hi]
+        owner = np.repeat(np.arange(lo, hi), size)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(size) - size, size)
+        partner = target[start[low[owner]] + offset]  # the partners of each pair's low end
+        _, found = sorted_lookup(key, high[owner] * width + partner)
+        common[lo:hi] = np.bincount(owner[found] - lo, minlength=hi - lo)
+    return common
 
 
 def quid_pro_quo(
@@ -118,9 +130,8 @@ def quid_pro_quo(
     if source.size == 0:
         return np.zeros(0)
     width = max(n_users, 1)
-    forward = source * width + target
-    pos = np.minimum(np.searchsorted(forward, target * width + source), forward.size - 1)
-    found = forward[pos] == target * width + source
+    # Each pair's reverse pair: looked up in sorted order (one ordered walk of the pairs).
+    pos, found = sorted_lookup(source * width + target, target * width + source)
     back = np.where(found, amplified[pos], 0.0)
     mutual = np.minimum(amplified, back)
     total = np.bincount(source, weights=amplified, minlength=width)

@@ -245,6 +245,25 @@ def test_email_log_without_header_or_action(
     assert "--no-header" not in err
 
 
+def test_delimited_text_under_another_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # CollegeMsg's shape: CollegeMsg.txt, space-separated "sender recipient time", no header
+    path = tmp_path / "CollegeMsg.txt"
+    path.write_text("".join(f"{a} {b} {t}\n" for a, b, t in MAIL), encoding="utf-8")
+    args = ["--no-header", "--columns", "actor=1,target=2,time=3", "--action", "mention"]
+    code, out, err = _run(capsys, "score", path, *args)
+    assert (code, out) == (2, "")
+    _one_line(err, "unknown format", "--delimiter")
+    code, out, err = _run(capsys, "score", path, "--delimiter", " ", *args)
+    assert (code, err) == (0, "")
+    events = Events.read_csv(  # type: ignore[call-arg]
+        path, delimiter=" ", header=False, columns={"actor": "1", "target": "2", "time": "3"},
+        constants={"action": "mention"},
+    )  # fmt: skip
+    assert _rows(out) == _expected(events)
+
+
 def test_no_header_reads_fields_by_position(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -247,8 +247,13 @@ def read_events(args: Any) -> Events:
         raise UserError(f"no such file: {path}")
     if not path.is_file():
         raise UserError(f"not a file: {path}")
+    if kind is None and getattr(args, "delimiter", None) is not None:
+        kind = "csv"  # delimited text under another name (.txt, .dat, .edges): as told
     if kind is None:
-        raise UserError(f"{path}: unknown format; use {EVENT_FORMATS}")
+        raise UserError(
+            f"{path}: unknown format; use {EVENT_FORMATS}, or give --delimiter to read "
+            "delimited text under another name (e.g. --delimiter ' ' --no-header)"
+        )
     options = _options(args, kind)
     reader = _reader(kind, options)
     if kind != "parquet" and _is_empty(path):

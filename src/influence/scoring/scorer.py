@@ -27,12 +27,21 @@ from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
+from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
+from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
 from influence.scoring.topical import TopicScoring
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
-CONFIG_KEYS = ("signals", "weights", "discounts", "modifiers", "calibration")
+CONFIG_KEYS = (
+    "signals",
+    "weights",
+    "discounts",
+    "modifiers",
+    "calibration",
+    "platform_calibration",
+)
 
 
 def _named(owner: str, param: str, value: Any) -> Parts:
@@ -113,7 +122,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer(TopicScoring):
+class Scorer(TopicScoring, PlatformScoring):
     r"""Compose components into a 0-100 influence score.
 
     .. math::
@@ -155,6 +164,10 @@ class Scorer(TopicScoring):
         :class:`~influence.components.Authenticity`.
     calibration : Calibration
         The fixed map from the weighted sum to 0-100.
+    platform_calibration : PlatformCalibration, optional
+        Action weights per platform (:class:`~influence.PlatformCalibration`), read by
+        :meth:`score_platforms`; ``None``: every platform weighs actions as the house
+        does. :meth:`score` reads the log as one network.
 
     Examples
     --------
@@ -170,6 +183,7 @@ class Scorer(TopicScoring):
     discounts: Parts = field(default_factory=_default_discounts)
     modifiers: Parts = field(default_factory=_default_modifiers)
     calibration: Calibration = field(default_factory=Calibration)
+    platform_calibration: PlatformCalibration | None = None
 
     def __post_init__(self) -> None:
         signals = _named("Scorer", "signals", self.signals)
@@ -219,6 +233,7 @@ class Scorer(TopicScoring):
                 f"The 'calibration' parameter of Scorer must be a Calibration. "
                 f"Got {self.calibration!r} instead."
             )
+        check_platform_calibration("Scorer", self.platform_calibration)
         object.__setattr__(self, "signals", signals)
         object.__setattr__(self, "discounts", discounts)
         object.__setattr__(self, "modifiers", modifiers)
@@ -387,13 +402,16 @@ class Scorer(TopicScoring):
                 kind = name_of(component)
             return {"name": name, "type": kind, "params": _registry.params_of(component)}
 
-        return {
+        config = {
             "signals": [entry(n, c) for n, c in self.signals],
             "weights": dict(self.weights),
             "discounts": [entry(n, c) for n, c in self.discounts],
             "modifiers": [entry(n, c) for n, c in self.modifiers],
             "calibration": {"midpoint": self.calibration.midpoint, "shape": self.calibration.shape},
         }
+        if self.platform_calibration is not None:
+            config["platform_calibration"] = self.platform_calibration.to_config()
+        return config
 
     @classmethod
     def house(
@@ -517,6 +535,10 @@ class Scorer(TopicScoring):
             kwargs["weights"] = config["weights"]
         if "calibration" in config:
             kwargs["calibration"] = _calibration(config["calibration"])
+        if "platform_calibration" in config:
+            kwargs["platform_calibration"] = PlatformCalibration.from_config(
+                config["platform_calibration"]
+            )
         return cls(**kwargs)
 
 

@@ -443,3 +443,13 @@ def test_a_genuine_person_on_two_platforms_is_not_penalised(worlds: dict[str, Wo
     two = overall(world, by_thread)
     for user in world.accounts(*ESTABLISHED):
         assert two[user] >= one[user] - max(2.0, 0.05 * one[user]), user
+
+
+def test_the_overall_score_saves_and_loads_with_its_explanations(tmp_path: Any) -> None:
+    ev = Events.from_records(small_world_records(2))
+    by_platform = Scorer(platform_calibration=PlatformCalibration.fit(ev)).score_platforms(ev)
+    path = tmp_path / "overall.npz"
+    by_platform.overall.save(path)
+    back = Scores.load(path)
+    assert back.to_dict() == by_platform.overall.to_dict()
+    assert str(back.explain("ann")) == str(by_platform.explain("ann"))

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from influence.events import columns as _columns
 from influence.events.assemble import Table, canonical
+from influence.events.base import EventColumns
 from influence.events.ids import IdIndex, intern, remap
 
 if TYPE_CHECKING:
@@ -92,8 +93,6 @@ def link(events: Events, mapping: Any) -> Events:
     >>> linked.users.ids.tolist(), linked.is_self().tolist()
     (['ann', 'bob'], [False, False, True])
     """
-    from influence.events.base import EventColumns
-
     if not isinstance(events, EventColumns):
         raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
     events = events.compact()

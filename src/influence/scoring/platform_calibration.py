@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from influence import _validate
+from influence._time import DAY
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
@@ -161,12 +163,9 @@ class PlatformCalibration:
             raise TypeError(
                 f"PlatformCalibration.fit needs an influence.Events; got {type(events).__name__}"
             )
-        if window_days is not None and not (
-            isinstance(window_days, (int, float)) and window_days > 0
-        ):
-            raise ValueError(
-                "The 'window_days' parameter of PlatformCalibration.fit must be a positive "
-                f"number or None; got {window_days!r}"
+        if window_days is not None:
+            _validate.number(
+                "PlatformCalibration.fit", "window_days", window_days, low=0.0, low_open=True
             )
         when = events.end if as_of is None else to_epoch(as_of)
         if when is None:
@@ -178,7 +177,7 @@ class PlatformCalibration:
             & (events.time <= when)
         )
         if window_days is not None:
-            keep &= events.time > when - window_days * 86400.0
+            keep &= events.time > when - window_days * DAY
         slot = np.full(len(_actions.ACTIONS), -1)
         slot[_CODES] = np.arange(_CODES.size)
         k = _CODES.size

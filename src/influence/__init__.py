@@ -20,6 +20,8 @@ from influence.exceptions import (
     LookbackWarning,
 )
 from influence.scoring.calibration import Calibration
+from influence.scoring.platform_calibration import PlatformCalibration
+from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
 from influence.scoring.topic_scores import TopicScores
@@ -41,6 +43,8 @@ __all__ = [
     "IdIndex",
     "InvalidEventError",
     "LookbackWarning",
+    "PlatformCalibration",
+    "PlatformScores",
     "Rejection",
     "Scorer",
     "STANDING",

@@ -11,6 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 from influence._progress import Progress
 from influence.events import actions as _actions
 from influence.events import display as _display
+from influence.events import links as _links
 from influence.events import readers as _readers
 from influence.events import views as _views
 from influence.events.assemble import Errors, Rejection
@@ -520,6 +521,16 @@ class Events(EventColumns):
         """Mask of self-interactions (``actor == target``); they count for nothing."""
         return np.asarray(self.actor == self.target)
 
+    def link(self, mapping: Any) -> Events:
+        """The events with the accounts of one person, across platforms, merged into one user.
+
+        *mapping* takes account ids to person ids: a dict, a pandas Series, or two arrays
+        ``(accounts, persons)``. Engagement between one person's own accounts becomes
+        self-interaction, which counts for nothing. :func:`influence.events.links.link`
+        gives the rules, the errors and an example.
+        """
+        return _links.link(self, mapping)
+
     def until(self, as_of: Any) -> Events:
         """The events at or before *as_of*, with the same user table (a cheap slice)."""
         cut = to_epoch(as_of)
@@ -530,10 +541,7 @@ class Events(EventColumns):
 
     def select(self, mask: NDArray[np.bool_]) -> Events:
         """The events where *mask* is true, with the same user table."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (len(self),):
-            raise ValueError(f"mask must have shape ({len(self)},); got {mask.shape}")
-        return self._slice(mask)
+        return self._slice(_views.row_mask(mask, len(self)))
 
     def compact(self) -> Events:
         """Drop users, posts, texts and topic sets that no event mentions.
@@ -565,12 +573,7 @@ class Events(EventColumns):
         >>> ev.trust is None
         True
         """
-        # Trust-free work is shared with the trust-free table this one came from (its memo
-        # is this table's own, or the base of this table's memo when with_trust made it).
-        plain = self._memo if self.trust is None else self._memo.base
-        if trust is None:
-            return self if self.trust is None else Events(self._table, memo=plain)
-        return Events(self._table, _views.trust_weights(trust, len(self)), memo=Memo(plain))
+        return self._retrusted(trust)
 
     @property
     def memo(self) -> Memo:

@@ -11,7 +11,15 @@ from influence.events import actions as _actions
 from influence.events.assemble import Table
 from influence.events.ids import index_map, remap, used
 
-__all__ = ["compact_table", "records", "same_tables", "same_trust", "slice_table", "trust_weights"]
+__all__ = [
+    "compact_table",
+    "records",
+    "row_mask",
+    "same_tables",
+    "same_trust",
+    "slice_table",
+    "trust_weights",
+]
 
 
 def compact_table(t: Table) -> Table | None:
@@ -92,6 +100,14 @@ def slice_table(t: Table, rows: Any, columns: tuple[str, ...], **tables: Any) ->
     keep = {name: getattr(t, name) for name in names}
     keep.update(tables)
     return Table(**fields, **keep)
+
+
+def row_mask(mask: Any, n: int) -> NDArray[np.bool_]:
+    """*mask* as *n* booleans, one per event; refused when its shape differs."""
+    out = np.asarray(mask, dtype=bool)
+    if out.shape != (n,):
+        raise ValueError(f"mask must have shape ({n},); got {out.shape}")
+    return out
 
 
 def trust_weights(trust: Any, n: int) -> NDArray[np.float64]:

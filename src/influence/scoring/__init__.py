@@ -4,6 +4,10 @@
 - :mod:`~influence.scoring.scores`: :class:`Scores` and :class:`Explanation`;
 - :mod:`~influence.scoring.topical` and :mod:`~influence.scoring.topic_scores`: scores by
   topic (:meth:`Scorer.score_topics`) and :class:`TopicScores`;
+- :mod:`~influence.scoring.platforms`, :mod:`~influence.scoring.platform_scores` and
+  :mod:`~influence.scoring.platform_calibration`: scores per platform and overall
+  (:meth:`Scorer.score_platforms`), :class:`PlatformScores` and the action weights per
+  platform, :class:`PlatformCalibration`;
 - :mod:`~influence.scoring.attribution`: how the discounts' and modifiers' points split;
 - :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
 - :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
@@ -11,8 +15,18 @@
 """
 
 from influence.scoring.calibration import Calibration
+from influence.scoring.platform_calibration import PlatformCalibration
+from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Explanation, Scores
 from influence.scoring.topic_scores import TopicScores
 
-__all__ = ["Calibration", "Explanation", "Scorer", "Scores", "TopicScores"]
+__all__ = [
+    "Calibration",
+    "Explanation",
+    "PlatformCalibration",
+    "PlatformScores",
+    "Scorer",
+    "Scores",
+    "TopicScores",
+]

@@ -25,14 +25,16 @@ from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
+from influence.scoring.arguments import scorer_arguments
 from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
+from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
+from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
 from influence.scoring.topical import TopicScoring
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
-CONFIG_KEYS = ("signals", "weights", "discounts", "modifiers", "calibration")
 
 
 def _named(owner: str, param: str, value: Any) -> Parts:
@@ -113,7 +115,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer(TopicScoring):
+class Scorer(TopicScoring, PlatformScoring):
     r"""Compose components into a 0-100 influence score.
 
     .. math::
@@ -155,6 +157,10 @@ class Scorer(TopicScoring):
         :class:`~influence.components.Authenticity`.
     calibration : Calibration
         The fixed map from the weighted sum to 0-100.
+    platform_calibration : PlatformCalibration, optional
+        Action weights per platform (:class:`~influence.PlatformCalibration`), read by
+        :meth:`score_platforms`; ``None``: every platform weighs actions as the house
+        does. :meth:`score` reads the log as one network.
 
     Examples
     --------
@@ -170,6 +176,7 @@ class Scorer(TopicScoring):
     discounts: Parts = field(default_factory=_default_discounts)
     modifiers: Parts = field(default_factory=_default_modifiers)
     calibration: Calibration = field(default_factory=Calibration)
+    platform_calibration: PlatformCalibration | None = None
 
     def __post_init__(self) -> None:
         signals = _named("Scorer", "signals", self.signals)
@@ -219,6 +226,7 @@ class Scorer(TopicScoring):
                 f"The 'calibration' parameter of Scorer must be a Calibration. "
                 f"Got {self.calibration!r} instead."
             )
+        check_platform_calibration("Scorer", self.platform_calibration)
         object.__setattr__(self, "signals", signals)
         object.__setattr__(self, "discounts", discounts)
         object.__setattr__(self, "modifiers", modifiers)
@@ -418,13 +426,16 @@ class Scorer(TopicScoring):
                 kind = name_of(component)
             return {"name": name, "type": kind, "params": _registry.params_of(component)}
 
-        return {
+        config = {
             "signals": [entry(n, c) for n, c in self.signals],
             "weights": dict(self.weights),
             "discounts": [entry(n, c) for n, c in self.discounts],
             "modifiers": [entry(n, c) for n, c in self.modifiers],
             "calibration": {"midpoint": self.calibration.midpoint, "shape": self.calibration.shape},
         }
+        if self.platform_calibration is not None:
+            config["platform_calibration"] = self.platform_calibration.to_config()
+        return config
 
     @classmethod
     def house(
@@ -511,44 +522,7 @@ class Scorer(TopicScoring):
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Scorer:
         """Rebuild a scorer from :meth:`to_config` data (components by registry name)."""
-        if not isinstance(config, Mapping):
-            raise ValueError(f"config must be a mapping; got {type(config).__name__}")
-        unknown = sorted(set(config) - set(CONFIG_KEYS))
-        if unknown:
-            hint = _registry.closest(unknown[0], CONFIG_KEYS) or ";"
-            raise ValueError(
-                f"config has unknown key(s) {unknown}{hint} allowed: {list(CONFIG_KEYS)}"
-            )
-
-        def parts(key: str) -> Parts:
-            out = []
-            for i, item in enumerate(config.get(key, [])):
-                if not isinstance(item, Mapping) or "type" not in item:
-                    raise ValueError(
-                        f"config[{key!r}][{i}] must be a mapping with a 'type'; got {item!r}"
-                    )
-                extra = sorted(set(item) - {"name", "type", "params"})
-                if extra:
-                    raise ValueError(
-                        f"config[{key!r}][{i}] has unknown key(s) {extra}; "
-                        "allowed: ['name', 'type', 'params']"
-                    )
-                component = _registry.build(item["type"], item.get("params") or {})
-                out.append((item.get("name") or item["type"], component))
-            return tuple(out)
-
-        kwargs: dict[str, Any] = {}
-        if "signals" in config:
-            kwargs["signals"] = parts("signals")
-        if "discounts" in config:
-            kwargs["discounts"] = parts("discounts")
-        if "modifiers" in config:
-            kwargs["modifiers"] = parts("modifiers")
-        if "weights" in config:
-            kwargs["weights"] = config["weights"]
-        if "calibration" in config:
-            kwargs["calibration"] = Calibration.from_config(config["calibration"])
-        return cls(**kwargs)
+        return cls(**scorer_arguments(config))
 
 
 def _time_scale(owner: str, half_life_days: float, window_days: float) -> None:

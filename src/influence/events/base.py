@@ -1,4 +1,8 @@
-"""The storage under :class:`~influence.Events`: immutable columns, slicing and equality."""
+"""The storage under :class:`~influence.Events`: immutable columns, slicing and equality.
+
+The columns, the lookup tables (users, posts, ...) and the rejected rows are read-only
+attributes of :class:`EventColumns`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import views as _views
-from influence.events.assemble import Table
+from influence.events.assemble import Rejection, Table
+from influence.events.ids import IdIndex
 from influence.events.memo import Memo
 
 __all__ = ["COLUMNS", "EventColumns"]
@@ -25,7 +30,8 @@ def _readonly(array: np.ndarray) -> np.ndarray:
 
 
 class EventColumns:
-    """A :class:`~.assemble.Table`'s columns as read-only attributes, and its trust weights.
+    """A :class:`~.assemble.Table`'s columns and lookup tables as read-only attributes, and its
+    trust weights.
 
     The base of :class:`~influence.Events`, which adds the constructors and the views.
     """
@@ -57,6 +63,56 @@ class EventColumns:
         object.__setattr__(self, "_memo", Memo() if memo is None else memo)
         for name in COLUMNS:
             object.__setattr__(self, name, _readonly(getattr(table, name)))
+
+    @property
+    def users(self) -> IdIndex:
+        """Users: ``users.index(user_id) -> int`` and ``users.id(i) -> user_id``."""
+        return self._table.users
+
+    @property
+    def n_users(self) -> int:
+        """Number of users (actors and targets)."""
+        return len(self._table.users)
+
+    @property
+    def posts(self) -> IdIndex:
+        """Post ids named by ``post`` or ``parent``."""
+        return self._table.posts
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Distinct texts, sorted; ``text`` indexes into it."""
+        return self._table.texts
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        """Distinct platform names, sorted; ``platform`` indexes into it."""
+        return self._table.platforms
+
+    @property
+    def topic_sets(self) -> tuple[tuple[str, ...], ...]:
+        """Distinct sorted tuples of topic tags; ``topics`` indexes into it."""
+        return self._table.topic_sets
+
+    @property
+    def rejected(self) -> tuple[Rejection, ...]:
+        """Rows set aside, each unpacking as ``(row, reason)``, in row order."""
+        return self._table.rejected
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the per-event columns (not the id tables)."""
+        return sum(getattr(self, name).nbytes for name in COLUMNS)
+
+    @property
+    def start(self) -> float | None:
+        """Time of the earliest event (epoch seconds), ``None`` when empty."""
+        return float(self.time[0]) if len(self) else None
+
+    @property
+    def end(self) -> float | None:
+        """Time of the latest event (epoch seconds), ``None`` when empty."""
+        return float(self.time[-1]) if len(self) else None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Events is immutable; cannot set {name!r}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from influence._progress import Progress
 from influence.events import actions as _actions
+from influence.events import concat as _concat
 from influence.events import display as _display
 from influence.events import links as _links
 from influence.events import readers as _readers
@@ -17,7 +18,6 @@ from influence.events import views as _views
 from influence.events.assemble import Errors, Rejection
 from influence.events.base import COLUMNS, EventColumns
 from influence.events.files import PathLike
-from influence.events.ids import IdIndex
 from influence.events.memo import Memo
 from influence.events.timeparse import to_epoch
 
@@ -447,49 +447,48 @@ class Events(EventColumns):
         return cls(_readers.from_arrow(data, columns=columns, errors=errors, dedupe=dedupe))
 
     @classmethod
+    def concat(cls, tables: Sequence[Events]) -> Events:
+        """Several tables as one, equal to building it from all their rows at once.
+
+        *tables* is a sequence (``Events.concat([a, b])``). Ids follow the one rule over
+        all the tables (integer ids and text ids give text ids, and the indices may
+        change); rows take the canonical order; rejected rows are kept, each numbered in
+        its own input; rows of a table without :attr:`trust` weigh 1.
+        :func:`influence.events.concat.concat` gives every rule, its limits and the cost.
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> a = Events.from_records([{"time": 1, "actor": 12, "action": "follow", "target": 3}])
+        >>> b = Events.from_records([{"time": 2, "actor": "ann", "action": "follow", "target": 3}])
+        >>> Events.concat([a, b]).users.ids.tolist()
+        ['12', '3', 'ann']
+        """
+        return _concat.concat(tables)
+
+    def append(self, new: Events) -> Events:
+        """These events and the *new* ones as one table: ``Events.concat([self, new])``.
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> like = {"action": "like", "target": "ann"}
+        >>> day1 = Events.from_records([{"time": 1, "actor": "bob", **like}])
+        >>> day2 = Events.from_records([{"time": 90000, "actor": "cy", **like}])
+        >>> day1.append(day2)
+        <Events: 2 events, 3 users, 1970-01-01T00:00:01Z .. 1970-01-02T01:00:00Z>
+        """
+        if not isinstance(new, EventColumns):
+            raise TypeError(
+                "new must be an Events table (build it first: "
+                f"events.append(Events.from_records(rows))); got {type(new).__name__}"
+            )
+        return _concat.concat([self, new])
+
+    @classmethod
     def empty(cls) -> Events:
         """An event table with no rows and no users."""
         return cls.from_arrays(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int8))
-
-    @property
-    def users(self) -> IdIndex:
-        """Users: ``users.index(user_id) -> int`` and ``users.id(i) -> user_id``."""
-        return self._table.users
-
-    @property
-    def n_users(self) -> int:
-        """Number of users (actors and targets)."""
-        return len(self._table.users)
-
-    @property
-    def posts(self) -> IdIndex:
-        """Post ids named by ``post`` or ``parent``."""
-        return self._table.posts
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        """Distinct texts, sorted; ``text`` indexes into it."""
-        return self._table.texts
-
-    @property
-    def platforms(self) -> tuple[str, ...]:
-        """Distinct platform names, sorted; ``platform`` indexes into it."""
-        return self._table.platforms
-
-    @property
-    def topic_sets(self) -> tuple[tuple[str, ...], ...]:
-        """Distinct sorted tuples of topic tags; ``topics`` indexes into it."""
-        return self._table.topic_sets
-
-    @property
-    def rejected(self) -> tuple[Rejection, ...]:
-        """Rows set aside, each unpacking as ``(row, reason)``, in row order."""
-        return self._table.rejected
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes held by the per-event columns (not the id tables)."""
-        return sum(getattr(self, name).nbytes for name in COLUMNS)
 
     def report(self) -> dict[str, int]:
         """Count of rejected rows per kind of problem, most frequent first.
@@ -501,16 +500,6 @@ class Events(EventColumns):
         ``"far future (kept)"``: the default ``as_of`` would be theirs.
         """
         return _display.events_report(self, self._table.duplicates)
-
-    @property
-    def start(self) -> float | None:
-        """Time of the earliest event (epoch seconds), ``None`` when empty."""
-        return float(self.time[0]) if len(self) else None
-
-    @property
-    def end(self) -> float | None:
-        """Time of the latest event (epoch seconds), ``None`` when empty."""
-        return float(self.time[-1]) if len(self) else None
 
     def action_counts(self) -> dict[str, int]:
         """Number of events per action name (all actions listed, zeros included)."""

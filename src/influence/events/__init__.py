@@ -6,6 +6,8 @@ ids, orders the table canonically and hands every component the same columns. Th
 - :mod:`~influence.events.table`: :class:`Events` itself, its constructors and views;
 - :mod:`~influence.events.readers`: the constructors' work (records, arrays, pandas, CSV,
   JSON Lines, Arrow) and the column-mapping rules (:func:`~influence.events.readers.field_map`);
+- :mod:`~influence.events.concat`: appending tables (:meth:`Events.concat`,
+  :meth:`Events.append`), equal to building from all their rows;
 - :mod:`~influence.events.files`: opening files, gzip and a progress bar over the bytes read;
 - :mod:`~influence.events.memo`: :class:`~influence.events.memo.Memo`, the per-table memo
   of work the components share (:attr:`Events.memo`);

@@ -124,7 +124,7 @@ def concat(tables: Sequence[_E]) -> _E:
     def joined(name: str, maps: list[NDArray[np.int32]] | None = None) -> np.ndarray:
         columns = [getattr(x, name) for x in t]
         if maps is not None:
-            columns = [remap(c, m) if c.size else c for c, m in zip(columns, maps)]
+            columns = [_recoded(c, m) for c, m in zip(columns, maps)]
         return np.concatenate(columns)
 
     time = joined("time")
@@ -260,6 +260,13 @@ def repeats(table: Table) -> int:
         column = getattr(table, name)
         same &= column[1:] == column[:-1]
     return int(same.sum())
+
+
+def _recoded(codes: np.ndarray, mapping: NDArray[np.int32]) -> np.ndarray:
+    """*codes* through *mapping* (``-1`` kept); as they are when the mapping changes nothing."""
+    if not codes.size or np.array_equal(mapping, np.arange(mapping.size)):
+        return codes
+    return remap(codes, mapping)
 
 
 def _no_post_twice(post: NDArray[np.int32], action: NDArray[np.int8], posts: np.ndarray) -> None:

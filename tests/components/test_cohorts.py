@@ -12,7 +12,9 @@ from influence.components.cohorts import (
     CohortPool,
     cohort_credit,
     credit_ratio,
+    farm_rule,
     main_targets_and_anchors,
+    own_shares,
 )
 
 
@@ -101,3 +103,38 @@ def test_pool_factor_matches_the_random_access_version(
         factor, pair_factor = pool.factor(actor, aimed), pool.pair_factor()
     np.testing.assert_array_equal(factor, old_factor(pool, actor, aimed))
     np.testing.assert_array_equal(pair_factor, old_factor(pool, source, target))
+
+
+def test_own_shares_pool_each_cohort_and_leave_non_members_whole() -> None:
+    # accounts 0-2 suspect members of cohort 5, 3 of cohort 6 alone, 4 no member
+    suspect = np.array([1.0, 1.0, 0.5, 1.0, 0.0])
+    group = np.array([5, 5, 5, 6, -1])
+    sizes, share = own_shares(suspect, group, 1.0)
+    assert sizes.tolist() == [3, 3, 3, 1, 0]
+    ratio = float(credit_ratio(2.5, 1.0))
+    assert share == pytest.approx([ratio, ratio, 0.5 + 0.5 * ratio, 1.0, 1.0])
+    # a member taken out (suspicion 0) counts for no one: the others pool without it
+    sizes, share = own_shares(np.array([1.0, 0.0, 0.5, 1.0, 0.0]), group, 1.0)
+    assert sizes.tolist() == [2, 0, 2, 1, 0]
+    assert share[1] == 1.0
+    assert share[0] == pytest.approx(float(credit_ratio(1.5, 1.0)))
+
+
+def test_farm_rule_ignores_absent_props() -> None:
+    # five props (1-5) each interact twice with account 0, and are all of its audience
+    src = np.arange(1, 6)
+    dst = np.zeros(5, dtype=np.int64)
+    counts = np.full(5, 2)
+    working = np.array([0.0, 1.0, 1.0, 1.0, 1.0, 1.0])
+    present = np.ones(6)
+    farmed, farm = farm_rule(src, dst, counts, present, working, repeat_scale=1.0, crowd_scale=5.0)
+    assert farmed[0] > 0.5
+    assert np.all(farm[1:] > 0.0)
+    # absent (e.g. distrusted) props are in nobody's audience or crowd: nothing is farmed
+    gone = present.copy()
+    gone[1:] = 0.0
+    farmed, farm = farm_rule(
+        src, dst, counts, gone, working * gone, repeat_scale=1.0, crowd_scale=5.0
+    )
+    assert farmed[0] == 0.0
+    assert np.all(farm == 0.0)

@@ -187,3 +187,32 @@ def test_fully_distrusted_events_change_nobody_else(
     after = scorer.score(Events.from_records(records + extra), as_of=end)
     for user in before:
         assert after[user] == pytest.approx(before[user], abs=1e-9), user
+
+
+def test_fully_distrusted_replies_make_nobody_a_cohort_member() -> None:
+    # The counterexample hypothesis found (seed 10): two distrusted replies of "ghost" to
+    # ann made cy look like one of a fresh, single-purpose cohort with the ghost, and
+    # Authenticity took 0.2 points from cy.
+    def at_t0(actor: str, action: str, **fields: str) -> dict[str, Any]:
+        return {"time": T0, "actor": actor, "action": action, **fields}
+
+    records = [
+        *[at_t0("ann", "reply", target="ann")] * 4,
+        at_t0("cy", "reply", target="ann"),
+        at_t0("ann", "post", post="p5"),
+        at_t0("bob", "reply", target="ann", parent="p5"),
+        at_t0("cy", "reply", target="ann", parent="p5"),
+        at_t0("ann", "post", post="p8"),
+        at_t0("bob", "reply", target="cy"),
+    ]
+    ghost = [at_t0("ghost", "reply", target="ann")] * 2
+    scorer = Scorer(discounts=[_distrust_ghost])
+    end = T0 + 41 * DAY
+    before = scorer.score(Events.from_records(records), as_of=end)
+    after = scorer.score(Events.from_records(records + ghost), as_of=end)
+    assert before["cy"] > 0.0
+    for user in before:
+        assert after[user] == pytest.approx(before[user], abs=1e-9), user
+    assert (
+        after.explain("cy").reasons["authenticity"] == before.explain("cy").reasons["authenticity"]
+    )

@@ -1,4 +1,4 @@
-"""Cohorts of alike accounts: their anchors, and the credit their pooled suspicion gets."""
+"""Cohorts and crowds of suspect accounts: anchors, the credit a pool gets, farmed targets."""
 
 from __future__ import annotations
 
@@ -9,7 +9,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from influence.pairs import sorted_lookup
 
-__all__ = ["CohortPool", "cohort_credit", "credit_ratio", "main_targets_and_anchors"]
+#: Share of a target's audience made of props (fresh accounts nobody engages) from which
+#: it is fully propped up; below it, in proportion.
+_FARMED_SHARE = 0.5
+
+__all__ = [
+    "CohortPool",
+    "cohort_credit",
+    "credit_ratio",
+    "farm_rule",
+    "main_targets_and_anchors",
+    "own_shares",
+]
 
 
 def _at_extreme(
@@ -56,6 +67,84 @@ def credit_ratio(mass: ArrayLike, bound: float) -> NDArray[np.float64]:
     (1 for an empty pool)."""
     total = np.asarray(mass, dtype=np.float64)
     return np.divide(cohort_credit(total, bound), total, out=np.ones(total.shape), where=total > 0)
+
+
+def own_shares(
+    suspect: NDArray[np.float64], group: NDArray[np.int64], bound: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Per account: the members of its cohort, and the share of its credibility it keeps.
+
+    *suspect* is each account's suspicion :math:`s(v)` as a cohort member (0: it is
+    no member and counts for no one), *group* its cohort (same anchor, first seen
+    together). Each cohort pools :math:`S = \sum_v s(v)` over its members, credited as
+    :func:`cohort_credit`, and each member keeps :math:`1 - s(v) + s(v)\,G(S)/S`
+    (non-members keep 1, and their cohort counts 0 members).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sizes, share = own_shares(np.array([1.0, 1.0, 0.0]), np.array([4, 4, -1]), 1.0)
+    >>> sizes.tolist(), share.round(3).tolist()  # two members credited as G(2) = 1.632
+    ([2.0, 2.0, 0.0], [0.816, 0.816, 1.0])
+    """
+    n = suspect.size
+    sizes = np.zeros(n)
+    share = np.ones(n)
+    who = np.flatnonzero(suspect > 0)
+    if who.size:
+        _, inverse, counts = np.unique(group[who], return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
+        sizes[who] = counts[inverse]
+        member = suspect[who]
+        ratio = credit_ratio(np.bincount(inverse, weights=member), bound)
+        share[who] = 1.0 - member + member * ratio[inverse]
+    return sizes, share
+
+
+def farm_rule(
+    src: NDArray[np.int64],
+    dst: NDArray[np.int64],
+    counts: NDArray[np.int64],
+    present: NDArray[np.float64],
+    working: NDArray[np.float64],
+    *,
+    repeat_scale: float,
+    crowd_scale: float,
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Per account: how *farmed* it is as a target (:math:`F`), and how far it is a farm
+    bot (:math:`\mathrm{farm}`), as written in :class:`~influence.components.Credibility`.
+
+    The interaction pairs ``(src, dst)`` have *counts* interactions each; *working* is
+    each account's :math:`\pi` (props that come back), *present* 1 for the accounts that
+    count in others' audiences (0: absent, e.g. distrusted).
+    """
+    n = present.size
+    out = np.bincount(src, weights=counts, minlength=n)
+    # A target is farmed by how many props engage it (as for cohorts) and how much of
+    # its audience they make (all of it from half of it up); what a prop gives a farmed
+    # target is discounted pair by pair, and a prop busy mostly with farmed targets loses
+    # its credibility. Once a target is farmed, what any prop gives it is discounted (a
+    # farm's late or lazy bots included).
+    audience = np.bincount(dst, weights=present[src], minlength=n)
+    props = np.bincount(dst, weights=working[src], minlength=n)
+    propped = np.clip(
+        np.divide(props, audience * _FARMED_SHARE, out=np.zeros(n), where=audience > 0), 0.0, 1.0
+    )
+    # The crowd around a target counts each prop by the propped targets it serves (at
+    # least one): ten bots that each work twenty customers are a crowd of two hundred,
+    # not of the five or six that each customer sees.
+    works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
+    crowd = np.bincount(dst, weights=(working * works)[src], minlength=n)
+    # ... and a crowd is more than one account: a newcomer who writes to fifty people at
+    # once serves many "propped" targets, but is one account, not a farm.
+    several = -np.expm1(-np.maximum(props - 1.0, 0.0) / repeat_scale)
+    farmed = propped * several * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / crowd_scale)
+    to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
+    served = np.clip(
+        (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
+    )
+    busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / repeat_scale)
+    return np.asarray(farmed, np.float64), np.asarray(working * served * busy, np.float64)
 
 
 class CohortPool:

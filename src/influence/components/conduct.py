@@ -16,7 +16,7 @@ from influence.kernels import (
 )
 from influence.pairs import stable_order
 
-__all__ = ["answered_by", "content_shares", "regularity"]
+__all__ = ["answered_by", "content_shares", "history", "regularity"]
 
 
 def answered_by(
@@ -31,6 +31,27 @@ def answered_by(
     mine = (owner >= 0) & (owner != events.actor[rows])
     n = events.n_users
     return count_distinct_pairs(owner[mine], events.actor[rows][mine], n, n).astype(np.float64)
+
+
+def history(
+    events: Events, as_of: float, since: float
+) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per account, over ``(since, as_of]``: when it first and last acted, and when it
+    first appeared at all (acting or acted upon); with the rows read (actions that are
+    not self-interactions), in time order.
+
+    Accounts that did not act read ``as_of`` and ``-inf``.
+    """
+    t = events.time
+    seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
+    first = np.full(events.n_users, float(as_of))
+    first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
+    last = np.full(events.n_users, -np.inf)
+    last[events.actor[seen]] = t[seen]  # latest write wins
+    appeared = first.copy()
+    aimed = seen[events.target[seen] >= 0]
+    np.minimum.at(appeared, events.target[aimed], t[aimed])
+    return seen, first, last, appeared
 
 
 def content_shares(

@@ -11,8 +11,13 @@ from numpy.typing import NDArray
 
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
-from influence.components.cohorts import CohortPool, credit_ratio, main_targets_and_anchors
-from influence.components.conduct import answered_by, content_shares, regularity
+from influence.components.cohorts import (
+    CohortPool,
+    farm_rule,
+    main_targets_and_anchors,
+    own_shares,
+)
+from influence.components.conduct import answered_by, content_shares, history, regularity
 from influence.components.constraints import (
     NON_NEGATIVE,
     POSITIVE,
@@ -34,9 +39,6 @@ from influence.pairs import pairs_of_rows
 __all__ = ["Credibility"]
 
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
-#: Share of a target's audience made of props (fresh accounts nobody engages) from which
-#: it is fully propped up; below it, in proportion.
-_FARMED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,15 @@ class Credibility(BaseComponent):
                \big(1 - \tfrac12\,\mathrm{links}(v)\, e^{-r(v)}\big).
 
     Seeds override it: ``trusted`` accounts have :math:`c = 1` (and are never
-    props), ``distrusted`` ones :math:`c = 0`.
+    props or cohort members), ``distrusted`` ones :math:`c = 0` and count in nobody
+    else's judgement (no engager, audience, prop or cohort peer of anyone), so that
+    flagged bots cannot frame the genuine accounts engaging the same target.
+    **Trust.** On a table with :attr:`influence.Events.trust` (the scorer's
+    modifiers read one), an account none of whose interactions in the window is
+    trusted at all counts for the others as a distrusted one (the two passes run
+    again; the rest is shared). Whole accounts, not weighted by trust: trust below
+    1 is mostly this discount's own cohort pooling, and weighting by it would count
+    a cohort's suspicion against itself.
 
     **The discount** trusts each event of :math:`v` aimed at another account
     :math:`u` (engagement, mentions, follows) in proportion to :math:`v`'s
@@ -276,20 +286,68 @@ class Credibility(BaseComponent):
         are :math:`p` and :math:`F` of the class description.
         Computed once per event table, time and parameters (the discount and
         :class:`~influence.components.Authenticity` share it).
-        """
-        key = ("credibility", float(as_of), self)
-        return shared(events, key, lambda: self._judge(events, as_of), uses_trust=False)
 
-    def _judge(self, events: Events, as_of: float) -> dict[str, NDArray[Any]]:
-        n = events.n_users
+        With :attr:`Events.trust <influence.Events.trust>` set, the accounts none of
+        whose interactions in the window is trusted (trust 0) are left out of the two
+        passes for the others (their own standing is the one judged without trust);
+        the traits the passes read are trust-free and shared.
+        """
+        at = float(as_of)
+        key = ("credibility traits", at, self)
+        traits = shared(events, key, lambda: self._traits(events, at), uses_trust=False)
+        facts = shared(
+            events,
+            ("credibility", at, self),
+            lambda: self._passes(events, traits, traits["present"]),
+            uses_trust=False,
+        )
+        if events.trust is None:
+            return facts
+        return shared(
+            events,
+            ("credibility with trust", at, self),
+            lambda: self._with_trust(events, at, traits, facts),
+        )
+
+    def _interactions(self, events: Events, as_of: float) -> NDArray[np.bool_]:
+        """Rows that are interactions aimed at another account, in the window."""
         t = events.time
-        in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
-        interaction = (
+        return np.asarray(
             _INTERACTION[events.action]
             & (events.target >= 0)
             & (events.actor != events.target)
-            & in_window
+            & (t <= as_of)
+            & (t > as_of - self.window_days * DAY)
         )
+
+    def _with_trust(
+        self,
+        events: Events,
+        as_of: float,
+        traits: Mapping[str, NDArray[Any]],
+        facts: dict[str, NDArray[Any]],
+    ) -> dict[str, NDArray[Any]]:
+        """*facts* with the passes run again without the accounts none of whose
+        interactions in the window is trusted (whole accounts, not weighted by trust: see
+        :meth:`credibility`); their own standing stays the one judged without trust."""
+        assert events.trust is not None
+        rows = np.flatnonzero(self._interactions(events, as_of) & (events.trust > 0.0))
+        counted = np.bincount(events.actor[rows], minlength=events.n_users) > 0
+        present = traits["present"]
+        dropped = (traits["out"] > 0) & ~counted & (present > 0)
+        if not dropped.any():
+            return facts
+        out = self._passes(events, traits, present * counted)
+        for name in ("credibility", "base", "prop", "cohort"):
+            out[name][dropped] = facts[name][dropped]
+        return out
+
+    def _traits(self, events: Events, as_of: float) -> dict[str, NDArray[Any]]:
+        """What the two passes read: every account's history, purpose and conduct."""
+        n = events.n_users
+        t = events.time
+        in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
+        interaction = self._interactions(events, as_of)
         rows = np.flatnonzero(interaction)
         actor = events.actor[rows]
         out = np.bincount(actor, minlength=n)
@@ -298,15 +356,7 @@ class Credibility(BaseComponent):
         # An account's history as far as the lookback shows (two windows): when it was
         # first and last seen, when the log begins, which posts are its own.
         since = as_of - self.lookback_days * DAY
-        seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
-        first = np.full(n, as_of)
-        first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
-        last = np.full(n, -np.inf)
-        last[events.actor[seen]] = t[seen]  # latest write wins
-        # When each account first appears at all (acting or acted upon).
-        appeared = first.copy()
-        aimed = seen[events.target[seen] >= 0]
-        np.minimum.at(appeared, events.target[aimed], t[aimed])
+        seen, first, last, appeared = history(events, as_of, since)
 
         # Main target per actor (the pair with the most interactions) and anchor (of the
         # accounts it interacts with, the one that appeared first in the log).
@@ -346,6 +396,10 @@ class Credibility(BaseComponent):
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
             fresh[found[found >= 0]] = False
+        # Distrusted accounts are judged fakes already: in nobody else's judgement do they
+        # count (no prop, audience, engager or cohort peer), so that flagging bots cannot
+        # make the genuine accounts engaging the same target look like their farm or cohort.
+        present = self._seeded(events, np.ones(n), distrusted=0.0)
 
         def alike_pair(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
             return np.asarray(
@@ -372,11 +426,31 @@ class Credibility(BaseComponent):
         day = np.floor(first / span).astype(np.int64)
         day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
+        return {
+            "src": src, "dst": dst, "counts": counts, "out": out,
+            "engager": engager, "engagee": engagee, "old": (~fresh[engager]).astype(np.float64),
+            "top_share": top_share, "burst": burst, "unanswered": unanswered,
+            "repeating": repeating * (main_target >= 0), "lifeless": lifeless, "again": again,
+            "group": group, "anchor": anchor, "first": first, "present": present,
+            "junk": junk, "links": links, "regular": regular, "posts": n_posts,
+        }  # fmt: skip
+
+    def _passes(
+        self, events: Events, traits: Mapping[str, NDArray[Any]], present: NDArray[np.float64]
+    ) -> dict[str, NDArray[Any]]:
+        """The two passes over *traits*, with only the *present* accounts (weight 1; 0:
+        absent) counted as others' engagers, audience, props and cohort peers."""
+        n = events.n_users
+        src, dst, counts, out = traits["src"], traits["dst"], traits["counts"], traits["out"]
+        engager, engagee, old = traits["engager"], traits["engagee"], traits["old"]
+        burst, unanswered, again = traits["burst"], traits["unanswered"], traits["again"]
+        junk, links = traits["junk"], traits["links"]
+        regular, group = traits["regular"], traits["group"]
 
         def one_pass(
             received: NDArray[np.float64], established: NDArray[np.float64]
         ) -> tuple[NDArray[Any], ...]:
-            single = np.clip((top_share - 0.5) / 0.4, 0.0, 1.0)
+            single = np.clip((traits["top_share"] - 0.5) / 0.4, 0.0, 1.0)
             lonely = np.exp(-received)
             # A cohort member acts in a burst, for one purpose, and nobody engages it or
             # its posts: a newcomer whose posts others answer, even other newcomers (a
@@ -386,55 +460,24 @@ class Credibility(BaseComponent):
             # How far each account is a cohort member: single-purpose, lonely, repeating
             # (one action each is never suspect: a crowd of newcomers who each react once
             # is what a viral post looks like).
-            pooled = single * lonely * repeating * (main_target >= 0)
+            pooled = single * lonely * traits["repeating"] * present
             # A cohort (same anchor, first seen together) of members is credited, as a
             # whole, as at most 2B credible accounts (cohort_credit): its members share
             # that credit, so adding members never makes it count for less. The discount
             # pools what they give each target the same way (CohortPool).
-            cohort = np.zeros(n)
-            own_share = np.ones(n)
-            who = np.flatnonzero(pooled > 0)
-            if who.size:
-                _, inverse, sizes = np.unique(group[who], return_inverse=True, return_counts=True)
-                inverse = inverse.reshape(-1)
-                cohort[who] = sizes[inverse]
-                member = pooled[who]
-                ratio = credit_ratio(np.bincount(inverse, weights=member), self.cohort_credit)
-                own_share[who] = 1.0 - member + member * ratio[inverse]
-            audience = np.bincount(dst, minlength=n).astype(np.float64)
-            # A farm that serves many customers: no bot has one purpose, but each is a
-            # fresh account nobody engages (a "prop") and its customers are propped up by
-            # a crowd of them. A target is farmed by how many props engage it (as for
-            # cohorts) and how much of its audience they make (all of it from
-            # half of it up); what a prop gives a farmed target is discounted pair by
-            # pair, and a prop busy mostly with farmed targets loses its credibility.
-            # Only props that come back (`again`) make a target farmed; once it is, what any
-            # prop gives it is discounted (a farm's late or lazy bots included).
-            prop = lifeless * np.exp(-established)
-            working = prop * again
-            props = np.bincount(dst, weights=working[src], minlength=n)
-            propped = np.clip(
-                np.divide(props, audience * _FARMED_SHARE, out=np.zeros(n), where=audience > 0),
-                0.0,
-                1.0,
-            )
-            # The crowd around a target counts each prop by the propped targets it
-            # serves (at least one): ten bots that each work twenty customers are a crowd
-            # of two hundred, not of the five or six that each customer sees.
-            works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
-            crowd = np.bincount(dst, weights=(working * works)[src], minlength=n)
-            # ... and a crowd is more than one account: a newcomer who writes to fifty
-            # people at once serves many "propped" targets, but is one account, not a farm.
-            several = -np.expm1(-np.maximum(props - 1.0, 0.0) / self.repeat_scale)
-            farmed = (
-                propped * several * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / self.cohort_scale)
-            )
-            to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
-            served = np.clip(
-                (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
-            )
-            busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / self.repeat_scale)
-            farm = working * served * busy
+            # Seeds are no cohort's members: a trusted account is vouched for, a
+            # distrusted one is absent (the judgement of the others ignores it).
+            pooled = self._seeded(events, pooled, trusted=0.0, distrusted=0.0)
+            cohort, own_share = own_shares(pooled, group, self.cohort_credit)
+            # A farm that serves many customers: its bots are props (fresh accounts
+            # nobody engages) and its customers are propped up by a crowd of them
+            # (farm_rule). Only props that come back (`again`) make a target farmed.
+            prop = traits["lifeless"] * np.exp(-established)
+            working = prop * again * present
+            farmed, farm = farm_rule(
+                src, dst, counts, present, working,
+                repeat_scale=self.repeat_scale, crowd_scale=self.cohort_scale,
+            )  # fmt: skip
             # Clockwork timing and link-only posting count against an account only when
             # nobody credible responds to it: a daily columnist posts on a clock and a
             # curator posts links, and the people who engage them say they are not bots.
@@ -444,7 +487,6 @@ class Credibility(BaseComponent):
                 events, np.clip(own * (1.0 - farm) * (1.0 - 0.5 * links * lonely), 0.0, 1.0)
             )
             value = self._seeded(events, np.clip(base * own_share, 0.0, 1.0))
-            pooled = self._seeded(events, pooled.copy(), trusted=0.0, distrusted=0.0)
             # What a farmed target loses: the engagement of props (mostly props: fresh
             # accounts nobody engages) that acted more than once, a bot's work; never a
             # passing newcomer's one action, nor a community member's, so that bots
@@ -454,12 +496,11 @@ class Credibility(BaseComponent):
 
         # Props are judged by the engagement they receive from accounts that are not fresh
         # themselves: bots of a farm that like each other are still engaged by no one.
-        old = (~fresh[engager]).astype(np.float64)
         first_pass, _, prop, farmed, *_ = one_pass(
-            np.bincount(engagee, minlength=n).astype(float),
-            np.bincount(engagee, weights=old, minlength=n).astype(float),
+            np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
+            np.bincount(engagee, weights=old * present[engager], minlength=n).astype(np.float64),
         )
-        trust = first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
+        trust = present[engager] * first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
         value, cohort, prop, farmed, clock, base, pooled = one_pass(
             received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
@@ -468,15 +509,15 @@ class Credibility(BaseComponent):
             "credibility": value,
             "base": base,
             "pooled": pooled,
-            "group": np.where((anchor >= 0) & (pooled > 0), group, -1),
+            "group": np.where((traits["anchor"] >= 0) & (pooled > 0), group, -1),
             "prop": prop,
             "farmed": farmed,
             "cohort": cohort,
-            "first": first,
+            "first": traits["first"],
             "junk": junk,
             "links": links,
             "regular": clock,
-            "posts": n_posts,
+            "posts": traits["posts"],
         }
 
     def _seeded(

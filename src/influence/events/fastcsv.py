@@ -128,7 +128,7 @@ def _split(pa: Any, csv: Any, data: Any, delimiter: str, codec: str, header: boo
     finally:
         reader.close()  # the cells are copies: the file's bytes may go
         del reader
-    if not _short(table):
+    if not _short(table) or _blank_lines(table, data, start):
         return None
     return Split(cells, table, 2 if header else 1)
 
@@ -156,14 +156,16 @@ def _source(path: PathLike) -> Iterator[Any]:
 
 
 def _plain(data: Any, start: int) -> bool:
-    """Whether *data* from *start* holds no quote, NUL, blank line or lone carriage return.
+    """Whether *data* from *start* holds no quote, NUL, lone carriage return or blank first line.
 
     Each check is one ``find`` (a ``memchr`` scan); a carriage return, when there is one,
-    must end a CRLF line end, checked with numpy.
+    must end a CRLF line end, checked with numpy. Blank lines further on are read by
+    pyarrow as rows of empty cells, and looked for only when the first column has one
+    (:func:`_blank_lines`).
     """
-    if any(data.find(bad, start) >= 0 for bad in (b'"', b"\x00", b"\n\n", b"\n\r\n")):
+    if data.find(b'"', start) >= 0 or data.find(b"\x00", start) >= 0:
         return False
-    if data.find(b"\n", start) == start or data.find(b"\r\n", start) == start:
+    if data[start : start + 1] == b"\n" or data[start : start + 2] == b"\r\n":
         return False  # a blank first line
     if data.find(b"\r", start) >= 0:
         raw = np.frombuffer(data, dtype=np.uint8)[start:]
@@ -171,6 +173,19 @@ def _plain(data: Any, start: int) -> bool:
         if at[-1] >= raw.size or not bool(np.all(raw[at] == ord("\n"))):
             return False
     return True
+
+
+def _blank_lines(table: Any, data: Any, start: int) -> bool:
+    """Whether the file holds a blank line, which pyarrow read as a row of empty cells.
+
+    Only when the first column has an empty cell are the bytes searched (two slower,
+    two-byte ``find`` scans).
+    """
+    compute = importlib.import_module("pyarrow.compute")
+    first = table.column(0)
+    if not len(first) or (compute.min(compute.binary_length(first)).as_py() or 0) > 0:
+        return False
+    return data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0
 
 
 def _short(table: Any) -> bool:

@@ -248,9 +248,13 @@ def id_pair(
     positions in the vocabulary, the sorted distinct ids of both columns (an int64 or
     object array). The second form is taken when both columns (or the one present) are
     :class:`~influence.events.coded.Coded`: their distinct values are judged once each and
-    no per-row string is ever hashed or compared.
+    no per-row string is ever hashed or compared; when those values are
+    :attr:`~influence.events.coded.Coded.plain` they are the vocabulary as they stand.
     """
     given = [c for c in (first, second) if c is not None]
+    plain = [isinstance(c, Coded) and c.plain for c in given]
+    if given and all(plain) and given[0].values is given[-1].values:
+        return (*(_plain(c, n) for c in (first, second)), given[0].values)  # type: ignore[return-value]
     if not given or not all(isinstance(c, Coded) for c in given):
         one, two = ids(first, n, fields[0]), ids(second, n, fields[1])
         keys = unify(one[0], two[0])
@@ -286,6 +290,14 @@ def id_pair(
         slot = slots.pop(0)
         out.append((slot[column.codes], result[1][column.codes], expand(column, result[2])))
     return out[0], out[1], vocab
+
+
+def _plain(column: Coded | None, n: int) -> Judged:
+    """:func:`id_pair`'s verdict on a column of :attr:`~influence.events.coded.Coded.plain`
+    ids: each value is itself, so a row's key is its code; only nulls are missing."""
+    if column is None:
+        return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), {}
+    return np.maximum(column.codes, 0).astype(np.int64), column.codes < 0, {}
 
 
 def _renamed(judged: Judged, old: str, new: str) -> Judged:

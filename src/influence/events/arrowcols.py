@@ -58,8 +58,11 @@ def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
             first, second = _text(pa, columns[one]), _text(pa, columns[two])
             if first is None or second is None:
                 continue
-            ints = pool.submit(_canonical_ints, pa, first), pool.submit(_canonical_ints, pa, second)
-            pairs.append((one, two, first, second, ints))
+            futures = (
+                pool.submit(_canonical_ints, pa, first),
+                pool.submit(_canonical_ints, pa, second),
+            )
+            pairs.append((one, two, first, second, futures))
         paired = {field for pair in pairs for field in pair[:2]}
         single = {
             field: pool.submit(event_column, column, field)

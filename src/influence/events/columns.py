@@ -254,7 +254,7 @@ def id_pair(
     given = [c for c in (first, second) if c is not None]
     plain = [isinstance(c, Coded) and c.plain for c in given]
     if given and all(plain) and given[0].values is given[-1].values:
-        return (*(_plain(c, n) for c in (first, second)), given[0].values)  # type: ignore[return-value]
+        return _plain(first, n), _plain(second, n), given[0].values
     if not given or not all(isinstance(c, Coded) for c in given):
         one, two = ids(first, n, fields[0]), ids(second, n, fields[1])
         keys = unify(one[0], two[0])

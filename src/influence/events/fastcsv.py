@@ -149,10 +149,8 @@ def _source(path: PathLike) -> Iterator[Any]:
         try:
             yield mapped
         finally:
-            try:
+            with contextlib.suppress(BufferError):  # a view is alive: unmapped when it goes
                 mapped.close()
-            except BufferError:  # a view of it is still alive: unmapped when that goes
-                pass
 
 
 def _plain(data: Any, start: int) -> bool:
@@ -185,7 +183,7 @@ def _blank_lines(table: Any, data: Any, start: int) -> bool:
     first = table.column(0)
     if not len(first) or (compute.min(compute.binary_length(first)).as_py() or 0) > 0:
         return False
-    return data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0
+    return bool(data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0)
 
 
 def _short(table: Any) -> bool:

@@ -70,7 +70,8 @@ def times(values: Any, field: str = "time") -> tuple[NDArray[np.float64], Proble
     if isinstance(values, Coded):
         values = values.objects()
     out, problems = _seconds(values, field)
-    outside = np.flatnonzero((out < EARLIEST) | (out >= LATEST)).tolist()
+    beyond = (out < EARLIEST) | (out >= LATEST)
+    outside = np.flatnonzero(beyond).tolist() if beyond.any() else []
     for i in outside:
         if i not in problems:
             why = "time must fall in the years 1 to 9999"
@@ -87,11 +88,13 @@ def _seconds(values: np.ndarray, field: str) -> tuple[NDArray[np.float64], Probl
         return values.astype(np.float64), problems
     if values.dtype.kind == "f":
         out = values.astype(np.float64, copy=True)
-        for i in np.flatnonzero(~np.isfinite(out)).tolist():
-            problems[int(i)] = _time_problem(
-                field, out[i], "time must be finite (not NaN or infinite)"
-            )
-        out[~np.isfinite(out)] = 0.0
+        bad = ~np.isfinite(out)
+        if bad.any():
+            for i in np.flatnonzero(bad).tolist():
+                problems[int(i)] = _time_problem(
+                    field, out[i], "time must be finite (not NaN or infinite)"
+                )
+            out[bad] = 0.0
         return out, problems
     if values.dtype.kind == "M":
         nat = np.isnat(values)
@@ -146,7 +149,7 @@ def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_],
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
             raise ValueError(f"field {field!r}: unsigned ids above 2**63-1 are not supported")
-        return values.astype(np.int64), np.zeros(n, dtype=bool), problems
+        return np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool), problems
     if kind == "f":
         missing = np.isnan(values)
         whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2.0**63)

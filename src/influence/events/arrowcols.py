@@ -141,6 +141,7 @@ def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
         return None
     text = _plain(pa, column)
     try:
+        text.slice(0, 64).cast(pa.int64())  # text ids fail here, without a pass over all
         ints = text.cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None

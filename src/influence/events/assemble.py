@@ -451,15 +451,20 @@ def _build(
     # position: the columns read the same either way, and exact duplicates of a row without
     # an id come together, the first read first.
     tags = [c for c in (has_id, position) if c is not None]
-    columns = canonical(
+    rest = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
+    # Columns no row fills hold one value: the order leaves them as they are.
+    blank = [post_codes.size == 0, parent_codes.size == 0, platform is None, text is None]
+    blank += [topics is None] + [False] * len(tags)
+    time, action, actor_idx, target_idx, moved = canonical(
         time,
         action,
         actor_idx,
         target_idx,
-        [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags],
+        [c for c, b in zip(rest, blank) if not b],
         n_users=len(user_ids),
     )
-    time, action, actor_idx, target_idx, rest = columns
+    ordered = iter(moved)
+    rest = [c if b else next(ordered) for c, b in zip(rest, blank)]
     post_idx, parent_idx, platform_idx, text_idx, topic_idx = rest[:5]
     names = [k for k, c in (("id", has_id), ("at", position)) if c is not None]
     tagged = dict(zip(names, rest[5:]))

@@ -297,10 +297,10 @@ def id_pair(
 
 def _plain(column: Coded | None, n: int) -> Judged:
     """:func:`id_pair`'s verdict on a column of :attr:`~influence.events.coded.Coded.plain`
-    ids: each value is itself, so a row's key is its code; only nulls are missing."""
+    ids: each value is itself, so a row's key is its code (``-1``, a null, is missing)."""
     if column is None:
         return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), {}
-    return np.maximum(column.codes, 0).astype(np.int64), column.codes < 0, {}
+    return column.codes, column.codes < 0, {}
 
 
 def _renamed(judged: Judged, old: str, new: str) -> Judged:

@@ -221,16 +221,14 @@ def _coded_pair(pa: Any, pool: Any, first: Any, second: Any) -> tuple[Coded, Cod
 
 def _encode(pa: Any, column: Any) -> tuple[Any, NDArray[np.int32]]:
     """The distinct values of a text column (an Arrow array) and each row's position in
-    them (``-1``: null), by Arrow's hashing."""
+    them (``-1``: null), by Arrow's hashing of the column as one array."""
+    if isinstance(column, pa.ChunkedArray):
+        # one array: hashing chunk by chunk hands each chunk a copy of the table so far
+        try:
+            column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+        except (pa.ArrowInvalid, pa.ArrowCapacityError):  # over 2 GiB of text in one array
+            column = column.cast(pa.large_string()).combine_chunks()
     encoded = column.dictionary_encode()
-    if isinstance(encoded, pa.ChunkedArray):
-        parts = list(encoded.chunks)
-        if not parts:
-            return pa.array([], type=column.type), np.zeros(0, dtype=np.int32)
-        first = parts[0].dictionary
-        if any(len(c.dictionary) != len(first) for c in parts[1:]):  # not one shared table
-            return _encode(pa, pa.concat_arrays(list(column.chunks)))
-        encoded = parts[0] if len(parts) == 1 else encoded.combine_chunks()
     indices = encoded.indices
     if indices.null_count:
         indices = indices.fill_null(-1)

@@ -10,8 +10,9 @@ so that the caller reads the whole file the built-in way and results are always 
   delimiter one ASCII character other than a quote or a line break;
 - the file holds no quote (so no quoted cell, no cell spanning lines, no stray quote), no
   NUL, no carriage return but in CRLF line ends, and no blank line, so that every line is
-  one row and the rows are numbered by position (each found with one ``find``: the file is
-  mapped into memory, not copied, unless it is compressed);
+  one row and the rows are numbered by position (the file is mapped into memory, not
+  copied, unless compressed, and searched with ``find``; a blank line is looked for only
+  when pyarrow read a row with an empty first cell, as it reads a blank line);
 - pyarrow reads it (every row as wide as the first, valid UTF-8), and no cell is longer
   than the csv module's field size limit.
 """

@@ -1,8 +1,9 @@
 """Benchmark: a CSV file to ``Events``, against pyarrow's and pandas' own reads of it.
 
 For generated logs (``time,actor,action,target``: epoch seconds in time order, integer
-ids, action words) of each size asked for, and for the real Higgs log written as such a
-CSV file, prints the best of ``--repeat`` runs, measured in the same run on the same file:
+ids or text ids such as ``u123``, action words) of each size and id kind asked for, and
+for the real Higgs log written as such a CSV file, prints the best of ``--repeat`` runs,
+measured in the same run on the same file:
 
 - ``pyarrow``: ``pyarrow.csv.read_csv`` (multithreaded, types inferred): the baseline;
 - ``pandas``: ``pandas.read_csv``;
@@ -12,8 +13,12 @@ CSV file, prints the best of ``--repeat`` runs, measured in the same run on the 
 with each one's ratio to pyarrow. The target (issue 15) is ``influence`` within 2 times
 ``pyarrow``.
 
-Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--repeat 3] [--builtin]
-[--higgs PATH] [--text-ids]``.
+With ``--jsonl``, the first size's integer-id log is also written as JSON Lines and
+``Events.read_jsonl`` (the built-in reader: there is no pyarrow path, see
+:func:`influence.events.readers.read_jsonl`) is timed against ``pyarrow.json.read_json``.
+
+Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--ids integer text]
+[--repeat 3] [--builtin] [--jsonl] [--higgs PATH]``.
 """
 
 from __future__ import annotations
@@ -43,22 +48,45 @@ def best_of(repeat: int, func: Callable[[], Any]) -> float:
     return min(times)
 
 
-def generated(path: str, rows: int, prefix: str = "") -> None:
-    """A log of *rows* events among rows / 10 users over 30 days, in time order.
-
-    With a *prefix*, ids are text (``u123``), not integers.
-    """
+def _log(rows: int) -> tuple[list[int], list[int], list[str], list[int]]:
+    """*rows* events among rows / 10 users over 30 days, in time order."""
     rng = np.random.default_rng(0)
     t = np.sort(rng.integers(1_700_000_000, 1_700_000_000 + 30 * 86_400, rows))
     actor = rng.integers(0, max(rows // 10, 1), rows)
     target = rng.integers(0, max(rows // 10, 1), rows)
     action = WORDS[rng.integers(0, 4, rows)]
+    return t.tolist(), actor.tolist(), action.tolist(), target.tolist()
+
+
+def generated(path: str, rows: int, prefix: str = "") -> None:
+    """A CSV log of *rows* events (:func:`_log`); with a *prefix*, ids are text (``u123``)."""
     with open(path, "w") as f:
         f.write("time,actor,action,target\n")
+        f.writelines(f"{a},{prefix}{b},{c},{prefix}{d}\n" for a, b, c, d in zip(*_log(rows)))
+
+
+def generated_jsonl(path: str, rows: int) -> None:
+    """The log of :func:`generated` (integer ids) as JSON Lines."""
+    with open(path, "w") as f:
         f.writelines(
-            f"{a},{prefix}{b},{c},{prefix}{d}\n"
-            for a, b, c, d in zip(t.tolist(), actor.tolist(), action.tolist(), target.tolist())
+            f'{{"time": {a}, "actor": {b}, "action": "{c}", "target": {d}}}\n'
+            for a, b, c, d in zip(*_log(rows))
         )
+
+
+def measure_jsonl(label: str, path: str, repeat: int) -> None:
+    import pyarrow.json as pajson
+
+    rows = len(Events.read_jsonl(path, progress=False))
+    timings = {
+        "pyarrow": best_of(repeat, lambda: pajson.read_json(path)),
+        "influence": best_of(1, lambda: Events.read_jsonl(path, progress=False)),
+    }
+    size = os.path.getsize(path) / 2**20
+    print(f"{label}: {rows:,} rows, {size:.0f} MiB (pyarrow best of {repeat}, influence 1 run)")
+    for name, seconds in timings.items():
+        ratio = seconds / timings["pyarrow"]
+        print(f"  {name:<10} {seconds:8.3f} s  ratio {name}/pyarrow = {ratio:6.2f}")
 
 
 def higgs(path: str, source: str) -> None:
@@ -97,15 +125,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--builtin", action="store_true", help="also time the built-in reader")
     parser.add_argument("--higgs", default=HIGGS, help="the Higgs log (skipped when absent)")
-    parser.add_argument("--text-ids", action="store_true", help="generated ids as text (u123)")
+    parser.add_argument(
+        "--ids",
+        nargs="*",
+        choices=["integer", "text"],
+        default=["integer", "text"],
+        help="the kinds of generated ids: integers, or text (u123)",
+    )
+    parser.add_argument("--jsonl", action="store_true", help="also time read_jsonl (first size)")
     args = parser.parse_args()
     os.environ.setdefault("INFLUENCE_PROGRESS", "0")
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
-            path = os.path.join(folder, f"generated-{rows}.csv")
-            generated(path, rows, "u" if args.text_ids else "")
-            kind = "text" if args.text_ids else "integer"
-            measure(f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin)
+            for kind in args.ids:
+                path = os.path.join(folder, f"generated-{rows}-{kind}.csv")
+                generated(path, rows, "u" if kind == "text" else "")
+                measure(f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin)
+                os.remove(path)
+        if args.jsonl and args.rows:
+            path = os.path.join(folder, "generated.jsonl")
+            generated_jsonl(path, args.rows[0])
+            measure_jsonl(f"generated {args.rows[0]:,} as JSON Lines", path, args.repeat)
             os.remove(path)
         if os.path.exists(args.higgs):
             path = os.path.join(folder, "higgs.csv")

@@ -83,6 +83,26 @@ def test_other_ids_are_coded(cells: list[str]) -> None:
     assert out.objects().tolist() == cells
 
 
+def test_plain_text_ids_come_sorted_from_the_buffers() -> None:
+    column = pa.chunked_array([pa.array(["bob", "ann"]), pa.array([None, "carl", "ann", "12"])])
+    out = event_column(column, "actor")
+    assert isinstance(out, Coded)
+    assert out.plain
+    assert out.values.dtype.kind == "U"
+    assert out.values.tolist() == ["12", "ann", "bob", "carl"]  # as sorted() orders them
+    assert out.objects().tolist() == ["bob", "ann", None, "carl", "ann", "12"]
+
+
+@pytest.mark.parametrize(
+    "cells", [["ann", " bob"], ["ann", ""], ["ann", "\u00e9"], ["ann", "a\x7fb"], ["007", "-3"]]
+)
+def test_ids_that_need_judging_are_not_plain(cells: list[str]) -> None:
+    out = event_column(pa.array(cells), "actor")
+    assert isinstance(out, Coded)
+    assert not out.plain
+    assert out.objects().tolist() == cells
+
+
 def test_text_times_in_range_are_numbers() -> None:
     out = event_column(pa.array([str(T), f"{T}.5", "1.7e9"]), "time")
     assert out.dtype == np.float64

@@ -152,6 +152,13 @@ GOOD = f"{T},ann,like,bob\n{T + 1},bob,share,7\n"
         ("blank line", HEAD + GOOD + "\n" + GOOD, {}),
         ("blank CRLF line", (HEAD + GOOD).replace("\n", "\r\n") + "\r\n" + GOOD, {}),
         ("leading blank line", "\n" + HEAD + GOOD, {}),
+        ("trailing blank line", HEAD + GOOD + "\n", {}),
+        ("blank line, empty first cells", HEAD + GOOD + f",ann,like,bob\n\n{T},ann,like,bob\n", {}),
+        (
+            "blank line, one column",
+            "actor\nann\n\nbob\n",
+            {"constants": {"time": T, "action": "mention"}, "errors": "skip"},
+        ),
         ("narrow row", HEAD + GOOD + f"{T},ann,like\n", {"errors": "skip"}),
         ("wide row", HEAD + GOOD + f"{T},ann,like,bob,x\n", {"errors": "skip"}),
         (
@@ -226,6 +233,19 @@ def test_huge_cell_in_an_unread_column_steps_aside(tmp_path: Path) -> None:
         ),
         ("first bad row raises", HEAD + GOOD + f"{T},ann,poke,bob\n{T},ann,like,\n", {}, ".csv"),
         ("milliseconds", HEAD + "1700000000000,ann,like,bob\n", {"errors": "skip"}, ".csv"),
+        ("row of empty cells", HEAD + GOOD + ",,,\n", {"errors": "skip"}, ".csv"),
+        (
+            "empty cells, CRLF",
+            (HEAD + GOOD + ",ann,,\n").replace("\n", "\r\n"),
+            {"errors": "skip"},
+            ".csv",
+        ),
+        (
+            "one column",
+            "actor\nann\nbob\n",
+            {"constants": {"time": T, "action": "mention"}, "errors": "skip"},
+            ".csv",
+        ),
     ],
 )
 def test_fast_path_cases(

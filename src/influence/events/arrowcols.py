@@ -13,14 +13,19 @@ from the same values as Python objects, in a form it reads in bulk:
   messages stay exactly the same;
 - everything else goes through :func:`influence.events.arrow.to_numpy`.
 
+:func:`event_columns` converts the columns at once, in threads: Arrow's kernels release
+the GIL.
+
 pyarrow is imported only when Arrow data is read (:func:`~influence.events.arrow.require_pyarrow`).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from influence.events.arrow import require_pyarrow, to_numpy
 from influence.events.coded import Coded
@@ -33,32 +38,46 @@ CODED_FIELDS = ("actor", "target", "post", "parent", "id", "action", "platform")
 _ID_FIELDS = ("actor", "target", "post", "parent", "id")
 
 
+#: Threads converting columns at once (Arrow's kernels release the GIL).
+_WORKERS = 4
+
+
 def event_columns(columns: dict[str, Any]) -> dict[str, Any]:
-    """:func:`event_column` of each field -> Arrow column.
+    """:func:`event_column` of each field -> Arrow column, the columns converted at once.
 
     Actor and target (post and parent) read as :class:`~influence.events.coded.Coded`
     share one table of distinct values, so that each id is judged once.
     """
     pa = require_pyarrow("reading Arrow data")
     out: dict[str, Any] = {}
-    for one, two in (("actor", "target"), ("post", "parent")):
-        if one not in columns or two not in columns:
-            continue
-        first, second = _text(pa, columns[one]), _text(pa, columns[two])
-        if first is None or second is None:
-            continue
-        ints = _canonical_ints(pa, first), _canonical_ints(pa, second)
-        if ints[0] is not None and ints[1] is not None:
-            out[one], out[two] = ints
-            continue
-        if first.type != second.type:  # one type, to hash them together
-            first, second = first.cast(pa.large_string()), second.cast(pa.large_string())
-        both = _coded(pa, _chunks(pa, first) + _chunks(pa, second), len(first))
-        out[one], out[two] = both
-    for field, column in columns.items():
-        if field not in out:
-            out[field] = event_column(column, field)
-    return out
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        pairs = []
+        for one, two in (("actor", "target"), ("post", "parent")):
+            if one not in columns or two not in columns:
+                continue
+            first, second = _text(pa, columns[one]), _text(pa, columns[two])
+            if first is None or second is None:
+                continue
+            futures = (
+                pool.submit(_canonical_ints, pa, first),
+                pool.submit(_canonical_ints, pa, second),
+            )
+            pairs.append((one, two, first, second, futures))
+        paired = {field for pair in pairs for field in pair[:2]}
+        single = {
+            field: pool.submit(event_column, column, field)
+            for field, column in columns.items()
+            if field not in paired
+        }
+        for one, two, first, second, (ints_one, ints_two) in pairs:
+            ints = ints_one.result(), ints_two.result()
+            if ints[0] is not None and ints[1] is not None:
+                out[one], out[two] = ints
+            else:
+                out[one], out[two] = _coded_pair(pa, pool, first, second)
+        for field, future in single.items():
+            out[field] = future.result()
+    return {field: out[field] for field in columns}
 
 
 def _text(pa: Any, column: Any) -> Any:
@@ -70,11 +89,6 @@ def _text(pa: Any, column: Any) -> Any:
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # views, in some versions
             return None
     return _plain(pa, column) if _is_text(pa, kind) else None
-
-
-def _chunks(pa: Any, column: Any) -> list[Any]:
-    """The chunks of *column* (an ``Array`` is one)."""
-    return list(column.chunks) if isinstance(column, pa.ChunkedArray) else [column]
 
 
 def event_column(column: Any, field: str) -> Any:
@@ -96,7 +110,7 @@ def event_column(column: Any, field: str) -> Any:
                 ints = _canonical_ints(pa, text)
                 if ints is not None:
                     return ints
-            return _coded(pa, _chunks(pa, text), len(text))[0]
+            return _coded(pa, text, field in _ID_FIELDS)
     return to_numpy(column, ids=field in CODED_FIELDS)
 
 
@@ -127,6 +141,7 @@ def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
         return None
     text = _plain(pa, column)
     try:
+        text.slice(0, 64).cast(pa.int64())  # text ids fail here, without a pass over all
         ints = text.cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
@@ -170,29 +185,98 @@ def _decimal_times(pa: Any, column: Any) -> np.ndarray | None:
     return numbers
 
 
-def _coded(pa: Any, chunks: list[Any], split: int) -> tuple[Coded, Coded]:
-    """Text chunks as one table of distinct values (by hashing), and each row's code.
+def _coded(pa: Any, column: Any, ids: bool) -> Coded:
+    """A text column as its distinct values (found by hashing) and each row's code.
 
-    The rows before *split* make the first column, the rest the second; both share the
-    table of values.
+    With *ids*, values that need no judging come sorted, marked
+    :attr:`~influence.events.coded.Coded.plain` (:func:`_plain_sorted`).
     """
-    if not chunks:
-        empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
-        return empty, empty
-    encoded = pa.chunked_array(chunks, type=chunks[0].type).dictionary_encode()
-    parts = list(encoded.chunks)
-    if not parts:
-        empty = Coded(np.empty(0, dtype=object), np.zeros(0, dtype=np.int32))
-        return empty, empty
-    dictionary = parts[0].dictionary
-    if any(len(c.dictionary) != len(dictionary) for c in parts[1:]):  # not one shared table
-        return _coded(pa, [pa.concat_arrays(chunks)], split)
+    dictionary, codes = _encode(pa, column)
+    return _with_values(pa, dictionary, codes, ids)
+
+
+def _coded_pair(pa: Any, pool: Any, first: Any, second: Any) -> tuple[Coded, Coded]:
+    """Two text id columns as one table of distinct values, and each row's code.
+
+    Each column is hashed on its own (at once, in *pool*), then their two tables of
+    distinct values are merged.
+    """
+    if first.type != second.type:  # one type, to merge them
+        first, second = first.cast(pa.large_string()), second.cast(pa.large_string())
+    one, two = pool.submit(_encode, pa, first), pool.submit(_encode, pa, second)
+    (values_one, codes_one), (values_two, codes_two) = one.result(), two.result()
+    merged = pa.concat_arrays([values_one, values_two]).dictionary_encode()
+    moved = np.asarray(merged.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    cut = len(values_one)
+    move_one = np.append(moved[:cut], np.int32(-1))  # code -1 (a null) stays -1
+    move_two = np.append(moved[cut:], np.int32(-1))
+    codes = np.concatenate([move_one[codes_one], move_two[codes_two]])
+    both = _with_values(pa, merged.dictionary, codes, True)
+    split = codes_one.shape[0]
+    return (
+        Coded(both.values, both.codes[:split], both.plain),
+        Coded(both.values, both.codes[split:], both.plain),
+    )
+
+
+def _encode(pa: Any, column: Any) -> tuple[Any, NDArray[np.int32]]:
+    """The distinct values of a text column (an Arrow array) and each row's position in
+    them (``-1``: null), by Arrow's hashing of the column as one array."""
+    if isinstance(column, pa.ChunkedArray):
+        # one array: hashing chunk by chunk hands each chunk a copy of the table so far
+        try:
+            column = column.combine_chunks() if column.num_chunks else pa.array([], column.type)
+        except (pa.ArrowInvalid, pa.ArrowCapacityError):  # over 2 GiB of text in one array
+            column = column.cast(pa.large_string()).combine_chunks()
+    encoded = column.dictionary_encode()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = indices.fill_null(-1)
+    codes = np.asarray(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return encoded.dictionary, codes
+
+
+def _with_values(pa: Any, dictionary: Any, codes: NDArray[np.int32], ids: bool) -> Coded:
+    """The :class:`~influence.events.coded.Coded` column of *codes* into *dictionary*."""
+    plain = _plain_sorted(pa, dictionary) if ids else None
+    if plain is not None:
+        text, rank = plain
+        return Coded(text, np.append(rank, np.int32(-1))[codes], True)
     values = np.empty(len(dictionary), dtype=object)
     values[:] = dictionary.to_pylist()
-    codes = np.concatenate(
-        [
-            np.asarray(c.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
-            for c in parts
-        ]
-    )
-    return Coded(values, codes[:split]), Coded(values, codes[split:])
+    return Coded(values, codes)
+
+
+def _plain_sorted(pa: Any, dictionary: Any) -> tuple[np.ndarray, NDArray[np.int32]] | None:
+    """Distinct text ids that need no judging, sorted, and each one's rank; else ``None``.
+
+    They need none when each is non-empty printable ASCII without a space (nothing to
+    strip, no control character) and one holds a byte other than a digit or ``-`` (so
+    not every id is an integer: the ids are text). Read straight from the Arrow buffers,
+    as a ``str`` array sorted as Python sorts text (for ASCII, byte order).
+    """
+    n = len(dictionary)
+    if not n or dictionary.null_count:
+        return None
+    _, offsets, data = dictionary.buffers()
+    width = np.int64 if pa.types.is_large_string(dictionary.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[dictionary.offset : dictionary.offset + n + 1]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    used = raw[int(bounds[0]) : int(bounds[-1])]
+    lengths = np.diff(bounds)
+    longest = int(lengths.max())
+    if int(lengths.min()) == 0 or n * longest > 4 * used.size + (1 << 20):
+        return None  # a blank id; or ids so uneven that a fixed width would waste memory
+    if bool(np.any((used < 0x21) | (used > 0x7E))):
+        return None
+    if not bool(np.any(((used < ord("0")) | (used > ord("9"))) & (used != ord("-")))):
+        return None  # perhaps all integers: judged one by one
+    step = np.arange(longest)
+    inside = step < lengths[:, None]
+    cells = np.zeros((n, longest), dtype=np.uint8)
+    cells[inside] = raw[(bounds[:-1, None] + step)[inside]]
+    text = cells.view(f"S{longest}").ravel()
+    order = np.argsort(text, kind="stable")
+    rank = np.empty(n, dtype=np.int32)
+    rank[order] = np.arange(n, dtype=np.int32)
+    return text[order].astype(f"U{longest}"), rank

@@ -1,8 +1,9 @@
 """From normalised columns to a validated, canonical event table.
 
 Cross-field rules (required fields per action, duplicate ids, resolving a
-missing target from the parent post's author) and the canonical row order live
-here, so that every constructor of :class:`~influence.Events` shares them.
+missing target from the parent post's author) live here, and the rows are put in the
+canonical order (:func:`~influence.events.order.canonical`), so that every constructor
+of :class:`~influence.Events` shares them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 from influence.events import actions as _actions
 from influence.events import columns as _columns
 from influence.events.ids import IdIndex, intern
+from influence.events.order import canonical
 from influence.exceptions import InvalidEventError
 
 Errors = Literal["raise", "skip"]
@@ -155,23 +157,24 @@ def assemble(
     note(found, "topics", arrays.get("topics"))
 
     is_post = action == _actions.POST
-    need = np.zeros(n, dtype=bool)
-    need[list(problems)] = True
-    for i in np.flatnonzero(~need & is_post & post_missing).tolist():
-        problems[int(i)] = (
-            "missing field",
-            "field 'post' is missing: a post event needs the id of the post it creates",
-            "post",
-            None,
-        )
-    for i in np.flatnonzero(~need & is_post & ~target_missing).tolist():
-        problems[int(i)] = (
-            "bad value",
-            f"field 'target': a post has no target; got "
-            f"{_item(target[i], users)!r} (use a 'mention' event to address a user)",
-            "target",
-            _item(target[i], users),
-        )
+    if is_post.any():
+        need = np.zeros(n, dtype=bool)
+        need[list(problems)] = True
+        for i in np.flatnonzero(~need & is_post & post_missing).tolist():
+            problems[int(i)] = (
+                "missing field",
+                "field 'post' is missing: a post event needs the id of the post it creates",
+                "post",
+                None,
+            )
+        for i in np.flatnonzero(~need & is_post & ~target_missing).tolist():
+            problems[int(i)] = (
+                "bad value",
+                f"field 'target': a post has no target; got "
+                f"{_item(target[i], users)!r} (use a 'mention' event to address a user)",
+                "target",
+                _item(target[i], users),
+            )
     ok = np.ones(n, dtype=bool)
     ok[list(problems)] = False
 
@@ -179,16 +182,20 @@ def assemble(
     if arrays.get("id") is not None:
         _mark_duplicates(event_id, ok & ~id_missing, label, unit, "id", "duplicate id", duplicates)
         ok[list(duplicates)] = False
-    creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
-    _mark_duplicates(post, creates, label, unit, "post", "duplicate post", problems, posts)
-    ok[list(problems)] = False
+    if arrays.get("post") is not None:  # else no row creates a post
+        creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
+        _mark_duplicates(post, creates, label, unit, "post", "duplicate post", problems, posts)
+        ok[list(problems)] = False
 
     # Resolve missing targets from the author of the parent post.
-    creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
-    resolvable = _actions.mask_of(_actions.RESOLVABLE)[action]
-    needs_target = ok & ~is_post & target_missing
-    lookup = np.flatnonzero(needs_target & resolvable & ~parent_missing)
+    short = target_missing.any()  # of a target: most logs give every row one
+    resolvable = _actions.mask_of(_actions.RESOLVABLE)[action] if short else np.zeros(0, bool)
+    lookup = np.zeros(0, dtype=np.intp)
+    if short and arrays.get("post") is not None and arrays.get("parent") is not None:
+        needs_target = ok & ~is_post & target_missing
+        lookup = np.flatnonzero(needs_target & resolvable & ~parent_missing)
     if lookup.size:
+        creates = ok & ~post_missing & _actions.mask_of(_actions.CREATES_POST)[action]
         creators = np.flatnonzero(creates)
         order = np.argsort(post[creators], kind="stable")
         keys = post[creators][order]
@@ -200,11 +207,12 @@ def assemble(
             else np.zeros(lookup.size, dtype=bool)
         )
         rows_hit = lookup[hit]
-        if target.dtype != actor.dtype:  # a narrower str dtype would truncate the author ids
-            target = target.astype(np.result_type(target, actor))
+        # a copy (the keys may be what was given), wide enough for the author ids
+        target = target.astype(np.result_type(target, actor))
         target[rows_hit] = actor[creators[order[pos_c[hit]]]]
         target_missing[rows_hit] = False
-    for i in np.flatnonzero(ok & ~is_post & target_missing).tolist():
+    unresolved = np.flatnonzero(ok & ~is_post & target_missing).tolist() if short else []
+    for i in unresolved:
         name = _actions.ACTIONS[action[i]]
         if parent_missing[i] or not resolvable[i]:
             how = "" if not resolvable[i] else " or a 'parent' post"
@@ -278,16 +286,20 @@ def exact_duplicates(
     n = int(table.time.shape[0])
     if n < 2:
         return table
-    same = np.ones(n - 1, dtype=bool)
-    for name in _ROW_COLUMNS:
+    # Rows that repeat the time of the row before, then of those the ones that repeat it
+    # in every other column: each column is compared on the candidates only.
+    after = np.flatnonzero(table.time[1:] == table.time[:-1]) + 1
+    for name in _ROW_COLUMNS[1:]:
+        if not after.size:
+            break
         column = getattr(table, name)
-        same &= column[1:] == column[:-1]
-    if "id" in tagged:
+        after = after[column[after] == column[after - 1]]
+    if "id" in tagged and after.size:
         bare = tagged["id"] == 0
-        same &= bare[1:] & bare[:-1]
+        after = after[bare[after] & bare[after - 1]]
     repeat = np.zeros(n, dtype=bool)
-    repeat[1:] = same
-    count = int(repeat.sum())
+    repeat[after] = True
+    count = int(after.size)
     if not count:
         return table
     if not dedupe:
@@ -439,15 +451,20 @@ def _build(
     # position: the columns read the same either way, and exact duplicates of a row without
     # an id come together, the first read first.
     tags = [c for c in (has_id, position) if c is not None]
-    columns = canonical(
+    rest = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
+    # Columns no row fills hold one value: the order leaves them as they are.
+    blank = [post_codes.size == 0, parent_codes.size == 0, platform is None, text is None]
+    blank += [topics is None] + [False] * len(tags)
+    time, action, actor_idx, target_idx, moved = canonical(
         time,
         action,
         actor_idx,
         target_idx,
-        [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags],
+        [c for c, b in zip(rest, blank) if not b],
         n_users=len(user_ids),
     )
-    time, action, actor_idx, target_idx, rest = columns
+    ordered = iter(moved)
+    rest = [c if b else next(ordered) for c, b in zip(rest, blank)]
     post_idx, parent_idx, platform_idx, text_idx, topic_idx = rest[:5]
     names = [k for k, c in (("id", has_id), ("at", position)) if c is not None]
     tagged = dict(zip(names, rest[5:]))
@@ -468,99 +485,3 @@ def _build(
         topic_sets=topic_sets,
         rejected=rejected,
     ), tagged
-
-
-def canonical(
-    time: NDArray[np.float64],
-    action: NDArray[np.int8],
-    actor: NDArray[np.int32],
-    target: NDArray[np.int32],
-    rest: list[np.ndarray],
-    *,
-    n_users: int,
-) -> tuple[
-    NDArray[np.float64], NDArray[np.int8], NDArray[np.int32], NDArray[np.int32], list[np.ndarray]
-]:
-    """Reorder rows into the canonical order: time, action, actor, target, then the rest.
-
-    The order depends only on the rows' contents, so any permutation of the
-    input yields the same table. Cost: one check that time is sorted (free for
-    logs, which usually are), at most one ``argsort`` of time (none for whole
-    seconds), and one argsort of a packed int64 key of (time rank, action, actor,
-    target). Rows equal in all
-    of those are ordered by the remaining columns with a ``lexsort`` over just
-    those rows.
-    """
-    n = time.shape[0]
-    if n == 0:
-        return time, action, actor, target, rest
-    order: NDArray[np.intp] | None = None
-    group: NDArray[np.int64] | None = None
-    ubits = max(int(n_users + 1).bit_length(), 1)
-    if not bool(np.all(time[1:] >= time[:-1])):
-        # Whole-second times over a span that fits the key need no sort of their
-        # own: the offset from the earliest time is the time's rank, in order.
-        low, span = float(time.min()), float(time.max() - time.min())
-        if int(span).bit_length() + 3 + 2 * ubits <= 63 and bool(
-            np.array_equal(time, np.floor(time))
-        ):
-            group = (time - low).astype(np.int64)
-        else:
-            order = np.argsort(time)  # ties are settled by the packed key below
-            time = time[order]
-    if group is None:
-        group = np.empty(n, dtype=np.int64)
-        group[0] = 0
-        np.cumsum(time[1:] != time[:-1], out=group[1:])
-    gbits = max(int(group.max()).bit_length(), 1)
-    a = action if order is None else action[order]
-    s = actor if order is None else actor[order]
-    t = target if order is None else target[order]
-    if gbits + 3 + 2 * ubits <= 63:
-        key = (
-            (group << (3 + 2 * ubits))
-            | (a.astype(np.int64) << (2 * ubits))
-            | (s.astype(np.int64) << ubits)
-            | (t.astype(np.int64) + 1)
-        )
-        second = np.argsort(key, kind="stable")  # adaptive: logs come nearly sorted
-    else:  # too many users and distinct times to pack: order only the rows that tie on time
-        second = np.arange(n)
-        tie = np.zeros(n, dtype=bool)
-        same_time = group[1:] == group[:-1]
-        tie[1:] |= same_time
-        tie[:-1] |= same_time
-        idx = np.flatnonzero(tie)
-        if idx.size:
-            second[idx] = idx[np.lexsort((t[idx], s[idx], a[idx], group[idx]))]
-        key = None
-    final = second if order is None else order[second]
-    time = time[second]
-    a, s, t = a[second], s[second], t[second]
-    rest = [r if _constant(r) else r[final] for r in rest]
-    rest_varies = [r for r in rest if not _constant(r)]
-    if rest_varies:
-        if key is not None:
-            key = key[second]
-            same = key[1:] == key[:-1]
-        else:
-            same = (
-                (group[second][1:] == group[second][:-1])
-                & (a[1:] == a[:-1])
-                & (s[1:] == s[:-1])
-                & (t[1:] == t[:-1])
-            )
-        if same.any():
-            tied = np.zeros(n, dtype=bool)
-            tied[1:] |= same
-            tied[:-1] |= same
-            idx = np.flatnonzero(tied)
-            run = np.concatenate(([0], np.cumsum(~same[idx[:-1]] | (np.diff(idx) != 1))))
-            sub = np.lexsort((*(r[idx] for r in reversed(rest_varies)), run))
-            for r in rest_varies:
-                r[idx] = r[idx[sub]]
-    return time, a, s, t, rest
-
-
-def _constant(values: np.ndarray) -> bool:
-    return values.size == 0 or bool(values.min() == values.max())

@@ -23,9 +23,15 @@ class Coded:
     """A column as distinct *values* and each row's *codes* into them (``-1``: null)."""
 
     values: np.ndarray
-    """The distinct values, a 1-d object array (Python ``str``, ``int``, ...)."""
+    """The distinct values, a 1-d object array (Python ``str``, ``int``, ...), or a ``str``
+    array when :attr:`plain`."""
     codes: NDArray[np.int32]
     """Per row, the position of its value in :attr:`values`, or ``-1`` for a null."""
+    plain: bool = False
+    """Whether :attr:`values` are sorted text ids that need no judging: a ``str`` array,
+    each value non-empty printable ASCII without a space (so nothing to strip and no
+    control character), and at least one of them not an integer (so the ids are text).
+    Read as ids, each value is then itself."""
 
     @property
     def shape(self) -> tuple[int]:

@@ -70,7 +70,8 @@ def times(values: Any, field: str = "time") -> tuple[NDArray[np.float64], Proble
     if isinstance(values, Coded):
         values = values.objects()
     out, problems = _seconds(values, field)
-    outside = np.flatnonzero((out < EARLIEST) | (out >= LATEST)).tolist()
+    beyond = (out < EARLIEST) | (out >= LATEST)
+    outside = np.flatnonzero(beyond).tolist() if beyond.any() else []
     for i in outside:
         if i not in problems:
             why = "time must fall in the years 1 to 9999"
@@ -87,11 +88,13 @@ def _seconds(values: np.ndarray, field: str) -> tuple[NDArray[np.float64], Probl
         return values.astype(np.float64), problems
     if values.dtype.kind == "f":
         out = values.astype(np.float64, copy=True)
-        for i in np.flatnonzero(~np.isfinite(out)).tolist():
-            problems[int(i)] = _time_problem(
-                field, out[i], "time must be finite (not NaN or infinite)"
-            )
-        out[~np.isfinite(out)] = 0.0
+        bad = ~np.isfinite(out)
+        if bad.any():
+            for i in np.flatnonzero(bad).tolist():
+                problems[int(i)] = _time_problem(
+                    field, out[i], "time must be finite (not NaN or infinite)"
+                )
+            out[bad] = 0.0
         return out, problems
     if values.dtype.kind == "M":
         nat = np.isnat(values)
@@ -146,7 +149,7 @@ def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_],
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
             raise ValueError(f"field {field!r}: unsigned ids above 2**63-1 are not supported")
-        return values.astype(np.int64), np.zeros(n, dtype=bool), problems
+        return np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool), problems
     if kind == "f":
         missing = np.isnan(values)
         whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2.0**63)
@@ -248,9 +251,13 @@ def id_pair(
     positions in the vocabulary, the sorted distinct ids of both columns (an int64 or
     object array). The second form is taken when both columns (or the one present) are
     :class:`~influence.events.coded.Coded`: their distinct values are judged once each and
-    no per-row string is ever hashed or compared.
+    no per-row string is ever hashed or compared; when those values are
+    :attr:`~influence.events.coded.Coded.plain` they are the vocabulary as they stand.
     """
     given = [c for c in (first, second) if c is not None]
+    plain = [isinstance(c, Coded) and c.plain for c in given]
+    if given and all(plain) and given[0].values is given[-1].values:
+        return _plain(first, n), _plain(second, n), given[0].values
     if not given or not all(isinstance(c, Coded) for c in given):
         one, two = ids(first, n, fields[0]), ids(second, n, fields[1])
         keys = unify(one[0], two[0])
@@ -286,6 +293,14 @@ def id_pair(
         slot = slots.pop(0)
         out.append((slot[column.codes], result[1][column.codes], expand(column, result[2])))
     return out[0], out[1], vocab
+
+
+def _plain(column: Coded | None, n: int) -> Judged:
+    """:func:`id_pair`'s verdict on a column of :attr:`~influence.events.coded.Coded.plain`
+    ids: each value is itself, so a row's key is its code (``-1``, a null, is missing)."""
+    if column is None:
+        return np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool), {}
+    return column.codes, column.codes < 0, {}
 
 
 def _renamed(judged: Judged, old: str, new: str) -> Judged:

@@ -9,19 +9,23 @@ so that the caller reads the whole file the built-in way and results are always 
 - the encoding is UTF-8 (with or without a byte-order mark, as *encoding* says), the
   delimiter one ASCII character other than a quote or a line break;
 - the file holds no quote (so no quoted cell, no cell spanning lines, no stray quote), no
-  NUL, no carriage return but in CRLF line ends, and no blank line (so that the rows are
-  the lines, numbered by position: pyarrow skips blank lines, and a blank line shows as
-  fewer rows than lines);
-- pyarrow reads it (every row as wide as the first, valid UTF-8) into as many rows as the
-  file has lines, and no cell is longer than the csv module's field size limit.
+  NUL, no carriage return but in CRLF line ends, and no blank line, so that every line is
+  one row and the rows are numbered by position (the file is mapped into memory, not
+  copied, unless compressed, and searched with ``find``; a blank line is looked for only
+  when pyarrow read a row with an empty first cell, as it reads a blank line);
+- pyarrow reads it (every row as wide as the first, valid UTF-8), and no cell is longer
+  than the csv module's field size limit.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import importlib
+import mmap
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,27 +79,32 @@ def split(path: PathLike, *, delimiter: str, encoding: str, header: bool) -> Spl
         return None
     if not delimiter.isascii() or delimiter in '"\r\n\x00':
         return None
-    data = _bytes(path)
-    if data.startswith(_BOM):
+    with _source(path) as data:
+        return _split(pa, csv, data, delimiter, codec, header)
+
+
+def _split(pa: Any, csv: Any, data: Any, delimiter: str, codec: str, header: bool) -> Split | None:
+    """:func:`split` of the file's bytes *data* (a ``bytes`` or a read-only ``mmap``)."""
+    start = 0
+    if data[: len(_BOM)] == _BOM:
         if codec != "utf-8-sig":
             return None  # the mark would be part of the first cell: leave that to the csv module
-        data = data[len(_BOM) :]
-    if not data or not _plain(data):
+        start = len(_BOM)
+    if len(data) <= start or not _plain(data, start):
         return None
-    end = data.find(b"\n")
-    first = data[: end if end >= 0 else len(data)].removesuffix(b"\r")
+    end = data.find(b"\n", start)
+    first = bytes(data[start : end if end >= 0 else len(data)]).removesuffix(b"\r")
     try:
         cells = first.decode("utf-8").split(delimiter)
     except UnicodeDecodeError:
         return None
     if any(len(cell) > FIELD_LIMIT for cell in cells):
         return None
-    raw = np.frombuffer(data, dtype=np.uint8)
-    lines = int(np.count_nonzero(raw == ord("\n"))) + (0 if data.endswith(b"\n") else 1)
     names = [str(k) for k in range(len(cells))]
+    reader = pa.BufferReader(pa.py_buffer(data)[start:])
     try:
         table = csv.read_csv(
-            pa.BufferReader(data),
+            reader,
             read_options=csv.ReadOptions(
                 column_names=names, skip_rows=1 if header else 0, use_threads=True
             ),
@@ -105,7 +114,7 @@ def split(path: PathLike, *, delimiter: str, encoding: str, header: bool) -> Spl
                 double_quote=False,
                 escape_char=False,
                 newlines_in_values=False,
-                ignore_empty_lines=True,  # then a blank line shows as one row too few
+                ignore_empty_lines=False,  # there are none (_plain): every line is a row
             ),
             convert_options=csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -117,33 +126,65 @@ def split(path: PathLike, *, delimiter: str, encoding: str, header: bool) -> Spl
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError):
         return None  # a row of another width, text that is not UTF-8, ...
-    if table.num_rows != lines - (1 if header else 0) or not _short(table):
+    finally:
+        reader.close()  # the cells are copies: the file's bytes may go
+        del reader
+    if not _short(table) or _blank_lines(table, data, start):
         return None
     return Split(cells, table, 2 if header else 1)
 
 
-def _bytes(path: PathLike) -> bytes:
+@contextlib.contextmanager
+def _source(path: PathLike) -> Iterator[Any]:
+    """The bytes of *path*: decompressed for ``.gz``, else mapped into memory (not copied)."""
     name = os.fspath(path)
     if name.endswith(".gz"):
         with gzip.open(name, "rb") as handle:
-            return handle.read()
+            yield handle.read()
+        return
     with open(name, "rb") as handle:
-        return handle.read()
+        if os.fstat(handle.fileno()).st_size == 0:
+            yield b""  # an empty file cannot be mapped
+            return
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            yield mapped
+        finally:
+            with contextlib.suppress(BufferError):  # a view is alive: unmapped when it goes
+                mapped.close()
 
 
-def _plain(data: bytes) -> bool:
-    """Whether *data* has no quote, NUL, leading blank line or carriage return but in CRLF.
+def _plain(data: Any, start: int) -> bool:
+    """Whether *data* from *start* holds no quote, NUL, lone carriage return or blank first line.
 
-    Blank lines further on are found by counting rows (pyarrow skips them).
+    Each check is one ``find`` (a ``memchr`` scan); a carriage return, when there is one,
+    must end a CRLF line end, checked with numpy. Blank lines further on are read by
+    pyarrow as rows of empty cells, and looked for only when the first column has one
+    (:func:`_blank_lines`).
     """
-    if b'"' in data or b"\x00" in data or data.startswith((b"\n", b"\r\n")):
+    if data.find(b'"', start) >= 0 or data.find(b"\x00", start) >= 0:
         return False
-    if b"\r" in data:
-        raw = np.frombuffer(data, dtype=np.uint8)
+    if data[start : start + 1] == b"\n" or data[start : start + 2] == b"\r\n":
+        return False  # a blank first line
+    if data.find(b"\r", start) >= 0:
+        raw = np.frombuffer(data, dtype=np.uint8)[start:]
         at = np.flatnonzero(raw == ord("\r")) + 1
         if at[-1] >= raw.size or not bool(np.all(raw[at] == ord("\n"))):
             return False
     return True
+
+
+def _blank_lines(table: Any, data: Any, start: int) -> bool:
+    """Whether the file holds a blank line, which pyarrow read as a row of empty cells.
+
+    Only when the first column has an empty cell are the bytes searched (two slower,
+    two-byte ``find`` scans).
+    """
+    compute = importlib.import_module("pyarrow.compute")
+    first = table.column(0)
+    if not len(first) or (compute.min(compute.binary_length(first)).as_py() or 0) > 0:
+        return False
+    return bool(data.find(b"\n\n", start) >= 0 or data.find(b"\n\r\n", start) >= 0)
 
 
 def _short(table: Any) -> bool:

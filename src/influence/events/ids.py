@@ -65,6 +65,8 @@ def typed(ids: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp] | None]:
     """
     if ids.dtype.kind != "U":
         return ids, None
+    if ids.size and not is_canonical(str(ids[-1])):  # the last in text order: often a name
+        return ids, None
     texts = ids.tolist()
     if not all(map(is_canonical, texts)):
         return ids, None

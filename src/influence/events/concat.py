@@ -19,9 +19,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
-from influence.events.assemble import Table, canonical
+from influence.events.assemble import Table
 from influence.events.base import COLUMNS, EventColumns
 from influence.events.ids import IdIndex, remap, typed
+from influence.events.order import canonical
 
 __all__ = ["concat", "merge_ids", "merge_values"]
 

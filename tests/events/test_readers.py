@@ -662,14 +662,23 @@ class TestBadArrays:
             Events.from_arrays(np.array([0.0]), np.array([1e30]), np.array([5]), np.array([1.0]))
         assert info.value.kind == "bad id"
 
-    def test_uint64_above_int64(self) -> None:
-        with pytest.raises(ValueError, match="unsigned ids above 2"):
-            Events.from_arrays(
-                np.array([0.0]),
-                np.array([2**64 - 1], dtype=np.uint64),
-                np.array([5]),
-                np.array([1]),
-            )
+    def test_uint64_above_int64_are_text_as_the_id_rule_says(self) -> None:
+        # pandas reads a 20-digit id as uint64: the same ids as read_csv's, as text
+        ev = Events.from_arrays(
+            np.array([0.0, 1.0]),
+            np.array([2**64 - 1, 3], dtype=np.uint64),
+            np.array([5, 5]),
+            np.array([1, 1]),
+        )
+        assert ev.users.ids.tolist() == ["1", "18446744073709551615", "3"]
+        assert ev.users.index("18446744073709551615") == 1
+        same = Events.from_records(
+            [
+                {"time": 0, "actor": "18446744073709551615", "action": "follow", "target": 1},
+                {"time": 1, "actor": 3, "action": "follow", "target": 1},
+            ]
+        )
+        assert same == ev
 
 
 class TestBadPandas:

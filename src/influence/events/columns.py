@@ -148,7 +148,8 @@ def ids(values: Any, n: int, field: str) -> tuple[np.ndarray, NDArray[np.bool_],
     kind = values.dtype.kind
     if kind in "iu":
         if kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
-            raise ValueError(f"field {field!r}: unsigned ids above 2**63-1 are not supported")
+            # beyond int64: written in decimal as text, as the id rule says (ids.typed)
+            return ids(values.astype(str), n, field)
         return np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool), problems
     if kind == "f":
         missing = np.isnan(values)

@@ -24,9 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import columns as _columns
-from influence.events.assemble import Table, canonical
+from influence.events.assemble import Table
 from influence.events.base import EventColumns
 from influence.events.ids import IdIndex, intern, remap
+from influence.events.order import canonical
 
 if TYPE_CHECKING:
     from influence.events.table import Events

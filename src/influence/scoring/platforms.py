@@ -49,13 +49,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.components.base import Evidence
-from influence.events.outliers import warn_far_future
 from influence.events.table import Events
-from influence.events.timeparse import to_epoch
 from influence.kernels import restrict
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import SEPARATOR, PlatformScores
 from influence.scoring.scores import Scores
+from influence.scoring.window import scoring_window
 
 if TYPE_CHECKING:
     from influence.scoring.scorer import Scorer
@@ -120,17 +119,7 @@ class PlatformScoring:
 
 def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> PlatformScores:
     """Score every user per platform and overall (:meth:`influence.Scorer.score_platforms`)."""
-    if not isinstance(events, Events):
-        raise TypeError(
-            f"events must be an influence.Events; got {type(events).__name__}. "
-            "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
-            "read_csv."
-        )
-    if as_of is None:  # the latest event: say so when it stands far beyond the rest
-        warn_far_future(events)
-    when = events.end if as_of is None else to_epoch(as_of)
-    window = events.until(when).compact() if when is not None else events
-    t = 0.0 if when is None else when
+    window, when, t = scoring_window(events, as_of)
     calibration = scorer.platform_calibration or PlatformCalibration({})
     # The defences, once, on the whole window.
     trusted, discount_evidence, removed = scorer._discount(window, t)

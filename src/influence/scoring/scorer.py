@@ -22,7 +22,6 @@ from influence.components.base import (
     role_of,
 )
 from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
-from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.scoring.arguments import scorer_arguments
@@ -32,6 +31,7 @@ from influence.scoring.platform_calibration import PlatformCalibration, check_pl
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
 from influence.scoring.topical import TopicScoring
+from influence.scoring.window import scoring_window
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
@@ -250,17 +250,7 @@ class Scorer(TopicScoring, PlatformScoring):
         -------
         Scores
         """
-        if not isinstance(events, Events):
-            raise TypeError(
-                f"events must be an influence.Events; got {type(events).__name__}. "
-                "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
-                "read_csv."
-            )
-        if as_of is None:  # the latest event: say so when it stands far beyond the rest
-            warn_far_future(events)
-        when = events.end if as_of is None else to_epoch(as_of)
-        window = events.until(when).compact() if when is not None else events
-        t = 0.0 if when is None else when
+        window, when, t = scoring_window(events, as_of)
         assert self.weights is not None
         trusted, discount_evidence, removed = self._discount(window, t)
         # Signals read the trusted table; the table as given tells what the discounts cost.

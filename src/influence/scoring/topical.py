@@ -30,13 +30,12 @@ from influence import _validate
 from influence.components.authority import Authority
 from influence.components.base import Evidence
 from influence.components.topic_posters import TopicPosters
-from influence.events.outliers import warn_far_future
 from influence.events.table import Events
-from influence.events.timeparse import to_epoch
 from influence.events.topics import topic_events, topic_index, topic_names
 from influence.kernels import restrict
 from influence.scoring.scores import Scores
 from influence.scoring.topic_scores import TopicScores
+from influence.scoring.window import scoring_window
 
 if TYPE_CHECKING:
     from influence.scoring.scorer import Scorer
@@ -137,11 +136,7 @@ def score_topics(
 ) -> TopicScores:
     """Score every user on each topic (:meth:`influence.Scorer.score_topics`)."""
     if not isinstance(events, Events):
-        raise TypeError(
-            f"events must be an influence.Events; got {type(events).__name__}. "
-            "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
-            "read_csv."
-        )
+        scoring_window(events, as_of)  # the one message for what is not a table
     _validate.integer("Scorer.score_topics", "min_events", min_events, low=1)
     for name, flag in (("hashtags", hashtags), ("topic_authority", topic_authority)):
         if not isinstance(flag, bool):
@@ -150,11 +145,7 @@ def score_topics(
                 f"Got {flag!r} instead."
             )
     wanted = _wanted(events, topics, hashtags)
-    if as_of is None:  # the latest event: say so when it stands far beyond the rest
-        warn_far_future(events)
-    when = events.end if as_of is None else to_epoch(as_of)
-    window = events.until(when).compact() if when is not None else events
-    t = 0.0 if when is None else when
+    window, when, t = scoring_window(events, as_of)
     index = topic_index(window, hashtags=hashtags)
     sizes = np.diff(index.starts)
     if wanted is None:

@@ -11,6 +11,9 @@ from influence import Events
 from influence.campaign import select
 from influence.cli import main
 
+# These logs span a day or two: too short to forecast, select says so and covers.
+pytestmark = pytest.mark.filterwarnings("ignore::influence.campaign.ForecastWarning")
+
 HEADER = "time,actor,action,target,post,parent,topics\n"
 ROWS = [
     "2025-03-01T08:00:00Z,ana,post,,a1,,travel",
@@ -37,7 +40,9 @@ def test_select_prints_the_chosen_with_marginal_reach_and_writes_them(
     out = tmp_path / "chosen.csv"
     assert main(["select", str(events_csv), "--k", "2", "--out", str(out)]) == 0
     printed = capsys.readouterr()
-    assert printed.err == ""
+    # One line: the log is too short to forecast, so the coverage is maximised.
+    assert printed.err.startswith("influence: warning: nothing before as_of to fit")
+    assert printed.err.count("\n") == 1
     expected = select(Events.read_csv(events_csv), 2)
     lines = printed.out.splitlines()
     assert "reach" in lines[0]
@@ -126,4 +131,4 @@ def test_select_reads_files_with_the_input_options(
     args = ["--delimiter", " ", "--no-header", "--columns", "time=1,actor=2,target=3"]
     assert main(["select", str(path), *args, "--action", "mention", "--k", "1"]) == 0
     out = capsys.readouterr().out
-    assert "1 accounts are expected to reach 4.0" in out
+    assert "1 account reaches 4.0" in out  # too short to forecast: the coverage

@@ -10,22 +10,26 @@ means :math:`q_{uv}`. With a frequency goal :math:`F \\ge 1` (each person counte
 .. math::
 
     f(S) = \\frac{1}{F} \\Big( \\sum_v \\mathbb{E}\\big[\\min(F, X_v)\\big]
-           + \\sum_{u \\in S} n_u \\Big),
+           + \\min\\big(M, \\sum_{u \\in S} n_u\\big) \\Big),
 
 and with :math:`F = 1`,
-:math:`f(S) = \\sum_v \\big(1 - \\prod_{u \\in S} (1 - q_{uv})\\big) + \\sum_{u \\in S} n_u`:
+:math:`f(S) = \\sum_v \\big(1 - \\prod_{u \\in S} (1 - q_{uv})\\big)
++ \\min(M, \\sum_{u \\in S} n_u)`:
 the expected number of distinct credible people reached, probabilistic coverage (Kempe,
 Kleinberg and Tardos 2003 write the independent cascade's spread as such a coverage)
 plus a modular term. Newcomers are new to the account that attracts them and are
 counted once each (two accounts' future newcomers cannot be told apart in the past; the
-sum over-counts any they share).
+sum over-counts any they share), and at most :math:`M` in all, the distinct credible
+newcomers of the last horizon (:mod:`influence.campaign.forecast`): a modular function
+truncated at a constant is still monotone and submodular, and so is the sum.
 
 Since :math:`\\mathbb{E}[\\min(F, X + B)] - \\mathbb{E}[\\min(F, X)] = q \\Pr(X < F)` for
 a Bernoulli :math:`B` of mean :math:`q` independent of :math:`X`, adding *u* gains
 
 .. math::
 
-    \\Delta(u \\mid S) = \\frac{1}{F} \\Big( \\sum_{v} q_{uv} \\Pr(X_v^S < F) + n_u \\Big),
+    \\Delta(u \\mid S) = \\frac{1}{F} \\Big( \\sum_{v} q_{uv} \\Pr(X_v^S < F)
+    + \\min\\big(M, N_S + n_u\\big) - \\min(M, N_S) \\Big), \\qquad N_S = \\sum_{u' \\in S} n_{u'},
 
 which is non-negative (:math:`f` is monotone) and only shrinks as :math:`S` grows, since
 :math:`X_v^S` grows stochastically with :math:`S` (:math:`f` is submodular); so the
@@ -64,10 +68,14 @@ class ExpectedReach:
         :math:`n_u` per account (row), non-negative.
     frequency : int
         The frequency goal :math:`F`.
+    cap : float, default inf
+        :math:`M`: the chosen's newcomers count at most this many in total.
     """
 
     __slots__ = (
+        "arrived",
         "below",
+        "cap",
         "data",
         "frequency",
         "indices",
@@ -78,8 +86,10 @@ class ExpectedReach:
         "total",
     )
 
-    def __init__(self, matrix: Any, newcomers: Any, frequency: int) -> None:
+    def __init__(self, matrix: Any, newcomers: Any, frequency: int, cap: float = np.inf) -> None:
         self.matrix = matrix
+        self.cap = float(cap)
+        self.arrived = 0.0  # the chosen's newcomers so far, uncapped
         self.frequency = int(frequency)
         self.indptr = np.asarray(matrix.indptr, dtype=np.int64)
         self.indices = np.asarray(matrix.indices, dtype=np.int64)
@@ -94,7 +104,7 @@ class ExpectedReach:
 
     def fresh(self) -> ExpectedReach:
         """The same objective with nothing chosen."""
-        return ExpectedReach(self.matrix, self.newcomers, self.frequency)
+        return ExpectedReach(self.matrix, self.newcomers, self.frequency, self.cap)
 
     def initial(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
         """The gains of *rows* with nothing chosen, bit for bit as :meth:`gain` gives them.
@@ -111,8 +121,14 @@ class ExpectedReach:
             minlength=rows.size,
         )
         return np.asarray(
-            known / self.frequency + self.newcomers[rows] / self.frequency, dtype=np.float64
+            known / self.frequency + np.minimum(self.newcomers[rows], self.cap) / self.frequency,
+            dtype=np.float64,
         )
+
+    def _new(self, account: int) -> float:
+        """What *account*'s newcomers add under the cap: :math:`\\min(N + n_u, M) - \\min(N, M)`."""
+        before = min(self.arrived, self.cap)
+        return float(min(self.arrived + float(self.newcomers[account]), self.cap) - before)
 
     def gain(self, account: int) -> float:
         """:math:`\\Delta(u \\mid S)`: what adding *account* would add."""
@@ -121,7 +137,7 @@ class ExpectedReach:
         if hi > lo:
             terms = self.data[lo:hi] * self.below[self.indices[lo:hi]]
             known = float(np.cumsum(terms)[-1])
-        return float(np.float64(known) / self.frequency + self.newcomers[account] / self.frequency)
+        return float(np.float64(known) / self.frequency + self._new(account) / self.frequency)
 
     def add(self, account: int) -> float:
         """Add *account* to the chosen; returns its gain."""
@@ -133,6 +149,7 @@ class ExpectedReach:
         after[:, 1:] += before[:, :-1] * q
         self.spread[people] = after
         self.below[people] = np.minimum(self.below[people], after.sum(axis=1))
+        self.arrived += float(self.newcomers[account])
         self.total += gained
         return gained
 
@@ -140,11 +157,14 @@ class ExpectedReach:
         """:math:`f(S)` from the distributions: :math:`\\mathbb{E}[\\min(F, X_v)]` summed."""
         counts = np.arange(self.frequency, dtype=np.float64)
         per_person = self.spread @ counts + self.frequency * (1.0 - self.below)
-        return float(np.sum(per_person) / self.frequency)
+        return float((np.sum(per_person) + min(self.arrived, self.cap)) / self.frequency)
 
 
-def expected_reach(matrix: Any, newcomers: Any, accounts: Any, frequency: int = 1) -> float:
-    """:math:`f(S)`, the expected reach of the accounts (row indices) *accounts*.
+def expected_reach(
+    matrix: Any, newcomers: Any, accounts: Any, frequency: int = 1, cap: float = np.inf
+) -> float:
+    """:math:`f(S)`, the expected reach of the accounts (row indices) *accounts*; the
+    newcomers count at most *cap* in total.
 
     Examples
     --------
@@ -154,9 +174,10 @@ def expected_reach(matrix: Any, newcomers: Any, accounts: Any, frequency: int = 
     4.25
     >>> expected_reach(q, [2.0, 0.0], [0, 1], frequency=2)  # (0.5 + 1 + 1 + 2) / 2
     2.25
+    >>> expected_reach(q, [2.0, 0.0], [0, 1], cap=1.0)  # at most one newcomer
+    3.25
     """
-    state = ExpectedReach(matrix, newcomers, frequency)
-    chosen = list(dict.fromkeys(int(a) for a in accounts))
-    for account in chosen:
+    state = ExpectedReach(matrix, newcomers, frequency, cap)
+    for account in dict.fromkeys(int(a) for a in accounts):
         state.add(account)
-    return state.value() + float(np.sum(state.newcomers[chosen])) / state.frequency
+    return state.value()

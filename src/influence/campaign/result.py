@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from influence.campaign.forecast import ReturnModel
 from influence.events.timeparse import format_time
 from influence.scoring.persist import neutralise
 
@@ -22,6 +23,11 @@ def _frozen(values: Any, dtype: Any = np.float64) -> NDArray[Any]:
     out = np.array(values, dtype=dtype)
     out.flags.writeable = False
     return out
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 account"``, ``"2 accounts"``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,11 @@ class Campaign:
     newcomers : ndarray of float
         Each chosen account's expected credible newcomers within the horizon (part of
         its gain; 0 for coverage).
+    model : ReturnModel or None
+        The forecast's calibration (:class:`influence.campaign.ReturnModel`): its
+        ``calibrated``, the ``horizon_days`` it was fitted for (shorter than asked when
+        the log could not support the horizon asked for), its training ``pairs``; ``None``
+        for coverage.
     """
 
     users: tuple[Any, ...]
@@ -106,6 +117,7 @@ class Campaign:
     objective: str = "coverage"
     horizon_days: float | None = None
     newcomers: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    model: ReturnModel | None = None
 
     def __post_init__(self) -> None:
         n = len(self.users)
@@ -131,6 +143,11 @@ class Campaign:
             raise ValueError(f"Campaign: 'overlap' must be {n} x {n}; got {self.overlap.shape}")
         if self.top_gains.shape != (len(self.top_users),):
             raise ValueError("Campaign: 'top_gains' must hold one value per top account")
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the reach is a calibrated forecast (``False`` for coverage)."""
+        return self.model is not None and self.model.calibrated
 
     @property
     def curve(self) -> NDArray[np.float64]:
@@ -217,15 +234,20 @@ class Campaign:
         topic = "" if self.topic is None else f" about {self.topic!r}"
         spent = "" if self.budget is None else f", cost {self.cost:g} of {self.budget:g}"
         lead = self.reach - self.top_reach
-        what = "reach" if self.horizon_days is None else "are expected to reach"
-        when = "" if self.horizon_days is None else f" in the next {self.horizon_days:g} days"
+        one = len(self.users) == 1
+        if self.horizon_days is None:
+            what = "reaches" if one else "reach"
+        else:
+            what = "is expected to reach" if one else "are expected to reach"
+        when = "" if self.horizon_days is None else f" in the next {self.horizon_days:.3g} days"
+        top = "reaches" if len(self.top_users) == 1 else "reach"
         return (
-            f"{len(self.users)} accounts{topic} {what} {self.reach:,.1f} credible people{when} "
-            f"(frequency {self.frequency}{spent}); the top {len(self.top_users)} by score "
-            f"reach {self.top_reach:,.1f} ({lead:+,.1f}); {self.method}, guaranteed "
-            f"{self.guarantee:.3f} of the optimum; {self.candidates:,} candidates, "
-            f"{len(self.left_out):,} left out; window of {self.window_days:g} days to "
-            f"{format_time(self.as_of)}"
+            f"{_count(len(self.users), 'account')}{topic} {what} {self.reach:,.1f} credible "
+            f"people{when} (frequency {self.frequency}{spent}); the top "
+            f"{len(self.top_users)} by score {top} {self.top_reach:,.1f} ({lead:+,.1f}); "
+            f"{self.method}, guaranteed {self.guarantee:.3f} of the optimum; "
+            f"{_count(self.candidates, 'candidate')}, {len(self.left_out):,} left out; window "
+            f"of {self.window_days:g} days to {format_time(self.as_of)}"
         )
 
     def __str__(self) -> str:

@@ -202,6 +202,7 @@ def select(
     t = 0.0 if when is None else float(when)
     trust = judge.trust(window, t)
     state: Objective
+    model = None
     if goal_kind == "expected":
         seen = forecast(
             window,
@@ -212,8 +213,12 @@ def select(
             topic=topic,
             trust=trust,
         )
+        model = seen.model
+        if not model.calibrated:  # nothing to forecast from (forecast warned): coverage
+            goal_kind = "coverage"
+    if goal_kind == "expected" and model is not None:
         found = Audiences(seen.users, seen.exposure, t, days, seen.topic)
-        state = ExpectedReach(seen.chance, seen.newcomers, goal)
+        state = ExpectedReach(seen.chance, seen.newcomers, goal, model.newcomer_people)
         newcomers = seen.newcomers
     else:
         found = audiences(window, as_of=t, window_days=days, topic=topic, trust=trust)
@@ -238,7 +243,9 @@ def select(
         scores=standing[chosen],
         costs=np.ones(chosen.size) if price is None else price[chosen],
         overlap=(
-            expected_overlap(state.matrix, newcomers, chosen)
+            expected_overlap(state.matrix, np.minimum(newcomers, model.newcomer_people), chosen)
+            if model is not None
+            else expected_overlap(state.matrix, newcomers, chosen)
             if goal_kind == "expected"
             else overlap(found.matrix, chosen)
         ),
@@ -255,8 +262,9 @@ def select(
         window_days=days,
         topic=found.topic,
         objective=goal_kind,
-        horizon_days=horizon if goal_kind == "expected" else None,
+        horizon_days=model.horizon_days if goal_kind == "expected" and model else None,
         newcomers=newcomers[chosen],
+        model=model,
     )
 
 

@@ -132,3 +132,57 @@ def test_select_reads_files_with_the_input_options(
     assert main(["select", str(path), *args, "--action", "mention", "--k", "1"]) == 0
     out = capsys.readouterr().out
     assert "1 account reaches 4.0" in out  # too short to forecast: the coverage
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["--k", "5", "--topic", "nosuch"],
+            "no event is about: 'nosuch'; allowed: ['food', 'travel']",
+        ),
+        (["--k", "5", "--min-score", "101"], "nobody can be chosen"),
+        (["--k", "5", "--as-of", "2020-01-01"], "no event at or before as_of"),
+        (["--k", "5", "--exclude", "typo"], "'typo'"),
+    ],
+)
+def test_select_with_nobody_to_choose_or_unknown_names_is_a_one_line_error(
+    events_csv: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    assert main(["select", str(events_csv), *args]) == 2
+    errors = [e for e in capsys.readouterr().err.splitlines() if "error" in e]
+    assert len(errors) == 1  # one line (a warning that the log is short may come too)
+    assert errors[0].startswith("influence: error: ")
+    assert needle in errors[0]
+
+
+def test_select_shows_costs_writes_none_without_and_says_when_k_exceeds_the_candidates(
+    events_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "chosen.csv"
+    assert main(["select", str(events_csv), "--k", "5000", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "--k 5,000: only" in printed and "accounts could be chosen" in printed
+    with out.open(newline="") as handle:
+        assert {row["cost"] for row in csv.DictReader(handle)} == {""}
+    costs = tmp_path / "costs.csv"
+    costs.write_text("user,cost\nana,100\nbo,300\n", encoding="utf-8")
+    assert main(["select", str(events_csv), "--budget", "500", "--cost", str(costs)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split()[-1] == "cost"
+    assert any(line.split()[1] == "ana" and line.endswith("100.00") for line in table[2:4])
+
+
+def test_select_reads_hashtags_as_topics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tags.csv"
+    rows = ["time,actor,action,post,parent,text"]
+    rows += [f"{i},a{i % 2},post,p{i},,{'#Travel day' if i % 2 else 'lunch'}" for i in range(6)]
+    rows += [f"{10 + i},f{i},like,,p{i % 6}," for i in range(18)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["select", str(path), "--k", "2", "--topic", "travel"]) == 2
+    assert "hashtags=True" in capsys.readouterr().err
+    assert main(["select", str(path), "--k", "2", "--topic", "travel", "--hashtags"]) == 0
+    out = capsys.readouterr().out
+    assert "1 account about 'travel'" in out and "overall score" in out

@@ -445,6 +445,7 @@ def forecast(
     scorer: Scorer | None = None,
     trust: NDArray[np.float64] | None = None,
     model: ReturnModel | None = None,
+    hashtags: bool = False,
 ) -> Forecast:
     """Each account's expected credible audience in ``(as_of, as_of + horizon_days]``.
 
@@ -470,6 +471,8 @@ def forecast(
         (:meth:`Scorer.trust <influence.Scorer.trust>`).
     model : ReturnModel, optional
         A calibration to apply instead of fitting one on the split.
+    hashtags : bool, default False
+        With *topic*, also read ``#tags`` in the text as topics.
 
     Returns
     -------
@@ -509,7 +512,7 @@ def forecast(
     n = window.n_users
     rows = received_engagement(window, t, days + horizon)
     if topic is not None:
-        rows &= on_topic(window, topic)
+        rows &= on_topic(window, topic, hashtags=hashtags)
     picked = np.flatnonzero(rows)
     if trust is None:
         trust = (

@@ -41,7 +41,7 @@ def test_select_prints_the_chosen_with_marginal_reach_and_writes_them(
     assert main(["select", str(events_csv), "--k", "2", "--out", str(out)]) == 0
     printed = capsys.readouterr()
     # One line: the log is too short to forecast, so the coverage is maximised.
-    assert printed.err.startswith("influence: warning: nothing before as_of to fit")
+    assert printed.err.startswith("influence: warning: too little before as_of to fit")
     assert printed.err.count("\n") == 1
     expected = select(Events.read_csv(events_csv), 2)
     lines = printed.out.splitlines()

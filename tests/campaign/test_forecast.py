@@ -147,7 +147,7 @@ def test_the_return_map_is_monotone_and_learnt_from_the_past_only() -> None:
 def test_without_a_past_to_calibrate_on_it_warns_forecasts_nothing_and_covers() -> None:
     rows = [{"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"} for t in range(6)]
     events = Events.from_records(rows)
-    with pytest.warns(ForecastWarning, match="nothing before as_of"):
+    with pytest.warns(ForecastWarning, match="too little before as_of"):
         seen = forecast(events)
     assert not seen.model.calibrated
     assert seen.newcomers.sum() == 0.0
@@ -165,7 +165,7 @@ def test_a_log_shorter_than_the_horizon_shrinks_it_and_says_so() -> None:
         {"time": d * DAY + i * 3600.0 + 60.0 * d, "actor": f"p{i}", "action": "reply",
          "target": "ann"}
         for d in range(8)
-        for i in range(6)
+        for i in range(12)
     ]  # fmt: skip
     events = Events.from_records(rows)
     span = (events.end - events.start) / DAY

@@ -57,7 +57,8 @@ estimate with shrinkage:
   of the window plus :math:`M` (:meth:`Forecast.plausible`).
 
 **When the horizon cannot be fitted.** The split needs a past: pairs active before
-:math:`T_0`. When there are none (the log before ``as_of`` is shorter than the horizon,
+:math:`T_0`, :data:`MIN_PAIRS` of them at least. When there are fewer (the log before
+``as_of`` is shorter than the horizon,
 as Higgs's week is against the default month), the horizon is shrunk to half the span of
 the log before ``as_of`` (when that is at least :data:`MIN_HORIZON_DAYS`, a day) and the
 model fitted on that, with a
@@ -103,6 +104,7 @@ __all__ = [
     "DEFAULT_HORIZON_DAYS",
     "HALF_LIFE_SHARE",
     "MIN_HORIZON_DAYS",
+    "MIN_PAIRS",
     "Forecast",
     "ForecastWarning",
     "ReturnModel",
@@ -117,6 +119,9 @@ HALF_LIFE_SHARE = 0.5
 #: The shortest horizon the forecast shrinks to when the log cannot support the one asked
 #: for: the pair scores count distinct days.
 MIN_HORIZON_DAYS = 1.0
+#: The fewest training pairs (active before the split) the model is fitted on: a split
+#: at the log's first minute holds one or two pairs, nothing to calibrate with.
+MIN_PAIRS = 10
 
 
 class ForecastWarning(UserWarning):
@@ -166,8 +171,9 @@ class ReturnModel:
 
     @property
     def calibrated(self) -> bool:
-        """Whether there was a past to fit on (else nothing is forecast: :math:`q = n = 0`)."""
-        return self.pairs > 0
+        """Whether there was a past to fit on, :data:`MIN_PAIRS` training pairs at least
+        (else nothing is forecast: :math:`q = n = 0`)."""
+        return self.pairs >= MIN_PAIRS
 
     def probability(self, score: NDArray[np.float64]) -> NDArray[np.float64]:
         """:math:`g(s)` for each score (0 everywhere when not calibrated)."""
@@ -398,7 +404,7 @@ def _fit_or_shrink(
             )
             return shrunk
     warnings.warn(
-        f"nothing before as_of to fit the forecast on (the log before it spans "
+        f"too little before as_of to fit the forecast on (the log before it spans "
         f"{span:.3g} days): no return or newcomer is forecast (select maximises the "
         f"coverage of the window's audience instead)",
         ForecastWarning,

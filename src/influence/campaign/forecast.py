@@ -51,10 +51,11 @@ estimate with shrinkage:
   newcomers of all accounts together never exceed :math:`C`, the trust-weighted newcomers
   the log actually saw in the last horizon ``(as_of - H, as_of]`` (no growth is
   extrapolated).
-- The objective (:mod:`influence.campaign.expected`) counts the newcomers of a chosen
-  set at most :math:`M`, the distinct credible people who were newcomers to some account
-  in the last horizon, so the expected reach never exceeds the distinct credible people
-  of the window plus :math:`M` (:meth:`Forecast.plausible`).
+- The objective (:mod:`influence.campaign.expected`) draws the newcomers of a chosen
+  set from a pool of :math:`M`, the distinct credible people who were newcomers to some
+  account in the last horizon: :math:`N` expected arrivals count
+  :math:`M(1 - e^{-N/M}) \\le M` distinct people, so the expected reach never exceeds
+  the distinct credible people of the window plus :math:`M` (:meth:`Forecast.plausible`).
 
 **When the horizon cannot be fitted.** The split needs a past: pairs active before
 :math:`T_0`, :data:`MIN_PAIRS` of them at least. When there are fewer (the log before

@@ -68,7 +68,7 @@ def per_user_costs(value: Any, given: IdIndex, users: IdIndex) -> NDArray[np.flo
     """
     if value is None:
         return None
-    where = "the 'cost' parameter of select"
+    where = "The 'cost' parameter of select"
     lines: dict[str, int] = {}
     if isinstance(value, (str, os.PathLike)):
         where = os.fspath(value)

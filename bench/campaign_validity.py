@@ -88,12 +88,12 @@ def main() -> None:
                     f"{rows[0].population:,} people engaged someone after it ({took:.1f} s)\n"
                 )
                 print(
-                    "| k | selection | top k by score | lead (95% CI) "
+                    "| k | forecast | selection | top k by score | lead (95% CI) "
                     "| top k by engagers | lead (95% CI) |"
                 )
-                print("|---:|---:|---:|---|---:|---|")
+                print("|---:|---:|---:|---:|---|---:|---|")
                 for row in rows:
-                    cells = [str(row.k), f"{row.reach['selection']:,}"]
+                    cells = [str(row.k), f"{row.forecast:,.0f}", f"{row.reach['selection']:,}"]
                     for base in ("top score", "top engagers"):
                         lead, low, high = row.lead[base]
                         cells += [

@@ -11,6 +11,9 @@ from influence import Events
 from influence.campaign import select
 from influence.cli import main
 
+# These logs span a day or two: too short to forecast, select says so and covers.
+pytestmark = pytest.mark.filterwarnings("ignore::influence.campaign.ForecastWarning")
+
 HEADER = "time,actor,action,target,post,parent,topics\n"
 ROWS = [
     "2025-03-01T08:00:00Z,ana,post,,a1,,travel",
@@ -37,7 +40,9 @@ def test_select_prints_the_chosen_with_marginal_reach_and_writes_them(
     out = tmp_path / "chosen.csv"
     assert main(["select", str(events_csv), "--k", "2", "--out", str(out)]) == 0
     printed = capsys.readouterr()
-    assert printed.err == ""
+    # One line: the log is too short to forecast, so the coverage is maximised.
+    assert printed.err.startswith("influence: warning: too little before as_of to fit")
+    assert printed.err.count("\n") == 1
     expected = select(Events.read_csv(events_csv), 2)
     lines = printed.out.splitlines()
     assert "reach" in lines[0]
@@ -126,4 +131,60 @@ def test_select_reads_files_with_the_input_options(
     args = ["--delimiter", " ", "--no-header", "--columns", "time=1,actor=2,target=3"]
     assert main(["select", str(path), *args, "--action", "mention", "--k", "1"]) == 0
     out = capsys.readouterr().out
-    assert "1 accounts are expected to reach 4.0" in out
+    assert "1 account reaches 4.0" in out  # too short to forecast: the coverage
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (
+            ["--k", "5", "--topic", "nosuch"],
+            "no event is about: 'nosuch'; allowed: ['food', 'travel']",
+        ),
+        (["--k", "5", "--min-score", "101"], "nobody can be chosen"),
+        (["--k", "5", "--as-of", "2020-01-01"], "no event at or before as_of"),
+        (["--k", "5", "--exclude", "typo"], "'typo'"),
+    ],
+)
+def test_select_with_nobody_to_choose_or_unknown_names_is_a_one_line_error(
+    events_csv: Path, capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    assert main(["select", str(events_csv), *args]) == 2
+    errors = [e for e in capsys.readouterr().err.splitlines() if "error" in e]
+    assert len(errors) == 1  # one line (a warning that the log is short may come too)
+    assert errors[0].startswith("influence: error: ")
+    assert needle in errors[0]
+
+
+def test_select_shows_costs_writes_none_without_and_says_when_k_exceeds_the_candidates(
+    events_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "chosen.csv"
+    assert main(["select", str(events_csv), "--k", "5000", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "--k 5,000: only" in printed
+    assert "accounts could be chosen" in printed
+    with out.open(newline="") as handle:
+        assert {row["cost"] for row in csv.DictReader(handle)} == {""}
+    costs = tmp_path / "costs.csv"
+    costs.write_text("user,cost\nana,100\nbo,300\n", encoding="utf-8")
+    assert main(["select", str(events_csv), "--budget", "500", "--cost", str(costs)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[1].split()[-1] == "cost"
+    assert any(line.split()[1] == "ana" and line.endswith("100.00") for line in table[2:4])
+
+
+def test_select_reads_hashtags_as_topics(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tags.csv"
+    rows = ["time,actor,action,post,parent,text"]
+    rows += [f"{i},a{i % 2},post,p{i},,{'#Travel day' if i % 2 else 'lunch'}" for i in range(6)]
+    rows += [f"{10 + i},f{i},like,,p{i % 6}," for i in range(18)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["select", str(path), "--k", "2", "--topic", "travel"]) == 2
+    assert "hashtags=True" in capsys.readouterr().err
+    assert main(["select", str(path), "--k", "2", "--topic", "travel", "--hashtags"]) == 0
+    out = capsys.readouterr().out
+    assert "1 account about 'travel'" in out
+    assert "overall score" in out

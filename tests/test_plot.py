@@ -194,12 +194,31 @@ def test_reach_curve_draws_the_greedy_against_the_top_by_score() -> None:
         {"time": float(t), "actor": f"fan{t % 5}", "action": "like", "target": f"a{t % 3}"}
         for t in range(15)
     ]
-    chosen = select(Events.from_records(rows), k=2)
+    chosen = select(Events.from_records(rows), k=2, objective="coverage")
     ax = plot.reach_curve(chosen)
     greedy, top = ax.get_lines()
+    assert greedy.get_xdata().tolist() == list(range(1, len(chosen.curve) + 1))
     assert greedy.get_ydata().tolist() == chosen.curve.tolist()
     assert top.get_ydata().tolist() == chosen.top_curve.tolist()
     assert matplotlib.colors.same_color(greedy.get_color(), plot.GAIN)
     with pytest.raises(TypeError, match="needs a Campaign"):
         plot.reach_curve(object())  # type: ignore[arg-type]
+    plt.close("all")
+
+
+def test_reach_curve_under_a_budget_is_against_the_cumulative_cost() -> None:
+    from influence.campaign import select
+
+    rows = [
+        {"time": float(t), "actor": f"fan{t % 7}", "action": "like", "target": f"a{t % 4}"}
+        for t in range(28)
+    ]
+    cost = {"a0": 5.0, "a1": 1.0, "a2": 2.0, "a3": 3.0}
+    chosen = select(Events.from_records(rows), budget=6, cost=cost, objective="coverage")
+    ax = plot.reach_curve(chosen)
+    greedy, top, *_ = ax.get_lines()
+    assert greedy.get_xdata().tolist() == np.cumsum(chosen.costs).tolist()
+    assert top.get_xdata().tolist() == np.cumsum(chosen.top_costs).tolist()
+    assert chosen.method in greedy.get_label() or "CELF" in greedy.get_label()
+    assert ax.get_xlabel().startswith("cumulative cost")
     plt.close("all")

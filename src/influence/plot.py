@@ -299,9 +299,12 @@ def reach_curve(campaign: Campaign, ax: Any = None) -> Any:
     Returns
     -------
     matplotlib.axes.Axes
-        Two lines: ``campaign.curve`` (the greedy, in :data:`GAIN`) and
+        Two lines: ``campaign.curve`` (the selection, in :data:`GAIN`) and
         ``campaign.top_curve`` (the top accounts by standing score, in :data:`TOTAL`),
-        each point the reach of the first *k* accounts.
+        each point the reach of the first accounts; against their number, or, when a
+        budget was used, against their cumulative cost, the legend naming the method
+        that won (``Campaign.method``: CELF's unit-cost greedy, cost-benefit, best
+        single or top by score).
 
     Examples
     --------
@@ -319,16 +322,20 @@ def reach_curve(campaign: Campaign, ax: Any = None) -> Any:
     if curve is None or top_curve is None:
         raise TypeError(f"reach_curve needs a Campaign; got {type(campaign).__name__}")
     ax = _axes(ax, "reach_curve", (6.4, 4.0))
+    by_cost = campaign.budget is not None and len(campaign.top_costs) == len(top_curve)
+    x = np.cumsum(campaign.costs) if by_cost else np.arange(1, len(curve) + 1)
+    top_x = np.cumsum(campaign.top_costs) if by_cost else np.arange(1, len(top_curve) + 1)
+    method = "CELF" if campaign.method in ("greedy", "unit-cost") else campaign.method
     ax.plot(
-        np.arange(1, len(curve) + 1),
+        x,
         curve,
         color=GAIN,
         marker="o",
         markersize=3,
-        label="greedy (CELF)",
+        label=f"selection ({method})" if by_cost else "greedy (CELF)",
     )
     ax.plot(
-        np.arange(1, len(top_curve) + 1),
+        top_x,
         top_curve,
         color=TOTAL,
         marker="s",
@@ -336,7 +343,9 @@ def reach_curve(campaign: Campaign, ax: Any = None) -> Any:
         linestyle="--",
         label=f"top {len(top_curve)} by score",
     )
-    ax.set_xlabel("accounts chosen")
+    if by_cost and campaign.budget is not None:
+        ax.axvline(campaign.budget, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_xlabel("cumulative cost (budget dotted)" if by_cost else "accounts chosen")
     ax.set_ylabel(f"credible people reached (frequency {campaign.frequency})")
     ax.set_ylim(bottom=0.0)
     ax.legend(loc="lower right")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence import Events
-from influence.campaign import forecast, select
+from influence.campaign import ForecastWarning, forecast, select
 from influence.campaign.forecast import fit, sorted_pairs
-from influence.datasets import World, synthetic
+from influence.datasets import World, load_collegemsg, synthetic
+from influence.events.timeparse import to_epoch
 
 DAY = 86_400.0
 AS_OF = 60 * DAY
@@ -62,7 +65,8 @@ def test_events_after_as_of_change_nothing(seed: int, later: int) -> None:
     two = forecast(Events.from_records(rows + future), as_of=AS_OF, horizon_days=10)
     assert np.array_equal(one.model.thresholds, two.model.thresholds)
     assert np.array_equal(one.model.probabilities, two.model.probabilities)
-    assert one.model.newcomer_ratio == two.model.newcomer_ratio
+    assert np.array_equal(one.model.arrivals, two.model.arrivals)
+    assert one.model.newcomer_cap == two.model.newcomer_cap
     assert np.array_equal(one.newcomers, two.newcomers)
     assert (one.chance != two.chance).nnz == 0
     picked = select(Events.from_records(rows), k=3, as_of=AS_OF, horizon_days=10)
@@ -140,14 +144,53 @@ def test_the_return_map_is_monotone_and_learnt_from_the_past_only() -> None:
     assert 5.0 <= seen.newcomers[ann] <= 15.0
 
 
-def test_without_a_past_to_calibrate_on_it_is_coverage() -> None:
+def test_without_a_past_to_calibrate_on_it_warns_forecasts_nothing_and_covers() -> None:
     rows = [{"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"} for t in range(6)]
     events = Events.from_records(rows)
-    seen = forecast(events)
+    with pytest.warns(ForecastWarning, match="too little before as_of"):
+        seen = forecast(events)
     assert not seen.model.calibrated
     assert seen.newcomers.sum() == 0.0
-    assert (seen.chance != seen.exposure).nnz == 0
-    assert select(events, k=1).reach == select(events, k=1, objective="coverage").reach == 6.0
+    assert seen.chance.sum() == 0.0  # never p = 1 for want of data
+    with pytest.warns(ForecastWarning):
+        chosen = select(events, k=1)
+    assert chosen.objective == "coverage"
+    assert not chosen.calibrated
+    assert chosen.reach == select(events, k=1, objective="coverage").reach == 6.0
+
+
+def test_a_log_shorter_than_the_horizon_shrinks_it_and_says_so() -> None:
+    # Eight days of daily replies: a 30-day horizon cannot be fitted, four days can.
+    rows = [
+        {"time": d * DAY + i * 3600.0 + 60.0 * d, "actor": f"p{i}", "action": "reply",
+         "target": "ann"}
+        for d in range(8)
+        for i in range(12)
+    ]  # fmt: skip
+    events = Events.from_records(rows)
+    span = (events.end - events.start) / DAY
+    with pytest.warns(ForecastWarning, match=f"forecasting {span / 2:.3g} days instead"):
+        chosen = select(events, k=1, horizon_days=30)
+    assert chosen.objective == "expected"
+    assert chosen.calibrated
+    assert chosen.horizon_days == pytest.approx(span / 2)
+    assert chosen.model is not None
+    assert chosen.model.horizon_days == chosen.horizon_days
+    assert f"in the next {span / 2:.3g} days" in chosen.summary()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 1_000), st.integers(1, 6), st.sampled_from([1.0, 5.0, 10.0, 30.0]))
+def test_the_expected_reach_never_exceeds_the_people_who_could_be_reached(
+    seed: int, k: int, horizon: float
+) -> None:
+    events = Events.from_records(records(seed))
+    seen = forecast(events, as_of=AS_OF, horizon_days=horizon)
+    chosen = select(events, k=k, as_of=AS_OF, horizon_days=horizon)
+    assert chosen.reach <= seen.plausible() + 1e-9
+    # The newcomers of all accounts together never exceed those of the last horizon.
+    assert seen.newcomers.sum() <= seen.model.newcomer_cap + 1e-9
+    assert chosen.newcomers.sum() >= 0.0
 
 
 def test_fake_engagers_reach_nobody_and_bring_no_newcomers() -> None:
@@ -175,16 +218,22 @@ def test_good_twin_a_viral_post_of_newcomers_is_chosen_for_its_newcomers() -> No
     audience = seen.exposure[[viral]].toarray().ravel()
     assert audience.sum() >= 0.95 * np.count_nonzero(audience) >= 0.95 * len(newcomers)
     chosen = select(world.events, k=5)
-    assert chosen.users[0] == "viral"
-    assert chosen.newcomers[0] == pytest.approx(seen.newcomers[viral])
-    assert chosen.gains[0] >= chosen.newcomers[0]
+    at = chosen.users.index("viral")  # shrunk like every busy account, still chosen
+    assert chosen.newcomers[at] == pytest.approx(seen.newcomers[viral])
+    assert chosen.newcomers[at] == pytest.approx(chosen.newcomers.max())
 
 
 def test_fit_reads_nothing_after_as_of() -> None:
     # fit on entries up to as_of equals fit on the same entries plus later ones.
     rows = records(7)
     events = Events.from_records(rows)
-    options = {"as_of": 50 * DAY, "window_days": 90.0, "horizon_days": 10.0, "half_life_days": 5.0}
+    options = {
+        "as_of": 50 * DAY,
+        "window_days": 90.0,
+        "horizon_days": 10.0,
+        "half_life_days": 5.0,
+        "n_users": events.n_users,
+    }
     early = events.until(50 * DAY)
     pairs = sorted_pairs(early.target, early.actor, early.time, np.ones(len(early)), events.n_users)
     every = sorted_pairs(
@@ -192,7 +241,8 @@ def test_fit_reads_nothing_after_as_of() -> None:
     )
     one, two = fit(*pairs, **options), fit(*every, **options)
     assert np.array_equal(one.probabilities, two.probabilities)
-    assert one.newcomer_ratio == two.newcomer_ratio
+    assert np.array_equal(one.arrivals, two.arrivals)
+    assert (one.newcomer_cap, one.newcomer_people) == (two.newcomer_cap, two.newcomer_people)
 
 
 @pytest.mark.parametrize(
@@ -206,3 +256,29 @@ def test_fit_reads_nothing_after_as_of() -> None:
 def test_errors_name_the_parameter(kwargs, message) -> None:
     with pytest.raises(ValueError, match=message):
         select(Events.from_records(records(0)), k=2, **kwargs)
+
+
+COLLEGEMSG = (
+    Path(os.environ.get("INFLUENCE_DATA", "/work/shared/data")) / "collegemsg/CollegeMsg.txt"
+)
+
+
+@pytest.mark.skipif(not COLLEGEMSG.exists(), reason="needs the CollegeMsg log")
+def test_collegemsg_forecast_is_bounded_by_what_the_log_saw() -> None:
+    # The trial's case: a month into a growing log, a pooled newcomer ratio credited
+    # ten accounts with more people than the whole log holds.
+    events = load_collegemsg(COLLEGEMSG)
+    as_of = to_epoch("2004-06-01")
+    seen = forecast(events, as_of=as_of)
+    chosen = select(events, k=10, as_of=as_of, scores=None)
+    people = len(np.unique(events.until(as_of).actor))
+    assert chosen.calibrated
+    assert chosen.model is not None
+    assert chosen.reach <= seen.plausible() <= people + seen.model.newcomer_people
+    assert seen.newcomers.sum() <= seen.model.newcomer_cap + 1e-6
+    # No account is credited more newcomers than the busiest account attracted in the
+    # horizon before as_of (m is an average of what accounts of similar rate got).
+    window = events.until(as_of)
+    recent = window.time > as_of - 30 * DAY
+    busiest = np.bincount(window.target[recent], minlength=window.n_users).max()
+    assert seen.newcomers.max() <= busiest

@@ -171,12 +171,13 @@ def test_imm_draws_as_the_martingale_bounds_say() -> None:
 
 
 def chain_events(trusted: bool) -> tuple[Events, np.ndarray]:
-    """'fan' engages 'ann' every other day; five people engage 'fan'. The trust of fan's
-    engagement of ann is 0 when *trusted* is False (a fake engager)."""
+    """'fan' engages 'ann' every other day; twelve people engage 'fan' (enough pairs to fit
+    the forecast on). The trust of fan's engagement of ann is 0 when *trusted* is False
+    (a fake engager)."""
     rows: list[dict[str, object]] = []
     for day in range(0, 60, 2):
         rows.append({"time": day * DAY, "actor": "fan", "action": "reply", "target": "ann"})
-        for i in range(5):
+        for i in range(12):
             rows.append(
                 {"time": day * DAY + 60 * (i + 1), "actor": f"p{i}", "action": "like",
                  "target": "fan"}
@@ -196,7 +197,7 @@ def test_fake_engagers_propagate_nothing() -> None:
         ann = seen.users.index("ann")
         sample = rr_sets(influence_graph(seen.chance), 5_000, hops=2, seed=0)
         spread = sample.estimate([ann], level=0.999)
-        people = [seen.users.index(f"p{i}") for i in range(5)]
+        people = [seen.users.index(f"p{i}") for i in range(12)]
         beyond = np.count_nonzero(sample.hit([ann]) & sample.hit(people))
         if trusted:  # the good twin: the fan returns surely, and so do the people
             assert spread.low > 4.0

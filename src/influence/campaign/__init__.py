@@ -17,7 +17,7 @@ See docs/campaigns.md for the method, the guarantees and the validation on real 
 
 from influence.campaign.audience import Audiences, audiences, on_topic
 from influence.campaign.expected import ExpectedReach, expected_reach
-from influence.campaign.forecast import Forecast, ReturnModel, forecast
+from influence.campaign.forecast import Forecast, ForecastWarning, ReturnModel, forecast
 from influence.campaign.greedy import coverage, lazy_greedy
 from influence.campaign.result import Campaign
 from influence.campaign.select import FAKE_BELOW, OBJECTIVES, read_costs, select
@@ -39,6 +39,7 @@ __all__ = [
     "Campaign",
     "ExpectedReach",
     "Forecast",
+    "ForecastWarning",
     "InfluenceGraph",
     "RRSets",
     "ReturnModel",

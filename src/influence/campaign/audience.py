@@ -87,11 +87,12 @@ class Audiences:
         )
 
 
-def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
+def on_topic(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[np.bool_]:
     """Rows about *topic*: tagged with it, or engaging a post that is, up the thread.
 
     A like carries no topics of its own: it is about what the post it likes is about
-    (:func:`influence.events.topics.about`).
+    (:func:`influence.events.topics.about`). With *hashtags*, a ``#tag`` in a row's text
+    tags it too, as for :meth:`Scorer.score_topics <influence.Scorer.score_topics>`.
 
     Examples
     --------
@@ -106,7 +107,7 @@ def on_topic(events: Events, topic: str) -> NDArray[np.bool_]:
     """
     if not isinstance(topic, str) or not topic.strip():
         raise ValueError(f"The 'topic' parameter must be a non-empty string. Got {topic!r}.")
-    return about(events, topic.strip())
+    return about(events, topic.strip(), hashtags=hashtags)
 
 
 def audiences(
@@ -117,6 +118,7 @@ def audiences(
     topic: str | None = None,
     scorer: Scorer | None = None,
     trust: NDArray[np.float64] | None = None,
+    hashtags: bool = False,
 ) -> Audiences:
     """Every account's audience in ``(as_of - window_days, as_of]``, exposures weighted.
 
@@ -131,6 +133,8 @@ def audiences(
         The window's length (the house standing window).
     topic : str, optional
         Count only engagement about this topic (:func:`on_topic`).
+    hashtags : bool, default False
+        Also read ``#tags`` in the text as topics (:func:`on_topic`).
     scorer : Scorer, optional
         Whose discounts weigh the exposures; the house scorer by default.
     trust : array of float, optional
@@ -163,7 +167,7 @@ def audiences(
     n = window.n_users
     rows = received_engagement(window, t, days)
     if topic is not None:
-        rows &= on_topic(window, topic)
+        rows &= on_topic(window, topic, hashtags=hashtags)
     picked = np.flatnonzero(rows)
     if trust is None:
         trust = (

@@ -35,16 +35,39 @@ engager reaches nobody, however often it returns.
 
 :math:`f_{uv}` the first engagement of *v* aimed at *u* in ``(T - W, T]``: each person
 in the audience counted by how recently they arrived. The credible newcomers expected in
-the next :math:`H` days are :math:`n_u = \\beta\\, r_u(\\text{as\\_of})`, with the ratio
-:math:`\\beta` fitted on the same split: the trust-weighted people who engaged an account
-in ``(T0, as_of]`` without being in its audience at :math:`T_0`, over
-:math:`\\sum_u r_u(T_0)` (a proportional estimate pooled over all accounts: a ratio of
-totals, the least-squares slope through the origin weighted by :math:`1/r_u`).
+the next :math:`H` days are :math:`n_u = c\\, m(r_u(\\text{as\\_of}))`, an out-of-sample
+estimate with shrinkage:
 
-Without a past to calibrate on (no pair active before :math:`T_0`), the model cannot
-estimate anything: every known exposure is taken to return (:math:`p = 1`) and no
-newcomers are expected (:math:`n = 0`), which is the coverage objective
-(:attr:`ReturnModel.calibrated` is ``False``).
+- :math:`m` is fitted on the same split, across accounts: the nondecreasing step function
+  (isotonic regression again, pooled over all accounts) closest in squared error to
+  :math:`N_u`, the trust-weighted people who engaged *u* in ``(T0, as_of]`` without being
+  in its audience at :math:`T_0`, as a function of :math:`r_u(T_0)`. Pooling adjacent
+  violators averages the accounts of similar rate together, so the few accounts with
+  the largest rates are shrunk towards what accounts of slightly lower rate went on to
+  attract (they regress to the mean: a proportional ratio credited the busiest account
+  of CollegeMsg with ten times the newcomers it went on to get), and :math:`m` stays flat
+  beyond the largest rate seen on the split.
+- :math:`c = \\min(1, C / \\sum_u m(r_u(\\text{as\\_of})))` caps the total: the expected
+  newcomers of all accounts together never exceed :math:`C`, the trust-weighted newcomers
+  the log actually saw in the last horizon ``(as_of - H, as_of]`` (no growth is
+  extrapolated).
+- The objective (:mod:`influence.campaign.expected`) draws the newcomers of a chosen
+  set from a pool of :math:`M`, the distinct credible people who were newcomers to some
+  account in the last horizon: :math:`N` expected arrivals count
+  :math:`M(1 - e^{-N/M}) \\le M` distinct people, so the expected reach never exceeds
+  the distinct credible people of the window plus :math:`M` (:meth:`Forecast.plausible`).
+
+**When the horizon cannot be fitted.** The split needs a past: pairs active before
+:math:`T_0`, :data:`MIN_PAIRS` of them at least. When there are fewer (the log before
+``as_of`` is shorter than the horizon,
+as Higgs's week is against the default month), the horizon is shrunk to half the span of
+the log before ``as_of`` (when that is at least :data:`MIN_HORIZON_DAYS`, a day) and the
+model fitted on that, with a
+:class:`ForecastWarning`; :attr:`ReturnModel.horizon_days` and
+:attr:`Forecast.horizon_days` say which horizon was used. When even that has no past,
+nothing is forecast (:math:`q = 0`, :math:`n = 0`, :attr:`ReturnModel.calibrated`
+``False``), with a warning; :func:`influence.campaign.select` then maximises the
+coverage of the window and says so. No chance is ever taken to be 1 for want of data.
 
 Every step is one stable sort of packed ``(account, person)`` int64 keys (the rows are in
 time order, so each pair's events stay in time order) and reductions over the sorted
@@ -60,6 +83,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -77,13 +101,37 @@ from influence.events.timeparse import to_epoch
 from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
-__all__ = ["DEFAULT_HORIZON_DAYS", "HALF_LIFE_SHARE", "Forecast", "ReturnModel", "forecast"]
+__all__ = [
+    "DEFAULT_HORIZON_DAYS",
+    "HALF_LIFE_SHARE",
+    "MIN_HORIZON_DAYS",
+    "MIN_PAIRS",
+    "Forecast",
+    "ForecastWarning",
+    "ReturnModel",
+    "forecast",
+]
 
 #: The campaign period forecast by default: a month.
 DEFAULT_HORIZON_DAYS = 30.0
 #: The default half-life :math:`h` as a share of the horizon, chosen on cut-offs other than
 #: the reported ones (bench/campaign_validity.py ``--cutoffs tuning``; docs/campaigns.md).
 HALF_LIFE_SHARE = 0.5
+#: The shortest horizon the forecast shrinks to when the log cannot support the one asked
+#: for: the pair scores count distinct days.
+MIN_HORIZON_DAYS = 1.0
+#: The fewest training pairs (active before the split) the model is fitted on: a split
+#: at the log's first minute holds one or two pairs, nothing to calibrate with.
+MIN_PAIRS = 10
+
+
+class ForecastWarning(UserWarning):
+    """The campaign period asked for cannot be forecast from the log as it is.
+
+    Given when the log before ``as_of`` is too short to fit the model on the horizon
+    asked for (the horizon is then shrunk to what the log supports, and the result says
+    which horizon it used), or too short to fit anything at all.
+    """
 
 
 @dataclass(frozen=True)
@@ -97,8 +145,14 @@ class ReturnModel:
     probabilities : ndarray of float
         :math:`g` at each threshold, nondecreasing: :math:`g(s)` is the value at the
         largest threshold at or below *s* (the first one below them all).
-    newcomer_ratio : float
-        :math:`\\beta`.
+    rates, arrivals : ndarray of float
+        :math:`m`: ascending arrival rates :math:`r_u(T_0)` seen on the split, and the
+        fitted newcomers at each (nondecreasing; 0 below the first).
+    newcomer_cap : float
+        :math:`C`, the trust-weighted newcomers of all accounts in the last horizon.
+    newcomer_people : float
+        :math:`M`, the distinct credible people who were newcomers to some account in
+        the last horizon: the most newcomers any set is credited with.
     pairs, returned : int
         Training pairs, and how many of them engaged again after the split.
     horizon_days, half_life_days : float
@@ -107,7 +161,10 @@ class ReturnModel:
 
     thresholds: NDArray[np.float64]
     probabilities: NDArray[np.float64]
-    newcomer_ratio: float
+    rates: NDArray[np.float64]
+    arrivals: NDArray[np.float64]
+    newcomer_cap: float
+    newcomer_people: float
     pairs: int
     returned: int
     horizon_days: float
@@ -115,16 +172,30 @@ class ReturnModel:
 
     @property
     def calibrated(self) -> bool:
-        """Whether there was a past to fit on (else :math:`p = 1`, :math:`n = 0`)."""
-        return self.pairs > 0
+        """Whether there was a past to fit on, :data:`MIN_PAIRS` training pairs at least
+        (else nothing is forecast: :math:`q = n = 0`)."""
+        return self.pairs >= MIN_PAIRS
 
     def probability(self, score: NDArray[np.float64]) -> NDArray[np.float64]:
-        """:math:`g(s)` for each score (1 everywhere when not calibrated)."""
+        """:math:`g(s)` for each score (0 everywhere when not calibrated)."""
         score = np.asarray(score, dtype=np.float64)
         if not self.calibrated:
-            return np.ones_like(score)
+            return np.zeros_like(score)
         at = np.searchsorted(self.thresholds, score, side="right") - 1
         return np.asarray(self.probabilities[np.maximum(at, 0)], dtype=np.float64)
+
+    def newcomers(self, rate: NDArray[np.float64]) -> NDArray[np.float64]:
+        """:math:`c\\, m(r)` for each account's arrival rate *r*, capped in total at
+        :math:`C` (0 when not calibrated)."""
+        rate = np.asarray(rate, dtype=np.float64)
+        if not self.calibrated or not self.rates.size:
+            return np.zeros_like(rate)
+        at = np.searchsorted(self.rates, rate, side="right") - 1
+        fitted = np.where((at >= 0) & (rate > 0.0), self.arrivals[np.maximum(at, 0)], 0.0)
+        total = float(np.sum(fitted))
+        if total > self.newcomer_cap:
+            fitted = fitted * (self.newcomer_cap / total)
+        return np.asarray(fitted, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -166,6 +237,15 @@ class Forecast:
         rows = np.repeat(np.arange(len(self.users)), np.diff(self.chance.indptr))
         known = np.bincount(rows, weights=self.chance.data, minlength=len(self.users))
         return np.asarray(known + self.newcomers, dtype=np.float64)
+
+    def plausible(self) -> float:
+        """The most people any set of accounts can be expected to reach: the distinct
+        credible people of the window (each at the largest trust of their exposures) plus
+        :math:`M`, the distinct credible newcomers of the last horizon."""
+        exposure = self.exposure.tocsc()
+        starts = exposure.indptr[:-1][np.diff(exposure.indptr) > 0]
+        widest = np.maximum.reduceat(exposure.data, starts) if starts.size else np.zeros(0)
+        return float(np.sum(widest) + self.model.newcomer_people)
 
 
 class _Groups(NamedTuple):
@@ -218,16 +298,23 @@ def fit(
     window_days: float,
     horizon_days: float,
     half_life_days: float,
+    n_users: int,
 ) -> ReturnModel:
-    """Fit :math:`g` and :math:`\\beta` on the split at ``as_of - horizon``.
+    """Fit :math:`g`, :math:`m`, :math:`C` and :math:`M` on the split at ``as_of - horizon``.
 
-    *key*, *time* and *trust* are the engagement entries sorted by packed pair key, then
-    time (:func:`sorted_pairs`); entries after *as_of* must not be among them.
+    *key*, *time* and *trust* are the engagement entries sorted by packed pair key
+    ``account * n_users + person``, then time (:func:`sorted_pairs`); entries after
+    *as_of* must not be among them.
     """
+    width = max(int(n_users), 1)
     split = as_of - horizon_days * DAY
     before = _groups(key, time, trust, split - window_days * DAY, split, half_life_days)
     if not before.key.size:
-        return ReturnModel(np.zeros(1), np.ones(1), 0.0, 0, 0, horizon_days, half_life_days)
+        nothing = np.zeros(0)
+        return ReturnModel(
+            np.zeros(1), np.zeros(1), nothing, nothing, 0.0, 0.0, 0, 0, horizon_days,
+            half_life_days,
+        )  # fmt: skip
     # Every pair active in (split - W, as_of], in the same key order as *before*: each
     # pair's entries are in time order, so it was active before the split when its first
     # entry is, and after it when its last entry is.
@@ -243,20 +330,88 @@ def fit(
     probabilities = np.maximum.accumulate(np.clip(np.asarray(fitted, dtype=np.float64), 0, 1))
     # The step function needs only the first threshold of each run of equal values.
     steps = np.concatenate(([True], probabilities[1:] != probabilities[:-1]))
-    # Newcomers after the split (pairs whose every entry is after it), against the
-    # arrival rate at it.
-    newcomers = float(np.sum(np.clip(np.maximum.reduceat(w, start), 0.0, 1.0)[~old]))
-    rate = float(np.sum(_arrivals(before, split, half_life_days)))
-    ratio = newcomers / rate if rate > 0.0 else 0.0
+    # Newcomers after the split (pairs whose every entry is after it), per account,
+    # against each account's arrival rate at it: m by isotonic regression across accounts.
+    size = int(max(k.max(initial=0), before.key.max(initial=0)) // width) + 1
+    fresh = ~old
+    gained = np.bincount(
+        k[start][fresh] // width,
+        weights=np.clip(np.maximum.reduceat(w, start), 0.0, 1.0)[fresh],
+        minlength=size,
+    )
+    rate = np.bincount(
+        before.key // width, weights=_arrivals(before, split, half_life_days), minlength=size
+    )
+    has = np.flatnonzero(rate > 0.0)
+    rates, where, weight = np.unique(rate[has], return_inverse=True, return_counts=True)
+    mean = np.bincount(where, weights=gained[has], minlength=rates.size) / weight
+    arrivals = np.maximum.accumulate(
+        np.maximum(np.asarray(isotonic_regression(mean, weights=weight * 1.0).x), 0.0)
+    )
+    runs = np.concatenate(([True], arrivals[1:] != arrivals[:-1]))
+    # The cap C and P: the newcomers of the last horizon (pairs first seen in it).
+    recent = _groups(
+        key, time, trust, as_of - (horizon_days + window_days) * DAY, as_of, half_life_days
+    )
+    new = recent.first > as_of - horizon_days * DAY
+    person = np.zeros(width)
+    np.maximum.at(person, recent.key[new] % width, recent.trust[new])
     return ReturnModel(
         thresholds=thresholds[steps],
         probabilities=probabilities[steps],
-        newcomer_ratio=ratio,
+        rates=np.asarray(rates[runs], dtype=np.float64),
+        arrivals=arrivals[runs],
+        newcomer_cap=float(np.sum(recent.trust[new])),
+        newcomer_people=float(np.sum(person)),
         pairs=int(before.key.size),
         returned=int(np.count_nonzero(returned)),
         horizon_days=horizon_days,
         half_life_days=half_life_days,
     )
+
+
+def _fit_or_shrink(
+    key: NDArray[np.int64],
+    time: NDArray[np.float64],
+    weight: NDArray[np.float64],
+    window: Events,
+    as_of: float,
+    days: float,
+    horizon: float,
+    half_life: float | None,
+) -> ReturnModel:
+    """The model on *horizon*; with no past before its split, on half the log's span."""
+
+    def on(h: float) -> ReturnModel:
+        half = HALF_LIFE_SHARE * h if half_life is None else half_life
+        return fit(
+            key, time, weight, as_of=as_of, window_days=days, horizon_days=h,
+            half_life_days=half, n_users=window.n_users,
+        )  # fmt: skip
+
+    model = on(horizon)
+    if model.calibrated or not key.size:
+        return model
+    span = (as_of - float(window.start)) / DAY if window.start is not None else 0.0
+    if MIN_HORIZON_DAYS <= span / 2.0 < horizon:
+        shrunk = on(span / 2.0)
+        if shrunk.calibrated:
+            warnings.warn(
+                f"the log before as_of spans {span:.3g} days, too short to fit a "
+                f"{horizon:g}-day campaign period; forecasting {span / 2.0:.3g} days "
+                f"instead (half the span): pass horizon_days to choose",
+                ForecastWarning,
+                stacklevel=3,
+            )
+            return shrunk
+    warnings.warn(
+        f"too little before as_of to fit the forecast on (the log before it spans "
+        f"{span:.3g} days): no return or newcomer is forecast (select maximises the "
+        f"coverage of the window's audience instead)",
+        ForecastWarning,
+        stacklevel=3,
+    )
+    return model
 
 
 def sorted_pairs(
@@ -297,6 +452,7 @@ def forecast(
     scorer: Scorer | None = None,
     trust: NDArray[np.float64] | None = None,
     model: ReturnModel | None = None,
+    hashtags: bool = False,
 ) -> Forecast:
     """Each account's expected credible audience in ``(as_of, as_of + horizon_days]``.
 
@@ -322,6 +478,8 @@ def forecast(
         (:meth:`Scorer.trust <influence.Scorer.trust>`).
     model : ReturnModel, optional
         A calibration to apply instead of fitting one on the split.
+    hashtags : bool, default False
+        With *topic*, also read ``#tags`` in the text as topics.
 
     Returns
     -------
@@ -361,7 +519,7 @@ def forecast(
     n = window.n_users
     rows = received_engagement(window, t, days + horizon)
     if topic is not None:
-        rows &= on_topic(window, topic)
+        rows &= on_topic(window, topic, hashtags=hashtags)
     picked = np.flatnonzero(rows)
     if trust is None:
         trust = (
@@ -382,20 +540,14 @@ def forecast(
         n,
     )
     if model is None:
-        model = fit(
-            key,
-            time,
-            weight,
-            as_of=t,
-            window_days=days,
-            horizon_days=horizon,
-            half_life_days=half,
+        model = _fit_or_shrink(
+            key, time, weight, window, t, days, horizon, None if half_life_days is None else half
         )
     now = _groups(key, time, weight, t - days * DAY, t, model.half_life_days)
     chance = now.trust * model.probability(now.score)
     arrivals = _arrivals(now, t, model.half_life_days)
     rate = np.bincount(now.key // max(n, 1), weights=arrivals, minlength=n)
-    newcomers = np.asarray(model.newcomer_ratio * rate, dtype=np.float64)
+    newcomers = model.newcomers(np.asarray(rate, dtype=np.float64))
     newcomers.flags.writeable = False
     return Forecast(
         users=window.users,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from influence.campaign.forecast import ReturnModel
 from influence.events.timeparse import format_time
 from influence.scoring.persist import neutralise
 
@@ -22,6 +24,15 @@ def _frozen(values: Any, dtype: Any = np.float64) -> NDArray[Any]:
     out = np.array(values, dtype=dtype)
     out.flags.writeable = False
     return out
+
+
+#: Accounts left out listed in the HTML display (all are in ``left_out``).
+LEFT_OUT_SHOWN = 10
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 account"``, ``"2 accounts"``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -41,17 +52,21 @@ class Campaign:
     audience : ndarray of int
         Each chosen account's number of distinct engagers in the window.
     scores : ndarray of float
-        Each chosen account's standing score.
+        Each chosen account's standing score (its overall score, also for a topic
+        campaign: the score the defences and ``min_score`` read).
     costs : ndarray of float
-        Each chosen account's cost (1 each when no costs were given).
+        Each chosen account's cost (``nan`` each when no costs were given).
     overlap : ndarray of float, shape (n, n)
         ``overlap[i, j]``: the weighted audience the *i*-th and *j*-th chosen share,
         :math:`\\sum_v \\min(a_{iv}, a_{jv})`; the diagonal is each one's own weighted
-        audience.
+        audience (for the expected objective, the people both are expected to reach).
+        Labelled by the accounts' ids: :meth:`overlap_frame`.
     top_users, top_gains : tuple, ndarray of float
         The comparison: the eligible candidates taken by standing score, best first
         (as many as the greedy chose, or under the budget in score order), and each
         one's marginal reach.
+    top_costs : ndarray of float
+        Each top account's cost (``nan`` when no costs were given).
     left_out : tuple of (id, str)
         Accounts with an audience in the window that could not be chosen, each with the
         reason, in user-id order.
@@ -62,11 +77,13 @@ class Campaign:
     budget : float or None
         The budget, when costs were given.
     method : str
-        ``"greedy"`` (at most *k*), or under a budget the better of ``"unit-cost"`` and
-        ``"cost-benefit"``.
+        ``"greedy"`` (at most *k*, no budget), or under a budget the best of
+        ``"unit-cost"`` (CELF), ``"cost-benefit"``, ``"best single"`` (the one affordable
+        account reaching most) and, with *k* too, ``"top by score"``.
     guarantee : float
         The share of the optimum the method is guaranteed: :math:`1 - 1/e` for
-        ``"greedy"``, :math:`(1 - 1/e)/2` under a budget.
+        ``"greedy"``, :math:`(1 - 1/e)/2` under a budget alone; ``nan`` under *k* and a
+        budget together, where none is proven for these runs.
     candidates : int
         How many accounts were eligible.
     as_of, window_days : float
@@ -92,6 +109,11 @@ class Campaign:
     interval, top_interval : tuple of float or None
         For ``objective="spread"``, 95% intervals of the expected spread of the chosen
         and of the top by score, read on fresh sets independent of those that chose.
+    model : ReturnModel or None
+        The forecast's calibration (:class:`influence.campaign.ReturnModel`): its
+        ``calibrated``, the ``horizon_days`` it was fitted for (shorter than asked when
+        the log could not support the horizon asked for), its training ``pairs``; ``None``
+        for coverage.
     """
 
     users: tuple[Any, ...]
@@ -120,6 +142,8 @@ class Campaign:
     samples: int = 0
     interval: tuple[float, float] | None = None
     top_interval: tuple[float, float] | None = None
+    model: ReturnModel | None = None
+    top_costs: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         n = len(self.users)
@@ -131,6 +155,7 @@ class Campaign:
             ("overlap", np.float64),
             ("top_gains", np.float64),
             ("newcomers", np.float64),
+            ("top_costs", np.float64),
         ):
             object.__setattr__(self, name, _frozen(getattr(self, name), dtype))
         if self.newcomers.size == 0 and n:
@@ -143,8 +168,19 @@ class Campaign:
                 )
         if self.overlap.shape != (n, n):
             raise ValueError(f"Campaign: 'overlap' must be {n} x {n}; got {self.overlap.shape}")
-        if self.top_gains.shape != (len(self.top_users),):
-            raise ValueError("Campaign: 'top_gains' must hold one value per top account")
+        if self.top_costs.size == 0 and self.top_users:
+            object.__setattr__(self, "top_costs", _frozen(np.full(len(self.top_users), np.nan)))
+        if self.top_gains.shape != (len(self.top_users),) or self.top_costs.shape != (
+            len(self.top_users),
+        ):
+            raise ValueError(
+                "Campaign: 'top_gains' and 'top_costs' must hold one value per top account"
+            )
+
+    @property
+    def calibrated(self) -> bool:
+        """Whether the reach is a calibrated forecast (``False`` for coverage)."""
+        return self.model is not None and self.model.calibrated
 
     @property
     def curve(self) -> NDArray[np.float64]:
@@ -164,8 +200,15 @@ class Campaign:
 
     @property
     def cost(self) -> float:
-        """The chosen accounts' total cost."""
+        """The chosen accounts' total cost (``nan`` when no costs were given)."""
         return float(np.sum(self.costs))
+
+    def overlap_frame(self) -> Any:
+        """:attr:`overlap` as a DataFrame labelled by the chosen accounts' ids (needs
+        pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.overlap, index=list(self.users), columns=list(self.users))
 
     def to_pandas(self) -> Any:
         """The chosen accounts as a DataFrame: rank, user, marginal reach, cumulative
@@ -187,7 +230,7 @@ class Campaign:
 
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write the chosen accounts, one row each: ``rank, user, marginal_reach, reach,
-        audience, score, cost``.
+        audience, score, cost`` (the cost empty when no costs were given).
 
         Written through a temporary file next to *path*; a user id a spreadsheet would
         run as a formula gets a leading ``'`` (:func:`influence.scoring.persist.neutralise`).
@@ -210,7 +253,7 @@ class Campaign:
                             repr(float(self.curve[i])),
                             int(self.audience[i]),
                             repr(float(self.scores[i])),
-                            repr(float(self.costs[i])),
+                            "" if np.isnan(self.costs[i]) else repr(float(self.costs[i])),
                         ]
                     )
             os.replace(temp, target)
@@ -231,33 +274,49 @@ class Campaign:
         topic = "" if self.topic is None else f" about {self.topic!r}"
         spent = "" if self.budget is None else f", cost {self.cost:g} of {self.budget:g}"
         lead = self.reach - self.top_reach
-        what = "reach" if self.horizon_days is None else "are expected to reach"
-        when = "" if self.horizon_days is None else f" in the next {self.horizon_days:g} days"
+        one = len(self.users) == 1
+        if self.horizon_days is None:
+            what = "reaches" if one else "reach"
+        else:
+            what = "is expected to reach" if one else "are expected to reach"
+        when = "" if self.horizon_days is None else f" in the next {self.horizon_days:.3g} days"
+        top = "reaches" if len(self.top_users) == 1 else "reach"
+        promise = (
+            "no proven share of the optimum under k and a budget together"
+            if math.isnan(self.guarantee)
+            else f"guaranteed {self.guarantee:.3f} of the optimum"
+        )
         if self.hops is not None:
             what += f" within {self.hops} hop{'s' if self.hops > 1 else ''}"
         return (
-            f"{len(self.users)} accounts{topic} {what} {self.reach:,.1f} credible people{when} "
-            f"(frequency {self.frequency}{spent}); the top {len(self.top_users)} by score "
-            f"reach {self.top_reach:,.1f} ({lead:+,.1f}); {self.method}, guaranteed "
-            f"{self.guarantee:.3f} of the optimum; {self.candidates:,} candidates, "
-            f"{len(self.left_out):,} left out; window of {self.window_days:g} days to "
-            f"{format_time(self.as_of)}"
+            f"{_count(len(self.users), 'account')}{topic} {what} {self.reach:,.1f} credible "
+            f"people{when} (frequency {self.frequency}{spent}); the top "
+            f"{len(self.top_users)} by score {top} {self.top_reach:,.1f} ({lead:+,.1f}); "
+            f"{self.method}, {promise}; "
+            f"{_count(self.candidates, 'candidate')}, {len(self.left_out):,} left out; window "
+            f"of {self.window_days:g} days to {format_time(self.as_of)}"
         )
 
     def __str__(self) -> str:
-        lines = [self.summary(), f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10}"]
+        priced = bool(np.isfinite(self.costs).any())
+        extra = f" {'cost':>10}" if priced else ""
+        lines = [self.summary(), f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10}{extra}"]
         for i, (user, gain, total) in enumerate(zip(self.users, self.gains, self.curve)):
-            lines.append(f"{i + 1:>4}  {user!s:<16} {gain:10.1f} {total:10.1f}")
+            cost = f" {self.costs[i]:10,.2f}" if priced else ""
+            lines.append(f"{i + 1:>4}  {user!s:<16} {gain:10.1f} {total:10.1f}{cost}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        """Notebook display: the summary, then one row per chosen account with a bar of its
-        marginal reach."""
+        """Notebook display: the summary, one row per chosen account with a bar of its
+        marginal reach (and its cost under a budget), then the first accounts left out."""
         e = html.escape
+        priced = bool(np.isfinite(self.costs).any())
         scale = max(float(self.gains.max(initial=0.0)), 1e-12)
+        score = "overall score" if self.topic is not None else "score"
         rows = []
         for i, user in enumerate(self.users):
             width = round(120 * float(self.gains[i]) / scale)
+            cost = f"<td style='text-align:right'>{self.costs[i]:,.2f}</td>" if priced else ""
             rows.append(
                 f"<tr><td>{i + 1}</td><td>{e(str(user))}</td>"
                 f"<td style='text-align:right'>{self.gains[i]:,.1f}</td>"
@@ -265,10 +324,19 @@ class Campaign:
                 f"background:#33aa77;width:{width}px;height:0.8em'></div></td>"
                 f"<td style='text-align:right'>{self.curve[i]:,.1f}</td>"
                 f"<td style='text-align:right'>{int(self.audience[i]):,}</td>"
-                f"<td style='text-align:right'>{self.scores[i]:.1f}</td></tr>"
+                f"<td style='text-align:right'>{self.scores[i]:.1f}</td>{cost}</tr>"
             )
         head = (
             "<tr><th>rank</th><th>user</th><th>marginal reach</th><th></th><th>reach</th>"
-            "<th>audience</th><th>score</th></tr>"
+            f"<th>audience</th><th>{score}</th>" + ("<th>cost</th>" if priced else "") + "</tr>"
         )
-        return f"<div><p>{e(self.summary())}</p><table>{head}{''.join(rows)}</table></div>"
+        shown = self.left_out[:LEFT_OUT_SHOWN]
+        left = ""
+        if shown:
+            items = "".join(f"<li>{e(str(u))}: {e(why)}</li>" for u, why in shown)
+            more = len(self.left_out) - len(shown)
+            tail = f"<li>... and {more:,} more (left_out_to_pandas())</li>" if more else ""
+            left = (
+                f"<p>Left out ({_count(len(self.left_out), 'account')}):</p><ul>{items}{tail}</ul>"
+            )
+        return f"<div><p>{e(self.summary())}</p><table>{head}{''.join(rows)}</table>{left}</div>"

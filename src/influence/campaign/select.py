@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +16,7 @@ from influence.campaign.audience import Audiences, audiences
 from influence.campaign.expected import ExpectedReach
 from influence.campaign.forecast import DEFAULT_HORIZON_DAYS, forecast
 from influence.campaign.greedy import Coverage, Greedy, Objective, lazy_greedy
+from influence.campaign.inputs import known_ids, known_topic, per_user_costs, read_costs
 from influence.campaign.result import Campaign
 from influence.campaign.spread import (
     DEFAULT_EPSILON,
@@ -32,11 +31,11 @@ from influence.components.credibility import Credibility
 from influence.events.ids import IdIndex
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
-from influence.events.timeparse import to_epoch
+from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.scorer import Scorer
 from influence.scoring.scores import Scores
 
-__all__ = ["FAKE_BELOW", "OBJECTIVES", "select"]
+__all__ = ["FAKE_BELOW", "OBJECTIVES", "read_costs", "select"]
 
 #: Own credibility below which an account is judged fake and never chosen: the line under
 #: which the Credibility discount reports an engager as "looking like a farm or Sybil".
@@ -55,6 +54,7 @@ def select(
     cost: Mapping[Any, float] | Any | str | os.PathLike[str] | None = None,
     frequency: int = 1,
     topic: str | None = None,
+    hashtags: bool = False,
     exclude: Iterable[Any] = (),
     min_score: float | None = None,
     as_of: Any = None,
@@ -136,8 +136,11 @@ def select(
         :math:`F`: each person counts up to *frequency* exposures (1: unique reach).
     topic : str, optional
         Count only engagement about this topic; the defences still judge the whole log.
+        A topic no event is about is an error listing the topics there are.
+    hashtags : bool, default False
+        Also read ``#tags`` in the text as topics, as ``Scorer.score_topics(hashtags=True)``.
     exclude : iterable of user ids
-        Accounts never to choose.
+        Accounts never to choose; an id that is no user of the log is an error.
     min_score : float, optional
         Leave out accounts whose standing score is below it.
     as_of : float, datetime or str, optional
@@ -173,8 +176,12 @@ def select(
     Raises
     ------
     ValueError
-        For a parameter out of its range, a *budget* without *cost*, or neither *k*
-        nor *budget*.
+        For a parameter out of its range, a *budget* without *cost*, neither *k* nor
+        *budget*, an unknown topic, unknown ids in *exclude*, cost ids written
+        otherwise than the log writes them (``"1543.0"`` or ``"01624"`` for the integer
+        id 1543 or 1624; the message names the file's line), a cost that matches no
+        account, and when nobody can be chosen (the message says why: every account
+        left out, with the count of each reason, or no event at or before *as_of*).
 
     See Also
     --------
@@ -238,8 +245,23 @@ def select(
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     t = 0.0 if when is None else float(when)
+    if not len(window):
+        start = (
+            "no events"
+            if events.start is None
+            else f"its first event at {format_time(events.start)}"
+        )
+        raise ValueError(
+            f"select: nobody can be chosen: no event at or before as_of {format_time(t)} "
+            f"(the log has {start})"
+        )
+    if topic is not None:
+        known_topic(events, topic, hashtags)
+    excluded = known_ids(events.users, exclude)
+    price = per_user_costs(cost, events.users, window.users)
     trust = judge.trust(window, t)
     state: Objective
+    model = None
     if goal_kind in ("expected", "spread"):
         seen = forecast(
             window,
@@ -249,47 +271,60 @@ def select(
             half_life_days=half_life_days,
             topic=topic,
             trust=trust,
+            hashtags=hashtags,
         )
+        model = seen.model
+        if not model.calibrated:  # nothing to forecast from (forecast warned): coverage
+            goal_kind = "coverage"
+    if goal_kind in ("expected", "spread") and model is not None:
         found = Audiences(seen.users, seen.exposure, t, days, seen.topic)
-        state = ExpectedReach(seen.chance, seen.newcomers, goal)
+        state = ExpectedReach(seen.chance, seen.newcomers, goal, model.newcomer_people)
         newcomers = seen.newcomers
     else:
-        found = audiences(window, as_of=t, window_days=days, topic=topic, trust=trust)
+        found = audiences(
+            window, as_of=t, window_days=days, topic=topic, trust=trust, hashtags=hashtags
+        )
         state = Coverage(found.matrix, goal)
         newcomers = np.zeros(len(found.users))
     if scores is None:
         scores = judge.score(window, as_of=t)
     standing = _per_user(scores, window.users)
     own = Authenticity(credibility=_credibility_of(judge))(window, as_of=t)
-    price = _costs(cost, events.users, window.users)
-    eligible, left_out = _candidates(found, set(exclude), own, standing, floor, price, spend)
+    eligible, left_out = _candidates(found, excluded, own, standing, floor, price, spend)
+    if not eligible.size:
+        raise ValueError(_nobody(found, left_out, days, t))
     top = _by_score(eligible, standing, limit, price, spend)
     spread: dict[str, Any] = {}
     if goal_kind == "spread":
         assert limit is not None
+        assert model is not None
         graph = influence_graph(state.matrix)
+        pool = float(model.newcomer_people)  # each account's newcomers as one alone draws them
+        bonus = pool * -np.expm1(-newcomers / pool) if pool > 0.0 else np.zeros_like(newcomers)
         found_ = imm(
             graph, limit, hops=steps, epsilon=epsilon, seed=seed, candidates=eligible,
-            bonus=newcomers,
+            bonus=bonus,
         )  # fmt: skip
         greedy = Greedy(found_.chosen, found_.gains, 0)
         method, guarantee = "IMM", GREEDY_GUARANTEE - found_.epsilon
-        top_gains = marginal_gains(found_.sets, top, newcomers)
-        shares = shared(found_.sets, greedy.chosen, newcomers)
+        top_gains = marginal_gains(found_.sets, top, bonus)
+        shares = shared(found_.sets, greedy.chosen, bonus)
         # The intervals are read on fresh sets, independent of those that chose.
         check = rr_sets(graph, found_.sets.count, hops=steps, seed=np.random.default_rng([seed, 1]))
         spread = {
             "hops": steps,
             "samples": found_.sampled + 2 * found_.sets.count,
-            "interval": _interval(check.estimate(greedy.chosen, newcomers)),
-            "top_interval": _interval(check.estimate(top, newcomers)),
+            "interval": _interval(check.estimate(greedy.chosen, bonus)),
+            "top_interval": _interval(check.estimate(top, bonus)),
         }
     else:
-        greedy, method, guarantee = _choose(state, eligible, limit, price, spend)
         top_gains = _gains_in_order(state, top)
+        greedy, method, guarantee = _choose(state, eligible, limit, price, spend, top, top_gains)
         shares = (
-            expected_overlap(state.matrix, newcomers, greedy.chosen)
-            if goal_kind == "expected"
+            expected_overlap(
+                state.matrix, np.minimum(newcomers, model.newcomer_people), greedy.chosen
+            )
+            if goal_kind == "expected" and model is not None
             else overlap(found.matrix, greedy.chosen)
         )
     chosen = greedy.chosen
@@ -300,10 +335,11 @@ def select(
         reach=float(np.sum(greedy.gains)),
         audience=found.size()[chosen],
         scores=standing[chosen],
-        costs=np.ones(chosen.size) if price is None else price[chosen],
+        costs=np.full(chosen.size, np.nan) if price is None else price[chosen],
         overlap=shares,
         top_users=tuple(users.id(int(i)) for i in top),
         top_gains=top_gains,
+        top_costs=np.full(top.size, np.nan) if price is None else price[top],
         left_out=tuple((users.id(int(i)), why) for i, why in left_out),
         frequency=goal,
         k=limit,
@@ -315,8 +351,9 @@ def select(
         window_days=days,
         topic=found.topic,
         objective=goal_kind,
-        horizon_days=horizon if goal_kind != "coverage" else None,
+        horizon_days=model.horizon_days if goal_kind != "coverage" and model else None,
         newcomers=newcomers[chosen],
+        model=model,
         **spread,
     )
 
@@ -339,84 +376,6 @@ def _per_user(scores: Scores, users: IdIndex) -> NDArray[np.float64]:
         return np.asarray(scores.values, dtype=np.float64)
     where = scores.users.indices(users.ids)
     return np.where(where >= 0, np.asarray(scores.values)[np.maximum(where, 0)], 0.0)
-
-
-def _costs(value: Any, given: IdIndex, users: IdIndex) -> NDArray[np.float64] | None:
-    """Cost per user of *users* (``nan`` where none was given), from any accepted form."""
-    if value is None:
-        return None
-    if isinstance(value, (str, os.PathLike)):
-        value = read_costs(value)
-    if isinstance(value, Mapping) or hasattr(value, "items"):
-        pairs = list(value.items())
-        keys = [k for k, _ in pairs]
-        amounts = np.array([_one_cost(k, c) for k, c in pairs], dtype=np.float64)
-        at = users.indices(np.asarray(keys, dtype=object)) if keys else np.zeros(0, np.int64)
-        out = np.full(len(users), np.nan)
-        out[at[at >= 0]] = amounts[at >= 0]
-        return out
-    amounts = np.asarray(value, dtype=np.float64)
-    if amounts.shape != (len(given),):
-        raise ValueError(
-            f"The 'cost' parameter of select, as an array, must hold one cost per user of "
-            f"events.users ({len(given)}). Got shape {amounts.shape}."
-        )
-    for i in np.flatnonzero(~(np.isfinite(amounts) & (amounts > 0))):
-        _one_cost(given.id(int(i)), amounts[i])
-    at = given.indices(users.ids)
-    return np.asarray(amounts[at], dtype=np.float64)
-
-
-def _one_cost(user: Any, value: Any) -> float:
-    try:
-        amount = float(value)
-    except (TypeError, ValueError):
-        amount = math.nan
-    if not (math.isfinite(amount) and amount > 0):
-        raise ValueError(
-            f"The 'cost' parameter of select must give each account a positive, finite "
-            f"cost. Got {value!r} for {user!r}."
-        )
-    return amount
-
-
-def read_costs(path: str | os.PathLike[str]) -> dict[str, float]:
-    """Costs from a CSV file of ``user,cost`` rows; a first row whose cost is not a
-    number is a header.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "costs.csv"
-    >>> _ = path.write_text("user,cost\\nann,100\\nbob,250.5\\n")
-    >>> read_costs(path)
-    {'ann': 100.0, 'bob': 250.5}
-    """
-    out: dict[str, float] = {}
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        for line, row in enumerate(csv.reader(handle), start=1):
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) != 2:
-                raise ValueError(
-                    f"{os.fspath(path)}, line {line}: a cost file has two columns, user and "
-                    f"cost; got {len(row)}"
-                )
-            user, amount = row[0].strip(), row[1].strip()
-            if line == 1 and not _is_number(amount):
-                continue  # the header
-            if user in out:
-                raise ValueError(f"{os.fspath(path)}, line {line}: {user!r} has a cost already")
-            out[user] = _one_cost(user, amount)
-    return out
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _candidates(
@@ -473,15 +432,52 @@ def _choose(
     k: int | None,
     price: NDArray[np.float64] | None,
     budget: float | None,
+    top: NDArray[np.int64],
+    top_gains: NDArray[np.float64],
 ) -> tuple[Greedy, str, float]:
-    """The greedy, or under a budget the better of unit-cost and cost-benefit."""
-    if budget is None:
+    """The greedy; under a budget the best of the unit-cost greedy, the cost-benefit
+    greedy, the best single affordable account and (with *k* too) the top by score."""
+    if budget is None or price is None:
         return lazy_greedy(state, eligible, k=k), "greedy", GREEDY_GUARANTEE
-    unit = lazy_greedy(state, eligible, k=k, cost=price, budget=budget)
-    ratio = lazy_greedy(state, eligible, k=k, cost=price, budget=budget, per_cost=True)
-    if float(np.sum(ratio.gains)) > float(np.sum(unit.gains)):
-        return ratio, "cost-benefit", GREEDY_GUARANTEE / 2
-    return unit, "unit-cost", GREEDY_GUARANTEE / 2
+    runs = [
+        ("unit-cost", lazy_greedy(state, eligible, k=k, cost=price, budget=budget)),
+        (
+            "cost-benefit",
+            lazy_greedy(state, eligible, k=k, cost=price, budget=budget, per_cost=True),
+        ),
+        ("best single", lazy_greedy(state, eligible, k=1, cost=price, budget=budget)),
+    ]
+    if k is not None:  # the top by score, feasible by construction, as a candidate
+        runs.append(("top by score", Greedy(top, top_gains, 0)))
+    best = max(range(len(runs)), key=lambda i: (float(np.sum(runs[i][1].gains)), -i))
+    method, chosen = runs[best]
+    # A budget alone: the better of unit-cost and cost-benefit is within (1 - 1/e)/2.
+    # With k as well, no constant factor is proven for these runs (see the docs).
+    return chosen, method, GREEDY_GUARANTEE / 2 if k is None else math.nan
+
+
+def _nobody(found: Audiences, left_out: list[tuple[int, str]], days: float, t: float) -> str:
+    """Why nobody can be chosen, in one line."""
+    topic = "" if found.topic is None else f" about {found.topic!r}"
+    if not left_out:
+        return (
+            f"select: nobody can be chosen: no account has an audience{topic} in the "
+            f"{days:g} days to {format_time(t)}"
+        )
+    counts: dict[str, int] = {}
+    for _, why in left_out:
+        kind = why.split(":")[0].split(" (")[0]
+        if kind.startswith("costs "):
+            kind = "cost more than the budget"
+        elif kind.startswith("standing score"):
+            kind = "below min_score"
+        counts[kind] = counts.get(kind, 0) + 1
+    reasons = "; ".join(f"{n:,} {kind}" for kind, n in sorted(counts.items(), key=lambda c: -c[1]))
+    n = len(left_out)
+    return (
+        f"select: nobody can be chosen: {'the' if n == 1 else 'all'} {n:,} account"
+        f"{'' if n == 1 else 's'} with an audience{topic} left out ({reasons})"
+    )
 
 
 def _by_score(

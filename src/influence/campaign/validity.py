@@ -41,13 +41,16 @@ class Comparison:
     ``reach`` maps ``"selection"``, ``"top score"`` and ``"top engagers"`` to the number
     of distinct people who engaged one of that rule's accounts after the cut-off;
     ``lead`` maps the two baselines to ``(difference, low, high)``, the selection's
-    lead and its 95% paired bootstrap interval.
+    lead and its 95% paired bootstrap interval; ``forecast`` the selection's
+    :attr:`Campaign.reach <influence.campaign.Campaign.reach>`, what it was expected to
+    reach (its calibration against ``reach["selection"]``).
     """
 
     k: int
     reach: dict[str, int]
     lead: dict[str, tuple[float, float, float]]
     population: int
+    forecast: float = float("nan")
 
 
 def _reached(
@@ -245,5 +248,5 @@ def future_reach(
             low, high = np.percentile(sample, [2.5, 97.5]) if sample.size else (0.0, 0.0)
             lead[base] = (float(diff.sum()), float(low), float(high))
         reach = {name: int(h.sum()) for name, h in hit.items()}
-        out.append(Comparison(int(k), reach, lead, int(people.size)))
+        out.append(Comparison(int(k), reach, lead, int(people.size), float(chosen.reach)))
     return out

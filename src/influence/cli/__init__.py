@@ -20,6 +20,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
+from influence.campaign.forecast import ForecastWarning
 from influence.exceptions import (
     ConvergenceWarning,
     FarFutureWarning,
@@ -36,7 +37,7 @@ __all__ = ["Stopped", "UserError", "build_parser", "main", "printable"]
 _one_line = one_line  # the name the tests have always used
 
 #: Warnings the library gives about the user's inputs, shown as ``influence: warning: ...``.
-_OURS = (HorizonWarning, ConvergenceWarning, FarFutureWarning)
+_OURS = (HorizonWarning, ConvergenceWarning, FarFutureWarning, ForecastWarning)
 
 #: The signals that stop a run cleanly (those the platform has).
 STOP_SIGNALS = tuple(

@@ -194,6 +194,7 @@ def select(args: argparse.Namespace) -> int:
         cost=args.cost,
         frequency=args.frequency,
         topic=args.topic,
+        hashtags=args.hashtags,
         exclude=exclude,
         min_score=args.min_score,
         as_of=as_of,
@@ -203,8 +204,11 @@ def select(args: argparse.Namespace) -> int:
         scorer=scorer,
     )
     print(campaign_table(chosen))
+    if args.k is not None and args.k > chosen.candidates:
+        print(f"\n--k {args.k:,}: only {chosen.candidates:,} accounts could be chosen")
     inputs.set_aside(events)
     if out is not None:
         chosen.to_csv(out)
-        print(f"\n{len(chosen.users):,} chosen accounts written to {printable(out)}")
+        n = len(chosen.users)
+        print(f"\n{n:,} chosen account{'' if n == 1 else 's'} written to {printable(out)}")
     return 0

@@ -127,8 +127,8 @@ def out_path(value: str | None, inputs: dict[str, str | None]) -> Path | None:
     for option, name in inputs.items():
         if name is not None and _same_file(path, Path(name)):
             raise UserError(
-                f"--out {path} is the {option} file: refusing to overwrite it; write the "
-                "scores to another file"
+                f"--out {path} is the {option} file: refusing to overwrite it; write to "
+                "another file"
             )
     return path
 

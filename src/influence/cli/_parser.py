@@ -208,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--topic", default=None, metavar="TOPIC", help="count only engagement about TOPIC"
     )
     select.add_argument(
+        "--hashtags",
+        action="store_true",
+        help="with --topic: also read #tags in the text as topics",
+    )
+    select.add_argument(
         "--exclude", default=None, metavar="LIST", help="comma-separated accounts never to choose"
     )
     select.add_argument(

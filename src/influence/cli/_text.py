@@ -58,17 +58,24 @@ def leaderboard(scores: Scores, top: int) -> str:
 
 def campaign_table(chosen: Campaign) -> str:
     """A campaign's summary and its chosen accounts with their marginal reach, escaped."""
+    priced = bool(np.isfinite(chosen.costs).any())
+    score = "overall score" if chosen.topic is not None else "score"
     lines = [
         printable(chosen.summary()),
-        f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10} {'audience':>9} {'score':>6}",
+        f"{'rank':>4}  {'user':<16} {'marginal':>10} {'reach':>10} {'audience':>9} "
+        f"{score:>11}" + (f" {'cost':>10}" if priced else ""),
     ]
     for i, user in enumerate(chosen.users):
         lines.append(
             f"{i + 1:>4}  {printable(user):<16} {chosen.gains[i]:10.1f} {chosen.curve[i]:10.1f} "
-            f"{int(chosen.audience[i]):9,} {chosen.scores[i]:6.1f}"
+            f"{int(chosen.audience[i]):9,} {chosen.scores[i]:11.1f}"
+            + (f" {chosen.costs[i]:10,.2f}" if priced else "")
         )
     if chosen.left_out:
-        lines.append(f"\n{len(chosen.left_out):,} accounts with an audience left out; the first:")
+        n = len(chosen.left_out)
+        lines.append(
+            f"\n{n:,} account{'' if n == 1 else 's'} with an audience left out; the first:"
+        )
         for user, why in chosen.left_out[:5]:
             lines.append(f"  {printable(user):<16} {printable(why)}")
     return "\n".join(lines)

@@ -112,8 +112,12 @@ def test_other_defaults_from_the_data_warn_too() -> None:
 
 def test_topic_scores_warn_when_their_as_of_comes_from_the_data() -> None:
     events = with_rows(community(), BOGUS)
-    with pytest.warns(FarFutureWarning, match="the default as_of is 2206"):
+    with pytest.warns(FarFutureWarning, match="the default as_of is 2206") as caught:
         Scorer().score_topics(events, topics=[])
+    assert caught[0].filename == __file__  # points at the caller
+    with pytest.warns(FarFutureWarning, match="the default as_of is 2206") as caught:
+        Scorer().score_platforms(events)
+    assert caught[0].filename == __file__
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Scorer().score_topics(events, topics=[], as_of=scan(events).end)

@@ -119,7 +119,7 @@ class PlatformScoring:
 
 def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> PlatformScores:
     """Score every user per platform and overall (:meth:`influence.Scorer.score_platforms`)."""
-    window, when, t = scoring_window(events, as_of)
+    window, when, t = scoring_window(events, as_of, depth=2)
     calibration = scorer.platform_calibration or PlatformCalibration({})
     # The defences, once, on the whole window.
     trusted, discount_evidence, removed = scorer._discount(window, t)

@@ -145,7 +145,7 @@ def score_topics(
                 f"Got {flag!r} instead."
             )
     wanted = _wanted(events, topics, hashtags)
-    window, when, t = scoring_window(events, as_of)
+    window, when, t = scoring_window(events, as_of, depth=2)
     index = topic_index(window, hashtags=hashtags)
     sizes = np.diff(index.starts)
     if wanted is None:

@@ -42,7 +42,7 @@ from influence.events.topics import about
 from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
-__all__ = ["Audiences", "audiences", "on_topic"]
+__all__ = ["Audiences", "audiences", "engaged_rows", "on_topic"]
 
 
 @dataclass(frozen=True)
@@ -161,27 +161,43 @@ def audiences(
     if not isinstance(events, Events):
         raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
     days = _validate.number("audiences", "window_days", window_days, low=0.0, low_open=True)
+    window, t, picked, trust = engaged_rows(
+        "audiences", events, as_of, days, topic, hashtags, scorer, trust
+    )
+    n = window.n_users
+    matrix = incidence(window.target[picked], window.actor[picked], np.asarray(trust)[picked], n)
+    return Audiences(window.users, matrix, t, days, None if topic is None else topic.strip())
+
+
+def engaged_rows(
+    owner: str,
+    events: Events,
+    as_of: Any,
+    days: float,
+    topic: str | None,
+    hashtags: bool,
+    scorer: Scorer | None,
+    trust: NDArray[np.float64] | None,
+) -> tuple[Events, float, NDArray[np.intp], NDArray[np.float64]]:
+    """The window, its time, the engagement received in its last *days* (about *topic*)
+    and every event's trust (the scorer's discounts unless given): what audiences and
+    the forecast read."""
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     t = 0.0 if when is None else float(when)
-    n = window.n_users
     rows = received_engagement(window, t, days)
     if topic is not None:
         rows &= on_topic(window, topic, hashtags=hashtags)
     picked = np.flatnonzero(rows)
     if trust is None:
-        trust = (
-            (Scorer() if scorer is None else scorer).trust(window, t)
-            if picked.size
-            else np.ones(len(window))
-        )
+        judge = Scorer() if scorer is None else scorer
+        trust = judge.trust(window, t) if picked.size else np.ones(len(window))
     elif np.shape(trust) != (len(window),):
         raise ValueError(
-            f"The 'trust' parameter of audiences must hold one weight per event of the window "
+            f"The 'trust' parameter of {owner} must hold one weight per event of the window "
             f"({len(window)}). Got shape {np.shape(trust)}."
         )
-    matrix = incidence(window.target[picked], window.actor[picked], np.asarray(trust)[picked], n)
-    return Audiences(window.users, matrix, t, days, None if topic is None else topic.strip())
+    return window, t, picked, np.asarray(trust, dtype=np.float64)
 
 
 def incidence(

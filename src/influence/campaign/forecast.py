@@ -94,11 +94,9 @@ from scipy.optimize import isotonic_regression
 
 from influence import _validate
 from influence._time import DAY, STANDING
-from influence.campaign.audience import on_topic
+from influence.campaign.audience import engaged_rows
 from influence.events.ids import IdIndex
 from influence.events.table import Events
-from influence.events.timeparse import to_epoch
-from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
 __all__ = [
@@ -513,25 +511,10 @@ def forecast(
         half = _validate.number(
             "forecast", "half_life_days", half_life_days, low=0.0, low_open=True
         )
-    when = events.end if as_of is None else to_epoch(as_of)
-    window = events.until(when).compact() if when is not None else events
-    t = 0.0 if when is None else float(when)
+    window, t, picked, trust = engaged_rows(
+        "forecast", events, as_of, days + horizon, topic, hashtags, scorer, trust
+    )
     n = window.n_users
-    rows = received_engagement(window, t, days + horizon)
-    if topic is not None:
-        rows &= on_topic(window, topic, hashtags=hashtags)
-    picked = np.flatnonzero(rows)
-    if trust is None:
-        trust = (
-            (Scorer() if scorer is None else scorer).trust(window, t)
-            if picked.size
-            else np.ones(len(window))
-        )
-    elif np.shape(trust) != (len(window),):
-        raise ValueError(
-            f"The 'trust' parameter of forecast must hold one weight per event of the window "
-            f"({len(window)}). Got shape {np.shape(trust)}."
-        )
     key, time, weight = sorted_pairs(
         window.target[picked],
         window.actor[picked],

@@ -10,8 +10,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from influence import Events, Scorer
@@ -35,6 +33,15 @@ TEXT_ROWS = [
 ]
 NAMES = ("time", "actor", "action", "target")
 Door = Callable[[list[tuple[Any, ...]], Path], Events]
+
+
+def _pa() -> Any:
+    """pyarrow, or a skip: the `test` extra alone has no pyarrow (the doors without it run)."""
+    return pytest.importorskip("pyarrow")
+
+
+def _pq() -> Any:
+    return pytest.importorskip("pyarrow.parquet")
 
 
 def _frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
@@ -65,7 +72,7 @@ def _jsonl(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
 
 
 def _parquet(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
-    pq.write_table(pa.Table.from_pandas(_frame(rows)), tmp / "log.parquet")
+    _pq().write_table(_pa().Table.from_pandas(_frame(rows)), tmp / "log.parquet")
     return Events.read_parquet(tmp / "log.parquet")
 
 
@@ -79,15 +86,15 @@ def _pandas_of_csv(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
 
 
 def _arrow(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
-    return Events.from_arrow(pa.Table.from_pandas(_frame(rows)))
+    return Events.from_arrow(_pa().Table.from_pandas(_frame(rows)))
 
 
 def _arrow_dictionary(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
-    table = pa.Table.from_pandas(_frame(rows))
+    table = _pa().Table.from_pandas(_frame(rows))
     for name in ("actor", "target"):
         at = table.column_names.index(name)
         column = table.column(name)
-        if pa.types.is_string(column.type):
+        if _pa().types.is_string(column.type):
             table = table.set_column(at, name, column.dictionary_encode())
     return Events.from_arrow(table)
 
@@ -109,7 +116,7 @@ def _arrays(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
 def _duckdb(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
     engines = pytest.importorskip("influence.engines")
     pytest.importorskip("duckdb")
-    pq.write_table(pa.Table.from_pandas(_frame(rows)), tmp / "log.parquet")
+    _pq().write_table(_pa().Table.from_pandas(_frame(rows)), tmp / "log.parquet")
     return engines.read_duckdb(str(tmp / "log.parquet"), days=None)
 
 

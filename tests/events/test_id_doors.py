@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -101,6 +102,7 @@ def _arrow_dictionary(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
 
 def _polars(rows: list[tuple[Any, ...]], tmp: Path) -> Events:
     polars = pytest.importorskip("polars")
+    _pa()  # polars needs pyarrow to take pandas' text columns
     return Events.from_pandas(polars.DataFrame(_frame(rows)))
 
 
@@ -241,7 +243,8 @@ def test_posts_follow_the_rule_on_their_own() -> None:
 
 def test_saved_scores_keep_the_type_of_ids(tmp_path: Path) -> None:
     scores = Scorer.house().score(_csv(INT_ROWS, tmp_path))
-    for suffix in (".npz", ".parquet"):
+    parquet = (".parquet",) if importlib.util.find_spec("pyarrow") else ()
+    for suffix in (".npz", *parquet):
         path = tmp_path / f"scores{suffix}"
         scores.save(path)
         loaded = type(scores).load(path)

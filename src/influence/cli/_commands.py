@@ -176,9 +176,10 @@ def select(args: argparse.Namespace) -> int:
         raise UserError("give --k N (at most N accounts) or --budget AMOUNT with --cost FILE")
     if args.budget is not None and args.cost is None:
         raise UserError("--budget needs --cost FILE: the cost of each account")
+    if args.out is not None and Path(args.out).suffix.lower() != ".csv":
+        suffix = Path(args.out).suffix
+        raise UserError(f"{printable(args.out)}: select writes .csv; got {suffix!r}")
     out = inputs.out_path(args.out, {"EVENTS": args.events, "--cost": args.cost})
-    if out is not None and out.suffix.lower() != ".csv":
-        raise UserError(f"{printable(out)}: select writes .csv; got {out.suffix!r}")
     if args.cost is not None and not Path(args.cost).is_file():
         raise UserError(f"no such cost file: {printable(args.cost)}")
     as_of = inputs.time("--as-of", args.as_of)

@@ -38,12 +38,17 @@ def shared(
 
 def received_engagement(events: Events, as_of: float, window_days: float) -> NDArray[np.bool_]:
     """Rows that are engagement with another user inside ``(as_of - window, as_of]``."""
+    return engagement_between(events, as_of - window_days * DAY, as_of)
+
+
+def engagement_between(events: Events, start: float, end: float) -> NDArray[np.bool_]:
+    """Rows that are engagement with another user inside ``(start, end]``."""
     return np.asarray(
         ENGAGEMENT[events.action]
         & (events.target >= 0)
         & (events.actor != events.target)
-        & (events.time > as_of - window_days * DAY)
-        & (events.time <= as_of)
+        & (events.time > start)
+        & (events.time <= end)
     )
 
 

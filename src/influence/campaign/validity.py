@@ -28,7 +28,7 @@ from influence.campaign.audience import audiences
 from influence.campaign.select import select
 from influence.evaluate.bootstrap import draws
 from influence.events.table import Events
-from influence.kernels import ENGAGEMENT
+from influence.kernels import engagement_between
 from influence.scoring.scorer import Scorer
 
 __all__ = ["Comparison", "future_reach", "reached_within", "spread_reach"]
@@ -59,13 +59,7 @@ def _reached(
     """The distinct people who engaged one of *accounts* in ``(start, end]``."""
     chosen = np.zeros(events.n_users + 1, dtype=bool)
     chosen[accounts] = True
-    rows = (
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time > start)
-        & (events.time <= end)
-    )
+    rows = engagement_between(events, start, end)
     rows &= chosen[events.target]
     return np.unique(events.actor[rows]).astype(np.int64)
 
@@ -83,13 +77,7 @@ def reached_within(
     n = events.n_users
     active = np.full(n, np.inf)
     active[accounts] = start
-    rows = (
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time > start)
-        & (events.time <= end)
-    )
+    rows = engagement_between(events, start, end)
     actor, target, time = events.actor[rows], events.target[rows], events.time[rows]
     reached = np.zeros(n, dtype=bool)
     for _ in range(hops):  # a loop over steps; each one vectorised over the events
@@ -133,13 +121,7 @@ def spread_reach(
     past = events.until(cutoff).compact()
     scores = judge.score(past, as_of=cutoff)
     end = cutoff + horizon_days * DAY
-    future = (
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time > cutoff)
-        & (events.time <= end)
-    )
+    future = engagement_between(events, cutoff, end)
     people = np.unique(events.actor[future])
     out = []
     for k in ks:
@@ -210,13 +192,7 @@ def future_reach(
     size = found.size()
     by_engagers = np.lexsort((np.arange(size.size), -size))
     end = cutoff + horizon_days * DAY
-    future = np.flatnonzero(
-        ENGAGEMENT[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (events.time > cutoff)
-        & (events.time <= end)
-    )
+    future = np.flatnonzero(engagement_between(events, cutoff, end))
     people = np.unique(events.actor[future])
     out = []
     for k in ks:

@@ -41,7 +41,7 @@ from influence._time import DAY
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.kernels import ENGAGEMENT
+from influence.kernels import engagement_between
 
 __all__ = ["CALIBRATED_ACTIONS", "PlatformCalibration", "check_platform_calibration"]
 
@@ -170,14 +170,8 @@ class PlatformCalibration:
         when = events.end if as_of is None else to_epoch(as_of)
         if when is None:
             return cls({})
-        keep = (
-            ENGAGEMENT[events.action]
-            & (events.target >= 0)
-            & (events.actor != events.target)
-            & (events.time <= when)
-        )
-        if window_days is not None:
-            keep &= events.time > when - window_days * DAY
+        start = -np.inf if window_days is None else when - window_days * DAY
+        keep = engagement_between(events, start, when)
         slot = np.full(len(_actions.ACTIONS), -1)
         slot[_CODES] = np.arange(_CODES.size)
         k = _CODES.size

@@ -56,9 +56,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["ExpectedReach", "expected_reach"]
+__all__ = ["ExpectedReach", "expected_reach", "pooled"]
 
 
 class ExpectedReach:
@@ -175,11 +175,25 @@ class ExpectedReach:
         return float((np.sum(per_person) + self._pool(self.arrived)) / self.frequency)
 
     def _pool(self, arrived: float) -> float:
-        """:math:`G(N) = M(1 - e^{-N/M})`: distinct people of a pool of :math:`M` among
-        :math:`N` expected arrivals (:math:`N` itself when :math:`M` is infinite)."""
-        if not np.isfinite(self.cap):
-            return arrived
-        return float(self.cap * -np.expm1(-arrived / self.cap)) if self.cap > 0.0 else 0.0
+        return float(pooled(arrived, self.cap))
+
+
+def pooled(arrived: ArrayLike, cap: float) -> NDArray[np.float64]:
+    """:math:`G(N) = M(1 - e^{-N/M})`: distinct people of a pool of :math:`M` among
+    :math:`N` expected arrivals (:math:`N` itself when :math:`M` is infinite, none when
+    the pool is empty).
+
+    Examples
+    --------
+    >>> pooled([0.0, 1.0, 100.0], 10.0).round(3).tolist()
+    [0.0, 0.952, 10.0]
+    """
+    n = np.asarray(arrived, dtype=np.float64)
+    if not np.isfinite(cap):
+        return n
+    if cap <= 0.0:
+        return np.zeros_like(n)
+    return np.asarray(cap * -np.expm1(-n / cap), dtype=np.float64)
 
 
 def expected_reach(

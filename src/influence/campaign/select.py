@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from influence import _validate
 from influence._time import STANDING
 from influence.campaign.audience import Audiences, audiences
-from influence.campaign.expected import ExpectedReach
+from influence.campaign.expected import ExpectedReach, pooled
 from influence.campaign.forecast import DEFAULT_HORIZON_DAYS, forecast
 from influence.campaign.greedy import Coverage, Greedy, Objective, lazy_greedy
 from influence.campaign.inputs import known_ids, known_topic, per_user_costs, read_costs
@@ -299,8 +299,7 @@ def select(
         assert limit is not None
         assert model is not None
         graph = influence_graph(state.matrix)
-        pool = float(model.newcomer_people)  # each account's newcomers as one alone draws them
-        bonus = pool * -np.expm1(-newcomers / pool) if pool > 0.0 else np.zeros_like(newcomers)
+        bonus = pooled(newcomers, model.newcomer_people)  # as one account alone draws them
         found_ = imm(
             graph, limit, hops=steps, epsilon=epsilon, seed=seed, candidates=eligible,
             bonus=bonus,

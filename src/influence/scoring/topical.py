@@ -135,8 +135,7 @@ def score_topics(
     topic_authority: bool = True,
 ) -> TopicScores:
     """Score every user on each topic (:meth:`influence.Scorer.score_topics`)."""
-    if not isinstance(events, Events):
-        scoring_window(events, as_of)  # the one message for what is not a table
+    window, when, t = scoring_window(events, as_of, depth=2)
     _validate.integer("Scorer.score_topics", "min_events", min_events, low=1)
     for name, flag in (("hashtags", hashtags), ("topic_authority", topic_authority)):
         if not isinstance(flag, bool):
@@ -145,7 +144,6 @@ def score_topics(
                 f"Got {flag!r} instead."
             )
     wanted = _wanted(events, topics, hashtags)
-    window, when, t = scoring_window(events, as_of, depth=2)
     index = topic_index(window, hashtags=hashtags)
     sizes = np.diff(index.starts)
     if wanted is None:

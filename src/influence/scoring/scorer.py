@@ -299,13 +299,23 @@ class Scorer(TopicScoring, PlatformScoring):
             raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when) if when is not None else events
+        return self._judge(window, 0.0 if when is None else when)[0]
+
+    def _judge(
+        self, window: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
+        """Per-event trust (the table's own times each discount's weight), each
+        discount's weights and its details, judged on the window as given."""
         trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
+        keeps: list[NDArray[np.float64]] = []
+        details: list[Mapping[str, Any]] = []
         for name, component in self.discounts:
-            ev = evidence_of(component, window, 0.0 if when is None else when)
-            trust = trust * check_output(
-                ev.values, len(window), where=f"discount {name!r}", role="discount"
-            )
-        return np.asarray(trust, dtype=np.float64)
+            ev = evidence_of(component, window, as_of)
+            keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
+            keeps.append(keep)
+            details.append(ev.details)
+            trust = trust * keep
+        return np.asarray(trust, dtype=np.float64), keeps, details
 
     def _discount(
         self, window: Events, as_of: float
@@ -316,15 +326,7 @@ class Scorer(TopicScoring, PlatformScoring):
         Per-event trust, judged on the window as given. Trust the caller set on the table
         (Events.with_trust) is kept and multiplied by the discounts'.
         """
-        trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
-        keeps: list[NDArray[np.float64]] = []
-        details: list[Mapping[str, Any]] = []
-        for name, component in self.discounts:
-            ev = evidence_of(component, window, as_of)
-            keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
-            keeps.append(keep)
-            details.append(ev.details)
-            trust = trust * keep
+        trust, keeps, details = self._judge(window, as_of)
         kept, removed = discount_shares(
             window, as_of, keeps, [_scale_of(c) for _, c in self.discounts]
         )

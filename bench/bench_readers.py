@@ -10,15 +10,23 @@ measured in the same run on the same file:
 - ``influence``: ``Events.read_csv`` (pyarrow's reader, then validation in bulk);
 - ``built-in``: the same with the row-by-row reader (``--builtin``; one run, it is slow);
 
+- ``floor``: the least work any reader giving a table of interned ids in an order that
+  depends only on the rows' contents must do, with the same pyarrow and numpy primitives
+  (:func:`floor`: pyarrow's read, Arrow's hashing of the two id columns, one argsort);
+
 with each one's ratio to pyarrow. The target (issue 15) is ``influence`` within 2 times
-``pyarrow``.
+``pyarrow``; the ``floor`` row shows how much of that budget interning and ordering alone
+take.
 
 With ``--jsonl``, the first size's integer-id log is also written as JSON Lines and
 ``Events.read_jsonl`` (the built-in reader: there is no pyarrow path, see
 :func:`influence.events.readers.read_jsonl`) is timed against ``pyarrow.json.read_json``.
 
+With ``--score``, one house scoring of each file's events is timed too, and reading's
+share of the time from file to scores printed.
+
 Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--ids integer text]
-[--repeat 3] [--builtin] [--jsonl] [--higgs PATH]``.
+[--repeat 3] [--builtin] [--score] [--jsonl] [--higgs PATH]``.
 """
 
 from __future__ import annotations
@@ -98,11 +106,63 @@ def higgs(path: str, source: str) -> None:
     frame[["time", "actor", "action", "target"]].to_csv(path, index=False)
 
 
-def measure(label: str, path: str, repeat: int, builtin: bool) -> None:
+def floor(path: str) -> Any:
+    """The least work any reader giving a table in an order set by the rows' contents does.
+
+    pyarrow's multithreaded read (types inferred); for text ids, Arrow's hashing of the
+    actor and target columns (one thread each, as ``Events.read_csv`` does), merged into
+    one table of distinct ids whose sorted rank is each id's code (so that codes depend on
+    the ids, not on the rows' order); integer ids are used as they are (no interning at
+    all); then one stable argsort of a packed int64 key (time, action, actor, target) and
+    the four columns taken in that order. No validation, no error per row, no exact
+    duplicates, no action synonyms, no id table: a lower bound, not a reader.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(path)
+    actor_column, target_column = table.column("actor"), table.column("target")
+    if pa.types.is_integer(actor_column.type) and pa.types.is_integer(target_column.type):
+        actor = np.asarray(actor_column, dtype=np.int64)
+        target = np.asarray(target_column, dtype=np.int64)
+        low = min(int(actor.min()), int(target.min()))
+        actor, target = actor - low, target - low
+        distinct = max(int(actor.max()), int(target.max())) + 1
+    else:
+
+        def encode(column: Any) -> Any:
+            return column.cast(pa.string()).combine_chunks().dictionary_encode()
+
+        with ThreadPoolExecutor(2) as pool:
+            one, two = pool.map(encode, [actor_column, target_column])
+        merged = pa.concat_arrays([one.dictionary, two.dictionary]).dictionary_encode()
+        distinct = len(merged.dictionary)
+        rank = np.empty(distinct, dtype=np.int64)
+        rank[np.asarray(pc.sort_indices(merged.dictionary))] = np.arange(distinct)
+        moved = rank[np.asarray(merged.indices)]
+        cut = len(one.dictionary)
+        actor = moved[:cut][np.asarray(one.indices)]
+        target = moved[cut:][np.asarray(two.indices)]
+    action = np.asarray(table.column("action").combine_chunks().dictionary_encode().indices)
+    time_ = np.asarray(table.column("time"), dtype=np.int64)
+    bits = max(distinct.bit_length(), 1)
+    key = (time_ - time_.min()) << (3 + 2 * bits)
+    key |= action.astype(np.int64) << (2 * bits)
+    key |= actor << bits
+    key |= target
+    order = np.argsort(key, kind="stable")
+    return time_[order], action[order], actor[order], target[order]
+
+
+def measure(label: str, path: str, repeat: int, builtin: bool, score: bool = False) -> None:
     import pyarrow.csv as pacsv
 
     rows = len(Events.read_csv(path, progress=False))
     timings = {"pyarrow": best_of(repeat, lambda: pacsv.read_csv(path))}
+    timings["floor"] = best_of(repeat, lambda: floor(path))
     try:
         import pandas as pd
 
@@ -117,6 +177,14 @@ def measure(label: str, path: str, repeat: int, builtin: bool) -> None:
     for name, seconds in timings.items():
         ratio = seconds / timings["pyarrow"]
         print(f"  {name:<10} {seconds:8.3f} s  ratio {name}/pyarrow = {ratio:6.2f}")
+    print(f"  influence/floor = {timings['influence'] / timings['floor']:.2f}")
+    if score:
+        from influence import Scorer
+
+        events = Events.read_csv(path, progress=False)
+        scoring = best_of(1, lambda: Scorer.house().score(events))
+        share = timings["influence"] / (timings["influence"] + scoring)
+        print(f"  house scoring {scoring:.3f} s: reading is {share:.0%} of file to scores")
 
 
 def main() -> None:
@@ -132,6 +200,9 @@ def main() -> None:
         default=["integer", "text"],
         help="the kinds of generated ids: integers, or text (u123)",
     )
+    parser.add_argument(
+        "--score", action="store_true", help="also time one house scoring of each file's events"
+    )
     parser.add_argument("--jsonl", action="store_true", help="also time read_jsonl (first size)")
     args = parser.parse_args()
     os.environ.setdefault("INFLUENCE_PROGRESS", "0")
@@ -140,7 +211,9 @@ def main() -> None:
             for kind in args.ids:
                 path = os.path.join(folder, f"generated-{rows}-{kind}.csv")
                 generated(path, rows, "u" if kind == "text" else "")
-                measure(f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin)
+                measure(
+                    f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin, args.score
+                )
                 os.remove(path)
         if args.jsonl and args.rows:
             path = os.path.join(folder, "generated.jsonl")
@@ -150,7 +223,7 @@ def main() -> None:
         if os.path.exists(args.higgs):
             path = os.path.join(folder, "higgs.csv")
             higgs(path, args.higgs)
-            measure("Higgs", path, args.repeat, args.builtin)
+            measure("Higgs", path, args.repeat, args.builtin, args.score)
 
 
 if __name__ == "__main__":

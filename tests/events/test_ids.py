@@ -7,7 +7,7 @@ import pytest
 
 from events._sample import T0, follow, names, sample
 from influence import Events, IdIndex
-from influence.events.ids import index_map, remap, used
+from influence.events.ids import held, index_map, join_text, remap, text_array, used
 
 
 class TestUsers:
@@ -110,3 +110,51 @@ class TestRenumbering:
         codes = np.array([3, -1, 0, 2], dtype=np.int32)
         assert remap(codes, mapping).tolist() == [2, -1, 0, 1]
         assert remap(codes, mapping).dtype == np.int32
+
+
+class TestTextArrays:
+    """Text ids are held fixed-width while compact, as Python strings otherwise."""
+
+    def test_text_array_is_fixed_width_while_compact(self) -> None:
+        assert text_array(["ann", "bob"]).dtype == np.dtype("<U3")
+        assert text_array([]).dtype.kind == "U"
+        many = [f"u{i}" for i in range(100_000)]
+        assert text_array([*many, "x" * 20]).dtype.kind == "U"  # 20 wide: within 4 x total
+        assert text_array([*many, "x" * 20_000]).dtype.kind == "O"
+
+    def test_join_text_decides_on_the_whole(self) -> None:
+        short = text_array([f"u{i}" for i in range(10_000)])
+        long = text_array(["x" * 20_000])
+        assert short.dtype.kind == "U"
+        assert long.dtype.kind == "U"
+        joined = join_text([short, long])
+        assert joined.dtype.kind == "O"
+        assert joined.tolist() == [*short.tolist(), *long.tolist()]
+        assert join_text([short, short]).dtype.kind == "U"
+
+    def test_held_converts_either_way(self) -> None:
+        objects = np.empty(2, dtype=object)
+        objects[:] = ["ann", "bob"]
+        assert held(objects).dtype.kind == "U"
+        wide = np.array([f"u{i}" for i in range(10_000)] + ["x" * 20_000])
+        assert held(wide).dtype.kind == "O"
+        assert held(np.array([1, 2])).dtype.kind == "i"
+
+    def test_an_index_of_objects_finds_ids_as_a_fixed_width_one(self) -> None:
+        texts = sorted([f"u{i}" for i in range(10_000)] + ["x" * 20_000])
+        ragged, fixed = IdIndex(text_array(texts)), IdIndex(np.array(texts))
+        assert ragged.ids.dtype.kind == "O"
+        assert fixed.ids.dtype.kind == "U"
+        keys = ["u5", " u17 ", "x" * 20_000, "nobody", 12]
+        assert ragged.indices(keys).tolist() == fixed.indices(keys).tolist()
+        assert [ragged.index(k) for k in keys[:3]] == [fixed.index(k) for k in keys[:3]]
+        assert ragged.id(10_000) == "x" * 20_000
+        assert "u5" in ragged
+        assert "u" not in ragged
+        assert list(ragged) == list(fixed)
+
+    def test_an_object_index_refuses_what_is_not_text(self) -> None:
+        mixed = np.empty(2, dtype=object)
+        mixed[:] = ["ann", 3]
+        with pytest.raises(TypeError, match="object array of str"):
+            IdIndex(mixed)

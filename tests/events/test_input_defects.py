@@ -361,3 +361,73 @@ def test_one_long_id_costs_its_length_not_rows_times_its_length(tmp_path: Path) 
     assert "x" * 20000 in ev.users
     # 52 distinct ids of at most 20,000 characters: about 4 MB; rows x longest would be 400 MB.
     assert peak < 30e6
+
+
+def _long_id_rows(distinct: int) -> list[str]:
+    """*distinct* short ids and one 20,000-character id."""
+    rows = [f"{T0 + i},u{i},like,u{i + 1}" for i in range(distinct)]
+    rows[7] = f"{T0 + 7},{'x' * 20000},like,u8"
+    return rows
+
+
+@pytest.mark.parametrize("door", ["csv", "jsonl", "records"])
+def test_one_long_id_among_many_distinct_ids_costs_the_ids_total_length(
+    tmp_path: Path, door: str
+) -> None:
+    # 10,002 distinct ids: held fixed-width they would take 10,002 x 20,000 x 4 = 800 MB.
+    rows = _long_id_rows(10_000)
+    tracemalloc.start()
+    try:
+        if door == "csv":
+            text = "time,actor,action,target\n" + "\n".join(rows) + "\n"
+            ev = Events.read_csv(write(tmp_path, "long.csv", text), progress=False)
+        elif door == "jsonl":
+            lines = []
+            for row in rows:
+                t, actor, action, target = row.split(",")
+                record = {"time": int(t), "actor": actor, "action": action, "target": target}
+                lines.append(json.dumps(record))
+            ev = Events.read_jsonl(write(tmp_path, "long.jsonl", "\n".join(lines)), progress=False)
+        else:
+            records = []
+            for row in rows:
+                t, actor, action, target = row.split(",")
+                records.append({"time": int(t), "actor": actor, "action": action, "target": target})
+            ev = Events.from_records(records)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(ev.users) == 10_002  # u0 .. u10000, and the long id
+    assert ev.users.ids.dtype.kind == "O"  # held as Python strings, not as 20,000-wide slots
+    assert ev.users.index("x" * 20000) == 10_001  # sorted after every "u..." id
+    assert peak < 60e6
+
+
+def test_events_with_one_long_id_score_show_and_save_like_any_other(tmp_path: Path) -> None:
+    from influence import Scorer, Scores
+
+    rows = _long_id_rows(3000)
+    text = "time,actor,action,target\n" + "\n".join(rows) + "\n"
+    ev = Events.read_csv(write(tmp_path, "long.csv", text), progress=False)
+    short = Events.read_csv(
+        write(tmp_path, "short.csv", text.replace("x" * 20000, "zz")), progress=False
+    )
+    assert ev.users.ids.dtype.kind == "O"
+    assert short.users.ids.dtype.kind == "U"
+    scores, plain = Scorer.house().score(ev), Scorer.house().score(short)
+    # The same log, the long id renamed to one that sorts the same: the same scores.
+    np.testing.assert_array_equal(scores.values, plain.values)
+    long_user = scores.users.index("x" * 20000)
+    assert scores.top(len(scores))[0][1] == plain.top(len(plain))[0][1]
+    assert repr(scores).startswith("<Scores: 3,002 users")
+    assert scores._repr_html_().count("<tr") == plain._repr_html_().count("<tr")
+    both = Events.concat([ev.until(T0 + 1000), short])
+    assert both.users.ids.dtype.kind == "O"
+    assert len(both.users) == 3003
+    pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "scores.parquet"
+    scores.save(path)
+    loaded = Scores.load(path)
+    assert loaded.users.ids.dtype.kind == "O"
+    assert loaded.users.id(long_user) == "x" * 20000
+    np.testing.assert_array_equal(loaded.values, scores.values)

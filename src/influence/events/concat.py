@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from influence.events import actions as _actions
 from influence.events.assemble import Table
 from influence.events.base import COLUMNS, EventColumns
-from influence.events.ids import IdIndex, remap, typed
+from influence.events.ids import IdIndex, as_text, held, is_text, join_text, remap, typed
 from influence.events.order import canonical
 
 __all__ = ["concat", "merge_ids", "merge_values"]
@@ -215,13 +215,14 @@ def merge_ids(tables: list[np.ndarray]) -> tuple[np.ndarray, list[NDArray[np.int
     nonempty = [x for x in tables if x.size]
     if not nonempty:
         return np.zeros(0, dtype=np.int64), [np.zeros(0, dtype=np.int32) for _ in tables]
-    text = any(x.dtype.kind == "U" for x in nonempty)
-    common = [x.astype(str) if text and x.dtype.kind != "U" else x for x in tables]
-    union = np.concatenate([x for x in common if x.size])
+    text = any(is_text(x) for x in nonempty)
+    common = [as_text(x) if text else x for x in tables]
+    present = [x for x in common if x.size]
+    union = join_text(present) if text else np.concatenate(present)
     union.sort(kind="stable")
     distinct = np.ones(union.size, dtype=bool)
     distinct[1:] = union[1:] != union[:-1]
-    union = union[distinct]
+    union = held(union[distinct])
     maps = [
         np.searchsorted(union, x).astype(np.int32) if x.size else np.zeros(0, dtype=np.int32)
         for x in common
@@ -278,7 +279,7 @@ def _no_post_twice(post: NDArray[np.int32], action: NDArray[np.int8], posts: np.
     counts = np.bincount(created, minlength=posts.size)
     twice = np.flatnonzero(counts > 1)
     if twice.size:
-        shown = ", ".join(repr(posts[i].item()) for i in twice[:3].tolist())
+        shown = ", ".join(repr(post) for post in posts[twice[:3]].tolist())
         more = f" and {twice.size - 3} more" if twice.size > 3 else ""
         raise ValueError(
             f"post ids {shown}{more} are created in more than one of the tables; a post is "

@@ -48,12 +48,13 @@ def typed(ids: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp] | None]:
     Parameters
     ----------
     ids : numpy.ndarray
-        Sorted distinct ids, int64 or str (as :func:`intern` finds them).
+        Sorted distinct ids, int64 or text (as :func:`intern` finds them: a ``str``
+        array, or an object array of ``str``, :func:`text_array`).
 
     Returns
     -------
     ids : numpy.ndarray
-        Sorted, int64 or str.
+        Sorted, int64 or text.
     rank : numpy.ndarray or None
         Old position -> new position when the ids were text turned integers (their order
         changes from text order to numeric order); ``None`` when unchanged.
@@ -63,7 +64,7 @@ def typed(ids: np.ndarray) -> tuple[np.ndarray, NDArray[np.intp] | None]:
     The cost is linear in the number of distinct ids (one check each, stopping at the
     first that is not canonical), plus one sort of them when they become integers.
     """
-    if ids.dtype.kind != "U":
+    if not is_text(ids):
         return ids, None
     if ids.size and not is_canonical(str(ids[-1])):  # the last in text order: often a name
         return ids, None
@@ -96,7 +97,7 @@ def intern(
     uniques, codes = _intern(columns)
     if vocab is not None:
         used_ids = vocab[uniques]
-        uniques = used_ids if used_ids.dtype.kind != "O" else _str_array(used_ids.tolist())
+        uniques = used_ids if used_ids.dtype.kind != "O" else text_array(used_ids.tolist())
     uniques, rank = typed(uniques)
     if rank is None:
         return uniques, codes
@@ -149,7 +150,7 @@ def _intern_strings(
     distinct = sorted(position)
     for j, key in enumerate(distinct):
         position[key] = j
-    uniques = _str_array(distinct)
+    uniques = text_array(distinct)
     codes = [
         np.fromiter(map(position.__getitem__, c.tolist()), dtype=np.int32, count=c.shape[0])
         for c in columns
@@ -178,14 +179,88 @@ def _intern_with_arrow(
     order = sorted(range(len(values)), key=values.__getitem__)
     rank = np.empty(len(values), dtype=np.int32)
     rank[order] = np.arange(len(values), dtype=np.int32)
-    uniques = _str_array([values[j] for j in order])
+    uniques = text_array([values[j] for j in order])
     codes = rank[np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.intp)]
     bounds = np.cumsum([0, *(c.shape[0] for c in columns)])
     return uniques, [codes[bounds[k] : bounds[k + 1]] for k in range(len(columns))]
 
 
-def _str_array(texts: list[str]) -> np.ndarray:
-    return np.array(texts, dtype=str) if texts else np.zeros(0, dtype="<U1")
+#: Text ids are held fixed-width while that takes at most this many times their total
+#: length (plus :data:`FIXED_SLACK` characters); otherwise as Python strings.
+FIXED_FACTOR = 4
+FIXED_SLACK = 1 << 16
+
+
+def text_array(texts: list[str]) -> np.ndarray:
+    """Text ids as one array whose memory follows their total length.
+
+    A fixed-width ``str`` array (fast to search and compare) while its size, the number
+    of ids times the longest, stays within :data:`FIXED_FACTOR` times their total length
+    plus :data:`FIXED_SLACK` characters; otherwise an object array of ``str``, so that one
+    very long id does not widen every slot (issue 15: one 20,000-character id among
+    10,000 short ones took 800 MB as fixed width, 0.6 MB as objects).
+
+    Examples
+    --------
+    >>> from influence.events.ids import text_array
+    >>> text_array(["ann", "bob"]).dtype.kind, text_array(["a" * 100_000, "b"]).dtype.kind
+    ('U', 'O')
+    """
+    if not texts:
+        return np.zeros(0, dtype="<U1")
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    if len(texts) * int(lengths.max()) <= FIXED_FACTOR * int(lengths.sum()) + FIXED_SLACK:
+        return np.array(texts, dtype=str)
+    out = np.empty(len(texts), dtype=object)
+    out[:] = texts
+    return out
+
+
+def _lengths(ids: np.ndarray) -> NDArray[np.int64]:
+    if ids.dtype.kind == "U":
+        return np.asarray(np.char.str_len(ids), dtype=np.int64)
+    return np.fromiter(map(len, ids.tolist()), dtype=np.int64, count=ids.size)
+
+
+def _compact(lengths: list[NDArray[np.int64]]) -> bool:
+    """Whether text of these lengths fits fixed width compactly (:func:`text_array`)."""
+    count = sum(x.size for x in lengths)
+    longest = max((int(x.max()) for x in lengths if x.size), default=0)
+    return count * longest <= FIXED_FACTOR * sum(int(x.sum()) for x in lengths) + FIXED_SLACK
+
+
+def join_text(arrays: list[np.ndarray]) -> np.ndarray:
+    """Text id arrays joined end to end, held as :func:`text_array` would hold the whole.
+
+    Fixed-width when the joined array is compact, else an object array of ``str``: two
+    compact arrays, one of many short ids and one of a single very long id, do not
+    join compactly.
+    """
+    if not arrays:
+        return np.zeros(0, dtype="<U1")
+    if _compact([_lengths(a) for a in arrays]):
+        return np.concatenate([a.astype(str) for a in arrays])
+    return np.concatenate([a.astype(object) for a in arrays])
+
+
+def held(ids: np.ndarray) -> np.ndarray:
+    """Text ids held as :func:`text_array` holds them (int64 ids as they are)."""
+    if not is_text(ids) or not ids.size:
+        return ids
+    fixed = _compact([_lengths(ids)])
+    if fixed == (ids.dtype.kind == "U"):
+        return ids
+    return ids.astype(str) if fixed else ids.astype(object)
+
+
+def is_text(ids: np.ndarray) -> bool:
+    """Whether an id array holds text: a ``str`` array or an object array (of ``str``)."""
+    return ids.dtype.kind in "UO"
+
+
+def as_text(ids: np.ndarray) -> np.ndarray:
+    """*ids* as text (:func:`text_array`): integers written in decimal, text as it is."""
+    return ids if is_text(ids) else text_array([str(v) for v in ids.tolist()])
 
 
 def used(size: int, *columns: np.ndarray) -> NDArray[np.bool_]:
@@ -222,10 +297,11 @@ class IdIndex:
     the integers 1, 2 and 3, as pandas does; ``"007"`` stays the text ``"007"``;
     and a log holding ``"12"`` and ``"ann"`` has the text ids ``"12"`` and
     ``"ann"``. Users and posts are typed each on their own. Lookups take either
-    form: ``index(12)`` and ``index("12")`` find the same id. String ids are held in one
-    fixed-width ``str`` array of the distinct ids: its size is the number of
-    distinct ids times the longest (four bytes a character), whatever the
-    number of events.
+    form: ``index(12)`` and ``index("12")`` find the same id. Text ids are held in one
+    fixed-width ``str`` array of the distinct ids while that costs at most four times
+    their total length, and as an object array of ``str`` otherwise
+    (:func:`text_array`): memory follows the total length of the distinct ids,
+    whatever the number of events and however long the longest.
 
     Examples
     --------
@@ -246,8 +322,13 @@ class IdIndex:
 
     def __init__(self, ids: np.ndarray) -> None:
         ids = np.asarray(ids)
-        if ids.dtype.kind not in "iU":
-            raise TypeError(f"ids must be an int64 or str array; got dtype {ids.dtype}")
+        if ids.dtype.kind not in "iUO" or (
+            ids.dtype.kind == "O" and not all(isinstance(x, str) for x in ids.tolist())
+        ):
+            raise TypeError(
+                "ids must be an int64 array, a str array or an object array of str; "
+                f"got {ids.dtype}"
+            )
         if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
             raise ValueError("ids must be sorted and unique")
         ids.flags.writeable = False
@@ -255,7 +336,8 @@ class IdIndex:
 
     @property
     def ids(self) -> np.ndarray:
-        """All identifiers, sorted, as a read-only int64 or str array."""
+        """All identifiers, sorted, as a read-only int64 array or text array (``str``, or an
+        object array of ``str`` when the ids are very uneven in length: :func:`text_array`)."""
         return self._ids
 
     def __len__(self) -> int:
@@ -273,7 +355,7 @@ class IdIndex:
         return f"IdIndex([{head}{more}], n={len(self)})"
 
     def _coerce(self, key: object) -> Any:
-        if self._ids.dtype.kind == "U":
+        if is_text(self._ids):
             if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
                 return str(int(key))
             return key.strip() if isinstance(key, str) else None
@@ -304,7 +386,7 @@ class IdIndex:
         """The identifier at dense index *index* (a Python ``int`` or ``str``)."""
         if not 0 <= index < len(self):
             raise IndexError(f"index {index} out of range for {len(self)} ids")
-        return self._ids[index].item()
+        return self._ids[index : index + 1].tolist()[0]
 
     def indices(self, keys: Any) -> NDArray[np.int64]:
         """Vectorised :meth:`index`: ``-1`` where an identifier is absent.
@@ -314,7 +396,7 @@ class IdIndex:
         arr = np.asarray(keys)
         if self._ids.dtype.kind == "i" and arr.dtype.kind not in "iu":
             return np.array([self._find(k) for k in arr.tolist()], dtype=np.int64)
-        if self._ids.dtype.kind == "U":
+        if is_text(self._ids):
             arr = np.char.strip(arr if arr.dtype.kind == "U" else arr.astype(str))
         if len(self) == 0:
             return np.full(arr.shape, -1, dtype=np.int64)

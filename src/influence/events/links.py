@@ -230,7 +230,7 @@ def _collisions(
     by_unmapped = np.bincount(codes[~mapped], minlength=n)
     clash = np.flatnonzero((by_mapped > 0) & (by_unmapped > 0))
     if clash.size:
-        person = uniques[clash[0]].item()
+        person = uniques[clash[:1]].tolist()[0]
         accounts = users[mapped & (codes == clash[0])][:3].tolist()
         raise ValueError(
             f"The 'mapping' parameter of {_OWNER} maps the accounts {accounts} to the person "

@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from influence.components import registry as _registry
 from influence.components.base import Evidence, role_of
-from influence.events.ids import IdIndex
+from influence.events.ids import IdIndex, held, text_array
 from influence.scoring.safe_load import (
     DETAIL_KINDS,
     MAX_META_BYTES,
@@ -127,7 +127,10 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     names = scores.part_names
     evidence = scores.evidence
     ids = np.asarray(scores.users.ids)
-    users = ids if ids.dtype.kind == "U" else ids.astype(np.int64)
+    # Text ids held as objects (very uneven lengths) are written fixed-width: the .npz
+    # format stores no object array; Parquet keeps them as Arrow strings.
+    users = ids if ids.dtype.kind in "iU" else np.array(ids.tolist(), dtype=str)
+    users = users if users.dtype.kind == "U" else users.astype(np.int64)
     if users.dtype.kind == "U" and users.dtype.itemsize == 0:
         users = users.astype("<U1")
     arrays: dict[str, NDArray[Any]] = {
@@ -296,7 +299,13 @@ def _read_parquet(file: Path) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
                 raise _Refuse(f"column {name!r} has {column.null_count} missing value(s)")
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
                 items = column.to_pylist()
-                columns[name] = np.array(items, dtype=str) if items else np.zeros(0, dtype="<U1")
+                columns[name] = (
+                    text_array(items)
+                    if name == "user"
+                    else np.array(items, dtype=str)
+                    if items
+                    else np.zeros(0, dtype="<U1")
+                )
             else:
                 columns[name] = np.asarray(column.to_numpy())
     arrays: dict[str, NDArray[Any]] = {
@@ -423,7 +432,7 @@ def _scores(meta: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> dict[str, 
     if users.ndim != 1:
         raise _Refuse(f"array 'users' has shape {users.shape}; expected one dimension")
     n = users.shape[0]
-    users = _array(arrays, "users", "iU", (n,))
+    users = _array(arrays, "users", "iUO", (n,))  # objects: text from Parquet (text_array)
     if users.dtype.kind == "i":
         users = users.astype(np.int64)
     values = _array(arrays, "values", "f", (n,))
@@ -445,7 +454,7 @@ def _scores(meta: dict[str, Any], arrays: dict[str, NDArray[Any]]) -> dict[str, 
     if unknown:
         raise _Refuse(f"unexpected array(s) {unknown}")
     try:
-        index = IdIndex(users.copy())
+        index = IdIndex(held(users.copy()))
     except (TypeError, ValueError) as exc:
         raise _Refuse(f"array 'users': {exc}") from None
     as_of = meta["as_of"]
@@ -512,7 +521,7 @@ def write_csv(scores: Scores, path: PathLike) -> None:
     """One row per user (index order): ``user``, ``score``, then each part's points."""
     names = scores.part_names
     ids = scores.users.ids
-    text_ids = ids.dtype.kind == "U"
+    text_ids = ids.dtype.kind in "UO"
     file = Path(path)
     with _replacing(file) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

@@ -222,8 +222,8 @@ class Scores:
         if not isinstance(k, int) or k < 0:
             raise ValueError(f"k must be a non-negative integer; got {k!r}")
         order = self.ranking()[:k]
-        ids = self._users.ids
-        return [(ids[i].item(), float(self._values[i])) for i in order]
+        ids = self._users.ids[order].tolist()
+        return [(u, float(self._values[i])) for u, i in zip(ids, order.tolist())]
 
     def to_records(self) -> list[dict[str, Any]]:
         """One dict per user (index order): ``user``, ``score`` and a key per part."""
@@ -470,7 +470,7 @@ class Scores:
         right = "<td style='text-align:right'>"
         rows = []
         for rank, i in enumerate(self.ranking()[:10].tolist(), start=1):
-            cells = [f"{right}{rank}</td>", f"<td>{e(str(self._users.ids[i].item()))}</td>"]
+            cells = [f"{right}{rank}</td>", f"<td>{e(str(self._users.id(int(i))))}</td>"]
             cells.append(f"{right}<b>{self._values[i]:.1f}</b></td>")
             cells += [
                 f"{right}{round(self._parts[i, j], 1) + 0.0:+.1f}</td>"

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from influence.kernels import plural
 from influence.scoring.scores import Explanation, Scores
 
 if TYPE_CHECKING:  # plots read a Campaign's public attributes; campaign is not imported
@@ -132,7 +133,7 @@ def score_distribution(
     ax.set_xlim(0.0, 100.0)
     ax.set_xlabel("score")
     ax.set_ylabel("users")
-    ax.set_title(f"Score distribution ({values.size:,} users)")
+    ax.set_title(f"Score distribution ({plural(values.size, 'user')})")
     return ax
 
 
@@ -282,7 +283,7 @@ def top(scores: Scores, k: int = 10, ax: Any = None) -> Any:
     ax.invert_yaxis()  # the best at the top
     ax.set_xlim(0.0, 105.0)
     ax.set_xlabel("score")
-    ax.set_title(f"Top {len(best)} of {len(scores):,} users")
+    ax.set_title(f"Top {len(best)} of {plural(len(scores), 'user')}")
     return ax
 
 

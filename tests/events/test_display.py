@@ -13,7 +13,7 @@ class TestRepr:
         )
         ev = Events.from_records([follow(time=T0 + 0.5), follow(action="poke")], errors="skip")
         assert repr(ev) == (
-            "<Events: 1 events, 2 users, 2024-05-01T09:00:00.500000Z .. "
+            "<Events: 1 event, 2 users, 2024-05-01T09:00:00.500000Z .. "
             "2024-05-01T09:00:00.500000Z, 1 rejected>"
         )
 

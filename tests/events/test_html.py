@@ -81,7 +81,7 @@ def test_events_html_lists_rejected_rows() -> None:
     events = Events.from_records(records, errors="skip")
     markup = events._repr_html_()
     text = text_of(markup)
-    assert "1 events, 2 users, 0 posts, 8 rejected rows" in text
+    assert "1 event, 2 users, 0 posts, 8 rejected rows" in text
     assert "unknown action 7" in text
     assert "bad time 1" in text
     assert markup.count("<li>") == 6  # five reasons, then how many more

@@ -152,6 +152,14 @@ def test_repr_of_empty_scores() -> None:
     assert repr(Scorer().score(Events.empty())) == "<Scores: 0 users; top {}>"
 
 
+def test_repr_counts_one_user_in_the_singular() -> None:
+    one = Events.from_records([{"time": 0, "actor": "ann", "action": "post", "post": "p1"}])
+    scores = Scorer().score(one)
+    assert repr(scores).startswith("<Scores: 1 user as of ")
+    assert "<b>Scores</b>: 1 user as of " in scores._repr_html_()
+    assert repr(one).startswith("<Events: 1 event, 1 user, ")
+
+
 def test_repr_html(scores: Scores) -> None:
     html = scores._repr_html_()
     assert "<table>" in html

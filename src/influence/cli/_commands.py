@@ -11,6 +11,7 @@ from influence.evaluate import MIN_CUTOFFS
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time
+from influence.kernels import plural
 from influence.scoring.scorer import Scorer
 
 from . import _inputs as inputs
@@ -73,7 +74,7 @@ def score(args: argparse.Namespace) -> int:
         print(explanation(scores.explain(args.explain)))
     if out is not None:
         write(scores, out)
-        print(f"\nscores of {len(scores):,} users written to {printable(out)}")
+        print(f"\nscores of {plural(len(scores), 'user')} written to {printable(out)}")
     return 0
 
 
@@ -206,7 +207,7 @@ def select(args: argparse.Namespace) -> int:
     )
     print(campaign_table(chosen))
     if args.k is not None and args.k > chosen.candidates:
-        print(f"\n--k {args.k:,}: only {chosen.candidates:,} accounts could be chosen")
+        print(f"\n--k {args.k:,}: only {plural(chosen.candidates, 'account')} could be chosen")
     inputs.set_aside(events)
     if out is not None:
         chosen.to_csv(out)

@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 __all__ = ["events_html", "events_report", "events_repr"]
 
 
+def _count(count: int, word: str) -> str:
+    """``"1 user"``, ``"2,048 users"``."""
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
 def events_repr(events: Events) -> str:
     """``<Events: n events, m users, first .. last[, k rejected]>``."""
     if not len(events):
@@ -23,7 +28,8 @@ def events_repr(events: Events) -> str:
     else:
         span = f"{format_time(events.time[0])} .. {format_time(events.time[-1])}"
     rejected = f", {len(events.rejected):,} rejected" if events.rejected else ""
-    return f"<Events: {len(events):,} events, {events.n_users:,} users, {span}{rejected}>"
+    counts = f"{_count(len(events), 'event')}, {_count(events.n_users, 'user')}"
+    return f"<Events: {counts}, {span}{rejected}>"
 
 
 def events_report(events: Events, duplicates: int) -> dict[str, int]:
@@ -42,7 +48,8 @@ def events_html(events: Events) -> str:
     e = html.escape
     n = len(events)
     head = (
-        f"<b>Events</b>: {n:,} events, {events.n_users:,} users, {len(events.posts):,} posts, "
+        f"<b>Events</b>: {_count(n, 'event')}, {_count(events.n_users, 'user')}, "
+        f"{_count(len(events.posts), 'post')}, "
         f"{len(events.rejected):,} rejected rows"
     )
     if n:

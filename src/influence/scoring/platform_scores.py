@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from influence.events.timeparse import format_time
+from influence.kernels import plural
 from influence.scoring.scores import Explanation, Scores
 
 #: Separates a signal's name from its platform's in the overall score's parts.
@@ -163,8 +164,8 @@ class PlatformScores:
     def __repr__(self) -> str:
         when = "" if self.as_of is None else f" as of {format_time(self.as_of)}"
         return (
-            f"<PlatformScores: {len(self.platforms)} platforms{when}: "
-            f"{list(self.platforms)}, {len(self.overall)} users>"
+            f"<PlatformScores: {plural(len(self.platforms), 'platform')}{when}: "
+            f"{list(self.platforms)}, {plural(len(self.overall), 'user')}>"
         )
 
     def _repr_html_(self) -> str:
@@ -182,6 +183,6 @@ class PlatformScores:
         head = "".join(f"<th>{h}</th>" for h in ("platform", "events", "top 3"))
         when = "" if self.as_of is None else f" as of {e(format_time(self.as_of))}"
         return (
-            f"<div><b>PlatformScores</b>: {len(self.platforms)} platforms{when}; defences "
-            f"judged on the whole log<table><tr>{head}</tr>{''.join(rows)}</table></div>"
+            f"<div><b>PlatformScores</b>: {plural(len(self.platforms), 'platform')}{when}; "
+            f"defences judged on the whole log<table><tr>{head}</tr>{''.join(rows)}</table></div>"
         )

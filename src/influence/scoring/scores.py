@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from influence.components.base import Evidence, Explainable
 from influence.events.ids import IdIndex
 from influence.events.timeparse import format_time
+from influence.kernels import plural
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ class Scores:
         when = "" if self._as_of is None else f" as of {format_time(self._as_of)}"
         best = ", ".join(f"{u!r}: {s:.1f}" for u, s in self.top(3))
         more = ", ..." if len(self) > 3 else ""
-        return f"<Scores: {len(self):,} users{when}; top {{{best}{more}}}>"
+        return f"<Scores: {plural(len(self), 'user')}{when}; top {{{best}{more}}}>"
 
     def _repr_html_(self) -> str:
         """Notebook display: the 10 best users with their score and its parts, in points."""
@@ -486,7 +487,7 @@ class Scores:
         legend += f"discounts (losses): {e(', '.join(discounts) or 'none')}; "
         legend += f"modifiers (losses): {e(', '.join(modifiers) or 'none')}"
         return (
-            f"<div><b>Scores</b>: {len(self):,} users{when}{shown}, with the parts, in points, "
-            f"that add up to each score<table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<div><b>Scores</b>: {plural(len(self), 'user')}{when}{shown}, with the parts, "
+            f"in points, that add up to each score<table><tr>{head}</tr>{''.join(rows)}</table>"
             f"<small>{legend}</small></div>"
         )

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from influence.events.timeparse import format_time
+from influence.kernels import plural
 from influence.scoring.scores import Explanation, Scores
 
 
@@ -165,7 +166,7 @@ class TopicScores:
         when = "" if self.as_of is None else f" as of {format_time(self.as_of)}"
         shown = ", ".join(repr(t) for t in self.topics[:5])
         more = ", ..." if len(self.topics) > 5 else ""
-        return f"<TopicScores: {len(self.topics)} topics{when}: [{shown}{more}]>"
+        return f"<TopicScores: {plural(len(self.topics), 'topic')}{when}: [{shown}{more}]>"
 
     def _repr_html_(self) -> str:
         """Notebook display: per topic, its events and its three best users with scores."""
@@ -184,6 +185,6 @@ class TopicScores:
         source = "tags and hashtags" if self.hashtags else "tags"
         head = "".join(f"<th>{h}</th>" for h in ("topic", "events", "users scored", "top 3"))
         return (
-            f"<div><b>TopicScores</b>: {len(self.topics):,} topics{when} (from {source}); "
+            f"<div><b>TopicScores</b>: {plural(len(self.topics), 'topic')}{when} (from {source}); "
             f"defences judged on the whole log<table><tr>{head}</tr>{''.join(rows)}</table></div>"
         )

@@ -234,7 +234,7 @@ class Events(EventColumns):
         >>> with open(path, "w") as f:
         ...     _ = f.write("time,actor,action,target\\n2024-05-01T09:00:00Z,bob,follow,ann\\n")
         >>> Events.read_csv(path, progress=False)
-        <Events: 1 events, 2 users, 2024-05-01T09:00:00Z .. 2024-05-01T09:00:00Z>
+        <Events: 1 event, 2 users, 2024-05-01T09:00:00Z .. 2024-05-01T09:00:00Z>
 
         An email log without a header (sender, recipient, unix time), tab-separated:
 

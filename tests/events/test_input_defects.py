@@ -424,6 +424,12 @@ def test_events_with_one_long_id_score_show_and_save_like_any_other(tmp_path: Pa
     both = Events.concat([ev.until(T0 + 1000), short])
     assert both.users.ids.dtype.kind == "O"
     assert len(both.users) == 3003
+    kept = tmp_path / "scores.npz"  # stored fixed-width (no object arrays), read back compact
+    scores.save(kept)
+    back = Scores.load(kept)
+    assert back.users.ids.dtype.kind == "O"
+    assert back.users.id(long_user) == "x" * 20000
+    np.testing.assert_array_equal(back.values, scores.values)
     pytest.importorskip("pyarrow.parquet")
     path = tmp_path / "scores.parquet"
     scores.save(path)

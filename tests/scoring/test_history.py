@@ -322,3 +322,19 @@ def test_history_is_immutable_and_its_display_escapes_ids() -> None:
     rise = Scorer().history(forged, every="1D").rising(days=1)[0]
     assert "\u2028" not in str(rise)  # the id cannot start a line of its own
     assert str(rise).count("\n") == len(rise.reasons)
+
+
+def test_change_is_one_users_delta_at_every_date() -> None:
+    history = Scorer().history(ramp(), every="1D")
+    for days in (1, 7, 30):
+        change = history.change("ann", days)
+        assert change.shape == history.dates.shape
+        for k, when in enumerate(history.dates.tolist()):
+            try:
+                want = history.delta(days, at=when)["ann"]
+            except ValueError:  # the date days before is not in the history
+                want = math.nan
+            assert change[k] == pytest.approx(want, abs=1e-12, nan_ok=True)
+    assert np.isnan(history.change("bob", 1)[:6]).all()
+    with pytest.raises(ValueError, match="'days' parameter of History.change"):
+        history.change("ann", 0)

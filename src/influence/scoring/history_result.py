@@ -193,6 +193,18 @@ class History:
                     out[name][k] = points[i]
         return out
 
+    def change(self, user: object, days: float = 1) -> NDArray[np.float64]:
+        """One user's change of score over *days* days at each date, an array in the
+        order of :attr:`dates`: NaN where the date *days* before is not one of the
+        history's, or the user was not scored then (:meth:`delta` is one date's, for
+        every user)."""
+        span = _validate.number("History.change", "days", days, low=0.0, low_open=True)
+        score = self.series(user)["score"]
+        before = self._dates - span * DAY
+        at = np.minimum(np.searchsorted(self._dates, before - 1e-3), max(len(self) - 1, 0))
+        found = np.abs(self._dates[at] - before) <= 1e-3 if len(self) else np.zeros(0, bool)
+        return np.where(found, score - score[at], np.nan)
+
     def posts(self, user: object) -> NDArray[np.float64]:
         """Times (epoch seconds) of the user's own posts from the first date's step
         before it to the last date, oldest first (marked by ``influence.plot.history``)."""

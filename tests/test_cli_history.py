@@ -92,7 +92,8 @@ def test_history_mistakes_are_one_line_errors(
     user = [] if "--user" in argv else ["--user", "ana"]
     assert main(["history", str(csv), *user, *argv]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("influence: error: ") and err.count("\n") == 1
+    assert err.startswith("influence: error: ")
+    assert err.count("\n") == 1
     for needle in needles:
         assert needle in err
 
@@ -107,4 +108,5 @@ def test_history_escapes_the_user(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["history", str(path), "--user", forged]) == 0
     out = capsys.readouterr().out
-    assert "\u2028" not in out and out.startswith("x\\u2028ana: 99 dates: 2 dates")
+    assert "\u2028" not in out
+    assert out.startswith("x\\u2028ana: 99 dates: 2 dates")

@@ -251,11 +251,13 @@ def test_history_draws_the_score_its_parts_and_own_posts() -> None:
     series = history.series("ann")  # type: ignore[attr-defined]
     assert np.array_equal(lines["score"].get_ydata(), series["score"], equal_nan=True)
     moving = [n for n in history.part_names if np.nan_to_num(series[n]).any()]  # type: ignore[attr-defined]
-    assert "engagement" in moving and "reciprocity" not in lines
+    assert "engagement" in moving
+    assert "reciprocity" not in lines
     for name in moving:
         assert np.array_equal(lines[name].get_ydata(), series[name], equal_nan=True)
     posts = lines["own posts"]
-    assert len(posts.get_xdata()) == 2 and not np.any(posts.get_ydata())
+    assert len(posts.get_xdata()) == 2
+    assert not np.any(posts.get_ydata())
     assert np.isnan(series["score"][0])  # ann's first event is a day after the first date
 
 

@@ -13,7 +13,7 @@ from ._inputs import EVENT_FORMATS
 
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    """The ``influence`` argument parser: ``demo``, ``score``, ``validate``, ``history`` and ``select``."""
+    """The ``influence`` argument parser and its commands (``demo``, ``score``, ...)."""
     parser = argparse.ArgumentParser(
         prog="influence",
         description="Influence scores people can trust, from social-media interaction logs.",

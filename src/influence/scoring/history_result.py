@@ -96,13 +96,18 @@ class History:
     >>> len(history), history.scores_at(7 * day)["ann"] == Scorer().score(ev, as_of=7 * day)["ann"]
     (8, True)
     >>> round(history.delta(days=1)["ann"], 1)
-    3.4
+    1.4
     """
 
     __slots__ = ("_dates", "_events", "_every", "_scores")
 
     def __init__(
-        self, *, dates: NDArray[np.float64], scores: tuple[Scores, ...], every: float, events: Events
+        self,
+        *,
+        dates: NDArray[np.float64],
+        scores: tuple[Scores, ...],
+        every: float,
+        events: Events,
     ) -> None:
         dates = np.array(dates, dtype=np.float64)
         if dates.ndim != 1 or len(dates) != len(scores):

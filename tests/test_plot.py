@@ -222,3 +222,56 @@ def test_reach_curve_under_a_budget_is_against_the_cumulative_cost() -> None:
     assert chosen.method in greedy.get_label() or "CELF" in greedy.get_label()
     assert ax.get_xlabel().startswith("cumulative cost")
     plt.close("all")
+
+
+# ---------------------------------------------------------------------- history
+
+
+def labels(ax: object) -> list[str]:
+    """The labels of the lines drawn with one (the zero line has none)."""
+    return [t for t in (line.get_label() for line in ax.get_lines()) if not t.startswith("_")]  # type: ignore[attr-defined]
+
+
+def _ramp_history() -> object:
+    day = 86_400
+    records = [{"time": day, "actor": "ann", "action": "post", "post": "p"}]
+    records += [
+        {"time": d * day, "actor": f"fan{d}", "action": "like", "target": "ann", "parent": "p"}
+        for d in range(2, 9)
+    ]
+    records.append({"time": 5 * day, "actor": "ann", "action": "post", "post": "q"})
+    records.append({"time": 0, "actor": "bob", "action": "mention", "target": "cy"})
+    return Scorer().history(Events.from_records(records), every="1D")
+
+
+def test_history_draws_the_score_its_parts_and_own_posts() -> None:
+    history = _ramp_history()
+    ax = plot.history(history, "ann")  # type: ignore[arg-type]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    series = history.series("ann")  # type: ignore[attr-defined]
+    assert np.array_equal(lines["score"].get_ydata(), series["score"], equal_nan=True)
+    moving = [n for n in history.part_names if np.nan_to_num(series[n]).any()]  # type: ignore[attr-defined]
+    assert "engagement" in moving
+    assert "reciprocity" not in lines
+    for name in moving:
+        assert np.array_equal(lines[name].get_ydata(), series[name], equal_nan=True)
+    posts = lines["own posts"]
+    assert len(posts.get_xdata()) == 2
+    assert not np.any(posts.get_ydata())
+    assert np.isnan(series["score"][0])  # ann's first event is a day after the first date
+
+
+def test_history_draws_chosen_parts_or_none() -> None:
+    history = _ramp_history()
+    ax = plot.history(history, "ann", parts=["engagement"])  # type: ignore[arg-type]
+    assert labels(ax) == ["score", "engagement", "own posts"]
+    ax = plot.history(history, "bob", parts=False)  # type: ignore[arg-type]
+    assert labels(ax) == ["score"]  # no posts, no parts
+    with pytest.raises(KeyError, match="no part named"):
+        plot.history(history, "ann", parts=["nope"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="list of part names"):
+        plot.history(history, "ann", parts="engagement")  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="nobody"):
+        plot.history(history, "nobody")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="History"):
+        plot.history(Scorer().score(small_world()), "ann")  # type: ignore[arg-type]

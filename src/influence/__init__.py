@@ -20,6 +20,7 @@ from influence.exceptions import (
     LookbackWarning,
 )
 from influence.scoring.calibration import Calibration
+from influence.scoring.history_result import History, Rise
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
@@ -39,6 +40,7 @@ __all__ = [
     "Explainable",
     "Explanation",
     "FarFutureWarning",
+    "History",
     "HorizonWarning",
     "IdIndex",
     "InvalidEventError",
@@ -46,6 +48,7 @@ __all__ = [
     "PlatformCalibration",
     "PlatformScores",
     "Rejection",
+    "Rise",
     "Scorer",
     "STANDING",
     "Scores",

@@ -21,6 +21,8 @@ matplotlib figure:
 - :func:`breakdown`: a waterfall of one user's parts: each signal's points
   going up, each discount's and modifier's loss going down, then the score.
 - :func:`top`: a bar chart of the *k* best users.
+- :func:`history`: one user's score and parts over time
+  (:meth:`Scorer.history <influence.Scorer.history>`), their own posts marked.
 - :func:`reach_curve`: a campaign's reach against the number of accounts, the greedy's
   choice against the top accounts by score (:func:`influence.campaign.select`).
 """
@@ -35,12 +37,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from influence.kernels import plural
+from influence.scoring.history_result import History
 from influence.scoring.scores import Explanation, Scores
 
 if TYPE_CHECKING:  # plots read a Campaign's public attributes; campaign is not imported
     from influence.campaign.result import Campaign
 
-__all__ = ["breakdown", "reach_curve", "score_distribution", "top"]
+__all__ = ["breakdown", "history", "reach_curve", "score_distribution", "top"]
 
 #: Colours: gains (signals), losses (discounts, modifiers), totals (the score).
 GAIN = "#33aa77"
@@ -353,3 +356,89 @@ def reach_curve(campaign: Campaign, ax: Any = None) -> Any:
     topic = "" if campaign.topic is None else f" about {campaign.topic}"
     ax.set_title(f"Reach{topic}: {campaign.reach:,.1f} against {campaign.top_reach:,.1f}")
     return ax
+
+
+def history(history: History, user: Any, ax: Any = None, *, parts: Any = True) -> Any:
+    """One user's score over time, with its parts and the user's own posts marked.
+
+    Parameters
+    ----------
+    history : History
+        From :meth:`Scorer.history <influence.Scorer.history>`.
+    user : user id
+        A user scored at some date of the history.
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure's Axes by default.
+    parts : bool or sequence of str, default True
+        ``True``: a thinner line per part that is not zero at every date (signals
+        above zero, discounts and modifiers below); ``False``: the score only; or
+        the names of the parts to draw.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The score's line (labelled ``score``), one line per part drawn (labelled with
+        its name) and, when the user posted in the history's span, a row of markers
+        at zero labelled ``own posts``. Dates are on the x axis (UTC); before the
+        user's first event there is no line (:meth:`History.series
+        <influence.scoring.history_result.History.series>` gives NaN).
+
+    Raises
+    ------
+    TypeError
+        When *history* is not a History.
+    KeyError
+        For a user scored at no date, or a part name the history does not have.
+
+    Examples
+    --------
+    >>> from influence import Events, Scorer, plot
+    >>> events = Events.from_records(
+    ...     [{"time": 0, "actor": "ann", "action": "post", "post": "p"}]
+    ...     + [{"time": d * 86_400, "actor": f"fan{d}", "action": "like", "target": "ann",
+    ...         "parent": "p"} for d in range(1, 8)])
+    >>> ax = plot.history(Scorer().history(events), "ann")  # doctest: +SKIP
+    >>> [line.get_label() for line in ax.get_lines()]  # doctest: +SKIP
+    ['score', 'engagement', 'activity', 'longevity', 'inactivity', 'own posts']
+    """
+    if not isinstance(history, History):
+        raise TypeError(f"history needs a History; got {type(history).__name__}")
+    series = history.series(user)
+    if parts is True:
+        names = [n for n in history.part_names if np.nan_to_num(series[n]).any()]
+    elif parts is False:
+        names = []
+    elif isinstance(parts, str):
+        raise TypeError(f"parts takes a list of part names; got the string {parts!r}")
+    else:
+        names = list(parts)
+        unknown = [n for n in names if n not in history.part_names]
+        if unknown:
+            raise KeyError(f"no part named {unknown}; the parts are {list(history.part_names)}")
+    ax = _axes(ax, "history", (7.2, 4.0))
+    when = _datetimes(series["time"])
+    ax.plot(when, series["score"], color=TOTAL, linewidth=2.2, label="score")
+    for name in names:
+        ax.plot(when, series[name], linewidth=1.0, label=name)
+    posts = history.posts(user)
+    if posts.size:
+        ax.plot(
+            _datetimes(posts),
+            np.zeros(posts.size),
+            linestyle="none",
+            marker="^",
+            color="#333333",
+            markersize=6,
+            label="own posts",
+        )
+    ax.axhline(0.0, color="#888888", linewidth=0.6)
+    ax.set_ylabel("points")
+    ax.set_title(f"{user}: score over time")
+    ax.legend(loc="upper left", fontsize="small")
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def _datetimes(seconds: np.ndarray) -> np.ndarray:
+    """Epoch seconds as numpy datetimes (UTC, milliseconds), which matplotlib plots as dates."""
+    return np.round(np.asarray(seconds, dtype=np.float64) * 1e3).astype("datetime64[ms]")

@@ -1,4 +1,4 @@
-"""Command line: ``influence demo``, ``influence score EVENTS`` and ``influence validate EVENTS``.
+"""Command line: ``influence demo``, ``score``, ``validate``, ``history`` and ``select``.
 
 A mistake in the command's inputs (a missing file or column, an unknown
 extension, a bad row, a bad configuration or time, nothing to score) prints one

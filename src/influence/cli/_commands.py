@@ -1,4 +1,4 @@
-"""The commands ``demo``, ``score``, ``validate`` and ``select``: read inputs, call, print."""
+"""The commands ``demo``, ``score``, ``validate``, ``history`` and ``select``: read, call, print."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ._text import (
     campaign_table,
     explanation,
     flagged,
+    history_table,
     leaderboard,
     print_table,
     printable,
@@ -166,6 +167,19 @@ def validate(args: argparse.Namespace) -> int:
     if stable is not None:
         print()
         print_table(stable, args.format)
+    inputs.set_aside(events)
+    return 0
+
+
+def history(args: argparse.Namespace) -> int:
+    start = inputs.time("--start", args.start)
+    end = inputs.time("--end", args.end)
+    scorer = inputs.scorer(args.config, args.trending)
+    events = inputs.read_events(args)
+    found = scorer.history(events, start=start, end=end, every=args.every)
+    if args.user not in found.users:
+        raise UserError(f"user {args.user!r} is not in the scored data at any date")
+    print(history_table(found, args.user))
     inputs.set_aside(events)
     return 0
 

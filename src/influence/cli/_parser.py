@@ -13,7 +13,7 @@ from ._inputs import EVENT_FORMATS
 
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
-    """The ``influence`` argument parser: ``demo``, ``score``, ``validate`` and ``select``."""
+    """The ``influence`` argument parser and its commands (``demo``, ``score``, ...)."""
     parser = argparse.ArgumentParser(
         prog="influence",
         description="Influence scores people can trust, from social-media interaction logs.",
@@ -177,6 +177,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --every: also print how much each ranking moves from one cut-off to the next",
     )
     validate.set_defaults(func=commands.validate)
+
+    history = sub.add_parser(
+        "history", help="one user's score at each date, with its change over a day, week, month"
+    )
+    inputs(history)
+    history.add_argument("--user", required=True, metavar="USER", help="the user to follow")
+    history.add_argument(
+        "--every",
+        default="1D",
+        metavar="STEP",
+        help="the step between dates: 1D, 7D, 12h, 30min (units s, min, h, D, W); default 1D",
+    )
+    history.add_argument(
+        "--start",
+        default=None,
+        metavar="TIME",
+        help="the earliest date (epoch or ISO 8601); default: the first event",
+    )
+    history.add_argument(
+        "--end",
+        default=None,
+        metavar="TIME",
+        help="the last date (epoch or ISO 8601); default: the latest event",
+    )
+    history.set_defaults(func=commands.history)
 
     select = sub.add_parser(
         "select",

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from influence.campaign.result import Campaign
+from influence.events.timeparse import format_time
+from influence.scoring.history_result import SHOWN_DELTAS, History, duration_text
 from influence.scoring.scores import Explanation, Scores
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -53,6 +55,25 @@ def leaderboard(scores: Scores, top: int) -> str:
     lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
     for rank, (user, value) in enumerate(scores.top(top), start=1):
         lines.append(f"{rank:>4}  {printable(user):<16} {value:6.1f}")
+    return "\n".join(lines)
+
+
+def history_table(history: History, user: object) -> str:
+    """One user's score at each date with its change over a day, a week and a month
+    (``n/a`` where the history does not reach back that far, or the user was not scored)."""
+    series = history.series(user)
+    changes = [(label, history.change(user, days)) for days, label in SHOWN_DELTAS]
+    head = f"{'time':<20} {'score':>6}" + "".join(f" {'Δ ' + lb:>8}" for lb, _ in changes)
+    lines = [
+        f"{printable(user)}: {len(history)} dates every {duration_text(history.every)}",
+        head,
+    ]
+    for k, when in enumerate(series["time"].tolist()):
+        score = series["score"][k]
+        cells = [f"{format_time(when):<20}", "   n/a" if np.isnan(score) else f"{score:6.1f}"]
+        for _, change in changes:
+            cells.append(f"{'n/a':>8}" if np.isnan(change[k]) else f"{change[k]:+8.1f}")
+        lines.append(" ".join(cells))
     return "\n".join(lines)
 
 

@@ -8,6 +8,8 @@
   :mod:`~influence.scoring.platform_calibration`: scores per platform and overall
   (:meth:`Scorer.score_platforms`), :class:`PlatformScores` and the action weights per
   platform, :class:`PlatformCalibration`;
+- :mod:`~influence.scoring.history` and :mod:`~influence.scoring.history_result`: scores
+  at each date of a grid (:meth:`Scorer.history`), :class:`History` and :class:`Rise`;
 - :mod:`~influence.scoring.attribution`: how the discounts' and modifiers' points split;
 - :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
 - :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
@@ -15,6 +17,7 @@
 """
 
 from influence.scoring.calibration import Calibration
+from influence.scoring.history_result import History, Rise
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
@@ -24,8 +27,10 @@ from influence.scoring.topic_scores import TopicScores
 __all__ = [
     "Calibration",
     "Explanation",
+    "History",
     "PlatformCalibration",
     "PlatformScores",
+    "Rise",
     "Scorer",
     "Scores",
     "TopicScores",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,6 +32,9 @@ from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
 from influence.scoring.topical import TopicScoring
 from influence.scoring.window import scoring_window
+
+if TYPE_CHECKING:
+    from influence.scoring.history_result import History
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
@@ -251,6 +254,27 @@ class Scorer(TopicScoring, PlatformScoring):
         Scores
         """
         window, when, t = scoring_window(events, as_of)
+        return self._scores(window, when, t)
+
+    def history(
+        self,
+        events: Events,
+        start: Any = None,
+        end: Any = None,
+        every: Any = "1D",
+        *,
+        progress: bool | str = "auto",
+    ) -> History:
+        """Every user's score and parts at each date from *start* to *end*, *every* apart:
+        a :class:`~influence.scoring.history_result.History` whose scores at each date are
+        those of :meth:`score` at that date. :func:`influence.scoring.history.history`
+        gives the parameters, the dates and the cost (docs/history.md)."""
+        from influence.scoring.history import history
+
+        return history(self, events, start, end, every, progress=progress)  # type: ignore[arg-type]
+
+    def _scores(self, window: Events, when: float | None, t: float) -> Scores:
+        """The scores of a window (users and rows as :func:`scoring_window` gives them)."""
         assert self.weights is not None
         trusted, discount_evidence, removed = self._discount(window, t)
         # Signals read the trusted table; the table as given tells what the discounts cost.

@@ -385,7 +385,8 @@ class History:
             rows.append("<tr>" + "".join(cells) + "</tr>")
         return (
             f"<div><b>History</b>: {plural(len(self), 'date')} from "
-            f"{e(format_time(self._dates[0]))} to {e(format_time(self._dates[-1]))} every {e(duration_text(self._every))}; "
+            f"{e(format_time(self._dates[0]))} to {e(format_time(self._dates[-1]))} "
+            f"every {e(duration_text(self._every))}; "
             f"{plural(len(self.users), 'user')}, the top {min(10, len(last))} at the last date"
             f"<table><tr>{head}</tr>{''.join(rows)}</table></div>"
         )

@@ -15,8 +15,8 @@ __all__ = ["discount_shares", "modifier_effects"]
 def discount_shares(
     events: Events, as_of: float, keeps: list[NDArray[np.float64]], scales: list[TimeScale]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per user and discount: the mean weight kept on the engagement received, and the
-    discount's share of what all discounts removed around the user.
+    """Per user and discount: the mean weight kept on the engagement received in the
+    discount's window, and the discount's share of what all discounts removed around the user.
 
     "Removed around the user" is the weight a discount takes off the engagement the user
     received and off the user's own events (posts included: they feed the user's
@@ -34,13 +34,15 @@ def discount_shares(
     rows = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
     target, actor = events.target[rows], events.actor[rows]
     received = (target >= 0) & ENGAGEMENT[events.action[rows]]
-    count = np.bincount(target[received], minlength=n).astype(np.float64)
     age = as_of - events.time[rows]
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
         recency = recency_weights(age, scales[j].window_days, scales[j].half_life_days)
         gone = 1.0 - keep[rows]
-        taken = np.bincount(target[received], weights=gone[received], minlength=n)
+        # The mean is over the engagement in the discount's window, as its points are.
+        seen = received & (recency > 0)
+        count = np.bincount(target[seen], minlength=n).astype(np.float64)
+        taken = np.bincount(target[seen], weights=gone[seen], minlength=n)
         kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
         weighted = gone * recency
         lost[:, j] = np.bincount(

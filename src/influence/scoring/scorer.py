@@ -30,6 +30,7 @@ from influence.scoring.calibration import Calibration
 from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
+from influence.scoring.state import Fitting
 from influence.scoring.topical import TopicScoring
 from influence.scoring.window import scoring_window
 
@@ -115,7 +116,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer(TopicScoring, PlatformScoring):
+class Scorer(TopicScoring, PlatformScoring, Fitting):
     r"""Compose components into a 0-100 influence score.
 
     .. math::
@@ -251,6 +252,10 @@ class Scorer(TopicScoring, PlatformScoring):
         Scores
         """
         window, when, t = scoring_window(events, as_of)
+        return self._score_window(window, when, t)
+
+    def _score_window(self, window: Events, when: float | None, t: float) -> Scores:
+        """:meth:`score` of *window* as given (every user of its table is scored)."""
         assert self.weights is not None
         trusted, discount_evidence, removed = self._discount(window, t)
         # Signals read the trusted table; the table as given tells what the discounts cost.

@@ -11,13 +11,16 @@
 - :mod:`~influence.scoring.attribution`: how the discounts' and modifiers' points split;
 - :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
 - :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
-- :mod:`~influence.scoring.persist`: scores saved and loaded.
+- :mod:`~influence.scoring.persist`: scores saved and loaded;
+- :mod:`~influence.scoring.incremental` and :mod:`~influence.scoring.state_files`: a fitted
+  :class:`ScoringState` that new events update (:meth:`Scorer.fit`), saved without pickle.
 """
 
 from influence.scoring.calibration import Calibration
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
+from influence.scoring.incremental import ScoringState
 from influence.scoring.scores import Explanation, Scores
 from influence.scoring.topic_scores import TopicScores
 
@@ -28,5 +31,6 @@ __all__ = [
     "PlatformScores",
     "Scorer",
     "Scores",
+    "ScoringState",
     "TopicScores",
 ]

@@ -30,7 +30,7 @@ from influence.scoring.calibration import Calibration
 from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
-from influence.scoring.state import Fitting
+from influence.scoring.incremental import Fitting
 from influence.scoring.topical import TopicScoring
 from influence.scoring.window import scoring_window
 

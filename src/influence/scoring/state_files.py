@@ -1,7 +1,7 @@
 """Saving and reading a scoring state's events and ids as an ``.npz`` file, without pickle.
 
-:meth:`ScoringState.save <influence.scoring.state.ScoringState.save>` writes, and
-:meth:`~influence.scoring.state.ScoringState.load` reads, one zip of ``.npy`` arrays
+:meth:`ScoringState.save <influence.scoring.incremental.ScoringState.save>` writes, and
+:meth:`~influence.scoring.incremental.ScoringState.load` reads, one zip of ``.npy`` arrays
 (``allow_pickle=False``, as :mod:`influence.scoring.persist` writes scores):
 
 - ``meta``: a 0-d text array holding JSON: ``format`` (``"influence.state"``),

@@ -13,7 +13,7 @@ user with an event there (:class:`~influence.components.base.Component`; checked
 :func:`influence.testing.check_component`). A user whose events all lie behind the horizon
 is still one of the scored users (a row of :class:`~influence.Scores`); the state keeps
 their id, and scores them as a user of the table with no event in it, which is what every
-built-in component gives such a user (tests/scoring/test_state.py compares the two on
+built-in component gives such a user (tests/scoring/test_incremental.py compares the two on
 generated and real logs). Components read nothing population-wide beyond their window:
 :class:`~influence.components.Authority` ranks the users present in its window and
 :class:`~influence.components.Credibility` judges cohorts from its two windows.
@@ -22,6 +22,7 @@ generated and real logs). Components read nothing population-wide beyond their w
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,20 +41,8 @@ from influence.scoring.window import scoring_window
 
 __all__ = ["Fitting", "ScoringState"]
 
-#: Scorer classes by qualified name: the classes :meth:`ScoringState.load` may rebuild.
-_SCORER_TYPES: dict[str, type] = {}
-
-
 class Fitting:
-    """What :class:`~influence.Scorer` can do with a log that grows: :meth:`fit` (a mixin).
-
-    Every subclass is a scorer class :meth:`ScoringState.load` can rebuild by name, so
-    that a saved state names its scorer's class instead of pickling it.
-    """
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        _SCORER_TYPES.setdefault(f"{cls.__module__}.{cls.__qualname__}", cls)
+    """What :class:`~influence.Scorer` can do with a log that grows: :meth:`fit` (a mixin)."""
 
     def fit(self, events: Events, as_of: Any = None) -> ScoringState:
         """Score *events* and keep what future scores depend on (:class:`ScoringState`).
@@ -74,7 +63,8 @@ class Fitting:
         ...     {"time": day, "actor": "cy", "action": "share", "target": "ann"},
         ... ])
         >>> state = state.update(later)
-        >>> state.scores == Scorer().score(Events.concat([first, later]))
+        >>> full = Scorer().score(Events.concat([first, later]))
+        >>> state.scores.to_dict() == full.to_dict()
         True
         """
         return ScoringState.fit(self, events, as_of)
@@ -154,7 +144,7 @@ class ScoringState:
         Examples
         --------
         >>> from influence import Events, Scorer
-        >>> from influence.scoring.state import ScoringState
+        >>> from influence.scoring.incremental import ScoringState
         >>> ev = Events.from_records([
         ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
         ... ])
@@ -213,7 +203,7 @@ class ScoringState:
         ... ])
         >>> state = Scorer().fit(ev).update(Events.empty(), as_of=30 * day)
         >>> state.as_of / day, round(state.scores["ann"], 1)
-        (30.0, 18.9)
+        (30.0, 4.5)
         """
         if not isinstance(new_events, Events):
             raise TypeError(
@@ -294,7 +284,7 @@ class ScoringState:
         --------
         >>> import tempfile, pathlib
         >>> from influence import Events, Scorer
-        >>> from influence.scoring.state import ScoringState
+        >>> from influence.scoring.incremental import ScoringState
         >>> ev = Events.from_records([
         ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
         ... ])
@@ -303,7 +293,7 @@ class ScoringState:
         ...     path = pathlib.Path(tmp) / "state.npz"
         ...     state.save(path)
         ...     again = ScoringState.load(path)
-        >>> again.scores == state.scores, again.scorer == state.scorer
+        >>> again.scores.to_dict() == state.scores.to_dict(), again.scorer == state.scorer
         (True, True)
         """
         scorer_type = type(self.scorer)
@@ -323,20 +313,19 @@ class ScoringState:
         Every array is checked before use (:mod:`influence.scoring.state_files`), and the
         events are validated again as they were when first read.
 
+        The scorer is rebuilt from its configuration by its class's ``from_config``; the
+        class is looked up by the name the file gives among the modules already imported
+        (nothing is imported on a file's word): a subclass of :class:`~influence.Scorer`
+        must be imported before its states are loaded.
+
         Raises
         ------
         ValueError
             When the file is not a saved state, or names a scorer class that is not
-            defined (a subclass of :class:`~influence.Scorer` must be imported first).
+            imported.
         """
         saved = read_state(path)
-        scorer_type = _SCORER_TYPES.get(saved.scorer_type)
-        if scorer_type is None:
-            raise ValueError(
-                f"{path}: the state was fitted with the scorer class {saved.scorer_type!r}, "
-                f"which is not defined here; known: {sorted(_SCORER_TYPES)}. Import the "
-                "module that defines it first."
-            )
+        scorer_type = _scorer_type(saved.scorer_type, path)
         scorer = getattr(scorer_type, "from_config")(saved.scorer)
         if len(saved.events) and saved.events.time[0] <= saved.as_of - _span(scorer):
             raise ValueError(
@@ -351,6 +340,20 @@ class ScoringState:
         table = window if len(seen) == window.n_users else Events.concat([window, _no_events(seen)])
         scores = scorer._score_window(table, saved.as_of, saved.as_of)
         return cls(scorer, saved.as_of, saved.events, seen, scores)
+
+
+def _scorer_type(name: str, path: str | Path) -> Any:
+    """The scorer class *name* (``module.QualName``) among the modules already imported."""
+    module, _, qualname = name.rpartition(".")
+    found: Any = sys.modules.get(module)
+    for part in qualname.split(".") if found is not None else ():
+        found = getattr(found, part, None)
+    if not isinstance(found, type) or not callable(getattr(found, "from_config", None)):
+        raise ValueError(
+            f"{path}: the state was fitted with the scorer class {name!r}, which is not "
+            "imported here; import the module that defines it before loading the state"
+        )
+    return found
 
 
 def _span(scorer: Any) -> float:

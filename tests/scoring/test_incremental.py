@@ -115,12 +115,14 @@ def test_the_presets_over_their_whole_lookback(preset: str) -> None:
     world = synthetic(5, n_users=40, days=200, curator=False, spam=False, ring_size=10)
     events = world.events
     scorer = Scorer.house() if preset == "house" else Scorer.trending()
-    assert events.start is not None and scorer.lookback_days == 180
+    assert events.start is not None
+    assert scorer.lookback_days == 180
     state = scorer.fit(events.until(events.start + 185 * DAY))
     for first, day in ((185, 190), (190, 200)):
         state = state.update(days_of(events, first, day), as_of=events.start + day * DAY)
         assert_same(state.scores, scorer.score(events, as_of=state.as_of))
-    assert state.events.start is not None and state.events.start > events.start + 19 * DAY
+    assert state.events.start is not None
+    assert state.events.start > events.start + 19 * DAY
 
 
 @pytest.mark.skipif(not COLLEGEMSG.exists(), reason="needs /work/shared/data/collegemsg")
@@ -149,7 +151,9 @@ def batches(draw: Any) -> tuple[int, list[float], int]:
     return seed, cuts, draw(st.integers(0, 2**31))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(batches())
 def test_chunks_one_update_and_full_scoring_agree(
     log: Events, drawn: tuple[int, list[float], int]
@@ -175,7 +179,9 @@ def test_chunks_one_update_and_full_scoring_agree(
     assert_same(chunked.scores, want)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.floats(0.0, 30.0))
 def test_an_empty_batch_only_moves_the_time(log: Events, later: float) -> None:
     scorer = house_short()
@@ -193,7 +199,8 @@ def test_update_leaves_the_state_and_the_events_as_they_were(log: Events) -> Non
     new = days_of(log, 30, 40)
     columns = new.time.copy()
     state.update(new)
-    assert np.array_equal(state.scores.values, before) and np.array_equal(new.time, columns)
+    assert np.array_equal(state.scores.values, before)
+    assert np.array_equal(new.time, columns)
 
 
 # --------------------------------------------------------------------------- errors
@@ -229,7 +236,8 @@ def visits(events: Events, *, as_of: float) -> np.ndarray:
 def test_a_component_that_reads_all_history_keeps_every_event(log: Events) -> None:
     scorer = Scorer(signals=[visits], discounts=[], modifiers=[])
     state = scorer.fit(log.until(log.start + 20 * DAY))  # type: ignore[operator]
-    assert math.isinf(state.lookback_days) and state.horizon == -math.inf
+    assert math.isinf(state.lookback_days)
+    assert state.horizon == -math.inf
     state = state.update(days_of(log, 20, 40))
     assert len(state.events) == len(log)
     assert_same(state.scores, scorer.score(log))
@@ -244,10 +252,13 @@ def test_saved_and_loaded_without_pickle(log: Events, tmp_path: Path) -> None:
     path = tmp_path / "state.npz"
     state.save(path)
     with np.load(path, allow_pickle=False) as archive:  # every member reads without pickle
-        assert "time" in archive.files and "seen" in archive.files
+        assert "time" in archive.files
+        assert "seen" in archive.files
     again = ScoringState.load(path)
-    assert again.scorer == scorer and again.as_of == state.as_of
-    assert again.events == state.events and np.array_equal(again.seen, state.seen)
+    assert again.scorer == scorer
+    assert again.as_of == state.as_of
+    assert again.events == state.events
+    assert np.array_equal(again.seen, state.seen)
     assert_same(again.scores, state.scores)
     new = days_of(log, 30, 40)
     assert_same(again.update(new).scores, state.update(new).scores)
@@ -262,4 +273,5 @@ def test_memory_is_bounded_by_the_lookback(log: Events) -> None:
         sizes.append(len(state.events))
         kept = log.until(state.as_of)
         assert len(state.events) == int((kept.time > state.horizon).sum())
-    assert state.nbytes > 0 and max(sizes) < len(log)
+    assert state.nbytes > 0
+    assert max(sizes) < len(log)

@@ -17,10 +17,10 @@
 """
 
 from influence.scoring.calibration import Calibration
+from influence.scoring.incremental import ScoringState
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
-from influence.scoring.incremental import ScoringState
 from influence.scoring.scores import Explanation, Scores
 from influence.scoring.topic_scores import TopicScores
 

@@ -41,6 +41,7 @@ from influence.scoring.window import scoring_window
 
 __all__ = ["Fitting", "ScoringState"]
 
+
 class Fitting:
     """What :class:`~influence.Scorer` can do with a log that grows: :meth:`fit` (a mixin)."""
 
@@ -256,8 +257,7 @@ class ScoringState:
     def nbytes(self) -> int:
         """Bytes held by the kept events' columns and the ids (the state's memory, but for
         :attr:`scores`)."""
-        columns = ("time", "actor", "target", "action", "post", "parent", "text")
-        columns += ("platform", "topics")
+        columns = "time actor target action post parent text platform topics".split()
         size = sum(getattr(self.events, c).nbytes for c in columns)
         size += self.events.users.ids.nbytes + self.events.posts.ids.nbytes
         if self.events.trust is not None:
@@ -326,7 +326,7 @@ class ScoringState:
         """
         saved = read_state(path)
         scorer_type = _scorer_type(saved.scorer_type, path)
-        scorer = getattr(scorer_type, "from_config")(saved.scorer)
+        scorer = scorer_type.from_config(saved.scorer)
         if len(saved.events) and saved.events.time[0] <= saved.as_of - _span(scorer):
             raise ValueError(
                 f"{path}: the state holds events at or before its horizon; the file does "
@@ -416,4 +416,4 @@ def _iso(when: float) -> str:
     """*when* as an ISO 8601 UTC time, for messages."""
     if not math.isfinite(when):
         return str(when)
-    return str(np.datetime64(int(round(when)), "s")) + "Z"
+    return str(np.datetime64(round(when), "s")) + "Z"

@@ -27,10 +27,10 @@ from influence.events.timeparse import to_epoch
 from influence.scoring.arguments import scorer_arguments
 from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
+from influence.scoring.incremental import Fitting
 from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
-from influence.scoring.incremental import Fitting
 from influence.scoring.topical import TopicScoring
 from influence.scoring.window import scoring_window
 

@@ -115,7 +115,9 @@ def write_state(
     try:
         text = json.dumps(meta, allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"cannot save: the scorer's configuration is not JSON data ({exc})")
+        raise ValueError(
+            f"cannot save: the scorer's configuration is not JSON data ({exc})"
+        ) from None
     arrays: dict[str, NDArray[Any]] = {
         "meta": np.array(text),
         "users": np.asarray(events.users.ids),
@@ -174,7 +176,9 @@ def _read(file: Path) -> Saved:
             kinds = expected[key]
             if member.dtype.kind not in kinds or (kinds == "f" and member.dtype.itemsize != 8):
                 raise Refused(f"array {key!r} has dtype {member.dtype}")
-            if len(member.shape) != 1 or (key in _COLUMNS or key == "trust") and member.shape != n:
+            if len(member.shape) != 1 or (
+                (key in _COLUMNS or key == "trust") and member.shape != n
+            ):
                 raise Refused(f"array {key!r} has shape {member.shape}; expected {n}")
         ids = {key: read_users(archive, members.pop(key)) for key in ("users", "posts", "seen")}
         columns = {key: read_member(archive, m) for key, m in members.items()}

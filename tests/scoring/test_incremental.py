@@ -129,7 +129,7 @@ def test_the_presets_over_their_whole_lookback(preset: str) -> None:
 def test_a_real_log() -> None:
     events = load_collegemsg(COLLEGEMSG)
     assert events.start is not None
-    scorer = Scorer.house(half_life_days=7.0, window_days=21.0)
+    scorer = Scorer.house(half_life_days=7, window_days=21)
     state = scorer.fit(events.until(events.start + 60 * DAY))
     for day in (61, 75, 120):
         state = state.update(days_of(events, state.as_of / DAY - events.start / DAY, day))

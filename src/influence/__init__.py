@@ -21,6 +21,7 @@ from influence.exceptions import (
 )
 from influence.scoring.calibration import Calibration
 from influence.scoring.history_result import History, Rise
+from influence.scoring.incremental import ScoringState
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
@@ -52,6 +53,7 @@ __all__ = [
     "Scorer",
     "STANDING",
     "Scores",
+    "ScoringState",
     "TRENDING",
     "TimeScale",
     "TopicScores",

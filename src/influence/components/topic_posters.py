@@ -56,6 +56,11 @@ class TopicPosters(BaseComponent):
 
     window_days: float = STANDING.window_days
 
+    @property
+    def lookback_days(self) -> float:
+        """The window: nothing before it counts."""
+        return float(self.window_days)
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         rows = np.flatnonzero(
             (events.action == _actions.POST)

@@ -13,11 +13,14 @@
 - :mod:`~influence.scoring.attribution`: how the discounts' and modifiers' points split;
 - :mod:`~influence.scoring.calibration`: :class:`Calibration`, raw values to 0-100;
 - :mod:`~influence.scoring.config`: scorers to and from TOML/JSON files;
-- :mod:`~influence.scoring.persist`: scores saved and loaded.
+- :mod:`~influence.scoring.persist`: scores saved and loaded;
+- :mod:`~influence.scoring.incremental` and :mod:`~influence.scoring.state_files`: a fitted
+  :class:`ScoringState` that new events update (:meth:`Scorer.fit`), saved without pickle.
 """
 
 from influence.scoring.calibration import Calibration
 from influence.scoring.history_result import History, Rise
+from influence.scoring.incremental import ScoringState
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
@@ -33,5 +36,6 @@ __all__ = [
     "Rise",
     "Scorer",
     "Scores",
+    "ScoringState",
     "TopicScores",
 ]

@@ -27,6 +27,7 @@ from influence.events.timeparse import to_epoch
 from influence.scoring.arguments import scorer_arguments
 from influence.scoring.attribution import discount_shares, modifier_effects
 from influence.scoring.calibration import Calibration
+from influence.scoring.incremental import Fitting
 from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
@@ -118,7 +119,7 @@ def _default_modifiers() -> Parts:
 
 
 @dataclass(frozen=True)
-class Scorer(TopicScoring, PlatformScoring):
+class Scorer(TopicScoring, PlatformScoring, Fitting):
     r"""Compose components into a 0-100 influence score.
 
     .. math::

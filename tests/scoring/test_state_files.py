@@ -1,0 +1,75 @@
+"""A saved scoring state is read back only when every array is what the layout says."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from influence import Events, Scorer, ScoringState
+from influence.scoring.state_files import read_state
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    events = Events.from_records([
+        {"time": 0, "actor": "ann", "action": "post", "post": "p1", "text": "hi"},
+        {"time": 60, "actor": "bob", "action": "like", "parent": "p1", "target": "ann"},
+    ])  # fmt: skip
+    path = tmp_path / "state.npz"
+    Scorer().fit(events).save(path)
+    return path
+
+
+def rewrite(path: Path, key: str, array: np.ndarray) -> None:
+    """*path* with the member *key* replaced by *array*."""
+    with zipfile.ZipFile(path) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            if name == f"{key}.npy":
+                with archive.open(name, "w") as handle:
+                    np.lib.format.write_array(handle, array, allow_pickle=False)
+            else:
+                archive.writestr(name, data)
+
+
+def test_round_trip(saved: Path) -> None:
+    back = read_state(saved)
+    assert len(back.events) == 2
+    assert back.seen.tolist() == ["ann", "bob"]
+    assert ScoringState.load(saved).scores["ann"] > 0
+
+
+@pytest.mark.parametrize(
+    ("key", "array", "message"),
+    [
+        ("actor", np.array([0, 7], dtype=np.int32), "outside its lookup table"),
+        ("time", np.array([0.0]), "shape"),
+        ("action", np.array([0.5, 1.5]), "dtype"),
+        ("seen", np.array(["bob", "ann"]), "sorted and unique"),
+        ("time", np.array([60.0, 0.0]), "do not come back as they were written"),
+    ],
+)
+def test_damaged_arrays_are_refused(saved: Path, key: str, array: np.ndarray, message: str) -> None:
+    rewrite(saved, key, array)
+    with pytest.raises(ValueError, match=message):
+        ScoringState.load(saved)
+
+
+def test_an_unknown_scorer_class_is_not_imported(saved: Path) -> None:
+    meta = str(np.load(saved, allow_pickle=False)["meta"][()])
+    rewrite(saved, "meta", np.array(meta.replace("influence.scoring.scorer.Scorer", "os.system")))
+    with pytest.raises(ValueError, match=r"'os\.system', which is not imported"):
+        ScoringState.load(saved)
+
+
+def test_not_a_state(tmp_path: Path) -> None:
+    path = tmp_path / "junk.npz"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(ValueError, match="not a saved scoring state"):
+        ScoringState.load(path)
+    with pytest.raises(ValueError, match=r"saved as \.npz"):
+        Scorer().fit(Events.empty(), as_of=0).save(tmp_path / "state.pkl")

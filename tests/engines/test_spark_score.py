@@ -28,6 +28,7 @@ from influence.components import (
 )
 from influence.datasets import load_collegemsg, synthetic
 from influence.engines import SparkScores, score_spark
+from influence.engines.from_stats import plan_of
 
 pytest.importorskip("pyspark")
 pa = pytest.importorskip("pyarrow")
@@ -114,59 +115,62 @@ def moved(**scale: float) -> Scorer:
 
 @pytest.fixture(scope="module")
 def world() -> Events:
-    return synthetic(seed=3, n_users=40, days=40, farm_size=20, n_sybils=40, ring_size=10).events
+    """About 8,000 events: genuine users, their good twins, a reciprocity ring, Sybils."""
+    kinds = {"farm_size": 10, "n_sybils": 20, "ring_size": 8, "curator": False, "spam": False}
+    return synthetic(seed=3, n_users=30, days=30, **kinds).events
 
 
-@pytest.mark.parametrize(
-    "scorer",
-    [moved(), moved(window_days=21, half_life_days=7)],
-    ids=["house-scale", "weekly"],
-)
-def test_a_generated_log_scores_as_in_memory(spark: Any, world: Events, scorer: Scorer) -> None:
-    frame = spark.createDataFrame(table_of(world))
+@pytest.fixture(scope="module")
+def source(spark: Any, world: Events, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The world as a Parquet log read by Spark."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path_factory.mktemp("log") / "world.parquet"
+    pq.write_table(table_of(world), path)
+    return spark.read.parquet(str(path))
+
+
+def test_a_generated_log_scores_as_in_memory(source: Any, world: Events) -> None:
+    scorer = moved()
     as_of = float(world.time[-1])
-    got = score_spark(frame, scorer)
+    got = score_spark(source, scorer)
     assert got.why == ()
     assert set(got.placement.values()) == {"spark"}
     assert got.as_of == as_of
     assert_same(got, in_memory(world, scorer, as_of))
     assert got.stats is not None
     assert got.stats.pairs.source.size < got.stats.rows / 2  # pairs, not events, collected
-
-
-def test_an_earlier_as_of_and_a_scorer_without_discounts(spark: Any, world: Events) -> None:
-    frame = spark.createDataFrame(table_of(world))
-    as_of = float(world.time[len(world) // 2])
-    plain = Scorer(signals=[Engagement(), Activity(), DistinctEngagers()], discounts=[],
-                   modifiers=[])  # fmt: skip
-    for scorer in (moved(), plain):
-        got = score_spark(frame, scorer, as_of=as_of)
-        assert got.why == ()
-        assert_same(got, in_memory(world, scorer, as_of))
-
-
-def test_parts_equal_the_components_on_the_trusted_window(spark: Any, world: Events) -> None:
-    scorer = moved()
-    frame = spark.createDataFrame(table_of(world))
-    got = score_spark(frame, scorer)
-    events = Events.from_arrow(table_of(world))
-    as_of = float(events.time[-1])
-    trusted = events.with_trust(scorer.trust(events, as_of))
+    # each part as the component gives it on the trusted window
+    trust = scorer.trust(world, as_of)
+    assert trust.min() < 0.5  # the ring is discounted: the second pass is exercised
+    assert Activity.link_only(world).any()  # and link-only posts weigh what they weigh
+    trusted = world.with_trust(trust)
     index = {u: k for k, u in enumerate(got.users.tolist())}
-    where = np.array([index[str(u)] for u in events.users.ids.tolist()])
+    where = np.array([index[str(u)] for u in world.users.ids.tolist()])
     for name, component in scorer.signals + scorer.modifiers:
         want = component(trusted, as_of=as_of)
         assert np.max(np.abs(got.parts[name][where] - want)) <= TOLERANCE, name
 
 
-def test_other_parts_run_on_the_driver_and_say_so(spark: Any, world: Events) -> None:
+def test_another_time_scale_an_earlier_as_of_and_no_discounts(source: Any, world: Events) -> None:
+    as_of = float(world.time[2 * len(world) // 3])
+    plain = Scorer(signals=[Engagement(), Activity(), DistinctEngagers()], discounts=[],
+                   modifiers=[])  # fmt: skip
+    for scorer in (moved(window_days=14, half_life_days=5), plain):
+        got = score_spark(source, scorer, as_of=as_of)
+        assert got.why == ()
+        assert_same(got, in_memory(world, scorer, as_of))
+
+
+def test_other_parts_run_on_the_driver_and_say_so(source: Any, world: Events) -> None:
     scorer = Scorer(signals=[Engagement()], discounts=[Credibility()], modifiers=[])
-    frame = spark.createDataFrame(table_of(world))
-    got = score_spark(frame, scorer)
+    got = score_spark(source, scorer)
     assert set(got.placement.values()) == {"driver"}
     assert got.stats is None
     assert any("Credibility" in reason for reason in got.why)
     assert_same(got, in_memory(world, scorer, float(world.time[-1])))
+    mixed = Scorer(signals=[Engagement(), DistinctEngagers(30)], discounts=[], modifiers=[])
+    assert "time scales" in plan_of(mixed).why[0]
+    assert plan_of(moved(window_days=30)).why == ()
 
 
 def test_rows_validation_must_judge_go_to_the_driver(spark: Any) -> None:
@@ -174,7 +178,7 @@ def test_rows_validation_must_judge_go_to_the_driver(spark: Any) -> None:
     frame = spark.createDataFrame(rows, "time double, actor string, action string, target string")
     scorer = moved()
     got = score_spark(frame, scorer, errors="skip")
-    assert got.why and "validation" in got.why[0]
+    assert "validation" in got.why[0]
     assert sorted(got.users.tolist()) == ["ann", "bob", "cy"]
     clean = score_spark(frame.filter("target is not null"), scorer)
     assert clean.why == ()
@@ -188,6 +192,7 @@ def test_scorer_is_checked(spark: Any) -> None:
         score_spark(frame, Engagement())  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not COLLEGEMSG.exists(), reason="the CollegeMsg log is not here")
 def test_a_slice_of_a_real_log_scores_as_in_memory(spark: Any) -> None:
     events = load_collegemsg(COLLEGEMSG)

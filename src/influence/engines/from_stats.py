@@ -103,8 +103,10 @@ def plan_of(scorer: Any) -> Plan:
     if len(windows) > 1 or len(halves) > 1:
         why.append(f"the parts have several time scales {sorted(scales, key=str)}")
     else:
-        values.update({"window_days": window for window in windows})
-        values.update({"half_life_days": half for half in halves})
+        if windows:
+            values["window_days"] = windows.pop()
+        if halves:
+            values["half_life_days"] = halves.pop()
     return Plan(span_days=float(scorer.lookback_days), why=tuple(why), **values)
 
 
@@ -200,7 +202,7 @@ def _signal(
             out=np.ones(n),
             where=posts > 0,
         )
-        return np.log1p(mass * np.sqrt(ratio))
+        return np.asarray(np.log1p(mass * np.sqrt(ratio)), dtype=np.float64)
     if isinstance(component, Longevity):
         sigma = selectivity(pairs, n, as_of, component.selectivity_per_day)
         kept = pair_weight(pairs, pairs.lasting, sigma, house)
@@ -225,10 +227,8 @@ def _authority(
     if population < n:
         weights = present.astype(np.float64)
         teleport = weights if weights.sum() > 0 else None
-    rank = pagerank(
-        graph, damping=component.damping, personalization=teleport, tol=component.tol
-    )
-    out_weight = graph @ np.ones(n)
+    rank = pagerank(graph, damping=component.damping, personalization=teleport, tol=component.tol)
+    out_weight = np.asarray(graph @ np.ones(n), dtype=np.float64)
     share = np.divide(rank, out_weight, out=np.zeros(n), where=out_weight > 0)
     earned = component.damping * (graph.T @ share)
     return np.log1p(population * earned)

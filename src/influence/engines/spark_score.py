@@ -23,7 +23,7 @@ from influence._time import DAY
 from influence.components.base import evidence_of
 from influence.engines.from_stats import pair_keep, plan_of, score_from_stats
 from influence.engines.spark import read_spark, spark_log
-from influence.engines.spark_stats import Rows, first_pass, problems, second_pass
+from influence.engines.spark_stats import Rows, census, pair_table, second_pass
 from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
 from influence.events import actions as acts
@@ -150,20 +150,29 @@ def score_spark(
         return _on_driver(frame, scorer, when, columns, errors, tuple(why))
     assert end is not None
     functions = require_module("pyspark.sql.functions", "spark", _OWNER)
-    rows = Rows(_rows(frame, log.seconds, mapping, names, functions, end, plan.span_days), functions, end)
+    rows = Rows(
+        _rows(frame, log.seconds, mapping, names, functions, end, plan.span_days), functions, end
+    )
     rows.frame = rows.frame.persist()
     try:
-        total, bad = problems(rows)
+        total, bad, users, sums = census(rows, plan)
         if bad:
-            why.append(f"{bad} rows need validation (a missing or unknown field, a target "
-                       "known only from the parent post, or a repeated post id)")
+            why.append(
+                f"{bad} rows need validation (a missing or unknown field, a target "
+                "known only from the parent post, or a repeated post id)"
+            )
             return _on_driver(frame, scorer, when, columns, errors, tuple(why))
-        users, pairs, sums = first_pass(rows, plan)
+        pairs = pair_table(rows, plan, users)
         keep = pair_keep(scorer, pairs, sums, users.size)
         cut = np.flatnonzero(keep < 1.0)
         discounted = frame.sparkSession.createDataFrame(
-            list(zip(users[pairs.source[cut]].tolist(), users[pairs.target[cut]].tolist(),
-                     keep[cut].tolist())),
+            list(
+                zip(
+                    users[pairs.source[cut]].tolist(),
+                    users[pairs.target[cut]].tolist(),
+                    keep[cut].tolist(),
+                )
+            ),
             "ka string, kt string, keep double",
         )
         trusted = second_pass(rows, plan, users, discounted)

@@ -22,7 +22,7 @@ from influence.engines.from_stats import Plan
 from influence.engines.stats import PairStats, Sums, TrustedSums
 from influence.events import actions as acts
 
-__all__ = ["Rows", "first_pass", "problems", "second_pass", "user_index"]
+__all__ = ["Rows", "census", "pair_table", "second_pass", "user_index"]
 
 _ENGAGING = sorted(acts.ENGAGEMENTS)  # reply, share, like, mention: ACTION_COLUMNS' order
 _ANSWERS = (acts.REPLY, acts.SHARE, acts.LIKE)  # what implies a post (post_answers)
@@ -61,22 +61,17 @@ class Rows:
         return f.when(inside, weight).otherwise(f.lit(0.0))
 
 
-def problems(rows: Rows) -> tuple[int, int]:
-    """The window's rows, and those validation would reject or repair (a target only
-    known from the parent post) plus repeated post ids: 0 for a clean window."""
-    f, frame = rows.f, rows.frame
+def _bad(rows: Rows) -> Any:
+    """Rows validation would reject, or repair (a target known only from the parent post)."""
+    f = rows.f
     a, target = f.col("a"), f.col("target")
-    bad = (
+    return (
         f.col("t").isNull()
         | f.col("actor").isNull()
         | a.isNull()
         | ((a == f.lit(acts.POST)) & (f.col("post").isNull() | target.isNotNull()))
         | ((a != f.lit(acts.POST)) & target.isNull())
     )
-    total, count = frame.agg(f.count(f.lit(1)), f.sum(f.when(bad, 1).otherwise(0))).collect()[0]
-    posts = frame.filter(f.col("post").isNotNull()).groupBy("post").count()
-    repeated = posts.filter(f.col("count") > 1).limit(1).count()
-    return int(total), int(count or 0) + int(repeated)
 
 
 def user_index(users: NDArray[Any], ids: NDArray[Any]) -> NDArray[np.int64]:
@@ -89,26 +84,96 @@ def _arrow(frame: Any) -> dict[str, NDArray[Any]]:
     return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
 
 
-def _per_user(
-    frame: Any, users: NDArray[Any], key: str, value: str, fill: float
-) -> NDArray[np.float64]:
-    got = _arrow(frame)
+def _tagged(f: Any, parts: dict[str, tuple[Any, str, str]]) -> dict[str, tuple[Any, Any]]:
+    """Several per-user results in one Spark job: each ``tag -> (frame, key, value)``
+    as rows ``(tag, u, v)`` of one union, collected once; back by tag as (ids, values)."""
+    union = None
+    for tag, (frame, key, value) in parts.items():
+        part = frame.select(
+            f.lit(tag).alias("tag"),
+            f.col(key).cast("string").alias("u"),
+            f.col(value).cast("double").alias("v"),
+        )
+        union = part if union is None else union.unionAll(part)
+    got = _arrow(union)
+    tags = got["tag"].astype(str)
+    return {tag: (got["u"][tags == tag], got["v"][tags == tag]) for tag in parts}
+
+
+def _per_user(found: tuple[Any, Any], users: NDArray[Any], fill: float) -> NDArray[np.float64]:
+    ids, values = found
     out = np.full(users.size, fill)
-    if got[key].size:
-        out[user_index(users, got[key].astype(str))] = got[value].astype(np.float64)
+    if ids.size:
+        out[user_index(users, ids.astype(str))] = values.astype(np.float64)
     return out
 
 
-def first_pass(rows: Rows, plan: Plan) -> tuple[NDArray[Any], PairStats, Sums]:
-    """The users, the pair table and the per-user sums that do not depend on trust."""
+def census(rows: Rows, plan: Plan) -> tuple[int, int, NDArray[Any], Sums]:
+    """One job: the window's rows, those validation must judge (and repeated post
+    ids), the users, and the per-user sums that do not depend on trust."""
     f, frame, col = rows.f, rows.frame, rows.col
-    window, half = plan.window_days, plan.half_life_days
-    users_frame = (
+    window = plan.window_days
+    rho = rows.recency(window, plan.half_life_days)
+    users = (
         frame.select(col("actor").alias("u"))
         .union(frame.filter(col("target").isNotNull()).select(col("target").alias("u")))
         .distinct()
+        .withColumn("v", f.lit(0.0))
     )
-    users = np.unique(_arrow(users_frame)["u"].astype(str))
+    counts = frame.agg(
+        f.count(f.lit(1)).alias("rows"), f.sum(f.when(_bad(rows), 1).otherwise(0)).alias("bad")
+    ).withColumn("u", f.lit(None))
+    repeated = (
+        frame.filter(col("post").isNotNull())
+        .groupBy("post")
+        .count()
+        .filter(col("count") > 1)
+        .agg(f.count(f.lit(1)).alias("v"))
+        .withColumn("u", f.lit(None))
+    )
+    own = frame.filter((col("a") == f.lit(acts.POST)) & rows.since(window))
+    age = (f.lit(rows.as_of) - col("t")) / f.lit(DAY)
+    late = f.greatest(age - f.lit(1.0), f.lit(0.0))
+    if plan.exposure_days == 0:
+        exposure = f.when(late > 0, 1.0).otherwise(0.0)
+    else:
+        exposure = f.least(f.lit(1.0), f.pow(late / f.lit(plan.exposure_days), 2.0))
+    exposed = own.groupBy("actor").agg(f.sum(rho * exposure).alias("v"))
+    answered = (
+        frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
+        .select(col("parent").alias("p"))
+        .distinct()
+    )
+    covered = (
+        own.join(answered, col("post") == col("p"))
+        .groupBy("actor")
+        .agg(f.count(f.lit(1)).alias("v"))
+    )
+    got = _tagged(
+        f,
+        {
+            "users": (users, "u", "v"),
+            "rows": (counts, "u", "rows"),
+            "bad": (counts, "u", "bad"),
+            "repeated": (repeated, "u", "v"),
+            "exposed": (exposed, "actor", "v"),
+            "covered": (covered, "actor", "v"),
+        },
+    )
+    ids = np.unique(got["users"][0].astype(str))
+    total = int(got["rows"][1].sum())
+    bad = int(np.nan_to_num(got["bad"][1]).sum() + got["repeated"][1].sum())
+    sums = Sums(
+        exposed_posts=_per_user(got["exposed"], ids, 0.0),
+        answered_posts=_per_user(got["covered"], ids, 0.0),
+    )
+    return total, bad, ids, sums
+
+
+def pair_table(rows: Rows, plan: Plan, users: NDArray[Any]) -> PairStats:
+    """One job: the engagement-pair table (the only table of more than one row per user)."""
+    f, frame, col = rows.f, rows.frame, rows.col
+    window, half = plan.window_days, plan.half_life_days
     posts = frame.filter(col("post").isNotNull()).select(
         col("post").alias("p"), col("actor").alias("author"), col("t").alias("created")
     )
@@ -123,7 +188,9 @@ def first_pass(rows: Rows, plan: Plan) -> tuple[NDArray[Any], PairStats, Sums]:
     delay = col("t") - col("created")
     quick = by_post & (delay >= 0.0) & (delay <= f.lit(plan.fast_minutes * 60.0))
     amplify = col("a").isin(*_AMPLIFY)
-    known = f.coalesce(by_post & (col("created") > f.lit(rows.as_of - plan.timed_days * DAY)), f.lit(False))
+    known = f.coalesce(
+        by_post & (col("created") > f.lit(rows.as_of - plan.timed_days * DAY)), f.lit(False)
+    )
     lasting = -f.expm1(-f.pow(f.greatest(delay, f.lit(0.0)) / f.lit(plan.tau_days * DAY), 2.0))
 
     def of(code: int, value: Any) -> Any:
@@ -166,32 +233,16 @@ def first_pass(rows: Rows, plan: Plan) -> tuple[NDArray[Any], PairStats, Sums]:
         timed_recency=stack("tr"),
         lasting=stack("l"),
     )
-    own = frame.filter((col("a") == f.lit(acts.POST)) & rows.since(window))
-    age = (f.lit(rows.as_of) - col("t")) / f.lit(DAY)
-    late = f.greatest(age - f.lit(1.0), f.lit(0.0))
-    if plan.exposure_days == 0:
-        exposure = f.when(late > 0, 1.0).otherwise(0.0)
-    else:
-        exposure = f.least(f.lit(1.0), f.pow(late / f.lit(plan.exposure_days), 2.0))
-    exposed = own.groupBy("actor").agg(f.sum(rho * exposure).alias("v"))
-    answered = (
-        frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
-        .select(col("parent").alias("p"))
-        .distinct()
-    )
-    covered = own.join(answered, col("post") == col("p")).groupBy("actor").agg(f.count(f.lit(1)).alias("v"))
-    sums = Sums(
-        exposed_posts=_per_user(exposed, users, "actor", "v", 0.0),
-        answered_posts=_per_user(covered, users, "actor", "v", 0.0),
-    )
-    return users, pairs, sums
+    return pairs
 
 
 def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) -> TrustedSums:
     """The per-user sums weighted by trust; *discounted* holds the pairs whose trust is
     below 1 (columns ``ka, kt, keep``), broadcast to every task."""
     f, col = rows.f, rows.col
-    engaging = col("a").isin(*_ENGAGING) & col("target").isNotNull() & (col("actor") != col("target"))
+    engaging = (
+        col("a").isin(*_ENGAGING) & col("target").isNotNull() & (col("actor") != col("target"))
+    )
     joined = rows.frame.join(
         f.broadcast(discounted), (col("actor") == col("ka")) & (col("target") == col("kt")), "left"
     )
@@ -209,7 +260,9 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
         kind = f.when(col("a") == f.lit(code), f.lit(weights[name])).otherwise(kind)
     link = (col("a") == f.lit(acts.POST)) & f.coalesce(col("text").rlike(_LINK_ONLY), f.lit(False))
     kind = f.when(link, f.lit(weights["link_post"])).otherwise(kind)
-    heard = f.when(col("post").isNotNull(), -f.expm1(-f.coalesce(col("n"), f.lit(0.0)))).otherwise(1.0)
+    heard = f.when(col("post").isNotNull(), -f.expm1(-f.coalesce(col("n"), f.lit(0.0)))).otherwise(
+        1.0
+    )
     rho = rows.recency(plan.window_days, plan.half_life_days)
     activity = (
         frame.filter(rows.other() & rows.since(plan.window_days))
@@ -226,7 +279,11 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
     )
     recent = frame.filter(rows.since(plan.history_days))
     acted = recent.filter(rows.other()).groupBy("actor").agg(f.max("t").alias("v"))
-    in_view = recent.filter(col("post").isNotNull() & rows.other()).select(col("post").alias("p")).distinct()
+    in_view = (
+        recent.filter(col("post").isNotNull() & rows.other())
+        .select(col("post").alias("p"))
+        .distinct()
+    )
     addressed = (
         recent.filter(col("target").isNotNull() & rows.other() & (col("tau") >= 0.5))
         .join(in_view, col("parent") == col("p"), "left")
@@ -234,10 +291,18 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
         .groupBy("target")
         .agg(f.max("t").alias("v"))
     )
-    seen = _per_user(acted, users, "actor", "v", -np.inf)
-    last = np.maximum(seen, _per_user(addressed, users, "target", "v", -np.inf))
+    got = _tagged(
+        f,
+        {
+            "activity": (activity, "actor", "v"),
+            "present": (present, "u", "v"),
+            "acted": (acted, "actor", "v"),
+            "addressed": (addressed, "target", "v"),
+        },
+    )
+    seen = _per_user(got["acted"], users, -np.inf)
     return TrustedSums(
-        activity=_per_user(activity, users, "actor", "v", 0.0),
-        present=_per_user(present, users, "u", "v", 0.0) > 0,
-        last_seen=last,
+        activity=_per_user(got["activity"], users, 0.0),
+        present=_per_user(got["present"], users, 0.0) > 0,
+        last_seen=np.maximum(seen, _per_user(got["addressed"], users, -np.inf)),
     )

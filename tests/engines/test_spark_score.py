@@ -129,6 +129,7 @@ def source(spark: Any, world: Events, tmp_path_factory: pytest.TempPathFactory) 
     return spark.read.parquet(str(path))
 
 
+@pytest.mark.slow
 def test_a_generated_log_scores_as_in_memory(source: Any, world: Events) -> None:
     scorer = moved()
     as_of = float(world.time[-1])
@@ -151,6 +152,7 @@ def test_a_generated_log_scores_as_in_memory(source: Any, world: Events) -> None
         assert np.max(np.abs(got.parts[name][where] - want)) <= TOLERANCE, name
 
 
+@pytest.mark.slow
 def test_another_time_scale_an_earlier_as_of_and_no_discounts(source: Any, world: Events) -> None:
     as_of = float(world.time[2 * len(world) // 3])
     plain = Scorer(signals=[Engagement(), Activity(), DistinctEngagers()], discounts=[],

@@ -48,6 +48,7 @@ Examples
 
 from influence.engines.duckdb import read_duckdb
 from influence.engines.spark import read_spark
+from influence.engines.spark_score import SparkScores, score_spark
 from influence.engines.window import DEFAULT_DAYS
 from influence.exceptions import LookbackWarning
 
@@ -55,5 +56,7 @@ __all__ = [
     "DEFAULT_DAYS",
     "LookbackWarning",
     "read_duckdb",
+    "SparkScores",
     "read_spark",
+    "score_spark",
 ]

@@ -1,0 +1,168 @@
+"""Benchmark: scoring on Spark (score_spark) against scoring in memory, on the same logs.
+
+Writes synthetic Parquet logs (``bench_engines.write_log``: posts, and likes, shares,
+replies and mentions of them, over two years) of each size, then measures, each in a
+fresh subprocess, the wall time and peak resident memory of:
+
+- ``memory`` (the baseline of the ratios): ``Events.from_arrow(pyarrow.parquet.read_table)``,
+  the window the scorer reads cut in memory, then ``Scorer.score``;
+- ``spark``: ``score_spark(spark.read.parquet(path), scorer)`` on ``local[2]`` with two
+  shuffle partitions (the session's start is timed apart; memory is the Python process
+  plus the JVM's).
+
+The scorer is every part scored from statistics: Engagement, Activity, Longevity,
+DistinctEngagers, Authority, Reciprocity and Inactivity. Both paths must give the same
+scores (the largest difference is printed). Files are deleted at the end.
+
+Usage: ``python bench/bench_spark.py [--events 250000,1000000] [--users-per-event 0.1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from bench_engines import children, peak_rss_bytes, write_log
+
+DAY = 86_400.0
+
+
+def scorer() -> object:
+    from influence import Scorer
+    from influence.components import (
+        Activity,
+        Authority,
+        DistinctEngagers,
+        Engagement,
+        Inactivity,
+        Longevity,
+        Reciprocity,
+    )
+
+    return Scorer(
+        signals=[Engagement(), Activity(), Longevity(), DistinctEngagers(), Authority()],
+        discounts=[Reciprocity()],
+        modifiers=[Inactivity()],
+    )
+
+
+def run(method: str, path: str, out: str) -> dict[str, object]:
+    """One method, in this (fresh) process: time, memory, sizes; the scores go to *out*."""
+    chosen = scorer()
+    extra, session = 0, 0.0
+    if method == "memory":
+        import pyarrow.parquet as pq
+
+        from influence import Events
+
+        start = time.perf_counter()
+        events = Events.from_arrow(pq.read_table(path))
+        end = events.end
+        assert end is not None
+        span = chosen.lookback_days * DAY  # type: ignore[attr-defined]
+        window = events.select(events.time > end - span).compact()
+        del events
+        scores = chosen.score(window)  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - start
+        users = [str(u) for u in scores.users.ids.tolist()]
+        values = scores.values
+        sizes = {"events": len(window), "users": window.n_users, "pairs": None}
+    elif method == "spark":
+        from pyspark.sql import SparkSession
+
+        from influence.engines import score_spark
+
+        begin = time.perf_counter()
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.driver.memory", "2g")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        session = time.perf_counter() - begin
+        start = time.perf_counter()
+        result = score_spark(spark.read.parquet(path), chosen)  # type: ignore[arg-type]
+        seconds = time.perf_counter() - start
+        assert result.why == (), result.why
+        assert result.stats is not None
+        extra = sum(peak_rss_bytes(c) for c in children(os.getpid()))  # the JVM
+        users, values = result.users.tolist(), result.values
+        sizes = {
+            "events": result.stats.rows,
+            "users": len(users),
+            "pairs": int(result.stats.pairs.source.size),
+        }
+        spark.stop()
+    else:
+        raise ValueError(method)
+    order = np.argsort(np.asarray(users))
+    np.save(out, np.asarray(values)[order])
+    return {"seconds": seconds, "session": session, "rss": peak_rss_bytes() + extra, **sizes}
+
+
+def measure(method: str, path: Path, out: Path) -> dict[str, object] | None:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", method, str(path), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode:
+        print(f"{method}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+        return None
+    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", default="250000,1000000")
+    parser.add_argument("--users-per-event", type=float, default=0.1)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run(*args.child)))
+        return
+    folder = Path(tempfile.mkdtemp(prefix="bench-spark-"))
+    try:
+        print(
+            f"{'log':>9} {'window':>8} {'pairs':>8} {'users':>7} {'memory s':>9} {'spark s':>8} "
+            f"{'time':>6} {'memory RSS':>10} {'spark RSS':>10} {'RSS':>5} {'max diff':>8}"
+        )
+        for n in (int(x) for x in args.events.split(",")):
+            path = folder / f"log-{n}.parquet"
+            write_log(path, n, max(int(n * args.users_per_event), 100))
+            base = measure("memory", path, folder / "memory.npy")
+            spark = measure("spark", path, folder / "spark.npy")
+            if base is None or spark is None:
+                continue
+            diff = float(
+                np.max(np.abs(np.load(folder / "memory.npy") - np.load(folder / "spark.npy")))
+            )
+            b_sec, s_sec = float(base["seconds"]), float(spark["seconds"])  # type: ignore[arg-type]
+            b_rss, s_rss = float(base["rss"]), float(spark["rss"])  # type: ignore[arg-type]
+            print(
+                f"{n:>9,} {base['events']:>8,} {spark['pairs']:>8,} {base['users']:>7,} "
+                f"{b_sec:>9.2f} {s_sec:>8.2f} {s_sec / b_sec:>5.1f}x "
+                f"{b_rss / 2**20:>8,.0f}MB {s_rss / 2**20:>8,.0f}MB {s_rss / b_rss:>4.1f}x "
+                f"{diff:>8.1e}"
+            )
+            print(f"{'':>9} (Spark session start, not counted: {float(spark['session']):.1f} s)")  # type: ignore[arg-type]
+            path.unlink()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""score_spark: scores from statistics aggregated by Spark equal the in-memory scorer's.
+
+Every comparison is against ``Scorer.score`` of the same window built in memory
+(``Events`` from the same rows, cut to the scorer's lookback), to 1e-9. One local
+session (two cores, two shuffle partitions) serves the whole module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from influence import Events, Scorer
+from influence._time import DAY
+from influence.components import (
+    Activity,
+    Authority,
+    Credibility,
+    DistinctEngagers,
+    Engagement,
+    Inactivity,
+    Longevity,
+    Reciprocity,
+)
+from influence.datasets import load_collegemsg, synthetic
+from influence.engines import SparkScores, score_spark
+from influence.engines.from_stats import plan_of
+
+pytest.importorskip("pyspark")
+pa = pytest.importorskip("pyarrow")
+
+from pyspark.sql import SparkSession  # noqa: E402
+
+COLLEGEMSG = Path("/work/shared/data/collegemsg/CollegeMsg.txt")
+TOLERANCE = 1e-9
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("influence-score-spark")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.driver.memory", "1g")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def table_of(events: Events) -> Any:
+    """The events as an Arrow table of ids and action names (what a log holds)."""
+
+    def ids(index: Any, codes: np.ndarray) -> Any:
+        table = np.asarray([*index.ids.tolist(), ""], dtype=object)  # -1 reads the spare ""
+        values = table[codes].astype(str)
+        return pa.array(values.tolist(), mask=codes < 0, type=pa.string())
+
+    actions = np.array(["post", "reply", "share", "like", "mention", "follow"], dtype=object)
+    texts = np.array([*events.texts, ""], dtype=object)[events.text]
+    return pa.table(
+        {
+            "time": pa.array(events.time),
+            "actor": ids(events.users, events.actor),
+            "action": pa.array(actions[events.action].tolist()),
+            "target": ids(events.users, events.target),
+            "post": ids(events.posts, events.post),
+            "parent": ids(events.posts, events.parent),
+            "text": pa.array(texts.tolist(), mask=events.text < 0, type=pa.string()),
+        }
+    )
+
+
+def in_memory(events: Events, scorer: Scorer, as_of: float) -> dict[str, float]:
+    """The in-memory scores of the window the scorer reads before *as_of*."""
+    span = scorer.lookback_days * DAY
+    window = events.select((events.time <= as_of) & (events.time > as_of - span)).compact()
+    scores = scorer.score(window, as_of=as_of)
+    return {str(u): float(v) for u, v in zip(scores.users.ids.tolist(), scores.values)}
+
+
+def assert_same(got: SparkScores, want: dict[str, float]) -> None:
+    assert sorted(got.users.tolist()) == sorted(want)
+    mine = got.to_dict()
+    worst = max((abs(mine[u] - want[u]) for u in want), default=0.0)
+    assert worst <= TOLERANCE, worst
+    assert any(v > 1 for v in want.values())  # not a test of zeros
+
+
+def moved(**scale: float) -> Scorer:
+    """A scorer of every part scored from statistics."""
+    return Scorer(
+        signals=[
+            Engagement(**scale),
+            Activity(**scale),
+            Longevity(**scale),
+            DistinctEngagers(window_days=scale.get("window_days", 90.0)),
+            Authority(**scale),
+        ],
+        discounts=[Reciprocity(**scale)],
+        modifiers=[Inactivity()],
+    )
+
+
+@pytest.fixture(scope="module")
+def world() -> Events:
+    """About 8,000 events: genuine users, their good twins, a reciprocity ring, Sybils."""
+    kinds = {"farm_size": 10, "n_sybils": 20, "ring_size": 8, "curator": False, "spam": False}
+    return synthetic(seed=3, n_users=30, days=30, **kinds).events
+
+
+@pytest.fixture(scope="module")
+def source(spark: Any, world: Events, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The world as a Parquet log read by Spark."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path_factory.mktemp("log") / "world.parquet"
+    pq.write_table(table_of(world), path)
+    return spark.read.parquet(str(path))
+
+
+@pytest.mark.slow
+def test_a_generated_log_scores_as_in_memory(source: Any, world: Events) -> None:
+    scorer = moved()
+    as_of = float(world.time[-1])
+    got = score_spark(source, scorer)
+    assert got.why == ()
+    assert set(got.placement.values()) == {"spark"}
+    assert got.as_of == as_of
+    assert_same(got, in_memory(world, scorer, as_of))
+    assert got.stats is not None
+    assert got.stats.pairs.source.size < got.stats.rows / 2  # pairs, not events, collected
+    # each part as the component gives it on the trusted window
+    trust = scorer.trust(world, as_of)
+    assert trust.min() < 0.5  # the ring is discounted: the second pass is exercised
+    assert Activity.link_only(world).any()  # and link-only posts weigh what they weigh
+    trusted = world.with_trust(trust)
+    index = {u: k for k, u in enumerate(got.users.tolist())}
+    where = np.array([index[str(u)] for u in world.users.ids.tolist()])
+    for name, component in scorer.signals + scorer.modifiers:
+        want = component(trusted, as_of=as_of)
+        assert np.max(np.abs(got.parts[name][where] - want)) <= TOLERANCE, name
+
+
+@pytest.mark.slow
+def test_another_time_scale_an_earlier_as_of_and_no_discounts(source: Any, world: Events) -> None:
+    as_of = float(world.time[2 * len(world) // 3])
+    plain = Scorer(signals=[Engagement(), Activity(), DistinctEngagers()], discounts=[],
+                   modifiers=[])  # fmt: skip
+    for scorer in (moved(window_days=14, half_life_days=5), plain):
+        got = score_spark(source, scorer, as_of=as_of)
+        assert got.why == ()
+        assert_same(got, in_memory(world, scorer, as_of))
+
+
+def test_other_parts_run_on_the_driver_and_say_so(source: Any, world: Events) -> None:
+    scorer = Scorer(signals=[Engagement()], discounts=[Credibility()], modifiers=[])
+    got = score_spark(source, scorer)
+    assert set(got.placement.values()) == {"driver"}
+    assert got.stats is None
+    assert any("Credibility" in reason for reason in got.why)
+    assert_same(got, in_memory(world, scorer, float(world.time[-1])))
+    mixed = Scorer(signals=[Engagement(), DistinctEngagers(30)], discounts=[], modifiers=[])
+    assert "time scales" in plan_of(mixed).why[0]
+    assert plan_of(moved(window_days=30)).why == ()
+
+
+def test_rows_validation_must_judge_go_to_the_driver(spark: Any) -> None:
+    rows = [(1.0, "bob", "like", "ann"), (2.0, "cy", "retweet", "ann"), (3.0, "dee", "like", None)]
+    frame = spark.createDataFrame(rows, "time double, actor string, action string, target string")
+    scorer = moved()
+    got = score_spark(frame, scorer, errors="skip")
+    assert "validation" in got.why[0]
+    assert sorted(got.users.tolist()) == ["ann", "bob", "cy"]
+    clean = score_spark(frame.filter("target is not null"), scorer)
+    assert clean.why == ()
+    assert np.allclose(clean.values, got.values, rtol=0, atol=TOLERANCE)
+
+
+def test_scorer_is_checked(spark: Any) -> None:
+    frame = spark.createDataFrame([(1.0, "bob", "like", "ann")], "time double, actor string, "
+                                  "action string, target string")  # fmt: skip
+    with pytest.raises(TypeError, match="'scorer' parameter of score_spark"):
+        score_spark(frame, Engagement())  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not COLLEGEMSG.exists(), reason="the CollegeMsg log is not here")
+def test_a_slice_of_a_real_log_scores_as_in_memory(spark: Any) -> None:
+    events = load_collegemsg(COLLEGEMSG)
+    events = events.select(events.time <= events.time[0] + 60 * DAY).compact()
+    scorer = moved()
+    got = score_spark(spark.createDataFrame(table_of(events)), scorer)
+    assert got.why == ()
+    assert_same(got, in_memory(events, scorer, float(events.time[-1])))

@@ -445,3 +445,19 @@ def test_messages_are_kept_on_one_line() -> None:
     assert _one_line(ValueError("first\n  second\r\nthird")) == "first second third"
     assert _one_line(ValueError("kept  spacing")) == "kept  spacing"
     assert _one_line(OSError()) == "OSError"
+
+
+def test_a_reader_that_goes_away_stops_the_output_quietly(tmp_path: Path) -> None:
+    # `influence score ... | head -1`: the pipe closes; no error line, the exit of SIGPIPE.
+    path = tmp_path / "many.csv"
+    rows = [f"{i},u{i},mention,u{(i * 7) % 30000}" for i in range(30000)]
+    path.write_text("time,actor,action,target\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "influence", "score", str(path), "--top", "30000"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # as `head -1` does
+        _, err = process.communicate(timeout=120)
+    assert first.split() == [b"rank", b"user", b"score"]
+    assert err == b""
+    assert process.returncode == 128 + 13

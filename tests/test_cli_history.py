@@ -47,7 +47,8 @@ def test_history_prints_the_libraries_scores_and_changes(
     history = Scorer().history(Events.read_csv(csv), every="1D")
     lines = captured.out.strip().split("\n")
     assert lines[0] == f"ana: {len(history)} dates every 1 day"
-    assert lines[1].split() == ["time", "score", "Δ", "day", "Δ", "week", "Δ", "month"]
+    # No change over a month: the log is shorter than one (as in the notebook display).
+    assert lines[1].split() == ["time", "score", "Δ", "day", "Δ", "week"]
     rows = table(captured.out)
     assert len(rows) == len(history)
     series = history.series("ana")
@@ -57,7 +58,7 @@ def test_history_prints_the_libraries_scores_and_changes(
         assert number(row[1]) == pytest.approx(round(series["score"][k], 1), nan_ok=True)
         assert number(row[2]) == pytest.approx(round(day[k], 1), nan_ok=True)
         assert number(row[3]) == pytest.approx(round(week[k], 1), nan_ok=True)
-        assert row[4] == "n/a"  # the log is shorter than a month
+        assert len(row) == 4
     assert rows[-1][1] == f"{Scorer().score(Events.read_csv(csv))['ana']:.1f}"
 
 
@@ -81,7 +82,8 @@ def test_history_options(csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("argv", "needles"),
     [
         (["--every", "1 month"], ("'every' parameter", "'1D'", "'1 month'")),
-        (["--user", "nobody"], ("'nobody'", "not in the scored data")),
+        (["--user", "nobody"], ("'nobody'", "not in the events")),
+        (["--end", "2025-02-01"], ("'end' parameter",)),
         (["--start", "2025-04-01"], ("'start' parameter", "at or before 'end'")),
         (["--end", "soon"], ("--end",)),
     ],
@@ -96,6 +98,28 @@ def test_history_mistakes_are_one_line_errors(
     assert err.count("\n") == 1
     for needle in needles:
         assert needle in err
+
+
+def test_a_weekly_history_shows_only_the_changes_its_dates_allow(
+    csv: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["history", str(csv), "--user", "ana", "--every", "7D", "--start", "2025-02-01"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.strip().split("\n")
+    # A weekly history has no date a day before another, nor 30 days (not a multiple of 7).
+    assert lines[1].split() == ["time", "score", "Δ", "week"]
+    assert lines[0] == "ana: 6 dates every 1 week"
+
+
+def test_a_user_in_no_event_is_refused_before_any_date_is_scored(
+    csv: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("history was computed")
+
+    monkeypatch.setattr(Scorer, "history", never)
+    assert main(["history", str(csv), "--user", "nobody"]) == 2
+    assert "not in the events" in capsys.readouterr().err
 
 
 def test_history_escapes_the_user(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

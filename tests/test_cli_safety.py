@@ -304,11 +304,14 @@ def test_a_killed_run_leaves_no_temporary_file(log: Path, tmp_path: Path, name: 
         assert line == "writing\n", child.stderr.read() if child.stderr else ""
         assert next(p.name for p in folder.iterdir()).startswith(".s.csv.")  # the temporary file
         child.send_signal(getattr(signal, name))
-        _, err = child.communicate(timeout=60)
+        _, err = child.communicate(timeout=120)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
+        for pipe in (child.stdout, child.stderr):  # closed even after a timeout
+            if pipe is not None:
+                pipe.close()
     assert child.returncode == 128 + getattr(signal, name)
     assert err == f"influence: stopped by {name}\n"
     assert list(folder.iterdir()) == []  # neither the temporary file nor a half-written one

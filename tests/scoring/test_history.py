@@ -205,6 +205,8 @@ def test_bad_spans_are_refused_with_the_parameter_named() -> None:
         Scorer().history(events, start=T0 + 9 * DAY, end=T0)
     with pytest.raises(ValueError, match=f"at most {MAX_DATES:,}"):
         Scorer().history(events, every="1s")
+    with pytest.raises(ValueError, match=r"'end' parameter.*at or after the first event"):
+        Scorer().history(events, end=events.start - DAY)  # type: ignore[operator]
     with pytest.raises(TypeError, match=r"influence.Events"):
         Scorer().history(events.to_records())  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'progress' parameter"):
@@ -340,7 +342,9 @@ def test_history_is_immutable_and_its_display_escapes_ids() -> None:
 
 def test_change_is_one_users_delta_at_every_date() -> None:
     history = Scorer().history(ramp(), every="1D")
-    for days in (1, 7, 30):
+    with pytest.raises(ValueError, match=r"no date has one 30 days before it"):
+        history.change("ann", 30)  # a 15-day history, as delta(30) is refused
+    for days in (1, 7):
         change = history.change("ann", days)
         assert change.shape == history.dates.shape
         for k, when in enumerate(history.dates.tolist()):

@@ -279,3 +279,18 @@ def test_explanations_frame(scores: Scores) -> None:
         scores.explanations_frame(["nobody-by-this-name"])
     with pytest.raises(TypeError, match=r"list of user ids; got the string 'u1'.*\['u1'\]"):
         scores.explanations_frame("u1")  # not one user per letter
+
+
+def test_displays_cut_a_very_long_id() -> None:
+    from influence.scoring.scores import SHOWN_ID
+
+    long = "x" * 50_000
+    ev = Events.from_records(
+        [{"time": t, "actor": f"f{t}", "action": "like", "target": long} for t in range(5)]
+    )
+    scores = Scorer().score(ev)
+    assert scores.top(1)[0][0] == long  # the data keeps the id whole
+    assert len(repr(scores)) < 200
+    assert len(scores._repr_html_()) < 5_000
+    text = str(scores.explain(long))
+    assert text.startswith("x" * (SHOWN_ID - 1) + "\u2026: ")

@@ -73,3 +73,22 @@ def test_not_a_state(tmp_path: Path) -> None:
         ScoringState.load(path)
     with pytest.raises(ValueError, match=r"saved as \.npz"):
         Scorer().fit(Events.empty(), as_of=0).save(tmp_path / "state.pkl")
+
+
+def test_a_missing_file_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        ScoringState.load(tmp_path / "nope.npz")
+
+
+def test_a_state_with_one_very_long_id_saves_and_loads(tmp_path: Path) -> None:
+    long = "x" * 20_000
+    records = [{"time": i, "actor": f"u{i}", "action": "like", "target": "ann"} for i in range(3000)]
+    records.append({"time": 3000, "actor": long, "action": "like", "target": "ann"})
+    state = Scorer().fit(Events.from_records(records))
+    assert state.events.users.ids.dtype.kind == "O"  # held as Python strings
+    path = tmp_path / "state.npz"
+    state.save(path)
+    again = ScoringState.load(path)
+    assert again.events.users.ids.dtype.kind == "O"
+    assert again.events.users.index(long) == state.events.users.index(long)
+    np.testing.assert_array_equal(again.scores.values, state.scores.values)

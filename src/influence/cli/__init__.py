@@ -13,6 +13,7 @@ exception, so that no temporary output file is left behind, and exits with
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 import threading
@@ -123,6 +124,9 @@ def _run(args: object) -> int:
             warnings.simplefilter("always", category)
         try:
             code = int(args.func(args))  # type: ignore[attr-defined]
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
+            _silence_stdout()
+            code = 128 + 13  # as if stopped by SIGPIPE
         except (UserError, InvalidEventError, OSError, ValueError) as exc:
             print(f"influence: error: {one_line(exc)}", file=sys.stderr)
             code = 2
@@ -132,6 +136,17 @@ def _run(args: object) -> int:
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
     return code
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit, into the
+    closed pipe, raises nothing more."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -176,6 +176,8 @@ def history(args: argparse.Namespace) -> int:
     end = inputs.time("--end", args.end)
     scorer = inputs.scorer(args.config, args.trending)
     events = inputs.read_events(args)
+    if args.user not in events.users:  # before the work of every date
+        raise UserError(f"user {args.user!r} is not in the events (no event has them)")
     found = scorer.history(events, start=start, end=end, every=args.every)
     if args.user not in found.users:
         raise UserError(f"user {args.user!r} is not in the scored data at any date")

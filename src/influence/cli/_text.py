@@ -18,7 +18,7 @@ import numpy as np
 from influence.campaign.result import Campaign
 from influence.events.timeparse import format_time
 from influence.scoring.history_result import SHOWN_DELTAS, History, duration_text
-from influence.scoring.scores import Explanation, Scores
+from influence.scoring.scores import Explanation, Scores, shown_id
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -54,18 +54,24 @@ def one_line(exc: BaseException | str) -> str:
 def leaderboard(scores: Scores, top: int) -> str:
     lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
     for rank, (user, value) in enumerate(scores.top(top), start=1):
-        lines.append(f"{rank:>4}  {printable(user):<16} {value:6.1f}")
+        lines.append(f"{rank:>4}  {printable(shown_id(user)):<16} {value:6.1f}")
     return "\n".join(lines)
 
 
 def history_table(history: History, user: object) -> str:
-    """One user's score at each date with its change over a day, a week and a month
-    (``n/a`` where the history does not reach back that far, or the user was not scored)."""
+    """One user's score at each date with its change over a day, a week and a month: the
+    changes the history's dates allow (as in the notebook display), ``n/a`` at the dates
+    too early for one, or where the user was not scored."""
     series = history.series(user)
-    changes = [(label, history.change(user, days)) for days, label in SHOWN_DELTAS]
+    changes = []
+    for days, label in SHOWN_DELTAS:
+        try:
+            changes.append((label, history.change(user, days)))
+        except ValueError:  # the step does not divide it, or the history is too short
+            continue
     head = f"{'time':<20} {'score':>6}" + "".join(f" {'Δ ' + lb:>8}" for lb, _ in changes)
     lines = [
-        f"{printable(user)}: {len(history)} dates every {duration_text(history.every)}",
+        f"{printable(shown_id(user))}: {len(history)} dates every {duration_text(history.every)}",
         head,
     ]
     for k, when in enumerate(series["time"].tolist()):

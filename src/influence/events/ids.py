@@ -203,7 +203,8 @@ def text_array(texts: list[str]) -> np.ndarray:
     Examples
     --------
     >>> from influence.events.ids import text_array
-    >>> text_array(["ann", "bob"]).dtype.kind, text_array(["a" * 100_000, "b"]).dtype.kind
+    >>> many = [f"u{i}" for i in range(1000)]
+    >>> text_array(many).dtype.kind, text_array([*many, "a" * 100_000]).dtype.kind
     ('U', 'O')
     """
     if not texts:
@@ -251,6 +252,14 @@ def held(ids: np.ndarray) -> np.ndarray:
     if fixed == (ids.dtype.kind == "U"):
         return ids
     return ids.astype(str) if fixed else ids.astype(object)
+
+
+def fixed(ids: np.ndarray) -> np.ndarray:
+    """*ids* as an int64 or fixed-width ``str`` array, as the ``.npz`` format stores them (it
+    holds no object array): the width is the longest id's."""
+    if ids.dtype.kind != "O":
+        return ids
+    return np.array(ids.tolist(), dtype=str) if ids.size else np.zeros(0, dtype="<U1")
 
 
 def is_text(ids: np.ndarray) -> bool:
@@ -397,7 +406,11 @@ class IdIndex:
         if self._ids.dtype.kind == "i" and arr.dtype.kind not in "iu":
             return np.array([self._find(k) for k in arr.tolist()], dtype=np.int64)
         if is_text(self._ids):
-            arr = np.char.strip(arr if arr.dtype.kind == "U" else arr.astype(str))
+            if arr.dtype.kind == "U":
+                arr = np.char.strip(arr)
+            else:  # not astype(str): one very long key would widen every slot
+                keys = [k.strip() if isinstance(k, str) else str(k) for k in arr.ravel().tolist()]
+                arr = text_array(keys).reshape(arr.shape)
         if len(self) == 0:
             return np.full(arr.shape, -1, dtype=np.int64)
         pos = np.searchsorted(self._ids, arr)

@@ -94,6 +94,12 @@ def history_dates(
             f"The 'start' parameter of {owner} must be at or before 'end' "
             f"({format_time(last)}). Got {start!r} ({format_time(first)}) instead."
         )
+    if events.start is not None and last < events.start:
+        raise ValueError(
+            f"The 'end' parameter of {owner} must be at or after the first event "
+            f"({format_time(events.start)}): before it nobody has an event to be scored by. "
+            f"Got {end!r} ({format_time(last)}) instead."
+        )
     count = math.floor((last - first) / every + 1e-9) + 1
     if count > MAX_DATES:
         raise ValueError(

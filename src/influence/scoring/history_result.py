@@ -18,7 +18,7 @@ from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.kernels import plural
-from influence.scoring.scores import Scores
+from influence.scoring.scores import Scores, shown_id
 
 __all__ = ["History", "Rise", "duration_text"]
 
@@ -39,8 +39,9 @@ def duration_text(seconds: float) -> str:
 
 
 def _shown_id(user: object) -> str:
-    """A user id as printed text: ``repr`` (quotes, control characters escaped)."""
-    return repr(user)
+    """A user id as printed text: ``repr`` (quotes, control characters escaped) of its
+    displayed form (:func:`~influence.scoring.scores.shown_id`: a very long id is cut)."""
+    return repr(shown_id(user)) if isinstance(user, str) else repr(user)
 
 
 @dataclass(frozen=True)
@@ -202,13 +203,28 @@ class History:
     def change(self, user: object, days: float = 1) -> NDArray[np.float64]:
         """One user's change of score over *days* days at each date, an array in the
         order of :attr:`dates`: NaN where the date *days* before is not one of the
-        history's, or the user was not scored then (:meth:`delta` is one date's, for
-        every user)."""
+        history's (the first dates), or the user was not scored then (:meth:`delta` is
+        one date's, for every user).
+
+        Raises
+        ------
+        ValueError
+            When no date of the history has one *days* before it (*days* is not a
+            multiple of the step, or reaches further back than the history), as
+            :meth:`delta` does.
+        """
         span = _validate.number("History.change", "days", days, low=0.0, low_open=True)
         score = self.series(user)["score"]
         before = self._dates - span * DAY
         at = np.minimum(np.searchsorted(self._dates, before - 1e-3), max(len(self) - 1, 0))
         found = np.abs(self._dates[at] - before) <= 1e-3 if len(self) else np.zeros(0, bool)
+        if len(self) and not found.any():
+            raise ValueError(
+                f"The 'days' parameter of History.change must reach back to a date of the "
+                f"history (every {duration_text(self._every)} from "
+                f"{format_time(self._dates[0])}): no date has one {days!r} days before it. "
+                f"Got {days!r} instead."
+            )
         return np.where(found, score - score[at], np.nan)
 
     def posts(self, user: object) -> NDArray[np.float64]:
@@ -376,7 +392,7 @@ class History:
         right = "<td style='text-align:right'>"
         rows = []
         for rank, i in enumerate(last.ranking()[:10].tolist(), start=1):
-            cells = [f"{right}{rank}</td>", f"<td>{e(str(last.users.id(i)))}</td>"]
+            cells = [f"{right}{rank}</td>", f"<td>{e(shown_id(last.users.id(i)))}</td>"]
             cells.append(f"{right}<b>{last.values[i]:.1f}</b></td>")
             for _, change in shown:
                 value = change[i]

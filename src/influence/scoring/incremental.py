@@ -330,6 +330,8 @@ class ScoringState:
 
         Raises
         ------
+        FileNotFoundError
+            When there is no such file.
         ValueError
             When the file is not a saved state, or names a scorer class that is not
             imported.

@@ -16,6 +16,23 @@ from influence.events.ids import IdIndex
 from influence.events.timeparse import format_time
 from influence.kernels import plural
 
+#: Characters of an id shown in displays (reprs, tables, explanations); longer ids are cut.
+SHOWN_ID = 40
+
+
+def shown_id(user: object) -> str:
+    """A user id as displays show it: its text, cut to :data:`SHOWN_ID` characters with
+    an ellipsis, so that one very long id cannot flood a table or a notebook.
+
+    Examples
+    --------
+    >>> from influence.scoring.scores import shown_id
+    >>> shown_id("ann"), shown_id(12), len(shown_id("x" * 1000))
+    ('ann', '12', 40)
+    """
+    text = str(user)
+    return text if len(text) <= SHOWN_ID else text[: SHOWN_ID - 1] + "\u2026"
+
 
 @dataclass(frozen=True)
 class Explanation:
@@ -41,7 +58,7 @@ class Explanation:
 
     def __str__(self) -> str:
         width = max((len(k) for k in self.parts), default=4)
-        lines = [f"{self.user}: {self.score:.1f} / 100"]
+        lines = [f"{shown_id(self.user)}: {self.score:.1f} / 100"]
         for name, points in self.parts.items():
             shown = round(points, 1) + 0.0  # no "-0.0" for a vanishing loss
             lines.append(f"  {name:<{width}}  {shown:+6.1f}  {self.reasons[name]}")
@@ -74,7 +91,7 @@ class Explanation:
                 f"<td style='text-align:left'>{e(self.reasons[name])}</td></tr>"
             )
         return (
-            f"<div><b>{e(str(self.user))}</b>: {self.score:.1f} / 100 "
+            f"<div><b>{e(shown_id(self.user))}</b>: {self.score:.1f} / 100 "
             f"(the parts add up to the score, in points)"
             f"<table>{''.join(rows)}</table></div>"
         )
@@ -460,7 +477,10 @@ class Scores:
 
     def __repr__(self) -> str:
         when = "" if self._as_of is None else f" as of {format_time(self._as_of)}"
-        best = ", ".join(f"{u!r}: {s:.1f}" for u, s in self.top(3))
+        best = ", ".join(
+            f"{shown_id(u)!r}: {s:.1f}" if isinstance(u, str) else f"{u!r}: {s:.1f}"
+            for u, s in self.top(3)
+        )
         more = ", ..." if len(self) > 3 else ""
         return f"<Scores: {plural(len(self), 'user')}{when}; top {{{best}{more}}}>"
 
@@ -471,7 +491,7 @@ class Scores:
         right = "<td style='text-align:right'>"
         rows = []
         for rank, i in enumerate(self.ranking()[:10].tolist(), start=1):
-            cells = [f"{right}{rank}</td>", f"<td>{e(str(self._users.id(int(i))))}</td>"]
+            cells = [f"{right}{rank}</td>", f"<td>{e(shown_id(self._users.id(int(i))))}</td>"]
             cells.append(f"{right}<b>{self._values[i]:.1f}</b></td>")
             cells += [
                 f"{right}{round(self._parts[i, j], 1) + 0.0:+.1f}</td>"

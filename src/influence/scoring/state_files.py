@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from influence._version import VERSION as LIBRARY
 from influence.events.coded import Coded
+from influence.events.ids import fixed, held
 from influence.events.table import Events
 from influence.scoring.safe_load import (
     MAX_META_BYTES,
@@ -120,9 +121,10 @@ def write_state(
         ) from None
     arrays: dict[str, NDArray[Any]] = {
         "meta": np.array(text),
-        "users": np.asarray(events.users.ids),
-        "posts": np.asarray(events.posts.ids),
-        "seen": np.asarray(seen),
+        # Text ids held as objects (very uneven lengths) are written fixed-width.
+        "users": fixed(np.asarray(events.users.ids)),
+        "posts": fixed(np.asarray(events.posts.ids)),
+        "seen": fixed(np.asarray(seen)),
     }
     arrays.update({name: np.asarray(getattr(events, name)) for name in _COLUMNS})
     if events.trust is not None:
@@ -143,10 +145,14 @@ def read_state(path: str | Path) -> Saved:
 
     Raises
     ------
+    FileNotFoundError
+        When there is no such file.
     ValueError
         Naming the file and what is wrong with it.
     """
     file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"no such file: {file}")
     try:
         return _read(file)
     except Refused as exc:
@@ -180,7 +186,9 @@ def _read(file: Path) -> Saved:
                 (key in _COLUMNS or key == "trust") and member.shape != n
             ):
                 raise Refused(f"array {key!r} has shape {member.shape}; expected {n}")
-        ids = {key: read_users(archive, members.pop(key)) for key in ("users", "posts", "seen")}
+        ids = {
+            key: held(read_users(archive, members.pop(key))) for key in ("users", "posts", "seen")
+        }
         columns = {key: read_member(archive, m) for key, m in members.items()}
     events = _events(meta, ids, columns)
     return Saved(meta["scorer"], meta["scorer_type"], float(meta["as_of"]), events, ids["seen"])

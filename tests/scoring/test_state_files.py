@@ -82,7 +82,9 @@ def test_a_missing_file_is_not_found(tmp_path: Path) -> None:
 
 def test_a_state_with_one_very_long_id_saves_and_loads(tmp_path: Path) -> None:
     long = "x" * 20_000
-    records = [{"time": i, "actor": f"u{i}", "action": "like", "target": "ann"} for i in range(3000)]
+    records = [
+        {"time": i, "actor": f"u{i}", "action": "like", "target": "ann"} for i in range(3000)
+    ]
     records.append({"time": 3000, "actor": long, "action": "like", "target": "ann"})
     state = Scorer().fit(Events.from_records(records))
     assert state.events.users.ids.dtype.kind == "O"  # held as Python strings

@@ -69,9 +69,11 @@ nothing is forecast (:math:`q = 0`, :math:`n = 0`, :attr:`ReturnModel.calibrated
 ``False``), with a warning; :func:`influence.campaign.select` then maximises the
 coverage of the window and says so. No chance is ever taken to be 1 for want of data.
 
-Every step is one stable sort of packed ``(account, person)`` int64 keys (the rows are in
-time order, so each pair's events stay in time order) and reductions over the sorted
-groups; no loop over events or pairs.
+Every step reads the engagement in the table's one pair order, sorted by packed
+``(person, account)`` int64 keys (:func:`influence.pairs.rows_in_pair_order`: the sort the
+scoring of the same table made already; the rows are in time order, so each pair's
+events stay in time order), and reduces over the sorted groups; the matrices by account
+are one transposition of the distinct pairs. No loop over events or pairs.
 
 References
 ----------
@@ -97,6 +99,7 @@ from influence._time import DAY, STANDING
 from influence.campaign.audience import engaged_rows
 from influence.events.ids import IdIndex
 from influence.events.table import Events
+from influence.pairs import rows_in_pair_order, stable_order
 from influence.scoring.scorer import Scorer
 
 __all__ = [
@@ -255,6 +258,28 @@ class _Groups(NamedTuple):
     score: NDArray[np.float64]  # s: recency-weighted distinct days
 
 
+def _inside(
+    key: NDArray[np.int64],
+    time: NDArray[np.float64],
+    trust: NDArray[np.float64],
+    low: float,
+    high: float,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """The entries with ``low < time <= high`` (the arrays themselves when all are)."""
+    inside = (time > low) & (time <= high)
+    if bool(np.all(inside)):
+        return key, time, trust
+    return key[inside], time[inside], trust[inside]
+
+
+def _starts(key: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """Where each run of equal (sorted) keys starts: as a mask, and as positions."""
+    new = np.empty(key.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    return new, np.flatnonzero(new)
+
+
 def _groups(
     key: NDArray[np.int64],
     time: NDArray[np.float64],
@@ -264,16 +289,18 @@ def _groups(
     half_life: float,
 ) -> _Groups:
     """Reduce the entries (sorted by pair, then time) with ``low < time <= high``."""
-    inside = (time > low) & (time <= high)
-    k, t, w = key[inside], time[inside], trust[inside]
+    k, t, w = _inside(key, time, trust, low, high)
     if not k.size:
         empty = np.zeros(0)
         return _Groups(np.zeros(0, dtype=np.int64), empty, empty, empty)
-    new = np.concatenate(([True], k[1:] != k[:-1]))
-    start = np.flatnonzero(new)
+    new, start = _starts(k)
     day = np.floor(t / DAY)
-    last_of_day = np.concatenate((new[1:] | (day[1:] != day[:-1]), [True]))
-    decay = np.where(last_of_day, np.exp2(-(high - t) / (half_life * DAY)), 0.0)
+    last = np.empty(k.size, dtype=bool)
+    last[-1] = True
+    np.not_equal(day[1:], day[:-1], out=last[:-1])
+    last[:-1] |= new[1:]
+    decay = np.zeros(k.size)
+    decay[last] = np.exp2(-(high - t[last]) / (half_life * DAY))
     return _Groups(
         key=k[start],
         trust=np.clip(np.maximum.reduceat(w, start), 0.0, 1.0),
@@ -301,66 +328,63 @@ def fit(
     """Fit :math:`g`, :math:`m`, :math:`C` and :math:`M` on the split at ``as_of - horizon``.
 
     *key*, *time* and *trust* are the engagement entries sorted by packed pair key
-    ``account * n_users + person``, then time (:func:`sorted_pairs`); entries after
+    ``person * n_users + account``, then time (:func:`sorted_pairs`); entries after
     *as_of* must not be among them.
     """
     width = max(int(n_users), 1)
     split = as_of - horizon_days * DAY
-    before = _groups(key, time, trust, split - window_days * DAY, split, half_life_days)
+    # Every pair active in (split - W, as_of]: each pair's entries are in time order, so
+    # it was active before the split when its first entry is, and after it when its last
+    # entry is; the pairs active before the split are these, in the same key order.
+    k, t, w = _inside(key, time, trust, split - window_days * DAY, as_of)
+    before = _groups(k, t, w, split - window_days * DAY, split, half_life_days)
     if not before.key.size:
         nothing = np.zeros(0)
         return ReturnModel(
             np.zeros(1), np.zeros(1), nothing, nothing, 0.0, 0.0, 0, 0, horizon_days,
             half_life_days,
         )  # fmt: skip
-    # Every pair active in (split - W, as_of], in the same key order as *before*: each
-    # pair's entries are in time order, so it was active before the split when its first
-    # entry is, and after it when its last entry is.
-    inside = (time > split - window_days * DAY) & (time <= as_of)
-    k, t, w = key[inside], time[inside], trust[inside]
-    start = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    start = _starts(k)[1]
     end = np.append(start[1:], k.size) - 1
     old = t[start] <= split
     returned = t[end][old] > split  # the labels: did the pair engage again after it?
-    thresholds, group, count = np.unique(before.score, return_inverse=True, return_counts=True)
-    hits = np.bincount(group, weights=returned.astype(np.float64), minlength=thresholds.size)
+    thresholds, count, hits = _labels_by_score(before.score, returned)
     fitted = isotonic_regression(hits / count, weights=count.astype(np.float64)).x
     probabilities = np.maximum.accumulate(np.clip(np.asarray(fitted, dtype=np.float64), 0, 1))
     # The step function needs only the first threshold of each run of equal values.
     steps = np.concatenate(([True], probabilities[1:] != probabilities[:-1]))
-    # Newcomers after the split (pairs whose every entry is after it), per account,
-    # against each account's arrival rate at it: m by isotonic regression across accounts.
-    size = int(max(k.max(initial=0), before.key.max(initial=0)) // width) + 1
+    # Newcomers after the split (pairs whose every entry is after it, in the last
+    # horizon): their trust per account (N_u), in total (the cap C) and per person at its
+    # largest (the pool M); m by isotonic regression of N_u on the arrival rate at the
+    # split, across accounts (one stable sort of the rates).
     fresh = ~old
-    gained = np.bincount(
-        k[start][fresh] // width,
-        weights=np.clip(np.maximum.reduceat(w, start), 0.0, 1.0)[fresh],
-        minlength=size,
-    )
+    fresh_keys = k[start][fresh]
+    fresh_trust = np.clip(np.maximum.reduceat(w, start), 0.0, 1.0)[fresh]
+    gained = np.bincount(fresh_keys % width, weights=fresh_trust, minlength=width)
     rate = np.bincount(
-        before.key // width, weights=_arrivals(before, split, half_life_days), minlength=size
+        before.key % width, weights=_arrivals(before, split, half_life_days), minlength=width
     )
     has = np.flatnonzero(rate > 0.0)
-    rates, where, weight = np.unique(rate[has], return_inverse=True, return_counts=True)
-    mean = np.bincount(where, weights=gained[has], minlength=rates.size) / weight
+    order = np.argsort(rate[has], kind="stable")
+    ordered = rate[has][order]
+    first = _starts(ordered)[1]
+    rates = ordered[first]
+    weight = np.diff(np.append(first, ordered.size)).astype(np.float64)
+    mean = _sums(gained[has][order], first) / weight
     arrivals = np.maximum.accumulate(
-        np.maximum(np.asarray(isotonic_regression(mean, weights=weight * 1.0).x), 0.0)
+        np.maximum(np.asarray(isotonic_regression(mean, weights=weight).x), 0.0)
     )
     runs = np.concatenate(([True], arrivals[1:] != arrivals[:-1]))
-    # The cap C and P: the newcomers of the last horizon (pairs first seen in it).
-    recent = _groups(
-        key, time, trust, as_of - (horizon_days + window_days) * DAY, as_of, half_life_days
-    )
-    new = recent.first > as_of - horizon_days * DAY
-    person = np.zeros(width)
-    np.maximum.at(person, recent.key[new] % width, recent.trust[new])
+    # The fresh keys are sorted by person: the largest trust per person is a reduceat.
+    people = _starts(fresh_keys // width)[1]
+    widest = np.maximum.reduceat(fresh_trust, people) if people.size else np.zeros(0)
     return ReturnModel(
         thresholds=thresholds[steps],
         probabilities=probabilities[steps],
         rates=np.asarray(rates[runs], dtype=np.float64),
         arrivals=arrivals[runs],
-        newcomer_cap=float(np.sum(recent.trust[new])),
-        newcomer_people=float(np.sum(person)),
+        newcomer_cap=float(np.sum(fresh_trust)),
+        newcomer_people=float(np.sum(widest)),
         pairs=int(before.key.size),
         returned=int(np.count_nonzero(returned)),
         horizon_days=horizon_days,
@@ -412,29 +436,59 @@ def _fit_or_shrink(
     return model
 
 
+def _labels_by_score(
+    score: NDArray[np.float64], returned: NDArray[np.bool_]
+) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+    """The distinct scores ascending, how many pairs have each, and how many returned.
+
+    Two sorts of values (no argsort): of every score, and of the returned pairs'.
+    """
+    every = np.sort(score)
+    hit = np.sort(score[returned])
+    first = _starts(every)[1]
+    thresholds = every[first]
+    count = np.diff(np.append(first, every.size))
+    hits = np.searchsorted(hit, thresholds, side="right") - np.searchsorted(hit, thresholds)
+    return thresholds, count, hits.astype(np.float64)
+
+
+def _sums(values: NDArray[np.float64], start: NDArray[np.intp]) -> NDArray[np.float64]:
+    """Sums of the runs of *values* beginning at *start* (added in order)."""
+    if not start.size:
+        return np.zeros(0)
+    return np.asarray(np.add.reduceat(values, start), dtype=np.float64)
+
+
 def sorted_pairs(
-    account: NDArray[np.integer[Any]],
     person: NDArray[np.integer[Any]],
+    account: NDArray[np.integer[Any]],
     time: NDArray[np.float64],
     trust: NDArray[np.float64],
     n: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
-    """The entries sorted by packed key ``account * n + person``, then time.
+    """The entries sorted by packed key ``person * n + account``, then time.
 
-    One stable argsort: the rows come in time order, so each pair's stay in it.
+    One stable sort (:func:`influence.pairs.stable_order`): the rows come in time order,
+    so each pair's stay in it. :func:`forecast` takes the same order from the table's
+    pair order instead (:func:`influence.pairs.rows_in_pair_order`).
     """
-    key = account.astype(np.int64) * max(n, 1) + person.astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    return key[order], np.asarray(time)[order], np.asarray(trust, dtype=np.float64)[order]
+    key = person.astype(np.int64) * max(n, 1) + account.astype(np.int64)
+    order, ordered = stable_order(key)
+    return ordered, np.asarray(time)[order], np.asarray(trust, dtype=np.float64)[order]
 
 
 def _csr(keys: NDArray[np.int64], values: NDArray[np.float64], n: int) -> Any:
-    """The read-only ``n x n`` CSR matrix of *values* at the (sorted, unique) packed keys."""
+    """The read-only ``n x n`` CSR matrix, accounts by people, of *values* at the sorted,
+    unique packed keys ``person * n + account``: built by person, then transposed (one
+    counting pass, no sort)."""
     width = max(n, 1)
-    rows, cols = keys // width, keys % width
+    people, accounts = keys // width, keys % width
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    matrix = sp.csr_array((np.asarray(values, dtype=np.float64), cols, indptr), shape=(n, n))
+    np.cumsum(np.bincount(people, minlength=n), out=indptr[1:])
+    by_person = sp.csr_array(
+        (np.asarray(values, dtype=np.float64), accounts, indptr), shape=(n, n)
+    )
+    matrix = sp.csr_array(by_person.T)  # CSC of the transpose, converted: sorted indices
     matrix.data.flags.writeable = False
     return matrix
 
@@ -515,13 +569,10 @@ def forecast(
         "forecast", events, as_of, days + horizon, topic, hashtags, scorer, trust
     )
     n = window.n_users
-    key, time, weight = sorted_pairs(
-        window.target[picked],
-        window.actor[picked],
-        window.time[picked],
-        np.asarray(trust)[picked],
-        n,
-    )
+    mask = np.zeros(len(window), dtype=bool)
+    mask[picked] = True
+    order = rows_in_pair_order(window, mask)
+    key, time, weight = order.key, window.time[order.rows], np.asarray(trust)[order.rows]
     if model is None:
         model = _fit_or_shrink(
             key, time, weight, window, t, days, horizon, None if half_life_days is None else half
@@ -529,7 +580,7 @@ def forecast(
     now = _groups(key, time, weight, t - days * DAY, t, model.half_life_days)
     chance = now.trust * model.probability(now.score)
     arrivals = _arrivals(now, t, model.half_life_days)
-    rate = np.bincount(now.key // max(n, 1), weights=arrivals, minlength=n)
+    rate = np.bincount(now.key % max(n, 1), weights=arrivals, minlength=n)
     newcomers = model.newcomers(np.asarray(rate, dtype=np.float64))
     newcomers.flags.writeable = False
     return Forecast(

@@ -281,9 +281,10 @@ class Scorer(TopicScoring, PlatformScoring):
 
         The discounts' product times any trust already on the table, judged on the
         events at or before *as_of* (default: the latest event's time): float64 in
-        ``[0, 1]``, one per row of ``events.until(as_of)``, in its order. The work is
-        shared with :meth:`score` on the same table (:attr:`Events.memo
-        <influence.Events.memo>`); :func:`influence.campaign.select` weighs audiences by it.
+        ``[0, 1]``, one per row of ``events.until(as_of)``, in its order, read-only. The
+        judgement is made once per table and shared with :meth:`score` on the same table
+        (:attr:`Events.memo <influence.Events.memo>`), whichever is called first;
+        :func:`influence.campaign.select` weighs audiences by it.
 
         Examples
         --------
@@ -305,7 +306,30 @@ class Scorer(TopicScoring, PlatformScoring):
         self, window: Events, as_of: float
     ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
         """Per-event trust (the table's own times each discount's weight), each
-        discount's weights and its details, judged on the window as given."""
+        discount's weights and its details, judged on the window as given.
+
+        Judged once per table, discounts and time: kept in the window's memo
+        (:attr:`Events.memo <influence.Events.memo>`), so that :meth:`trust` and
+        :meth:`score` on the same table (as :func:`influence.campaign.select` calls them)
+        share one judgement. Discounts that cannot be hashed are judged every time.
+        """
+        key = ("scorer-judge", self.discounts, float(as_of))
+        try:
+            hash(key)
+        except TypeError:
+            return self._judge_now(window, as_of)
+
+        def compute() -> tuple[Any, ...]:
+            trust, keeps, details = self._judge_now(window, as_of)
+            return (trust, *keeps, tuple(details))  # each array flagged read-only
+
+        kept = window.memo.get(key, compute)
+        return kept[0], list(kept[1:-1]), list(kept[-1])
+
+    def _judge_now(
+        self, window: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
+        """:meth:`_judge`, computed."""
         trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
         keeps: list[NDArray[np.float64]] = []
         details: list[Mapping[str, Any]] = []

@@ -283,6 +283,42 @@ def test_with_k_and_a_budget_never_below_the_top_by_score(
     assert chosen.method in {"unit-cost", "cost-benefit", "best single", "top by score"}
 
 
+
+def walk_down(order: list[int], price: list[float], k: int | None, budget: float) -> list[int]:
+    """The top by score within the budget, one account after another."""
+    taken: list[int] = []
+    spent = 0.0
+    for i in order:
+        if k is not None and len(taken) >= k:
+            break
+        if spent + price[i] <= budget:
+            taken.append(i)
+            spent += price[i]
+    return taken
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 1.0, 2.5, 7.0]), st.sampled_from([0.1, 1.0, 3.0, 8.0])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.one_of(st.none(), st.integers(1, 8)),
+    st.floats(0.0, 25.0),
+)
+def test_top_by_score_walks_down_the_ranking_taking_what_fits(accounts, k, budget) -> None:
+    from influence.campaign.select import _by_score
+
+    standing = np.array([s for s, _ in accounts])
+    price = np.array([p for _, p in accounts])
+    eligible = np.arange(standing.size, dtype=np.int64)[::2].copy()  # some accounts only
+    order = sorted(eligible.tolist(), key=lambda i: (-standing[i], i))
+    found = _by_score(eligible, standing, k, price, budget)
+    assert found.tolist() == walk_down(order, price.tolist(), k, budget)
+    if k is not None:  # and without a budget, the first k of the ranking
+        assert _by_score(eligible, standing, k, None, None).tolist() == order[:k]
+
 def test_overlap_is_labelled_and_the_html_shows_costs_and_who_was_left_out() -> None:
     pytest.importorskip("pandas")
     events = Events.from_records(records(3))

@@ -486,20 +486,37 @@ def _by_score(
     price: NDArray[np.float64] | None,
     budget: float | None,
 ) -> NDArray[np.int64]:
-    """The eligible accounts by standing score (ties by index), as many as fit."""
+    """The eligible accounts by standing score (ties by index), as many as fit.
+
+    Down the ranking, each account is taken when the total spent with it stays within
+    the budget (and while fewer than *k* are taken). Walked a run at a time: of the
+    accounts that still could fit, the longest run of the ranking whose running total
+    fits is taken at once (one ``cumsum``); the account that ends it cannot fit, nor
+    can any whose cost added to what is spent exceeds the budget (what is spent only
+    grows), so they are dropped, and the walk goes on with the rest. Each step takes at
+    least one account.
+    """
+    if k is not None and budget is None and k < eligible.size:  # the top k alone
+        best = eligible[np.argpartition(-standing[eligible], k - 1)[:k]]
+        cut = standing[best].min()
+        eligible = eligible[standing[eligible] >= cut]  # every tie with the k-th
     order = eligible[np.lexsort((eligible, -standing[eligible]))]
     if budget is None or price is None:
         return order[: k if k is not None else order.size]
-    # Walk down the ranking, taking each account that still fits.
-    taken: list[int] = []
-    left = budget
-    for i in order.tolist():
-        if k is not None and len(taken) >= k:
-            break
-        if price[i] <= left:
-            taken.append(i)
-            left -= price[i]
-    return np.asarray(taken, dtype=np.int64)
+    room = k if k is not None else order.size
+    taken: list[NDArray[np.int64]] = []
+    spent = 0.0
+    rest = order[price[order] <= budget]
+    while rest.size and room > 0:
+        # The running totals, added one after another from what is spent already.
+        totals = np.cumsum(np.concatenate(([spent], price[rest])))[1:]
+        run = min(int(np.searchsorted(totals > budget, True)), room)
+        taken.append(rest[:run])
+        room -= run
+        spent = float(totals[run - 1])
+        rest = rest[run:]
+        rest = rest[spent + price[rest] <= budget]  # as the next running total adds it
+    return np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
 
 
 def _gains_in_order(objective: Objective, accounts: NDArray[np.int64]) -> NDArray[Any]:

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from influence import Events
 from influence.campaign import ForecastWarning, forecast, select
-from influence.campaign.forecast import fit, sorted_pairs
+from influence.campaign.forecast import fit
+from influence.campaign.pairgroups import sorted_pairs
 from influence.datasets import World, load_collegemsg, synthetic
 from influence.events.timeparse import to_epoch
 

@@ -283,7 +283,6 @@ def test_with_k_and_a_budget_never_below_the_top_by_score(
     assert chosen.method in {"unit-cost", "cost-benefit", "best single", "top by score"}
 
 
-
 def walk_down(order: list[int], price: list[float], k: int | None, budget: float) -> list[int]:
     """The top by score within the budget, one account after another."""
     taken: list[int] = []
@@ -318,6 +317,7 @@ def test_top_by_score_walks_down_the_ranking_taking_what_fits(accounts, k, budge
     assert found.tolist() == walk_down(order, price.tolist(), k, budget)
     if k is not None:  # and without a budget, the first k of the ranking
         assert _by_score(eligible, standing, k, None, None).tolist() == order[:k]
+
 
 def test_overlap_is_labelled_and_the_html_shows_costs_and_who_was_left_out() -> None:
     pytest.importorskip("pandas")

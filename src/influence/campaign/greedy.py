@@ -51,7 +51,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Coverage", "Greedy", "Objective", "coverage", "lazy_greedy"]
+__all__ = ["Coverage", "Greedy", "Objective", "coverage", "lazy_greedy", "row_sums"]
 
 
 class Coverage:
@@ -87,13 +87,7 @@ class Coverage:
         With nothing chosen a gain is its row's sum, added in row order (``np.bincount``
         and ``cumsum`` both add one term after another from 0).
         """
-        sizes = self.indptr[rows + 1] - self.indptr[rows]
-        sums = np.bincount(
-            np.repeat(np.arange(rows.size), sizes),
-            weights=self.data[_row_positions(self.indptr, rows)],
-            minlength=rows.size,
-        )
-        return np.asarray(sums / self.frequency, dtype=np.float64)
+        return np.asarray(row_sums(self.indptr, self.data, rows) / self.frequency)
 
     def gain(self, account: int) -> float:
         """:math:`\\Delta(u \\mid S)`: what adding *account* would add to the coverage."""
@@ -303,6 +297,32 @@ def _distinct(rows: NDArray[np.int64]) -> NDArray[np.int64]:
     keep[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
     return ordered[keep]
+
+
+def row_sums(
+    indptr: NDArray[np.int64], data: NDArray[np.float64], rows: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """The sum of each CSR row of *rows*, its entries added one after another from 0.
+
+    ``np.bincount`` adds in order, as the ``cumsum`` of a gain does. When *rows* are
+    many (half the matrix or more) every row is summed where it lies, then picked;
+    otherwise the entries of *rows* are gathered first.
+    """
+    n_rows = indptr.size - 1
+    if 2 * rows.size >= n_rows:
+        every = np.bincount(
+            np.repeat(np.arange(n_rows), np.diff(indptr)), weights=data, minlength=n_rows
+        )
+        return np.asarray(every[rows], dtype=np.float64)
+    sizes = indptr[rows + 1] - indptr[rows]
+    return np.asarray(
+        np.bincount(
+            np.repeat(np.arange(rows.size), sizes),
+            weights=data[_row_positions(indptr, rows)],
+            minlength=rows.size,
+        ),
+        dtype=np.float64,
+    )
 
 
 def _row_positions(indptr: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -536,10 +536,16 @@ class Events(EventColumns):
         """Drop users, posts, texts and topic sets that no event mentions.
 
         Index order is kept, so the compacted table scores the same. The platform
-        names (a handful) are kept as they are.
+        names (a handful) are kept as they are. A table found compact already says so
+        in its memo, and is not scanned again.
         """
+        if ("compact",) in self._memo:
+            return self
         table = _views.compact_table(self._table)
-        return self if table is None else Events(table, self.trust)
+        if table is None:
+            self._memo.get(("compact",), lambda: True)
+            return self
+        return Events(table, self.trust)
 
     def with_trust(self, trust: ArrayLike | None) -> Events:
         """The same events, each engagement weighted by how much it is trusted.

@@ -181,6 +181,27 @@ def test_topic_restricts_the_audience_not_the_defences() -> None:
     assert travel.users == ("bob",)
     assert travel.reach == 3.0
     assert travel.topic == "travel"
+    # As a hashtag names its tag, whatever its case (and spaces around it).
+    for spelt in ("#travel", " #TRAVEL ", "Travel"):
+        again = select(events, k=1, topic=spelt)
+        assert (again.users, again.reach, again.topic) == (("bob",), 3.0, "travel")
+    with pytest.raises(ValueError, match="no event is about: '#food2'"):
+        select(events, k=1, topic="#food2")
+
+
+def test_a_tag_spelt_with_its_hash_is_still_found() -> None:
+    rows = [
+        {"time": 1.0, "actor": "ann", "action": "post", "post": "t", "topics": ["#music"]},
+        {"time": 1.0, "actor": "bob", "action": "post", "post": "m", "topics": ["music"]},
+        {"time": 2.0, "actor": "x", "action": "like", "parent": "t"},
+        {"time": 3.0, "actor": "y", "action": "like", "parent": "m"},
+        {"time": 4.0, "actor": "z", "action": "like", "parent": "m"},
+    ]
+    events = Events.from_records(rows)
+    hashed = select(events, k=1, topic="#music", objective="coverage")
+    plain = select(events, k=1, topic="music", objective="coverage")
+    assert (hashed.users, hashed.topic) == (("ann",), "#music")
+    assert (plain.users, plain.topic) == (("bob",), "music")
 
 
 def test_budget_and_every_form_of_cost() -> None:

@@ -38,7 +38,7 @@ from influence._time import STANDING
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.events.topics import about
+from influence.events.topics import about, topic_name, topic_names
 from influence.kernels import received_engagement
 from influence.scoring.scorer import Scorer
 
@@ -93,6 +93,8 @@ def on_topic(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[n
     A like carries no topics of its own: it is about what the post it likes is about
     (:func:`influence.events.topics.about`). With *hashtags*, a ``#tag`` in a row's text
     tags it too, as for :meth:`Scorer.score_topics <influence.Scorer.score_topics>`.
+    Case is ignored, and a hashtag names its tag (``"#Travel"`` is ``"travel"``) unless
+    some tag is spelt with the ``#``.
 
     Examples
     --------
@@ -102,12 +104,15 @@ def on_topic(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[n
     ...     {"time": 2, "actor": "bob", "action": "like", "parent": "p"},
     ...     {"time": 3, "actor": "cy", "action": "like", "target": "ann"},
     ... ])
-    >>> on_topic(ev, "Travel").tolist()
-    [True, True, False]
+    >>> on_topic(ev, "Travel").tolist(), on_topic(ev, "#travel").tolist()
+    ([True, True, False], [True, True, False])
     """
     if not isinstance(topic, str) or not topic.strip():
         raise ValueError(f"The 'topic' parameter must be a non-empty string. Got {topic!r}.")
-    return about(events, topic.strip(), hashtags=hashtags)
+    name = topic.strip().casefold()  # as given, else as a hashtag names its tag
+    if name not in topic_names(events, hashtags=hashtags):
+        name = topic_name(topic)
+    return about(events, name, hashtags=hashtags)
 
 
 def audiences(

@@ -136,7 +136,9 @@ def select(
         :math:`F`: each person counts up to *frequency* exposures (1: unique reach).
     topic : str, optional
         Count only engagement about this topic; the defences still judge the whole log.
-        A topic no event is about is an error listing the topics there are.
+        Case is ignored, and a hashtag names its tag (``"#Music"`` is ``"music"``, as
+        :func:`influence.events.topics.topic_name` reads it). A topic no event is about
+        is an error listing the topics there are.
     hashtags : bool, default False
         Also read ``#tags`` in the text as topics, as ``Scorer.score_topics(hashtags=True)``.
     exclude : iterable of user ids
@@ -255,8 +257,8 @@ def select(
             f"select: nobody can be chosen: no event at or before as_of {format_time(t)} "
             f"(the log has {start})"
         )
-    if topic is not None:
-        known_topic(events, topic, hashtags)
+    if topic is not None:  # the tag it names: "#Music" is the hashtag of "music"
+        topic = known_topic(events, topic, hashtags)
     excluded = known_ids(events.users, exclude)
     price = per_user_costs(cost, events.users, window.users)
     trust = judge.trust(window, t)

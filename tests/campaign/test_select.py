@@ -353,3 +353,27 @@ def test_overlap_is_labelled_and_the_html_shows_costs_and_who_was_left_out() -> 
     assert "Left out" in page
     assert "a0: excluded by the caller" in page
     assert "cost" in str(chosen).splitlines()[1]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_select_judges_the_discounts_once(monkeypatch, given: bool) -> None:
+    # The audiences' trust and the standing scores share one judgement of the discounts,
+    # whether select scores the window itself or is given the scores of the same table.
+    from influence.components.reciprocity import Reciprocity
+
+    calls: list[float] = []
+    judge = Reciprocity.evidence
+
+    def counted(self, events, *, as_of):
+        calls.append(as_of)
+        return judge(self, events, as_of=as_of)
+
+    monkeypatch.setattr(Reciprocity, "evidence", counted)
+    events = Events.from_records(records(4))
+    scores = Scorer().score(events) if given else None
+    chosen = select(events, k=2, scores=scores)
+    assert len(calls) == 1
+    trust = Scorer().trust(events)  # the same table: judged already
+    assert len(calls) == 1 and not trust.flags.writeable
+    assert chosen.users == select(Events.from_records(records(4)), k=2).users
+    assert len(calls) == 2  # a fresh table is judged afresh

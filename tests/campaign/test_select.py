@@ -374,6 +374,7 @@ def test_select_judges_the_discounts_once(monkeypatch, given: bool) -> None:
     chosen = select(events, k=2, scores=scores)
     assert len(calls) == 1
     trust = Scorer().trust(events)  # the same table: judged already
-    assert len(calls) == 1 and not trust.flags.writeable
+    assert len(calls) == 1
+    assert not trust.flags.writeable
     assert chosen.users == select(Events.from_records(records(4)), k=2).users
     assert len(calls) == 2  # a fresh table is judged afresh

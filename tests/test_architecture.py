@@ -218,10 +218,11 @@ def test_areas_depend_on_each_other_one_way() -> None:
     # exceptions: data enters through it, and it knows nothing of what reads it.
     assert not any(needs.get(f) for f in FOUNDATION)
     assert needs["influence.events"] <= FOUNDATION | {"influence.exceptions"}
-    # Campaigns read events, components, scoring, evaluate and graph; only the command
-    # line (and plots, duck-typed) read campaigns.
+    # Campaigns read events, pairs, components, scoring, evaluate and graph; only the
+    # command line (and plots, duck-typed) read campaigns.
     assert needs.get("influence.campaign", set()) <= FOUNDATION | {
         "influence.events",
+        "influence.pairs",
         "influence.kernels",
         "influence.components",
         "influence.scoring",

@@ -420,3 +420,45 @@ def test_milliseconds_hint_on_the_command_line(
     code, _, err = _run(capsys, "score", path)
     assert code == 2
     _one_line(err, "line 2", "epoch milliseconds or microseconds")
+
+
+@pytest.mark.parametrize(
+    ("given", "needle"),
+    [
+        ("RT", "--actions takes VALUE=ACTION pairs"),
+        ("RT=", "--actions takes VALUE=ACTION pairs"),
+        ("RT=retweeted", "'retweeted' (for 'RT') is no action"),
+        ("share=RT", "did you mean RT=share?"),
+        ("RT=share,rt=like", "names the value 'rt' twice"),
+    ],
+)
+def test_actions_mistakes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, needle: str
+) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text("time,actor,action,target\n1,bob,RT,ann\n", encoding="utf-8")
+    assert main(["score", str(path), "--actions", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("influence: error: --actions")
+    assert err.count("\n") == 1
+    assert needle in err
+
+
+def test_actions_reach_every_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv_path = tmp_path / "log.csv"
+    csv_path.write_text("time,actor,action,target\n1,bob,RT,ann\n2,cy,MT,ann\n", encoding="utf-8")
+    jsonl = tmp_path / "log.jsonl"
+    jsonl.write_text(
+        '{"time": 1, "actor": "bob", "action": "RT", "target": "ann"}\n', encoding="utf-8"
+    )
+    for path in (csv_path, jsonl):
+        assert main(["score", str(path), "--actions", "RT=share,MT=mention"]) == 0
+        assert "ann" in capsys.readouterr().out
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    parquet = tmp_path / "log.parquet"
+    pq.write_table(
+        pa.table({"time": [1], "actor": ["bob"], "action": ["RT"], "target": ["ann"]}), parquet
+    )
+    assert main(["score", str(parquet), "--actions", "RT=share"]) == 2
+    assert "--actions is for CSV and JSON Lines files" in capsys.readouterr().err

@@ -188,3 +188,63 @@ def test_select_reads_hashtags_as_topics(
     out = capsys.readouterr().out
     assert "1 account about 'travel'" in out
     assert "overall score" in out
+
+
+def test_select_a_hashtag_topic_names_its_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tags.csv"
+    rows = ["time,actor,action,post,parent,text"]
+    rows += [f"{i},a{i % 2},post,p{i},,{'#Travel day' if i % 2 else 'lunch'}" for i in range(6)]
+    rows += [f"{10 + i},f{i},like,,p{i % 6}," for i in range(18)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    plain = ["select", str(path), "--k", "2", "--hashtags", "--topic"]
+    assert main([*plain, "travel"]) == 0
+    named = capsys.readouterr().out
+    assert main([*plain, "#Travel"]) == 0
+    assert capsys.readouterr().out == named
+
+
+def test_select_spread_objective(events_csv: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The log is too short to forecast: select maximises the coverage and says so; the
+    # option reaches the library (a budget or frequency is refused before reading).
+    assert main(["select", str(events_csv), "--k", "2", "--objective", "spread"]) == 0
+    assert "reach" in capsys.readouterr().out
+    for extra, needle in [
+        (["--budget", "5", "--cost", str(events_csv)], "--objective spread takes --k"),
+        (["--k", "2", "--frequency", "2"], "drop --frequency"),
+        (["--k", "2", "--hops", "0"], "--hops takes"),
+    ]:
+        assert main(["select", str(events_csv), "--objective", "spread", *extra]) == 2
+        assert needle in capsys.readouterr().err
+
+
+def test_select_spread_objective_when_the_log_can_be_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "weeks.csv"
+    day = 86_400
+    rows = ["time,actor,action,target"]
+    rows += [f"{d * day + i},f{i},like,a{i % 3}" for d in range(0, 40, 2) for i in range(12)]
+    rows += [f"{d * day + 50},a{d % 3},reply,a{(d + 1) % 3}" for d in range(40)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["select", str(path), "--k", "2", "--horizon", "10", "--objective", "spread"]
+    assert main([*args, "--hops", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "IMM" in printed
+    events = Events.read_csv(path)
+    expected = select(events, 2, objective="spread", horizon_days=10, hops=2)
+    assert [line.split()[1] for line in printed.splitlines()[2:4]] == list(expected.users)
+
+
+def test_select_actions_read_a_log_of_its_own_action_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "higgs.csv"
+    rows = ["time,actor,action,target"]
+    rows += [f"{i},f{i},RT,ana" for i in range(4)] + [f"{9 + i},g{i},re,bo" for i in range(2)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["select", str(path), "--k", "1"]) == 2
+    assert "'RT'" in capsys.readouterr().err  # no such action without the mapping
+    assert main(["select", str(path), "--k", "2", "--actions", "RT=share,RE=reply"]) == 0
+    assert "2 accounts reach 6.0" in capsys.readouterr().out

@@ -15,6 +15,7 @@ __all__ = [
     "pair_index",
     "pair_order",
     "pairs_of_rows",
+    "rows_in_pair_order",
     "sorted_lookup",
     "stable_order",
 ]
@@ -166,15 +167,58 @@ def pairs_of_rows(
     less than half the table (a short window) is sorted on its own, unless the table's
     order is already there: sorting the whole table for it would cost more.
     """
-    memo = events.memo
-    known = ("pair-order",) in memo or (memo.base is not None and ("pair-order",) in memo.base)
-    if not known and 2 * int(np.count_nonzero(mask)) < len(events):
+    if not _order_known(events) and 2 * int(np.count_nonzero(mask)) < len(events):
         rows = np.flatnonzero(mask)
         return pair_index(events.actor[rows], events.target[rows], events.n_users)
+    order = _chosen_in_order(events, mask, "pairs_of_rows")
+    position = np.cumsum(mask, dtype=np.intp)
+    position -= 1
+    return _groups(order.key, position[order.rows], max(events.n_users, 1))
+
+
+def rows_in_pair_order(events: Events, mask: NDArray[np.bool_]) -> PairOrder:
+    """The rows where *mask* is true, sorted by ``(actor, target)`` then row, and their keys.
+
+    ``rows`` and ``key`` as in :class:`PairOrder`, for the selected rows only: within
+    a pair the rows keep their order (the table's time order). A linear filter of the
+    table's one sort (:func:`pair_order`), with the rule of :func:`pairs_of_rows`: a
+    selection of less than half the table is sorted on its own (:func:`stable_order`)
+    unless the table's order is already there. *mask* may select only events aimed at
+    another user.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence import Events
+    >>> ev = Events.from_records([
+    ...     {"time": 1, "actor": "cy", "action": "like", "target": "ann"},
+    ...     {"time": 2, "actor": "bob", "action": "like", "target": "ann"},
+    ...     {"time": 3, "actor": "cy", "action": "share", "target": "ann"},
+    ... ])
+    >>> rows_in_pair_order(ev, np.ones(3, dtype=bool)).rows.tolist()
+    [1, 0, 2]
+    """
+    if not _order_known(events) and 2 * int(np.count_nonzero(mask)) < len(events):
+        rows = np.flatnonzero(mask)
+        aimed = events.target[rows]
+        if np.any((aimed < 0) | (aimed == events.actor[rows])):
+            raise ValueError("rows_in_pair_order: the mask selects events aimed at no other user")
+        width = max(events.n_users, 1)
+        order, ordered = stable_order(events.actor[rows].astype(np.int64) * width + aimed)
+        return PairOrder(rows[order], ordered)
+    return _chosen_in_order(events, mask, "rows_in_pair_order")
+
+
+def _order_known(events: Events) -> bool:
+    """Whether the table's pair order is computed already (in its memo or its base's)."""
+    memo = events.memo
+    return ("pair-order",) in memo or (memo.base is not None and ("pair-order",) in memo.base)
+
+
+def _chosen_in_order(events: Events, mask: NDArray[np.bool_], owner: str) -> PairOrder:
+    """The table's pair order filtered to the rows of *mask* (all aimed at another user)."""
     order = pair_order(events)
     chosen = mask[order.rows]
     if int(np.count_nonzero(chosen)) != int(np.count_nonzero(mask)):
-        raise ValueError("pairs_of_rows: the mask selects events aimed at no other user")
-    position = np.cumsum(mask, dtype=np.intp)
-    position -= 1
-    return _groups(order.key[chosen], position[order.rows[chosen]], max(events.n_users, 1))
+        raise ValueError(f"{owner}: the mask selects events aimed at no other user")
+    return PairOrder(order.rows[chosen], order.key[chosen])

@@ -156,3 +156,39 @@ def test_only_candidates_are_chosen() -> None:
     matrix = world(3, 6, 12, 0.5, False)
     found = lazy_greedy(matrix, np.array([1, 4]), k=3)
     assert set(found.chosen.tolist()) <= {1, 4}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.5]), min_size=1, max_size=40),
+    st.integers(1, 6),
+)
+def test_ranking_a_chunk_at_a_time_is_the_full_ranking(keys, chunk) -> None:
+    # Ties with the smallest key of a chunk are all in it: the chunks concatenate to the
+    # order by (-key, row), which the lazy greedy's stale accounts are read in.
+    from influence.campaign.greedy import _Ranked
+
+    key = np.asarray(keys)
+    rows = np.arange(key.size, dtype=np.int64) * 3
+    ranked = _Ranked(rows, key, chunk)
+    seen = []
+    while (head := ranked.head()) is not None:
+        seen.append(head[1])
+        ranked.pop()
+    assert seen == rows[np.lexsort((rows, -key))].tolist()
+
+
+def test_repeated_or_unordered_candidates_choose_as_the_distinct_sorted_ones() -> None:
+    matrix = world(5, 7, 14, 0.3, True)
+    once = lazy_greedy(matrix, np.arange(7), k=3)
+    again = lazy_greedy(matrix, np.array([6, 2, 2, 0, 5, 1, 3, 4, 6, 0]), k=3)
+    assert once.chosen.tolist() == again.chosen.tolist()
+    assert once.gains.tolist() == again.gains.tolist()
+
+
+def test_a_budget_never_takes_an_account_without_a_finite_cost() -> None:
+    matrix = world(2, 5, 10, 0.6, False)
+    cost = np.array([np.nan, 1.0, 1.0, 1.0, 1.0])
+    found = lazy_greedy(matrix, np.arange(5), cost=cost, budget=10.0)
+    assert 0 not in found.chosen.tolist()
+    assert found.chosen.size > 0

@@ -181,6 +181,27 @@ def test_topic_restricts_the_audience_not_the_defences() -> None:
     assert travel.users == ("bob",)
     assert travel.reach == 3.0
     assert travel.topic == "travel"
+    # As a hashtag names its tag, whatever its case (and spaces around it).
+    for spelt in ("#travel", " #TRAVEL ", "Travel"):
+        again = select(events, k=1, topic=spelt)
+        assert (again.users, again.reach, again.topic) == (("bob",), 3.0, "travel")
+    with pytest.raises(ValueError, match="no event is about: '#food2'"):
+        select(events, k=1, topic="#food2")
+
+
+def test_a_tag_spelt_with_its_hash_is_still_found() -> None:
+    rows = [
+        {"time": 1.0, "actor": "ann", "action": "post", "post": "t", "topics": ["#music"]},
+        {"time": 1.0, "actor": "bob", "action": "post", "post": "m", "topics": ["music"]},
+        {"time": 2.0, "actor": "x", "action": "like", "parent": "t"},
+        {"time": 3.0, "actor": "y", "action": "like", "parent": "m"},
+        {"time": 4.0, "actor": "z", "action": "like", "parent": "m"},
+    ]
+    events = Events.from_records(rows)
+    hashed = select(events, k=1, topic="#music", objective="coverage")
+    plain = select(events, k=1, topic="music", objective="coverage")
+    assert (hashed.users, hashed.topic) == (("ann",), "#music")
+    assert (plain.users, plain.topic) == (("bob",), "music")
 
 
 def test_budget_and_every_form_of_cost() -> None:
@@ -283,6 +304,42 @@ def test_with_k_and_a_budget_never_below_the_top_by_score(
     assert chosen.method in {"unit-cost", "cost-benefit", "best single", "top by score"}
 
 
+def walk_down(order: list[int], price: list[float], k: int | None, budget: float) -> list[int]:
+    """The top by score within the budget, one account after another."""
+    taken: list[int] = []
+    spent = 0.0
+    for i in order:
+        if k is not None and len(taken) >= k:
+            break
+        if spent + price[i] <= budget:
+            taken.append(i)
+            spent += price[i]
+    return taken
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 1.0, 2.5, 7.0]), st.sampled_from([0.1, 1.0, 3.0, 8.0])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.one_of(st.none(), st.integers(1, 8)),
+    st.floats(0.0, 25.0),
+)
+def test_top_by_score_walks_down_the_ranking_taking_what_fits(accounts, k, budget) -> None:
+    from influence.campaign.select import _by_score
+
+    standing = np.array([s for s, _ in accounts])
+    price = np.array([p for _, p in accounts])
+    eligible = np.arange(standing.size, dtype=np.int64)[::2].copy()  # some accounts only
+    order = sorted(eligible.tolist(), key=lambda i: (-standing[i], i))
+    found = _by_score(eligible, standing, k, price, budget)
+    assert found.tolist() == walk_down(order, price.tolist(), k, budget)
+    if k is not None:  # and without a budget, the first k of the ranking
+        assert _by_score(eligible, standing, k, None, None).tolist() == order[:k]
+
+
 def test_overlap_is_labelled_and_the_html_shows_costs_and_who_was_left_out() -> None:
     pytest.importorskip("pandas")
     events = Events.from_records(records(3))
@@ -296,3 +353,28 @@ def test_overlap_is_labelled_and_the_html_shows_costs_and_who_was_left_out() -> 
     assert "Left out" in page
     assert "a0: excluded by the caller" in page
     assert "cost" in str(chosen).splitlines()[1]
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_select_judges_the_discounts_once(monkeypatch, given: bool) -> None:
+    # The audiences' trust and the standing scores share one judgement of the discounts,
+    # whether select scores the window itself or is given the scores of the same table.
+    from influence.components.reciprocity import Reciprocity
+
+    calls: list[float] = []
+    judge = Reciprocity.evidence
+
+    def counted(self, events, *, as_of):
+        calls.append(as_of)
+        return judge(self, events, as_of=as_of)
+
+    monkeypatch.setattr(Reciprocity, "evidence", counted)
+    events = Events.from_records(records(4))
+    scores = Scorer().score(events) if given else None
+    chosen = select(events, k=2, scores=scores)
+    assert len(calls) == 1
+    trust = Scorer().trust(events)  # the same table: judged already
+    assert len(calls) == 1
+    assert not trust.flags.writeable
+    assert chosen.users == select(Events.from_records(records(4)), k=2).users
+    assert len(calls) == 2  # a fresh table is judged afresh

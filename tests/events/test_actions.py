@@ -35,3 +35,20 @@ def test_action_spellings(spelling: str, canonical: str) -> None:
     ev = Events.from_records([record])
     assert ACTIONS[ev.action[0]] == canonical
     assert ev.to_records()[0]["action"] == canonical
+
+
+def test_renamed_action_values_are_checked() -> None:
+    from influence.events.actions import renamed
+
+    assert renamed({" RT ": "share", "re": "Reply", "fav": "favourite"}, "f") == {
+        "rt": 2,
+        "re": 1,
+        "fav": 3,
+    }
+    assert renamed(None, "f") == {}
+    with pytest.raises(ValueError, match=r"'RT' -> 'retweeted'; allowed actions: post"):
+        renamed({"RT": "retweeted"}, "Events.read_csv")
+    with pytest.raises(ValueError, match="maps 'rt' twice"):
+        renamed({"RT": "share", "rt": "like"}, "f")
+    with pytest.raises(TypeError, match="'actions' parameter of f must map"):
+        renamed([("RT", "share")], "f")

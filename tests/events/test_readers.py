@@ -854,3 +854,27 @@ def test_read_parquet_reads_like_from_arrow_and_numbers_rows_from_one(tmp_path: 
         Events.read_parquet(junk)
     with pytest.raises(FileNotFoundError):
         Events.read_parquet(tmp_path / "missing.parquet")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_read_csv_and_jsonl_read_the_logs_own_action_values(tmp_path: Path, fast: bool) -> None:
+    # Higgs writes RT, MT and RE: read as share, mention and reply (case ignored), as if
+    # the file had said so; a value the mapping and the vocabulary both lack is a bad row.
+    mapping = {"RT": "share", "MT": "mention", "RE": "reply"}
+    path = tmp_path / "higgs.csv"
+    path.write_text("time,actor,action,target\n1,b,RT,a\n2,c,mt,a\n3,a,RE,c\n4,d,like,a\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text(
+        "time,actor,action,target\n1,b,share,a\n2,c,mention,a\n3,a,reply,c\n4,d,like,a\n"
+    )
+    read = Events(readers.read_csv(path, actions=mapping, fast=fast, progress=False))
+    assert read == Events.read_csv(plain, progress=False)
+    lines = tmp_path / "higgs.jsonl"
+    lines.write_text(
+        "".join(json.dumps(r) + "\n" for r in read.to_records()).replace('"share"', '"RT"')
+    )
+    assert Events.read_jsonl(lines, actions=mapping, progress=False) == read
+    with pytest.raises(InvalidEventError, match="RT"):
+        readers.read_csv(path, actions={"MT": "mention"}, fast=fast, progress=False)
+    with pytest.raises(ValueError, match=r"'actions' parameter of Events\.read_csv"):
+        Events.read_csv(path, actions={"RT": "retweeted"}, progress=False)

@@ -224,3 +224,13 @@ def test_empty_and_untagged_tables() -> None:
     assert about(ev, "x").tolist() == [False]
     with pytest.raises(TypeError, match="topic must be a string"):
         about(ev, 3)  # type: ignore[arg-type]
+
+
+def test_topic_name_reads_a_hashtag_as_its_tag() -> None:
+    from influence.events.topics import topic_name
+
+    assert topic_name("#Higgs") == "higgs" == topic_name("  HIGGS ")
+    assert topic_name("#café") == "café"
+    assert topic_name("C#") == "c#"  # no hashtag: as it is
+    assert topic_name("#1") == "#1"  # a hashtag holds a letter
+    assert topic_name("##music") == "##music"

@@ -20,8 +20,9 @@ farmed target; Reciprocity's, what is traded quid pro quo. Bought or fake engage
 therefore reach (almost) nobody, and a crowd of genuine newcomers keeps its full weight.
 Self-engagement is not an exposure.
 
-The audiences are one ``scipy.sparse`` CSR matrix, accounts by people, built from one
-sort of packed ``(account, person)`` int64 keys (no loop over events).
+The audiences are one ``scipy.sparse`` CSR matrix, accounts by people, reduced from the
+engagement in the table's pair order (the sort of packed int64 keys its scoring made)
+and transposed once (no loop over events).
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from influence import _validate
 from influence._time import STANDING
+from influence.campaign.pairgroups import by_account, starts, unit
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.events.topics import about
+from influence.events.topics import about, topic_name, topic_names
 from influence.kernels import received_engagement
+from influence.pairs import rows_in_pair_order
 from influence.scoring.scorer import Scorer
 
 __all__ = ["Audiences", "audiences", "engaged_rows", "on_topic"]
@@ -93,6 +95,8 @@ def on_topic(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[n
     A like carries no topics of its own: it is about what the post it likes is about
     (:func:`influence.events.topics.about`). With *hashtags*, a ``#tag`` in a row's text
     tags it too, as for :meth:`Scorer.score_topics <influence.Scorer.score_topics>`.
+    Case is ignored, and a hashtag names its tag (``"#Travel"`` is ``"travel"``) unless
+    some tag is spelt with the ``#``.
 
     Examples
     --------
@@ -102,12 +106,15 @@ def on_topic(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[n
     ...     {"time": 2, "actor": "bob", "action": "like", "parent": "p"},
     ...     {"time": 3, "actor": "cy", "action": "like", "target": "ann"},
     ... ])
-    >>> on_topic(ev, "Travel").tolist()
-    [True, True, False]
+    >>> on_topic(ev, "Travel").tolist(), on_topic(ev, "#travel").tolist()
+    ([True, True, False], [True, True, False])
     """
     if not isinstance(topic, str) or not topic.strip():
         raise ValueError(f"The 'topic' parameter must be a non-empty string. Got {topic!r}.")
-    return about(events, topic.strip(), hashtags=hashtags)
+    name = topic.strip().casefold()  # as given, else as a hashtag names its tag
+    if name not in topic_names(events, hashtags=hashtags):
+        name = topic_name(topic)
+    return about(events, name, hashtags=hashtags)
 
 
 def audiences(
@@ -164,8 +171,9 @@ def audiences(
     window, t, picked, trust = engaged_rows(
         "audiences", events, as_of, days, topic, hashtags, scorer, trust
     )
-    n = window.n_users
-    matrix = incidence(window.target[picked], window.actor[picked], np.asarray(trust)[picked], n)
+    mask = np.zeros(len(window), dtype=bool)
+    mask[picked] = True
+    matrix = incidence(window, mask, trust)
     return Audiences(window.users, matrix, t, days, None if topic is None else topic.strip())
 
 
@@ -200,31 +208,17 @@ def engaged_rows(
     return window, t, picked, np.asarray(trust, dtype=np.float64)
 
 
-def incidence(
-    account: NDArray[np.integer[Any]],
-    person: NDArray[np.integer[Any]],
-    weight: NDArray[np.float64],
-    n: int,
-) -> Any:
-    """The ``n x n`` CSR matrix of the largest *weight* per ``(account, person)`` pair.
+def incidence(events: Events, mask: NDArray[np.bool_], weight: NDArray[np.float64]) -> Any:
+    """The ``n x n`` CSR matrix, accounts by people, of the largest *weight* (clipped to
+    ``[0, 1]``) per ``(target, actor)`` pair of the rows of *mask*.
 
-    One stable sort of packed int64 keys ``account * n + person``; the maximum per pair
-    with ``np.maximum.reduceat``, whatever the order of the rows.
+    The rows in the table's pair order (:func:`influence.pairs.rows_in_pair_order`: the
+    sort its scoring made, or one of the selection), the maximum per pair with
+    ``np.maximum.reduceat``, whatever the order of the rows, and one transposition to
+    put the accounts in rows.
     """
-    width = max(n, 1)
-    key = account.astype(np.int64) * width + person.astype(np.int64)
-    order = np.argsort(key, kind="stable")
-    ordered = key[order]
-    if ordered.size:
-        start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-        best = np.maximum.reduceat(np.asarray(weight, dtype=np.float64)[order], start)
-        unique = ordered[start]
-    else:
-        best, unique = np.zeros(0), np.zeros(0, dtype=np.int64)
-    rows, cols = unique // width, unique % width
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    data = np.clip(best, 0.0, 1.0)
-    matrix = sp.csr_array((data, cols.astype(np.int64), indptr), shape=(n, n))
-    matrix.data.flags.writeable = False
-    return matrix
+    order = rows_in_pair_order(events, mask)
+    first = starts(order.key)[1]
+    best = np.asarray(weight, dtype=np.float64)[order.rows]
+    best = np.maximum.reduceat(best, first) if first.size else np.zeros(0)
+    return by_account(order.key[first], events.n_users, unit(best))[0]

@@ -58,6 +58,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from influence.campaign.greedy import row_sums
+
 __all__ = ["ExpectedReach", "expected_reach", "pooled"]
 
 
@@ -117,14 +119,7 @@ class ExpectedReach:
         Each row's chances are added one after another from 0 (``np.bincount`` adds in
         order, as the ``cumsum`` of :meth:`gain` does).
         """
-        starts = self.indptr[rows]
-        sizes = self.indptr[rows + 1] - starts
-        offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-        known = np.bincount(
-            np.repeat(np.arange(rows.size), sizes),
-            weights=self.data[np.repeat(starts, sizes) + offsets] * 1.0,
-            minlength=rows.size,
-        )
+        known = row_sums(self.indptr, self.data, rows)
         n = self.newcomers[rows]
         if not np.isfinite(self.cap):
             new = n

@@ -51,7 +51,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Coverage", "Greedy", "Objective", "coverage", "lazy_greedy"]
+__all__ = ["Coverage", "Greedy", "Objective", "coverage", "lazy_greedy", "row_sums"]
 
 
 class Coverage:
@@ -87,13 +87,7 @@ class Coverage:
         With nothing chosen a gain is its row's sum, added in row order (``np.bincount``
         and ``cumsum`` both add one term after another from 0).
         """
-        sizes = self.indptr[rows + 1] - self.indptr[rows]
-        sums = np.bincount(
-            np.repeat(np.arange(rows.size), sizes),
-            weights=self.data[_row_positions(self.indptr, rows)],
-            minlength=rows.size,
-        )
-        return np.asarray(sums / self.frequency, dtype=np.float64)
+        return np.asarray(row_sums(self.indptr, self.data, rows) / self.frequency)
 
     def gain(self, account: int) -> float:
         """:math:`\\Delta(u \\mid S)`: what adding *account* would add to the coverage."""
@@ -208,27 +202,28 @@ def lazy_greedy(
         objective.fresh() if hasattr(objective, "fresh") else Coverage(objective, frequency)
     )
     n_rows = int(state.matrix.shape[0])
-    rows = np.unique(np.asarray(candidates, dtype=np.int64))
+    rows = _distinct(np.asarray(candidates, dtype=np.int64))
     price = np.ones(n_rows) if cost is None else np.asarray(cost, dtype=np.float64)
     left = np.inf if budget is None else float(budget)
+    if budget is not None:  # what costs more than the budget never fits
+        rows = rows[price[rows] <= left]
     limit = rows.size if k is None else min(int(k), rows.size)
     first = state.initial(rows)
     key = first / price[rows] if per_cost else first
-    # Stale accounts (evaluated with nothing chosen) wait in one sorted array; accounts
-    # re-evaluated since wait in a heap. The next one is the better of the two heads.
-    order = np.lexsort((rows, -key))
-    stale_rows, stale_key = rows[order], key[order]
-    position = 0
+    # Stale accounts (evaluated with nothing chosen) wait in ranked order, sorted a
+    # chunk at a time; accounts re-evaluated since wait in a heap. The next one is the
+    # better of the two heads.
+    stale = _Ranked(rows, key, 4 * limit + 64)
     heap: list[tuple[float, int, int]] = []
     chosen: list[int] = []
     gains: list[float] = []
     evaluations = 0
     while len(chosen) < limit:
-        if position < stale_rows.size and (
-            not heap or (-stale_key[position], int(stale_rows[position])) < heap[0][:2]
-        ):
-            row, value, since = int(stale_rows[position]), float(stale_key[position]), 0
-            position += 1
+        head = stale.head()
+        if head is not None and (not heap or (-head[0], head[1]) < heap[0][:2]):
+            value, row = head
+            since = 0
+            stale.pop()
         elif heap:
             negative, row, since = heapq.heappop(heap)
             value = -negative
@@ -247,6 +242,87 @@ def lazy_greedy(
         gained = state.gain(row)
         heapq.heappush(heap, (-(gained / price[row] if per_cost else gained), row, len(chosen)))
     return Greedy(np.asarray(chosen, dtype=np.int64), np.asarray(gains), evaluations)
+
+
+class _Ranked:
+    """Rows in order of decreasing key, ties by row, sorted a chunk at a time.
+
+    The greedy reads the head of the ranking only (a few times *k* rows, typically): the
+    largest keys are picked out by ``np.argpartition`` (linear), every row tied with the
+    chunk's smallest key included, so that a chunk is exactly the next rows of the full
+    order; only they are sorted. Each further chunk is twice as large.
+    """
+
+    __slots__ = ("chunk", "key", "order", "position", "rest", "rows")
+
+    def __init__(self, rows: NDArray[np.int64], key: NDArray[np.float64], chunk: int) -> None:
+        self.rows, self.key, self.chunk = rows, np.asarray(key, dtype=np.float64), chunk
+        self.rest = np.arange(rows.size)  # positions not ranked yet
+        self.order = np.zeros(0, dtype=np.intp)  # the current chunk, ranked
+        self.position = 0
+
+    def head(self) -> tuple[float, int] | None:
+        """The next row's key and row, or ``None`` when every row was taken."""
+        if self.position == self.order.size:
+            if not self.rest.size:
+                return None
+            self._next_chunk()
+        at = self.order[self.position]
+        return float(self.key[at]), int(self.rows[at])
+
+    def pop(self) -> None:
+        """Move past the head."""
+        self.position += 1
+
+    def _next_chunk(self) -> None:
+        rest = self.rest
+        values = self.key[rest]
+        if rest.size > self.chunk:
+            cut = values[np.argpartition(-values, self.chunk - 1)[self.chunk - 1]]
+            inside = values >= cut
+            taken, self.rest = rest[inside], rest[~inside]
+        else:
+            taken, self.rest = rest, rest[:0]
+        self.order = taken[np.lexsort((self.rows[taken], -self.key[taken]))]
+        self.position = 0
+        self.chunk *= 2
+
+
+def _distinct(rows: NDArray[np.int64]) -> NDArray[np.int64]:
+    """*rows* sorted, without repeats (checked in one pass when they are already)."""
+    if rows.size < 2 or bool(np.all(rows[1:] > rows[:-1])):
+        return rows
+    ordered = np.sort(rows)
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def row_sums(
+    indptr: NDArray[np.int64], data: NDArray[np.float64], rows: NDArray[np.int64]
+) -> NDArray[np.float64]:
+    """The sum of each CSR row of *rows*, its entries added one after another from 0.
+
+    ``np.bincount`` adds in order, as the ``cumsum`` of a gain does. When *rows* are
+    many (half the matrix or more) every row is summed where it lies, then picked;
+    otherwise the entries of *rows* are gathered first.
+    """
+    n_rows = indptr.size - 1
+    if 2 * rows.size >= n_rows:
+        every = np.bincount(
+            np.repeat(np.arange(n_rows), np.diff(indptr)), weights=data, minlength=n_rows
+        )
+        return np.asarray(every[rows], dtype=np.float64)
+    sizes = indptr[rows + 1] - indptr[rows]
+    return np.asarray(
+        np.bincount(
+            np.repeat(np.arange(rows.size), sizes),
+            weights=data[_row_positions(indptr, rows)],
+            minlength=rows.size,
+        ),
+        dtype=np.float64,
+    )
 
 
 def _row_positions(indptr: NDArray[np.int64], rows: NDArray[np.int64]) -> NDArray[np.int64]:

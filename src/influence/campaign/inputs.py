@@ -24,25 +24,33 @@ from numpy.typing import NDArray
 
 from influence.events.ids import IdIndex
 from influence.events.table import Events
-from influence.events.topics import topic_names
+from influence.events.topics import topic_name, topic_names
 
 __all__ = ["known_ids", "known_topic", "per_user_costs", "read_costs"]
 
 
-def known_topic(events: Events, topic: Any, hashtags: bool) -> None:
-    """Raise ``ValueError`` listing the topics there are unless some event is about *topic*."""
+def known_topic(events: Events, topic: Any, hashtags: bool) -> str:
+    """The tag *topic* names; ``ValueError`` listing the topics there are unless some event
+    is about it.
+
+    The topic as given (spaces around it dropped, case-folded) when some event is about
+    it, else as a hashtag reads (:func:`influence.events.topics.topic_name`: ``"#Music"``
+    is ``"music"``), so that a tag holding ``#`` itself is still found.
+    """
     if not isinstance(topic, str) or not topic.strip():
         raise ValueError(
             f"The 'topic' parameter of select must be a non-empty string. Got {topic!r}."
         )
     known = topic_names(events, hashtags=hashtags)
-    if topic.strip().casefold() not in known:
-        shown = ", ".join(repr(t) for t in known[:20]) + (", ..." if len(known) > 20 else "")
-        hint = "" if hashtags else " (hashtags=True also reads #tags in the text)"
-        raise ValueError(
-            f"The 'topic' parameter of select names a topic no event is about: "
-            f"{topic!r}; allowed: [{shown}]{hint}"
-        )
+    for name in (topic.strip().casefold(), topic_name(topic)):
+        if name in known:
+            return name
+    shown = ", ".join(repr(t) for t in known[:20]) + (", ..." if len(known) > 20 else "")
+    hint = "" if hashtags else " (hashtags=True also reads #tags in the text)"
+    raise ValueError(
+        f"The 'topic' parameter of select names a topic no event is about: "
+        f"{topic!r}; allowed: [{shown}]{hint}"
+    )
 
 
 def known_ids(users: IdIndex, ids: Iterable[Any]) -> set[Any]:

@@ -136,7 +136,9 @@ def select(
         :math:`F`: each person counts up to *frequency* exposures (1: unique reach).
     topic : str, optional
         Count only engagement about this topic; the defences still judge the whole log.
-        A topic no event is about is an error listing the topics there are.
+        Case is ignored, and a hashtag names its tag (``"#Music"`` is ``"music"``, as
+        :func:`influence.events.topics.topic_name` reads it). A topic no event is about
+        is an error listing the topics there are.
     hashtags : bool, default False
         Also read ``#tags`` in the text as topics, as ``Scorer.score_topics(hashtags=True)``.
     exclude : iterable of user ids
@@ -255,8 +257,8 @@ def select(
             f"select: nobody can be chosen: no event at or before as_of {format_time(t)} "
             f"(the log has {start})"
         )
-    if topic is not None:
-        known_topic(events, topic, hashtags)
+    if topic is not None:  # the tag it names: "#Music" is the hashtag of "music"
+        topic = known_topic(events, topic, hashtags)
     excluded = known_ids(events.users, exclude)
     price = per_user_costs(cost, events.users, window.users)
     trust = judge.trust(window, t)
@@ -486,20 +488,37 @@ def _by_score(
     price: NDArray[np.float64] | None,
     budget: float | None,
 ) -> NDArray[np.int64]:
-    """The eligible accounts by standing score (ties by index), as many as fit."""
+    """The eligible accounts by standing score (ties by index), as many as fit.
+
+    Down the ranking, each account is taken when the total spent with it stays within
+    the budget (and while fewer than *k* are taken). Walked a run at a time: of the
+    accounts that still could fit, the longest run of the ranking whose running total
+    fits is taken at once (one ``cumsum``); the account that ends it cannot fit, nor
+    can any whose cost added to what is spent exceeds the budget (what is spent only
+    grows), so they are dropped, and the walk goes on with the rest. Each step takes at
+    least one account.
+    """
+    if k is not None and budget is None and k < eligible.size:  # the top k alone
+        best = eligible[np.argpartition(-standing[eligible], k - 1)[:k]]
+        cut = standing[best].min()
+        eligible = eligible[standing[eligible] >= cut]  # every tie with the k-th
     order = eligible[np.lexsort((eligible, -standing[eligible]))]
     if budget is None or price is None:
         return order[: k if k is not None else order.size]
-    # Walk down the ranking, taking each account that still fits.
-    taken: list[int] = []
-    left = budget
-    for i in order.tolist():
-        if k is not None and len(taken) >= k:
-            break
-        if price[i] <= left:
-            taken.append(i)
-            left -= price[i]
-    return np.asarray(taken, dtype=np.int64)
+    room = k if k is not None else order.size
+    taken: list[NDArray[np.int64]] = []
+    spent = 0.0
+    rest = order[price[order] <= budget]
+    while rest.size and room > 0:
+        # The running totals, added one after another from what is spent already.
+        totals = np.cumsum(np.concatenate(([spent], price[rest])))[1:]
+        run = min(int(np.searchsorted(totals > budget, True)), room)
+        taken.append(rest[:run])
+        room -= run
+        spent = float(totals[run - 1])
+        rest = rest[run:]
+        rest = rest[spent + price[rest] <= budget]  # as the next running total adds it
+    return np.concatenate(taken) if taken else np.zeros(0, dtype=np.int64)
 
 
 def _gains_in_order(objective: Objective, accounts: NDArray[np.int64]) -> NDArray[Any]:

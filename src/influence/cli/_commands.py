@@ -193,6 +193,12 @@ def select(args: argparse.Namespace) -> int:
         raise UserError("give --k N (at most N accounts) or --budget AMOUNT with --cost FILE")
     if args.budget is not None and args.cost is None:
         raise UserError("--budget needs --cost FILE: the cost of each account")
+    if args.objective == "spread" and (args.k is None or args.budget is not None):
+        raise UserError("--objective spread takes --k N (at most N accounts), not --budget")
+    if args.objective == "spread" and args.frequency != 1:
+        raise UserError("--objective spread counts each person once: drop --frequency")
+    if args.hops < 1:
+        raise UserError(f"--hops takes a whole number of steps, at least 1; got {args.hops}")
     if args.out is not None and Path(args.out).suffix.lower() != ".csv":
         suffix = Path(args.out).suffix
         raise UserError(f"{printable(args.out)}: select writes .csv; got {suffix!r}")
@@ -219,6 +225,7 @@ def select(args: argparse.Namespace) -> int:
         window_days=args.window_days,
         objective=args.objective,
         horizon_days=args.horizon,
+        hops=args.hops,
         scorer=scorer,
     )
     print(campaign_table(chosen))

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from influence.events.actions import ALLOWED_TEXT, code_of
 from influence.events.assemble import FIELDS
 from influence.events.table import Events
 from influence.events.timeparse import format_time, parse_time
@@ -62,6 +63,31 @@ def columns(value: str | None) -> dict[str, str] | None:
         if field in mapping:
             raise UserError(f"--columns names the field {field!r} twice")
         mapping[field] = column
+    return mapping
+
+
+def action_values(value: str | None) -> dict[str, str] | None:
+    """``--actions RT=share,MT=mention`` as ``{"RT": "share", "MT": "mention"}``, checked."""
+    if value is None:
+        return None
+    mapping: dict[str, str] = {}
+    for item in value.split(","):
+        raw, sep, action = item.partition("=")
+        raw, action = raw.strip(), action.strip()
+        if not sep or not raw or not action:
+            raise UserError(
+                f"--actions takes VALUE=ACTION pairs separated by commas (e.g. --actions "
+                f"RT=share,MT=mention,RE=reply); got {item!r}"
+            )
+        if code_of(action) is None:
+            flipped = f" (VALUE=ACTION: did you mean {action}={raw}?)" if code_of(raw) else ""
+            raise UserError(
+                f"--actions: {action!r} (for {raw!r}) is no action{flipped}; allowed: "
+                f"{ALLOWED_TEXT}"
+            )
+        if raw.lower() in {r.lower() for r in mapping}:
+            raise UserError(f"--actions names the value {raw!r} twice")
+        mapping[raw] = action
     return mapping
 
 
@@ -199,6 +225,11 @@ def _options(args: Any, kind: str) -> dict[str, Any]:
         if kind == "parquet":
             raise UserError(f"--action is for CSV and JSON Lines files; {args.events} is Parquet")
         options["constants"] = {"action": args.action}
+    renamed = action_values(getattr(args, "actions", None))
+    if renamed:
+        if kind == "parquet":
+            raise UserError(f"--actions is for CSV and JSON Lines files; {args.events} is Parquet")
+        options["actions"] = renamed
     return options
 
 

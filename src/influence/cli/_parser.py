@@ -73,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="one action for every row, for logs that have none (message and email logs: "
             "mention)",
         )
+        reading.add_argument(
+            "--actions",
+            default=None,
+            metavar="VALUE=ACTION,...",
+            help="the log's own action values read as actions (case ignored), e.g. "
+            "RT=share,MT=mention,RE=reply for Higgs",
+        )
 
     score = sub.add_parser("score", help="score an event file, print the leaderboard")
     inputs(score)
@@ -256,10 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     select.add_argument(
         "--objective",
-        choices=("expected", "coverage"),
+        choices=("expected", "coverage", "spread"),
         default="expected",
-        help="maximise the expected reach in the campaign period (default) or the coverage "
-        "of the window's audience",
+        help="maximise the expected reach in the campaign period (default), the coverage "
+        "of the window's audience, or the expected spread --hops steps out (IMM; needs --k)",
+    )
+    select.add_argument(
+        "--hops",
+        type=int,
+        default=2,
+        metavar="N",
+        help="with --objective spread: the cascade's steps (default 2; 1: the direct audience)",
     )
     select.add_argument(
         "--horizon",

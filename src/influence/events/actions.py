@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 import numpy as np
@@ -59,6 +60,44 @@ def code_of(value: object) -> int | None:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value) if 0 <= int(value) < len(ACTIONS) else None
     return None
+
+
+def renamed(mapping: object, owner: str) -> dict[str, int]:
+    """A log's own action values -> action codes, checked: ``{"RT": "share"}`` reads ``RT``
+    as a share.
+
+    Keys are matched as :func:`code_of` matches spellings (spaces around them dropped,
+    case ignored) and take precedence over the vocabulary; each value must be an action
+    or a synonym. *owner* names the function in errors. ``None`` maps nothing.
+
+    Examples
+    --------
+    >>> renamed({"RT": "share", "MT": "mention", "RE": "reply"}, "read_csv")
+    {'rt': 2, 'mt': 4, 're': 1}
+    """
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise TypeError(
+            f"The 'actions' parameter of {owner} must map the log's action values to actions "
+            f"(e.g. {{'RT': 'share'}}); got {type(mapping).__name__} {mapping!r}"
+        )
+    out: dict[str, int] = {}
+    for raw, action in mapping.items():
+        code = code_of(action) if isinstance(action, str) else None
+        if not isinstance(raw, str) or not raw.strip() or code is None:
+            raise ValueError(
+                f"The 'actions' parameter of {owner} must map non-empty text values to "
+                f"actions; got {raw!r} -> {action!r}; allowed actions: {ALLOWED_TEXT}"
+            )
+        key = raw.strip().lower()
+        if out.get(key, code) != code:
+            raise ValueError(
+                f"The 'actions' parameter of {owner} maps {raw!r} twice (values are matched "
+                f"whatever their case), to two actions"
+            )
+        out[key] = code
+    return out
 
 
 def mask_of(codes: frozenset[int]) -> np.ndarray:

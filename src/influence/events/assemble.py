@@ -8,6 +8,7 @@ of :class:`~influence.Events` shares them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -94,6 +95,7 @@ def assemble(
     unit: str = "row",
     extra: dict[int, tuple[str, str]] | None = None,
     dedupe: bool = False,
+    actions: Mapping[str, int] | None = None,
 ) -> Table:
     """Validate *columns* (field -> array-like or ``None``) and build a table.
 
@@ -102,7 +104,8 @@ def assemble(
     before this point (unparseable JSON lines, say), keyed by position. Exact duplicate
     rows (equal in every field, without an ``id``) are counted in ``Table.duplicates``,
     or with *dedupe* dropped, all but the first, as rejections of kind
-    ``"exact duplicate"``.
+    ``"exact duplicate"``. *actions* maps the log's own action values to codes
+    (:func:`influence.events.actions.renamed`).
     """
     label = np.arange(n, dtype=np.int64) if rows is None else rows
     problems: dict[int, tuple[str, str, str, Any]] = {}
@@ -142,7 +145,7 @@ def assemble(
         "actor",
         arrays.get("actor"),
     )
-    action, found = _columns.actions(arrays.get("action"), n)
+    action, found = _columns.actions(arrays.get("action"), n, actions)
     note(found, "action", arrays.get("action"))
     note(found_target, "target", arrays.get("target"))
     note(found_post, "post", arrays.get("post"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -329,10 +329,16 @@ def unify(*columns: np.ndarray) -> list[np.ndarray]:
     return [c if c.dtype.kind == "O" else _objects([str(v) for v in c.tolist()]) for c in columns]
 
 
-def actions(values: Any, n: int) -> tuple[NDArray[np.int8], Problems]:
-    """Action codes (int8) and rows with a missing or unknown action."""
+def actions(
+    values: Any, n: int, renamed: Mapping[str, int] | None = None
+) -> tuple[NDArray[np.int8], Problems]:
+    """Action codes (int8) and rows with a missing or unknown action.
+
+    *renamed* maps the log's own text values (stripped, lower case) to codes first
+    (:func:`influence.events.actions.renamed`).
+    """
     if isinstance(values, Coded):  # the distinct spellings, judged once each
-        codes, found = actions(values.with_null(), values.values.shape[0] + 1)
+        codes, found = actions(values.with_null(), values.values.shape[0] + 1, renamed)
         return codes[values.codes], expand(values, found)
     problems: Problems = {}
     codes = np.zeros(n, dtype=np.int8)
@@ -356,7 +362,8 @@ def actions(values: Any, n: int) -> tuple[NDArray[np.int8], Problems]:
     uniques, inverse = np.unique(spellings, return_inverse=True)
     table = np.full(len(uniques), -1, dtype=np.int16)
     for j, spelling in enumerate(uniques.tolist()):
-        code = _actions.code_of(spelling)
+        code = renamed.get(spelling.strip().lower()) if renamed else None
+        code = _actions.code_of(spelling) if code is None else code
         table[j] = -1 if code is None else code
     mapped = table[inverse.reshape(-1)]
     bad = mapped < 0

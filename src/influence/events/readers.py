@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from influence._progress import Progress
+from influence.events import actions as _action_names
 from influence.events import arrow as _arrow
 from influence.events import coded, fastcsv
 from influence.events.arrowcols import event_columns
@@ -247,9 +248,10 @@ def _by_line(
     extra: dict[int, tuple[str, str]],
     errors: Errors,
     dedupe: bool,
+    actions: Mapping[str, int] | None = None,
 ) -> Table:
     """Validate the columns a file reader gathered, its constants filled in, with rows
-    numbered by their line in the file."""
+    numbered by their line in the file (*actions*: the log's action values, renamed)."""
     for f, value in fixed.items():
         data[f] = _constant(value, len(lines)) if f == "time" else coded.constant(value, len(lines))
     return assemble(
@@ -260,6 +262,7 @@ def _by_line(
         unit="line",
         extra=extra,
         dedupe=dedupe,
+        actions=actions,
     )
 
 
@@ -275,6 +278,7 @@ def read_csv(
     constants: Mapping[str, Any] | None = None,
     dedupe: bool = False,
     fast: bool = True,
+    actions: Mapping[str, str] | None = None,
 ) -> Table:
     """The table of :meth:`Events.read_csv <influence.Events.read_csv>`.
 
@@ -285,6 +289,7 @@ def read_csv(
     row by row. Either way gives the same table, rejections and errors.
     """
     validate_errors(errors)
+    renamed = _action_names.renamed(actions, "Events.read_csv")
     if header:
         mapping = field_map(columns)
     elif columns is None:
@@ -306,7 +311,7 @@ def read_csv(
             data: dict[str, Any] = dict.fromkeys(FIELDS)
             data.update(event_columns({f: cells.table.column(j) for f, j in where.items()}))
             lines = np.arange(cells.first_line, cells.first_line + n, dtype=np.int64)
-            return _by_line(data, fixed, lines, {}, errors, dedupe)
+            return _by_line(data, fixed, lines, {}, errors, dedupe, renamed)
         with open_text(path, encoding, bar if shown else None) as handle:
             records = Records(handle, delimiter)
             first = next(records, None)
@@ -338,7 +343,8 @@ def read_csv(
                     cols[f].append(row[j] if j < len(row) else None)
         bar.set_postfix_str("validating")
         data = {f: cols.get(f) for f in FIELDS}
-        return _by_line(data, fixed, np.array(lines_read, dtype=np.int64), extra, errors, dedupe)
+        lines_at = np.array(lines_read, dtype=np.int64)
+        return _by_line(data, fixed, lines_at, extra, errors, dedupe, renamed)
 
 
 def _names(name: str, header: bool, first: list[str] | None) -> tuple[list[str], str]:
@@ -379,6 +385,7 @@ def read_jsonl(
     progress: Progress = "auto",
     constants: Mapping[str, Any] | None = None,
     dedupe: bool = False,
+    actions: Mapping[str, str] | None = None,
 ) -> Table:
     """The table of :meth:`Events.read_jsonl <influence.Events.read_jsonl>`.
 
@@ -397,6 +404,7 @@ def read_jsonl(
     ``bench/bench_readers.py --jsonl`` measures this reader against ``pyarrow.json``.
     """
     validate_errors(errors)
+    renamed = _action_names.renamed(actions, "Events.read_jsonl")
     mapping = field_map(columns)
     fixed = constant_columns(constants, mapping, columns, ())
     cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
@@ -435,7 +443,7 @@ def read_jsonl(
                     f"event field {f!r} is both read from key {mapping[f]!r} and given the "
                     f"constant {value!r}; choose one (drop it from columns or from constants)"
                 )
-        return _by_line(data, fixed, lines, extra, errors, dedupe)
+        return _by_line(data, fixed, lines, extra, errors, dedupe, renamed)
 
 
 def from_pandas(

@@ -181,6 +181,7 @@ class Events(EventColumns):
         header: bool = True,
         constants: Mapping[str, str] | None = None,
         dedupe: bool = False,
+        actions: Mapping[str, str] | None = None,
     ) -> Events:
         """Read a CSV file (``.gz`` is decompressed), with a header row or without.
 
@@ -218,12 +219,14 @@ class Events(EventColumns):
             and given a constant is an error.
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
+        actions : mapping, optional
+            The log's own action values -> actions (case ignored): ``{"RT": "share"}``.
 
         Raises
         ------
         ValueError
             When a required column is missing, the header names a column read
-            twice, or a field is both mapped and constant; an
+            twice, a field is both mapped and constant, *actions* is not one; an
             :class:`InvalidEventError` for a bad row with ``errors="raise"``.
 
         Examples
@@ -258,6 +261,7 @@ class Events(EventColumns):
                 header=header,
                 constants=constants,
                 dedupe=dedupe,
+                actions=actions,
             )
         )
 
@@ -272,6 +276,7 @@ class Events(EventColumns):
         progress: Progress = "auto",
         constants: Mapping[str, str] | None = None,
         dedupe: bool = False,
+        actions: Mapping[str, str] | None = None,
     ) -> Events:
         """Read a JSON Lines file, one object per line (``.gz`` is decompressed).
 
@@ -294,6 +299,8 @@ class Events(EventColumns):
             field some object has, or that *columns* maps, is an error.
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
+        actions : mapping, optional
+            The log's own action values -> actions, as for :meth:`read_csv`.
 
         Examples
         --------
@@ -315,6 +322,7 @@ class Events(EventColumns):
                 progress=progress,
                 constants=constants,
                 dedupe=dedupe,
+                actions=actions,
             )
         )
 
@@ -535,11 +543,15 @@ class Events(EventColumns):
     def compact(self) -> Events:
         """Drop users, posts, texts and topic sets that no event mentions.
 
-        Index order is kept, so the compacted table scores the same. The platform
-        names (a handful) are kept as they are.
+        Index order is kept, so the compacted table scores the same; platform names
+        are kept as they are. A table found compact is remembered so (its memo).
         """
-        table = _views.compact_table(self._table)
-        return self if table is None else Events(table, self.trust)
+        if ("compact",) not in self._memo:
+            table = _views.compact_table(self._table)
+            if table is not None:
+                return Events(table, self.trust)
+            self._memo.get(("compact",), lambda: True)
+        return self
 
     def with_trust(self, trust: ArrayLike | None) -> Events:
         """The same events, each engagement weighted by how much it is trusted.

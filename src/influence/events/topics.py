@@ -38,6 +38,7 @@ __all__ = [
     "topic_events",
     "topic_index",
     "topic_matrix",
+    "topic_name",
     "topic_names",
 ]
 
@@ -153,6 +154,20 @@ def about(events: Events, topic: str, *, hashtags: bool = False) -> NDArray[np.b
     if j < len(index.names) and index.names[j] == topic.casefold():
         out[index.rows[index.starts[j] : index.starts[j + 1]]] = True
     return out
+
+
+def topic_name(topic: str) -> str:
+    """The tag a topic as someone types it names: spaces around it dropped, a hashtag
+    read as :data:`HASHTAG` reads one in a text (the part after ``#``), case-folded.
+
+    Examples
+    --------
+    >>> topic_name(" #Music "), topic_name("Travel"), topic_name("C#")
+    ('music', 'travel', 'c#')
+    """
+    text = topic.strip()
+    tag = HASHTAG.fullmatch(text)
+    return (tag.group(1) if tag else text).casefold()
 
 
 def topic_events(events: Events, topic: str, *, hashtags: bool = False) -> Events:

@@ -266,10 +266,8 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         *,
         progress: bool | str = "auto",
     ) -> History:
-        """Every user's score and parts at each date from *start* to *end*, *every* apart:
-        a :class:`~influence.scoring.history_result.History` whose scores at each date are
-        those of :meth:`score` at that date. :func:`influence.scoring.history.history`
-        gives the parameters, the dates and the cost (docs/history.md)."""
+        """Every user's score and parts at each date from *start* to *end*, *every* apart, as
+        :meth:`score` gives them: :func:`influence.scoring.history.history` (docs/history.md)."""
         from influence.scoring.history import history
 
         return history(self, events, start, end, every, progress=progress)  # type: ignore[arg-type]
@@ -306,9 +304,10 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
 
         The discounts' product times any trust already on the table, judged on the
         events at or before *as_of* (default: the latest event's time): float64 in
-        ``[0, 1]``, one per row of ``events.until(as_of)``, in its order. The work is
-        shared with :meth:`score` on the same table (:attr:`Events.memo
-        <influence.Events.memo>`); :func:`influence.campaign.select` weighs audiences by it.
+        ``[0, 1]``, one per row of ``events.until(as_of)``, in its order, read-only. The
+        judgement is made once per table and shared with :meth:`score` on the same table
+        (:attr:`Events.memo <influence.Events.memo>`), whichever is called first;
+        :func:`influence.campaign.select` weighs audiences by it.
 
         Examples
         --------
@@ -329,8 +328,27 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
     def _judge(
         self, window: Events, as_of: float
     ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
-        """Per-event trust (the table's own times each discount's weight), each
-        discount's weights and its details, judged on the window as given."""
+        """Per-event trust (the table's own times each discount's weight), each discount's
+        weights and details, judged on the window as given, once per table, discounts and
+        time (in :attr:`Events.memo <influence.Events.memo>`: :meth:`trust` and :meth:`score`
+        share it); discounts that cannot be hashed are judged every time."""
+        key = ("scorer-judge", self.discounts, float(as_of))
+        try:
+            hash(key)
+        except TypeError:
+            return self._judge_now(window, as_of)
+
+        def compute() -> tuple[Any, ...]:
+            trust, keeps, details = self._judge_now(window, as_of)
+            return (trust, *keeps, tuple(details))  # each array flagged read-only
+
+        kept = window.memo.get(key, compute)
+        return kept[0], list(kept[1:-1]), list(kept[-1])
+
+    def _judge_now(
+        self, window: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
+        """:meth:`_judge`, computed."""
         trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
         keeps: list[NDArray[np.float64]] = []
         details: list[Mapping[str, Any]] = []

@@ -211,3 +211,32 @@ def test_merge_ids_types_the_union_by_the_one_rule() -> None:
     values, value_maps = merge_values([(), ("b",), ("a", "b")])
     assert values == ("a", "b")
     assert [m.tolist() for m in value_maps] == [[], [1], [0, 1]]
+
+
+def test_dedupe_keeps_one_of_the_rows_equal_in_every_column() -> None:
+    rows = [
+        {"time": 0, "actor": "ann", "action": "post", "post": "p1", "text": "hi"},
+        {"time": 60, "actor": "bob", "action": "like", "parent": "p1", "target": "ann"},
+        {"time": 60, "actor": "bob", "action": "like", "parent": "p1", "target": "ann"},
+        {
+            "time": 90,
+            "actor": "cy",
+            "action": "reply",
+            "post": "p2",
+            "parent": "p1",
+            "target": "ann",
+        },
+    ]
+    a, b = Events.from_records(rows[:3]), Events.from_records(rows[1:])
+    with pytest.raises(ValueError, match="created in more than one"):
+        concat([a, b, b])  # the retried p2 is created twice
+    got = concat([a, b, b], dedupe=True)
+    want = Events.from_records(rows, dedupe=True)
+    assert len(got) == 3
+    assert got.report() == {}
+    for name in ("time", "actor", "action", "target", "post", "parent", "text"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+    assert concat([a, a], dedupe=True).report() == {}
+    likes = Events.from_records(rows[1:3])
+    assert len(concat([likes, likes])) == 4  # without dedupe: kept, and counted
+    assert concat([likes, likes]).report() == {"exact duplicate (kept)": 3}

@@ -275,3 +275,38 @@ def test_memory_is_bounded_by_the_lookback(log: Events) -> None:
         assert len(state.events) == int((kept.time > state.horizon).sum())
     assert state.nbytes > 0
     assert max(sizes) < len(log)
+
+
+def test_a_batch_sent_again_counts_twice_unless_deduped(log: Events) -> None:
+    scorer = house_short()
+    assert log.start is not None
+    first, batch = log.until(log.start + 30 * DAY), days_of(log, 30, 32)
+    when = log.start + 32 * DAY
+    once = scorer.fit(first).update(batch, as_of=when)
+    assert_same(once.scores, scorer.score(log, as_of=when))
+    # A retry without dedupe: its posts would be created twice, which is refused.
+    with pytest.raises(ValueError, match="created in more than one of the tables"):
+        once.update(batch, as_of=when)
+    # Likes alone count twice, as two copies of them in a log would.
+    likes = batch.select(batch.action == batch.action[batch.post < 0][0])
+    twice = once.update(likes, as_of=when)
+    assert len(twice.events) == len(once.events) + len(likes)
+    assert_same(twice.scores, scorer.score(Events.concat([log, likes]), as_of=when))
+    # With dedupe, the retry changes nothing (the log has no exact duplicates of its own).
+    retried = once.update(batch, as_of=when, dedupe=True)
+    assert len(retried.events) == len(once.events)
+    assert_same(retried.scores, once.scores)
+    with pytest.raises(TypeError, match="'dedupe' parameter"):
+        once.update(batch, dedupe="yes")  # type: ignore[arg-type]
+
+
+def test_dedupe_scores_as_the_log_read_with_dedupe() -> None:
+    like = {"action": "like", "target": "ann"}
+    rows = [{"time": t * 3600, "actor": f"u{t % 5}", **like} for t in range(30)]
+    rows.append(dict(rows[-1]))  # the same like twice in one second
+    scorer = Scorer()
+    state = scorer.fit(Events.from_records(rows[:20])).update(
+        Events.from_records(rows[20:]), dedupe=True
+    )
+    want = scorer.score(Events.from_records(rows, dedupe=True))
+    assert_same(state.scores, want)

@@ -29,7 +29,7 @@ __all__ = ["concat", "merge_ids", "merge_values"]
 _E = TypeVar("_E", bound=EventColumns)
 
 
-def concat(tables: Sequence[_E]) -> _E:
+def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
     """The events of several tables as one table, equal to building it from all their rows.
 
     The result equals ``Events.from_records(rows_1 + rows_2 + ...)`` built from the rows
@@ -43,6 +43,11 @@ def concat(tables: Sequence[_E]) -> _E:
     ----------
     tables : sequence of Events
         At least one table. A single table is returned as it is.
+    dedupe : bool, default False
+        Keep one of the rows equal in every column, across and within the tables (as
+        the readers' ``dedupe=True`` does, but without a rejection per dropped row: the
+        tables no longer hold the input rows), before post ids are checked, so that a
+        batch appended twice (a retry) is appended once.
 
     Returns
     -------
@@ -150,6 +155,15 @@ def concat(tables: Sequence[_E]) -> _E:
     time, action, actor, target, rest = canonical(
         time, action, actor, target, rest, n_users=len(users)
     )
+    if dedupe and time.size > 1:  # equal rows are neighbours in the canonical order
+        same = (time[1:] == time[:-1]) & (action[1:] == action[:-1])
+        same &= (actor[1:] == actor[:-1]) & (target[1:] == target[:-1])
+        for column in rest[:5]:
+            same &= column[1:] == column[:-1]
+        if same.any():
+            keep = np.concatenate(([True], ~same))
+            time, action, actor, target = time[keep], action[keep], actor[keep], target[keep]
+            rest = [column[keep] for column in rest]
     post, parent, platform, text, topics = rest[:5]
     _no_post_twice(post, action, posts)
     table = Table(
@@ -172,7 +186,8 @@ def concat(tables: Sequence[_E]) -> _E:
     # Repeats within one table were counted by it (rows with an id excepted); the rows
     # that repeat a row of another table are the new ones.
     across = repeats(table) - sum(repeats(x) for x in t)
-    table = replace(table, duplicates=sum(x.duplicates for x in t) + across)
+    kept = 0 if dedupe else sum(x.duplicates for x in t) + across
+    table = replace(table, duplicates=kept)
     return type(parts[0])(table, rest[5] if trusted else None)
 
 

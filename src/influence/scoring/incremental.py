@@ -31,7 +31,7 @@ import numpy as np
 
 from influence._time import DAY
 from influence.events.assemble import Table
-from influence.events.concat import merge_ids
+from influence.events.concat import concat, merge_ids
 from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
@@ -163,14 +163,17 @@ class ScoringState:
         span = _span(scorer)
         return cls(scorer, when, _kept(events, when - span), window.users.ids, scores)
 
-    def update(self, new_events: Events, as_of: Any = None) -> ScoringState:
+    def update(
+        self, new_events: Events, as_of: Any = None, *, dedupe: bool = False
+    ) -> ScoringState:
         """The state with *new_events* appended, scored at *as_of*.
 
         Its :attr:`scores` equal ``scorer.score(all_events, as_of=as_of)``, where
         ``all_events`` are the events this state was fitted and updated with and
         *new_events* (``Events.concat``): the same users, values, parts and evidence.
         Late events (before :attr:`as_of`) are welcome as long as they are after
-        :attr:`horizon`.
+        :attr:`horizon`. A batch given twice (a retry) counts twice, as two copies of a
+        log would, unless *dedupe* is set.
 
         Parameters
         ----------
@@ -179,6 +182,12 @@ class ScoringState:
         as_of : float, datetime or str, optional
             The new scoring time, at or after :attr:`as_of`. Default: the latest event's
             time, or :attr:`as_of` when that is later.
+        dedupe : bool, default False
+            Keep one of the rows equal in every field (time, actor, action, target, post,
+            parent, text, platform, topics) among the state's events and the new ones, as
+            the readers' ``dedupe=True`` does: a batch sent again then changes nothing.
+            Two genuinely identical events (the same like twice in one second) count once
+            too; the scores then equal those of the log read with ``dedupe=True``.
 
         Returns
         -------
@@ -230,7 +239,14 @@ class ScoringState:
             )
         if not len(new_events) and when == self.as_of:
             return self
-        events = Events.concat([self.events, new_events]) if len(new_events) else self.events
+        if not isinstance(dedupe, bool):
+            raise TypeError(
+                "The 'dedupe' parameter of ScoringState.update must be True or False. "
+                f"Got {dedupe!r} instead."
+            )
+        events = self.events
+        if len(new_events) or dedupe:
+            events = concat([self.events, new_events], dedupe=dedupe)
         window = events.until(when).compact()
         seen, _ = merge_ids([self.seen, window.users.ids])
         table = window

@@ -182,6 +182,11 @@ def test_dates_default_from_the_data_and_end_on_the_last_event() -> None:
         (" 30min", 1800),
         ("1.5h", 5400),
         ("2W", 14 * DAY),
+        ("1d", DAY),
+        ("1H", 3600),
+        ("1 day", DAY),
+        ("3 hours", 3 * 3600),
+        ("2 weeks", 14 * DAY),
         (datetime.timedelta(hours=6), 6 * 3600),
         (90, 90),
         (0.5, 0.5),
@@ -191,7 +196,9 @@ def test_every_takes_text_timedeltas_and_seconds(every: Any, seconds: float) -> 
     assert every_seconds("Scorer.history", every) == seconds
 
 
-@pytest.mark.parametrize("every", ["1 month", "D", "-1D", "0h", 0, -5, True, None, math.inf])
+@pytest.mark.parametrize(
+    "every", ["1 month", "1 fortnight", "D", "-1D", "0h", 0, -5, True, None, math.inf]
+)
 def test_a_bad_every_names_the_parameter_the_choices_and_the_value(every: Any) -> None:
     with pytest.raises(ValueError, match=r"'every' parameter of Scorer.history") as info:
         Scorer().history(long_log(days=5, n=50), every=every)

@@ -24,7 +24,15 @@ __all__ = ["MAX_DATES", "every_seconds", "history", "history_dates", "windows"]
 MAX_DATES = 10_000
 #: Units of ``every`` given as text, in seconds.
 UNITS = {"s": 1.0, "min": 60.0, "h": 3600.0, "D": DAY, "W": 7 * DAY}
-_EVERY = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|min|h|D|W)\s*$")
+_EVERY = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*$", re.IGNORECASE)
+#: Unit spellings read by :func:`every_seconds` (any case), as pandas and people write them.
+_SPELLINGS = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes", "t"), "min"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("d", "day", "days"), "D"),
+    **dict.fromkeys(("w", "week", "weeks"), "W"),
+}
 
 
 class _Scorer(Protocol):
@@ -38,12 +46,15 @@ class _Scorer(Protocol):
 
 def every_seconds(owner: str, every: Any) -> float:
     """The step *every* in seconds: text such as ``"1D"``, ``"7D"``, ``"12h"``, ``"30min"``
-    (units s, min, h, D, W), a :class:`datetime.timedelta` or a number of seconds; positive.
+    (units s, min, h, D, W in any case, or their words: ``"1 day"``, ``"2 weeks"``), a
+    :class:`datetime.timedelta` or a number of seconds; positive.
 
     Examples
     --------
     >>> every_seconds("Scorer.history", "12h"), every_seconds("Scorer.history", 60)
     (43200.0, 60.0)
+    >>> every_seconds("Scorer.history", "1d"), every_seconds("Scorer.history", "2 weeks")
+    (86400.0, 1209600.0)
     >>> every_seconds("Scorer.history", "1 month")
     Traceback (most recent call last):
     ...
@@ -52,8 +63,9 @@ def every_seconds(owner: str, every: Any) -> float:
     seconds = math.nan
     if isinstance(every, str):
         found = _EVERY.match(every)
-        if found:
-            seconds = float(found.group(1)) * UNITS[found.group(2)]
+        unit = _SPELLINGS.get(found.group(2).lower()) if found else None
+        if found and unit is not None:
+            seconds = float(found.group(1)) * UNITS[unit]
     elif isinstance(every, datetime.timedelta):
         seconds = every.total_seconds()
     elif isinstance(every, (int, float, np.integer, np.floating)) and not isinstance(

@@ -214,3 +214,14 @@ class TestImmutable:
         ev = sample()
         with pytest.raises(AttributeError):
             ev.users = ev.users  # type: ignore[misc]
+
+
+def test_a_slice_reports_the_exact_duplicates_it_holds() -> None:
+    like = {"action": "like", "target": "ann"}
+    ev = Events.from_records(
+        [{"time": t, "actor": "bob", **like} for t in [0, 0, 0, 100, 200, 200]]
+    )
+    assert ev.report() == {"exact duplicate (kept)": 3}
+    assert ev.until(50).report() == {"exact duplicate (kept)": 2}
+    assert ev.select(ev.time > 150).report() == {"exact duplicate (kept)": 1}
+    assert ev.select(ev.time == 100).report() == {}

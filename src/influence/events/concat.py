@@ -23,6 +23,7 @@ from influence.events.assemble import Table
 from influence.events.base import COLUMNS, EventColumns
 from influence.events.ids import IdIndex, as_text, held, is_text, join_text, remap, typed
 from influence.events.order import canonical
+from influence.events.views import repeats
 
 __all__ = ["concat", "merge_ids", "merge_values"]
 
@@ -185,7 +186,7 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
     )
     # Repeats within one table were counted by it (rows with an id excepted); the rows
     # that repeat a row of another table are the new ones.
-    across = repeats(table) - sum(repeats(x) for x in t)
+    across = repeats(table, COLUMNS) - sum(repeats(x, COLUMNS) for x in t)
     kept = 0 if dedupe else sum(x.duplicates for x in t) + across
     table = replace(table, duplicates=kept)
     return type(parts[0])(table, rest[5] if trusted else None)
@@ -265,18 +266,6 @@ def merge_values(
     position = {value: j for j, value in enumerate(union)}
     maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
     return union, maps
-
-
-def repeats(table: Table) -> int:
-    """Rows of *table* equal in every column to the row before them (canonical order)."""
-    n = int(table.time.shape[0])
-    if n < 2:
-        return 0
-    same = np.ones(n - 1, dtype=bool)
-    for name in COLUMNS:
-        column = getattr(table, name)
-        same &= column[1:] == column[:-1]
-    return int(same.sum())
 
 
 def _recoded(codes: np.ndarray, mapping: NDArray[np.int32]) -> np.ndarray:

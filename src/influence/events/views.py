@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,7 @@ __all__ = [
     "row_mask",
     "same_tables",
     "same_trust",
+    "repeats",
     "slice_table",
     "trust_weights",
 ]
@@ -96,10 +98,28 @@ def records(t: Table) -> list[dict[str, Any]]:
 def slice_table(t: Table, rows: Any, columns: tuple[str, ...], **tables: Any) -> Table:
     """The rows *rows* of *t*'s *columns*, with its lookup tables (or *tables* instead)."""
     fields = {name: getattr(t, name)[rows] for name in columns}
-    names = ("users", "posts", "texts", "platforms", "topic_sets", "rejected", "duplicates")
+    names = ("users", "posts", "texts", "platforms", "topic_sets", "rejected")
     keep = {name: getattr(t, name) for name in names}
     keep.update(tables)
-    return Table(**fields, **keep)
+    table = Table(**fields, **keep, duplicates=0)
+    # The exact duplicates among the rows kept (equal rows are neighbours in the canonical
+    # order, and stay so): at most the table's (rows with distinct ids were not counted).
+    if not t.duplicates:
+        return table
+    return replace(table, duplicates=min(t.duplicates, repeats(table, columns)))
+
+
+def repeats(table: Table, columns: tuple[str, ...]) -> int:
+    """Rows of *table* equal in every one of *columns* to the row before them (in the
+    canonical order, equal rows are neighbours)."""
+    n = int(table.time.shape[0])
+    if n < 2:
+        return 0
+    same = np.ones(n - 1, dtype=bool)
+    for name in columns:
+        column = getattr(table, name)
+        same &= column[1:] == column[:-1]
+    return int(same.sum())
 
 
 def row_mask(mask: Any, n: int) -> NDArray[np.bool_]:

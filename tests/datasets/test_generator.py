@@ -232,3 +232,10 @@ def test_accounts_rejects_unknown_kinds(world: World) -> None:
     with pytest.raises(ValueError, match=r"'kinds' parameter of World.accounts.*'bots'"):
         world.accounts("bots")
     assert world.accounts() == []
+
+
+def test_a_small_world_takes_the_defaults() -> None:
+    # The ring's default size, 25, would not fit 20 users: it shrinks to half of them.
+    world = synthetic(0, n_users=20, days=3)
+    assert len(world.ring) == 10
+    assert len(synthetic(0, n_users=60, days=3).ring) == 25

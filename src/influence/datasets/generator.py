@@ -164,7 +164,7 @@ def synthetic(
     spam: bool = True,
     farm_size: int = 60,
     ring: bool = True,
-    ring_size: int = 25,
+    ring_size: int | None = None,
     sybils: bool = True,
     n_sybils: int = 200,
     sybil_mesh: int = 0,
@@ -339,8 +339,9 @@ def synthetic(
         without ``spam``.
     ring : bool, default True
         Switch the ring on. Off, its members stay as ordinary users.
-    ring_size : int, default 25
-        Ring members, 2 to ``n_users // 2``.
+    ring_size : int, optional
+        Ring members, 2 to ``n_users // 2``; default 25, or ``n_users // 2`` in a world of
+        fewer than 50 users.
     sybils : bool, default True
         Include the Sybil attack.
     n_sybils : int, default 200
@@ -405,6 +406,8 @@ def synthetic(
     for name, value in switches.items():
         _flag(owner, name, value)
     farm_size = _validate.integer(owner, "farm_size", farm_size, 0, 10_000)
+    if ring_size is None:
+        ring_size = max(2, min(25, n_users // 2))
     ring_size = _validate.integer(owner, "ring_size", ring_size, 2, n_users // 2)
     n_sybils = _validate.integer(owner, "n_sybils", n_sybils, 1, 100_000)
     sybil_mesh = _validate.integer(owner, "sybil_mesh", sybil_mesh, 0, min(50, n_sybils - 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -180,18 +180,26 @@ class Engagement(BaseComponent):
         posts, counts = self._counts(events, as_of)
         mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
         volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
-        prior = self.prior_posts / self.engagement_per_post
-        ratio = np.divide(
-            volume + prior,
-            volume + prior + posts / self.engagement_per_post,
-            out=np.ones(n),
-            where=posts > 0,
-        )
-        factor = np.sqrt(ratio)
+        factor = self.rate_factor(volume, posts)
         return Evidence(
             values=np.log1p(mass * factor),
             details={**counts, "rate_factor": factor, "mass": mass},
         )
+
+    def rate_factor(self, volume: NDArray[Any], posts: NDArray[Any]) -> NDArray[np.float64]:
+        r"""Per user, the rate over volume factor :math:`\sqrt{(V + p_0) / (V + p_0 + P/e)}`
+        of the engagement volume *V* received and the exposed posts *P* (``1`` without
+        posts): the value is :math:`\log(1 + M \cdot \text{factor})`. Public, so that an
+        engine that aggregates *V*, *P* and the mass *M* elsewhere
+        (:mod:`influence.engines.from_stats`) applies the same formula."""
+        prior = self.prior_posts / self.engagement_per_post
+        ratio = np.divide(
+            volume + prior,
+            volume + prior + posts / self.engagement_per_post,
+            out=np.ones(volume.shape[0]),
+            where=posts > 0,
+        )
+        return np.asarray(np.sqrt(ratio), dtype=np.float64)
 
     def _counts(
         self, events: Events, as_of: float

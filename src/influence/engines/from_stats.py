@@ -194,15 +194,8 @@ def _signal(
         weight = pair_weight(pairs, pairs.recency, sigma, component.action_weights())
         mass = np.bincount(pairs.target, weights=saturate(weight) * keep, minlength=n)
         volume = np.bincount(pairs.target, weights=weight * keep, minlength=n)
-        posts = stats.sums.exposed_posts
-        prior = component.prior_posts / component.engagement_per_post
-        ratio = np.divide(
-            volume + prior,
-            volume + prior + posts / component.engagement_per_post,
-            out=np.ones(n),
-            where=posts > 0,
-        )
-        return np.asarray(np.log1p(mass * np.sqrt(ratio)), dtype=np.float64)
+        factor = component.rate_factor(volume, stats.sums.exposed_posts)
+        return np.asarray(np.log1p(mass * factor), dtype=np.float64)
     if isinstance(component, Longevity):
         sigma = selectivity(pairs, n, as_of, component.selectivity_per_day)
         kept = pair_weight(pairs, pairs.lasting, sigma, house)

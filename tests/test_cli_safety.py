@@ -319,3 +319,24 @@ def test_a_killed_run_leaves_no_temporary_file(log: Path, tmp_path: Path, name: 
     assert child.returncode == 128 + getattr(signal, name)
     assert err == f"influence: stopped by {name}\n"
     assert list(folder.iterdir()) == []  # neither the temporary file nor a half-written one
+
+
+def test_no_progress_bars_when_stderr_is_not_a_terminal(
+    log: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from influence.cli import _commands
+
+    seen: list[str | None] = []
+
+    def score(args: object) -> int:
+        seen.append(os.environ.get("INFLUENCE_PROGRESS"))
+        return 0
+
+    monkeypatch.setattr(_commands, "score", score)
+    monkeypatch.delenv("INFLUENCE_PROGRESS", raising=False)
+    assert _run(capsys, "score", log)[0] == 0  # captured stderr is no terminal
+    assert seen == ["0"]
+    assert "INFLUENCE_PROGRESS" not in os.environ  # put back
+    monkeypatch.setenv("INFLUENCE_PROGRESS", "1")  # the user's own setting is kept
+    assert _run(capsys, "score", log)[0] == 0
+    assert seen == ["0", "1"]

@@ -123,7 +123,8 @@ def _run(args: object) -> int:
         for category in _OURS:
             warnings.simplefilter("always", category)
         try:
-            code = int(args.func(args))  # type: ignore[attr-defined]
+            with _bars_on_terminals_only():
+                code = int(args.func(args))  # type: ignore[attr-defined]
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as Unix tools do
             _silence_stdout()
             code = 128 + 13  # as if stopped by SIGPIPE
@@ -136,6 +137,23 @@ def _run(args: object) -> int:
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
     return code
+
+
+@contextlib.contextmanager
+def _bars_on_terminals_only() -> Iterator[None]:
+    """Progress bars off while standard error is not a terminal (a log file, a pipe), as
+    ``INFLUENCE_PROGRESS=0`` turns them off; the variable is put back afterwards, and one
+    the user set is left alone."""
+    name = "INFLUENCE_PROGRESS"
+    terminal = getattr(sys.stderr, "isatty", lambda: False)()
+    if terminal or name in os.environ:
+        yield
+        return
+    os.environ[name] = "0"
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
 
 
 def _silence_stdout() -> None:

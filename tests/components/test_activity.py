@@ -54,3 +54,19 @@ def test_activity_saturates_and_prefers_original_posts() -> None:
 def test_volume_alone_never_makes_anyone_influential() -> None:
     spam = posts("spammer", 200 * 10, every=DAY / 200)
     assert Scorer().score(Events.from_records(spam))["spammer"] < 15.0
+
+
+def test_the_reason_says_when_the_reach_gate_holds_activity_back() -> None:
+    like = {"action": "like", "target": "ann", "parent": "p"}
+    rows = [{"time": T0, "actor": "ann", "action": "post", "post": "p"}]
+    alone = Scorer().score(Events.from_records(rows)).explain("ann").reasons["activity"]
+    assert "counted at 0%: nobody engaged them" in alone
+    rows += [{"time": T0 + 60 * k, "actor": f"fan{k}", **like} for k in range(1, 4)]
+    heard = Scorer().score(Events.from_records(rows)).explain("ann").reasons["activity"]
+    assert "counted at" not in heard  # three engagers open 95% of the gate
+    assert (
+        Activity(reach_gate=0)
+        .reason({"posts": 1, "link_posts": 0, "interactions": 0, "engagers": 0}, 1.0)
+        .find("counted at")
+        < 0
+    )

@@ -170,17 +170,12 @@ class Activity(BaseComponent):
         if not details["posts"] and not details["interactions"]:
             return f"no activity in the last {self.window_days:g} days"
         links = f" ({details['link_posts']:,} only links)" if details["link_posts"] else ""
+        engaged = float(details["engagers"])
+        reach = -math.expm1(-engaged / self.reach_gate) if self.reach_gate > 0 else 1.0
         gate = ""
-        if self.reach_gate > 0:
-            reach = -math.expm1(-float(details["engagers"]) / self.reach_gate)
-            if reach < 0.8:  # the gate holds back a fifth or more: say why
-                engaged = float(details["engagers"])
-                who = (
-                    "nobody engaged them"
-                    if engaged <= 0
-                    else (f"{engaged:.1f} distinct engagers' worth engaged them")
-                )
-                gate = f"; counted at {100 * reach:.0f}%: {who}"
+        if reach < 0.8:  # the gate holds back a fifth or more: say why
+            who = f"{engaged:.1f} distinct engagers' worth" if engaged > 0 else "nobody"
+            gate = f"; counted at {100 * reach:.0f}%: {who} engaged them"
         return (
             f"{plural(details['posts'], 'post')}{links} and "
             f"{plural(details['interactions'], 'interaction')} with others in the last "

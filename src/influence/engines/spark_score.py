@@ -251,7 +251,7 @@ def _on_driver(
         del parts[name]
     named = scorer.signals + scorer.discounts + scorer.modifiers
     return SparkScores(
-        users=np.asarray([str(u) for u in events.users.ids.tolist()], dtype=str),
+        users=events.users.ids.astype(str),  # integer ids written in decimal
         values=scores.values,
         parts=parts,
         placement={name: "driver" for name, _ in named},

@@ -23,7 +23,7 @@ from influence.events.assemble import Table
 from influence.events.base import COLUMNS, EventColumns
 from influence.events.ids import IdIndex, as_text, held, is_text, join_text, remap, typed
 from influence.events.order import canonical
-from influence.events.views import repeats
+from influence.events.views import repeated, repeats
 
 __all__ = ["concat", "merge_ids", "merge_values"]
 
@@ -156,13 +156,10 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
     time, action, actor, target, rest = canonical(
         time, action, actor, target, rest, n_users=len(users)
     )
-    if dedupe and time.size > 1:  # equal rows are neighbours in the canonical order
-        same = (time[1:] == time[:-1]) & (action[1:] == action[:-1])
-        same &= (actor[1:] == actor[:-1]) & (target[1:] == target[:-1])
-        for column in rest[:5]:
-            same &= column[1:] == column[:-1]
-        if same.any():
-            keep = np.concatenate(([True], ~same))
+    if dedupe:  # equal rows are neighbours in the canonical order
+        repeat = repeated([time, action, actor, target, *rest[:5]])
+        if repeat.any():
+            keep = ~repeat
             time, action, actor, target = time[keep], action[keep], actor[keep], target[keep]
             rest = [column[keep] for column in rest]
     post, parent, platform, text, topics = rest[:5]

@@ -18,6 +18,7 @@ __all__ = [
     "row_mask",
     "same_tables",
     "same_trust",
+    "repeated",
     "repeats",
     "slice_table",
     "trust_weights",
@@ -112,14 +113,19 @@ def slice_table(t: Table, rows: Any, columns: tuple[str, ...], **tables: Any) ->
 def repeats(table: Table, columns: tuple[str, ...]) -> int:
     """Rows of *table* equal in every one of *columns* to the row before them (in the
     canonical order, equal rows are neighbours)."""
-    n = int(table.time.shape[0])
-    if n < 2:
-        return 0
-    same = np.ones(n - 1, dtype=bool)
-    for name in columns:
-        column = getattr(table, name)
-        same &= column[1:] == column[:-1]
-    return int(same.sum())
+    return int(repeated([getattr(table, name) for name in columns]).sum())
+
+
+def repeated(columns: list[np.ndarray]) -> NDArray[np.bool_]:
+    """Per row of the equally long *columns*, whether it equals the row before it in
+    every one (the first row never does)."""
+    n = int(columns[0].shape[0]) if columns else 0
+    same = np.zeros(n, dtype=bool)
+    if n > 1:
+        same[1:] = True
+        for column in columns:
+            same[1:] &= column[1:] == column[:-1]
+    return same
 
 
 def row_mask(mask: Any, n: int) -> NDArray[np.bool_]:

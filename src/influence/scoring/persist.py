@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from influence.components import registry as _registry
 from influence.components.base import Evidence, role_of
-from influence.events.ids import IdIndex, held, text_array
+from influence.events.ids import IdIndex, fixed, held, text_array
 from influence.scoring.safe_load import (
     DETAIL_KINDS,
     MAX_META_BYTES,
@@ -107,7 +107,7 @@ def _detail_array(part: str, key: str, value: Any, n: int) -> NDArray[Any]:
                 f"cannot save the evidence {key!r} of part {part!r}: an object array that is "
                 "not all strings (only booleans, numbers and strings are stored)"
             )
-        array = np.array(items, dtype=str) if items else np.zeros(0, dtype="<U1")
+        array = _strings(items)
     if array.dtype.kind not in _DETAIL_KINDS:
         raise ValueError(
             f"cannot save the evidence {key!r} of part {part!r}: dtype {array.dtype} "
@@ -126,10 +126,9 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     n = len(scores)
     names = scores.part_names
     evidence = scores.evidence
-    ids = np.asarray(scores.users.ids)
     # Text ids held as objects (very uneven lengths) are written fixed-width: the .npz
     # format stores no object array; Parquet keeps them as Arrow strings.
-    users = ids if ids.dtype.kind in "iU" else np.array(ids.tolist(), dtype=str)
+    users = fixed(np.asarray(scores.users.ids))
     users = users if users.dtype.kind == "U" else users.astype(np.int64)
     if users.dtype.kind == "U" and users.dtype.itemsize == 0:
         users = users.astype("<U1")
@@ -299,13 +298,8 @@ def _read_parquet(file: Path) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
                 raise _Refuse(f"column {name!r} has {column.null_count} missing value(s)")
             if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
                 items = column.to_pylist()
-                columns[name] = (
-                    text_array(items)
-                    if name == "user"
-                    else np.array(items, dtype=str)
-                    if items
-                    else np.zeros(0, dtype="<U1")
-                )
+                # Ids as text_array holds them; evidence strings fixed-width.
+                columns[name] = text_array(items) if name == "user" else _strings(items)
             else:
                 columns[name] = np.asarray(column.to_numpy())
     arrays: dict[str, NDArray[Any]] = {
@@ -511,6 +505,10 @@ def neutralise(text: str) -> str:
     ('\\'=HYPERLINK("http://x")', 'ann', "'-1")
     """
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _strings(items: list[str]) -> NDArray[np.str_]:
+    return np.array(items, dtype=str) if items else np.zeros(0, dtype="<U1")
 
 
 def _number(value: float) -> str:

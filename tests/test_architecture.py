@@ -17,7 +17,13 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "influence"
 FOUNDATION = frozenset(
-    {"influence._time", "influence._validate", "influence._progress", "influence._version"}
+    {
+        "influence._time",
+        "influence._validate",
+        "influence._progress",
+        "influence._version",
+        "influence._memory",
+    }
 )
 MAX_LINES = 600
 

@@ -220,3 +220,49 @@ def test_scores_from_the_memo_equal_a_fresh_run() -> None:
         assert np.array_equal(scores.values, first.values)
         for name, part in first.parts.items():
             assert np.array_equal(scores.parts[name], part)
+
+
+# ---------------------------------------------------------------- threads
+def test_threads_asking_for_one_key_compute_it_once() -> None:
+    import threading
+    import time
+
+    ev = Events.from_records([{"time": 1, "actor": "bob", "action": "like", "target": "ann"}])
+    calls: list[int] = []
+    start = threading.Barrier(8)
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.05)  # long enough for every other thread to arrive meanwhile
+        return 7
+
+    got: list[int] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(ev.memo.get(("slow",), slow, uses_trust=False))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got == [7] * 8
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_is_tried_again_by_the_next_caller() -> None:
+    ev = Events.from_records([{"time": 1, "actor": "bob", "action": "like", "target": "ann"}])
+    attempts: list[int] = []
+
+    def flaky() -> int:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("first attempt fails")
+        return 3
+
+    with pytest.raises(RuntimeError, match="first attempt"):
+        ev.memo.get(("flaky",), flaky)
+    assert ev.memo.get(("flaky",), flaky) == 3
+    assert ev.memo.get(("flaky",), flaky) == 3
+    assert len(attempts) == 2

@@ -199,7 +199,7 @@ def test_no_generated_world_warns(options: dict[str, float]) -> None:
 def test_the_warning_names_the_default_the_rows_and_the_fix() -> None:
     ev = log_of(np.r_[spread(200, 30), Y2206], [f"u{k % 7}" for k in range(200)] + ["bogus"])
     with pytest.warns(FarFutureWarning) as caught:
-        found = warn_far_future(ev, parameter="end", option="--end", stacklevel=2)
+        found = warn_far_future(ev, parameter="end", option="--end")
     message = str(caught[0].message)
     assert caught[0].filename == __file__
     assert "the default end is 2206-01-01T00:00:00Z" in message

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence import _validate
+from influence._memory import reuses_memory
 from influence._time import STANDING
 from influence.campaign.audience import Audiences, audiences
 from influence.campaign.expected import ExpectedReach, pooled
@@ -46,6 +47,7 @@ GREEDY_GUARANTEE = 1.0 - 1.0 / math.e
 OBJECTIVES = ("expected", "coverage", "spread")
 
 
+@reuses_memory
 def select(
     events: Events,
     k: int | None = None,

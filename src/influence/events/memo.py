@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
@@ -27,6 +28,11 @@ class Memo:
     made from (its :attr:`base`). A table sliced from it (``until``, ``select``,
     ``compact``) starts a new memo.
 
+    It is safe to share between threads (the scorer evaluates components side by
+    side, :mod:`influence.scoring.lanes`): a key is computed by the first thread to
+    ask for it while the others asking for the same key wait for its result, so
+    each entry is still computed once.
+
     Parameters
     ----------
     base : Memo, optional
@@ -46,10 +52,12 @@ class Memo:
     (1, 1)
     """
 
-    __slots__ = ("_base", "_entries")
+    __slots__ = ("_base", "_entries", "_guard", "_locks")
 
     def __init__(self, base: Memo | None = None) -> None:
         self._entries: dict[Hashable, Any] = {}
+        self._locks: dict[Hashable, threading.RLock] = {}  # one per key being computed
+        self._guard = threading.Lock()  # over _locks
         self._base = base
 
     @property
@@ -78,11 +86,19 @@ class Memo:
             numpy array, or the arrays in a tuple or among a dict's values, are flagged
             not writeable.
         """
-        entries = self._entries if uses_trust or self._base is None else self._base._entries
-        if key not in entries:
-            value = compute()
-            _freeze(value)
-            entries[key] = value
+        owner = self if uses_trust or self._base is None else self._base
+        entries = owner._entries
+        if key in entries:
+            return entries[key]  # type: ignore[no-any-return]
+        with owner._guard:
+            lock = owner._locks.setdefault(key, threading.RLock())
+        with lock:  # a second thread asking for the key waits here for the first's result
+            if key not in entries:
+                value = compute()
+                _freeze(value)
+                entries[key] = value
+        with owner._guard:
+            owner._locks.pop(key, None)
         return entries[key]  # type: ignore[no-any-return]
 
     def __contains__(self, key: object) -> bool:
@@ -95,7 +111,8 @@ class Memo:
 
     def clear(self) -> None:
         """Drop the entries this memo holds (not its :attr:`base`'s); they are recomputed."""
-        self._entries.clear()
+        with self._guard:
+            self._entries.clear()
 
     def __repr__(self) -> str:
         shared = "" if self._base is None else f", sharing {len(self._base)} trust-free"

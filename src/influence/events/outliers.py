@@ -61,6 +61,8 @@ London, 1966 (the gaps of a Poisson process).
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -217,12 +219,13 @@ def describe(events: Events, found: FarFuture) -> str:
 
 
 def warn_far_future(
-    events: Events, *, parameter: str = "as_of", option: str = "--as-of", stacklevel: int = 3
+    events: Events, *, parameter: str = "as_of", option: str = "--as-of"
 ) -> FarFuture:
     """Warn (:class:`~influence.FarFutureWarning`) when the latest events are far rows.
 
     Called where a default scoring time is taken from the data (the latest
-    event): the warning names the default, the rows and the time to pass instead.
+    event): the warning names the default, the rows and the time to pass instead,
+    and points at the first line outside ``influence`` that led to it.
 
     Parameters
     ----------
@@ -231,9 +234,6 @@ def warn_far_future(
         The parameter that would fix it, as the caller names it.
     option : str, default "--as-of"
         The same on the command line.
-    stacklevel : int, default 3
-        As for :func:`warnings.warn`: 3 points at the caller of the function that
-        calls this one.
 
     Returns
     -------
@@ -276,6 +276,17 @@ def warn_far_future(
         f"{describe(events, found)}. Pass {parameter}={end!r} ({option} on the command line) "
         "to use the end of the rest of the log instead, or correct or drop those rows.",
         FarFutureWarning,
-        stacklevel=stacklevel,
+        stacklevel=_outside(),
     )
     return found
+
+
+def _outside() -> int:
+    """The ``stacklevel`` of :func:`warnings.warn`, called by this function's caller,
+    that names the first frame outside the ``influence`` package (however deep the
+    package's own calls are)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package + os.sep):
+        frame, level = frame.f_back, level + 1
+    return level

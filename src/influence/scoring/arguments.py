@@ -1,15 +1,16 @@
-"""Reading a scorer's configuration (plain data) back into its constructor's arguments."""
+"""A scorer's arguments: components as given normalised, and its configuration read back."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from influence.components import registry as _registry
+from influence.components.base import name_of
 from influence.scoring.calibration import Calibration
 from influence.scoring.platform_calibration import PlatformCalibration
 
-__all__ = ["CONFIG_KEYS", "scorer_arguments"]
+__all__ = ["CONFIG_KEYS", "named_components", "scorer_arguments"]
 
 #: The keys of a scorer's configuration (:meth:`Scorer.to_config <influence.Scorer.to_config>`).
 CONFIG_KEYS = (
@@ -68,4 +69,40 @@ def _parts(config: Mapping[str, Any], key: str) -> tuple[tuple[str, Any], ...]:
             )
         component = _registry.build(item["type"], item.get("params") or {})
         out.append((item.get("name") or item["type"], component))
+    return tuple(out)
+
+
+def named_components(owner: str, param: str, value: Any) -> tuple[tuple[str, Any], ...]:
+    """Normalise components given as a sequence, ``(name, component)`` pairs or a mapping."""
+    if value is None:
+        return ()
+    items: Iterable[Any] = value.items() if isinstance(value, Mapping) else value
+    out: list[tuple[str, Any]] = []
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
+            name, component = item
+        else:
+            name, component = None, item
+        under = "" if name is None else f" under {name!r}"
+        if isinstance(component, type):
+            raise ValueError(
+                f"The {param!r} parameter of {owner} must hold components, not classes; "
+                f"got the class {component.__name__}{under}: pass an instance, "
+                f"{component.__name__}()"
+            )
+        if not callable(component):
+            hint = ""
+            if isinstance(component, str) and component in _registry.available():
+                factory = getattr(_registry.lookup(component), "__name__", component)
+                hint = (
+                    f"; {component!r} is the registered name of {factory}: pass {factory}() "
+                    "(names are for configurations, Scorer.from_config)"
+                )
+            raise ValueError(
+                f"The {param!r} parameter of {owner} must hold callable components; "
+                f"got {component!r}{under}{hint}"
+            )
+        if name is None:
+            name = _registry.registered_name(component) or name_of(component)
+        out.append((name, component))
     return tuple(out)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -9,7 +11,7 @@ from influence._time import DAY, TimeScale
 from influence.events.table import Events
 from influence.kernels import ENGAGEMENT, recency_weights
 
-__all__ = ["discount_shares", "modifier_effects"]
+__all__ = ["compose", "discount_shares", "modifier_effects"]
 
 
 def discount_shares(
@@ -33,22 +35,32 @@ def discount_shares(
     removed = np.full((n, k), 1.0 / max(k, 1))
     if k == 0:
         return kept, removed
-    rows = np.flatnonzero((events.actor != events.target) & (events.time <= as_of))
-    target, actor = events.target[rows], events.actor[rows]
-    received = (target >= 0) & ENGAGEMENT[events.action[rows]]
+    # One pass over the table for what no discount changes: the engagement each user
+    # received within each window. The rest reads only the rows a discount took weight
+    # off (most rows keep all of theirs): a skipped row would add +0.0 to each sum, so
+    # the sums are bit for bit those over every row.
+    scored = (events.actor != events.target) & (events.time <= as_of)
+    received = scored & (events.target >= 0) & ENGAGEMENT[events.action]
+    rows = np.flatnonzero(received)
     age = as_of - events.time[rows]
+    counts = {
+        days: np.bincount(events.target[rows[age < days * DAY]], minlength=n).astype(np.float64)
+        for days in {s.window_days for s in scales}
+    }
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
-        recency = recency_weights(age, scales[j].window_days, scales[j].half_life_days)
-        gone = 1.0 - keep[rows]
-        inside = received & (age < scales[j].window_days * DAY)
-        count = np.bincount(target[inside], minlength=n).astype(np.float64)
+        hit = np.flatnonzero((keep < 1.0) & scored)
+        target, actor, gone = events.target[hit], events.actor[hit], 1.0 - keep[hit]
+        age = as_of - events.time[hit]
+        got = received[hit]
+        inside = got & (age < scales[j].window_days * DAY)
+        count = counts[scales[j].window_days]
         taken = np.bincount(target[inside], weights=gone[inside], minlength=n)
         kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
-        weighted = gone * recency
-        lost[:, j] = np.bincount(
-            target[received], weights=weighted[received], minlength=n
-        ) + np.bincount(actor, weights=weighted, minlength=n)
+        weighted = gone * recency_weights(age, scales[j].window_days, scales[j].half_life_days)
+        lost[:, j] = np.bincount(target[got], weights=weighted[got], minlength=n) + np.bincount(
+            actor, weights=weighted, minlength=n
+        )
     total = lost.sum(axis=1, keepdims=True)
     share = np.divide(lost, total, out=removed, where=total > 0)
     return np.clip(kept, 0.0, 1.0), share
@@ -76,3 +88,30 @@ def modifier_effects(
     if any_zero.any():
         share[any_zero] = zero[any_zero] / zero[any_zero].sum(axis=1, keepdims=True)
     return np.asarray(loss[:, None] * share, dtype=np.float64)
+
+
+def compose(
+    calibration: Callable[[NDArray[np.float64]], NDArray[np.float64]],
+    raw: NDArray[np.float64],
+    full: NDArray[np.float64],
+    contributions: NDArray[np.float64],
+    removed: NDArray[np.float64],
+    factors: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The final scores and their parts in points: each signal's share of the score
+    without the discounts (*full*, *contributions*: a column per signal), each
+    discount's share of what they removed (*removed*: a column per discount), each
+    modifier's share of the loss it caused (*factors*: a column per modifier); *raw* is
+    the signals' sum on the trusted table."""
+    undiscounted = calibration(full)
+    calibrated = calibration(raw)
+    final = calibrated * np.prod(factors, axis=1)
+    k_s, k_d = contributions.shape[1], removed.shape[1]
+    parts = np.empty((raw.size, k_s + k_d + factors.shape[1]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(full[:, None] > 0, contributions / full[:, None], 0.0)
+    parts[:, :k_s] = undiscounted[:, None] * share
+    parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
+    parts[:, k_s + k_d :] = modifier_effects(calibrated, final, factors)
+    parts += 0.0  # a zero loss times a share is -0.0: shown as "-0.0" in tables
+    return final, parts

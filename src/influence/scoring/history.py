@@ -94,7 +94,7 @@ def history_dates(
     """
     last = None if end is None else to_epoch(end, name="end")
     if last is None:
-        warn_far_future(events, parameter="end", option="--end", stacklevel=4)
+        warn_far_future(events, parameter="end", option="--end")
         last = events.end
     first = None if start is None else to_epoch(start, name="start")
     if last is None:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from influence._memory import reuses_memory
 from influence._time import DAY
 from influence.events.assemble import Table
 from influence.events.concat import concat, merge_ids
@@ -118,6 +119,7 @@ class ScoringState:
 
     # ------------------------------------------------------------------ building
     @classmethod
+    @reuses_memory
     def fit(cls, scorer: Any, events: Events, as_of: Any = None) -> ScoringState:
         """Score *events* with *scorer* at *as_of* and keep what later scores depend on.
 
@@ -153,7 +155,7 @@ class ScoringState:
         >>> state.as_of, state.seen.tolist(), state.lookback_days
         (0.0, ['ann', 'bob'], 180.0)
         """
-        window, when, t = scoring_window(events, as_of, depth=2)
+        window, when, t = scoring_window(events, as_of)
         if when is None:
             raise ValueError(
                 "The 'as_of' parameter of ScoringState.fit must be given when events is "
@@ -163,6 +165,7 @@ class ScoringState:
         span = _span(scorer)
         return cls(scorer, when, _kept(events, when - span), window.users.ids, scores)
 
+    @reuses_memory
     def update(
         self, new_events: Events, as_of: Any = None, *, dedupe: bool = False
     ) -> ScoringState:

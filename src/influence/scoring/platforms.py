@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from influence._memory import reuses_memory
 from influence.components.base import Evidence
 from influence.events.table import Events
 from influence.kernels import restrict
@@ -65,6 +66,7 @@ __all__ = ["PlatformScoring", "score_platforms"]
 class PlatformScoring:
     """What :class:`~influence.Scorer` can do by platform: :meth:`score_platforms` (a mixin)."""
 
+    @reuses_memory
     def score_platforms(self, events: Events, *, as_of: Any = None) -> PlatformScores:
         """Score every user on each platform, and overall across the platforms.
 
@@ -119,7 +121,7 @@ class PlatformScoring:
 
 def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> PlatformScores:
     """Score every user per platform and overall (:meth:`influence.Scorer.score_platforms`)."""
-    window, when, t = scoring_window(events, as_of, depth=2)
+    window, when, t = scoring_window(events, as_of)
     calibration = scorer.platform_calibration or PlatformCalibration({})
     # The defences, once, on the whole window.
     trusted, discount_evidence, removed = scorer._discount(window, t)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence import _validate
+from influence._memory import reuses_memory
 from influence._time import STANDING, TRENDING, TimeScale
 from influence.components import registry as _registry
 from influence.components.base import (
@@ -24,10 +26,11 @@ from influence.components.base import (
 from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
-from influence.scoring.arguments import scorer_arguments
-from influence.scoring.attribution import discount_shares, modifier_effects
+from influence.scoring.arguments import named_components, scorer_arguments
+from influence.scoring.attribution import compose, discount_shares
 from influence.scoring.calibration import Calibration
 from influence.scoring.incremental import Fitting
+from influence.scoring.lanes import Lanes, threads_for
 from influence.scoring.platform_calibration import PlatformCalibration, check_platform_calibration
 from influence.scoring.platforms import PlatformScoring
 from influence.scoring.scores import Scores
@@ -39,42 +42,6 @@ if TYPE_CHECKING:
 
 Parts = tuple[tuple[str, Any], ...]
 _PARAM_OF_ROLE = {"signal": "signals", "discount": "discounts", "modifier": "modifiers"}
-
-
-def _named(owner: str, param: str, value: Any) -> Parts:
-    """Normalise components given as a sequence, ``(name, component)`` pairs or a mapping."""
-    if value is None:
-        return ()
-    items: Iterable[Any] = value.items() if isinstance(value, Mapping) else value
-    out: list[tuple[str, Any]] = []
-    for item in items:
-        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
-            name, component = item
-        else:
-            name, component = None, item
-        under = "" if name is None else f" under {name!r}"
-        if isinstance(component, type):
-            raise ValueError(
-                f"The {param!r} parameter of {owner} must hold components, not classes; "
-                f"got the class {component.__name__}{under}: pass an instance, "
-                f"{component.__name__}()"
-            )
-        if not callable(component):
-            hint = ""
-            if isinstance(component, str) and component in _registry.available():
-                factory = getattr(_registry.lookup(component), "__name__", component)
-                hint = (
-                    f"; {component!r} is the registered name of {factory}: pass {factory}() "
-                    "(names are for configurations, Scorer.from_config)"
-                )
-            raise ValueError(
-                f"The {param!r} parameter of {owner} must hold callable components; "
-                f"got {component!r}{under}{hint}"
-            )
-        if name is None:
-            name = _registry.registered_name(component) or name_of(component)
-        out.append((name, component))
-    return tuple(out)
 
 
 #: The house time scale of standing (days), from :data:`influence._time.STANDING`.
@@ -183,9 +150,9 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
     platform_calibration: PlatformCalibration | None = None
 
     def __post_init__(self) -> None:
-        signals = _named("Scorer", "signals", self.signals)
-        discounts = _named("Scorer", "discounts", self.discounts)
-        modifiers = _named("Scorer", "modifiers", self.modifiers)
+        signals = named_components("Scorer", "signals", self.signals)
+        discounts = named_components("Scorer", "discounts", self.discounts)
+        modifiers = named_components("Scorer", "modifiers", self.modifiers)
         if not signals:
             raise ValueError(
                 "The 'signals' parameter of Scorer must name at least one signal. Got none."
@@ -237,6 +204,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         object.__setattr__(self, "weights", weights)
 
     # ------------------------------------------------------------------ scoring
+    @reuses_memory
     def score(self, events: Events, as_of: Any = None) -> Scores:
         """Score every user with an event at or before *as_of*.
 
@@ -257,6 +225,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         window, when, t = scoring_window(events, as_of)
         return self._scores(window, when, t)
 
+    @reuses_memory
     def history(
         self,
         events: Events,
@@ -273,20 +242,31 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         return history(self, events, start, end, every, progress=progress)  # type: ignore[arg-type]
 
     def _scores(self, window: Events, when: float | None, t: float) -> Scores:
-        """The scores of a window (users and rows as :func:`scoring_window` gives them)."""
+        """The scores of a window (users and rows as :func:`scoring_window` gives them).
+
+        Each stage's components run side by side (:mod:`influence.scoring.lanes`): the
+        discounts, and the signals on the table as given (they tell what the discounts
+        cost, and need no trust); then the signals and modifiers on the trusted table.
+        """
         assert self.weights is not None
-        trusted, discount_evidence, removed = self._discount(window, t)
-        # Signals read the trusted table; the table as given tells what the discounts cost.
-        raw, contributions, evidence = self._signals(trusted, t)
-        full = raw
-        if self.discounts:
-            full, contributions, evidence = self._signals(window, t)
-        evidence += discount_evidence
-        factors, modifier_evidence = self._modify(trusted, t)
-        evidence += modifier_evidence
+        named = self.signals + self.discounts + self.modifiers
+        threads = threads_for(c for _, c in named)
+        with Lanes(threads) as lanes:
+            judging = self._judging(window, t, lanes)
+            given = self.signals if self.discounts else ()
+            full_jobs = [lanes.submit(evidence_of, c, window, t) for _, c in given]
+            trusted, discount_evidence, removed = self._discount(window, t, judging)
+            raw_jobs = [lanes.submit(evidence_of, c, trusted, t) for _, c in self.signals]
+            factors, modifier_evidence = self._modify(trusted, t, lanes)
+            raw, contributions, evidence = self._combine([j.result() for j in raw_jobs], window)
+            full = raw
+            if self.discounts:
+                full, contributions, evidence = self._combine(
+                    [j.result() for j in full_jobs], window
+                )
+        evidence += discount_evidence + modifier_evidence
         final, parts = self._compose(raw, full, contributions, removed, factors)
         k_s, k_d = len(self.signals), len(self.discounts)
-        named = self.signals + self.discounts + self.modifiers
         return Scores(
             users=window.users,
             values=final,
@@ -299,6 +279,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             config=self.to_config(strict=False),
         )
 
+    @reuses_memory
     def trust(self, events: Events, as_of: Any = None) -> NDArray[np.float64]:
         r"""Per event, the trust :math:`\tau_e` the discounts give it, as :meth:`score` sets it.
 
@@ -325,35 +306,50 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         window = events.until(when) if when is not None else events
         return self._judge(window, 0.0 if when is None else when)[0]
 
-    def _judge(
-        self, window: Events, as_of: float
-    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
-        """Per-event trust (the table's own times each discount's weight), each discount's
-        weights and details, judged on the window as given, once per table, discounts and
-        time (in :attr:`Events.memo <influence.Events.memo>`: :meth:`trust` and :meth:`score`
-        share it); discounts that cannot be hashed are judged every time."""
+    def _judging(self, window: Events, as_of: float, lanes: Lanes) -> list[Future[Evidence]] | None:
+        """Each discount's evidence on *window*, started on *lanes*; ``None`` when the
+        judgement is already in the table's memo (:meth:`_judge`)."""
+        key = self._judge_key(as_of)
+        if key is not None and key in window.memo:
+            return None
+        return [lanes.submit(evidence_of, c, window, as_of) for _, c in self.discounts]
+
+    def _judge_key(self, as_of: float) -> tuple[Any, ...] | None:
         key = ("scorer-judge", self.discounts, float(as_of))
         try:
             hash(key)
         except TypeError:
-            return self._judge_now(window, as_of)
+            return None
+        return key
+
+    def _judge(
+        self, window: Events, as_of: float, judging: list[Future[Evidence]] | None = None
+    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
+        """Per-event trust (the table's own times each discount's weight), each discount's
+        weights and details, judged on the window as given, once per table, discounts and
+        time (in :attr:`Events.memo <influence.Events.memo>`: :meth:`trust` and :meth:`score`
+        share it); discounts that cannot be hashed are judged every time. *judging*: the
+        discounts' evidence already started (:meth:`_judging`)."""
+        key = self._judge_key(as_of)
+        if key is None:
+            return self._judge_now(window, as_of, judging)
 
         def compute() -> tuple[Any, ...]:
-            trust, keeps, details = self._judge_now(window, as_of)
+            trust, keeps, details = self._judge_now(window, as_of, judging)
             return (trust, *keeps, tuple(details))  # each array flagged read-only
 
         kept = window.memo.get(key, compute)
         return kept[0], list(kept[1:-1]), list(kept[-1])
 
     def _judge_now(
-        self, window: Events, as_of: float
+        self, window: Events, as_of: float, judging: list[Future[Evidence]] | None = None
     ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
-        """:meth:`_judge`, computed."""
+        """:meth:`_judge`, computed: the discounts' weights multiplied in their order."""
         trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
         keeps: list[NDArray[np.float64]] = []
         details: list[Mapping[str, Any]] = []
-        for name, component in self.discounts:
-            ev = evidence_of(component, window, as_of)
+        for j, (name, component) in enumerate(self.discounts):
+            ev = judging[j].result() if judging else evidence_of(component, window, as_of)
             keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
             keeps.append(keep)
             details.append(ev.details)
@@ -361,7 +357,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         return np.asarray(trust, dtype=np.float64), keeps, details
 
     def _discount(
-        self, window: Events, as_of: float
+        self, window: Events, as_of: float, judging: list[Future[Evidence]] | None = None
     ) -> tuple[Events, list[Evidence], NDArray[np.float64]]:
         """The window with the discounts' trust, each discount's evidence (the mean weight
         it kept on the engagement each user received) and its share of the points removed.
@@ -369,20 +365,24 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         Per-event trust, judged on the window as given. Trust the caller set on the table
         (Events.with_trust) is kept and multiplied by the discounts'.
         """
-        trust, keeps, details = self._judge(window, as_of)
+        trust, keeps, details = self._judge(window, as_of, judging)
         kept, removed = discount_shares(
             window, as_of, keeps, [_scale_of(c) for _, c in self.discounts]
         )
         evidence = [Evidence(kept[:, j], d) for j, d in enumerate(details)]
         return (window.with_trust(trust) if self.discounts else window), evidence, removed
 
-    def _modify(self, trusted: Events, as_of: float) -> tuple[NDArray[np.float64], list[Evidence]]:
+    def _modify(
+        self, trusted: Events, as_of: float, lanes: Lanes | None = None
+    ) -> tuple[NDArray[np.float64], list[Evidence]]:
         """Each modifier's factor per user (a column each), judged on the trusted table."""
         n = trusted.n_users
         factors = np.ones((n, len(self.modifiers)))
+        found = (lanes or Lanes(1)).map(
+            lambda c: evidence_of(c, trusted, as_of), [c for _, c in self.modifiers]
+        )
         evidence: list[Evidence] = []
-        for j, (name, component) in enumerate(self.modifiers):
-            ev = evidence_of(component, trusted, as_of)
+        for j, ((name, _), ev) in enumerate(zip(self.modifiers, found)):
             values = check_output(ev.values, n, where=f"modifier {name!r}", role="modifier")
             evidence.append(Evidence(values, ev.details))
             factors[:, j] = values
@@ -399,30 +399,24 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         """The final scores and their parts in points: each signal's share of the score
         without the discounts, each discount's share of what they removed (*removed*),
         each modifier's share of the loss it caused."""
-        undiscounted = self.calibration(full)
-        calibrated = self.calibration(raw)
-        final = calibrated * np.prod(factors, axis=1)
-        k_s, k_d = len(self.signals), len(self.discounts)
-        parts = np.empty((raw.size, k_s + k_d + len(self.modifiers)))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = np.where(full[:, None] > 0, contributions / full[:, None], 0.0)
-        parts[:, :k_s] = undiscounted[:, None] * share
-        parts[:, k_s : k_s + k_d] = (calibrated - undiscounted)[:, None] * removed
-        parts[:, k_s + k_d :] = modifier_effects(calibrated, final, factors)
-        parts += 0.0  # a zero loss times a share is -0.0: shown as "-0.0" in tables
-        return final, parts
+        return compose(self.calibration, raw, full, contributions, removed, factors)
 
     def _signals(
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[Evidence]]:
         """The weighted sum of the signals, each one's weighted value, and their evidence."""
+        return self._combine([evidence_of(c, events, as_of) for _, c in self.signals], events)
+
+    def _combine(
+        self, found: list[Evidence], events: Events
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], list[Evidence]]:
+        """:meth:`_signals` from each signal's evidence (*found*, in the signals' order)."""
         assert self.weights is not None
         n = events.n_users
         raw = np.zeros(n)
         contributions = np.zeros((n, len(self.signals)))
         evidence: list[Evidence] = []
-        for j, (name, component) in enumerate(self.signals):
-            ev = evidence_of(component, events, as_of)
+        for j, ((name, _), ev) in enumerate(zip(self.signals, found)):
             values = check_output(ev.values, n, where=f"signal {name!r}", role="signal")
             evidence.append(Evidence(values, ev.details))
             contributions[:, j] = self.weights[name] * values

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from influence import _validate
+from influence._memory import reuses_memory
 from influence.components.authority import Authority
 from influence.components.base import Evidence
 from influence.components.topic_posters import TopicPosters
@@ -46,6 +47,7 @@ __all__ = ["TopicScoring", "score_topics"]
 class TopicScoring:
     """What :class:`~influence.Scorer` can do by topic: :meth:`score_topics` (a mixin)."""
 
+    @reuses_memory
     def score_topics(
         self,
         events: Events,
@@ -135,7 +137,7 @@ def score_topics(
     topic_authority: bool = True,
 ) -> TopicScores:
     """Score every user on each topic (:meth:`influence.Scorer.score_topics`)."""
-    window, when, t = scoring_window(events, as_of, depth=2)
+    window, when, t = scoring_window(events, as_of)
     _validate.integer("Scorer.score_topics", "min_events", min_events, low=1)
     for name, flag in (("hashtags", hashtags), ("topic_authority", topic_authority)):
         if not isinstance(flag, bool):

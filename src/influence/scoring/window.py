@@ -11,15 +11,13 @@ from influence.events.timeparse import to_epoch
 __all__ = ["scoring_window"]
 
 
-def scoring_window(
-    events: Any, as_of: Any, *, depth: int = 1
-) -> tuple[Events, float | None, float]:
+def scoring_window(events: Any, as_of: Any) -> tuple[Events, float | None, float]:
     """The window every scoring method reads, its ``as_of`` and the time the parts read.
 
     Checks that *events* is an :class:`~influence.Events`; with *as_of* ``None`` the
     latest event's time is taken (never the clock), with a
     :class:`~influence.FarFutureWarning` when the latest events stand far beyond the
-    bulk of the log, pointed at the user's line: *depth* frames above the caller. The
+    bulk of the log, pointed at the user's line (the first outside ``influence``). The
     window is ``events.until(as_of).compact()`` (the table itself
     when nothing is cut, so work in its memo is shared).
 
@@ -41,7 +39,7 @@ def scoring_window(
             "read_csv."
         )
     if as_of is None:  # the latest event: say so when it stands far beyond the rest
-        warn_far_future(events, stacklevel=3 + depth)
+        warn_far_future(events)
     when = events.end if as_of is None else to_epoch(as_of)
     window = events.until(when).compact() if when is not None else events
     return window, when, 0.0 if when is None else when

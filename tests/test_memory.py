@@ -1,0 +1,128 @@
+"""The scoring memory policy: glibc reuses large blocks while a scoring runs; undone after."""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from typing import Any
+
+import numpy as np
+import pytest
+
+from influence import Scorer, _memory
+from influence.testing import small_world
+
+
+class FakeLibc:
+    """Records mallopt and malloc_trim calls as (name, option, value)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, int]] = []
+
+    def mallopt(self, option: int, value: ctypes.c_int) -> int:
+        self.calls.append(("mallopt", option, value.value))
+        return 1
+
+    def malloc_trim(self, pad: ctypes.c_size_t) -> int:
+        self.calls.append(("trim", 0, pad.value))
+        return 1
+
+
+@pytest.fixture
+def libc(monkeypatch: pytest.MonkeyPatch) -> FakeLibc:
+    fake = FakeLibc()
+    monkeypatch.setattr(_memory, "_glibc", lambda: fake)
+    monkeypatch.delenv(_memory.ENV, raising=False)
+    return fake
+
+
+def settings(calls: list[tuple[str, int, int]]) -> list[dict[int, int]]:
+    """The mallopt settings made between trims, grouped."""
+    groups: list[dict[int, int]] = [{}]
+    for name, option, value in calls:
+        if name == "trim":
+            groups.append({})
+        else:
+            groups[-1][option] = value
+    return groups
+
+
+def test_set_on_entry_undone_on_exit_then_memory_returned(libc: FakeLibc) -> None:
+    with _memory.reusing_memory():
+        during = list(libc.calls)
+    mmap, trim, arenas = _memory._M_MMAP_THRESHOLD, _memory._M_TRIM_THRESHOLD, _memory._M_ARENA_MAX
+    assert {o: v for _, o, v in during} == {mmap: 2**30, trim: 2**31 - 1, arenas: 1}
+    after = libc.calls[len(during) :]
+    assert {o: v for n, o, v in after if n == "mallopt"} == {
+        mmap: 32 * 2**20,
+        trim: 64 * 2**20,
+        arenas: 8 * (__import__("os").cpu_count() or 1),
+    }
+    assert after[-1][0] == "trim"  # the heap's free pages go back last
+
+
+def test_nested_and_concurrent_calls_share_one_setting(libc: FakeLibc) -> None:
+    inside = threading.Barrier(3)
+    leave = threading.Event()
+
+    def run() -> None:
+        with _memory.reusing_memory():
+            inside.wait()
+            leave.wait()
+
+    workers = [threading.Thread(target=run) for _ in range(2)]
+    for w in workers:
+        w.start()
+    with _memory.reusing_memory(), _memory.reusing_memory():
+        inside.wait()
+        assert len(settings(libc.calls)) == 1  # set once, nothing undone yet
+    leave.set()
+    for w in workers:
+        w.join()
+    assert sum(1 for name, _, _ in libc.calls if name == "trim") == 1
+    assert len(libc.calls) == 3 + 3 + 1  # set, undone, trimmed: once each
+
+
+def test_undone_when_the_work_raises(libc: FakeLibc) -> None:
+    with pytest.raises(ZeroDivisionError), _memory.reusing_memory():
+        1 / 0  # noqa: B018
+    assert libc.calls[-1][0] == "trim"
+    assert _memory._depth == 0
+
+
+@pytest.mark.parametrize("off", ["0", "false", "No", "off"])
+def test_the_environment_turns_it_off(
+    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch, off: str
+) -> None:
+    monkeypatch.setenv(_memory.ENV, off)
+    with _memory.reusing_memory():
+        pass
+    assert libc.calls == []
+
+
+def test_nothing_is_done_without_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_memory, "_glibc", lambda: None)
+    with _memory.reusing_memory():
+        pass
+    assert _memory._depth == 0
+
+
+def test_the_scorer_runs_inside_it_and_scores_do_not_depend_on_it(
+    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = small_world(seed=5)
+    on = Scorer().score(events).values
+    assert libc.calls  # score() entered the policy
+    monkeypatch.setenv(_memory.ENV, "0")
+    events.memo.clear()
+    off = Scorer().score(events).values
+    np.testing.assert_array_equal(on, off)
+
+
+def test_the_real_c_library_accepts_the_settings() -> None:
+    libc: Any = _memory._glibc()
+    if libc is None:
+        pytest.skip("the C library is not glibc")
+    with _memory.reusing_memory():
+        assert float(np.ones(3).sum()) == 3.0
+    assert _memory._depth == 0

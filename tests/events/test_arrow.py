@@ -118,6 +118,26 @@ def test_integer_ids_with_nulls_keep_every_digit() -> None:
     assert events.to_records()[1]["target"] == big  # resolved from the parent post's author
 
 
+def test_small_integer_ids_with_nulls_read_as_from_records() -> None:
+    # Read in bulk (float64 with NaN for the nulls), not one Python object per row.
+    records = [
+        {"time": T0, "actor": 5, "action": "post", "post": 10},
+        {"time": T0 + 1, "actor": 2, "action": "like", "parent": 10},
+        {"time": T0 + 2, "actor": 3, "action": "follow", "target": 2},
+        {"time": T0 + 3, "actor": -(2**53), "action": "mention", "target": 2**53},
+    ]
+    columns = ("time", "actor", "action", "target", "post", "parent")
+    table = pa.table(
+        {
+            c: pa.array([r.get(c) for r in records], type=None if c == "action" else pa.int64())
+            for c in columns
+        }
+    )
+    got, want = Events.from_arrow(table), Events.from_records(records)
+    assert got.to_records() == want.to_records()
+    assert list(got.users) == list(want.users)
+
+
 def test_dictionary_columns_with_nulls_are_decoded() -> None:
     # pyarrow's own to_numpy of a dictionary chunk may show a value where the row is null
     actor = pa.array(["a", "b", "c", "a"]).dictionary_encode()

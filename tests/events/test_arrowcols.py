@@ -149,7 +149,35 @@ def test_text_times_in_bulk_are_what_float_reads(cells: list[str]) -> None:
 def test_ids_in_bulk_are_integers_only_when_canonical(cells: list[str]) -> None:
     out = event_column(pa.array(cells), "actor")
     if isinstance(out, np.ndarray):
-        assert all(is_canonical(c) for c in cells)
-        assert out.tolist() == [int(c) for c in cells]
+        assert all(c == "" or is_canonical(c) for c in cells)
+        if out.dtype.kind == "f":  # empty cells among integers: NaN, a missing id
+            assert any(c == "" for c in cells)
+            assert any(c != "" for c in cells)
+            got = [None if np.isnan(v) else int(v) for v in out.tolist()]
+            assert got == [int(c) if c else None for c in cells]
+        else:
+            assert out.tolist() == [int(c) for c in cells]
     else:
         assert out.objects().tolist() == cells
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [["", "7"], ["7", ""], ["", "", "12", "-3"], ["0", "", "0"], ["007", ""], ["", "-0"]],
+)
+def test_empty_cells_among_integer_ids_read_as_the_row_by_row_reader_reads_them(
+    cells: list[str],
+) -> None:
+    from influence.events import columns
+
+    bulk = columns.ids(event_column(pa.array(cells), "target"), len(cells), "target")
+    rows = columns.ids(np.array(cells, dtype=object), len(cells), "target")
+    assert bulk[0].tolist() == rows[0].tolist()
+    assert bulk[1].tolist() == rows[1].tolist()
+    assert bulk[2] == rows[2]
+
+
+def test_integer_ids_beyond_two_to_the_53_with_empty_cells_stay_exact() -> None:
+    cells = ["", str(2**60 + 1)]
+    out = event_column(pa.array(cells), "target")
+    assert not (isinstance(out, np.ndarray) and out.dtype.kind == "f")

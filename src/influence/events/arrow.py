@@ -101,6 +101,10 @@ def to_numpy(column: Any, *, ids: bool = False) -> np.ndarray:
     if types.is_dictionary(kind):
         return _join([_decode(chunk, ids) for chunk in _chunks(pa, column)])
     if types.is_integer(kind) or types.is_boolean(kind):
+        if column.null_count and ids and types.is_integer(kind) and exact_as_float(column):
+            # Nullable integer ids: float64 with NaN for the nulls, read by the normalisers
+            # as the same ids and missing cells (not a Python object per row).
+            return np.asarray(column.cast(pa.float64()).to_numpy(zero_copy_only=False))
         if column.null_count:
             return _objects(column.to_pylist())
         return np.asarray(column.to_numpy(zero_copy_only=False))
@@ -124,6 +128,16 @@ def to_numpy(column: Any, *, ids: bool = False) -> np.ndarray:
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # e.g. views in older pyarrow
             return _objects(column.to_pylist())
     return _objects(column.to_pylist())  # lists (topics), decimals, durations, ...
+
+
+def exact_as_float(column: Any) -> bool:
+    """Whether every integer of the Arrow *column* is exact in float64 (at most 2**53 in
+    size; nulls aside)."""
+    pc = importlib.import_module("pyarrow.compute")
+
+    bounds = pc.min_max(column).as_py()
+    low, high = bounds["min"], bounds["max"]
+    return low is None or (low >= -(2**53) and high <= 2**53)
 
 
 def _chunks(pa: Any, column: Any) -> list[Any]:

@@ -21,13 +21,14 @@ pyarrow is imported only when Arrow data is read (:func:`~influence.events.arrow
 
 from __future__ import annotations
 
+import importlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from influence.events.arrow import require_pyarrow, to_numpy
+from influence.events.arrow import exact_as_float, require_pyarrow, to_numpy
 from influence.events.coded import Coded
 from influence.events.timeparse import EARLIEST, LATEST
 
@@ -131,39 +132,55 @@ def _plain(pa: Any, column: Any) -> Any:
 
 
 def _canonical_ints(pa: Any, column: Any) -> np.ndarray | None:
-    """The cells as int64 when every one is a canonical decimal integer, else ``None``.
+    """The cells as int64 when every one is a canonical decimal integer, else ``None``;
+    with empty cells among them (a post's target in a CSV file), float64 holding NaN for
+    those (a missing id to the normalisers), when every integer is exact in float64.
 
     Arrow's cast to int64 refuses spaces, ``+``, fractions and numbers beyond int64; of
     what it takes, only a leading zero (``007``, ``-0``, ``0x1f``) is not canonical, found
     from the first bytes of the cells, read straight from the Arrow buffers.
     """
+    pc = importlib.import_module("pyarrow.compute")
+
     if column.null_count or not len(column):
         return None
     text = _plain(pa, column)
+    empty = pc.equal(pc.binary_length(text), 0)
+    blanks = pc.sum(empty).as_py() or 0
+    cells = pc.if_else(empty, pa.scalar(None, text.type), text) if blanks else text
     try:
-        text.slice(0, 64).cast(pa.int64())  # text ids fail here, without a pass over all
-        ints = text.cast(pa.int64())
+        cells.slice(0, 64).cast(pa.int64())  # text ids fail here, without a pass over all
+        ints = cells.cast(pa.int64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
     if any(_leading_zero(pa, chunk) for chunk in chunks):
         return None
-    return np.asarray(ints.to_numpy(), dtype=np.int64)
+    if not blanks:
+        return np.asarray(ints.to_numpy(), dtype=np.int64)
+    if blanks == len(text) or not exact_as_float(ints):
+        return None
+    return np.asarray(ints.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _leading_zero(pa: Any, chunk: Any) -> bool:
-    """Whether a cell of a (non-empty-celled) text chunk starts with ``0`` or ``-0``, but ``0``."""
+    """Whether a cell of a text chunk starts with ``0`` or ``-0``, but ``0`` (empty cells
+    aside)."""
     if not len(chunk):
         return False
     _, offsets, data = chunk.buffers()
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     bounds = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    length = np.diff(bounds)
+    start = bounds[:-1][length > 0]
+    if not start.size:
+        return False
     raw = np.frombuffer(data, dtype=np.uint8)
-    first = raw[bounds[:-1]]
-    zero = np.flatnonzero(first == ord("0"))  # "0" alone is canonical, "07" and "0x7" are not
-    if zero.size and bool(np.any(bounds[zero + 1] - bounds[zero] > 1)):
+    first = raw[start]
+    zero = first == ord("0")  # "0" alone is canonical, "07" and "0x7" are not
+    if bool(np.any(length[length > 0][zero] > 1)):
         return True
-    minus = bounds[:-1][first == ord("-")]  # the cast took it, so a digit follows
+    minus = start[first == ord("-")]  # the cast took it, so a digit follows
     return bool(minus.size) and bool(np.any(raw[minus + 1] == ord("0")))
 
 

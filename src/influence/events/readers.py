@@ -23,7 +23,7 @@ from influence._progress import Progress
 from influence.events import actions as _action_names
 from influence.events import arrow as _arrow
 from influence.events import coded, fastcsv
-from influence.events.arrowcols import event_columns
+from influence.events.arrowcols import CODED_FIELDS, event_column, event_columns
 from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
 from influence.events.csvfile import Records
 from influence.events.files import PathLike, file_bar, open_text
@@ -484,8 +484,29 @@ def from_pandas(
         elif getattr(dtype, "kind", "O") == "f":
             data[field] = series.to_numpy(dtype=np.float64, copy=True)
         else:
-            data[field] = series.to_numpy(dtype=object, copy=True)
+            data[field] = _pandas_coded(series, field)
     return assemble(data, len(frame), errors=errors, dedupe=dedupe)
+
+
+def _pandas_coded(series: Any, field: str) -> Any:
+    """An id, action or platform column of objects (text, nullable integers) through
+    Arrow's hashing when pyarrow is installed and reads it as text or integers, so that
+    each distinct value is judged once (:func:`~influence.events.arrowcols.event_column`:
+    the same result as the objects); otherwise, and for any other field, the objects."""
+    if field in CODED_FIELDS:
+        try:
+            pa = importlib.import_module("pyarrow")
+        except ImportError:
+            pa = None
+        if pa is not None:
+            try:
+                column = pa.array(series, from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+                column = None  # mixed kinds of objects: judged one by one
+            kind = None if column is None else column.type
+            if kind is not None and (pa.types.is_string(kind) or pa.types.is_integer(kind)):
+                return event_column(column, field)
+    return series.to_numpy(dtype=object, copy=True)
 
 
 def from_arrow(

@@ -43,13 +43,21 @@ def _groups(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
     """Distinct pairs of the sorted packed keys *ordered*, and each row's pair index
     (*order* gives, for each sorted key, the row it came from)."""
+    new, ids = _group_ids(ordered)
+    inverse = np.empty(ordered.size, dtype=np.intp)
+    inverse[order] = ids
+    first, second = np.divmod(ordered[new], width)
+    return first, second, inverse
+
+
+def _group_ids(ordered: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """Where each run of equal sorted keys starts, and each key's run number."""
     new = np.empty(ordered.size, dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inverse = np.empty(ordered.size, dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    unique = ordered[new]
-    return unique // width, unique % width, inverse
+    ids = np.cumsum(new, dtype=np.intp)
+    ids -= 1
+    return new, ids
 
 
 def stable_order(key: NDArray[np.integer[Any]]) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
@@ -171,9 +179,13 @@ def pairs_of_rows(
         rows = np.flatnonzero(mask)
         return pair_index(events.actor[rows], events.target[rows], events.n_users)
     order = _chosen_in_order(events, mask, "pairs_of_rows")
-    position = np.cumsum(mask, dtype=np.intp)
-    position -= 1
-    return _groups(order.key, position[order.rows], max(events.n_users, 1))
+    new, ids = _group_ids(order.key)
+    # Each row's pair, written at its place in the table and read back in row order: a
+    # scatter and a linear filter, where numbering the rows first would add a gather.
+    spread = np.empty(len(events), dtype=np.intp)
+    spread[order.rows] = ids
+    first, second = np.divmod(order.key[new], max(events.n_users, 1))
+    return first, second, spread[mask]
 
 
 def rows_in_pair_order(events: Events, mask: NDArray[np.bool_]) -> PairOrder:
@@ -219,6 +231,9 @@ def _chosen_in_order(events: Events, mask: NDArray[np.bool_], owner: str) -> Pai
     """The table's pair order filtered to the rows of *mask* (all aimed at another user)."""
     order = pair_order(events)
     chosen = mask[order.rows]
-    if int(np.count_nonzero(chosen)) != int(np.count_nonzero(mask)):
+    kept = int(np.count_nonzero(chosen))
+    if kept != int(np.count_nonzero(mask)):
         raise ValueError(f"{owner}: the mask selects events aimed at no other user")
+    if kept == order.rows.size:  # every aimed row: the order as it is
+        return order
     return PairOrder(order.rows[chosen], order.key[chosen])

@@ -81,18 +81,31 @@ def stable_order(key: NDArray[np.integer[Any]]) -> tuple[NDArray[np.intp], NDArr
     values = np.asarray(key, dtype=np.int64)
     if size == 0:
         return np.zeros(0, dtype=np.intp), values.copy()
-    low, high = int(values.min()), int(values.max())
-    bits = max(size - 1, 1).bit_length()
-    if low < 0 or high >= 1 << (64 - bits):
+    packed = _packed_sort(values, np.arange(size, dtype=np.uint64), size, copy=True)
+    if packed is None:
         order = np.argsort(values, kind="stable")
         return order, values[order]
-    packed = values.astype(np.uint64)
+    return packed
+
+
+def _packed_sort(
+    values: NDArray[np.int64], tags: NDArray[np.uint64], bound: int, *, copy: bool
+) -> tuple[NDArray[np.intp], NDArray[np.int64]] | None:
+    """The sorted *values* and their *tags* (ascending, each below *bound*) in that order,
+    ties in the order of the tags; by one sort of ``value << b | tag``. ``None`` when a
+    value is negative or too wide to pack. Without *copy*, *values* is sorted in place
+    (and *tags* overwritten)."""
+    low, high = int(values.min()), int(values.max())
+    bits = max(bound - 1, 1).bit_length()
+    if low < 0 or high >= 1 << (64 - bits):
+        return None
+    packed = values.astype(np.uint64) if copy else values.view(np.uint64)
     packed <<= np.uint64(bits)
-    packed |= np.arange(size, dtype=np.uint64)
+    packed |= tags
     packed.sort()
-    order = (packed & np.uint64((1 << bits) - 1)).astype(np.intp)
+    order = np.bitwise_and(packed, np.uint64((1 << bits) - 1), out=tags)
     packed >>= np.uint64(bits)
-    return order, packed.view(np.int64)
+    return order.view(np.intp), packed.view(np.int64)
 
 
 def sorted_lookup(
@@ -155,9 +168,16 @@ def pair_order(events: Events) -> PairOrder:
     """
 
     def compute() -> PairOrder:
-        rows = np.flatnonzero((events.target >= 0) & (events.actor != events.target))
-        width = max(events.n_users, 1)
-        key = events.actor[rows].astype(np.int64) * width + events.target[rows]
+        aimed = events.target >= 0
+        aimed &= events.actor != events.target
+        rows = np.flatnonzero(aimed)
+        key = events.actor[rows].astype(np.int64)
+        key *= max(events.n_users, 1)
+        key += events.target[rows]
+        if rows.size:  # packed with the row itself: no gather of the rows after the sort
+            sorted_rows = _packed_sort(key, rows.astype(np.uint64), len(events), copy=False)
+            if sorted_rows is not None:
+                return PairOrder(*sorted_rows)
         order, ordered = stable_order(key)
         return PairOrder(rows[order], ordered)
 

@@ -103,16 +103,15 @@ def mutual_pairs(
     ([0, 1], [1, 0])
     """
     width = max(n_users, 1)
-    candidate = np.flatnonzero(amplified >= 1.0)
-    first, second = source[candidate], target[candidate]
+    amplifying = amplified >= 1.0
+    first, second = source[amplifying], target[amplifying]
+    loops = first[first == second]  # a pair of a user with themselves is its own reverse
     undirected = np.minimum(first, second)
     undirected *= width
-    undirected += np.maximum(first, second)
+    undirected += np.maximum(first, second, out=first)
     undirected.sort()
-    twice = np.zeros(undirected.size, dtype=bool)
-    np.equal(undirected[1:], undirected[:-1], out=twice[1:])
-    mutual = undirected[twice | (undirected // width == undirected % width)]
-    low, high = mutual // width, mutual % width
+    twice = undirected[1:][undirected[1:] == undirected[:-1]]
+    low, high = np.divmod(np.concatenate((twice, loops * (width + 1))), width)
     keys = np.unique(np.concatenate((low * width + high, high * width + low)))
     if keys.size == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
@@ -365,12 +364,11 @@ class Reciprocity(BaseComponent):
         a ring's coverage (and the same engagement over more posts never scores higher).
         """
         engaged = post_answers(events, as_of) > 0
-        own = (
-            (events.action == _actions.POST)
-            & (events.time <= as_of)
-            & (events.time > as_of - self.window_days * DAY)
-            & engaged[events.post]
-        )
+        posts = np.flatnonzero(events.action == _actions.POST)
+        time = events.time[posts]
+        own = posts[
+            (time <= as_of) & (time > as_of - self.window_days * DAY) & engaged[events.post[posts]]
+        ]
         return np.bincount(events.actor[own], minlength=events.n_users).astype(np.float64)
 
     @property

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -190,13 +190,20 @@ def _traded(
     n_users: int,
     pair: NDArray[np.intp],
     reverse: NDArray[np.intp],
-    fast: NDArray[np.float64] | None,
-    posts: NDArray[np.float64] | None,
+    fast: NDArray[np.float64] | Callable[[], NDArray[np.float64]] | None,
+    posts: NDArray[np.float64] | Callable[[], NDArray[np.float64]] | None,
     parameters: tuple[float, float, float, float],
 ) -> NDArray[np.float64]:
     """:func:`quid_pro_quo` of every pair, given its :func:`mutual_pairs` and their fast
     amplification (*fast*, one per mutual pair): pairs that are not mutual trade nothing,
-    so only the mutual ones are judged."""
+    so only the mutual ones are judged.
+
+    *fast* and *posts* may be functions that compute them (from finite counts): they are
+    called only when they can change a share, that is when a pair has more than
+    ``free_exchanges`` mutual amplifications (*fast* scales only those) or more than
+    ``free_common`` common partners (*posts* scales only those); otherwise both terms
+    are exactly 0 whatever they are.
+    """
     free_exchanges, scale, free_common, ring_scale = parameters
     share = np.zeros(source.size)
     if pair.size == 0:
@@ -208,14 +215,20 @@ def _traded(
     exclusive = np.divide(mine, total, out=np.zeros(pair.size), where=total > 0)
     exclusive = np.minimum(exclusive, exclusive[reverse])
     quick = np.zeros(pair.size)
+    if callable(fast) and not np.any(mutual > free_exchanges):
+        fast = None
     if fast is not None:
+        fast = fast() if callable(fast) else fast
         quick = np.divide(fast, mine, out=np.zeros(pair.size), where=mine > 0)
         quick = np.minimum(quick, quick[reverse])
     boost = (1.0 + quick) * (1.0 + 4.0 * exclusive)
     heavy = -np.expm1(-np.maximum(mutual - free_exchanges, 0.0) * boost / scale)
     common = common_partners(source[pair], target[pair], width).astype(np.float64)
     ring = -np.expm1(-np.maximum(common - free_common, 0.0) / ring_scale)
+    if callable(posts) and not np.any(common > free_common):
+        posts = None
     if posts is not None:
+        posts = posts() if callable(posts) else posts
         # A ring amplifies its members' every post; a club likes a few of them. The ring
         # term counts by the smaller coverage of the two directions (unknown, 1, where a
         # user's posts are not in the log).
@@ -292,13 +305,11 @@ class Reciprocity(BaseComponent):
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Engagement pairs ``(source, target)``, their mass and their quid-pro-quo share."""
-        source, target, mass, share, _, _ = self._judge(events, as_of)
-        return source, target, mass, share
+        index, share = self._judge(events, as_of)
+        return index.source, index.target, self._mass(events, as_of, index), share
 
-    def _judge(self, events: Events, as_of: float) -> tuple[NDArray[Any], ...]:
-        n = events.n_users
-        index = engagement_index(events, as_of, self.window_days)
-        rows = index.rows
+    def _mass(self, events: Events, as_of: float, index: PairIndex) -> NDArray[np.float64]:
+        """Per pair of *index*, what its engagement is worth (saturated summed weight)."""
         weight = window_weights(
             events,
             as_of,
@@ -307,16 +318,16 @@ class Reciprocity(BaseComponent):
             actions=action_weight_table(),
             selectivity_per_day=self.selectivity_per_day,
         )
+        return saturate(sums(index, weight))
+
+    def _judge(self, events: Events, as_of: float) -> tuple[PairIndex, NDArray[np.float64]]:
+        n = events.n_users
+        index = engagement_index(events, as_of, self.window_days)
+        source, target = index.source, index.target
         # Shares and likes per pair: counts, so any order of summing gives the same bits.
-        amplify = _AMPLIFY[events.action[rows]]
-        size = index.source.size
-        amplified = np.bincount(index.inverse[amplify], minlength=size).astype(np.float64)
-        source, target, inverse = index.source, index.target, index.inverse
+        amplify = _AMPLIFY[events.action[index.rows]]
+        amplified = np.bincount(index.inverse[amplify], minlength=source.size).astype(np.float64)
         pair, reverse = mutual_pairs(source, target, amplified, n)
-        fast = posts = None
-        if pair.size:  # only mutual pairs trade: read their rows alone
-            fast = self._fast_returns(events, as_of, index, amplify, pair)
-            posts = self._posts(events, as_of)
         share = _traded(
             source,
             target,
@@ -324,12 +335,11 @@ class Reciprocity(BaseComponent):
             n,
             pair,
             reverse,
-            fast,
-            posts,
+            lambda: self._fast_returns(events, as_of, index, amplify, pair),
+            lambda: self._posts(events, as_of),
             (self.free_exchanges, self.scale, self.free_common, self.ring_scale),
         )
-        mass = saturate(sums(index, weight))
-        return source, target, mass, share, rows, inverse
+        return index, share
 
     def _fast_returns(
         self,
@@ -379,11 +389,20 @@ class Reciprocity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        source, target, mass, share, rows, inverse = self._judge(events, as_of)
+        index, share = self._judge(events, as_of)
+        source, target = index.source, index.target
+        if share.any():
+            keep = 1.0 - share
+            values = pair_keep_per_event(
+                events, as_of, source, target, keep, index.rows, index.inverse
+            )
+            traded = discounted_share(target, self._mass(events, as_of, index), keep, n)
+        else:  # nothing traded: every event is kept whole and nobody lost any share
+            values, traded = np.ones(len(events)), np.zeros(n)
         return Evidence(
-            values=pair_keep_per_event(events, as_of, source, target, 1.0 - share, rows, inverse),
+            values=values,
             details={
-                "traded_share": discounted_share(target, mass, 1.0 - share, n),
+                "traded_share": traded,
                 "partners": np.bincount(target[share >= 0.5], minlength=n).astype(np.int64),
             },
         )

@@ -115,9 +115,26 @@ def mutual_pairs(
     keys = np.unique(np.concatenate((low * width + high, high * width + low)))
     if keys.size == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    pair = np.searchsorted(source * width + target, keys)  # every key is a pair's
-    reverse = np.searchsorted(keys, (keys % width) * width + keys // width)
+    first, second = np.divmod(keys, width)
+    users, at = _pairs_from(source, first)
+    table = source[at] * width + target[at]  # the pairs of those sources, in key order
+    pair = at[np.searchsorted(table, keys)]  # every key is a pair's
+    reverse = np.searchsorted(keys, second * width + first)
     return pair, reverse
+
+
+def _pairs_from(
+    source: NDArray[np.int64], users: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct *users* (sorted) and, in order, the indices of the pairs (sorted by
+    source) that start at one of them: the pairs of a few users, without a pass over all."""
+    distinct = np.unique(users)
+    start = np.searchsorted(source, distinct, side="left")
+    count = np.searchsorted(source, distinct, side="right") - start
+    offset = np.cumsum(count) - count
+    at = np.arange(int(count.sum()), dtype=np.intp)
+    at += np.repeat(start - offset, count)
+    return distinct, at
 
 
 def quid_pro_quo(
@@ -211,7 +228,12 @@ def _traded(
     width = max(n_users, 1)
     mine = amplified[pair]
     mutual = np.minimum(mine, mine[reverse])
-    total = np.bincount(source, weights=amplified, minlength=width)[source[pair]]
+    # Each mutual pair's source's total amplification: the sum of its pairs in key order, as
+    # a bincount over all pairs would add them, read from the pairs of those sources alone.
+    users, at = _pairs_from(source, source[pair])
+    owner = np.searchsorted(users, source[at])
+    total = np.bincount(owner, weights=amplified[at], minlength=users.size)
+    total = total[np.searchsorted(users, source[pair])]
     exclusive = np.divide(mine, total, out=np.zeros(pair.size), where=total > 0)
     exclusive = np.minimum(exclusive, exclusive[reverse])
     quick = np.zeros(pair.size)

@@ -53,6 +53,8 @@ def test_pairs_of_rows_refuses_rows_aimed_at_nobody() -> None:
     pair_order(events)
     with pytest.raises(ValueError, match="aimed at no other user"):
         pairs_of_rows(events, np.ones(2, dtype=bool))
+    with pytest.raises(ValueError, match="aimed at no other user"):  # as many rows as aimed
+        pairs_of_rows(events, np.array([True, False]))
 
 
 def random_events(seed: int, n: int) -> Events:

@@ -250,10 +250,16 @@ def _order_known(events: Events) -> bool:
 def _chosen_in_order(events: Events, mask: NDArray[np.bool_], owner: str) -> PairOrder:
     """The table's pair order filtered to the rows of *mask* (all aimed at another user)."""
     order = pair_order(events)
+    selected = int(np.count_nonzero(mask))
+    if selected == order.rows.size:
+        # As many rows as there are aimed ones: all of them, unless one is not aimed (a
+        # check in table order, cheaper than reading the mask in pair order).
+        aimed = events.target >= 0
+        aimed &= events.actor != events.target
+        aimed &= mask
+        if int(np.count_nonzero(aimed)) == selected:
+            return order
     chosen = mask[order.rows]
-    kept = int(np.count_nonzero(chosen))
-    if kept != int(np.count_nonzero(mask)):
+    if int(np.count_nonzero(chosen)) != selected:
         raise ValueError(f"{owner}: the mask selects events aimed at no other user")
-    if kept == order.rows.size:  # every aimed row: the order as it is
-        return order
     return PairOrder(order.rows[chosen], order.key[chosen])

@@ -116,7 +116,7 @@ def mutual_pairs(
     if keys.size == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
     first, second = np.divmod(keys, width)
-    users, at = _pairs_from(source, first)
+    _, at = _pairs_from(source, first)
     table = source[at] * width + target[at]  # the pairs of those sources, in key order
     pair = at[np.searchsorted(table, keys)]  # every key is a pair's
     reverse = np.searchsorted(keys, second * width + first)

@@ -43,13 +43,21 @@ def _groups(
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
     """Distinct pairs of the sorted packed keys *ordered*, and each row's pair index
     (*order* gives, for each sorted key, the row it came from)."""
+    new, ids = _group_ids(ordered)
+    inverse = np.empty(ordered.size, dtype=np.intp)
+    inverse[order] = ids
+    first, second = np.divmod(ordered[new], width)
+    return first, second, inverse
+
+
+def _group_ids(ordered: NDArray[np.int64]) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """Where each run of equal sorted keys starts, and each key's run number."""
     new = np.empty(ordered.size, dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    inverse = np.empty(ordered.size, dtype=np.intp)
-    inverse[order] = np.cumsum(new) - 1
-    unique = ordered[new]
-    return unique // width, unique % width, inverse
+    ids = np.cumsum(new, dtype=np.intp)
+    ids -= 1
+    return new, ids
 
 
 def stable_order(key: NDArray[np.integer[Any]]) -> tuple[NDArray[np.intp], NDArray[np.int64]]:
@@ -73,18 +81,31 @@ def stable_order(key: NDArray[np.integer[Any]]) -> tuple[NDArray[np.intp], NDArr
     values = np.asarray(key, dtype=np.int64)
     if size == 0:
         return np.zeros(0, dtype=np.intp), values.copy()
-    low, high = int(values.min()), int(values.max())
-    bits = max(size - 1, 1).bit_length()
-    if low < 0 or high >= 1 << (64 - bits):
+    packed = _packed_sort(values, np.arange(size, dtype=np.uint64), size, copy=True)
+    if packed is None:
         order = np.argsort(values, kind="stable")
         return order, values[order]
-    packed = values.astype(np.uint64)
+    return packed
+
+
+def _packed_sort(
+    values: NDArray[np.int64], tags: NDArray[np.uint64], bound: int, *, copy: bool
+) -> tuple[NDArray[np.intp], NDArray[np.int64]] | None:
+    """The sorted *values* and their *tags* (ascending, each below *bound*) in that order,
+    ties in the order of the tags; by one sort of ``value << b | tag``. ``None`` when a
+    value is negative or too wide to pack. Without *copy*, *values* is sorted in place
+    (and *tags* overwritten)."""
+    low, high = int(values.min()), int(values.max())
+    bits = max(bound - 1, 1).bit_length()
+    if low < 0 or high >= 1 << (64 - bits):
+        return None
+    packed = values.astype(np.uint64) if copy else values.view(np.uint64)
     packed <<= np.uint64(bits)
-    packed |= np.arange(size, dtype=np.uint64)
+    packed |= tags
     packed.sort()
-    order = (packed & np.uint64((1 << bits) - 1)).astype(np.intp)
+    order = np.bitwise_and(packed, np.uint64((1 << bits) - 1), out=tags)
     packed >>= np.uint64(bits)
-    return order, packed.view(np.int64)
+    return order.view(np.intp), packed.view(np.int64)
 
 
 def sorted_lookup(
@@ -147,9 +168,16 @@ def pair_order(events: Events) -> PairOrder:
     """
 
     def compute() -> PairOrder:
-        rows = np.flatnonzero((events.target >= 0) & (events.actor != events.target))
-        width = max(events.n_users, 1)
-        key = events.actor[rows].astype(np.int64) * width + events.target[rows]
+        aimed = events.target >= 0
+        aimed &= events.actor != events.target
+        rows = np.flatnonzero(aimed)
+        key = events.actor[rows].astype(np.int64)
+        key *= max(events.n_users, 1)
+        key += events.target[rows]
+        if rows.size:  # packed with the row itself: no gather of the rows after the sort
+            sorted_rows = _packed_sort(key, rows.astype(np.uint64), len(events), copy=False)
+            if sorted_rows is not None:
+                return PairOrder(*sorted_rows)
         order, ordered = stable_order(key)
         return PairOrder(rows[order], ordered)
 
@@ -171,9 +199,13 @@ def pairs_of_rows(
         rows = np.flatnonzero(mask)
         return pair_index(events.actor[rows], events.target[rows], events.n_users)
     order = _chosen_in_order(events, mask, "pairs_of_rows")
-    position = np.cumsum(mask, dtype=np.intp)
-    position -= 1
-    return _groups(order.key, position[order.rows], max(events.n_users, 1))
+    new, ids = _group_ids(order.key)
+    # Each row's pair, written at its place in the table and read back in row order: a
+    # scatter and a linear filter, where numbering the rows first would add a gather.
+    spread = np.empty(len(events), dtype=np.intp)
+    spread[order.rows] = ids
+    first, second = np.divmod(order.key[new], max(events.n_users, 1))
+    return first, second, spread[mask]
 
 
 def rows_in_pair_order(events: Events, mask: NDArray[np.bool_]) -> PairOrder:
@@ -218,7 +250,16 @@ def _order_known(events: Events) -> bool:
 def _chosen_in_order(events: Events, mask: NDArray[np.bool_], owner: str) -> PairOrder:
     """The table's pair order filtered to the rows of *mask* (all aimed at another user)."""
     order = pair_order(events)
+    selected = int(np.count_nonzero(mask))
+    if selected == order.rows.size:
+        # As many rows as there are aimed ones: all of them, unless one is not aimed (a
+        # check in table order, cheaper than reading the mask in pair order).
+        aimed = events.target >= 0
+        aimed &= events.actor != events.target
+        aimed &= mask
+        if int(np.count_nonzero(aimed)) == selected:
+            return order
     chosen = mask[order.rows]
-    if int(np.count_nonzero(chosen)) != int(np.count_nonzero(mask)):
+    if int(np.count_nonzero(chosen)) != selected:
         raise ValueError(f"{owner}: the mask selects events aimed at no other user")
     return PairOrder(order.rows[chosen], order.key[chosen])

@@ -281,3 +281,41 @@ def test_quid_pro_quo_and_common_partners_match_the_random_access_versions(
         common = common_partners(s, t, n)
     np.testing.assert_array_equal(new, old_quid_pro_quo(source, target, amplified, n, fast, posts))
     np.testing.assert_array_equal(common, old_common_partners(s, t, n))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=30),
+    st.integers(0, 2**32 - 1),
+)
+def test_quid_pro_quo_with_self_pairs_matches_the_random_access_version(
+    edges: list[tuple[int, int]], seed: int
+) -> None:
+    n = 6
+    keys = np.unique(np.array([a * n + b for a, b in edges], dtype=np.int64))
+    source, target = keys // n, keys % n
+    rng = np.random.default_rng(seed)
+    amplified = rng.integers(0, 12, keys.size).astype(np.float64) / rng.integers(1, 3)
+    fast = np.minimum(amplified, rng.integers(0, 4, keys.size))
+    posts = rng.integers(0, 3, n).astype(np.float64)
+    new = quid_pro_quo(source, target, amplified, n, fast=fast, posts=posts)
+    np.testing.assert_array_equal(new, old_quid_pro_quo(source, target, amplified, n, fast, posts))
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 3)), max_size=40))
+def test_mutual_pairs_are_the_pairs_amplified_both_ways(edges: list[tuple[int, int, int]]) -> None:
+    from influence.components.reciprocity import mutual_pairs
+
+    n = 7
+    weight = {a * n + b: float(w) for a, b, w in edges}
+    keys = np.array(sorted(weight), dtype=np.int64)
+    amplified = np.array([weight[k] for k in keys.tolist()])
+    source, target = keys // n, keys % n
+    pair, reverse = mutual_pairs(source, target, amplified, n)
+    expected = [
+        i
+        for i, (a, b) in enumerate(zip(source.tolist(), target.tolist()))
+        if weight[a * n + b] >= 1 and weight.get(b * n + a, 0.0) >= 1
+    ]
+    assert pair.tolist() == expected
+    assert np.array_equal(source[pair[reverse]], target[pair])
+    assert np.array_equal(target[pair[reverse]], source[pair])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -16,6 +16,7 @@ from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     BLOCK,
+    PairIndex,
     action_weight_table,
     discounted_share,
     engagement_index,
@@ -29,7 +30,7 @@ from influence.kernels import (
 )
 from influence.pairs import sorted_lookup
 
-__all__ = ["Reciprocity", "quid_pro_quo"]
+__all__ = ["Reciprocity", "common_partners", "mutual_pairs", "quid_pro_quo"]
 
 _AMPLIFY = _actions.mask_of(frozenset({_actions.SHARE, _actions.LIKE}))
 
@@ -76,6 +77,64 @@ def common_partners(
         _, found = sorted_lookup(key, high[owner] * width + partner)
         common[lo:hi] = np.bincount(owner[found] - lo, minlength=hi - lo)
     return common
+
+
+def mutual_pairs(
+    source: NDArray[np.int64],
+    target: NDArray[np.int64],
+    amplified: NDArray[np.float64],
+    n_users: int,
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """The pairs amplified at least once each way, and where each one's reverse is among them.
+
+    Pairs must be unique and sorted by ``source * n_users + target``. Returns the
+    indices of the mutual pairs (ascending) and, for each, the position of its reverse
+    pair in that list (a user's pair with themselves is its own reverse). The two
+    directions of a pair share the key ``min * n_users + max``: one sort of the keys of
+    the amplified pairs puts them side by side, and only the keys found twice are looked
+    up among the pairs, so the cost is one sort, not a search per pair.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pair, reverse = mutual_pairs(np.array([0, 1, 1, 2]), np.array([1, 0, 2, 1]),
+    ...                              np.array([2.0, 1.0, 0.0, 5.0]), 3)
+    >>> pair.tolist(), reverse.tolist()  # 2 -> 1 is not returned: 1 -> 2 amplifies nothing
+    ([0, 1], [1, 0])
+    """
+    width = max(n_users, 1)
+    amplifying = amplified >= 1.0
+    first, second = source[amplifying], target[amplifying]
+    loops = first[first == second]  # a pair of a user with themselves is its own reverse
+    undirected = np.minimum(first, second)
+    undirected *= width
+    undirected += np.maximum(first, second, out=first)
+    undirected.sort()
+    twice = undirected[1:][undirected[1:] == undirected[:-1]]
+    low, high = np.divmod(np.concatenate((twice, loops * (width + 1))), width)
+    keys = np.unique(np.concatenate((low * width + high, high * width + low)))
+    if keys.size == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    first, second = np.divmod(keys, width)
+    _, at = _pairs_from(source, first)
+    table = source[at] * width + target[at]  # the pairs of those sources, in key order
+    pair = at[np.searchsorted(table, keys)]  # every key is a pair's
+    reverse = np.searchsorted(keys, second * width + first)
+    return pair, reverse
+
+
+def _pairs_from(
+    source: NDArray[np.int64], users: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct *users* (sorted) and, in order, the indices of the pairs (sorted by
+    source) that start at one of them: the pairs of a few users, without a pass over all."""
+    distinct = np.unique(users)
+    start = np.searchsorted(source, distinct, side="left")
+    count = np.searchsorted(source, distinct, side="right") - start
+    offset = np.cumsum(count) - count
+    at = np.arange(int(count.sum()), dtype=np.intp)
+    at += np.repeat(start - offset, count)
+    return distinct, at
 
 
 def quid_pro_quo(
@@ -127,39 +186,80 @@ def quid_pro_quo(
     >>> q.round(3).tolist()  # 0 and 1 trade 20 shares each way, only with each other
     [1.0, 1.0, 0.0]
     """
-    if source.size == 0:
-        return np.zeros(0)
-    width = max(n_users, 1)
-    # Each pair's reverse pair: looked up in sorted order (one ordered walk of the pairs).
-    pos, found = sorted_lookup(source * width + target, target * width + source)
-    back = np.where(found, amplified[pos], 0.0)
-    mutual = np.minimum(amplified, back)
-    total = np.bincount(source, weights=amplified, minlength=width)
-    exclusive = np.divide(
-        amplified, total[source], out=np.zeros(source.size), where=total[source] > 0
+    pair, reverse = mutual_pairs(source, target, amplified, n_users)
+    return _traded(
+        source,
+        target,
+        amplified,
+        n_users,
+        pair,
+        reverse,
+        None if fast is None else fast[pair],
+        posts,
+        (free_exchanges, scale, free_common, ring_scale),
     )
-    exclusive = np.minimum(exclusive, np.where(found, exclusive[pos], 0.0))
-    quick = np.zeros(source.size)
+
+
+def _traded(
+    source: NDArray[np.int64],
+    target: NDArray[np.int64],
+    amplified: NDArray[np.float64],
+    n_users: int,
+    pair: NDArray[np.intp],
+    reverse: NDArray[np.intp],
+    fast: NDArray[np.float64] | Callable[[], NDArray[np.float64]] | None,
+    posts: NDArray[np.float64] | Callable[[], NDArray[np.float64]] | None,
+    parameters: tuple[float, float, float, float],
+) -> NDArray[np.float64]:
+    """:func:`quid_pro_quo` of every pair, given its :func:`mutual_pairs` and their fast
+    amplification (*fast*, one per mutual pair): pairs that are not mutual trade nothing,
+    so only the mutual ones are judged.
+
+    *fast* and *posts* may be functions that compute them (from finite counts): they are
+    called only when they can change a share, that is when a pair has more than
+    ``free_exchanges`` mutual amplifications (*fast* scales only those) or more than
+    ``free_common`` common partners (*posts* scales only those); otherwise both terms
+    are exactly 0 whatever they are.
+    """
+    free_exchanges, scale, free_common, ring_scale = parameters
+    share = np.zeros(source.size)
+    if pair.size == 0:
+        return share
+    width = max(n_users, 1)
+    mine = amplified[pair]
+    mutual = np.minimum(mine, mine[reverse])
+    # Each mutual pair's source's total amplification: the sum of its pairs in key order, as
+    # a bincount over all pairs would add them, read from the pairs of those sources alone.
+    users, at = _pairs_from(source, source[pair])
+    owner = np.searchsorted(users, source[at])
+    total = np.bincount(owner, weights=amplified[at], minlength=users.size)
+    total = total[np.searchsorted(users, source[pair])]
+    exclusive = np.divide(mine, total, out=np.zeros(pair.size), where=total > 0)
+    exclusive = np.minimum(exclusive, exclusive[reverse])
+    quick = np.zeros(pair.size)
+    if callable(fast) and not np.any(mutual > free_exchanges):
+        fast = None
     if fast is not None:
-        share = np.divide(fast, amplified, out=np.zeros(source.size), where=amplified > 0)
-        quick = np.minimum(share, np.where(found, share[pos], 0.0))
+        fast = fast() if callable(fast) else fast
+        quick = np.divide(fast, mine, out=np.zeros(pair.size), where=mine > 0)
+        quick = np.minimum(quick, quick[reverse])
     boost = (1.0 + quick) * (1.0 + 4.0 * exclusive)
     heavy = -np.expm1(-np.maximum(mutual - free_exchanges, 0.0) * boost / scale)
-    pairs = mutual >= 1.0
-    common = np.zeros(source.size)
-    if pairs.any():
-        common[pairs] = common_partners(source[pairs], target[pairs], width)
+    common = common_partners(source[pair], target[pair], width).astype(np.float64)
     ring = -np.expm1(-np.maximum(common - free_common, 0.0) / ring_scale)
+    if callable(posts) and not np.any(common > free_common):
+        posts = None
     if posts is not None:
+        posts = posts() if callable(posts) else posts
         # A ring amplifies its members' every post; a club likes a few of them. The ring
         # term counts by the smaller coverage of the two directions (unknown, 1, where a
         # user's posts are not in the log).
-        covered = np.divide(
-            amplified, posts[target], out=np.ones(source.size), where=posts[target] > 0
-        )
-        covered = np.minimum(np.minimum(covered, np.where(found, covered[pos], 0.0)), 1.0)
+        own = posts[target[pair]]
+        covered = np.divide(mine, own, out=np.ones(pair.size), where=own > 0)
+        covered = np.minimum(np.minimum(covered, covered[reverse]), 1.0)
         ring = ring * covered
-    return np.where(pairs, 1.0 - (1.0 - heavy) * (1.0 - ring), 0.0)
+    share[pair] = 1.0 - (1.0 - heavy) * (1.0 - ring)
+    return share
 
 
 @dataclass(frozen=True)
@@ -227,13 +327,11 @@ class Reciprocity(BaseComponent):
         self, events: Events, as_of: float
     ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
         """Engagement pairs ``(source, target)``, their mass and their quid-pro-quo share."""
-        source, target, mass, share, _, _ = self._judge(events, as_of)
-        return source, target, mass, share
+        index, share = self._judge(events, as_of)
+        return index.source, index.target, self._mass(events, as_of, index), share
 
-    def _judge(self, events: Events, as_of: float) -> tuple[NDArray[Any], ...]:
-        n = events.n_users
-        index = engagement_index(events, as_of, self.window_days)
-        rows = index.rows
+    def _mass(self, events: Events, as_of: float, index: PairIndex) -> NDArray[np.float64]:
+        """Per pair of *index*, what its engagement is worth (saturated summed weight)."""
         weight = window_weights(
             events,
             as_of,
@@ -242,9 +340,44 @@ class Reciprocity(BaseComponent):
             actions=action_weight_table(),
             selectivity_per_day=self.selectivity_per_day,
         )
-        amplify = _AMPLIFY[events.action[rows]].astype(np.float64)
-        # Fast returns: amplification within `fast_minutes` of the post it amplifies, when
-        # that post (by the target) is in the log.
+        return saturate(sums(index, weight))
+
+    def _judge(self, events: Events, as_of: float) -> tuple[PairIndex, NDArray[np.float64]]:
+        n = events.n_users
+        index = engagement_index(events, as_of, self.window_days)
+        source, target = index.source, index.target
+        # Shares and likes per pair: counts, so any order of summing gives the same bits.
+        amplify = _AMPLIFY[events.action[index.rows]]
+        amplified = np.bincount(index.inverse[amplify], minlength=source.size).astype(np.float64)
+        pair, reverse = mutual_pairs(source, target, amplified, n)
+        share = _traded(
+            source,
+            target,
+            amplified,
+            n,
+            pair,
+            reverse,
+            lambda: self._fast_returns(events, as_of, index, amplify, pair),
+            lambda: self._posts(events, as_of),
+            (self.free_exchanges, self.scale, self.free_common, self.ring_scale),
+        )
+        return index, share
+
+    def _fast_returns(
+        self,
+        events: Events,
+        as_of: float,
+        index: PairIndex,
+        amplify: NDArray[np.bool_],
+        pair: NDArray[np.intp],
+    ) -> NDArray[np.float64]:
+        """Per pair of *pair* (indices into *index*), its shares and likes that came within
+        ``fast_minutes`` of the post they amplify, when that post (by the target) is in the log.
+        """
+        chosen = np.zeros(index.source.size, dtype=bool)
+        chosen[pair] = True
+        at = np.flatnonzero(amplify & chosen[index.inverse])
+        rows = index.rows[at]
         posted, author = post_origins(events, as_of)
         parent = events.parent[rows]
         delay = events.time[rows] - posted[parent]
@@ -253,21 +386,8 @@ class Reciprocity(BaseComponent):
             & (delay >= 0.0)
             & (delay <= self.fast_minutes * 60.0)
         )
-        source, target, inverse = index.source, index.target, index.inverse
-        share = quid_pro_quo(
-            source,
-            target,
-            sums(index, amplify),
-            n,
-            fast=sums(index, amplify * quick),
-            posts=self._posts(events, as_of),
-            free_exchanges=self.free_exchanges,
-            scale=self.scale,
-            free_common=self.free_common,
-            ring_scale=self.ring_scale,
-        )
-        mass = saturate(sums(index, weight))
-        return source, target, mass, share, rows, inverse
+        owner = np.searchsorted(pair, index.inverse[at[quick]])
+        return np.bincount(owner, minlength=pair.size).astype(np.float64)
 
     def _posts(self, events: Events, as_of: float) -> NDArray[np.float64]:
         """Per user, their own posts in the window that others engaged with.
@@ -276,12 +396,11 @@ class Reciprocity(BaseComponent):
         a ring's coverage (and the same engagement over more posts never scores higher).
         """
         engaged = post_answers(events, as_of) > 0
-        own = (
-            (events.action == _actions.POST)
-            & (events.time <= as_of)
-            & (events.time > as_of - self.window_days * DAY)
-            & engaged[events.post]
-        )
+        posts = np.flatnonzero(events.action == _actions.POST)
+        time = events.time[posts]
+        own = posts[
+            (time <= as_of) & (time > as_of - self.window_days * DAY) & engaged[events.post[posts]]
+        ]
         return np.bincount(events.actor[own], minlength=events.n_users).astype(np.float64)
 
     @property
@@ -292,11 +411,20 @@ class Reciprocity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        source, target, mass, share, rows, inverse = self._judge(events, as_of)
+        index, share = self._judge(events, as_of)
+        source, target = index.source, index.target
+        if share.any():
+            keep = 1.0 - share
+            values = pair_keep_per_event(
+                events, as_of, source, target, keep, index.rows, index.inverse
+            )
+            traded = discounted_share(target, self._mass(events, as_of, index), keep, n)
+        else:  # nothing traded: every event is kept whole and nobody lost any share
+            values, traded = np.ones(len(events)), np.zeros(n)
         return Evidence(
-            values=pair_keep_per_event(events, as_of, source, target, 1.0 - share, rows, inverse),
+            values=values,
             details={
-                "traded_share": discounted_share(target, mass, 1.0 - share, n),
+                "traded_share": traded,
                 "partners": np.bincount(target[share >= 0.5], minlength=n).astype(np.int64),
             },
         )

@@ -12,6 +12,9 @@ in a fresh subprocess, the wall time and peak resident memory of:
   about the least any reader can cost (pyarrow's own pruning, then building
   the window's events);
 - ``duckdb``: ``read_duckdb(path, days=180)``;
+- ``scan``: DuckDB's own scan of the same window into an Arrow table (the latest time,
+  then the rows after the bound): the baseline of ``duckdb`` (issue 18: within 2 times),
+  printed as ``duckdb / scan``; it builds no events, so it is left out of the comparison;
 - ``spark``: ``read_spark(spark.read.parquet(path), days=180)`` on
   ``local[2]`` (skipped when pyspark is absent; its memory is the Python
   process plus the JVM's).
@@ -19,7 +22,7 @@ in a fresh subprocess, the wall time and peak resident memory of:
 Every method must give the same events. The file is deleted at the end.
 
 Usage: ``python bench/bench_engines.py [--events N] [--dir DIR]
-[--methods naive,filtered,duckdb,spark]``.
+[--methods naive,filtered,duckdb,scan,spark]``.
 """
 
 from __future__ import annotations
@@ -151,6 +154,19 @@ def run(method: str, path: str) -> dict[str, object]:
         from influence.engines import read_duckdb
 
         events = read_duckdb(path, days=DAYS)
+    elif method == "scan":
+        import duckdb
+
+        con = duckdb.connect()
+        source = f"read_parquet('{path}')"
+        end = con.execute(f"SELECT max(time) FROM {source}").fetchone()[0]  # type: ignore[index]
+        result = con.execute(
+            f"SELECT * FROM {source} WHERE time > ? - INTERVAL {int(DAYS)} DAY", [end]
+        )
+        fetch = getattr(result, "to_arrow_table", None) or result.arrow  # duckdb 2 or 1
+        window = fetch()
+        seconds = time.perf_counter() - start
+        return {"seconds": seconds, "rss": peak_rss_bytes(), "jvm": 0, "events": window.num_rows}
     elif method == "spark":
         from pyspark.sql import SparkSession
 
@@ -203,7 +219,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000_000)
     parser.add_argument("--users", type=int, default=1_000_000)
     parser.add_argument("--dir", default=None, help="where to write the log (default: a temp dir)")
-    parser.add_argument("--methods", default="naive,filtered,duckdb,spark")
+    parser.add_argument("--methods", default="naive,filtered,duckdb,scan,spark")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -245,10 +261,17 @@ def main() -> None:
                 f"{method:<8} {r['events']:>11,} {sec:>8.1f} {rss / 2**30:>8.2f} GiB "
                 f"{ratio[0]:>6} {ratio[1]:>6}{jvm}"
             )
+        scan, duck = results.get("scan"), results.get("duckdb")
+        if scan is not None and duck is not None:
+            print(
+                f"duckdb / scan: {float(duck['seconds']) / float(scan['seconds']):.2f}x time, "  # type: ignore[arg-type]
+                f"{float(duck['rss']) / float(scan['rss']):.2f}x peak RSS "  # type: ignore[arg-type]
+                f"(window: {scan['events']:,} rows scanned, {duck['events']:,} events)"
+            )
         digests = {
             m: {k: r[k] for k in ("events", "users", "start", "end", "time_sum", "actor_sum")}
             for m, r in results.items()
-            if r is not None
+            if r is not None and m != "scan"
         }
         same = len({json.dumps(d, sort_keys=True) for d in digests.values()}) == 1
         print("same events from every method:", same)

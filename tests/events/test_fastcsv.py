@@ -143,10 +143,15 @@ GOOD = f"{T},ann,like,bob\n{T + 1},bob,share,7\n"
 @pytest.mark.parametrize(
     ("name", "content", "options"),
     [
-        ("quote", HEAD + f'{T},"ann",like,bob\n', {}),
         ("quoted line break", HEAD + f'{T},ann,like,"bo\nb"\n', {}),
         ("unterminated quote", HEAD + f'{T},"ann,like,bob\n' + GOOD, {}),
         ("stray quote", HEAD + f'{T},an"n,like,bob\n', {}),
+        ("text after a closing quote", HEAD + f'{T},"an"n,like,bob\n', {}),
+        ("space before an opening quote", HEAD + f'{T}, "ann",like,bob\n', {}),
+        ("space after a closing quote", HEAD + f'{T},"ann" ,like,bob\n', {}),
+        ("quote left open at the end", HEAD + GOOD + f'{T},ann,like,"bob', {}),
+        ("doubled quote outside a cell", HEAD + f'{T},""ann,like,bob\n', {}),
+        ("quoted line break, CRLF", HEAD + f'{T},ann,like,"bo\r\nb"\r\n', {}),
         ("NUL", HEAD + f"{T},an\x00n,like,bob\n", {}),
         ("lone CR", HEAD + f"{T},an\rn,like,bob\n", {}),
         ("blank line", HEAD + GOOD + "\n" + GOOD, {}),
@@ -179,6 +184,58 @@ def test_fallback_triggers(
     path.write_bytes(content.encode("utf-8"))
     assert not _took_fast_path(path, **options), name
     _compare(path, **options)  # the built-in reader answers either way
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        HEAD + f'{T},"ann",like,bob\n',
+        HEAD + f'{T},"a,n""n",like,"bob"\n' + GOOD,
+        '"time","actor","action","target"\r\n' + f'"{T}","ann","like",""\r\n',
+        HEAD + f'{T},"""ann""",like,bob\n{T + 1},"",like,bob\n',
+        HEAD + GOOD + f'{T},ann,like,"bob"',  # closed at the very end
+        "\ufeff" + HEAD + f'"{T}",ann,like,bob\n',
+    ],
+)
+def test_quoted_cells_on_one_line_take_the_fast_path(content: str, tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(content.encode("utf-8"))
+    assert _took_fast_path(path)
+    _compare(path, errors="skip")
+    _compare(path, errors="raise")
+
+
+QUOTED_CELLS = ["ann", "bob", "a,b", 'say "hi"', '"', '""', "", " x ", "é, ü", "7", "007", "12"]
+
+
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(TIMES[:3]), *[st.sampled_from(QUOTED_CELLS)] * 2),
+        min_size=1,
+        max_size=10,
+    ),
+    quoting=st.sampled_from(["minimal", "all", "nonnumeric"]),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    end=st.sampled_from(["\n", "\r\n"]),
+)
+def test_files_quoted_by_the_csv_module_read_alike(
+    rows: list[tuple[str, str, str]], quoting: str, delimiter: str, end: str, tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    mode = {"minimal": csv.QUOTE_MINIMAL, "all": csv.QUOTE_ALL, "nonnumeric": csv.QUOTE_NONNUMERIC}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, quoting=mode[quoting], lineterminator=end)
+    writer.writerow(["time", "actor", "action", "target", "text"])
+    writer.writerows([(t, actor, "like", "bob", text) for t, actor, text in rows])
+    path = tmp_path / "log.csv"
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    assert _took_fast_path(path, delimiter=delimiter)
+    _compare(path, delimiter=delimiter, errors="skip")
 
 
 def test_invalid_utf8_steps_aside(tmp_path: Path) -> None:

@@ -8,11 +8,16 @@ so that the caller reads the whole file the built-in way and results are always 
 
 - the encoding is UTF-8 (with or without a byte-order mark, as *encoding* says), the
   delimiter one ASCII character other than a quote or a line break;
-- the file holds no quote (so no quoted cell, no cell spanning lines, no stray quote), no
-  NUL, no carriage return but in CRLF line ends, and no blank line, so that every line is
-  one row and the rows are numbered by position (the file is mapped into memory, not
-  copied, unless compressed, and searched with ``find``; a blank line is looked for only
-  when pyarrow read a row with an empty first cell, as it reads a blank line);
+- the file holds no NUL, no carriage return but in CRLF line ends, and no blank line, so
+  that every line is one row and the rows are numbered by position (the file is mapped
+  into memory, not copied, unless compressed, and searched with ``find``; a blank line is
+  looked for only when pyarrow read a row with an empty first cell, as it reads a blank
+  line);
+- its quotes, if any, are where RFC 4180 puts them, on one line (:func:`_quotes_plain`):
+  a quoted cell starts at a line's start or after a delimiter, ends before a delimiter or
+  a line end, holds no line break, and doubles any quote inside it. The csv module and
+  pyarrow read such cells alike; a stray quote, a quoted line break or a quote left open
+  is left to the csv module;
 - pyarrow reads it (every row as wide as the first, valid UTF-8), and no cell is longer
   than the csv module's field size limit.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv as _csv
 import gzip
 import importlib
 import mmap
@@ -92,12 +98,16 @@ def _split(pa: Any, csv: Any, data: Any, delimiter: str, codec: str, header: boo
         start = len(_BOM)
     if len(data) <= start or not _plain(data, start):
         return None
+    quoted = data.find(b'"', start) >= 0
+    if quoted and not _quotes_plain(data, start, delimiter):
+        return None
     end = data.find(b"\n", start)
     first = bytes(data[start : end if end >= 0 else len(data)]).removesuffix(b"\r")
     try:
-        cells = first.decode("utf-8").split(delimiter)
+        line = first.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    cells = next(_csv.reader([line], delimiter=delimiter)) if quoted else line.split(delimiter)
     if any(len(cell) > FIELD_LIMIT for cell in cells):
         return None
     names = [str(k) for k in range(len(cells))]
@@ -110,8 +120,8 @@ def _split(pa: Any, csv: Any, data: Any, delimiter: str, codec: str, header: boo
             ),
             parse_options=csv.ParseOptions(
                 delimiter=delimiter,
-                quote_char=False,
-                double_quote=False,
+                quote_char='"' if quoted else False,
+                double_quote=quoted,
                 escape_char=False,
                 newlines_in_values=False,
                 ignore_empty_lines=False,  # there are none (_plain): every line is a row
@@ -155,14 +165,14 @@ def _source(path: PathLike) -> Iterator[Any]:
 
 
 def _plain(data: Any, start: int) -> bool:
-    """Whether *data* from *start* holds no quote, NUL, lone carriage return or blank first line.
+    """Whether *data* from *start* holds no NUL, lone carriage return or blank first line.
 
     Each check is one ``find`` (a ``memchr`` scan); a carriage return, when there is one,
     must end a CRLF line end, checked with numpy. Blank lines further on are read by
     pyarrow as rows of empty cells, and looked for only when the first column has one
     (:func:`_blank_lines`).
     """
-    if data.find(b'"', start) >= 0 or data.find(b"\x00", start) >= 0:
+    if data.find(b"\x00", start) >= 0:
         return False
     if data[start : start + 1] == b"\n" or data[start : start + 2] == b"\r\n":
         return False  # a blank first line
@@ -171,6 +181,56 @@ def _plain(data: Any, start: int) -> bool:
         at = np.flatnonzero(raw == ord("\r")) + 1
         if at[-1] >= raw.size or not bool(np.all(raw[at] == ord("\n"))):
             return False
+    return True
+
+
+#: Bytes per block of :func:`_quotes_plain` (blocks end at a line end).
+QUOTE_BLOCK = 1 << 26
+
+
+def _quotes_plain(data: Any, start: int, delimiter: str) -> bool:
+    """Whether every quote of *data* from *start* is where RFC 4180 puts it, on one line.
+
+    Quotes alternate, opening and closing, within each line (a line holding an odd number
+    of them has a quote left open or a line break inside a quoted cell). An opening quote
+    follows the start, a line end, a delimiter or the closing quote just before it (``""``
+    inside a quoted cell); a closing quote precedes the end, a line end (``\\r`` ends CRLF
+    lines: :func:`_plain`), a delimiter or the opening quote just after it. Then the csv
+    module and pyarrow's parser, quoting with doubled quotes, read the same cells. Read
+    in blocks of :data:`QUOTE_BLOCK` bytes, each ending at a line end.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)
+    size, sep = raw.size, ord(delimiter)
+    lo = start
+    while lo < size:
+        hi = data.find(b"\n", min(lo + QUOTE_BLOCK, size) - 1)
+        hi = size if hi < 0 else hi + 1
+        block = raw[lo:hi]
+        at = np.flatnonzero(block == ord('"'))
+        if at.size:
+            opening, closing = at[0::2], at[1::2]
+            if opening.size != closing.size:
+                return False
+            lines = np.flatnonzero(block == ord("\n"))
+            if np.any(np.searchsorted(lines, opening) != np.searchsorted(lines, closing)):
+                return False  # a quoted cell across a line end
+            where = lo + opening  # in the whole file
+            before = raw[np.maximum(where - 1, 0)]
+            ok = (where == start) | (where > start) & (
+                (before == sep) | (before == ord("\n")) | (before == ord('"'))
+            )
+            where = lo + closing + 1
+            after = raw[np.minimum(where, size - 1)]
+            ok_after = (
+                (where == size)
+                | (after == sep)
+                | (after == ord("\n"))
+                | (after == ord("\r"))
+                | (after == ord('"'))
+            )
+            if not (bool(np.all(ok)) and bool(np.all(ok_after))):
+                return False
+        lo = hi
     return True
 
 

@@ -13,11 +13,12 @@ from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.cohorts import (
     CohortPool,
+    audiences,
     farm_rule,
     main_targets_and_anchors,
     own_shares,
 )
-from influence.components.conduct import answered_by, content_shares, history, regularity
+from influence.components.conduct import answered_by, clockwork, content_shares, history
 from influence.components.constraints import (
     NON_NEGATIVE,
     POSITIVE,
@@ -34,11 +35,40 @@ from influence.kernels import (
     saturate,
     shared,
 )
-from influence.pairs import pairs_of_rows
+from influence.pairs import rows_in_pair_order
 
 __all__ = ["Credibility"]
 
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
+
+
+def _unfarmed(
+    prop: NDArray[np.float64],
+    farmed: NDArray[np.float64],
+    source: NDArray[np.int64],
+    target: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Per pair ``(source, target)``: ``1 - prop[source] * farmed[target]``, what a prop
+    keeps of what it gives a farmed target; exactly 1 where the source is no prop, so
+    only the props' pairs are looked up."""
+    keep = np.ones(source.size)
+    spent = prop[source]
+    props = np.flatnonzero(spent > 0.0)
+    keep[props] = 1.0 - spent[props] * farmed[target[props]]
+    return keep
+
+
+def _runs(
+    key: NDArray[np.int64], width: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
+    """The distinct pairs of the sorted packed keys *key* (``first * width + second``),
+    and where each pair's run of keys starts."""
+    new = np.empty(key.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    unique = key[starts]
+    return unique // width, unique % width, starts
 
 
 @dataclass(frozen=True)
@@ -348,27 +378,32 @@ class Credibility(BaseComponent):
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
         interaction = self._interactions(events, as_of)
-        rows = np.flatnonzero(interaction)
-        actor = events.actor[rows]
-        out = np.bincount(actor, minlength=n)
-        src, dst, inverse = pairs_of_rows(events, interaction)
-        counts = np.bincount(inverse, minlength=src.size)
+        # The interaction pairs, in key order: one run of the table's pair order per pair
+        # (pairs.rows_in_pair_order), so counts and "has an engagement" are read in order.
+        ordered = rows_in_pair_order(events, interaction)
+        src, dst, starts = _runs(ordered.key, max(n, 1))
+        counts = np.diff(starts, append=ordered.key.size)
+        out = np.bincount(src, weights=counts, minlength=n).astype(np.int64)
         # An account's history as far as the lookback shows (two windows): when it was
         # first and last seen, when the log begins, which posts are its own.
         since = as_of - self.lookback_days * DAY
-        seen, first, last, appeared = history(events, as_of, since)
+        past = history(events, as_of, since)
+        first, last = past.first, past.last
 
         # Main target per actor (the pair with the most interactions) and anchor (of the
         # accounts it interacts with, the one that appeared first in the log).
-        main_target, main_count, anchor = main_targets_and_anchors(src, dst, counts, appeared, n)
+        main_target, main_count, anchor = main_targets_and_anchors(
+            src, dst, counts, past.appeared, n
+        )
 
         # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
-        engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]]
-        has = np.bincount(inverse[engaged], minlength=src.size) > 0
-        engager, engagee = src[has], dst[has]
+        engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[ordered.rows]]
+        has = np.logical_or.reduceat(engaged, starts) if starts.size else np.zeros(0, dtype=bool)
 
         junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
-        regular = regularity(events, seen[in_window[seen]], self.min_posts)
+        # Clockwork timing over the window's actions: the history's rows, sorted by actor.
+        window = in_window[past.rows][past.order]
+        regular = clockwork(past.who[window], past.when[window], n, self.min_posts)
 
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
@@ -381,7 +416,7 @@ class Credibility(BaseComponent):
         # Fresh: a burst account first seen `burst_days` or more after the log begins, so
         # that its whole life is in view (in a shorter log nobody's is: an account seen on
         # the first day may be years old, and nothing is judged fresh).
-        start = float(t[seen].min()) if seen.size else as_of
+        start = float(past.when.min()) if past.rows.size else as_of
         fresh = burst & (first >= start + self.burst_days * DAY) & (out > 0)
         # What a farm bot does and a newcomer or a passing liker does not: it comes back
         # to the same account again and again (a one-off like is not a farm's work), and
@@ -401,16 +436,12 @@ class Credibility(BaseComponent):
         # make the genuine accounts engaging the same target look like their farm or cohort.
         present = self._seeded(events, np.ones(n), distrusted=0.0)
 
-        def alike_pair(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
-            return np.asarray(
-                burst[a]
-                & burst[b]
-                & (anchor[a] >= 0)
-                & (anchor[a] == anchor[b])
-                & (np.abs(first[a] - first[b]) <= span)
-            )
-
-        inside = alike_pair(src, dst)
+        # Alike pairs: both burst accounts with the same anchor, first seen within `span`
+        # (the source's side first: it is read in order, and rules most pairs out).
+        inside = np.zeros(src.size, dtype=bool)
+        maybe = np.flatnonzero(burst[src] & (anchor[src] >= 0))
+        a, b = src[maybe], dst[maybe]
+        inside[maybe] = burst[b] & (anchor[a] == anchor[b]) & (np.abs(first[a] - first[b]) <= span)
         among = np.bincount(src[inside], weights=counts[inside], minlength=n)
         to_anchor = np.zeros(n)
         anchored = dst == anchor[src]
@@ -421,8 +452,8 @@ class Credibility(BaseComponent):
             ),
             1.0,
         )
-        outside = ~alike_pair(engager, engagee)
-        engager, engagee = engager[outside], engagee[outside]
+        outside = has & ~inside
+        engager, engagee = src[outside], dst[outside]
         day = np.floor(first / span).astype(np.int64)
         day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
@@ -446,6 +477,7 @@ class Credibility(BaseComponent):
         burst, unanswered, again = traits["burst"], traits["unanswered"], traits["again"]
         junk, links = traits["junk"], traits["links"]
         regular, group = traits["regular"], traits["group"]
+        audience = audiences(src, dst, present)  # the same in both passes
 
         def one_pass(
             received: NDArray[np.float64], established: NDArray[np.float64]
@@ -475,7 +507,7 @@ class Credibility(BaseComponent):
             prop = traits["lifeless"] * np.exp(-established)
             working = prop * again * present
             farmed, farm = farm_rule(
-                src, dst, counts, present, working,
+                src, dst, counts, present, working, audience=audience,
                 repeat_scale=self.repeat_scale, crowd_scale=self.cohort_scale,
             )  # fmt: skip
             # Clockwork timing and link-only posting count against an account only when
@@ -500,7 +532,7 @@ class Credibility(BaseComponent):
             np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
             np.bincount(engagee, weights=old * present[engager], minlength=n).astype(np.float64),
         )
-        trust = present[engager] * first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
+        trust = present[engager] * first_pass[engager] * _unfarmed(prop, farmed, engager, engagee)
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
         value, cohort, prop, farmed, clock, base, pooled = one_pass(
             received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
@@ -546,26 +578,35 @@ class Credibility(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         prop, farmed = facts["prop"], facts["farmed"]
-        account = base[source] * (1.0 - prop[source] * farmed[target])
-        pool = CohortPool(
-            source, target, saturate(sums) * account, pooled, group, n, self.cohort_credit
-        )
+        account = base[source] * _unfarmed(prop, farmed, source, target)
+        mass = saturate(sums)
+        pool = CohortPool(source, target, mass * account, pooled, group, n, self.cohort_credit)
         pair = account * pool.pair_factor()
         weak = pair < 0.5
         young = (as_of - facts["first"][source]) < 10 * DAY
+        # Per event aimed at another account: the actor's base credibility, and for the
+        # events of props and cohort members (the only ones whose factors differ from an
+        # exact 1) what they give a farmed target and their pool's factor.
         keep = np.ones(len(events))
         aimed = np.flatnonzero(
             (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
         )
-        actor, aimed_at = events.actor[aimed], events.target[aimed]
-        keep[aimed] = (
-            base[actor] * (1.0 - prop[actor] * farmed[aimed_at]) * pool.factor(actor, aimed_at)
-        )
+        actor = events.actor[aimed]
+        keep[aimed] = base[actor]
+        special = ((prop > 0.0) | (pooled > 0.0))[actor]
+        if special.any():
+            rows, actor = aimed[special], actor[special]
+            aimed_at = events.target[rows]
+            keep[rows] = (
+                base[actor]
+                * _unfarmed(prop, farmed, actor, aimed_at)
+                * pool.factor(actor, aimed_at)
+            )
         return Evidence(
             values=keep,
             details={
                 "own": facts["credibility"],
-                "discounted_share": discounted_share(target, saturate(sums), pair, n),
+                "discounted_share": discounted_share(target, mass, pair, n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),
                 "weak_young": np.bincount(target[weak & young], minlength=n),

@@ -22,17 +22,31 @@ __all__ = ["History", "answered_by", "clockwork", "content_shares", "history", "
 
 
 def answered_by(
-    events: Events, as_of: float, in_window: NDArray[np.bool_], since: float = -np.inf
+    events: Events,
+    as_of: float,
+    in_window: NDArray[np.bool_],
+    since: float = -np.inf,
+    *,
+    owners: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
     """Per account: distinct other accounts that engaged posts of its own in the window,
-    posts created after *since* (epoch seconds) only."""
+    posts created after *since* (epoch seconds) only.
+
+    With *owners* (one flag per account), only the posts of the flagged accounts are
+    counted: the others read 0, and their posts' engagement is not sorted at all.
+    """
     created, author = post_origins(events, as_of)
+    # Per post, the author counted for it (-1: none): one look-up per engagement.
+    counted = np.where(created > since, author, -1)
+    if owners is not None:
+        known = np.flatnonzero(counted >= 0)
+        counted[known[~owners[counted[known]]]] = -1
     rows = np.flatnonzero(in_window & ENGAGEMENT[events.action] & (events.parent >= 0))
-    parent = events.parent[rows]
-    owner = np.where(created[parent] > since, author[parent], -1)
-    mine = (owner >= 0) & (owner != events.actor[rows])
+    owner = counted[events.parent[rows]]
+    actor = events.actor[rows]
+    mine = (owner >= 0) & (owner != actor)
     n = events.n_users
-    return count_distinct_pairs(owner[mine], events.actor[rows][mine], n, n).astype(np.float64)
+    return count_distinct_pairs(owner[mine], actor[mine], n, n).astype(np.float64)
 
 
 class History(NamedTuple):
@@ -65,7 +79,8 @@ def history(events: Events, as_of: float, since: float) -> History:
     n = events.n_users
     seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
     order, who = stable_order(events.actor[seen])
-    when = t[seen][order]
+    t_seen = t[seen]
+    when = t_seen[order]
     first = np.full(n, float(as_of))
     last = np.full(n, -np.inf)
     if seen.size:
@@ -76,11 +91,11 @@ def history(events: Events, as_of: float, since: float) -> History:
         first[who[starts]] = when[starts]
         ends = np.append(starts[1:], seen.size) - 1
         last[who[ends]] = when[ends]
-    # First acted upon: the earliest write of each target wins (written last).
-    aimed = seen[events.target[seen] >= 0][::-1]
-    upon = np.full(n, np.inf)
-    upon[events.target[aimed]] = t[aimed]
-    return History(seen, first, last, np.minimum(first, upon), order, who, when)
+    # First acted upon: the earliest write of each target wins (written last); rows aimed
+    # at no one (target -1) write to a spare last slot.
+    upon = np.full(n + 1, np.inf)
+    upon[events.target[seen][::-1]] = t_seen[::-1]
+    return History(seen, first, last, np.minimum(first, upon[:n]), order, who, when)
 
 
 def content_shares(

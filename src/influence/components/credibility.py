@@ -390,12 +390,6 @@ class Credibility(BaseComponent):
         past = history(events, as_of, since)
         first, last = past.first, past.last
 
-        # Main target per actor (the pair with the most interactions) and anchor (of the
-        # accounts it interacts with, the one that appeared first in the log).
-        main_target, main_count, anchor = main_targets_and_anchors(
-            src, dst, counts, past.appeared, n
-        )
-
         # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
         engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[ordered.rows]]
         has = np.logical_or.reduceat(engaged, starts) if starts.size else np.zeros(0, dtype=bool)
@@ -413,6 +407,15 @@ class Credibility(BaseComponent):
         # that do not). Cohorts are counted in `cohort_days` buckets.
         span = self.cohort_days * DAY
         burst = (last - first) <= self.burst_days * DAY
+        # Only burst accounts can be cohort members or props (every trait below that
+        # judges purpose or loneliness is multiplied by `burst`), so their main target
+        # (the pair with the most interactions), anchor (of the accounts they interact
+        # with, the one that appeared first in the log) and answered posts are worked out,
+        # and the other accounts read none.
+        mine = np.flatnonzero(burst[src])
+        main_target, main_count, anchor = main_targets_and_anchors(
+            src[mine], dst[mine], counts[mine], past.appeared, n
+        )
         # Fresh: a burst account first seen `burst_days` or more after the log begins, so
         # that its whole life is in view (in a shorter log nobody's is: an account seen on
         # the first day may be years old, and nothing is judged fresh).
@@ -426,7 +429,7 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-answered_by(events, as_of, in_window, since))
+        unanswered = np.exp(-answered_by(events, as_of, in_window, since, owners=burst))
         lifeless = fresh * unanswered
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
@@ -582,8 +585,8 @@ class Credibility(BaseComponent):
         mass = saturate(sums)
         pool = CohortPool(source, target, mass * account, pooled, group, n, self.cohort_credit)
         pair = account * pool.pair_factor()
-        weak = pair < 0.5
-        young = (as_of - facts["first"][source]) < 10 * DAY
+        weak = np.flatnonzero(pair < 0.5)
+        young = weak[(as_of - facts["first"][source[weak]]) < 10 * DAY]
         # Per event aimed at another account: the actor's base credibility, and for the
         # events of props and cohort members (the only ones whose factors differ from an
         # exact 1) what they give a farmed target and their pool's factor.
@@ -609,7 +612,7 @@ class Credibility(BaseComponent):
                 "discounted_share": discounted_share(target, mass, pair, n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),
-                "weak_young": np.bincount(target[weak & young], minlength=n),
+                "weak_young": np.bincount(target[young], minlength=n),
                 "junk": facts["junk"],
             },
         )

@@ -75,11 +75,14 @@ def history(events: Events, as_of: float, since: float) -> History:
     first and last action are the ends of its run, read in order, and the same sorted
     rows give :func:`clockwork` its gaps.
     """
-    t = events.time
     n = events.n_users
-    seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
-    order, who = stable_order(events.actor[seen])
-    t_seen = t[seen]
+    # The table is in time order: the rows of (since, as_of] are one slice of it.
+    lo, hi = np.searchsorted(events.time, [since, as_of], side="right")
+    actor, target, t = events.actor[lo:hi], events.target[lo:hi], events.time[lo:hi]
+    acting = actor != target
+    seen = np.flatnonzero(acting)
+    order, who = stable_order(actor[acting])
+    t_seen = t[acting]
     when = t_seen[order]
     first = np.full(n, float(as_of))
     last = np.full(n, -np.inf)
@@ -94,7 +97,8 @@ def history(events: Events, as_of: float, since: float) -> History:
     # First acted upon: the earliest write of each target wins (written last); rows aimed
     # at no one (target -1) write to a spare last slot.
     upon = np.full(n + 1, np.inf)
-    upon[events.target[seen][::-1]] = t_seen[::-1]
+    upon[target[acting][::-1]] = t_seen[::-1]
+    seen += lo
     return History(seen, first, last, np.minimum(first, upon[:n]), order, who, when)
 
 

@@ -395,9 +395,13 @@ class Credibility(BaseComponent):
         has = np.logical_or.reduceat(engaged, starts) if starts.size else np.zeros(0, dtype=bool)
 
         junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
-        # Clockwork timing over the window's actions: the history's rows, sorted by actor.
-        window = in_window[past.rows][past.order]
-        regular = clockwork(past.who[window], past.when[window], n, self.min_posts)
+        # Clockwork timing over the window's actions: the history's rows (sorted by actor)
+        # after the window's start (all of them at or before as_of).
+        window = past.when > as_of - self.window_days * DAY
+        if window.all():
+            regular = clockwork(past.who, past.when, n, self.min_posts)
+        else:
+            regular = clockwork(past.who[window], past.when[window], n, self.min_posts)
 
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do

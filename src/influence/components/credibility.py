@@ -535,14 +535,18 @@ class Credibility(BaseComponent):
 
         # Props are judged by the engagement they receive from accounts that are not fresh
         # themselves: bots of a farm that like each other are still engaged by no one.
+        # Only the engagement of would-be props (lifeless accounts) is summed for that:
+        # any other account is no prop, whatever it receives.
+        to_props = np.flatnonzero((traits["lifeless"] > 0.0)[engagee])
+        by, of, by_old = engager[to_props], engagee[to_props], old[to_props]
         first_pass, _, prop, farmed, *_ = one_pass(
             np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
-            np.bincount(engagee, weights=old * present[engager], minlength=n).astype(np.float64),
+            np.bincount(of, weights=by_old * present[by], minlength=n).astype(np.float64),
         )
         trust = present[engager] * first_pass[engager] * _unfarmed(prop, farmed, engager, engagee)
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
         value, cohort, prop, farmed, clock, base, pooled = one_pass(
-            received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
+            received, np.bincount(of, weights=trust[to_props] * by_old, minlength=n).astype(float)
         )
         return {
             "credibility": value,

@@ -21,6 +21,7 @@ __all__ = [
     "farm_rule",
     "main_targets_and_anchors",
     "own_shares",
+    "unfarmed",
 ]
 
 
@@ -148,6 +149,25 @@ def farm_rule(
     )
     busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / repeat_scale)
     return np.asarray(farmed, np.float64), np.asarray(working * served * busy, np.float64)
+
+
+def unfarmed(
+    prop: NDArray[np.float64],
+    farmed: NDArray[np.float64],
+    source: NDArray[np.integer[Any]],
+    target: NDArray[np.integer[Any]],
+) -> NDArray[np.float64]:
+    """Per pair ``(source, target)``: ``1 - prop[source] * farmed[target]``, what a prop
+    keeps of what it gives a farmed target (:func:`farm_rule`).
+
+    Exactly 1 where the source is no prop (``prop`` 0), so only the props' pairs are
+    looked up.
+    """
+    keep = np.ones(source.size)
+    spent = prop[source]
+    props = np.flatnonzero(spent > 0.0)
+    keep[props] = 1.0 - spent[props] * farmed[target[props]]
+    return keep
 
 
 def audiences(

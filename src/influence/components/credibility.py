@@ -17,6 +17,7 @@ from influence.components.cohorts import (
     farm_rule,
     main_targets_and_anchors,
     own_shares,
+    unfarmed,
 )
 from influence.components.conduct import answered_by, clockwork, content_shares, history
 from influence.components.constraints import (
@@ -26,6 +27,7 @@ from influence.components.constraints import (
     Integers,
     SequenceOf,
 )
+from influence.components.interactions import interaction_pairs
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
@@ -35,40 +37,10 @@ from influence.kernels import (
     saturate,
     shared,
 )
-from influence.pairs import rows_in_pair_order
 
 __all__ = ["Credibility"]
 
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
-
-
-def _unfarmed(
-    prop: NDArray[np.float64],
-    farmed: NDArray[np.float64],
-    source: NDArray[np.int64],
-    target: NDArray[np.int64],
-) -> NDArray[np.float64]:
-    """Per pair ``(source, target)``: ``1 - prop[source] * farmed[target]``, what a prop
-    keeps of what it gives a farmed target; exactly 1 where the source is no prop, so
-    only the props' pairs are looked up."""
-    keep = np.ones(source.size)
-    spent = prop[source]
-    props = np.flatnonzero(spent > 0.0)
-    keep[props] = 1.0 - spent[props] * farmed[target[props]]
-    return keep
-
-
-def _runs(
-    key: NDArray[np.int64], width: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.intp]]:
-    """The distinct pairs of the sorted packed keys *key* (``first * width + second``),
-    and where each pair's run of keys starts."""
-    new = np.empty(key.size, dtype=bool)
-    new[:1] = True
-    np.not_equal(key[1:], key[:-1], out=new[1:])
-    starts = np.flatnonzero(new)
-    unique = key[starts]
-    return unique // width, unique % width, starts
 
 
 @dataclass(frozen=True)
@@ -378,31 +350,19 @@ class Credibility(BaseComponent):
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
         interaction = self._interactions(events, as_of)
-        # The interaction pairs, in key order: one run of the table's pair order per pair
-        # (pairs.rows_in_pair_order), so counts and "has an engagement" are read in order.
-        ordered = rows_in_pair_order(events, interaction)
-        src, dst, starts = _runs(ordered.key, max(n, 1))
-        counts = np.diff(starts, append=ordered.key.size)
+        src, dst, counts, has = interaction_pairs(events, interaction)
         out = np.bincount(src, weights=counts, minlength=n).astype(np.int64)
         # An account's history as far as the lookback shows (two windows): when it was
-        # first and last seen, when the log begins, which posts are its own.
+        # first and last seen, when the log begins.
         since = as_of - self.lookback_days * DAY
         past = history(events, as_of, since)
         first, last = past.first, past.last
 
-        # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
-        engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[ordered.rows]]
-        has = np.logical_or.reduceat(engaged, starts) if starts.size else np.zeros(0, dtype=bool)
-
         junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
-        # Clockwork timing over the window's actions: the history's rows (sorted by actor)
-        # after the window's start (all of them at or before as_of).
+        # Clockwork timing over the window's actions (the history's, sorted by actor).
         window = past.when > as_of - self.window_days * DAY
-        if window.all():
-            regular = clockwork(past.who, past.when, n, self.min_posts)
-        else:
-            regular = clockwork(past.who[window], past.when[window], n, self.min_posts)
-
+        who, when = (past.who, past.when) if window.all() else (past.who[window], past.when[window])
+        regular = clockwork(who, when, n, self.min_posts)
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
         # among themselves is not a life of their own: interactions with alike accounts
@@ -411,11 +371,10 @@ class Credibility(BaseComponent):
         # that do not). Cohorts are counted in `cohort_days` buckets.
         span = self.cohort_days * DAY
         burst = (last - first) <= self.burst_days * DAY
-        # Only burst accounts can be cohort members or props (every trait below that
-        # judges purpose or loneliness is multiplied by `burst`), so their main target
-        # (the pair with the most interactions), anchor (of the accounts they interact
-        # with, the one that appeared first in the log) and answered posts are worked out,
-        # and the other accounts read none.
+        # Only burst accounts can be cohort members or props (what judges purpose or
+        # loneliness is multiplied by `burst`): only theirs are the main target (the pair
+        # with the most interactions), anchor (of the accounts they interact with, the one
+        # that appeared first in the log) and answered posts; the others read none.
         mine = np.flatnonzero(burst[src])
         main_target, main_count, anchor = main_targets_and_anchors(
             src[mine], dst[mine], counts[mine], past.appeared, n
@@ -442,9 +401,7 @@ class Credibility(BaseComponent):
         # count (no prop, audience, engager or cohort peer), so that flagging bots cannot
         # make the genuine accounts engaging the same target look like their farm or cohort.
         present = self._seeded(events, np.ones(n), distrusted=0.0)
-
-        # Alike pairs: both burst accounts with the same anchor, first seen within `span`
-        # (the source's side first: it is read in order, and rules most pairs out).
+        # Alike pairs: burst accounts with the same anchor, first seen within `span` apart.
         inside = np.zeros(src.size, dtype=bool)
         maybe = np.flatnonzero(burst[src] & (anchor[src] >= 0))
         a, b = src[maybe], dst[maybe]
@@ -543,7 +500,7 @@ class Credibility(BaseComponent):
             np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
             np.bincount(of, weights=by_old * present[by], minlength=n).astype(np.float64),
         )
-        trust = present[engager] * first_pass[engager] * _unfarmed(prop, farmed, engager, engagee)
+        trust = present[engager] * first_pass[engager] * unfarmed(prop, farmed, engager, engagee)
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
         value, cohort, prop, farmed, clock, base, pooled = one_pass(
             received, np.bincount(of, weights=trust[to_props] * by_old, minlength=n).astype(float)
@@ -589,15 +546,14 @@ class Credibility(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         prop, farmed = facts["prop"], facts["farmed"]
-        account = base[source] * _unfarmed(prop, farmed, source, target)
+        account = base[source] * unfarmed(prop, farmed, source, target)
         mass = saturate(sums)
         pool = CohortPool(source, target, mass * account, pooled, group, n, self.cohort_credit)
         pair = account * pool.pair_factor()
         weak = np.flatnonzero(pair < 0.5)
         young = weak[(as_of - facts["first"][source[weak]]) < 10 * DAY]
-        # Per event aimed at another account: the actor's base credibility, and for the
-        # events of props and cohort members (the only ones whose factors differ from an
-        # exact 1) what they give a farmed target and their pool's factor.
+        # Per event aimed at another account: the actor's base credibility, times (for
+        # props and cohort members: others' factors are exactly 1) unfarmed and pooled.
         keep = np.ones(len(events))
         aimed = np.flatnonzero(
             (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
@@ -609,9 +565,7 @@ class Credibility(BaseComponent):
             rows, actor = aimed[special], actor[special]
             aimed_at = events.target[rows]
             keep[rows] = (
-                base[actor]
-                * _unfarmed(prop, farmed, actor, aimed_at)
-                * pool.factor(actor, aimed_at)
+                base[actor] * unfarmed(prop, farmed, actor, aimed_at) * pool.factor(actor, aimed_at)
             )
         return Evidence(
             values=keep,

@@ -198,11 +198,12 @@ class CohortPool:
         self.gid = np.full(n, -1, dtype=np.int64)
         self.gid[member] = self.group.reshape(-1)
         self.source, self.target = source, target
-        inside = (pooled[source] > 0) & (self.gid[source] >= 0)
-        keys = self._keys(source[inside], target[inside])
+        inside = np.flatnonzero(((pooled > 0) & (self.gid >= 0))[source])
+        members = source[inside]
+        keys = self._keys(members, target[inside])
         self.keys, inverse = np.unique(keys, return_inverse=True)
         mass = np.bincount(
-            inverse.reshape(-1), weights=(credit * pooled[source])[inside], minlength=self.keys.size
+            inverse.reshape(-1), weights=credit[inside] * pooled[members], minlength=self.keys.size
         )
         self.ratio = credit_ratio(mass, bound)
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from influence import pairs
 from influence.components.cohorts import (
     CohortPool,
+    audiences,
     cohort_credit,
     credit_ratio,
     farm_rule,
@@ -138,3 +139,105 @@ def test_farm_rule_ignores_absent_props() -> None:
     )
     assert farmed[0] == 0.0
     assert np.all(farm == 0.0)
+
+
+def old_at_extreme(
+    src: np.ndarray, key: np.ndarray, candidates: np.ndarray, n: int, *, largest: bool
+) -> np.ndarray:
+    value = key[candidates].astype(np.float64)
+    extreme = np.full(n, -np.inf if largest else np.inf)
+    (np.maximum if largest else np.minimum).at(extreme, src[candidates], value)
+    return candidates[value == extreme[src[candidates]]]
+
+
+def old_first_per_source(src: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    return candidates[np.diff(src[candidates], prepend=-1) != 0]
+
+
+def old_main_targets_and_anchors(
+    src: np.ndarray, dst: np.ndarray, counts: np.ndarray, appeared: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """main_targets_and_anchors as it was before reductions over runs (ufunc.at scatters)."""
+    every = np.arange(src.size)
+    best = old_at_extreme(src, counts, every, n, largest=True)
+    best = old_at_extreme(src, appeared[dst], best, n, largest=False)
+    first_best = old_first_per_source(src, best)
+    main_target = np.full(n, -1, dtype=np.int64)
+    main_count = np.zeros(n, dtype=np.int64)
+    main_target[src[first_best]] = dst[first_best]
+    main_count[src[first_best]] = counts[first_best]
+    oldest = old_first_per_source(src, old_at_extreme(src, appeared[dst], every, n, largest=False))
+    anchor = np.full(n, -1, dtype=np.int64)
+    anchor[src[oldest]] = dst[oldest]
+    return main_target, main_count, anchor
+
+
+pair_lists = st.lists(
+    st.tuples(st.integers(0, 7), st.integers(0, 7), st.integers(1, 3)), max_size=40
+)
+
+
+def sorted_pairs(edges: list[tuple[int, int, int]]) -> tuple[np.ndarray, ...]:
+    """Distinct (source, target) pairs sorted by key, with a count each (the last given)."""
+    n = 8
+    chosen = {a * n + b: c for a, b, c in edges if a != b}
+    keys = np.asarray(sorted(chosen), dtype=np.int64)
+    counts = np.asarray([chosen[k] for k in keys.tolist()], dtype=np.int64)
+    return keys // n, keys % n, counts
+
+
+@given(pair_lists, st.lists(st.sampled_from([0.0, 1.0, 2.0]), min_size=8, max_size=8))
+def test_main_targets_and_anchors_match_the_scatter_version(
+    edges: list[tuple[int, int, int]], times: list[float]
+) -> None:
+    src, dst, counts = sorted_pairs(edges)
+    appeared = np.asarray(times)  # few values: ties in counts and in first appearance
+    got = main_targets_and_anchors(src, dst, counts, appeared, 8)
+    for new, old in zip(got, old_main_targets_and_anchors(src, dst, counts, appeared, 8)):
+        np.testing.assert_array_equal(new, old)
+
+
+def old_farm_rule(
+    src: np.ndarray,
+    dst: np.ndarray,
+    counts: np.ndarray,
+    present: np.ndarray,
+    working: np.ndarray,
+    *,
+    repeat_scale: float,
+    crowd_scale: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """farm_rule as it was before it read only the pairs of working props."""
+    n = present.size
+    out = np.bincount(src, weights=counts, minlength=n)
+    audience = np.bincount(dst, weights=present[src], minlength=n)
+    props = np.bincount(dst, weights=working[src], minlength=n)
+    propped = np.clip(
+        np.divide(props, audience * 0.5, out=np.zeros(n), where=audience > 0), 0.0, 1.0
+    )
+    works = np.maximum(np.bincount(src, weights=propped[dst], minlength=n), 1.0)
+    crowd = np.bincount(dst, weights=(working * works)[src], minlength=n)
+    several = -np.expm1(-np.maximum(props - 1.0, 0.0) / repeat_scale)
+    farmed = propped * several * -np.expm1(-np.maximum(crowd - 1.0, 0.0) / crowd_scale)
+    to_farmed = np.bincount(src, weights=counts * farmed[dst], minlength=n)
+    served = np.clip(
+        (np.divide(to_farmed, out, out=np.zeros(n), where=out > 0) - 0.5) / 0.4, 0.0, 1.0
+    )
+    busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / repeat_scale)
+    return farmed, working * served * busy
+
+
+@given(pair_lists, st.integers(0, 2**32 - 1))
+def test_farm_rule_matches_the_version_reading_every_pair(
+    edges: list[tuple[int, int, int]], seed: int
+) -> None:
+    src, dst, counts = sorted_pairs(edges)
+    rng = np.random.default_rng(seed)
+    present = (rng.random(8) < 0.8).astype(np.float64)
+    working = np.where(rng.random(8) < 0.5, 0.0, rng.random(8)) * present
+    scales = {"repeat_scale": 1.0, "crowd_scale": 2.0}
+    old = old_farm_rule(src, dst, counts, present, working, **scales)
+    for audience in (None, audiences(src, dst, present)):
+        new = farm_rule(src, dst, counts, present, working, audience=audience, **scales)
+        np.testing.assert_array_equal(new[0], old[0])
+        np.testing.assert_array_equal(new[1], old[1])

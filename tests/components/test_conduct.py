@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from influence import Events
-from influence.components.conduct import answered_by, content_shares, regularity
+from influence.components.conduct import (
+    answered_by,
+    clockwork,
+    content_shares,
+    history,
+    regularity,
+)
 
 T0 = 1_700_000_000.0
 DAY = 86_400.0
@@ -104,3 +110,81 @@ def test_regularity_matches_the_argsort_version(actions: list[tuple[int, float]]
     )
     rows = np.arange(len(events))
     np.testing.assert_array_equal(regularity(events, rows, 3), old_regularity(events, rows, 3))
+
+
+def old_history(
+    events: Events, as_of: float, since: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """history as it was before one sort by actor: scatters (last write wins) and minimum.at."""
+    t = events.time
+    seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
+    first = np.full(events.n_users, float(as_of))
+    first[events.actor[seen[::-1]]] = t[seen[::-1]]
+    last = np.full(events.n_users, -np.inf)
+    last[events.actor[seen]] = t[seen]
+    appeared = first.copy()
+    aimed = seen[events.target[seen] >= 0]
+    np.minimum.at(appeared, events.target[aimed], t[aimed])
+    return seen, first, last, appeared
+
+
+log_rows = st.lists(
+    st.tuples(
+        st.integers(0, 5),  # actor
+        st.integers(-1, 5),  # target (-1: none; the actor itself: a self-interaction)
+        st.sampled_from([0.0, 60.0, 600.0, 3600.0, 3660.0, 2 * DAY]),
+    ),
+    max_size=40,
+)
+
+
+def small_log(rows: list[tuple[int, int, float]]) -> Events:
+    """Posts (no target) and follows (a target, possibly the actor itself)."""
+    return Events.from_arrays(
+        time=np.asarray([T0 + t for _, _, t in rows], dtype=np.float64),
+        actor=np.asarray([a for a, _, _ in rows], dtype=np.int64),
+        action=np.asarray([0 if b < 0 else 5 for _, b, _ in rows], dtype=np.int8),
+        target=np.asarray([np.nan if b < 0 else b for _, b, _ in rows], dtype=np.float64),
+        post=np.asarray([k if b < 0 else np.nan for k, (_, b, _) in enumerate(rows)]),
+    )
+
+
+@given(log_rows, st.sampled_from([-np.inf, T0, T0 + 60.0]), st.sampled_from([600.0, 3 * DAY]))
+def test_history_matches_the_scatter_version(
+    rows: list[tuple[int, int, float]], since: float, span: float
+) -> None:
+    events = small_log(rows)
+    as_of = T0 + span
+    past = history(events, as_of, since)
+    seen, first, last, appeared = old_history(events, as_of, since)
+    np.testing.assert_array_equal(past.rows, seen)
+    np.testing.assert_array_equal(past.first, first)
+    np.testing.assert_array_equal(past.last, last)
+    np.testing.assert_array_equal(past.appeared, appeared)
+    # the rows sorted by actor, each actor's in time order
+    order = np.argsort(events.actor[seen], kind="stable")
+    np.testing.assert_array_equal(past.who, events.actor[seen][order])
+    np.testing.assert_array_equal(past.when, events.time[seen][order])
+    np.testing.assert_array_equal(
+        clockwork(past.who, past.when, events.n_users, 2), regularity(events, seen, 2)
+    )
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 5)), max_size=30),
+    st.lists(st.booleans(), min_size=4, max_size=4),
+)
+def test_answered_by_owners_counts_only_their_posts(
+    likes: list[tuple[int, int]], flags: list[bool]
+) -> None:
+    authors = ["a0", "a1", "a2", "a3"]
+    records = [post(k, authors[k % 4], f"t{k}") for k in range(6)]
+    records += [like(f"a{who}", f"{authors[k % 4]}{k}") for who, k in likes]
+    events = Events.from_records(records)
+    owners = np.zeros(events.n_users, dtype=bool)
+    owners[[events.users.index(a) for a, f in zip(authors, flags, strict=True) if f]] = True
+    every = everything(events)
+    answered = answered_by(events, T0 + 2 * DAY, every)
+    np.testing.assert_array_equal(
+        answered_by(events, T0 + 2 * DAY, every, owners=owners), np.where(owners, answered, 0.0)
+    )

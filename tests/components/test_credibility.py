@@ -9,6 +9,9 @@ import pytest
 
 from influence import Events, Scorer
 from influence.components import Credibility
+from influence.components.cohorts import CohortPool
+from influence.datasets import synthetic
+from influence.kernels import engagement_pairs, saturate
 from influence.testing import check_component
 
 T0 = 1_700_000_000.0
@@ -355,3 +358,35 @@ def test_repeated_texts_are_judged_against_answered_posts() -> None:
     assert junk(padded, END)["junk"][padded.users.index("spam")] == pytest.approx(
         junk(plain, END)["junk"][plain.users.index("spam")]
     )
+
+
+def test_event_values_are_the_formula_on_every_event() -> None:
+    """The discount works out its factors only for props and cohort members (the others'
+    are exactly 1): every event still reads the written formula."""
+    events = synthetic(seed=4, sybil_mesh=5, farm_customers=4, ring_mixing=0.3).events
+    judge = Credibility()
+    as_of = float(events.time.max())
+    facts = judge.credibility(events, as_of)
+    base, prop, farmed, pooled = facts["base"], facts["prop"], facts["farmed"], facts["pooled"]
+    assert (prop > 0).any()  # both shortcuts are exercised
+    assert (pooled > 0).any()
+    source, target, sums, _, _ = engagement_pairs(
+        events,
+        as_of,
+        window_days=judge.window_days,
+        half_life_days=judge.half_life_days,
+        selectivity_per_day=judge.selectivity_per_day,
+    )
+    account = base[source] * (1.0 - prop[source] * farmed[target])
+    pool = CohortPool(
+        source, target, saturate(sums) * account, pooled, facts["group"], events.n_users, 1.0
+    )
+    aimed = np.flatnonzero(
+        (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
+    )
+    actor, aimed_at = events.actor[aimed], events.target[aimed]
+    expected = np.ones(len(events))
+    expected[aimed] = (
+        base[actor] * (1.0 - prop[actor] * farmed[aimed_at]) * pool.factor(actor, aimed_at)
+    )
+    np.testing.assert_array_equal(judge.evidence(events, as_of=as_of).values, expected)

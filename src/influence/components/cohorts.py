@@ -15,28 +15,23 @@ _FARMED_SHARE = 0.5
 
 __all__ = [
     "CohortPool",
+    "audiences",
     "cohort_credit",
     "credit_ratio",
     "farm_rule",
     "main_targets_and_anchors",
     "own_shares",
+    "unfarmed",
 ]
 
 
-def _at_extreme(
-    src: NDArray[np.int64],
-    key: NDArray[Any],
-    candidates: NDArray[np.intp],
-    n: int,
-    *,
-    largest: bool,
-) -> NDArray[np.intp]:
-    """The *candidates* (pair indices) whose *key* is the largest (or smallest) among the
-    candidates of the same source."""
-    value = key[candidates].astype(np.float64)
-    extreme = np.full(n, -np.inf if largest else np.inf)
-    (np.maximum if largest else np.minimum).at(extreme, src[candidates], value)
-    return np.asarray(candidates[value == extreme[src[candidates]]], dtype=np.intp)
+def _segments(src: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Where each source's run of pairs starts in the sorted *src*, and how long it is."""
+    new = np.empty(src.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(src[1:], src[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return starts, np.diff(starts, append=src.size)
 
 
 def _first_per_source(src: NDArray[np.int64], candidates: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -110,22 +105,31 @@ def farm_rule(
     *,
     repeat_scale: float,
     crowd_scale: float,
+    audience: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""Per account: how *farmed* it is as a target (:math:`F`), and how far it is a farm
     bot (:math:`\mathrm{farm}`), as written in :class:`~influence.components.Credibility`.
 
     The interaction pairs ``(src, dst)`` have *counts* interactions each; *working* is
     each account's :math:`\pi` (props that come back), *present* 1 for the accounts that
-    count in others' audiences (0: absent, e.g. distrusted).
+    count in others' audiences (0: absent, e.g. distrusted), and *audience* the present
+    accounts interacting with each account, if known already (:func:`audiences`).
+
+    Only the pairs of working props (:math:`\pi > 0`, usually few) are read past the
+    audience: every other pair adds exact zeros to the sums, and an account that is no
+    prop is no farm bot.
     """
     n = present.size
-    out = np.bincount(src, weights=counts, minlength=n)
+    if audience is None:
+        audience = audiences(src, dst, present)
     # A target is farmed by how many props engage it (as for cohorts) and how much of
     # its audience they make (all of it from half of it up); what a prop gives a farmed
     # target is discounted pair by pair, and a prop busy mostly with farmed targets loses
     # its credibility. Once a target is farmed, what any prop gives it is discounted (a
     # farm's late or lazy bots included).
-    audience = np.bincount(dst, weights=present[src], minlength=n)
+    props_at = np.flatnonzero(working[src] > 0.0)  # the pairs of working props
+    src, dst, counts = src[props_at], dst[props_at], counts[props_at]
+    out = np.bincount(src, weights=counts, minlength=n)
     props = np.bincount(dst, weights=working[src], minlength=n)
     propped = np.clip(
         np.divide(props, audience * _FARMED_SHARE, out=np.zeros(n), where=audience > 0), 0.0, 1.0
@@ -145,6 +149,33 @@ def farm_rule(
     )
     busy = -np.expm1(-np.maximum(to_farmed - 1.0, 0.0) / repeat_scale)
     return np.asarray(farmed, np.float64), np.asarray(working * served * busy, np.float64)
+
+
+def unfarmed(
+    prop: NDArray[np.float64],
+    farmed: NDArray[np.float64],
+    source: NDArray[np.integer[Any]],
+    target: NDArray[np.integer[Any]],
+) -> NDArray[np.float64]:
+    """Per pair ``(source, target)``: ``1 - prop[source] * farmed[target]``, what a prop
+    keeps of what it gives a farmed target (:func:`farm_rule`).
+
+    Exactly 1 where the source is no prop (``prop`` 0), so only the props' pairs are
+    looked up.
+    """
+    keep = np.ones(source.size)
+    spent = prop[source]
+    props = np.flatnonzero(spent > 0.0)
+    keep[props] = 1.0 - spent[props] * farmed[target[props]]
+    return keep
+
+
+def audiences(
+    src: NDArray[np.int64], dst: NDArray[np.int64], present: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Per account, the *present* accounts among those interacting with it (the pairs
+    ``(src, dst)``): the audience :func:`farm_rule` weighs props against."""
+    return np.asarray(np.bincount(dst, weights=present[src], minlength=present.size), np.float64)
 
 
 class CohortPool:
@@ -167,11 +198,12 @@ class CohortPool:
         self.gid = np.full(n, -1, dtype=np.int64)
         self.gid[member] = self.group.reshape(-1)
         self.source, self.target = source, target
-        inside = (pooled[source] > 0) & (self.gid[source] >= 0)
-        keys = self._keys(source[inside], target[inside])
+        inside = np.flatnonzero(((pooled > 0) & (self.gid >= 0))[source])
+        members = source[inside]
+        keys = self._keys(members, target[inside])
         self.keys, inverse = np.unique(keys, return_inverse=True)
         mass = np.bincount(
-            inverse.reshape(-1), weights=(credit * pooled[source])[inside], minlength=self.keys.size
+            inverse.reshape(-1), weights=credit[inside] * pooled[members], minlength=self.keys.size
         )
         self.ratio = credit_ratio(mass, bound)
 
@@ -184,14 +216,25 @@ class CohortPool:
     def factor(
         self, actor: NDArray[np.integer[Any]], target: NDArray[np.integer[Any]]
     ) -> NDArray[np.float64]:
-        """Per event of *actor* aimed at *target*: ``1 - s + s * ratio`` of its pool."""
-        s = self.pooled[actor]
+        """Per event of *actor* aimed at *target*: ``1 - s + s * ratio`` of its pool.
+
+        Exactly 1 for the actors with no suspicion (:math:`s = 0`, most of them): only
+        the others' events are looked up.
+        """
         out = np.ones(actor.size)
-        inside = np.flatnonzero((s > 0) & (self.gid[actor] >= 0))
-        if inside.size and self.keys.size:
-            at, found = sorted_lookup(self.keys, self._keys(actor[inside], target[inside]))
-            out[inside[found]] = self.ratio[at[found]]
-        return np.asarray(1.0 - s + s * out, dtype=np.float64)
+        suspect = np.flatnonzero(self.pooled[actor] > 0)
+        if suspect.size:
+            who = actor[suspect]
+            s = self.pooled[who]
+            ratio = np.ones(suspect.size)
+            inside = np.flatnonzero(self.gid[who] >= 0)
+            if inside.size and self.keys.size:
+                at, found = sorted_lookup(
+                    self.keys, self._keys(who[inside], target[suspect][inside])
+                )
+                ratio[inside[found]] = self.ratio[at[found]]
+            out[suspect] = 1.0 - s + s * ratio
+        return out
 
     def pair_factor(self) -> NDArray[np.float64]:
         """The same factor per engagement pair."""
@@ -211,23 +254,29 @@ def main_targets_and_anchors(
     *counts* interactions each; *appeared* is when each account first appears in the
     log (acting or acted upon). A cohort is made of accounts with the same anchor.
     """
+    main_target = np.full(n, -1, dtype=np.int64)
+    main_count = np.zeros(n, dtype=np.int64)
+    anchor = np.full(n, -1, dtype=np.int64)
+    if src.size == 0:
+        return main_target, main_count, anchor
+    # The pairs of a source are one run of the sorted pairs: extremes per source are
+    # reductions over runs (np.*.reduceat), read in order, and spread back over the run.
+    starts, sizes = _segments(src)
+    when = appeared[dst]
     # Main target per actor: the pair with the most interactions; ties go to the
     # account that appeared first (a Sybil that follows its target and likes three
     # fellow Sybils once each still has the target as its main one), then to the lowest
     # id (pairs are sorted by (actor, target): the first remaining pair is the one).
-    every = np.arange(src.size)
-    best = _at_extreme(src, counts, every, n, largest=True)
-    best = _at_extreme(src, appeared[dst], best, n, largest=False)
-    first_best = _first_per_source(src, best)
-    main_target = np.full(n, -1, dtype=np.int64)
-    main_count = np.zeros(n, dtype=np.int64)
+    most = counts == np.repeat(np.maximum.reduceat(counts, starts), sizes)
+    earliest = np.minimum.reduceat(np.where(most, when, np.inf), starts)
+    first_best = _first_per_source(src, np.flatnonzero(most & (when == np.repeat(earliest, sizes))))
     main_target[src[first_best]] = dst[first_best]
     main_count[src[first_best]] = counts[first_best]
     # Anchor per actor: of the accounts it interacts with, the one that appeared first
     # in the log (ties: lowest id). Sybils that also like each other keep the account
     # they were made for as their anchor, however they spread their likes among
     # themselves, since they all appeared after it.
-    first_oldest = _first_per_source(src, _at_extreme(src, appeared[dst], every, n, largest=False))
-    anchor = np.full(n, -1, dtype=np.int64)
+    oldest = when == np.repeat(np.minimum.reduceat(when, starts), sizes)
+    first_oldest = _first_per_source(src, np.flatnonzero(oldest))
     anchor[src[first_oldest]] = dst[first_oldest]
     return main_target, main_count, anchor

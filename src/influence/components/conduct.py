@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -16,42 +18,88 @@ from influence.kernels import (
 )
 from influence.pairs import stable_order
 
-__all__ = ["answered_by", "content_shares", "history", "regularity"]
+__all__ = ["History", "answered_by", "clockwork", "content_shares", "history", "regularity"]
 
 
 def answered_by(
-    events: Events, as_of: float, in_window: NDArray[np.bool_], since: float = -np.inf
+    events: Events,
+    as_of: float,
+    in_window: NDArray[np.bool_],
+    since: float = -np.inf,
+    *,
+    owners: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
     """Per account: distinct other accounts that engaged posts of its own in the window,
-    posts created after *since* (epoch seconds) only."""
+    posts created after *since* (epoch seconds) only.
+
+    With *owners* (one flag per account), only the posts of the flagged accounts are
+    counted: the others read 0, and their posts' engagement is not sorted at all.
+    """
     created, author = post_origins(events, as_of)
+    # Per post, the author counted for it (-1: none): one look-up per engagement.
+    counted = np.where(created > since, author, -1)
+    if owners is not None:
+        known = np.flatnonzero(counted >= 0)
+        counted[known[~owners[counted[known]]]] = -1
     rows = np.flatnonzero(in_window & ENGAGEMENT[events.action] & (events.parent >= 0))
-    parent = events.parent[rows]
-    owner = np.where(created[parent] > since, author[parent], -1)
-    mine = (owner >= 0) & (owner != events.actor[rows])
+    owner = counted[events.parent[rows]]
+    actor = events.actor[rows]
+    mine = (owner >= 0) & (owner != actor)
     n = events.n_users
-    return count_distinct_pairs(owner[mine], events.actor[rows][mine], n, n).astype(np.float64)
+    return count_distinct_pairs(owner[mine], actor[mine], n, n).astype(np.float64)
 
 
-def history(
-    events: Events, as_of: float, since: float
-) -> tuple[NDArray[np.intp], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+class History(NamedTuple):
     """Per account, over ``(since, as_of]``: when it first and last acted, and when it
     first appeared at all (acting or acted upon); with the rows read (actions that are
-    not self-interactions), in time order.
+    not self-interactions, in time order) and the same rows sorted by actor.
 
-    Accounts that did not act read ``as_of`` and ``-inf``.
+    Accounts that did not act read ``as_of`` and ``-inf``. ``order`` sorts ``rows`` by
+    actor, stably (each account's rows stay in time order); ``who`` and ``when`` are
+    their actors and times in that order.
     """
-    t = events.time
-    seen = np.flatnonzero((t <= as_of) & (t > since) & (events.actor != events.target))
-    first = np.full(events.n_users, float(as_of))
-    first[events.actor[seen[::-1]]] = t[seen[::-1]]  # earliest write wins last
-    last = np.full(events.n_users, -np.inf)
-    last[events.actor[seen]] = t[seen]  # latest write wins
-    appeared = first.copy()
-    aimed = seen[events.target[seen] >= 0]
-    np.minimum.at(appeared, events.target[aimed], t[aimed])
-    return seen, first, last, appeared
+
+    rows: NDArray[np.intp]
+    first: NDArray[np.float64]
+    last: NDArray[np.float64]
+    appeared: NDArray[np.float64]
+    order: NDArray[np.intp]
+    who: NDArray[np.int64]
+    when: NDArray[np.float64]
+
+
+def history(events: Events, as_of: float, since: float) -> History:
+    """Each account's :class:`History` over ``(since, as_of]``.
+
+    One sort of the rows by actor (:func:`~influence.pairs.stable_order`): an account's
+    first and last action are the ends of its run, read in order, and the same sorted
+    rows give :func:`clockwork` its gaps.
+    """
+    n = events.n_users
+    # The table is in time order: the rows of (since, as_of] are one slice of it.
+    lo, hi = np.searchsorted(events.time, [since, as_of], side="right")
+    actor, target, t = events.actor[lo:hi], events.target[lo:hi], events.time[lo:hi]
+    acting = actor != target
+    seen = np.flatnonzero(acting)
+    order, who = stable_order(actor[acting])
+    t_seen = t[acting]
+    when = t_seen[order]
+    first = np.full(n, float(as_of))
+    last = np.full(n, -np.inf)
+    if seen.size:
+        new = np.empty(seen.size, dtype=bool)
+        new[0] = True
+        np.not_equal(who[1:], who[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        first[who[starts]] = when[starts]
+        ends = np.append(starts[1:], seen.size) - 1
+        last[who[ends]] = when[ends]
+    # First acted upon: the earliest write of each target wins (written last); rows aimed
+    # at no one (target -1) write to a spare last slot.
+    upon = np.full(n + 1, np.inf)
+    upon[target[acting][::-1]] = t_seen[::-1]
+    seen += lo
+    return History(seen, first, last, np.minimum(first, upon[:n]), order, who, when)
 
 
 def content_shares(
@@ -87,13 +135,23 @@ def content_shares(
 
 
 def regularity(events: Events, rows: NDArray[np.intp], min_posts: float) -> NDArray[np.float64]:
+    """Per account, how clockwork the timing of its actions in *rows* (time-sorted) is:
+    :func:`clockwork` of the rows sorted by actor."""
+    order, who = stable_order(events.actor[rows])
+    return clockwork(who, events.time[rows][order], events.n_users, min_posts)
+
+
+def clockwork(
+    who: NDArray[np.int64], when: NDArray[np.float64], n: int, min_posts: float
+) -> NDArray[np.float64]:
     """Per account, how clockwork its timing is: 1 when the gaps between its actions
     barely vary (coefficient of variation 0.1 or less), 0 from 0.5 up (people are
-    bursty: their gaps vary more than their mean)."""
-    n = events.n_users
-    order, _ = stable_order(events.actor[rows])  # rows are time-sorted
-    who = events.actor[rows][order]
-    when = events.time[rows][order]
+    bursty: their gaps vary more than their mean).
+
+    *who* and *when* are the actions' actors and times, sorted by actor and, within an
+    actor, by time (as :class:`History` has them); accounts with fewer than *min_posts*
+    actions read 0.
+    """
     same = who[1:] == who[:-1]
     gap = np.diff(when)[same]
     owner = who[1:][same]

@@ -13,11 +13,13 @@ from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.cohorts import (
     CohortPool,
+    audiences,
     farm_rule,
     main_targets_and_anchors,
     own_shares,
+    unfarmed,
 )
-from influence.components.conduct import answered_by, content_shares, history, regularity
+from influence.components.conduct import answered_by, clockwork, content_shares, history
 from influence.components.constraints import (
     NON_NEGATIVE,
     POSITIVE,
@@ -25,6 +27,7 @@ from influence.components.constraints import (
     Integers,
     SequenceOf,
 )
+from influence.components.interactions import interaction_pairs
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
@@ -34,7 +37,6 @@ from influence.kernels import (
     saturate,
     shared,
 )
-from influence.pairs import pairs_of_rows
 
 __all__ = ["Credibility"]
 
@@ -348,28 +350,19 @@ class Credibility(BaseComponent):
         t = events.time
         in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
         interaction = self._interactions(events, as_of)
-        rows = np.flatnonzero(interaction)
-        actor = events.actor[rows]
-        out = np.bincount(actor, minlength=n)
-        src, dst, inverse = pairs_of_rows(events, interaction)
-        counts = np.bincount(inverse, minlength=src.size)
+        src, dst, counts, has = interaction_pairs(events, interaction)
+        out = np.bincount(src, weights=counts, minlength=n).astype(np.int64)
         # An account's history as far as the lookback shows (two windows): when it was
-        # first and last seen, when the log begins, which posts are its own.
+        # first and last seen, when the log begins.
         since = as_of - self.lookback_days * DAY
-        seen, first, last, appeared = history(events, as_of, since)
-
-        # Main target per actor (the pair with the most interactions) and anchor (of the
-        # accounts it interacts with, the one that appeared first in the log).
-        main_target, main_count, anchor = main_targets_and_anchors(src, dst, counts, appeared, n)
-
-        # Distinct (engager, engaged) pairs: the interaction pairs with an engagement among them.
-        engaged = _actions.mask_of(_actions.ENGAGEMENTS)[events.action[rows]]
-        has = np.bincount(inverse[engaged], minlength=src.size) > 0
-        engager, engagee = src[has], dst[has]
+        past = history(events, as_of, since)
+        first, last = past.first, past.last
 
         junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
-        regular = regularity(events, seen[in_window[seen]], self.min_posts)
-
+        # Clockwork timing over the window's actions (the history's, sorted by actor).
+        window = past.when > as_of - self.window_days * DAY
+        who, when = (past.who, past.when) if window.all() else (past.who[window], past.when[window])
+        regular = clockwork(who, when, n, self.min_posts)
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
         # among themselves is not a life of their own: interactions with alike accounts
@@ -378,10 +371,18 @@ class Credibility(BaseComponent):
         # that do not). Cohorts are counted in `cohort_days` buckets.
         span = self.cohort_days * DAY
         burst = (last - first) <= self.burst_days * DAY
+        # Only burst accounts can be cohort members or props (what judges purpose or
+        # loneliness is multiplied by `burst`): only theirs are the main target (the pair
+        # with the most interactions), anchor (of the accounts they interact with, the one
+        # that appeared first in the log) and answered posts; the others read none.
+        mine = np.flatnonzero(burst[src])
+        main_target, main_count, anchor = main_targets_and_anchors(
+            src[mine], dst[mine], counts[mine], past.appeared, n
+        )
         # Fresh: a burst account first seen `burst_days` or more after the log begins, so
         # that its whole life is in view (in a shorter log nobody's is: an account seen on
         # the first day may be years old, and nothing is judged fresh).
-        start = float(t[seen].min()) if seen.size else as_of
+        start = float(past.when.min()) if past.rows.size else as_of
         fresh = burst & (first >= start + self.burst_days * DAY) & (out > 0)
         # What a farm bot does and a newcomer or a passing liker does not: it comes back
         # to the same account again and again (a one-off like is not a farm's work), and
@@ -391,7 +392,7 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-answered_by(events, as_of, in_window, since))
+        unanswered = np.exp(-answered_by(events, as_of, in_window, since, owners=burst))
         lifeless = fresh * unanswered
         if self.trusted:
             found = events.users.indices(np.asarray(list(self.trusted)))
@@ -400,17 +401,11 @@ class Credibility(BaseComponent):
         # count (no prop, audience, engager or cohort peer), so that flagging bots cannot
         # make the genuine accounts engaging the same target look like their farm or cohort.
         present = self._seeded(events, np.ones(n), distrusted=0.0)
-
-        def alike_pair(a: NDArray[np.int64], b: NDArray[np.int64]) -> NDArray[np.bool_]:
-            return np.asarray(
-                burst[a]
-                & burst[b]
-                & (anchor[a] >= 0)
-                & (anchor[a] == anchor[b])
-                & (np.abs(first[a] - first[b]) <= span)
-            )
-
-        inside = alike_pair(src, dst)
+        # Alike pairs: burst accounts with the same anchor, first seen within `span` apart.
+        inside = np.zeros(src.size, dtype=bool)
+        maybe = np.flatnonzero(burst[src] & (anchor[src] >= 0))
+        a, b = src[maybe], dst[maybe]
+        inside[maybe] = burst[b] & (anchor[a] == anchor[b]) & (np.abs(first[a] - first[b]) <= span)
         among = np.bincount(src[inside], weights=counts[inside], minlength=n)
         to_anchor = np.zeros(n)
         anchored = dst == anchor[src]
@@ -421,8 +416,8 @@ class Credibility(BaseComponent):
             ),
             1.0,
         )
-        outside = ~alike_pair(engager, engagee)
-        engager, engagee = engager[outside], engagee[outside]
+        outside = has & ~inside
+        engager, engagee = src[outside], dst[outside]
         day = np.floor(first / span).astype(np.int64)
         day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
@@ -446,6 +441,7 @@ class Credibility(BaseComponent):
         burst, unanswered, again = traits["burst"], traits["unanswered"], traits["again"]
         junk, links = traits["junk"], traits["links"]
         regular, group = traits["regular"], traits["group"]
+        audience = audiences(src, dst, present)  # the same in both passes
 
         def one_pass(
             received: NDArray[np.float64], established: NDArray[np.float64]
@@ -475,7 +471,7 @@ class Credibility(BaseComponent):
             prop = traits["lifeless"] * np.exp(-established)
             working = prop * again * present
             farmed, farm = farm_rule(
-                src, dst, counts, present, working,
+                src, dst, counts, present, working, audience=audience,
                 repeat_scale=self.repeat_scale, crowd_scale=self.cohort_scale,
             )  # fmt: skip
             # Clockwork timing and link-only posting count against an account only when
@@ -496,14 +492,18 @@ class Credibility(BaseComponent):
 
         # Props are judged by the engagement they receive from accounts that are not fresh
         # themselves: bots of a farm that like each other are still engaged by no one.
+        # Only the engagement of would-be props (lifeless accounts) is summed for that:
+        # any other account is no prop, whatever it receives.
+        to_props = np.flatnonzero((traits["lifeless"] > 0.0)[engagee])
+        by, of, by_old = engager[to_props], engagee[to_props], old[to_props]
         first_pass, _, prop, farmed, *_ = one_pass(
             np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
-            np.bincount(engagee, weights=old * present[engager], minlength=n).astype(np.float64),
+            np.bincount(of, weights=by_old * present[by], minlength=n).astype(np.float64),
         )
-        trust = present[engager] * first_pass[engager] * (1.0 - prop[engager] * farmed[engagee])
+        trust = present[engager] * first_pass[engager] * unfarmed(prop, farmed, engager, engagee)
         received = np.bincount(engagee, weights=trust, minlength=n).astype(float)
         value, cohort, prop, farmed, clock, base, pooled = one_pass(
-            received, np.bincount(engagee, weights=trust * old, minlength=n).astype(float)
+            received, np.bincount(of, weights=trust[to_props] * by_old, minlength=n).astype(float)
         )
         return {
             "credibility": value,
@@ -546,29 +546,35 @@ class Credibility(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         prop, farmed = facts["prop"], facts["farmed"]
-        account = base[source] * (1.0 - prop[source] * farmed[target])
-        pool = CohortPool(
-            source, target, saturate(sums) * account, pooled, group, n, self.cohort_credit
-        )
+        account = base[source] * unfarmed(prop, farmed, source, target)
+        mass = saturate(sums)
+        pool = CohortPool(source, target, mass * account, pooled, group, n, self.cohort_credit)
         pair = account * pool.pair_factor()
-        weak = pair < 0.5
-        young = (as_of - facts["first"][source]) < 10 * DAY
+        weak = np.flatnonzero(pair < 0.5)
+        young = weak[(as_of - facts["first"][source[weak]]) < 10 * DAY]
+        # Per event aimed at another account: the actor's base credibility, times (for
+        # props and cohort members: others' factors are exactly 1) unfarmed and pooled.
         keep = np.ones(len(events))
         aimed = np.flatnonzero(
             (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
         )
-        actor, aimed_at = events.actor[aimed], events.target[aimed]
-        keep[aimed] = (
-            base[actor] * (1.0 - prop[actor] * farmed[aimed_at]) * pool.factor(actor, aimed_at)
-        )
+        actor = events.actor[aimed]
+        keep[aimed] = base[actor]
+        special = ((prop > 0.0) | (pooled > 0.0))[actor]
+        if special.any():
+            rows, actor = aimed[special], actor[special]
+            aimed_at = events.target[rows]
+            keep[rows] = (
+                base[actor] * unfarmed(prop, farmed, actor, aimed_at) * pool.factor(actor, aimed_at)
+            )
         return Evidence(
             values=keep,
             details={
                 "own": facts["credibility"],
-                "discounted_share": discounted_share(target, saturate(sums), pair, n),
+                "discounted_share": discounted_share(target, mass, pair, n),
                 "engagers": np.bincount(target, minlength=n),
                 "weak_engagers": np.bincount(target[weak], minlength=n),
-                "weak_young": np.bincount(target[weak & young], minlength=n),
+                "weak_young": np.bincount(target[young], minlength=n),
                 "junk": facts["junk"],
             },
         )

@@ -81,19 +81,54 @@ def post_answers(events: Events, as_of: float, *, trusted: bool = False) -> NDAr
     answered ones, so that padding a feed with posts nobody engages changes nothing.
     """
 
+    if trusted and events.trust is not None:
+        return shared(
+            events, ("post-answers", float(as_of), True), lambda: _trusted_answers(events, as_of)
+        )
+
     def compute() -> NDArray[np.float64]:
-        rows = np.flatnonzero(
+        parents = events.parent[_answer_rows(events, as_of)]
+        answers = np.bincount(parents, minlength=len(events.posts))
+        return np.append(answers.astype(np.float64), 0.0)
+
+    # Without trust, counted by trust is counted one each: the same entry.
+    return shared(events, ("post-answers", float(as_of), False), compute, uses_trust=False)
+
+
+def _answer_rows(events: Events, as_of: float) -> NDArray[np.intp]:
+    """The rows that are others' replies, shares and likes of a post up to *as_of*
+    (trust-free: shared by :func:`post_answers` with and without trust)."""
+
+    def compute() -> NDArray[np.intp]:
+        return np.flatnonzero(
             (events.parent >= 0)
             & (events.actor != events.target)
             & IMPLIES_POST[events.action]
             & (events.time <= as_of)
         )
-        weights = events.trust[rows] if trusted and events.trust is not None else None
-        answers = np.bincount(events.parent[rows], weights=weights, minlength=len(events.posts))
-        return np.append(answers.astype(np.float64), 0.0)
 
-    key = ("post-answers", float(as_of), trusted)
-    return shared(events, key, compute, uses_trust=trusted)
+    return shared(events, ("answer-rows", float(as_of)), compute, uses_trust=False)
+
+
+def _trusted_answers(events: Events, as_of: float) -> NDArray[np.float64]:
+    """:func:`post_answers` counted by trust, from the plain counts: only posts with an
+    answer of trust other than 1 are summed again (a post whose answers all have trust 1
+    sums ones in any order, which is its count), their answers in row order as
+    ``np.bincount`` over all of them would add them."""
+    answers = np.array(post_answers(events, as_of), dtype=np.float64)
+    rows = _answer_rows(events, as_of)
+    positions = _positions_of(rows, distrusted_rows(events))
+    if positions.size == 0:
+        return answers
+    parents = events.parent[rows]
+    marked = np.zeros(answers.size, dtype=bool)
+    marked[parents[positions]] = True
+    chosen = np.flatnonzero(marked[parents])
+    posts = np.flatnonzero(marked)
+    at = np.searchsorted(posts, parents[chosen])
+    trust = trust_of(events, rows[chosen])
+    answers[posts] = np.bincount(at, weights=trust, minlength=posts.size)
+    return answers
 
 
 def count_distinct_pairs(
@@ -148,6 +183,32 @@ def recency_weights(
 BLOCK = 1 << 16
 
 
+def window_slice(events: Events, as_of: float, window_days: float) -> tuple[int, int]:
+    """The rows in ``(as_of - window, as_of]``: rows are sorted by time, so a slice
+    ``[start, stop)``."""
+    time = events.time
+    start = int(np.searchsorted(time, as_of - window_days * DAY, side="right"))
+    return start, int(np.searchsorted(time, as_of, side="right"))
+
+
+def window_recency(
+    events: Events, as_of: float, window_days: float, half_life_days: float
+) -> tuple[int, NDArray[np.float64]]:
+    """The first row of the window ``(as_of - window, as_of]`` and the
+    :func:`recency_weights` of every row in it, so that ``recency[rows - start]`` is
+    that of any rows of the window. Computed once per table and parameters
+    (:func:`shared`): the engagement weights, Activity and Engagement's posts read it.
+    """
+
+    def compute() -> tuple[int, NDArray[np.float64]]:
+        start, stop = window_slice(events, as_of, window_days)
+        ages = as_of - events.time[start:stop]
+        return start, recency_weights(ages, window_days, half_life_days)
+
+    key = ("window-recency", float(as_of), float(window_days), float(half_life_days))
+    return shared(events, key, compute, uses_trust=False)
+
+
 def _recency(
     age_seconds: NDArray[np.float64], window_days: float, half_life_days: float
 ) -> NDArray[np.float64]:
@@ -156,6 +217,37 @@ def _recency(
     x = np.clip(age / window_days, 0.0, 1.0)
     weight = np.exp2(-np.maximum(age, 0.0) / half_life_days) * np.cos(0.5 * np.pi * x) ** 2
     return np.where(inside, weight, 0.0)
+
+
+def exp_decay(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``np.exp(x)``, bit for bit, without the slow path of arguments that underflow.
+
+    On x86 an argument below about -708 (a subnormal or zero result) costs the vector
+    ``exp`` a microcode assist, some ten times the time of any other argument; decays
+    such as :math:`e^{-(d/\\tau)^2}` over days of delay are mostly such arguments. They
+    are set aside: below -746 the result is 0 (the smallest subnormal is
+    :math:`e^{-744.4}`), and the few between -746 and -700 are computed as before.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([0.0, -1.0, -720.0, -800.0, -np.inf])
+    >>> bool(np.array_equal(exp_decay(x), np.exp(x)))
+    True
+    """
+    values = np.asarray(x, dtype=np.float64)
+    out = np.exp(np.maximum(values, _NORMAL))
+    low = values < _NORMAL
+    if low.any():
+        out[low] = 0.0
+        tail = np.flatnonzero(low & (values > _ZERO))
+        out[tail] = np.exp(values[tail])
+    return out
+
+
+#: Arguments of :func:`exp_decay` above which ``exp`` is a normal number, and below
+#: which it is 0.
+_NORMAL, _ZERO = -700.0, -746.0
 
 
 def group_sums(
@@ -342,14 +434,12 @@ def window_weights(
     )
 
     def compute() -> NDArray[np.float64]:
-        return engagement_weights(
-            events,
-            engagement_index(events, as_of, window_days).rows,
-            as_of,
-            window_days=window_days,
-            half_life_days=half_life_days,
-            actions=actions,
-            selectivity_per_day=selectivity_per_day,
+        # engagement_weights of the window's rows, their recency read from the window's.
+        rows = engagement_index(events, as_of, window_days).rows
+        start, recency = window_recency(events, as_of, window_days, half_life_days)
+        selectivity = engager_selectivity(events, as_of, window_days, selectivity_per_day)
+        return np.asarray(
+            recency[rows - start] * actions[events.action[rows]] * selectivity[events.actor[rows]]
         )
 
     return shared(events, key, compute, uses_trust=False)
@@ -458,7 +548,6 @@ def _engagement_pairs(
     actions: NDArray[np.float64],
 ) -> Pairs:
     index = engagement_index(events, as_of, window_days)
-    rows = index.rows
 
     def untrusted() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
         weight = window_weights(
@@ -469,8 +558,7 @@ def _engagement_pairs(
             actions=actions,
             selectivity_per_day=selectivity_per_day,
         )
-        counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
-        return weight, sums(index, weight), counts
+        return weight, *_pair_totals(index, weight)
 
     key = (
         "pair-weights",
@@ -481,15 +569,80 @@ def _engagement_pairs(
         tuple(actions.tolist()),
     )
     weight, total, counts = shared(events, key, untrusted, uses_trust=False)
+    mean = np.ones(index.source.size)
     if events.trust is None:
-        return Pairs(index.source, index.target, total, counts, np.ones(index.source.size))
-    trust = trust_of(events, rows)
-    trusted = sums(index, weight * trust)
-    plain = sums(index, trust)
+        return Pairs(index.source, index.target, total, counts, mean)
+    # Pairs whose events all have trust 1 have mean trust 1; the others are averaged.
+    partial = partial_trust(events, index, weight)
+    weights, events_of = total[partial.pairs], counts[partial.pairs]
     # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
-    mean = np.divide(trusted, total, out=plain / np.maximum(counts, 1), where=total > 0)
-    mean[plain == counts] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
-    return Pairs(index.source, index.target, total, counts, np.clip(mean, 0.0, 1.0))
+    some = np.divide(
+        partial.weighted, weights, out=partial.trust / np.maximum(events_of, 1), where=weights > 0
+    )
+    some[partial.trust == events_of] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
+    mean[partial.pairs] = np.clip(some, 0.0, 1.0)
+    return Pairs(index.source, index.target, total, counts, mean)
+
+
+def distrusted_rows(events: Events) -> NDArray[np.intp]:
+    """The rows whose trust is other than 1 (:attr:`Events.trust <influence.Events.trust>`;
+    none without trust), ascending. Computed once per table: after the discounts, a few
+    rows in a hundred."""
+    if events.trust is None:
+        return np.zeros(0, dtype=np.intp)
+    trust = events.trust
+    return shared(events, ("distrusted-rows",), lambda: np.flatnonzero(trust != 1.0))
+
+
+def _positions_of(rows: NDArray[np.intp], wanted: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Where the *wanted* rows that are among *rows* stand in it (both ascending)."""
+    if rows.size == 0 or wanted.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    at = np.minimum(np.searchsorted(rows, wanted), rows.size - 1)
+    return np.asarray(at[rows[at] == wanted], dtype=np.intp)
+
+
+class PartialTrust(NamedTuple):
+    """The pairs of a :class:`PairIndex` with an event of trust other than 1, and per pair
+    the sums of its events' weight x trust and of their trust (see :func:`partial_trust`)."""
+
+    pairs: NDArray[np.intp]
+    weighted: NDArray[np.float64]
+    trust: NDArray[np.float64]
+
+
+def partial_trust(events: Events, index: PairIndex, weight: NDArray[np.float64]) -> PartialTrust:
+    """The pairs of *index* some of whose events have trust other than 1, with the sums
+    ``sums(index, weight * trust)`` and ``sums(index, trust)`` over those pairs only.
+
+    *weight* is per row of ``index.rows``. The sums are bit for bit those of
+    :func:`sums` (each pair's rows added in the same order), but only the rows of the
+    listed pairs are read: a pair whose events all have trust 1 has trust sum equal to
+    its count and weighted sum equal to its plain :func:`sums` of *weight*, so callers
+    take those from the trust-free work. After the discounts, a few pairs in a hundred
+    carry any trust other than 1.
+    """
+    positions = _positions_of(index.rows, distrusted_rows(events))
+    if positions.size == 0:
+        empty = np.zeros(0)
+        return PartialTrust(np.zeros(0, dtype=np.intp), empty, empty.copy())
+    marked = np.zeros(index.source.size, dtype=bool)
+    marked[index.inverse[positions]] = True
+    chosen = np.flatnonzero(marked[index.inverse])  # their rows, in row order
+    pairs = np.flatnonzero(marked)
+    at = np.searchsorted(pairs, index.inverse[chosen])
+    part = trust_of(events, index.rows[chosen])
+    weighted = np.bincount(at, weights=weight[chosen] * part, minlength=pairs.size)
+    plain = np.bincount(at, weights=part, minlength=pairs.size)
+    return PartialTrust(pairs, np.asarray(weighted, np.float64), np.asarray(plain, np.float64))
+
+
+def _pair_totals(
+    index: PairIndex, weight: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Per pair of *index*, the summed *weight* of its rows and their number."""
+    counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
+    return sums(index, weight), counts
 
 
 def discounted_share(

@@ -20,9 +20,9 @@ from influence.kernels import (
     engagement_index,
     engagement_pairs,
     plural,
-    recency_weights,
     saturate,
     shared,
+    window_recency,
 )
 
 __all__ = ["Engagement", "exposure"]
@@ -209,35 +209,34 @@ class Engagement(BaseComponent):
         They do not depend on trust: shared with the same table with trust.
         """
 
-        def compute() -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
-            n = events.n_users
-            pairs = engagement_index(events, as_of, self.window_days)
-            rows = pairs.rows
-            parent = events.parent[rows]
-            has_parent = parent >= 0
-            posts_engaged = count_distinct_pairs(
-                events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
-            )
-            own = np.flatnonzero(
-                (events.action == _actions.POST)
-                & (events.time <= as_of)
-                & (events.time > as_of - self.window_days * DAY)
-            )
-            age = as_of - events.time[own]
-            weight = recency_weights(age, self.window_days, self.half_life_days) * exposure(
-                age, self.exposure_days
-            )
-            counts = {
-                "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
-                "posts_engaged": posts_engaged,
-                "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
-                "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
-            }
-            posts = np.bincount(events.actor[own], weights=weight, minlength=n)
-            return posts.astype(np.float64), counts
-
         key = ("engagement-counts", float(as_of), self)
-        return shared(events, key, compute, uses_trust=False)
+        return shared(events, key, lambda: self._counts_now(events, as_of), uses_trust=False)
+
+    def _counts_now(
+        self, events: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+        """:meth:`_counts`, computed."""
+        n = events.n_users
+        pairs = engagement_index(events, as_of, self.window_days)
+        rows = pairs.rows
+        parent = events.parent[rows]
+        has_parent = parent >= 0
+        posts_engaged = count_distinct_pairs(
+            events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
+        )
+        # Rows are sorted by time: the window is a slice, its recency computed once.
+        start, recency = window_recency(events, as_of, self.window_days, self.half_life_days)
+        own = np.flatnonzero(events.action[start : start + recency.size] == _actions.POST)
+        weight = recency[own] * exposure(as_of - events.time[own + start], self.exposure_days)
+        own += start
+        counts = {
+            "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
+            "posts_engaged": posts_engaged,
+            "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
+            "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
+        }
+        posts = np.bincount(events.actor[own], weights=weight, minlength=n)
+        return posts.astype(np.float64), counts
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["engagers"]:

@@ -17,11 +17,12 @@ from influence.kernels import (
     PairIndex,
     action_weight_table,
     engagement_index,
+    exp_decay,
+    partial_trust,
     post_origins,
     saturate,
     shared,
     sums,
-    trust_of,
     window_weights,
 )
 
@@ -34,9 +35,11 @@ class _Timed(NamedTuple):
     pairs: PairIndex  # the timed rows and their engager pairs
     base: NDArray[np.float64]  # each row's weight (recency x action x selectivity)
     weight: NDArray[np.float64]  # per pair: summed weight
-    kept_weight: NDArray[np.float64]  # per pair: summed weight x lasting factor
+    lasting: NDArray[np.float64]  # per pair: saturated summed weight x lasting factor
     n_rows: NDArray[np.int64]  # per pair: timed rows
-    late: NDArray[np.bool_]  # per row: delay of tau_days or more
+    kept: NDArray[np.float64]  # per user: the lasting mass at trust 1
+    timed: NDArray[np.intp]  # per user: timed engagements received
+    late: NDArray[np.intp]  # per user: those of them tau_days or more after the post
 
 
 @dataclass(frozen=True)
@@ -111,58 +114,68 @@ class Longevity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        timed, base, weight, kept_weight, count, late = self._timed(events, as_of)
-        # Each pair's trust, weight-averaged (plain mean where its events all weigh 0).
-        pair_trust = np.ones(weight.size)
-        if events.trust is not None:
-            trust = trust_of(events, timed.rows)
-            pair_trust = np.divide(
-                sums(timed, base * trust),
-                weight,
-                out=sums(timed, trust) / np.maximum(count, 1),
-                where=weight > 0,
+        timed, base, weight, lasting, count, kept, n_timed, late = self._timed(events, as_of)
+        partial = partial_trust(events, timed, base) if events.trust is not None else None
+        if partial is not None and partial.pairs.size:
+            # Each pair's trust, weight-averaged (plain mean where its events all weigh 0);
+            # pairs whose events all have trust 1 keep trust 1.
+            pair_trust = np.ones(weight.size)
+            weights = weight[partial.pairs]
+            pair_trust[partial.pairs] = np.divide(
+                partial.weighted,
+                weights,
+                out=partial.trust / np.maximum(count[partial.pairs], 1),
+                where=weights > 0,
             )
-        kept = np.bincount(timed.target, weights=saturate(kept_weight) * pair_trust, minlength=n)
-        target = events.target[timed.rows]
-        return Evidence(
-            values=np.log1p(kept),
-            details={
-                "timed": np.bincount(target, minlength=n),
-                "late": np.bincount(target[late], minlength=n),
-            },
-        )
+            kept = np.asarray(
+                np.bincount(timed.target, weights=lasting * pair_trust, minlength=n), np.float64
+            )
+        return Evidence(values=np.log1p(kept), details={"timed": n_timed, "late": late})
 
     def _timed(self, events: Events, as_of: float) -> _Timed:
         """The part that does not depend on trust, shared with the same table with trust."""
-
-        def compute() -> _Timed:
-            created_at, author = post_origins(events, as_of)
-            index = engagement_index(events, as_of, self.window_days)
-            parent = events.parent[index.rows]
-            # A post is in view when created within the lookback (two windows), so that
-            # the engagement of the last window is timed from posts up to a window older.
-            since = as_of - self.lookback_days * DAY
-            known = (author[parent] == events.target[index.rows]) & (created_at[parent] > since)
-            rows = index.rows[known]
-            delay = np.maximum(events.time[rows] - created_at[events.parent[rows]], 0.0)
-            base = window_weights(
-                events,
-                as_of,
-                window_days=self.window_days,
-                half_life_days=self.half_life_days,
-                actions=action_weight_table(),
-                selectivity_per_day=self.selectivity_per_day,
-            )[known]
-            lasting = 1.0 - np.exp(-((delay / (self.tau_days * DAY)) ** 2))
-            # Per engager pair (over the timed rows only): weight, lasting weight, rows.
-            timed = PairIndex(rows, index.source, index.target, index.inverse[known])
-            count = np.bincount(timed.inverse, minlength=index.source.size)
-            weight, kept_weight = sums(timed, base), sums(timed, base * lasting)
-            late = delay >= self.tau_days * DAY
-            return _Timed(timed, base, weight, kept_weight, count, late)
-
         key = ("longevity", float(as_of), self)
-        return shared(events, key, compute, uses_trust=False)
+        return shared(events, key, lambda: self._timed_now(events, as_of), uses_trust=False)
+
+    def _timed_now(self, events: Events, as_of: float) -> _Timed:
+        """:meth:`_timed`, computed."""
+        created_at, author = post_origins(events, as_of)
+        index = engagement_index(events, as_of, self.window_days)
+        parent = events.parent[index.rows]
+        created = created_at[parent]
+        # A post is in view when created within the lookback (two windows), so that
+        # the engagement of the last window is timed from posts up to a window older.
+        since = as_of - self.lookback_days * DAY
+        known = (author[parent] == events.target[index.rows]) & (created > since)
+        rows = index.rows[known]
+        delay = np.maximum(events.time[rows] - created[known], 0.0)
+        base = window_weights(
+            events,
+            as_of,
+            window_days=self.window_days,
+            half_life_days=self.half_life_days,
+            actions=action_weight_table(),
+            selectivity_per_day=self.selectivity_per_day,
+        )[known]
+        lasts = 1.0 - exp_decay(-((delay / (self.tau_days * DAY)) ** 2))
+        # Per engager pair (over the timed rows only): weight, lasting weight, rows.
+        timed = PairIndex(rows, index.source, index.target, index.inverse[known])
+        count = np.bincount(timed.inverse, minlength=index.source.size)
+        weight, kept_weight = sums(timed, base), sums(timed, base * lasts)
+        late = delay >= self.tau_days * DAY
+        n = events.n_users
+        lasting = saturate(kept_weight)
+        target = events.target[rows]
+        return _Timed(
+            timed,
+            base,
+            weight,
+            lasting,
+            count,
+            np.asarray(np.bincount(timed.target, weights=lasting, minlength=n), np.float64),
+            np.bincount(target, minlength=n),
+            np.bincount(target[late], minlength=n),
+        )
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["timed"]:

@@ -532,6 +532,18 @@ def engagement_index(events: Events, as_of: float, window_days: float) -> PairIn
     return shared(events, key, build, uses_trust=False)
 
 
+def engagers_received(events: Events, as_of: float, window_days: float) -> NDArray[np.int64]:
+    """Per user, the distinct users who engaged them in ``(as_of - window, as_of]``: the
+    pairs of :func:`engagement_index` counted by target. Computed once per table and
+    window (:func:`shared`; trust plays no part)."""
+
+    def compute() -> NDArray[np.int64]:
+        target = engagement_index(events, as_of, window_days).target
+        return np.bincount(target, minlength=events.n_users).astype(np.int64)
+
+    return shared(events, ("engagers", float(as_of), float(window_days)), compute, uses_trust=False)
+
+
 def sums(index: PairIndex, values: NDArray[Any]) -> NDArray[np.float64]:
     """Per pair of *index*, the sum of a per-row quantity (rows in ``index.rows`` order)."""
     return np.asarray(
@@ -574,7 +586,7 @@ def _engagement_pairs(
         return Pairs(index.source, index.target, total, counts, mean)
     # Pairs whose events all have trust 1 have mean trust 1; the others are averaged.
     partial = partial_trust(events, index, weight)
-    weights, events_of = total[partial.pairs], counts[partial.pairs]
+    weights, events_of = partial.weight, partial.n_events
     # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
     some = np.divide(
         partial.weighted, weights, out=partial.trust / np.maximum(events_of, 1), where=weights > 0
@@ -604,16 +616,20 @@ def _positions_of(rows: NDArray[np.intp], wanted: NDArray[np.intp]) -> NDArray[n
 
 class PartialTrust(NamedTuple):
     """The pairs of a :class:`PairIndex` with an event of trust other than 1, and per pair
-    the sums of its events' weight x trust and of their trust (see :func:`partial_trust`)."""
+    its events' summed weight, weight x trust and trust, and their number (see
+    :func:`partial_trust`)."""
 
     pairs: NDArray[np.intp]
+    weight: NDArray[np.float64]
     weighted: NDArray[np.float64]
     trust: NDArray[np.float64]
+    n_events: NDArray[np.int64]
 
 
 def partial_trust(events: Events, index: PairIndex, weight: NDArray[np.float64]) -> PartialTrust:
     """The pairs of *index* some of whose events have trust other than 1, with the sums
-    ``sums(index, weight * trust)`` and ``sums(index, trust)`` over those pairs only.
+    ``sums(index, weight)``, ``sums(index, weight * trust)`` and ``sums(index, trust)``
+    and the event counts over those pairs only.
 
     *weight* is per row of ``index.rows``. The sums are bit for bit those of
     :func:`sums` (each pair's rows added in the same order), but only the rows of the
@@ -625,16 +641,24 @@ def partial_trust(events: Events, index: PairIndex, weight: NDArray[np.float64])
     positions = _positions_of(index.rows, distrusted_rows(events))
     if positions.size == 0:
         empty = np.zeros(0)
-        return PartialTrust(np.zeros(0, dtype=np.intp), empty, empty.copy())
+        return PartialTrust(
+            np.zeros(0, dtype=np.intp), empty, empty, empty, np.zeros(0, dtype=np.int64)
+        )
     marked = np.zeros(index.source.size, dtype=bool)
     marked[index.inverse[positions]] = True
     chosen = np.flatnonzero(marked[index.inverse])  # their rows, in row order
     pairs = np.flatnonzero(marked)
     at = np.searchsorted(pairs, index.inverse[chosen])
     part = trust_of(events, index.rows[chosen])
-    weighted = np.bincount(at, weights=weight[chosen] * part, minlength=pairs.size)
-    plain = np.bincount(at, weights=part, minlength=pairs.size)
-    return PartialTrust(pairs, np.asarray(weighted, np.float64), np.asarray(plain, np.float64))
+    size = pairs.size
+    own = weight[chosen]
+    return PartialTrust(
+        pairs,
+        np.asarray(np.bincount(at, weights=own, minlength=size), np.float64),
+        np.asarray(np.bincount(at, weights=own * part, minlength=size), np.float64),
+        np.asarray(np.bincount(at, weights=part, minlength=size), np.float64),
+        np.bincount(at, minlength=size).astype(np.int64),
+    )
 
 
 def _pair_totals(

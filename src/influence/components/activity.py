@@ -18,6 +18,7 @@ from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     engagement_pairs,
+    engagers_received,
     plural,
     post_answers,
     shared,
@@ -125,16 +126,20 @@ class Activity(BaseComponent):
         weight = own.weight.copy() if events.trust is None else own.weight * events.trust[own.rows]
         weight[own.posted] *= answered[own.post]
         amount = np.bincount(own.actor, weights=weight, minlength=n)
-        # Distinct engagers, from the engagement pairs the other components share.
-        pairs = engagement_pairs(
-            events,
-            as_of,
-            window_days=self.window_days,
-            half_life_days=self.half_life_days,
-            selectivity_per_day=20.0,
-        )
         # Engagers counted by their trust: fake engagers open no gate.
-        engagers = np.bincount(pairs.target, weights=pairs.trust, minlength=n)
+        if events.trust is None:  # every pair's trust is 1: the count of engagers
+            engagers = engagers_received(events, as_of, self.window_days).astype(np.float64)
+        else:  # from the engagement pairs the other components share
+            pairs = engagement_pairs(
+                events,
+                as_of,
+                window_days=self.window_days,
+                half_life_days=self.half_life_days,
+                selectivity_per_day=20.0,
+            )
+            engagers = np.asarray(
+                np.bincount(pairs.target, weights=pairs.trust, minlength=n), np.float64
+            )
         reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
             values=amount / (amount + self.half_saturation) * reach,
@@ -164,10 +169,11 @@ class Activity(BaseComponent):
         actor = events.actor[rows]
         post = events.post[rows]
         posted = np.flatnonzero(post >= 0)
+        posts = np.bincount(actor[action == _actions.POST], minlength=n)
         details = {
-            "posts": np.bincount(actor[action == _actions.POST], minlength=n),
+            "posts": posts,
             "link_posts": np.bincount(actor[links], minlength=n),
-            "interactions": np.bincount(actor[action != _actions.POST], minlength=n),
+            "interactions": np.bincount(actor, minlength=n) - posts,
         }
         return _Own(rows, actor, kind * recency[rows - start], posted, post[posted], details)
 

@@ -19,6 +19,7 @@ from influence.kernels import (
     count_distinct_pairs,
     engagement_index,
     engagement_pairs,
+    engagers_received,
     plural,
     saturate,
     shared,
@@ -178,8 +179,12 @@ class Engagement(BaseComponent):
             actions=self.action_weights(),
         )
         posts, counts = self._counts(events, as_of)
-        mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
-        volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
+        saturated = saturate(pair_sum)
+        if events.trust is not None:  # else every pair's trust is 1
+            saturated *= pair_trust
+            pair_sum = pair_sum * pair_trust
+        mass = np.bincount(pair_target, weights=saturated, minlength=n)
+        volume = np.bincount(pair_target, weights=pair_sum, minlength=n)
         factor = self.rate_factor(volume, posts)
         return Evidence(
             values=np.log1p(mass * factor),
@@ -230,7 +235,7 @@ class Engagement(BaseComponent):
         weight = recency[own] * exposure(as_of - events.time[own + start], self.exposure_days)
         own += start
         counts = {
-            "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
+            "engagers": engagers_received(events, as_of, self.window_days),
             "posts_engaged": posts_engaged,
             "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
             "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),

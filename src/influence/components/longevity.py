@@ -34,9 +34,7 @@ class _Timed(NamedTuple):
 
     pairs: PairIndex  # the timed rows and their engager pairs
     base: NDArray[np.float64]  # each row's weight (recency x action x selectivity)
-    weight: NDArray[np.float64]  # per pair: summed weight
     lasting: NDArray[np.float64]  # per pair: saturated summed weight x lasting factor
-    n_rows: NDArray[np.int64]  # per pair: timed rows
     kept: NDArray[np.float64]  # per user: the lasting mass at trust 1
     timed: NDArray[np.intp]  # per user: timed engagements received
     late: NDArray[np.intp]  # per user: those of them tau_days or more after the post
@@ -114,18 +112,17 @@ class Longevity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        timed, base, weight, lasting, count, kept, n_timed, late = self._timed(events, as_of)
+        timed, base, lasting, kept, n_timed, late = self._timed(events, as_of)
         partial = partial_trust(events, timed, base) if events.trust is not None else None
         if partial is not None and partial.pairs.size:
             # Each pair's trust, weight-averaged (plain mean where its events all weigh 0);
             # pairs whose events all have trust 1 keep trust 1.
-            pair_trust = np.ones(weight.size)
-            weights = weight[partial.pairs]
+            pair_trust = np.ones(lasting.size)
             pair_trust[partial.pairs] = np.divide(
                 partial.weighted,
-                weights,
-                out=partial.trust / np.maximum(count[partial.pairs], 1),
-                where=weights > 0,
+                partial.weight,
+                out=partial.trust / np.maximum(partial.n_events, 1),
+                where=partial.weight > 0,
             )
             kept = np.asarray(
                 np.bincount(timed.target, weights=lasting * pair_trust, minlength=n), np.float64
@@ -147,8 +144,6 @@ class Longevity(BaseComponent):
         # the engagement of the last window is timed from posts up to a window older.
         since = as_of - self.lookback_days * DAY
         known = (author[parent] == events.target[index.rows]) & (created > since)
-        rows = index.rows[known]
-        delay = np.maximum(events.time[rows] - created[known], 0.0)
         base = window_weights(
             events,
             as_of,
@@ -156,12 +151,16 @@ class Longevity(BaseComponent):
             half_life_days=self.half_life_days,
             actions=action_weight_table(),
             selectivity_per_day=self.selectivity_per_day,
-        )[known]
+        )
+        timed = index  # the engagement rows whose post is in view, and their pairs
+        if not known.all():  # in a log that holds every post, all of them
+            timed = PairIndex(index.rows[known], index.source, index.target, index.inverse[known])
+            created, base = created[known], base[known]
+        rows = timed.rows
+        delay = np.maximum(events.time[rows] - created, 0.0)
         lasts = 1.0 - exp_decay(-((delay / (self.tau_days * DAY)) ** 2))
-        # Per engager pair (over the timed rows only): weight, lasting weight, rows.
-        timed = PairIndex(rows, index.source, index.target, index.inverse[known])
-        count = np.bincount(timed.inverse, minlength=index.source.size)
-        weight, kept_weight = sums(timed, base), sums(timed, base * lasts)
+        # Per engager pair (over the timed rows only): the lasting weight.
+        kept_weight = sums(timed, base * lasts)
         late = delay >= self.tau_days * DAY
         n = events.n_users
         lasting = saturate(kept_weight)
@@ -169,9 +168,7 @@ class Longevity(BaseComponent):
         return _Timed(
             timed,
             base,
-            weight,
             lasting,
-            count,
             np.asarray(np.bincount(timed.target, weights=lasting, minlength=n), np.float64),
             np.bincount(target, minlength=n),
             np.bincount(target[late], minlength=n),

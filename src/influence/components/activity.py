@@ -161,7 +161,8 @@ class Activity(BaseComponent):
         # Rows are sorted by time: the window is a slice, its recency computed once.
         start, recency = window_recency(events, as_of, self.window_days, self.half_life_days)
         stop = start + recency.size
-        rows = np.flatnonzero(events.actor[start:stop] != events.target[start:stop]) + start
+        local = np.flatnonzero(events.actor[start:stop] != events.target[start:stop])
+        rows = local + start
         weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
         action = events.action[rows]
         links = self.link_only(events)[rows] & (action == _actions.POST)
@@ -175,7 +176,7 @@ class Activity(BaseComponent):
             "link_posts": np.bincount(actor[links], minlength=n),
             "interactions": np.bincount(actor, minlength=n) - posts,
         }
-        return _Own(rows, actor, kind * recency[rows - start], posted, post[posted], details)
+        return _Own(rows, actor, kind * recency[local], posted, post[posted], details)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["posts"] and not details["interactions"]:

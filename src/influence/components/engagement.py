@@ -16,7 +16,7 @@ from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     action_weight_table,
-    count_distinct_pairs,
+    count_distinct_posts,
     engagement_index,
     engagement_pairs,
     engagers_received,
@@ -226,7 +226,7 @@ class Engagement(BaseComponent):
         rows = pairs.rows
         parent = events.parent[rows]
         has_parent = parent >= 0
-        posts_engaged = count_distinct_pairs(
+        posts_engaged = count_distinct_posts(
             events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
         )
         # Rows are sorted by time: the window is a slice, its recency computed once.

@@ -13,6 +13,7 @@ from influence._time import DAY
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.pairs import pair_index, pairs_of_rows, sorted_lookup
+from influence.trusted import partial_trust
 
 ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _actions.LIKE}))
@@ -111,23 +112,12 @@ def _answer_rows(events: Events, as_of: float) -> NDArray[np.intp]:
 
 
 def _trusted_answers(events: Events, as_of: float) -> NDArray[np.float64]:
-    """:func:`post_answers` counted by trust, from the plain counts: only posts with an
-    answer of trust other than 1 are summed again (a post whose answers all have trust 1
-    sums ones in any order, which is its count), their answers in row order as
-    ``np.bincount`` over all of them would add them."""
+    """:func:`post_answers` counted by trust: the plain counts, summed again by trust only
+    for the posts with an answer of trust other than 1 (:func:`partial_trust`)."""
     answers = np.array(post_answers(events, as_of), dtype=np.float64)
     rows = _answer_rows(events, as_of)
-    positions = _positions_of(rows, distrusted_rows(events))
-    if positions.size == 0:
-        return answers
-    parents = events.parent[rows]
-    marked = np.zeros(answers.size, dtype=bool)
-    marked[parents[positions]] = True
-    chosen = np.flatnonzero(marked[parents])
-    posts = np.flatnonzero(marked)
-    at = np.searchsorted(posts, parents[chosen])
-    trust = trust_of(events, rows[chosen])
-    answers[posts] = np.bincount(at, weights=trust, minlength=posts.size)
+    partial = partial_trust(events, rows, events.parent[rows], answers.size)
+    answers[partial.groups] = partial.trust
     return answers
 
 
@@ -145,36 +135,6 @@ def count_distinct_pairs(
     key = np.sort(first.astype(np.int64) * width + second.astype(np.int64))
     distinct = key[np.concatenate(([True], key[1:] != key[:-1]))]
     return np.bincount(distinct // width, minlength=n_first).astype(np.int64)
-
-
-def count_distinct_posts(
-    user: NDArray[np.integer[Any]], post: NDArray[np.integer[Any]], n_users: int, n_posts: int
-) -> NDArray[np.int64]:
-    """``count_distinct_pairs(user, post, n_users, n_posts)``, in linear time when a post
-    mostly goes with one user (engagement with a post mostly names its author).
-
-    Each post keeps one of its users (a scatter); the pairs ``(kept user, post)`` are
-    distinct by construction and counted with one ``np.bincount``, and only the rows
-    naming another user than their post's kept one are sorted
-    (:func:`count_distinct_pairs`). The counts are those of
-    :func:`count_distinct_pairs`, exactly: the two sets of pairs are disjoint.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> count_distinct_posts(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 2]), 2, 6).tolist()
-    [2, 1]
-    """
-    if post.size == 0:
-        return np.zeros(n_users, dtype=np.int64)
-    kept = np.full(n_posts, -1, dtype=np.int64)
-    kept[post] = user
-    other = kept[post] != user
-    seen = kept[kept >= 0]
-    counts = np.bincount(seen, minlength=n_users).astype(np.int64)
-    if other.any():
-        counts += count_distinct_pairs(user[other], post[other], n_users, n_posts)
-    return counts
 
 
 def plural(count: float, word: str) -> str:
@@ -247,37 +207,6 @@ def _recency(
     x = np.clip(age / window_days, 0.0, 1.0)
     weight = np.exp2(-np.maximum(age, 0.0) / half_life_days) * np.cos(0.5 * np.pi * x) ** 2
     return np.where(inside, weight, 0.0)
-
-
-def exp_decay(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``np.exp(x)``, bit for bit, without the slow path of arguments that underflow.
-
-    On x86 an argument below about -708 (a subnormal or zero result) costs the vector
-    ``exp`` a microcode assist, some ten times the time of any other argument; decays
-    such as :math:`e^{-(d/\\tau)^2}` over days of delay are mostly such arguments. They
-    are set aside: below -746 the result is 0 (the smallest subnormal is
-    :math:`e^{-744.4}`), and the few between -746 and -700 are computed as before.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> x = np.array([0.0, -1.0, -720.0, -800.0, -np.inf])
-    >>> bool(np.array_equal(exp_decay(x), np.exp(x)))
-    True
-    """
-    values = np.asarray(x, dtype=np.float64)
-    out = np.exp(np.maximum(values, _NORMAL))
-    low = values < _NORMAL
-    if low.any():
-        out[low] = 0.0
-        tail = np.flatnonzero(low & (values > _ZERO))
-        out[tail] = np.exp(values[tail])
-    return out
-
-
-#: Arguments of :func:`exp_decay` above which ``exp`` is a normal number, and below
-#: which it is 0.
-_NORMAL, _ZERO = -700.0, -746.0
 
 
 def group_sums(
@@ -491,13 +420,6 @@ class Pairs(NamedTuple):
     trust: NDArray[np.float64]
 
 
-def trust_of(events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
-    """The trust weight of each of *rows* (ones when the table carries no trust)."""
-    if events.trust is None:
-        return np.ones(rows.size)
-    return np.asarray(events.trust[rows], dtype=np.float64)
-
-
 def engagement_pairs(
     events: Events,
     as_of: float,
@@ -615,80 +537,15 @@ def _engagement_pairs(
     if events.trust is None:
         return Pairs(index.source, index.target, total, counts, mean)
     # Pairs whose events all have trust 1 have mean trust 1; the others are averaged.
-    partial = partial_trust(events, index, weight)
-    weights, events_of = partial.weight, partial.n_events
+    partial = partial_trust(events, index.rows, index.inverse, index.source.size, weight)
+    weights, events_of = partial.weight, partial.n_rows
     # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
     some = np.divide(
         partial.weighted, weights, out=partial.trust / np.maximum(events_of, 1), where=weights > 0
     )
     some[partial.trust == events_of] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
-    mean[partial.pairs] = np.clip(some, 0.0, 1.0)
+    mean[partial.groups] = np.clip(some, 0.0, 1.0)
     return Pairs(index.source, index.target, total, counts, mean)
-
-
-def distrusted_rows(events: Events) -> NDArray[np.intp]:
-    """The rows whose trust is other than 1 (:attr:`Events.trust <influence.Events.trust>`;
-    none without trust), ascending. Computed once per table: after the discounts, a few
-    rows in a hundred."""
-    if events.trust is None:
-        return np.zeros(0, dtype=np.intp)
-    trust = events.trust
-    return shared(events, ("distrusted-rows",), lambda: np.flatnonzero(trust != 1.0))
-
-
-def _positions_of(rows: NDArray[np.intp], wanted: NDArray[np.intp]) -> NDArray[np.intp]:
-    """Where the *wanted* rows that are among *rows* stand in it (both ascending)."""
-    if rows.size == 0 or wanted.size == 0:
-        return np.zeros(0, dtype=np.intp)
-    at = np.minimum(np.searchsorted(rows, wanted), rows.size - 1)
-    return np.asarray(at[rows[at] == wanted], dtype=np.intp)
-
-
-class PartialTrust(NamedTuple):
-    """The pairs of a :class:`PairIndex` with an event of trust other than 1, and per pair
-    its events' summed weight, weight x trust and trust, and their number (see
-    :func:`partial_trust`)."""
-
-    pairs: NDArray[np.intp]
-    weight: NDArray[np.float64]
-    weighted: NDArray[np.float64]
-    trust: NDArray[np.float64]
-    n_events: NDArray[np.int64]
-
-
-def partial_trust(events: Events, index: PairIndex, weight: NDArray[np.float64]) -> PartialTrust:
-    """The pairs of *index* some of whose events have trust other than 1, with the sums
-    ``sums(index, weight)``, ``sums(index, weight * trust)`` and ``sums(index, trust)``
-    and the event counts over those pairs only.
-
-    *weight* is per row of ``index.rows``. The sums are bit for bit those of
-    :func:`sums` (each pair's rows added in the same order), but only the rows of the
-    listed pairs are read: a pair whose events all have trust 1 has trust sum equal to
-    its count and weighted sum equal to its plain :func:`sums` of *weight*, so callers
-    take those from the trust-free work. After the discounts, a few pairs in a hundred
-    carry any trust other than 1.
-    """
-    positions = _positions_of(index.rows, distrusted_rows(events))
-    if positions.size == 0:
-        empty = np.zeros(0)
-        return PartialTrust(
-            np.zeros(0, dtype=np.intp), empty, empty, empty, np.zeros(0, dtype=np.int64)
-        )
-    marked = np.zeros(index.source.size, dtype=bool)
-    marked[index.inverse[positions]] = True
-    chosen = np.flatnonzero(marked[index.inverse])  # their rows, in row order
-    pairs = np.flatnonzero(marked)
-    at = np.searchsorted(pairs, index.inverse[chosen])
-    part = trust_of(events, index.rows[chosen])
-    size = pairs.size
-    own = weight[chosen]
-    return PartialTrust(
-        pairs,
-        np.asarray(np.bincount(at, weights=own, minlength=size), np.float64),
-        np.asarray(np.bincount(at, weights=own * part, minlength=size), np.float64),
-        np.asarray(np.bincount(at, weights=part, minlength=size), np.float64),
-        np.bincount(at, minlength=size).astype(np.int64),
-    )
 
 
 def _pair_totals(

@@ -16,7 +16,7 @@ from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     action_weight_table,
-    count_distinct_posts,
+    count_distinct_pairs,
     engagement_index,
     engagement_pairs,
     engagers_received,
@@ -40,6 +40,36 @@ def exposure(age_seconds: NDArray[np.float64], exposure_days: float) -> NDArray[
     if exposure_days == 0:
         return np.asarray(days > 0, dtype=np.float64)
     return np.asarray(np.minimum(1.0, (days / exposure_days) ** 2), dtype=np.float64)
+
+
+def _count_distinct_posts(
+    user: NDArray[np.integer[Any]], post: NDArray[np.integer[Any]], n_users: int, n_posts: int
+) -> NDArray[np.int64]:
+    """``count_distinct_pairs(user, post, n_users, n_posts)``, in linear time when a post
+    mostly goes with one user (engagement with a post mostly names its author).
+
+    Each post keeps one of its users (a scatter); the pairs ``(kept user, post)`` are
+    distinct by construction and counted with one ``np.bincount``, and only the rows
+    naming another user than their post's kept one are sorted
+    (:func:`count_distinct_pairs`). The counts are those of
+    :func:`count_distinct_pairs`, exactly: the two sets of pairs are disjoint.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _count_distinct_posts(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 2]), 2, 6).tolist()
+    [2, 1]
+    """
+    if post.size == 0:
+        return np.zeros(n_users, dtype=np.int64)
+    kept = np.full(n_posts, -1, dtype=np.int64)
+    kept[post] = user
+    other = kept[post] != user
+    seen = kept[kept >= 0]
+    counts = np.bincount(seen, minlength=n_users).astype(np.int64)
+    if other.any():
+        counts += count_distinct_pairs(user[other], post[other], n_users, n_posts)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -226,7 +256,7 @@ class Engagement(BaseComponent):
         rows = pairs.rows
         parent = events.parent[rows]
         has_parent = parent >= 0
-        posts_engaged = count_distinct_posts(
+        posts_engaged = _count_distinct_posts(
             events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
         )
         # Rows are sorted by time: the window is a slice, its recency computed once.

@@ -18,7 +18,13 @@ from numpy.typing import NDArray
 
 from influence.events.table import Events
 
-__all__ = ["PartialTrust", "distrusted_rows", "partial_trust", "trust_of"]
+__all__ = [
+    "PartialTrust",
+    "distrusted_positions",
+    "distrusted_rows",
+    "partial_trust",
+    "trust_of",
+]
 
 
 def trust_of(events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
@@ -37,6 +43,15 @@ def distrusted_rows(events: Events) -> NDArray[np.intp]:
     if trust is None:
         return np.zeros(0, dtype=np.intp)
     return events.memo.get(("distrusted-rows",), lambda: np.flatnonzero(trust != 1.0))
+
+
+def distrusted_positions(events: Events, rows: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Where the rows of trust other than 1 stand among the ascending *rows*, ascending."""
+    distrusted = distrusted_rows(events)
+    if rows.size == 0 or distrusted.size == 0:
+        return np.zeros(0, dtype=np.intp)
+    at = np.minimum(np.searchsorted(rows, distrusted), rows.size - 1)
+    return np.asarray(at[rows[at] == distrusted], dtype=np.intp)
 
 
 class PartialTrust(NamedTuple):
@@ -79,11 +94,7 @@ def partial_trust(
     >>> part.groups.tolist(), part.weighted.tolist(), part.trust.tolist(), part.n_rows.tolist()
     ([0], [3.0], [1.5], [2])
     """
-    distrusted = distrusted_rows(events)
-    positions = np.zeros(0, dtype=np.intp)
-    if rows.size and distrusted.size:  # where the distrusted rows stand among *rows*
-        at = np.minimum(np.searchsorted(rows, distrusted), rows.size - 1)
-        positions = at[rows[at] == distrusted]
+    positions = distrusted_positions(events, rows)
     if positions.size == 0:
         empty = np.zeros(0)
         return PartialTrust(np.zeros(0, np.intp), empty, empty, empty, np.zeros(0, np.int64))

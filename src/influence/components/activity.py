@@ -24,6 +24,7 @@ from influence.kernels import (
     shared,
     window_recency,
 )
+from influence.trusted import distrusted_positions, trust_of
 
 __all__ = ["Activity"]
 
@@ -121,11 +122,9 @@ class Activity(BaseComponent):
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         own = self._own(events, as_of)
-        # A post counts once others answer it; other actions in full.
-        answered = -np.expm1(-post_answers(events, as_of, trusted=True))
-        weight = own.weight.copy() if events.trust is None else own.weight * events.trust[own.rows]
-        weight[own.posted] *= answered[own.post]
-        amount = np.bincount(own.actor, weights=weight, minlength=n)
+        amount = self._amount(events, as_of)
+        if events.trust is not None:
+            amount = self._trusted(events, as_of, amount)
         # Engagers counted by their trust: fake engagers open no gate.
         if events.trust is None:  # every pair's trust is 1: the count of engagers
             engagers = engagers_received(events, as_of, self.window_days).astype(np.float64)
@@ -145,6 +144,46 @@ class Activity(BaseComponent):
             values=amount / (amount + self.half_saturation) * reach,
             details={"engagers": engagers, **own.details},
         )
+
+    def _amount(self, events: Events, as_of: float) -> NDArray[np.float64]:
+        """Per user, the activity :math:`A_u` at trust 1 (shared with the table with trust)."""
+
+        def compute() -> NDArray[np.float64]:
+            own = self._own(events, as_of)
+            # A post counts once others answer it; other actions in full.
+            answered = -np.expm1(-post_answers(events, as_of))
+            weight = own.weight.copy()
+            weight[own.posted] *= answered[own.post]
+            amount = np.bincount(own.actor, weights=weight, minlength=events.n_users)
+            return np.asarray(amount, dtype=np.float64)
+
+        key = ("activity-amount", float(as_of), self)
+        return shared(events, key, compute, uses_trust=False)
+
+    def _trusted(
+        self, events: Events, as_of: float, plain: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The activity by trust, from *plain* (:meth:`_amount`): summed again only for
+        the users with an event of trust other than 1 or a post whose answers have some
+        (every other user's events weigh what they weigh at trust 1), all their events in
+        row order, as a sum over every event would add them."""
+        own = self._own(events, as_of)
+        answers = post_answers(events, as_of, trusted=True)
+        redo = np.zeros(events.n_users, dtype=bool)
+        redo[own.actor[distrusted_positions(events, own.rows)]] = True
+        redo[own.actor[own.posted[(answers != post_answers(events, as_of))[own.post]]]] = True
+        if not redo.any():
+            return plain
+        chosen = np.flatnonzero(redo[own.actor])
+        rows = own.rows[chosen]
+        weight = own.weight[chosen] * trust_of(events, rows)
+        post = events.post[rows]
+        posted = post >= 0
+        weight[posted] *= -np.expm1(-answers[post[posted]])
+        users = np.flatnonzero(redo)
+        amount = plain.copy()
+        amount[users] = np.bincount(own.actor[chosen], weights=weight, minlength=redo.size)[users]
+        return np.asarray(amount, dtype=np.float64)
 
     def _own(self, events: Events, as_of: float) -> _Own:
         """The user's own events in the window, their weights (kind x recency) and counts.

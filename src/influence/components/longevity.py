@@ -71,17 +71,30 @@ def _exp_decay(x: NDArray[np.float64]) -> NDArray[np.float64]:
 _NORMAL, _ZERO = -700.0, -746.0
 
 
-def _lasting(delay: NDArray[np.float64], tau: float) -> NDArray[np.float64]:
-    """:math:`g(d) = 1 - e^{-(d/\\tau)^2}` of each delay (seconds; *tau* too), in blocks of
-    :data:`~influence.kernels.BLOCK` so that the temporaries stay in the cache (the same
-    operations on each delay: the result does not depend on the blocks)."""
-    out = np.empty(delay.size)
-    for start in range(0, delay.size, BLOCK):  # blocks, not events: a few per million
-        part = delay[start : start + BLOCK] / tau
-        np.square(part, out=part)  # part ** 2
-        np.negative(part, out=part)
-        out[start : start + BLOCK] = 1.0 - _exp_decay(part)
-    return out
+def _lasting(
+    time: NDArray[np.float64],
+    created: NDArray[np.float64],
+    base: NDArray[np.float64],
+    tau: float,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """Per engagement, its weight *base* times :math:`g(d) = 1 - e^{-(d/\\tau)^2}` of its
+    delay :math:`d = \\max(0, t - t_p)` (*time*, *created* and *tau* in seconds), and
+    whether :math:`d \\ge \\tau`.
+
+    In blocks of :data:`~influence.kernels.BLOCK` engagements, so that the temporaries
+    stay in the cache (the same operations on each engagement: the result does not
+    depend on the blocks).
+    """
+    weighted, late = np.empty(created.size), np.empty(created.size, dtype=bool)
+    for start in range(0, created.size, BLOCK):  # blocks, not events: a few per million
+        block = slice(start, start + BLOCK)
+        delay = np.maximum(time[block] - created[block], 0.0)
+        np.greater_equal(delay, tau, out=late[block])
+        delay /= tau
+        np.square(delay, out=delay)  # delay ** 2
+        np.negative(delay, out=delay)
+        weighted[block] = base[block] * (1.0 - _exp_decay(delay))
+    return weighted, late
 
 
 @dataclass(frozen=True)
@@ -203,11 +216,9 @@ class Longevity(BaseComponent):
             timed = PairIndex(index.rows[known], index.source, index.target, index.inverse[known])
             created, base = created[known], base[known]
         rows = timed.rows
-        delay = np.maximum(events.time[rows] - created, 0.0)
-        lasts = _lasting(delay, self.tau_days * DAY)
+        weighted, late = _lasting(events.time[rows], created, base, self.tau_days * DAY)
         # Per engager pair (over the timed rows only): the lasting weight.
-        kept_weight = sums(timed, base * lasts)
-        late = delay >= self.tau_days * DAY
+        kept_weight = sums(timed, weighted)
         n = events.n_users
         lasting = saturate(kept_weight)
         target = events.target[rows]

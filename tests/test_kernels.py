@@ -15,14 +15,22 @@ from numpy.typing import NDArray
 from influence import Events, pairs
 from influence._time import DAY
 from influence.kernels import (
+    action_weight_table,
     count_distinct_pairs,
     engagement_index,
+    engagement_pairs,
+    engagement_weights,
+    engagers_received,
     group_sums,
     pair_keep_per_event,
+    post_answers,
     received_engagement,
     recency_weights,
+    sums,
+    window_weights,
 )
 from influence.pairs import pair_index, pair_order, pairs_of_rows
+from influence.trusted import partial_trust
 
 
 def test_recency_weight_is_smooth_at_the_window_edge() -> None:
@@ -192,3 +200,102 @@ def test_pair_keep_per_event_matches_the_searchsorted_version(
     with pytest.MonkeyPatch.context() as patch:  # the sorted needles even for small tables
         patch.setattr(pairs, "CACHED", 0)
         np.testing.assert_array_equal(pair_keep_per_event(*args), old_pair_keep_per_event(*args))
+
+
+# --- Trust read where it is not 1, shared window work: against the direct formulas -----
+
+
+def with_some_trust(events: Events, draw: st.DrawFn) -> Events:
+    """*events* with trust mostly 1 and otherwise anywhere in [0, 1] (or just under 1)."""
+    levels = st.sampled_from([1.0, 1.0, 1.0, 0.0, 0.25, 0.5, 1.0 - 2.0**-53])
+    return events.with_trust(draw(st.lists(levels, min_size=len(events), max_size=len(events))))
+
+
+@st.composite
+def trusted_logs(draw: st.DrawFn) -> Events:
+    return with_some_trust(draw(logs()), draw)
+
+
+@given(trusted_logs(), st.sampled_from([0.5, 3.0, 90.0]))
+def test_partial_trust_sums_are_those_over_all_rows(events: Events, window_days: float) -> None:
+    as_of = events.end if len(events) else 0.0
+    index = engagement_index(events, as_of, window_days)
+    weight = np.linspace(0.1, 3.0, index.rows.size)
+    trust = np.asarray(events.trust)[index.rows]
+    partial = partial_trust(events, index.rows, index.inverse, index.source.size, weight)
+    other = np.zeros(index.source.size, dtype=bool)
+    other[index.inverse[trust != 1.0]] = True
+    np.testing.assert_array_equal(partial.groups, np.flatnonzero(other))
+    expected = (
+        sums(index, weight),
+        sums(index, weight * trust),
+        sums(index, trust),
+        np.bincount(index.inverse, minlength=index.source.size).astype(np.int64),
+    )
+    got = (partial.weight, partial.weighted, partial.trust, partial.n_rows)
+    assert_same(got, tuple(e[partial.groups] for e in expected))
+    unweighted = partial_trust(events, index.rows, index.inverse, index.source.size)
+    counts = expected[3][partial.groups] * 1.0  # weight 1: the weight sums are the counts
+    assert_same(unweighted[1:], (counts, partial.trust, partial.trust, partial.n_rows))
+
+
+@given(trusted_logs(), st.sampled_from([0.5, 3.0, 90.0]))
+def test_pair_trust_is_the_weighted_mean_over_all_rows(events: Events, window_days: float) -> None:
+    """The previous formula, over every row of every pair."""
+    as_of = events.end if len(events) else 0.0
+    got = engagement_pairs(
+        events, as_of, window_days=window_days, half_life_days=30.0, selectivity_per_day=20.0
+    )
+    index = engagement_index(events, as_of, window_days)
+    weight, trust = got.weight, np.asarray(events.trust)[index.rows]
+    row_weight = window_weights(
+        events,
+        as_of,
+        window_days=window_days,
+        half_life_days=30.0,
+        actions=action_weight_table(),
+        selectivity_per_day=20.0,
+    )
+    trusted, plain = sums(index, row_weight * trust), sums(index, trust)
+    mean = np.divide(trusted, weight, out=plain / np.maximum(got.n_events, 1), where=weight > 0)
+    mean[plain == got.n_events] = 1.0
+    np.testing.assert_array_equal(got.trust, np.clip(mean, 0.0, 1.0))
+
+
+@given(trusted_logs())
+def test_trusted_post_answers_sum_the_trust_of_every_answer(events: Events) -> None:
+    as_of = events.end if len(events) else 0.0
+    rows = np.flatnonzero(
+        (events.parent >= 0)
+        & (events.actor != events.target)
+        & (events.action >= 1)
+        & (events.action <= 3)
+        & (events.time <= as_of)
+    )
+    expected = np.bincount(
+        events.parent[rows], weights=np.asarray(events.trust)[rows], minlength=len(events.posts)
+    )
+    got = post_answers(events, as_of, trusted=True)
+    np.testing.assert_array_equal(got, np.append(expected, 0.0))
+    plain = post_answers(events.with_trust(None), as_of, trusted=True)
+    np.testing.assert_array_equal(plain, post_answers(events.with_trust(None), as_of))
+
+
+@given(logs(), st.sampled_from([0.5, 3.0, 90.0]))
+def test_window_weights_and_counts_are_those_of_the_rows(
+    events: Events, window_days: float
+) -> None:
+    """The window's shared recency gives each row the weight of its own age."""
+    as_of = events.end if len(events) else 0.0
+    index = engagement_index(events, as_of, window_days)
+    table = action_weight_table()
+    kwargs: dict[str, Any] = {"window_days": window_days, "half_life_days": 30.0}
+    shared_weights = window_weights(
+        events, as_of, actions=table, selectivity_per_day=20.0, **kwargs
+    )
+    direct = engagement_weights(
+        events, index.rows, as_of, actions=table, selectivity_per_day=20.0, **kwargs
+    )
+    np.testing.assert_array_equal(shared_weights, direct)
+    counted = np.bincount(index.target, minlength=events.n_users)
+    np.testing.assert_array_equal(engagers_received(events, as_of, window_days), counted)

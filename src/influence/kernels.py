@@ -13,6 +13,7 @@ from influence._time import DAY
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.pairs import pair_index, pairs_of_rows, sorted_lookup
+from influence.trusted import partial_trust
 
 ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 IMPLIES_POST = _actions.mask_of(frozenset({_actions.REPLY, _actions.SHARE, _actions.LIKE}))
@@ -81,19 +82,43 @@ def post_answers(events: Events, as_of: float, *, trusted: bool = False) -> NDAr
     answered ones, so that padding a feed with posts nobody engages changes nothing.
     """
 
+    if trusted and events.trust is not None:
+        return shared(
+            events, ("post-answers", float(as_of), True), lambda: _trusted_answers(events, as_of)
+        )
+
     def compute() -> NDArray[np.float64]:
-        rows = np.flatnonzero(
+        parents = events.parent[_answer_rows(events, as_of)]
+        answers = np.bincount(parents, minlength=len(events.posts))
+        return np.append(answers.astype(np.float64), 0.0)
+
+    # Without trust, counted by trust is counted one each: the same entry.
+    return shared(events, ("post-answers", float(as_of), False), compute, uses_trust=False)
+
+
+def _answer_rows(events: Events, as_of: float) -> NDArray[np.intp]:
+    """The rows that are others' replies, shares and likes of a post up to *as_of*
+    (trust-free: shared by :func:`post_answers` with and without trust)."""
+
+    def compute() -> NDArray[np.intp]:
+        return np.flatnonzero(
             (events.parent >= 0)
             & (events.actor != events.target)
             & IMPLIES_POST[events.action]
             & (events.time <= as_of)
         )
-        weights = events.trust[rows] if trusted and events.trust is not None else None
-        answers = np.bincount(events.parent[rows], weights=weights, minlength=len(events.posts))
-        return np.append(answers.astype(np.float64), 0.0)
 
-    key = ("post-answers", float(as_of), trusted)
-    return shared(events, key, compute, uses_trust=trusted)
+    return shared(events, ("answer-rows", float(as_of)), compute, uses_trust=False)
+
+
+def _trusted_answers(events: Events, as_of: float) -> NDArray[np.float64]:
+    """:func:`post_answers` counted by trust: the plain counts, summed again by trust only
+    for the posts with an answer of trust other than 1 (:func:`partial_trust`)."""
+    answers = np.array(post_answers(events, as_of), dtype=np.float64)
+    rows = _answer_rows(events, as_of)
+    partial = partial_trust(events, rows, events.parent[rows], answers.size)
+    answers[partial.groups] = partial.trust
+    return answers
 
 
 def count_distinct_pairs(
@@ -146,6 +171,32 @@ def recency_weights(
 #: Elements per block of the blockwise elementwise kernels (:func:`recency_weights`):
 #: half a megabyte per float64 temporary, well inside the cache.
 BLOCK = 1 << 16
+
+
+def window_slice(events: Events, as_of: float, window_days: float) -> tuple[int, int]:
+    """The rows in ``(as_of - window, as_of]``: rows are sorted by time, so a slice
+    ``[start, stop)``."""
+    time = events.time
+    start = int(np.searchsorted(time, as_of - window_days * DAY, side="right"))
+    return start, int(np.searchsorted(time, as_of, side="right"))
+
+
+def window_recency(
+    events: Events, as_of: float, window_days: float, half_life_days: float
+) -> tuple[int, NDArray[np.float64]]:
+    """The first row of the window ``(as_of - window, as_of]`` and the
+    :func:`recency_weights` of every row in it, so that ``recency[rows - start]`` is
+    that of any rows of the window. Computed once per table and parameters
+    (:func:`shared`): the engagement weights, Activity and Engagement's posts read it.
+    """
+
+    def compute() -> tuple[int, NDArray[np.float64]]:
+        start, stop = window_slice(events, as_of, window_days)
+        ages = as_of - events.time[start:stop]
+        return start, recency_weights(ages, window_days, half_life_days)
+
+    key = ("window-recency", float(as_of), float(window_days), float(half_life_days))
+    return shared(events, key, compute, uses_trust=False)
 
 
 def _recency(
@@ -342,14 +393,12 @@ def window_weights(
     )
 
     def compute() -> NDArray[np.float64]:
-        return engagement_weights(
-            events,
-            engagement_index(events, as_of, window_days).rows,
-            as_of,
-            window_days=window_days,
-            half_life_days=half_life_days,
-            actions=actions,
-            selectivity_per_day=selectivity_per_day,
+        # engagement_weights of the window's rows, their recency read from the window's.
+        rows = engagement_index(events, as_of, window_days).rows
+        start, recency = window_recency(events, as_of, window_days, half_life_days)
+        selectivity = engager_selectivity(events, as_of, window_days, selectivity_per_day)
+        return np.asarray(
+            recency[rows - start] * actions[events.action[rows]] * selectivity[events.actor[rows]]
         )
 
     return shared(events, key, compute, uses_trust=False)
@@ -369,13 +418,6 @@ class Pairs(NamedTuple):
     weight: NDArray[np.float64]
     n_events: NDArray[np.int64]
     trust: NDArray[np.float64]
-
-
-def trust_of(events: Events, rows: NDArray[np.intp]) -> NDArray[np.float64]:
-    """The trust weight of each of *rows* (ones when the table carries no trust)."""
-    if events.trust is None:
-        return np.ones(rows.size)
-    return np.asarray(events.trust[rows], dtype=np.float64)
 
 
 def engagement_pairs(
@@ -442,6 +484,18 @@ def engagement_index(events: Events, as_of: float, window_days: float) -> PairIn
     return shared(events, key, build, uses_trust=False)
 
 
+def engagers_received(events: Events, as_of: float, window_days: float) -> NDArray[np.int64]:
+    """Per user, the distinct users who engaged them in ``(as_of - window, as_of]``: the
+    pairs of :func:`engagement_index` counted by target. Computed once per table and
+    window (:func:`shared`; trust plays no part)."""
+
+    def compute() -> NDArray[np.int64]:
+        target = engagement_index(events, as_of, window_days).target
+        return np.bincount(target, minlength=events.n_users).astype(np.int64)
+
+    return shared(events, ("engagers", float(as_of), float(window_days)), compute, uses_trust=False)
+
+
 def sums(index: PairIndex, values: NDArray[Any]) -> NDArray[np.float64]:
     """Per pair of *index*, the sum of a per-row quantity (rows in ``index.rows`` order)."""
     return np.asarray(
@@ -458,7 +512,6 @@ def _engagement_pairs(
     actions: NDArray[np.float64],
 ) -> Pairs:
     index = engagement_index(events, as_of, window_days)
-    rows = index.rows
 
     def untrusted() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
         weight = window_weights(
@@ -469,8 +522,7 @@ def _engagement_pairs(
             actions=actions,
             selectivity_per_day=selectivity_per_day,
         )
-        counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
-        return weight, sums(index, weight), counts
+        return weight, *_pair_totals(index, weight)
 
     key = (
         "pair-weights",
@@ -481,15 +533,27 @@ def _engagement_pairs(
         tuple(actions.tolist()),
     )
     weight, total, counts = shared(events, key, untrusted, uses_trust=False)
+    mean = np.ones(index.source.size)
     if events.trust is None:
-        return Pairs(index.source, index.target, total, counts, np.ones(index.source.size))
-    trust = trust_of(events, rows)
-    trusted = sums(index, weight * trust)
-    plain = sums(index, trust)
+        return Pairs(index.source, index.target, total, counts, mean)
+    # Pairs whose events all have trust 1 have mean trust 1; the others are averaged.
+    partial = partial_trust(events, index.rows, index.inverse, index.source.size, weight)
+    weights, events_of = partial.weight, partial.n_rows
     # A pair whose events all weigh 0 (at the window's edge) takes its events' mean trust.
-    mean = np.divide(trusted, total, out=plain / np.maximum(counts, 1), where=total > 0)
-    mean[plain == counts] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
-    return Pairs(index.source, index.target, total, counts, np.clip(mean, 0.0, 1.0))
+    some = np.divide(
+        partial.weighted, weights, out=partial.trust / np.maximum(events_of, 1), where=weights > 0
+    )
+    some[partial.trust == events_of] = 1.0  # fully trusted pairs: exactly 1, not 1 - 1e-16
+    mean[partial.groups] = np.clip(some, 0.0, 1.0)
+    return Pairs(index.source, index.target, total, counts, mean)
+
+
+def _pair_totals(
+    index: PairIndex, weight: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """Per pair of *index*, the summed *weight* of its rows and their number."""
+    counts = np.bincount(index.inverse, minlength=index.source.size).astype(np.int64)
+    return sums(index, weight), counts
 
 
 def discounted_share(

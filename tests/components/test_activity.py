@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components._signal_logs import DAY, T0, posts, value
-from influence import Events, Scorer
+from components._trusted_logs import trusted_log
+from influence import ACTIONS, Events, Scorer
 from influence.components import Activity
+from influence.kernels import recency_weights
 from influence.testing import check_component
 
 
@@ -66,3 +71,35 @@ def test_the_reason_says_when_the_reach_gate_holds_activity_back() -> None:
     assert "counted at" not in heard  # three engagers open 95% of the gate
     facts = {"posts": 1, "link_posts": 0, "interactions": 0, "engagers": 0}
     assert "counted at" not in Activity(reach_gate=0).reason(facts, 1.0)  # no gate, no word
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_activity_with_trust_is_the_formula_over_every_event(seed: int) -> None:
+    """Only users with some trust other than 1 are summed again: the same bits as the
+    formula summed over every event."""
+    events = trusted_log(seed)
+    component = Activity()
+    as_of = float(events.end)
+    rows = np.flatnonzero(
+        (events.actor != events.target) & (events.time > as_of - 90 * DAY) & (events.time <= as_of)
+    )
+    answer = np.flatnonzero(
+        (events.parent >= 0)
+        & (events.actor != events.target)
+        & np.isin(events.action, [1, 2, 3])
+        & (events.time <= as_of)
+    )
+    trust = np.asarray(events.trust)
+    answers = np.bincount(events.parent[answer], weights=trust[answer], minlength=len(events.posts))
+    answered = -np.expm1(-np.append(answers, 0.0))
+    table = np.array([component.WEIGHTS[a] for a in ACTIONS])
+    weight = table[events.action[rows]] * recency_weights(as_of - events.time[rows], 90.0, 30.0)
+    own_post = events.post[rows]
+    heard = np.where(own_post >= 0, answered[own_post], 1.0)
+    amount = np.bincount(
+        events.actor[rows], weights=weight * trust[rows] * heard, minlength=events.n_users
+    )
+    got = component.evidence(events, as_of=as_of)
+    engagers = np.asarray(got.details["engagers"])
+    reach = -np.expm1(-engagers / component.reach_gate)
+    np.testing.assert_array_equal(got.values, amount / (amount + component.half_saturation) * reach)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components._signal_logs import DAY, END, T0, posts, value
 from influence import Events, Scorer
 from influence.components import Engagement, Inactivity
+from influence.components.engagement import _count_distinct_posts
+from influence.kernels import count_distinct_pairs
 from influence.testing import check_component
 
 
@@ -138,3 +142,12 @@ def test_a_posts_exposure_never_costs_more_than_the_silence_since_it() -> None:
     assert np.all(x / engagement.prior_posts <= 1.0 - inactivity.factor(days) + 1e-15)
     assert x[days <= 1.0].max() == 0.0
     assert x[days >= 15.0].min() == 1.0
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), max_size=60))
+def test_distinct_posts_engaged_are_the_distinct_pairs(pairs: list[tuple[int, int]]) -> None:
+    user = np.array([u for u, _ in pairs], dtype=np.int64)
+    post = np.array([p for _, p in pairs], dtype=np.int64)
+    got, expected = _count_distinct_posts(user, post, 7, 7), count_distinct_pairs(user, post, 7, 7)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)

@@ -6,28 +6,40 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
 
-from influence._time import DAY, STANDING
+from influence._time import STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     engagement_pairs,
+    engagers_received,
     plural,
     post_answers,
-    recency_weights,
     shared,
-    trust_of,
+    window_recency,
 )
+from influence.trusted import distrusted_positions, trust_of
 
 __all__ = ["Activity"]
 
 _LINK_ONLY = re.compile(r"^\s*(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
+
+
+class _Own(NamedTuple):
+    """A user's own events in the window (trust-free, shared by both passes)."""
+
+    rows: NDArray[np.intp]  # the events, in row order
+    actor: NDArray[np.int32]  # their actors
+    weight: NDArray[np.float64]  # their weights: kind x recency
+    posted: NDArray[np.intp]  # which of them create a post
+    post: NDArray[np.int32]  # that post
+    details: dict[str, NDArray[np.int64]]  # the counts the reason quotes
 
 
 @dataclass(frozen=True)
@@ -109,62 +121,101 @@ class Activity(BaseComponent):
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
-        rows, weight, details = self._own(events, as_of)
-        # A post counts once others answer it; other actions in full.
-        answered = -np.expm1(-post_answers(events, as_of, trusted=True))
-        own_post = events.post[rows]
-        heard = np.where(own_post >= 0, answered[own_post], 1.0)
-        amount = np.bincount(
-            events.actor[rows], weights=weight * trust_of(events, rows) * heard, minlength=n
-        )
-        # Distinct engagers, from the engagement pairs the other components share.
-        pairs = engagement_pairs(
-            events,
-            as_of,
-            window_days=self.window_days,
-            half_life_days=self.half_life_days,
-            selectivity_per_day=20.0,
-        )
+        own = self._own(events, as_of)
+        amount = self._amount(events, as_of)
+        if events.trust is not None:
+            amount = self._trusted(events, as_of, amount)
         # Engagers counted by their trust: fake engagers open no gate.
-        engagers = np.bincount(pairs.target, weights=pairs.trust, minlength=n)
+        if events.trust is None:  # every pair's trust is 1: the count of engagers
+            engagers = engagers_received(events, as_of, self.window_days).astype(np.float64)
+        else:  # from the engagement pairs the other components share
+            pairs = engagement_pairs(
+                events,
+                as_of,
+                window_days=self.window_days,
+                half_life_days=self.half_life_days,
+                selectivity_per_day=20.0,
+            )
+            engagers = np.asarray(
+                np.bincount(pairs.target, weights=pairs.trust, minlength=n), np.float64
+            )
         reach = -np.expm1(-engagers / self.reach_gate) if self.reach_gate > 0 else np.ones(n)
         return Evidence(
             values=amount / (amount + self.half_saturation) * reach,
-            details={"engagers": engagers, **details},
+            details={"engagers": engagers, **own.details},
         )
 
-    def _own(
-        self, events: Events, as_of: float
-    ) -> tuple[NDArray[np.intp], NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+    def _amount(self, events: Events, as_of: float) -> NDArray[np.float64]:
+        """Per user, the activity :math:`A_u` at trust 1 (shared with the table with trust)."""
+
+        def compute() -> NDArray[np.float64]:
+            own = self._own(events, as_of)
+            # A post counts once others answer it; other actions in full.
+            answered = -np.expm1(-post_answers(events, as_of))
+            weight = own.weight.copy()
+            weight[own.posted] *= answered[own.post]
+            amount = np.bincount(own.actor, weights=weight, minlength=events.n_users)
+            return np.asarray(amount, dtype=np.float64)
+
+        key = ("activity-amount", float(as_of), self)
+        return shared(events, key, compute, uses_trust=False)
+
+    def _trusted(
+        self, events: Events, as_of: float, plain: NDArray[np.float64]
+    ) -> NDArray[np.float64]:
+        """The activity by trust, from *plain* (:meth:`_amount`): summed again only for
+        the users with an event of trust other than 1 or a post whose answers have some
+        (every other user's events weigh what they weigh at trust 1), all their events in
+        row order, as a sum over every event would add them."""
+        own = self._own(events, as_of)
+        answers = post_answers(events, as_of, trusted=True)
+        redo = np.zeros(events.n_users, dtype=bool)
+        redo[own.actor[distrusted_positions(events, own.rows)]] = True
+        redo[own.actor[own.posted[(answers != post_answers(events, as_of))[own.post]]]] = True
+        if not redo.any():
+            return plain
+        chosen = np.flatnonzero(redo[own.actor])
+        rows = own.rows[chosen]
+        weight = own.weight[chosen] * trust_of(events, rows)
+        post = events.post[rows]
+        posted = post >= 0
+        weight[posted] *= -np.expm1(-answers[post[posted]])
+        users = np.flatnonzero(redo)
+        amount = plain.copy()
+        amount[users] = np.bincount(own.actor[chosen], weights=weight, minlength=redo.size)[users]
+        return np.asarray(amount, dtype=np.float64)
+
+    def _own(self, events: Events, as_of: float) -> _Own:
         """The user's own events in the window, their weights (kind x recency) and counts.
 
         They do not depend on trust: shared with the same table with trust.
         """
 
-        def compute() -> tuple[NDArray[np.intp], NDArray[np.float64], dict[str, NDArray[np.int64]]]:
-            n = events.n_users
-            rows = np.flatnonzero(
-                (events.actor != events.target)
-                & (events.time <= as_of)
-                & (events.time > as_of - self.window_days * DAY)
-            )
-            weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
-            action = events.action[rows]
-            links = self.link_only(events)[rows] & (action == _actions.POST)
-            kind = np.where(links, self.WEIGHTS["link_post"], weights[action])
-            recency = recency_weights(
-                as_of - events.time[rows], self.window_days, self.half_life_days
-            )
-            actor = events.actor[rows]
-            details = {
-                "posts": np.bincount(actor[action == _actions.POST], minlength=n),
-                "link_posts": np.bincount(actor[links], minlength=n),
-                "interactions": np.bincount(actor[action != _actions.POST], minlength=n),
-            }
-            return rows, kind * recency, details
-
         key = ("activity-own", float(as_of), self)  # the instance: its class's WEIGHTS too
-        return shared(events, key, compute, uses_trust=False)
+        return shared(events, key, lambda: self._own_now(events, as_of), uses_trust=False)
+
+    def _own_now(self, events: Events, as_of: float) -> _Own:
+        """:meth:`_own`, computed."""
+        n = events.n_users
+        # Rows are sorted by time: the window is a slice, its recency computed once.
+        start, recency = window_recency(events, as_of, self.window_days, self.half_life_days)
+        stop = start + recency.size
+        local = np.flatnonzero(events.actor[start:stop] != events.target[start:stop])
+        rows = local + start
+        weights = np.array([self.WEIGHTS[a] for a in _actions.ACTIONS])
+        action = events.action[rows]
+        links = self.link_only(events)[rows] & (action == _actions.POST)
+        kind = np.where(links, self.WEIGHTS["link_post"], weights[action])
+        actor = events.actor[rows]
+        post = events.post[rows]
+        posted = np.flatnonzero(post >= 0)
+        posts = np.bincount(actor[action == _actions.POST], minlength=n)
+        details = {
+            "posts": posts,
+            "link_posts": np.bincount(actor[links], minlength=n),
+            "interactions": np.bincount(actor, minlength=n) - posts,
+        }
+        return _Own(rows, actor, kind * recency[local], posted, post[posted], details)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["posts"] and not details["interactions"]:

@@ -19,10 +19,11 @@ from influence.kernels import (
     count_distinct_pairs,
     engagement_index,
     engagement_pairs,
+    engagers_received,
     plural,
-    recency_weights,
     saturate,
     shared,
+    window_recency,
 )
 
 __all__ = ["Engagement", "exposure"]
@@ -39,6 +40,36 @@ def exposure(age_seconds: NDArray[np.float64], exposure_days: float) -> NDArray[
     if exposure_days == 0:
         return np.asarray(days > 0, dtype=np.float64)
     return np.asarray(np.minimum(1.0, (days / exposure_days) ** 2), dtype=np.float64)
+
+
+def _count_distinct_posts(
+    user: NDArray[np.integer[Any]], post: NDArray[np.integer[Any]], n_users: int, n_posts: int
+) -> NDArray[np.int64]:
+    """``count_distinct_pairs(user, post, n_users, n_posts)``, in linear time when a post
+    mostly goes with one user (engagement with a post mostly names its author).
+
+    Each post keeps one of its users (a scatter); the pairs ``(kept user, post)`` are
+    distinct by construction and counted with one ``np.bincount``, and only the rows
+    naming another user than their post's kept one are sorted
+    (:func:`count_distinct_pairs`). The counts are those of
+    :func:`count_distinct_pairs`, exactly: the two sets of pairs are disjoint.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _count_distinct_posts(np.array([0, 0, 1, 0]), np.array([5, 5, 5, 2]), 2, 6).tolist()
+    [2, 1]
+    """
+    if post.size == 0:
+        return np.zeros(n_users, dtype=np.int64)
+    kept = np.full(n_posts, -1, dtype=np.int64)
+    kept[post] = user
+    other = kept[post] != user
+    seen = kept[kept >= 0]
+    counts = np.bincount(seen, minlength=n_users).astype(np.int64)
+    if other.any():
+        counts += count_distinct_pairs(user[other], post[other], n_users, n_posts)
+    return counts
 
 
 @dataclass(frozen=True)
@@ -178,8 +209,12 @@ class Engagement(BaseComponent):
             actions=self.action_weights(),
         )
         posts, counts = self._counts(events, as_of)
-        mass = np.bincount(pair_target, weights=saturate(pair_sum) * pair_trust, minlength=n)
-        volume = np.bincount(pair_target, weights=pair_sum * pair_trust, minlength=n)
+        saturated = saturate(pair_sum)
+        if events.trust is not None:  # else every pair's trust is 1
+            saturated *= pair_trust
+            pair_sum = pair_sum * pair_trust
+        mass = np.bincount(pair_target, weights=saturated, minlength=n)
+        volume = np.bincount(pair_target, weights=pair_sum, minlength=n)
         factor = self.rate_factor(volume, posts)
         return Evidence(
             values=np.log1p(mass * factor),
@@ -209,35 +244,34 @@ class Engagement(BaseComponent):
         They do not depend on trust: shared with the same table with trust.
         """
 
-        def compute() -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
-            n = events.n_users
-            pairs = engagement_index(events, as_of, self.window_days)
-            rows = pairs.rows
-            parent = events.parent[rows]
-            has_parent = parent >= 0
-            posts_engaged = count_distinct_pairs(
-                events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
-            )
-            own = np.flatnonzero(
-                (events.action == _actions.POST)
-                & (events.time <= as_of)
-                & (events.time > as_of - self.window_days * DAY)
-            )
-            age = as_of - events.time[own]
-            weight = recency_weights(age, self.window_days, self.half_life_days) * exposure(
-                age, self.exposure_days
-            )
-            counts = {
-                "engagers": np.bincount(pairs.target, minlength=n).astype(np.int64),
-                "posts_engaged": posts_engaged,
-                "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
-                "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
-            }
-            posts = np.bincount(events.actor[own], weights=weight, minlength=n)
-            return posts.astype(np.float64), counts
-
         key = ("engagement-counts", float(as_of), self)
-        return shared(events, key, compute, uses_trust=False)
+        return shared(events, key, lambda: self._counts_now(events, as_of), uses_trust=False)
+
+    def _counts_now(
+        self, events: Events, as_of: float
+    ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.int64]]]:
+        """:meth:`_counts`, computed."""
+        n = events.n_users
+        pairs = engagement_index(events, as_of, self.window_days)
+        rows = pairs.rows
+        parent = events.parent[rows]
+        has_parent = parent >= 0
+        posts_engaged = _count_distinct_posts(
+            events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
+        )
+        # Rows are sorted by time: the window is a slice, its recency computed once.
+        start, recency = window_recency(events, as_of, self.window_days, self.half_life_days)
+        own = np.flatnonzero(events.action[start : start + recency.size] == _actions.POST)
+        weight = recency[own] * exposure(as_of - events.time[own + start], self.exposure_days)
+        own += start
+        counts = {
+            "engagers": engagers_received(events, as_of, self.window_days),
+            "posts_engaged": posts_engaged,
+            "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
+            "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
+        }
+        posts = np.bincount(events.actor[own], weights=weight, minlength=n)
+        return posts.astype(np.float64), counts
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         if not details["engagers"]:

@@ -35,7 +35,7 @@ from bench_components import heavy_tailed_log
 from influence.events.actions import ACTIONS
 
 CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import pyarrow.csv as pc
 import pyarrow.parquet as pq
 from influence import Events, Scorer
@@ -47,7 +47,8 @@ else:
     events = (Events.read_parquet if fmt == "parquet" else Events.read_csv)(path)
     if what == "score":
         Scorer().score(events)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+with open("/proc/self/status") as status:  # this program's own high-water mark, after exec
+    peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 2**20
 print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time() - cpu,
                   "peak_gb": peak}))
 """

@@ -20,6 +20,19 @@ ROWS = st.lists(
     max_size=30,
 )
 
+#: Whole seconds far apart and close together: with 2**25 users, several blocks of time.
+WHOLE_SECONDS = st.lists(
+    st.tuples(
+        st.sampled_from([0.0, 1.0, 255.0, 256.0, 257.0, 1e9, 1e9 + 1, 3000.0]),
+        st.integers(0, 4),
+        st.integers(0, 5),
+        st.integers(-1, 5),
+        st.integers(-1, 2),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
 
 def _columns(rows: list[tuple[float, int, int, int, int]]) -> list[np.ndarray]:
     time, action, actor, target, extra = zip(*rows)
@@ -33,12 +46,17 @@ def _columns(rows: list[tuple[float, int, int, int, int]]) -> list[np.ndarray]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=ROWS, shuffle=st.randoms(use_true_random=False), users=st.sampled_from([6, 2**30]))
+@given(
+    rows=ROWS | WHOLE_SECONDS,
+    shuffle=st.randoms(use_true_random=False),
+    users=st.sampled_from([6, 2**25, 2**30]),
+)
 def test_canonical_sorts_rows_by_their_contents(
     rows: list[tuple[float, int, int, int, int]], shuffle: object, users: int
 ) -> None:
-    # the rows sorted already (no sort needed), and shuffled; with many users the key
-    # does not pack and the ties on time are sorted on their own
+    # the rows sorted already (no sort needed), and shuffled; with many users and whole
+    # seconds far apart the key packs only within blocks of time (2**25), and with more
+    # users not even then (2**30): the ties on time are sorted on their own
     ordered = sorted(rows)
     mixed = list(rows)
     shuffle.shuffle(mixed)  # type: ignore[attr-defined]

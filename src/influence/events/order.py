@@ -30,9 +30,10 @@ def canonical(
     input yields the same table. Cost: one check that time is sorted (free for
     logs, which usually are), at most one ``argsort`` of time (none for whole
     seconds), and one argsort of a packed int64 key of (time rank, action, actor,
-    target), none when that key is sorted already. Rows equal in all
-    of those are ordered by the remaining columns with a ``lexsort`` over just
-    those rows.
+    target), none when that key is sorted already; with too many users and
+    distinct times for one key, one such argsort per block of times that packs
+    (:func:`_by_blocks`). Rows equal in all of those are ordered by the remaining
+    columns with a ``lexsort`` over just those rows.
     """
     n = time.shape[0]
     if n == 0:
@@ -64,7 +65,10 @@ def canonical(
         key = _packed(group, a, s, t, ubits)
         # adaptive: logs come nearly sorted, and often sorted already (no reordering then)
         second = None if bool(np.all(key[1:] >= key[:-1])) else np.argsort(key, kind="stable")
-    else:  # too many users and distinct times to pack: order only the rows that tie on time
+    elif 3 + 2 * ubits < 63:  # too many users and distinct times to pack in one key
+        second = _by_blocks(group, a, s, t, ubits)
+        key = None
+    else:  # too many users to pack even without time: order only the rows that tie on time
         second = np.arange(n)
         tie = np.zeros(n, dtype=bool)
         same_time = group[1:] == group[:-1]
@@ -143,6 +147,33 @@ def _packed(
     np.add(target, 1, out=part, dtype=np.int64)
     key |= part
     return key
+
+
+def _by_blocks(
+    group: NDArray[np.int64],
+    action: NDArray[np.int8],
+    actor: NDArray[np.int32],
+    target: NDArray[np.int32],
+    ubits: int,
+) -> NDArray[np.intp]:
+    """The stable order by (group, action, actor, target) of rows whose *group* ascends,
+    when the four do not pack into one int64: the rows in blocks of consecutive groups
+    narrow enough to pack with the rest (``2**(60 - 2 * ubits)`` groups each), each block
+    sorted by its packed key (a stable argsort, fast on the nearly sorted keys of logs),
+    and the blocks kept in order. The same order as a ``lexsort`` of the four, several
+    times faster: one Python step per block, not per row."""
+    shift = 60 - 2 * ubits
+    offset = group - group[0]
+    block = offset >> shift
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1], True])
+    order = np.empty(group.shape[0], dtype=np.intp)
+    for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()):  # blocks, not rows
+        key = _packed(
+            offset[lo:hi] & ((1 << shift) - 1), action[lo:hi], actor[lo:hi], target[lo:hi], ubits
+        )
+        ascending = bool(np.all(key[1:] >= key[:-1]))
+        order[lo:hi] = np.arange(lo, hi) if ascending else lo + np.argsort(key, kind="stable")
+    return order
 
 
 def _constant(values: np.ndarray) -> bool:

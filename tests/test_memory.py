@@ -126,3 +126,42 @@ def test_the_real_c_library_accepts_the_settings() -> None:
     with _memory.reusing_memory():
         assert float(np.ones(3).sum()) == 3.0
     assert _memory._depth == 0
+
+
+def test_give_back_trims_unless_a_scoring_runs(libc: FakeLibc) -> None:
+    _memory.give_back()
+    assert [name for name, _, _ in libc.calls] == ["trim"]
+    with _memory.reusing_memory():
+        before = len(libc.calls)
+        _memory.give_back()  # a scoring is reusing that memory: left alone
+        assert len(libc.calls) == before
+
+
+def test_a_reader_gives_memory_back_when_it_returns_or_raises(libc: FakeLibc) -> None:
+    @_memory.gives_back
+    def reader(fail: bool) -> int:
+        if fail:
+            raise ValueError("bad row")
+        return 1
+
+    assert reader(False) == 1
+    with pytest.raises(ValueError, match="bad row"):
+        reader(True)
+    assert [name for name, _, _ in libc.calls] == ["trim", "trim"]
+
+
+def test_give_back_releases_pyarrow_s_pool(libc: FakeLibc, monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[int] = []
+
+    class Pool:
+        def release_unused(self) -> None:
+            released.append(1)
+
+    class Arrow:
+        @staticmethod
+        def default_memory_pool() -> Pool:
+            return Pool()
+
+    monkeypatch.setitem(__import__("sys").modules, "pyarrow", Arrow)
+    _memory.give_back()
+    assert released == [1]

@@ -26,6 +26,12 @@ arena limit to glibc's default (8 per core) and
 ``malloc_trim(0)`` returns the heap's free pages to the operating system, so the
 process holds no more memory after a scoring than glibc would have left it.
 
+:func:`gives_back` wraps the readers: when one returns, the memory its Arrow data and
+temporaries held goes back to the system (pyarrow's pool, ``release_unused``, and
+``malloc_trim(0)``): reading 10M events from Parquet left 1.8 GB resident for a table of
+0.23 GB, and a scoring after it peaked at 4.6 GB; with the memory given back, 0.5 GB and
+3.4 GB.
+
 Nothing is done where the C library is not glibc (macOS, Windows, musl), or when
 the environment variable ``INFLUENCE_REUSE_MEMORY`` is ``0`` (``false``, ``no``,
 ``off``). Nested and concurrent calls share one setting: it is made by the first to
@@ -51,12 +57,13 @@ import ctypes
 import functools
 import os
 import platform
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["ENV", "reusing_memory", "reuses_memory"]
+__all__ = ["ENV", "give_back", "gives_back", "reusing_memory", "reuses_memory"]
 
 #: The environment variable that turns the policy off (``0``, ``false``, ``no``, ``off``).
 ENV = "INFLUENCE_REUSE_MEMORY"
@@ -124,5 +131,31 @@ def reuses_memory(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         with reusing_memory():
             return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def give_back() -> None:
+    """Return the memory freed so far to the system: pyarrow's pool (when pyarrow is
+    loaded) and glibc's heap (not while a scoring runs: it reuses that memory)."""
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pa.default_memory_pool().release_unused()
+    libc = _glibc()
+    if libc is not None:
+        with _lock:
+            if _depth == 0:
+                libc.malloc_trim(ctypes.c_size_t(0))
+
+
+def gives_back(function: F) -> F:
+    """Decorate *function* to :func:`give_back` when it returns (its locals gone)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        finally:
+            give_back()
 
     return wrapper  # type: ignore[return-value]

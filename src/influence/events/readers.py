@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from influence._memory import gives_back
 from influence._progress import Progress
 from influence.events import actions as _action_names
 from influence.events import arrow as _arrow
@@ -266,6 +267,7 @@ def _by_line(
     )
 
 
+@gives_back
 def read_csv(
     path: PathLike,
     *,
@@ -446,6 +448,7 @@ def read_jsonl(
         return _by_line(data, fixed, lines, extra, errors, dedupe, renamed)
 
 
+@gives_back
 def from_pandas(
     frame: Any,
     *,
@@ -509,6 +512,7 @@ def _pandas_coded(series: Any, field: str) -> Any:
     return series.to_numpy(dtype=object, copy=True)
 
 
+@gives_back
 def from_arrow(
     data: Any,
     *,
@@ -522,6 +526,7 @@ def from_arrow(
     return _arrow_table(table, columns, errors, None, dedupe)
 
 
+@gives_back
 def read_parquet(
     path: PathLike,
     *,

@@ -33,6 +33,7 @@ from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
     engagement_pairs,
+    engagers_received,
     plural,
     saturate,
     shared,
@@ -435,8 +436,7 @@ class Credibility(BaseComponent):
         absent) counted as others' engagers, audience, props and cohort peers."""
         n = events.n_users
         src, dst, counts, out = traits["src"], traits["dst"], traits["counts"], traits["out"]
-        # Engagement from accounts not alike (the traits keep a mask, not two index arrays).
-        outside = traits["outside"]
+        outside = traits["outside"]  # engagement from accounts not alike (a mask: no indices)
         engager, engagee = src[outside], dst[outside]
         burst, unanswered, again = traits["burst"], traits["unanswered"], traits["again"]
         junk, links = traits["junk"], traits["links"]
@@ -558,7 +558,7 @@ class Credibility(BaseComponent):
         details = {
             "own": facts["credibility"],
             "discounted_share": discounted_share(target, mass, pair, n),
-            "engagers": np.bincount(target, minlength=n),
+            "engagers": engagers_received(events, as_of, self.window_days),  # shared
             "weak_engagers": np.bincount(target[weak], minlength=n),
             "weak_young": np.bincount(target[young], minlength=n),
             "junk": facts["junk"],

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-def _segments(src: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _segments(src: NDArray[np.integer[Any]]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """Where each source's run of pairs starts in the sorted *src*, and how long it is."""
     new = np.empty(src.size, dtype=bool)
     new[:1] = True
@@ -34,7 +34,9 @@ def _segments(src: NDArray[np.int64]) -> tuple[NDArray[np.intp], NDArray[np.intp
     return starts, np.diff(starts, append=src.size)
 
 
-def _first_per_source(src: NDArray[np.int64], candidates: NDArray[np.intp]) -> NDArray[np.intp]:
+def _first_per_source(
+    src: NDArray[np.integer[Any]], candidates: NDArray[np.intp]
+) -> NDArray[np.intp]:
     """The first of *candidates* for each source (pairs sorted by source, then target: the
     one with the lowest target id)."""
     return np.asarray(candidates[np.diff(src[candidates], prepend=-1) != 0], dtype=np.intp)
@@ -97,9 +99,9 @@ def own_shares(
 
 
 def farm_rule(
-    src: NDArray[np.int64],
-    dst: NDArray[np.int64],
-    counts: NDArray[np.int64],
+    src: NDArray[np.integer[Any]],
+    dst: NDArray[np.integer[Any]],
+    counts: NDArray[np.integer[Any]],
     present: NDArray[np.float64],
     working: NDArray[np.float64],
     *,
@@ -171,7 +173,7 @@ def unfarmed(
 
 
 def audiences(
-    src: NDArray[np.int64], dst: NDArray[np.int64], present: NDArray[np.float64]
+    src: NDArray[np.integer[Any]], dst: NDArray[np.integer[Any]], present: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Per account, the *present* accounts among those interacting with it (the pairs
     ``(src, dst)``): the audience :func:`farm_rule` weighs props against."""
@@ -242,9 +244,9 @@ class CohortPool:
 
 
 def main_targets_and_anchors(
-    src: NDArray[np.int64],
-    dst: NDArray[np.int64],
-    counts: NDArray[np.int64],
+    src: NDArray[np.integer[Any]],
+    dst: NDArray[np.integer[Any]],
+    counts: NDArray[np.integer[Any]],
     appeared: NDArray[np.float64],
     n: int,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:

@@ -159,8 +159,9 @@ def clockwork(
     mean = np.divide(
         np.bincount(owner, weights=gap, minlength=n), count, out=np.zeros(n), where=count > 0
     )
+    np.multiply(gap, gap, out=gap)  # squared in place: no second gap-sized temporary
     square = np.divide(
-        np.bincount(owner, weights=gap * gap, minlength=n),
+        np.bincount(owner, weights=gap, minlength=n),
         count,
         out=np.zeros(n),
         where=count > 0,

@@ -33,6 +33,7 @@ from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
     engagement_pairs,
+    engagers_received,
     plural,
     saturate,
     shared,
@@ -416,14 +417,12 @@ class Credibility(BaseComponent):
             ),
             1.0,
         )
-        outside = has & ~inside
-        engager, engagee = src[outside], dst[outside]
         day = np.floor(first / span).astype(np.int64)
         day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
         group = anchor * (int(day.max(initial=0)) + 1) + day
         return {
             "src": src, "dst": dst, "counts": counts, "out": out,
-            "engager": engager, "engagee": engagee, "old": (~fresh[engager]).astype(np.float64),
+            "outside": has & ~inside, "fresh": fresh,
             "top_share": top_share, "burst": burst, "unanswered": unanswered,
             "repeating": repeating * (main_target >= 0), "lifeless": lifeless, "again": again,
             "group": group, "anchor": anchor, "first": first, "present": present,
@@ -437,7 +436,8 @@ class Credibility(BaseComponent):
         absent) counted as others' engagers, audience, props and cohort peers."""
         n = events.n_users
         src, dst, counts, out = traits["src"], traits["dst"], traits["counts"], traits["out"]
-        engager, engagee, old = traits["engager"], traits["engagee"], traits["old"]
+        outside = traits["outside"]  # engagement from accounts not alike (a mask: no indices)
+        engager, engagee = src[outside], dst[outside]
         burst, unanswered, again = traits["burst"], traits["unanswered"], traits["again"]
         junk, links = traits["junk"], traits["links"]
         regular, group = traits["regular"], traits["group"]
@@ -495,7 +495,8 @@ class Credibility(BaseComponent):
         # Only the engagement of would-be props (lifeless accounts) is summed for that:
         # any other account is no prop, whatever it receives.
         to_props = np.flatnonzero((traits["lifeless"] > 0.0)[engagee])
-        by, of, by_old = engager[to_props], engagee[to_props], old[to_props]
+        by, of = engager[to_props], engagee[to_props]
+        by_old = ~traits["fresh"][by]  # engagers not fresh themselves (0/1 weights)
         first_pass, _, prop, farmed, *_ = one_pass(
             np.bincount(engagee, weights=present[engager], minlength=n).astype(np.float64),
             np.bincount(of, weights=by_old * present[by], minlength=n).astype(np.float64),
@@ -546,38 +547,37 @@ class Credibility(BaseComponent):
             selectivity_per_day=self.selectivity_per_day,
         )
         prop, farmed = facts["prop"], facts["farmed"]
-        account = base[source] * unfarmed(prop, farmed, source, target)
+        # Per pair: the source's base credibility, unfarmed, then pooled (made in place).
+        pair = unfarmed(prop, farmed, source, target)
+        pair *= base[source]
         mass = saturate(sums)
-        pool = CohortPool(source, target, mass * account, pooled, group, n, self.cohort_credit)
-        pair = account * pool.pair_factor()
+        pool = CohortPool(source, target, mass * pair, pooled, group, n, self.cohort_credit)
+        pair *= pool.pair_factor()
         weak = np.flatnonzero(pair < 0.5)
         young = weak[(as_of - facts["first"][source[weak]]) < 10 * DAY]
+        details = {
+            "own": facts["credibility"],
+            "discounted_share": discounted_share(target, mass, pair, n),
+            "engagers": engagers_received(events, as_of, self.window_days),  # shared
+            "weak_engagers": np.bincount(target[weak], minlength=n),
+            "weak_young": np.bincount(target[young], minlength=n),
+            "junk": facts["junk"],
+        }
+        del mass, pair, weak, young  # pair-sized: not held while rows are judged
         # Per event aimed at another account: the actor's base credibility, times (for
         # props and cohort members: others' factors are exactly 1) unfarmed and pooled.
-        keep = np.ones(len(events))
-        aimed = np.flatnonzero(
-            (events.target >= 0) & (events.actor != events.target) & (events.time <= as_of)
-        )
-        actor = events.actor[aimed]
-        keep[aimed] = base[actor]
-        special = ((prop > 0.0) | (pooled > 0.0))[actor]
-        if special.any():
-            rows, actor = aimed[special], actor[special]
-            aimed_at = events.target[rows]
+        aimed = (events.target >= 0) & (events.actor != events.target)  # a mask: no row indices
+        aimed &= events.time <= as_of
+        keep = base[events.actor]
+        keep[~aimed] = 1.0
+        aimed &= ((prop > 0.0) | (pooled > 0.0))[events.actor]
+        rows = np.flatnonzero(aimed)
+        if rows.size:
+            actor, aimed_at = events.actor[rows], events.target[rows]
             keep[rows] = (
                 base[actor] * unfarmed(prop, farmed, actor, aimed_at) * pool.factor(actor, aimed_at)
             )
-        return Evidence(
-            values=keep,
-            details={
-                "own": facts["credibility"],
-                "discounted_share": discounted_share(target, mass, pair, n),
-                "engagers": np.bincount(target, minlength=n),
-                "weak_engagers": np.bincount(target[weak], minlength=n),
-                "weak_young": np.bincount(target[young], minlength=n),
-                "junk": facts["junk"],
-            },
-        )
+        return Evidence(values=keep, details=details)
 
     def reason(self, details: Mapping[str, float], points: float) -> str:
         parts = []

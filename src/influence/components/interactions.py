@@ -19,11 +19,12 @@ _ENGAGEMENT = _actions.mask_of(_actions.ENGAGEMENTS)
 class InteractionPairs(NamedTuple):
     """Distinct ``(source, target)`` pairs sorted by ``source * n_users + target``, with
     their ``counts`` of interactions and whether any of them is an engagement
-    (``engaged``)."""
+    (``engaged``). All ``int32`` (user indices are, and a count is at most the events):
+    Credibility keeps them for the whole scoring run."""
 
-    source: NDArray[np.int64]
-    target: NDArray[np.int64]
-    counts: NDArray[np.intp]
+    source: NDArray[np.int32]
+    target: NDArray[np.int32]
+    counts: NDArray[np.int32]
     engaged: NDArray[np.bool_]
 
 
@@ -55,9 +56,10 @@ def interaction_pairs(events: Events, mask: NDArray[np.bool_]) -> InteractionPai
     starts = np.flatnonzero(new)
     unique = key[starts]
     engaged = _ENGAGEMENT[events.action[ordered.rows]]
+    source, target = np.divmod(unique, width)
     return InteractionPairs(
-        unique // width,
-        unique % width,
-        np.diff(starts, append=key.size),
+        source.astype(np.int32),
+        target.astype(np.int32),
+        np.diff(starts, append=key.size).astype(np.int32),
         np.logical_or.reduceat(engaged, starts) if starts.size else np.zeros(0, dtype=bool),
     )

@@ -41,7 +41,7 @@ def main() -> None:
     whole = world.events
     assert whole.end is not None
     history = whole.until(whole.end - DAY)
-    new = whole.select(whole.time > whole.end - DAY)
+    new = whole.select(whole.time > whole.end - DAY).compact()  # as read from its own file
     days = args.days
     scorer = Scorer()
     fit_s, state = timed(lambda: scorer.fit(history))

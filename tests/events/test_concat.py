@@ -240,3 +240,53 @@ def test_dedupe_keeps_one_of_the_rows_equal_in_every_column() -> None:
     likes = Events.from_records(rows[1:3])
     assert len(concat([likes, likes])) == 4  # without dedupe: kept, and counted
     assert concat([likes, likes]).report() == {"exact duplicate (kept)": 3}
+
+
+TABLE = st.one_of(
+    st.lists(st.integers(-5, 40), max_size=60, unique=True),
+    st.lists(
+        st.sampled_from(["7", "007", "ann", "bob", "zed", "x" * 300, "12", "-3", "40"]),
+        max_size=9,
+        unique=True,
+    ),
+)
+
+
+#: A big table: at least 40 ids, so that a batch of up to 4 ids a table joins it by insertion.
+BIG = st.one_of(
+    st.lists(st.integers(-500, 500), min_size=40, max_size=80, unique=True),
+    st.lists(
+        st.sampled_from([f"u{k}" for k in range(100)] + ["7", "007", "x" * 300, "-3"]),
+        min_size=40,
+        max_size=80,
+        unique=True,
+    ),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(big=TABLE | BIG, small=st.lists(TABLE.map(lambda t: t[:4]), min_size=1, max_size=3))
+def test_merge_ids_a_small_batch_into_a_big_table_as_interning_them_all(
+    big: list[Any], small: list[list[Any]]
+) -> None:
+    # Each table as Events interns it (sorted distinct, typed); the union and the maps as
+    # interning every id at once gives, whichever path merge_ids takes (insertion into the
+    # big table, or the merge of tables of about the same size).
+    from influence.events.ids import intern
+
+    def interned(values: list[Any]) -> np.ndarray:
+        if not values:
+            return np.zeros(0, dtype=np.int64)
+        kind = object if isinstance(values[0], str) else np.int64
+        return intern(np.array(values, dtype=kind))[0]
+
+    given_tables = [big, *small]
+    tables = [interned(t) for t in given_tables]
+    ids, maps = merge_ids(tables)
+    text = any(t and isinstance(t[0], str) for t in given_tables)
+    everything = [str(v) if text else v for t in given_tables for v in t]
+    want = interned(everything)
+    assert ids.tolist() == want.tolist()
+    assert ids.dtype.kind in ("UO" if want.dtype.kind in "UO" else "i")
+    for table, found in zip(tables, maps):
+        assert [str(v) for v in ids[found].tolist()] == [str(v) for v in table.tolist()]

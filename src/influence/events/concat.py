@@ -213,9 +213,10 @@ def merge_ids(tables: list[np.ndarray]) -> tuple[np.ndarray, list[NDArray[np.int
 
     Integer tables stay integers; with any text table every id becomes text (integers
     written in decimal), and the union is typed again by :func:`~influence.events.ids.typed`,
-    so it is what interning all the ids at once gives. The tables are merged by a stable
-    sort of their concatenation (sorted runs, merged in linear time) and each table is
-    found in the union by ``np.searchsorted``.
+    so it is what interning all the ids at once gives. A few ids joining a big table (a
+    day's batch appended to a state) are found in it by binary search and inserted;
+    tables of about the same size are merged by a stable argsort of their concatenation
+    (sorted runs, merged in linear time), which also tells where each id lands.
 
     Examples
     --------
@@ -230,20 +231,59 @@ def merge_ids(tables: list[np.ndarray]) -> tuple[np.ndarray, list[NDArray[np.int
         return np.zeros(0, dtype=np.int64), [np.zeros(0, dtype=np.int32) for _ in tables]
     text = any(is_text(x) for x in nonempty)
     common = [as_text(x) if text else x for x in tables]
-    present = [x for x in common if x.size]
-    union = join_text(present) if text else np.concatenate(present)
-    union.sort(kind="stable")
-    distinct = np.ones(union.size, dtype=bool)
-    distinct[1:] = union[1:] != union[:-1]
-    union = held(union[distinct])
-    maps = [
-        np.searchsorted(union, x).astype(np.int32) if x.size else np.zeros(0, dtype=np.int32)
-        for x in common
-    ]
+    big = max(range(len(common)), key=lambda k: common[k].size)
+    rest = [x for k, x in enumerate(common) if k != big and x.size]
+    # (a big table of integers written as text is in numeric order, not text order)
+    if rest and 2 * sum(x.size for x in rest) <= common[big].size and is_text(tables[big]) == text:
+        union, into = _into(common[big], rest, text)
+        maps = [
+            into if k == big else np.searchsorted(union, x).astype(np.int32)
+            for k, x in enumerate(common)
+        ]
+        union = held(union)
+    else:
+        union, maps = _merged(common, text)
     union, rank = typed(union)
     if rank is not None:
         maps = [rank[m].astype(np.int32) for m in maps]
     return union, maps
+
+
+def _into(
+    base: np.ndarray, rest: list[np.ndarray], text: bool
+) -> tuple[np.ndarray, NDArray[np.int32]]:
+    """A few sorted distinct ids (*rest*) merged into a big table of them (*base*): the
+    union, and where each of *base*'s ids lands in it. The new ids are found by binary
+    search and inserted (one copy of *base*), so the big table is not sorted again."""
+    others = np.unique(join_text(rest) if text else np.concatenate(rest))
+    at = np.searchsorted(base, others)
+    known = at < base.size
+    known[known] = base[at[known]] == others[known]
+    new, where = others[~known], at[~known]
+    if text and "O" in (base.dtype.kind, new.dtype.kind):
+        kind: Any = object
+    elif text:
+        kind = f"<U{max(base.dtype.itemsize, new.dtype.itemsize, 4) // 4}"
+    else:
+        kind = np.int64
+    union = np.insert(base.astype(kind, copy=False), where, new.astype(kind))
+    before = np.cumsum(np.bincount(where, minlength=base.size + 1))[: base.size]
+    return union, (np.arange(base.size) + before).astype(np.int32)
+
+
+def _merged(common: list[np.ndarray], text: bool) -> tuple[np.ndarray, list[NDArray[np.int32]]]:
+    """The union of sorted distinct id tables of about the same size, and each one's map."""
+    present = [x for x in common if x.size]
+    joined = join_text(present) if text else np.concatenate(present)
+    order = np.argsort(joined, kind="stable")  # sorted runs: merged in linear time
+    ranked = joined[order]
+    distinct = np.ones(ranked.size, dtype=bool)
+    distinct[1:] = ranked[1:] != ranked[:-1]
+    union = held(ranked[distinct])
+    place = np.empty(ranked.size, dtype=np.int32)  # each id's index in the union
+    place[order] = np.cumsum(distinct, dtype=np.int32) - 1
+    ends = np.cumsum([x.size for x in common]).tolist()
+    return union, [place[end - x.size : end] for x, end in zip(common, ends)]
 
 
 def merge_values(

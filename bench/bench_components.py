@@ -47,11 +47,13 @@ def best_of(repeat: int, func: Callable[[], object], *tables: Events) -> float:
     return min(times)
 
 
-def heavy_tailed_log(n: int, users: int, seed: int = 0) -> Events:
+def heavy_tailed_log(n: int, users: int, seed: int = 0, days: float = 60.0) -> Events:
+    """*n* events by *users* users: a fifth posts by Pareto-skewed authors over *days* days,
+    the rest engagement with them (uniform engagers, delays of hours)."""
     rng = np.random.default_rng(seed)
     n_posts = n // 5
     author = (rng.pareto(1.2, n_posts) * 10).astype(np.int64) % users
-    post_time = np.sort(rng.integers(0, 60 * 86_400, n_posts)).astype(np.float64)
+    post_time = np.sort(rng.integers(0, int(days * 86_400), n_posts)).astype(np.float64)
     n_eng = n - n_posts
     parent = rng.integers(0, n_posts, n_eng)
     actor = rng.integers(0, users, n_eng)

@@ -200,9 +200,10 @@ def run(method: str, path: str) -> dict[str, object]:
     return result
 
 
-def measure(method: str, path: Path) -> dict[str, object] | None:
+def measure(method: str, *paths: Path, script: str = __file__) -> dict[str, object] | None:
+    """``script --child method paths...`` in a fresh process: the JSON its last line prints."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", method, str(path)],
+        [sys.executable, script, "--child", method, *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,

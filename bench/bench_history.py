@@ -20,33 +20,12 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
+from bench_components import heavy_tailed_log
 
-from influence import Events, Scorer
+from influence import Scorer
 from influence._time import DAY
 from influence.components.base import evidence_of
 from influence.scoring.history import history_dates, windows
-
-
-def random_log(n: int, users: int, days: float, seed: int = 0) -> Events:
-    """The heavy-tailed log of ``bench_components.py``, its posts over *days* days."""
-    rng = np.random.default_rng(seed)
-    n_posts = n // 5
-    author = (rng.pareto(1.2, n_posts) * 10).astype(np.int64) % users
-    post_time = np.sort(rng.integers(0, int(days * DAY), n_posts)).astype(np.float64)
-    n_eng = n - n_posts
-    parent = rng.integers(0, n_posts, n_eng)
-    actor = rng.integers(0, users, n_eng)
-    eng_time = post_time[parent] + rng.exponential(6 * 3600.0, n_eng).round()
-    action = rng.choice(np.array([1, 2, 3, 4], dtype=np.int8), n_eng, p=[0.15, 0.2, 0.6, 0.05])
-    return Events.from_arrays(
-        time=np.concatenate([post_time, eng_time]),
-        actor=np.concatenate([author, actor]),
-        action=np.concatenate([np.zeros(n_posts, dtype=np.int8), action]),
-        target=np.concatenate([np.full(n_posts, np.nan), author[parent].astype(np.float64)]),
-        post=np.concatenate([np.arange(n_posts, dtype=np.float64), np.full(n_eng, np.nan)]),
-        parent=np.concatenate([np.full(n_posts, np.nan), parent.astype(np.float64)]),
-    )
 
 
 def main() -> None:
@@ -56,7 +35,7 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=120.0)
     parser.add_argument("--points", type=int, default=90)
     args = parser.parse_args()
-    events = random_log(args.events, args.users, args.days)
+    events = heavy_tailed_log(args.events, args.users, days=args.days)
     scorer = Scorer()
     end = float(events.end or 0.0)
     start = end - (args.points - 1) * DAY

@@ -23,14 +23,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from bench_engines import children, peak_rss_bytes, write_log
+from bench_engines import measure as run_child
 
 DAY = 86_400.0
 
@@ -112,17 +111,8 @@ def run(method: str, path: str, out: str) -> dict[str, object]:
 
 
 def measure(method: str, path: Path, out: Path) -> dict[str, object] | None:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--child", method, str(path), str(out)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode:
-        print(f"{method}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
-        return None
-    result: dict[str, object] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    """One method in a fresh process (``bench_engines.measure`` on this script)."""
+    return run_child(method, path, out, script=__file__)
 
 
 def main() -> None:

@@ -37,6 +37,14 @@ def require_pyarrow(owner: str) -> Any:
         raise ImportError(f"{owner} needs pyarrow: {INSTALL}") from None
 
 
+def optional_pyarrow() -> Any:
+    """The :mod:`pyarrow` module, or ``None`` when it is not installed (a fast path skipped)."""
+    try:
+        return importlib.import_module("pyarrow")
+    except ImportError:
+        return None
+
+
 def is_arrow(obj: object) -> bool:
     """Whether *obj* offers Arrow data through the PyCapsule interface."""
     return hasattr(obj, "__arrow_c_stream__") or hasattr(obj, "__arrow_c_array__")

@@ -496,19 +496,15 @@ def _pandas_coded(series: Any, field: str) -> Any:
     Arrow's hashing when pyarrow is installed and reads it as text or integers, so that
     each distinct value is judged once (:func:`~influence.events.arrowcols.event_column`:
     the same result as the objects); otherwise, and for any other field, the objects."""
-    if field in CODED_FIELDS:
-        try:
-            pa = importlib.import_module("pyarrow")
-        except ImportError:
-            pa = None
-        if pa is not None:
-            try:
-                column = pa.array(series, from_pandas=True)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-                column = None  # mixed kinds of objects: judged one by one
-            kind = None if column is None else column.type
-            if kind is not None and (pa.types.is_string(kind) or pa.types.is_integer(kind)):
-                return event_column(column, field)
+    pa = _arrow.optional_pyarrow() if field in CODED_FIELDS else None
+    if pa is None:
+        return series.to_numpy(dtype=object, copy=True)
+    try:
+        column = pa.array(series, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return series.to_numpy(dtype=object, copy=True)  # mixed kinds: judged one by one
+    if pa.types.is_string(column.type) or pa.types.is_integer(column.type):
+        return event_column(column, field)
     return series.to_numpy(dtype=object, copy=True)
 
 

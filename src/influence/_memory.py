@@ -7,9 +7,10 @@ the threshold starts at 128 KiB and adapts upward to at most 32 MiB
 temporaries (80 MB each for float64), all above that ceiling, so each one is
 mapped, zero-filled page by page on first touch and unmapped again: measured on
 this project's benchmark machine, ``x * 2.0`` over 10M float64 costs 4.8 ns per
-element in a fresh array against 1.2 ns when the block is reused, and one house
-scoring of 10M events took 35 s against 22 s with reuse, with the same peak
-memory and bit-identical scores (``bench/bench_scaling.py``). At 1M events the
+element in a fresh array against 1.2 ns when the block is reused, and the same
+house scorer on the same 10M events took 30-32 s without reuse and 24 s with it,
+alternating in one process, with the same peak memory and bit-identical scores
+(before the components' own speed work of December 2026). At 1M events the
 temporaries (8 MB) fall under the adapted threshold and are reused anyway, which
 is why the cost per event grew with the log.
 

@@ -4,9 +4,10 @@ A scoring evaluates every discount and, when there are discounts, every signal o
 the table as given; then every signal and modifier on the trusted table. The
 components of one stage do not depend on each other, and most of their time is
 spent in numpy calls that release the GIL (sorts, gathers, arithmetic), so
-:class:`Lanes` runs them on a small thread pool: on two cores a house scoring of
-10M events takes about two thirds of the time it takes on one
-(``bench/bench_scaling.py``). The work they share (pair orders, per-post counts)
+:class:`Lanes` runs them on a small thread pool: on two idle cores a house scoring
+of 10M events took 5.5-5.9 s against 10-11 s on one thread (``INFLUENCE_THREADS=1``),
+alternating in one process; ``bench/bench_scaling.py`` prints the scorer's wall time
+beside its CPU time. The work they share (pair orders, per-post counts)
 is computed once, by whichever asks first (:class:`~influence.events.memo.Memo`
 is thread-safe).
 

@@ -14,7 +14,7 @@ from influence.components import Engagement
 from influence.datasets import synthetic
 from influence.scoring import lanes
 from influence.scoring.lanes import Lanes, builtin, threads, threads_for
-from influence.testing import small_world
+from influence.testing import small_world, small_world_records
 
 
 def scores_with(monkeypatch: pytest.MonkeyPatch, n: int, scorer: Scorer, events: Events) -> Any:
@@ -57,6 +57,55 @@ def test_the_house_scores_are_bitwise_those_of_one_thread(monkeypatch: pytest.Mo
         np.testing.assert_array_equal(evidence.values, two.evidence[name].values)
         for key, value in evidence.details.items():
             np.testing.assert_array_equal(value, two.evidence[name].details[key])
+
+
+def test_the_trust_is_bitwise_that_of_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = synthetic(seed=12).events
+    found = []
+    for n in (1, 2):
+        monkeypatch.setenv(lanes.ENV, str(n))
+        events.memo.clear()
+        found.append(Scorer().trust(events))
+    assert found[0].min() < 1.0  # the discounts judged something
+    np.testing.assert_array_equal(found[0], found[1])
+
+
+def topics_and_platforms(seed: int) -> Events:
+    """A small world, each row on one of three topics and one of two platforms."""
+    records = small_world_records(seed=seed)
+    rng = np.random.default_rng(seed)
+    topic, platform = rng.integers(0, 3, len(records)), rng.integers(0, 2, len(records))
+    return Events.from_records(
+        [
+            {**r, "topics": ["news", "sport", "food"][k], "platform": ["x", "y"][p]}
+            for r, k, p in zip(records, topic.tolist(), platform.tolist())
+        ]
+    )
+
+
+def test_topic_and_platform_scores_are_bitwise_those_of_one_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    events = topics_and_platforms(seed=5)
+    found = []
+    for n in (1, 2):
+        monkeypatch.setenv(lanes.ENV, str(n))
+        events.memo.clear()
+        found.append((Scorer().score_topics(events), Scorer().score_platforms(events)))
+    (topics_1, platforms_1), (topics_2, platforms_2) = found
+    assert topics_1.topics == topics_2.topics == ("food", "news", "sport")
+    assert platforms_1.platforms == platforms_2.platforms == ("x", "y")
+    pairs = [
+        *zip(topics_1.scores, topics_2.scores),
+        *zip(platforms_1.scores, platforms_2.scores),
+        (platforms_1.overall, platforms_2.overall),
+    ]
+    for one, two in pairs:
+        assert one.users.ids.tolist() == two.users.ids.tolist()
+        np.testing.assert_array_equal(one.values, two.values)
+        for name in one.parts:
+            np.testing.assert_array_equal(one.parts[name], two.parts[name])
+    assert max(float(s.values.max()) for s, _ in pairs) > 0  # something was scored
 
 
 @settings(max_examples=15, deadline=None)

@@ -52,6 +52,7 @@ from influence._memory import reuses_memory
 from influence.components.base import Evidence
 from influence.events.table import Events
 from influence.kernels import restrict
+from influence.scoring.lanes import Lanes, threads_for
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import SEPARATOR, PlatformScores
 from influence.scoring.scores import Scores
@@ -123,20 +124,13 @@ def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> Pla
     """Score every user per platform and overall (:meth:`influence.Scorer.score_platforms`)."""
     window, when, t = scoring_window(events, as_of)
     calibration = scorer.platform_calibration or PlatformCalibration({})
-    # The defences, once, on the whole window.
-    trusted, discount_evidence, removed = scorer._discount(window, t)
-    factors, modifier_evidence = scorer._modify(trusted, t)
-    shared = discount_evidence + modifier_evidence
     n, k_s = window.n_users, len(scorer.signals)
     counts = np.bincount(window.platform, minlength=len(window.platforms))
     present = [(code, p) for code, p in enumerate(window.platforms) if counts[code] > 0]
-    raw, full = np.zeros(n), np.zeros(n)
-    contributions = np.zeros((n, k_s * len(present)))
-    split: list[tuple[str, Any]] = []
-    split_weights: dict[str, float] = {}
-    split_evidence: list[Evidence] = []
-    out: list[Scores] = []
-    for j, (code, platform) in enumerate(present):
+
+    def one(code: int, platform: str) -> tuple[Scorer, NDArray[np.int64], Any, Any, Any, Scores]:
+        """The platform's scorer, users, signals (raw, full, contributions, evidence)
+        and scores: its events, with the trust judged on the whole window."""
         mask = window.platform == code
         rows = np.flatnonzero(mask)
         plain, users = restrict(window, window.select(mask))
@@ -148,16 +142,32 @@ def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> Pla
         if scorer.discounts:
             full_p, contrib_p, evidence_p = on._signals(given, t)
         final_p, parts_p = on._compose(raw_p, full_p, contrib_p, removed[users], factors[users])
-        out.append(
-            _scores(
-                on,
-                plain.users,
-                final_p,
-                parts_p,
-                [*evidence_p, *(_take(ev, users) for ev in shared)],
-                when,
-            )
+        evidence = [*evidence_p, *(_take(ev, users) for ev in shared)]
+        scores = _scores(on, plain.users, final_p, parts_p, evidence, when)
+        return on, users, (raw_p, full_p), contrib_p, evidence_p, scores
+
+    # The defences once, on the whole window; then the platforms side by side (each on
+    # its own tables), added up in the platforms' order: the same for any thread count.
+    with Lanes(
+        threads_for(c for _, c in scorer.signals + scorer.discounts + scorer.modifiers)
+    ) as lanes:
+        trusted, discount_evidence, removed = scorer._discount(
+            window, t, scorer._judging(window, t, lanes)
         )
+        factors, modifier_evidence = scorer._modify(trusted, t, lanes)
+        shared = discount_evidence + modifier_evidence
+        found = lanes.map(lambda item: one(*item), present)
+    raw, full = np.zeros(n), np.zeros(n)
+    contributions = np.zeros((n, k_s * len(present)))
+    split: list[tuple[str, Any]] = []
+    split_weights: dict[str, float] = {}
+    split_evidence: list[Evidence] = []
+    out: list[Scores] = []
+    for j, (
+        (_, platform),
+        (on, users, (raw_p, full_p), contrib_p, evidence_p, scores),
+    ) in enumerate(zip(present, found)):
+        out.append(scores)
         raw[users] += raw_p
         full[users] += full_p
         contributions[users, j * k_s : (j + 1) * k_s] = contrib_p

@@ -288,7 +288,8 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         ``[0, 1]``, one per row of ``events.until(as_of)``, in its order, read-only. The
         judgement is made once per table and shared with :meth:`score` on the same table
         (:attr:`Events.memo <influence.Events.memo>`), whichever is called first;
-        :func:`influence.campaign.select` weighs audiences by it.
+        :func:`influence.campaign.select` weighs audiences by it. The discounts are judged
+        side by side, as in :meth:`score` (:mod:`influence.scoring.lanes`).
 
         Examples
         --------
@@ -304,7 +305,9 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             raise TypeError(f"events must be an influence.Events; got {type(events).__name__}")
         when = events.end if as_of is None else to_epoch(as_of)
         window = events.until(when) if when is not None else events
-        return self._judge(window, 0.0 if when is None else when)[0]
+        t = 0.0 if when is None else when
+        with Lanes(threads_for(c for _, c in self.discounts)) as lanes:
+            return self._judge(window, t, self._judging(window, t, lanes))[0]
 
     def _judging(self, window: Events, as_of: float, lanes: Lanes) -> list[Future[Evidence]] | None:
         """Each discount's evidence on *window*, started on *lanes*; ``None`` when the

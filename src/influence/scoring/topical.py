@@ -34,6 +34,7 @@ from influence.components.topic_posters import TopicPosters
 from influence.events.table import Events
 from influence.events.topics import topic_events, topic_index, topic_names
 from influence.kernels import restrict
+from influence.scoring.lanes import Lanes, threads_for
 from influence.scoring.scores import Scores
 from influence.scoring.topic_scores import TopicScores
 from influence.scoring.window import scoring_window
@@ -153,21 +154,16 @@ def score_topics(
     else:
         chosen = wanted
     per_topic = _topic_sensitive(scorer) if topic_authority else scorer
-    # The defences, once, on the whole window.
-    trusted, discount_evidence, removed = scorer._discount(window, t)
-    factors, modifier_evidence = scorer._modify(trusted, t)
-    shared = discount_evidence + modifier_evidence
     named = per_topic.signals + scorer.discounts + scorer.modifiers
     k_s, k_d = len(scorer.signals), len(scorer.discounts)
     roles = ("signal",) * k_s + ("discount",) * k_d + ("modifier",) * len(scorer.modifiers)
     config = scorer.to_config(strict=False)
-    out: list[Scores] = []
-    counts: list[int] = []
-    for topic in chosen:
+
+    def one(topic: str) -> tuple[Scores, int]:
+        """The topic's scores (its events, with the trust judged on the whole window)
+        and its number of events."""
         j = index.names.index(topic) if topic in index.names else -1
         rows = index.rows[index.starts[j] : index.starts[j + 1]] if j >= 0 else index.rows[:0]
-        counts.append(int(rows.size))
-        # The topic's events, with the trust judged on the whole window.
         plain, users = restrict(window, topic_events(window, topic, hashtags=hashtags))
         given = plain if window.trust is None else plain.with_trust(window.trust[rows])
         judged = plain.with_trust(trusted.trust[rows]) if trusted.trust is not None else given
@@ -177,19 +173,30 @@ def score_topics(
             full, contributions, evidence = per_topic._signals(given, t)
         evidence += [_take(ev, users) for ev in shared]
         final, parts = scorer._compose(raw, full, contributions, removed[users], factors[users])
-        out.append(
-            Scores(
-                users=plain.users,
-                values=final,
-                parts=parts,
-                names=tuple(n for n, _ in named),
-                roles=roles,
-                evidence=tuple(evidence),
-                components=tuple(c for _, c in named),
-                as_of=when,
-                config=config,
-            )
+        scores = Scores(
+            users=plain.users,
+            values=final,
+            parts=parts,
+            names=tuple(n for n, _ in named),
+            roles=roles,
+            evidence=tuple(evidence),
+            components=tuple(c for _, c in named),
+            as_of=when,
+            config=config,
         )
+        return scores, int(rows.size)
+
+    # The defences once, on the whole window; then the topics side by side (each on
+    # its own tables: results in the topics' order, the same for any thread count).
+    with Lanes(threads_for(c for _, c in named + scorer.signals)) as lanes:
+        trusted, discount_evidence, removed = scorer._discount(
+            window, t, scorer._judging(window, t, lanes)
+        )
+        factors, modifier_evidence = scorer._modify(trusted, t, lanes)
+        shared = discount_evidence + modifier_evidence
+        found = lanes.map(one, chosen)
+    out = [scores for scores, _ in found]
+    counts = [count for _, count in found]
     return TopicScores(
         topics=tuple(chosen),
         scores=tuple(out),

@@ -416,3 +416,74 @@ def test_ids_declared_far_wider_than_they_are(tmp_path: Path, traced: Callable[[
     assert traced() < 16
     assert np.array_equal(loaded.users.ids, ids)
     assert loaded.users.ids.dtype == ids.dtype
+
+
+def test_an_old_file_with_one_very_long_id_loads_without_widening_every_id(
+    tmp_path: Path, traced: Callable[[], float]
+) -> None:
+    # Written fixed-width, as files were before the UTF-8 layout: one id 20,000 long
+    # among 2,000 short ones. Read back, the ids are held as objects, not 160 MB wide.
+    ids = np.array([f"user{i:05d}" for i in range(2000)] + ["z" * 20_000])
+    path = tmp_path / "old.npz"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write(archive, "meta", _meta())
+        _write(archive, "users", ids)
+        _write(archive, "values", np.zeros(ids.size))
+        _write(archive, "parts", np.zeros((ids.size, 0)))
+        _write(archive, "components", np.zeros((ids.size, 0)))
+    del ids
+    tracemalloc.reset_peak()
+    loaded = Scores.load(path)
+    assert traced() < 16
+    assert loaded.users.ids.dtype.kind == "O"
+    assert loaded.users.ids[-1] == "z" * 20_000
+    assert loaded.users.ids[0] == "user00000"
+
+
+def _utf8_users(texts: list[str]) -> dict[str, np.ndarray]:
+    encoded = [t.encode() for t in texts]
+    return {
+        "users.utf8": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        "users.ends": np.cumsum([len(e) for e in encoded]).astype(np.int64),
+    }
+
+
+def _utf8_npz(path: Path, users: dict[str, np.ndarray], n: int = 3) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write(archive, "meta", _meta())
+        for key, array in users.items():
+            _write(archive, key, array)
+        _write(archive, "values", np.zeros(n))
+        _write(archive, "parts", np.zeros((n, 0)))
+        _write(archive, "components", np.zeros((n, 0)))
+    return path
+
+
+def test_the_utf8_layout_loads(tmp_path: Path) -> None:
+    path = _utf8_npz(tmp_path / "ok.npz", _utf8_users(["ann", "bob", "zoë"]))
+    assert Scores.load(path).users.ids.tolist() == ["ann", "bob", "zoë"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda u: {**u, "users.ends": np.array([3, 2, 8])}, "does not end each id within"),
+        (lambda u: {**u, "users.ends": np.array([3, 6, 99])}, "does not end each id within"),
+        (lambda u: {**u, "users.ends": np.array([-1, 6, 8])}, "does not end each id within"),
+        (
+            lambda u: {**u, "users.utf8": np.frombuffer(b"annbob\xff\xfe", dtype=np.uint8)},
+            "is not UTF-8",
+        ),
+        (lambda u: _utf8_users(["bob", "ann", "cy"]), "sorted and unique"),
+        (lambda u: _utf8_users(["ann", "ann", "cy"]), "sorted and unique"),
+        (lambda u: {"users.utf8": u["users.utf8"]}, "missing array 'users'"),
+        (lambda u: {**u, "users": np.arange(3)}, "stored in two layouts"),
+        (lambda u: {**u, "users.ends": np.array([3.0, 6.0, 8.0])}, "'users.ends' has dtype"),
+        (lambda u: {**u, "users.utf8": np.zeros(8, dtype=np.int16)}, "'users.utf8' has dtype"),
+    ],
+)
+def test_a_bad_utf8_layout_is_refused(
+    tmp_path: Path, change: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]], message: str
+) -> None:
+    users = change(_utf8_users(["ann", "bob", "cy"]))
+    _refused(_utf8_npz(tmp_path / "bad.npz", users), message)

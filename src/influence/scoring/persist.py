@@ -5,7 +5,9 @@ Two file formats hold the same content, chosen by the file's extension:
 ``.npz``
     A zip of ``.npy`` arrays, written and read with ``allow_pickle=False``:
     ``meta`` (a 0-d unicode array holding the JSON metadata), ``users``
-    (int64, or fixed-width unicode for string ids), ``values`` (float64,
+    (int64, or fixed-width unicode for string ids; string ids of very uneven
+    lengths as ``users.utf8`` and ``users.ends`` instead, their UTF-8 bytes and each
+    id's end: :mod:`influence.scoring.id_files`), ``values`` (float64,
     ``(n,)``), ``parts`` and ``components`` (float64, ``(n, k)``: each part's
     points and each component's own output) and ``details/<part>/<key>`` (one
     array ``(n,)`` per fact a component gave as evidence).
@@ -44,7 +46,8 @@ from numpy.typing import NDArray
 
 from influence.components import registry as _registry
 from influence.components.base import Evidence, role_of
-from influence.events.ids import IdIndex, fixed, held, text_array
+from influence.events.ids import IdIndex, held, text_array
+from influence.scoring.id_files import id_arrays, id_members, read_ids
 from influence.scoring.safe_load import (
     DETAIL_KINDS,
     MAX_META_BYTES,
@@ -56,7 +59,6 @@ from influence.scoring.safe_load import (
     npz_members,
     parquet_file,
     read_member,
-    read_users,
 )
 
 if TYPE_CHECKING:
@@ -126,12 +128,10 @@ def _content(scores: Scores) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
     n = len(scores)
     names = scores.part_names
     evidence = scores.evidence
-    # Text ids held as objects (very uneven lengths) are written fixed-width: the .npz
-    # format stores no object array; Parquet keeps them as Arrow strings.
-    users = fixed(np.asarray(scores.users.ids))
-    users = users if users.dtype.kind == "U" else users.astype(np.int64)
-    if users.dtype.kind == "U" and users.dtype.itemsize == 0:
-        users = users.astype("<U1")
+    # Text ids held as objects (very uneven lengths) stay objects here: the .npz writer
+    # stores them as UTF-8 bytes and ends (id_files), Parquet as Arrow strings.
+    users = np.asarray(scores.users.ids)
+    users = users if users.dtype.kind in "UO" else users.astype(np.int64)
     arrays: dict[str, NDArray[Any]] = {
         "users": users,
         "values": np.asarray(scores.values, dtype=np.float64),
@@ -176,7 +176,8 @@ def _meta_json(meta: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- saving
 def _write_npz(path: Path, meta: Mapping[str, Any], arrays: Mapping[str, NDArray[Any]]) -> None:
-    entries = {"meta": np.array(_meta_json(meta)), **arrays}
+    entries = {"meta": np.array(_meta_json(meta)), **id_arrays("users", arrays["users"])}
+    entries.update((key, array) for key, array in arrays.items() if key != "users")
     with (
         _replacing(path) as temp,
         zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
@@ -254,8 +255,11 @@ def _read_npz(file: Path) -> tuple[dict[str, Any], dict[str, NDArray[Any]]]:
         if head.nbytes > MAX_META_BYTES:
             raise _Refuse(f"array 'meta' declares {head.nbytes} bytes of metadata")
         meta = _parse_meta(str(read_member(archive, head)[()]))
-        check_layout(meta, {key: (m.dtype, m.shape) for key, m in members.items()})
-        arrays = {"users": read_users(archive, members.pop("users"))}
+        users = id_members(members, "users")
+        layouts = {key: (m.dtype, m.shape) for key, m in members.items()}
+        plain = users.plain.dtype if users.plain is not None else np.dtype("<U1")
+        check_layout(meta, {"users": (plain, (users.count,)), **layouts})
+        arrays = {"users": read_ids(archive, users)}
         arrays.update({key: read_member(archive, m) for key, m in members.items()})
     return meta, arrays
 

@@ -29,6 +29,8 @@ from typing import IO, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from influence.events.ids import FIXED_FACTOR, FIXED_SLACK
+
 __all__ = [
     "DETAIL_KINDS",
     "MAX_DEPTH",
@@ -252,7 +254,8 @@ def _fill(handle: IO[bytes], array: NDArray[Any], key: str) -> None:
 def read_users(archive: zipfile.ZipFile, member: Member) -> NDArray[Any]:
     """The ``users`` array, read a chunk at a time and refused at the first chunk that is
     not sorted and unique, so that a declared huge shape is not allocated before it is
-    checked; string ids are kept as wide as the longest id, not as the declared width."""
+    checked; string ids are kept as wide as the longest id, not as the declared width,
+    and as objects when that width would take far more than their total length."""
     (count,) = member.shape
     pieces: list[NDArray[Any]] = []
     last: Any = None
@@ -275,6 +278,15 @@ def read_users(archive: zipfile.ZipFile, member: Member) -> NDArray[Any]:
         raise Refused(f"array 'users' cannot be read ({exc})") from None
     if not pieces:
         return np.zeros(count, dtype=member.dtype)
+    if pieces[0].dtype.kind == "U":
+        # Widened to the longest only while that stays compact (as text_array holds ids):
+        # one very long id among many short ones is held as objects, not in every slot.
+        total = sum(int(np.char.str_len(piece).sum()) for piece in pieces)
+        widest = max(piece.dtype.itemsize // 4 for piece in pieces)
+        if count * widest > FIXED_FACTOR * total + FIXED_SLACK:
+            out = np.empty(count, dtype=object)
+            out[:] = [text for piece in pieces for text in piece.tolist()]
+            return out
     return np.concatenate(pieces) if len(pieces) > 1 else pieces[0].copy()
 
 

@@ -8,7 +8,8 @@
   ``version``, ``library``, ``as_of``, ``scorer`` (:meth:`Scorer.to_config
   <influence.Scorer.to_config>`), ``scorer_type`` (the scorer's class by qualified name),
   and the events' lookup tables ``texts``, ``platforms`` and ``topic_sets``;
-- ``users``, ``posts``: the sorted distinct user and post ids (int64 or text);
+- ``users``, ``posts``: the sorted distinct user and post ids (int64 or text; text of very
+  uneven lengths as ``users.utf8`` and ``users.ends``, :mod:`influence.scoring.id_files`);
 - ``time``, ``actor``, ``target``, ``action``, ``post``, ``parent``, ``text``,
   ``platform``, ``topics``: the kept events' columns, one row per event, codes into the
   lookup tables (``-1``: none), and ``trust`` when the events carry trust weights;
@@ -35,15 +36,14 @@ from numpy.typing import NDArray
 
 from influence._version import VERSION as LIBRARY
 from influence.events.coded import Coded
-from influence.events.ids import fixed, held
 from influence.events.table import Events
+from influence.scoring.id_files import id_arrays, id_members, read_ids
 from influence.scoring.safe_load import (
     MAX_META_BYTES,
     Refused,
     load_json,
     npz_members,
     read_member,
-    read_users,
 )
 
 __all__ = ["FORMAT", "VERSION", "Saved", "read_state", "write_state"]
@@ -119,13 +119,11 @@ def write_state(
         raise ValueError(
             f"cannot save: the scorer's configuration is not JSON data ({exc})"
         ) from None
-    arrays: dict[str, NDArray[Any]] = {
-        "meta": np.array(text),
-        # Text ids held as objects (very uneven lengths) are written fixed-width.
-        "users": fixed(np.asarray(events.users.ids)),
-        "posts": fixed(np.asarray(events.posts.ids)),
-        "seen": fixed(np.asarray(seen)),
-    }
+    arrays: dict[str, NDArray[Any]] = {"meta": np.array(text)}
+    # Text ids of very uneven lengths as UTF-8 bytes and ends, not fixed-width (id_files).
+    arrays.update(id_arrays("users", np.asarray(events.users.ids)))
+    arrays.update(id_arrays("posts", np.asarray(events.posts.ids)))
+    arrays.update(id_arrays("seen", np.asarray(seen)))
     arrays.update({name: np.asarray(getattr(events, name)) for name in _COLUMNS})
     if events.trust is not None:
         arrays["trust"] = np.asarray(events.trust)
@@ -172,7 +170,8 @@ def _read(file: Path) -> Saved:
         if head.nbytes > MAX_META_BYTES:
             raise Refused(f"array 'meta' declares {head.nbytes} bytes of metadata")
         meta = _meta(load_json(str(read_member(archive, head)[()]), "the metadata"))
-        expected = {**_COLUMNS, "users": "iU", "posts": "iU", "seen": "iU", "trust": "f"}
+        layouts = {key: id_members(members, key) for key in ("users", "posts", "seen")}
+        expected = {**_COLUMNS, "trust": "f"}
         unknown = sorted(set(members) - set(expected))
         missing = sorted(set(expected) - set(members) - {"trust"})
         if unknown or missing:
@@ -186,9 +185,7 @@ def _read(file: Path) -> Saved:
                 (key in _COLUMNS or key == "trust") and member.shape != n
             ):
                 raise Refused(f"array {key!r} has shape {member.shape}; expected {n}")
-        ids = {
-            key: held(read_users(archive, members.pop(key))) for key in ("users", "posts", "seen")
-        }
+        ids = {key: read_ids(archive, found) for key, found in layouts.items()}
         columns = {key: read_member(archive, m) for key, m in members.items()}
     events = _events(meta, ids, columns)
     return Saved(meta["scorer"], meta["scorer_type"], float(meta["as_of"]), events, ids["seen"])

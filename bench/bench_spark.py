@@ -1,4 +1,4 @@
-"""Benchmark: scoring on Spark (score_spark) against scoring in memory, on the same logs.
+"""Benchmark: sizing, in memory, through DuckDB and on Spark (score_spark), on the same logs.
 
 Writes synthetic Parquet logs (``bench_engines.write_log``: posts, and likes, shares,
 replies and mentions of them, over two years) of each size, then measures, each in a
@@ -6,13 +6,15 @@ fresh subprocess, the wall time and peak resident memory of:
 
 - ``memory`` (the baseline of the ratios): ``Events.from_arrow(pyarrow.parquet.read_table)``,
   the window the scorer reads cut in memory, then ``Scorer.score``;
+- ``duckdb``: ``read_duckdb(path, scorer=scorer)`` (DuckDB scans the file and cuts the
+  window), then ``Scorer.score``;
 - ``spark``: ``score_spark(spark.read.parquet(path), scorer)`` on ``local[2]`` with two
   shuffle partitions (the session's start is timed apart; memory is the Python process
   plus the JVM's).
 
 The scorer is every part scored from statistics: Engagement, Activity, Longevity,
-DistinctEngagers, Authority, Reciprocity and Inactivity. Both paths must give the same
-scores (the largest difference is printed). Files are deleted at the end.
+DistinctEngagers, Authority, Reciprocity and Inactivity. Every path must give the same
+scores (the largest difference from the in-memory path is printed). Files are deleted at the end.
 
 Usage: ``python bench/bench_spark.py [--events 250000,1000000] [--users-per-event 0.1]``.
 """
@@ -74,6 +76,16 @@ def run(method: str, path: str, out: str) -> dict[str, object]:
         users = [str(u) for u in scores.users.ids.tolist()]
         values = scores.values
         sizes = {"events": len(window), "users": window.n_users, "pairs": None}
+    elif method == "duckdb":
+        from influence.engines import read_duckdb
+
+        start = time.perf_counter()
+        window = read_duckdb(path, scorer=chosen)
+        scores = chosen.score(window)  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - start
+        users = [str(u) for u in scores.users.ids.tolist()]
+        values = scores.values
+        sizes = {"events": len(window), "users": window.n_users, "pairs": None}
     elif method == "spark":
         from pyspark.sql import SparkSession
 
@@ -127,26 +139,31 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-spark-"))
     try:
         print(
-            f"{'log':>9} {'window':>8} {'pairs':>8} {'users':>7} {'memory s':>9} {'spark s':>8} "
-            f"{'time':>6} {'memory RSS':>10} {'spark RSS':>10} {'RSS':>5} {'max diff':>8}"
+            f"{'log':>9} {'window':>8} {'pairs':>8} {'users':>7} {'memory s':>9} {'duckdb s':>8} "
+            f"{'time':>6} {'spark s':>8} {'time':>6} {'memory RSS':>10} {'duckdb RSS':>10} "
+            f"{'spark RSS':>10} {'max diff':>8}"
         )
         for n in (int(x) for x in args.events.split(",")):
             path = folder / f"log-{n}.parquet"
             write_log(path, n, max(int(n * args.users_per_event), 100))
             base = measure("memory", path, folder / "memory.npy")
+            duck = measure("duckdb", path, folder / "duckdb.npy")
             spark = measure("spark", path, folder / "spark.npy")
-            if base is None or spark is None:
+            if base is None or duck is None or spark is None:
                 continue
-            diff = float(
-                np.max(np.abs(np.load(folder / "memory.npy") - np.load(folder / "spark.npy")))
+            base_values = np.load(folder / "memory.npy")
+            diff = max(
+                float(np.max(np.abs(base_values - np.load(folder / f"{m}.npy")), initial=0.0))
+                for m in ("duckdb", "spark")
             )
-            b_sec, s_sec = float(base["seconds"]), float(spark["seconds"])  # type: ignore[arg-type]
-            b_rss, s_rss = float(base["rss"]), float(spark["rss"])  # type: ignore[arg-type]
+            b_sec, b_rss = float(base["seconds"]), float(base["rss"])  # type: ignore[arg-type]
+            d_sec, d_rss = float(duck["seconds"]), float(duck["rss"])  # type: ignore[arg-type]
+            s_sec, s_rss = float(spark["seconds"]), float(spark["rss"])  # type: ignore[arg-type]
             print(
                 f"{n:>9,} {base['events']:>8,} {spark['pairs']:>8,} {base['users']:>7,} "
-                f"{b_sec:>9.2f} {s_sec:>8.2f} {s_sec / b_sec:>5.1f}x "
-                f"{b_rss / 2**20:>8,.0f}MB {s_rss / 2**20:>8,.0f}MB {s_rss / b_rss:>4.1f}x "
-                f"{diff:>8.1e}"
+                f"{b_sec:>9.2f} {d_sec:>8.2f} {d_sec / b_sec:>5.1f}x {s_sec:>8.2f} "
+                f"{s_sec / b_sec:>5.1f}x {b_rss / 2**20:>8,.0f}MB {d_rss / 2**20:>8,.0f}MB "
+                f"{s_rss / 2**20:>8,.0f}MB {diff:>8.1e}"
             )
             print(f"{'':>9} (Spark session start, not counted: {float(spark['session']):.1f} s)")  # type: ignore[arg-type]
             path.unlink()

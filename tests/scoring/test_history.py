@@ -363,3 +363,31 @@ def test_change_is_one_users_delta_at_every_date() -> None:
     assert np.isnan(history.change("bob", 1)[:6]).all()
     with pytest.raises(ValueError, match=r"'days' parameter of History.change"):
         history.change("ann", 0)
+
+
+# --------------------------------------------------------------------------- some users only
+def test_a_history_of_some_users_is_the_whole_history_restricted_to_them() -> None:
+    events = long_log(days=60, n=1_500, users=40, seed=3)
+    # The user of the latest event first acts late: absent from the early dates.
+    late = events.users.ids[events.actor[-1]]
+    watched = [int(events.users.ids[0]), int(late), int(events.users.ids[7])]
+    whole = Scorer().history(events, every="7D")
+    some = Scorer().history(events, every="7D", users=watched)
+    np.testing.assert_array_equal(some.dates, whole.dates)
+    assert set(some.users.ids.tolist()) == set(watched)
+    for all_of_them, these in zip(whole.scores, some.scores):
+        assert set(these.users.ids.tolist()) == set(watched) & set(all_of_them.users.ids.tolist())
+        for user in these.users.ids.tolist():
+            assert these[user] == all_of_them[user]
+            assert these.explain(user).parts == all_of_them.explain(user).parts
+            assert these.explain(user).reasons == all_of_them.explain(user).reasons
+    for days in (7, 14):
+        assert some.delta(days=days) == {u: whole.delta(days=days)[u] for u in watched}
+
+
+def test_users_that_have_no_event_are_named() -> None:
+    events = long_log(days=30, n=500, users=20, seed=1)
+    with pytest.raises(ValueError, match=r"'users' parameter of Scorer.history .* 1 of them "):
+        Scorer().history(events, users=[int(events.users.ids[0]), 10**9])
+    with pytest.raises(TypeError, match=r"collection of user ids .* pass \['ann'\]"):
+        Scorer().history(events, users="ann")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -294,3 +295,32 @@ def test_displays_cut_a_very_long_id() -> None:
     assert len(scores._repr_html_()) < 5_000
     text = str(scores.explain(long))
     assert text.startswith("x" * (SHOWN_ID - 1) + "\u2026: ")
+
+
+# --------------------------------------------------------------------------- only
+def test_only_keeps_the_named_users_as_they_were() -> None:
+    world = small_world(seed=4)
+    scores = Scorer().score(world)
+    ids = scores.users.ids.tolist()
+    wanted = [ids[3], ids[0], ids[3], "nobody at all"]
+    kept = scores.only(wanted)
+    assert kept.users.ids.tolist() == sorted({ids[0], ids[3]})
+    assert kept.as_of == scores.as_of
+    assert kept.part_names == scores.part_names
+    for user in kept.users.ids.tolist():
+        assert kept[user] == scores[user]
+        assert kept.explain(user).parts == scores.explain(user).parts
+        assert kept.explain(user).reasons == scores.explain(user).reasons
+    assert len(scores.only([])) == 0
+    with pytest.raises(TypeError, match="pass \\['ann'\\]"):
+        scores.only("ann")
+
+
+def test_only_of_every_user_is_the_same_scores(tmp_path: Path) -> None:
+    scores = Scorer().score(small_world(seed=5))
+    again = scores.only(scores.users.ids)
+    np.testing.assert_array_equal(again.values, scores.values)
+    for name in scores.part_names:
+        np.testing.assert_array_equal(again.parts[name], scores.parts[name])
+    again.save(tmp_path / "only.npz")
+    assert Scores.load(tmp_path / "only.npz").to_dict() == scores.to_dict()

@@ -178,7 +178,7 @@ def history(args: argparse.Namespace) -> int:
     events = inputs.read_events(args)
     if args.user not in events.users:  # before the work of every date
         raise UserError(f"user {args.user!r} is not in the events (no event has them)")
-    found = scorer.history(events, start=start, end=end, every=args.every)
+    found = scorer.history(events, start=start, end=end, every=args.every, users=[args.user])
     if args.user not in found.users:
         raise UserError(f"user {args.user!r} is not in the scored data at any date")
     print(history_table(found, args.user))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -146,6 +147,7 @@ def history(
     end: Any = None,
     every: Any = "1D",
     *,
+    users: Iterable[object] | None = None,
     progress: _progress.Progress = "auto",
 ) -> History:
     r"""A scorer's scores at every date from *start* to *end*, *every* apart.
@@ -184,6 +186,12 @@ def history(
     every : str, timedelta or float, default "1D"
         The step: ``"1D"``, ``"7D"``, ``"12h"``, ``"30min"`` (units s, min, h, D, W),
         a :class:`datetime.timedelta` or seconds. At most :data:`MAX_DATES` dates.
+    users : collection of user ids, optional
+        Keep only these users' scores, parts and evidence at each date
+        (:meth:`Scores.only <influence.Scores.only>`): every date is scored as before,
+        but the history holds dates times these users, not dates times everyone
+        (about 330 bytes per user and date with the house scorer). Each must have an
+        event in *events*.
     progress : {"auto", True, False}, default "auto"
         A bar over the dates (``"auto"``: when the windows hold 5M events or more).
 
@@ -194,8 +202,11 @@ def history(
     Raises
     ------
     ValueError
-        For a bad *every*, *start* after *end*, or more than :data:`MAX_DATES` dates;
-        the message names the parameter, what it allows and what was given.
+        For a bad *every*, *start* after *end*, more than :data:`MAX_DATES` dates, or
+        *users* naming a user with no event; the message names the parameter, what it
+        allows and what was given.
+    TypeError
+        When *users* is one text id rather than a collection of them.
 
     See Also
     --------
@@ -228,6 +239,7 @@ def history(
             "Build one with Events.from_pandas, from_records, from_arrays, from_arrow or "
             "read_csv."
         )
+    watched = None if users is None else _watched(owner, events, users)
     step = every_seconds(owner, every)
     dates = history_dates(owner, events, start, end, step)
     spans = windows(events, dates, scorer.lookback_days)
@@ -240,8 +252,28 @@ def history(
     ):
         if (first, stop) != held:
             window, held = _window(events, when, first, stop), (first, stop)
-        out.append(scorer._scores(window, when, when))
+        scores = scorer._scores(window, when, when)
+        out.append(scores if watched is None else scores.only(watched))
     return History(dates=dates, scores=tuple(out), every=step, events=events)
+
+
+def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object]:
+    """*users* as a list, each one a user of *events*."""
+    if isinstance(users, (str, bytes)):
+        raise TypeError(
+            f"The 'users' parameter of {owner} must be a collection of user ids (a list, a "
+            f"set, an array). Got the single id {users!r}; pass [{users!r}]."
+        )
+    watched = list(users)
+    found = events.users.indices(np.asarray(watched, dtype=object)).tolist() if watched else []
+    absent = [u for u, k in zip(watched, found) if k < 0]
+    if absent:
+        shown = ", ".join(repr(u) for u in absent[:5]) + (", ..." if len(absent) > 5 else "")
+        raise ValueError(
+            f"The 'users' parameter of {owner} must name users with an event in the log; "
+            f"{len(absent)} of them have none: {shown}."
+        )
+    return watched
 
 
 def _window(events: Events, when: float, first: int, stop: int) -> Events:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -233,13 +233,15 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         end: Any = None,
         every: Any = "1D",
         *,
+        users: Iterable[object] | None = None,
         progress: bool | str = "auto",
     ) -> History:
         """Every user's score and parts at each date from *start* to *end*, *every* apart, as
-        :meth:`score` gives them: :func:`influence.scoring.history.history` (docs/history.md)."""
+        :meth:`score` gives them (only *users*' when given):
+        :func:`influence.scoring.history.history` (docs/history.md)."""
         from influence.scoring.history import history
 
-        return history(self, events, start, end, every, progress=progress)  # type: ignore[arg-type]
+        return history(self, events, start, end, every, users=users, progress=progress)  # type: ignore[arg-type]
 
     def _scores(self, window: Events, when: float | None, t: float) -> Scores:
         """The scores of a window (users and rows as :func:`scoring_window` gives them).

@@ -227,6 +227,63 @@ class Scores:
         """The user's score, or *default* when the user was not scored."""
         return self[user] if user in self._users else default
 
+    def only(self, users: Iterable[object]) -> Scores:
+        """The scores of *users* alone, with their parts and evidence, in id order.
+
+        Those of *users* that are not scored here are left out (a user with no event yet
+        at :attr:`as_of`); a user named twice is kept once. The rest is as it was:
+        :attr:`as_of`, the parts, the components and the configuration.
+
+        Parameters
+        ----------
+        users : iterable of user ids
+            A collection of ids (a list, a set, an array): not one id on its own.
+
+        Raises
+        ------
+        TypeError
+            When *users* is one text id rather than a collection of them.
+
+        Examples
+        --------
+        >>> from influence import Events, Scorer
+        >>> ev = Events.from_records([
+        ...     {"time": t, "actor": f"fan{t}", "action": "like", "target": "ann"}
+        ...     for t in range(5)])
+        >>> scores = Scorer().score(ev)
+        >>> kept = scores.only(["fan3", "ann", "nobody"])
+        >>> kept.users.ids.tolist(), kept["ann"] == scores["ann"]
+        (['ann', 'fan3'], True)
+        >>> kept.explain("ann").reasons == scores.explain("ann").reasons
+        True
+        """
+        if isinstance(users, (str, bytes)):
+            raise TypeError(
+                "The 'users' parameter of Scores.only must be a collection of user ids "
+                f"(a list, a set, an array). Got the single id {users!r}; pass [{users!r}]."
+            )
+        keys = list(users)
+        found = self._users.indices(np.asarray(keys, dtype=object)) if keys else np.zeros(0, int)
+        rows = np.unique(found[found >= 0])
+        evidence = tuple(
+            Evidence(
+                np.asarray(ev.values)[rows],
+                {name: np.asarray(value)[rows] for name, value in ev.details.items()},
+            )
+            for ev in self._evidence
+        )
+        return Scores(
+            users=self._users.take(rows),
+            values=self._values[rows],
+            parts=self._parts[rows],
+            names=self._names,
+            roles=self._roles,
+            evidence=evidence,
+            components=self._components,
+            as_of=self._as_of,
+            config=self._config,
+        )
+
     def to_dict(self) -> dict[Any, float]:
         """``{user: score}`` for every scored user."""
         return dict(zip(self._users.ids.tolist(), self._values.tolist()))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from influence import Events, Scorer, ScoringState
 from influence.scoring.state_files import read_state
+from influence.testing import small_world_records
 
 
 @pytest.fixture
@@ -94,3 +96,23 @@ def test_a_state_with_one_very_long_id_saves_and_loads(tmp_path: Path) -> None:
     assert again.events.users.ids.dtype.kind == "O"
     assert again.events.users.index(long) == state.events.users.index(long)
     np.testing.assert_array_equal(again.scores.values, state.scores.values)
+
+
+def test_a_loaded_state_scores_when_its_scores_are_first_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = Scorer().fit(Events.from_records(small_world_records(seed=2)))
+    state.save(tmp_path / "state.npz")
+    calls: list[float | None] = []
+    scores_of = Scorer._scores
+
+    def counted(self: Scorer, window: Events, when: float | None, t: float) -> Any:
+        calls.append(when)
+        return scores_of(self, window, when, t)
+
+    monkeypatch.setattr(Scorer, "_scores", counted)
+    again = ScoringState.load(tmp_path / "state.npz")
+    assert calls == []
+    assert again.scores.to_dict() == state.scores.to_dict()
+    assert again.scores is again.scores
+    assert calls == [state.as_of]

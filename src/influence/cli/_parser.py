@@ -8,6 +8,7 @@ from influence._version import VERSION
 from influence.evaluate import POPULATIONS, TARGETS
 
 from . import _commands as commands
+from . import _state as state
 from ._inputs import EVENT_FORMATS
 
 
@@ -27,20 +28,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--top", type=int, default=10, help="rows of the leaderboard")
     demo.set_defaults(func=commands.demo)
 
-    def inputs(command: argparse.ArgumentParser) -> None:
+    def inputs(command: argparse.ArgumentParser, *, scorer: bool = True) -> None:
         command.add_argument("events", metavar="EVENTS", help=f"event file: {EVENT_FORMATS}")
-        command.add_argument(
-            "--config",
-            default=None,
-            metavar="FILE",
-            help="scorer configuration (.toml or .json); default: the house scorer",
-        )
-        command.add_argument(
-            "--trending",
-            action="store_true",
-            help="the trending score (who people engage now, over hours: Scorer.trending()) "
-            "instead of the standing one",
-        )
+        if scorer:
+            command.add_argument(
+                "--config",
+                default=None,
+                metavar="FILE",
+                help="scorer configuration (.toml or .json); default: the house scorer",
+            )
+            command.add_argument(
+                "--trending",
+                action="store_true",
+                help="the trending score (who people engage now, over hours: "
+                "Scorer.trending()) instead of the standing one",
+            )
         command.add_argument(
             "--skip-bad-rows",
             action="store_true",
@@ -209,6 +211,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="the last date (epoch or ISO 8601); default: the latest event",
     )
     history.set_defaults(func=commands.history)
+
+    def leaderboard_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--as-of", default=None, metavar="TIME", help="scoring time (epoch or ISO 8601)"
+        )
+        command.add_argument(
+            "--top", type=int, default=10, metavar="N", help="rows of the leaderboard"
+        )
+        command.add_argument(
+            "--explain", default=None, metavar="USER", help="explain one user's score"
+        )
+        command.add_argument(
+            "--out",
+            default=None,
+            metavar="FILE",
+            help="also write every user's score: .csv, .json (records), .parquet or .npz",
+        )
+
+    fit = sub.add_parser(
+        "fit", help="score an event file and save the scoring state that later days update"
+    )
+    fit.add_argument("state", metavar="STATE", help="the state file to write (.npz)")
+    inputs(fit)
+    leaderboard_options(fit)
+    fit.set_defaults(func=state.fit, allow_empty=False)
+
+    update = sub.add_parser(
+        "update",
+        help="add a file of new events to a saved scoring state, print the new scores and "
+        "save the state again",
+    )
+    update.add_argument("state", metavar="STATE", help="the state file (.npz), rewritten")
+    inputs(update, scorer=False)
+    leaderboard_options(update)
+    update.add_argument(
+        "--dedupe",
+        action="store_true",
+        help="keep one of the rows equal in every field, so that a file sent again changes nothing",
+    )
+    update.set_defaults(func=state.update, allow_empty=True)
 
     select = sub.add_parser(
         "select",

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,9 @@ class ScoringState:
         The sorted ids of every user with an event at or before :attr:`as_of`, also
         those whose events lie behind the horizon: the users of :attr:`scores`.
     scores : Scores
-        Equal to ``scorer.score(all_events, as_of=as_of)``.
+        Equal to ``scorer.score(all_events, as_of=as_of)``. Computed when first read by a
+        state loaded from a file (:meth:`load`), so that loading a state only to
+        :meth:`update` it costs no scoring.
 
     Notes
     -----
@@ -115,7 +117,22 @@ class ScoringState:
     as_of: float
     events: Events
     seen: np.ndarray
-    scores: Scores
+    known: InitVar[Scores | None] = None
+
+    def __post_init__(self, known: Scores | None) -> None:
+        object.__setattr__(self, "_scores", known)
+
+    @property
+    def scores(self) -> Scores:
+        """Equal to ``scorer.score(all_events, as_of=as_of)`` (see the class's attributes);
+        computed once, when first read, for a state loaded from a file (two threads reading
+        it at once may both compute it: the same scores)."""
+        found: Scores | None = self.__dict__["_scores"]
+        if found is None:
+            window = self.events.until(self.as_of).compact()
+            found = _scored(self.scorer, window, self.seen, self.as_of)
+            object.__setattr__(self, "_scores", found)
+        return found
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -252,10 +269,7 @@ class ScoringState:
             events = concat([self.events, new_events], dedupe=dedupe)
         window = events.until(when).compact()
         seen, _ = merge_ids([self.seen, window.users.ids])
-        table = window
-        if len(seen) != window.n_users:  # the users seen only behind the horizon
-            table = Events.concat([window, _no_events(seen)])
-        scores = self.scorer._scores(table, when, when)
+        scores = _scored(self.scorer, window, seen, when)
         kept = _kept(events, when - _span(self.scorer))
         return ScoringState(self.scorer, when, kept, seen, scores)
 
@@ -306,7 +320,8 @@ class ScoringState:
         The scorer is written as its configuration (:meth:`Scorer.to_config
         <influence.Scorer.to_config>`: every component must be registered), the kept
         events as their columns and lookup tables, the seen users as an id array; the
-        scores are not written (:meth:`load` computes them again, exactly).
+        scores are not written (:meth:`load`'s state computes them again, exactly, when they
+        are first read).
         :mod:`influence.scoring.state_files` gives the layout.
 
         Examples
@@ -368,9 +383,7 @@ class ScoringState:
         joined, _ = merge_ids([seen, window.users.ids])
         if len(joined) != len(seen):
             raise ValueError(f"{path}: users of the kept events are missing from the seen ids")
-        table = window if len(seen) == window.n_users else Events.concat([window, _no_events(seen)])
-        scores = scorer._scores(table, saved.as_of, saved.as_of)
-        return cls(scorer, saved.as_of, saved.events, seen, scores)
+        return cls(scorer, saved.as_of, saved.events, seen)
 
 
 def _scorer_type(name: str, path: str | Path) -> Any:
@@ -385,6 +398,17 @@ def _scorer_type(name: str, path: str | Path) -> Any:
             "imported here; import the module that defines it before loading the state"
         )
     return found
+
+
+def _scored(scorer: Any, window: Events, seen: np.ndarray, when: float) -> Scores:
+    """The scores at *when* of *window* (the kept events at or before it, compact) and of
+    every user in *seen* (sorted ids, those of the window among them): users seen only
+    behind the horizon are scored as users with no event in the table."""
+    table = window
+    if len(seen) != window.n_users:  # the users seen only behind the horizon
+        table = Events.concat([window, _no_events(seen)])
+    scores: Scores = scorer._scores(table, when, when)
+    return scores
 
 
 def _span(scorer: Any) -> float:

@@ -1,0 +1,133 @@
+"""The command line: ``influence fit STATE EVENTS`` and ``influence update STATE EVENTS``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from influence import Events, Scorer, Scores
+from influence.cli import main
+from influence.datasets import synthetic
+
+DAY = 86_400.0
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A generated log split into its history and its last day, each its own CSV file."""
+    folder = tmp_path_factory.mktemp("state")
+    events = synthetic(2, n_users=150, days=20).events
+    assert events.end is not None
+    cut = events.end - DAY
+    parts = {
+        "all": events,
+        "old": events.until(cut),
+        "new": events.select(events.time > cut).compact(),
+    }
+    paths = {}
+    for name, table in parts.items():
+        paths[name] = folder / f"{name}.csv"
+        paths[name].write_text(csv_text(table), encoding="utf-8")
+    return paths
+
+
+def csv_text(events: Events) -> str:
+    fields = ("time", "actor", "action", "target", "post", "parent")
+    lines = [",".join(fields)]
+    for row in events.to_records():
+        lines.append(",".join("" if row.get(f) is None else str(row[f]) for f in fields))
+    return "\n".join(lines) + "\n"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_fit_then_update_gives_the_scores_of_the_whole_log(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state, out = tmp_path / "state.npz", tmp_path / "scores.npz"
+    code, printed, err = run(["fit", str(state), str(files["old"]), "--top", "3"], capsys)
+    assert (code, err) == (0, "")
+    assert printed.startswith("scoring state as of ")
+    assert state.is_file()
+    code, printed, err = run(
+        ["update", str(state), str(files["new"]), "--top", "3", "--out", str(out)], capsys
+    )
+    assert (code, err) == (0, "")
+    assert "(was " in printed.split("\n")[0]
+    whole = Scorer().score(Events.read_csv(files["all"]))
+    np.testing.assert_allclose(Scores.load(out).values, whole.values, rtol=0, atol=1e-9)
+    assert Scores.load(out).users.ids.tolist() == whole.users.ids.tolist()
+    board = [line.split()[1] for line in printed.strip().split("\n")[3:6]]
+    assert board == [user for user, _ in whole.top(3)]
+
+
+def test_a_file_sent_again_with_dedupe_changes_nothing(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state, first, again = tmp_path / "state.npz", tmp_path / "a.npz", tmp_path / "b.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    assert run(["update", str(state), str(files["new"]), "--out", str(first)], capsys)[0] == 0
+    code, _, _ = run(
+        ["update", str(state), str(files["new"]), "--dedupe", "--out", str(again)], capsys
+    )
+    assert code == 0
+    assert Scores.load(first).to_dict() == Scores.load(again).to_dict()
+
+
+def test_update_scores_once(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Loading a state to update it scores nothing: its own scores are never read.
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    calls: list[float | None] = []
+    scores_of = Scorer._scores
+
+    def counted(self: Scorer, window: Events, when: float | None, t: float) -> Any:
+        calls.append(when)
+        return scores_of(self, window, when, t)
+
+    monkeypatch.setattr(Scorer, "_scores", counted)
+    assert run(["update", str(state), str(files["new"])], capsys)[0] == 0
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["update", "{tmp}/nope.npz", "{new}"], "no such file: .*nope.npz"),
+        (["update", "{tmp}/state.csv", "{new}"], "a scoring state is an .npz file"),
+        (["fit", "{tmp}/missing/state.npz", "{old}"], "no such directory"),
+        (["update", "{tmp}/state.npz", "{old}"], "created in more than one of the tables"),
+        (["update", "{tmp}/state.npz", "{new}", "--as-of", "2000-01-01"], "only moves forward"),
+        (["update", "{tmp}/state.npz", "{new}", "--explain", "nobody"], "'nobody' is not in"),
+    ],
+)
+def test_mistakes_are_one_line_errors(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    written = state.read_bytes()
+    filled = [a.format(tmp=tmp_path, new=files["new"], old=files["old"]) for a in args]
+    code, _, err = run(filled, capsys)
+    assert code == 2
+    assert err.startswith("influence: error: ")
+    assert err.count("\n") == 1
+    assert re.search(message, err)
+    assert state.read_bytes() == written  # a failed update leaves the state as it was

@@ -22,7 +22,9 @@ from numpy.typing import NDArray
 from influence._time import DAY
 from influence.components.base import evidence_of
 from influence.engines.from_stats import pair_keep, plan_of, score_from_stats
+from influence.engines.judged import judgement
 from influence.engines.spark import read_spark, spark_log
+from influence.engines.spark_credibility import credibility_tables
 from influence.engines.spark_stats import Rows, census, pair_table, second_pass
 from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
@@ -163,23 +165,27 @@ def score_spark(
             )
             return _on_driver(frame, scorer, when, columns, errors, tuple(why))
         pairs = pair_table(rows, plan, users)
-        keep = pair_keep(scorer, pairs, sums, users.size)
-        cut = np.flatnonzero(keep < 1.0)
+        judge = plan.credibility
+        tables = None if judge is None else credibility_tables(rows, judge, users)
+        reciprocity = pair_keep(scorer, pairs, sums, users.size)
+        found = judgement(scorer, judge, tables, pairs, reciprocity, users, end)
+        cut = np.flatnonzero((found.credibility < 1.0) | (found.reciprocity < 1.0))
         discounted = frame.sparkSession.createDataFrame(
             list(
                 zip(
-                    users[pairs.source[cut]].tolist(),
-                    users[pairs.target[cut]].tolist(),
-                    keep[cut].tolist(),
+                    users[found.source[cut]].tolist(),
+                    users[found.target[cut]].tolist(),
+                    found.credibility[cut].tolist(),
+                    found.reciprocity[cut].tolist(),
                 )
             ),
-            "ka string, kt string, keep double",
+            "ka string, kt string, cred double, recip double",
         )
         trusted = second_pass(rows, plan, users, discounted)
     finally:
         rows.frame.unpersist()
     stats = WindowStats(users.astype(object), end, total, pairs, sums, trusted)
-    values, parts = score_from_stats(scorer, stats, keep)
+    values, parts = score_from_stats(scorer, stats, found.keep, found.own)
     named = scorer.signals + scorer.discounts + scorer.modifiers
     return SparkScores(
         users=users,

@@ -2,12 +2,13 @@
 
 :func:`score_spark` computes a window's sufficient statistics
 (:mod:`influence.engines.stats`) with Spark DataFrame operations
-(:mod:`influence.engines.spark_stats`), collects the per-user sums and the
-engagement-pair table, and scores from them on the driver
-(:mod:`influence.engines.from_stats`). A scorer with parts that are not scored from
-statistics, or a window that needs validation's judgement, is scored on the driver
-instead (:func:`influence.engines.read_spark`, then :meth:`influence.Scorer.score`), and
-the result says so.
+(:mod:`influence.engines.spark_stats`, and Credibility's with
+:mod:`influence.engines.spark_credibility`), collects the per-user results and the pair
+tables, and scores from them on the driver (:mod:`influence.engines.from_stats`,
+Credibility's judgement with :mod:`influence.engines.judged`). A scorer with parts that
+are not scored from statistics, or a window that needs validation's judgement, is scored
+on the driver instead (:func:`influence.engines.read_spark`, then
+:meth:`influence.Scorer.score`), and the result says so.
 """
 
 from __future__ import annotations
@@ -88,24 +89,25 @@ def score_spark(
 ) -> SparkScores:
     """Score the window a scorer reads, aggregated by Spark where the events are.
 
-    The window is what *scorer* reads before *as_of* (:attr:`influence.Scorer.lookback_days`,
-    as :func:`read_spark` reads it). For a scorer of Engagement, Activity,
-    DistinctEngagers, Longevity, Authority (without teleport), Reciprocity and
-    Inactivity on one time scale, Spark computes the window's sufficient statistics in
-    two passes and only the per-user sums and the engagement-pair table reach the
-    driver, which applies the components' formulas to them
-    (docs/engines.md, "Scoring on Spark"). Any other scorer, a time column of text, or
-    a window with rows validation would reject or repair (a missing field, a target
-    known only from the parent post, a repeated post id) is scored on the driver:
-    :func:`read_spark` (with *errors*) then :meth:`influence.Scorer.score`.
+    The window is what *scorer* reads before *as_of*
+    (:attr:`influence.Scorer.lookback_days`, as :func:`read_spark` reads it). For a
+    scorer of Engagement, Activity, DistinctEngagers, Longevity, Authority (without
+    teleport), Reciprocity, Inactivity, Credibility and Authenticity (one judge) on one
+    time scale (the house scorer is one), Spark computes the window's sufficient
+    statistics in two passes and only the per-user results and the pair tables
+    (engagement pairs; with Credibility, every pair aimed at another account) reach the
+    driver, which applies the components' formulas to them (docs/engines.md, "Scoring on
+    Spark"). Any other scorer, a time column of text, or a window with rows validation
+    would reject or repair (a missing field, a target known only from the parent post, a
+    repeated post id) is scored on the driver: :func:`read_spark` (with *errors*) then
+    :meth:`influence.Scorer.score`.
 
     Parameters
     ----------
     frame : pyspark.sql.DataFrame
         The log.
     scorer : Scorer, optional
-        Default ``Scorer()`` (whose Credibility, Momentum and Authenticity are not
-        scored from statistics: it runs on the driver).
+        Default ``Scorer()``, the house scorer.
     as_of, columns, errors
         As for :func:`read_spark`.
 
@@ -184,7 +186,8 @@ def score_spark(
         trusted = second_pass(rows, plan, users, discounted)
     finally:
         rows.frame.unpersist()
-    stats = WindowStats(users.astype(object), end, total, pairs, sums, trusted)
+    credibility = None if tables is None else tables[0]
+    stats = WindowStats(users.astype(object), end, total, pairs, sums, trusted, credibility)
     values, parts = score_from_stats(scorer, stats, found.keep, found.own)
     named = scorer.signals + scorer.discounts + scorer.modifiers
     return SparkScores(

@@ -234,7 +234,8 @@ def test_the_house_scorer_scores_on_spark(attack_log: Any, attacks: Events) -> N
     assert set(got.placement.values()) == {"spark"}
     assert_same(got, in_memory(attacks, scorer, as_of))
     # Credibility's statistics are those of the window in memory
-    assert got.stats is not None and got.stats.credibility is not None
+    assert got.stats is not None
+    assert got.stats.credibility is not None
     judge = Credibility()
     window = attacks.select(attacks.time > as_of - scorer.lookback_days * DAY).compact()
     assert window.users.ids.tolist() == got.users.tolist()
@@ -251,7 +252,8 @@ def test_the_house_scorer_scores_on_spark(attack_log: Any, attacks: Events) -> N
     for fact in ("prop", "farmed", "pooled", "junk", "links", "regular"):
         assert (facts[fact] > 0).any(), fact
     trust = scorer.trust(window, as_of)
-    assert (trust == 0).any() and (trust < 0.5).sum() > len(window) / 10
+    assert (trust == 0).any()
+    assert (trust < 0.5).sum() > len(window) / 10
     trusted = window.with_trust(trust)
     for name, component in scorer.signals + scorer.modifiers:
         want_part = component(trusted, as_of=as_of)

@@ -272,3 +272,42 @@ def test_seeds_and_authenticity_without_the_discount(attack_log: Any, attacks: E
         got = score_spark(attack_log, scorer, as_of=as_of)
         assert got.why == ()
         assert_same(got, in_memory(attacks, scorer, as_of))
+
+
+def small_log() -> list[tuple[float, str, str, str | None, str | None, str | None, str | None]]:
+    """Posts of repeated, blank and link-only texts on a clock, answered and not, and the
+    likes, replies and follows of a few accounts."""
+    hour = 3600.0
+    rows: list[tuple[float, str, str, str | None, str | None, str | None, str | None]] = []
+    for k in range(14):
+        rows.append((k * hour, "spam", "post", None, f"s{k}", None, "buy now"))
+        rows.append((k * hour + 60, "links", "post", None, f"l{k}", None, f"https://x.io/{k}"))
+        rows.append((k * 7 * hour, "ann", "post", None, f"a{k}", None, " " if k % 2 else f"hi {k}"))
+        rows.append((k * 7 * hour + 300, "bob", "like", "ann", None, f"a{k}", None))
+        rows.append((k * 7 * hour + 400, "cy", "reply", "ann", f"r{k}", f"a{k}", "nice"))
+    rows += [(50 * hour, "bob", "like", "spam", None, "s3", None),
+             (51 * hour, "cy", "follow", "bob", None, None, None)]  # fmt: skip
+    return rows
+
+
+def test_the_house_scorer_on_a_small_log(spark: Any) -> None:
+    rows = small_log()
+    schema = "time double, actor string, action string, target string, post string, " \
+             "parent string, text string"  # fmt: skip
+    names = ("time", "actor", "action", "target", "post", "parent", "text")
+    events = Events.from_records([dict(zip(names, row)) for row in rows])
+    got = score_spark(spark.createDataFrame(rows, schema))
+    assert got.why == ()
+    assert_same(got, in_memory(events, Scorer(), float(events.time[-1])))
+    facts = Credibility().credibility(events, float(events.time[-1]))
+    spam, ann = events.users.index("spam"), events.users.index("ann")
+    assert facts["junk"][spam] > 0
+    assert facts["regular"][spam] > 0
+    assert facts["links"][events.users.index("links")] > 0
+    assert facts["junk"][ann] == 0  # blank texts are no texts, not one repeated text
+    assert got.stats is not None
+    assert got.stats.credibility is not None
+    assert got.stats.credibility.content.repeats[got.users.tolist().index("ann")] == 0
+    posts_only = score_spark(spark.createDataFrame([r for r in rows if r[2] == "post"], schema))
+    assert posts_only.why == ()
+    assert np.array_equal(posts_only.values, np.zeros(3))

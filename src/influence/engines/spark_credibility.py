@@ -31,6 +31,8 @@ __all__ = ["AimedPairs", "credibility_tables"]
 
 _ENGAGING = sorted(acts.ENGAGEMENTS)
 _ANSWERS = (acts.REPLY, acts.SHARE, acts.LIKE)
+#: A text of white space only, which reading leaves out (Python's ``str.isspace``).
+_BLANK = r"(?U)^\s*$"
 
 
 class AimedPairs(NamedTuple):
@@ -64,6 +66,7 @@ def credibility_tables(
     )
     posts = (
         frame.filter((col("a") == f.lit(acts.POST)) & in_window)
+        .withColumn("text", f.when(~col("text").rlike(_BLANK), col("text")))  # blank: none
         .join(answered, col("post") == col("p"), "left")
         .withColumn("heard", f.coalesce(col("heard"), f.lit(False)))
         .withColumn("link", f.coalesce(col("text").rlike(LINK_ONLY), f.lit(False)))

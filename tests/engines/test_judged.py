@@ -14,8 +14,9 @@ import pytest
 from influence import Events
 from influence._time import DAY
 from influence.components import Credibility
+from influence.components.credibility_stats import Seeds
 from influence.datasets import synthetic
-from influence.engines.judged import counted, judged, seeds_among
+from influence.engines.judged import counted, judge_in_order, judged, ranked, seeds_among
 from influence.engines.spark_credibility import AimedPairs
 from influence.engines.stats import ACTION_COLUMNS, PairStats
 from influence.events import actions
@@ -116,3 +117,30 @@ def test_seeds_are_found_among_text_ids() -> None:
     assert seeds.trusted.tolist() == [1]
     assert seeds.distrusted.tolist() == [2]
     assert seeds_among(judge, np.array([], dtype=str)).trusted.tolist() == []
+
+
+def tied_log() -> list[tuple[float, int, str, int]]:
+    """9 and 10 appear together; 100 likes both as often (a tie: its main target and
+    anchor are the lowest id, 9 as numbers, 10 as text, where 101 and 102's are)."""
+    rows = [(0.0, 9, "mention", 10)]
+    rows += [(DAY + k, 100, "like", target) for k in range(3) for target in (9, 10)]
+    rows += [(DAY + 9 + k, actor, "like", 10) for k in range(3) for actor in (101, 102)]
+    return rows
+
+
+def test_ties_are_broken_in_the_order_of_the_in_memory_table() -> None:
+    events = Events.from_records(
+        [{"time": t, "actor": a, "action": act, "target": b} for t, a, act, b in tied_log()]
+    )
+    judge, as_of = Credibility(), float(events.time[-1])
+    want = judge.credibility(events, as_of)
+    # the statistics as an engine gives them, users in text order (10, 100, ..., 9)
+    ids = events.users.ids
+    as_text = np.argsort(ids.astype(str), kind="stable")
+    stats = ranked(judge.statistics(events, as_of), as_text)
+    seeds = Seeds(ids.size, np.zeros(0, np.int64), np.zeros(0, np.int64))
+    back = judge_in_order(judge, stats, seeds, np.argsort(ids[as_text], kind="stable"))
+    for name in want:
+        assert np.array_equal(back[name], want[name][as_text]), name
+    plain = judge_in_order(judge, stats, seeds, None)  # as text: 100 joins 101 and 102
+    assert not np.array_equal(plain["credibility"], want["credibility"][as_text])

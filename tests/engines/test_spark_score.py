@@ -311,3 +311,20 @@ def test_the_house_scorer_on_a_small_log(spark: Any) -> None:
     posts_only = score_spark(spark.createDataFrame([r for r in rows if r[2] == "post"], schema))
     assert posts_only.why == ()
     assert np.array_equal(posts_only.values, np.zeros(3))
+
+
+def test_ties_go_as_in_memory_when_ids_are_numbers(spark: Any) -> None:
+    # 9 and 10 appear together; 100 likes both as often: its main target and anchor are
+    # the lowest id, 9 in memory (integer ids), where Spark sorts "10" first.
+    rows = [(0.0, "9", "mention", "10")]
+    rows += [(DAY + k, "100", "like", target) for k in range(3) for target in ("9", "10")]
+    rows += [(DAY + 9 + k, actor, "like", "10") for k in range(3) for actor in ("101", "102")]
+    names = ("time", "actor", "action", "target")
+    events = Events.from_records([dict(zip(names, row)) for row in rows])
+    assert events.users.ids.dtype == np.int64
+    frame = spark.createDataFrame(rows, "time double, actor string, action string, target string")
+    got = score_spark(frame)
+    assert got.why == ()
+    want = in_memory(events, Scorer(), float(events.time[-1]))
+    mine = got.to_dict()
+    assert max(abs(mine[u] - want[u]) for u in want) <= TOLERANCE

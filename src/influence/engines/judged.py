@@ -20,14 +20,24 @@ from numpy.typing import NDArray
 
 from influence.components import Authenticity, Credibility
 from influence.components.cohorts import CohortPool, unfarmed
+from influence.components.conduct import ContentCounts
 from influence.components.credibility_stats import CredibilityStats, Seeds
+from influence.components.interactions import InteractionPairs
 from influence.engines.from_stats import pair_weight, selectivity
 from influence.engines.spark_credibility import AimedPairs
 from influence.engines.stats import PairStats
 from influence.kernels import action_weight_table, saturate
 from influence.pairs import sorted_lookup
 
-__all__ = ["Judgement", "counted", "judged", "judgement", "seeds_among"]
+__all__ = [
+    "Judgement",
+    "counted",
+    "judge_in_order",
+    "judged",
+    "judgement",
+    "ranked",
+    "seeds_among",
+]
 
 
 class Judgement(NamedTuple):
@@ -57,17 +67,24 @@ def judgement(
     reciprocity: NDArray[np.float64],
     users: NDArray[Any],
     as_of: float,
+    order: NDArray[np.intp] | None = None,
 ) -> Judgement:
     """The :class:`Judgement` of a window: *judge* (the scorer's one Credibility judge,
     if any) on its *tables* (:func:`~influence.engines.spark_credibility.credibility_tables`),
-    and the *reciprocity* keep weight of each engagement pair."""
+    and the *reciprocity* keep weight of each engagement pair.
+
+    *order* lists the users in the order an in-memory table has them, if it is not the
+    order of *users* (ids that are all integers in decimal are sorted as numbers there,
+    :func:`influence.events.ids.typed`, not as text): the judge breaks ties by that order
+    (:func:`judge_in_order`).
+    """
     if judge is None or tables is None:
         ones = np.ones(reciprocity.size)
         return Judgement(pairs.source, pairs.target, ones, reciprocity, reciprocity, None)
     stats, aimed = tables
     n = users.size
     seeds = seeds_among(judge, users)
-    facts = judge.judge(stats, seeds)
+    facts = judge_in_order(judge, stats, seeds, order)
     width = max(n, 1)
     at, found = sorted_lookup(
         aimed.source * width + aimed.target, pairs.source * width + pairs.target
@@ -82,8 +99,72 @@ def judgement(
     own = None
     if any(isinstance(c, Authenticity) for _, c in scorer.modifiers):
         trusted = counted(aimed, cred, recip, n)
-        own = np.clip(judge.judge(stats, seeds, trusted)["credibility"], 0.0, 1.0)
+        own = np.clip(judge_in_order(judge, stats, seeds, order, trusted)["credibility"], 0, 1)
     return Judgement(aimed.source, aimed.target, cred, recip, reciprocity * cred[at], own)
+
+
+def judge_in_order(
+    judge: Credibility,
+    stats: CredibilityStats,
+    seeds: Seeds,
+    order: NDArray[np.intp] | None,
+    counted: NDArray[np.bool_] | None = None,
+) -> dict[str, NDArray[Any]]:
+    """:meth:`Credibility.judge <influence.components.Credibility.judge>` with the users
+    ranked by *order* (the users by rank; ``None``: as they are): where the judge breaks
+    ties by the lowest user (a main target, an anchor), the lowest is the first in
+    *order*. Each fact comes back per user, in the users' own order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence import Events
+    >>> from influence.components import Credibility
+    >>> ev = Events.from_records([{"time": 0, "actor": "b", "action": "like", "target": "a"}])
+    >>> judge = Credibility()
+    >>> stats, seeds = judge.statistics(ev, 0.0), judge.seeds(ev)
+    >>> backwards = judge_in_order(judge, stats, seeds, np.array([1, 0]))
+    >>> all(np.array_equal(v, judge.judge(stats, seeds)[k]) for k, v in backwards.items())
+    True
+    """
+    if order is None:
+        return judge.judge(stats, seeds, counted)
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    found = Seeds(order.size, rank[seeds.trusted], rank[seeds.distrusted])
+    in_order = judge.judge(ranked(stats, order), found, None if counted is None else counted[order])
+    return {name: values[rank] for name, values in in_order.items()}
+
+
+def ranked(stats: CredibilityStats, order: NDArray[np.intp]) -> CredibilityStats:
+    """*stats* with the users renumbered by *order* (user ``order[k]`` becomes user ``k``),
+    the pairs sorted again by their new key."""
+    n = order.size
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    pairs = stats.pairs
+    source, target = rank[pairs.source], rank[pairs.target]
+    by_key = np.argsort(source * max(n, 1) + target, kind="stable")
+    c = stats.content
+    return CredibilityStats(
+        pairs=InteractionPairs(
+            source[by_key].astype(np.int32),
+            target[by_key].astype(np.int32),
+            pairs.counts[by_key],
+            pairs.engaged[by_key],
+        ),
+        first=stats.first[order],
+        last=stats.last[order],
+        appeared=stats.appeared[order],
+        start=stats.start,
+        content=ContentCounts(
+            c.repeats[order], c.answered[order], c.link_only[order], c.other[order], c.posts[order]
+        ),
+        gaps=stats.gaps[order],
+        gap_sum=stats.gap_sum[order],
+        gap_square=stats.gap_square[order],
+        answerers=stats.answerers[order],
+    )
 
 
 def seeds_among(judge: Credibility, users: NDArray[Any]) -> Seeds:

@@ -31,6 +31,7 @@ from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
 from influence.events import actions as acts
 from influence.events.assemble import Errors, validate_errors
+from influence.events.ids import typed
 from influence.events.readers import field_map, require_columns
 from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer
@@ -170,7 +171,8 @@ def score_spark(
         judge = plan.credibility
         tables = None if judge is None else credibility_tables(rows, judge, users)
         reciprocity = pair_keep(scorer, pairs, sums, users.size)
-        found = judgement(scorer, judge, tables, pairs, reciprocity, users, end)
+        order = _memory_order(users)
+        found = judgement(scorer, judge, tables, pairs, reciprocity, users, end, order)
         cut = np.flatnonzero((found.credibility < 1.0) | (found.reciprocity < 1.0))
         discounted = frame.sparkSession.createDataFrame(
             list(
@@ -237,6 +239,18 @@ def _rows(
         column("parent").alias("parent"),
         column("text").alias("text"),
     )
+
+
+def _memory_order(users: NDArray[Any]) -> NDArray[np.intp] | None:
+    """The users in the order of an in-memory table's (:func:`influence.events.ids.typed`:
+    ids that are all integers in decimal are sorted as numbers, *users* as text);
+    ``None`` when it is theirs."""
+    _, rank = typed(users)
+    if rank is None:
+        return None
+    order = np.empty(rank.size, dtype=np.intp)
+    order[rank] = np.arange(rank.size)
+    return order
 
 
 def _on_driver(

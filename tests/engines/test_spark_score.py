@@ -181,6 +181,8 @@ def test_other_parts_run_on_the_driver_and_say_so(source: Any, world: Events) ->
     assert plan_of(Scorer()).credibility == Credibility()
     two = Scorer(discounts=[Credibility()], modifiers=[Authenticity(Credibility(cohort_days=2))])
     assert "judge" in plan_of(two).why[0]
+    twice = Scorer(discounts=[Credibility(), ("again", Credibility())])
+    assert "more than one" in plan_of(twice).why[0]
 
 
 def test_rows_validation_must_judge_go_to_the_driver(spark: Any) -> None:

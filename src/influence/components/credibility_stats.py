@@ -136,6 +136,14 @@ def credibility_stats(
     >>> stats = credibility_stats(ev, 90.0, window_days=90, lookback_days=180, burst_days=14)
     >>> stats.pairs.counts.tolist(), stats.answerers.tolist(), stats.appeared.tolist()
     ([2], [1.0, 0.0], [0.0, 60.0])
+
+    The judge reads them alone:
+
+    >>> from influence.components import Credibility
+    >>> judge = Credibility()
+    >>> facts = judge.judge(judge.statistics(ev, 90.0), judge.seeds(ev))
+    >>> facts["credibility"].tolist() == judge.credibility(ev, 90.0)["credibility"].tolist()
+    True
     """
     n = events.n_users
     t = events.time

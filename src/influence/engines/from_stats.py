@@ -74,8 +74,8 @@ def plan_of(scorer: Any) -> Plan:
     """What the statistics of *scorer*'s window are computed with, or why they cannot be.
 
     Supported: the signals, discounts and modifiers of :data:`SUPPORTED` (exactly those
-    classes), Authority without a teleport, Credibility discounts and Authenticity's
-    judge all one and the same (``credibility``), all of them on one engagement time
+    classes), Authority without a teleport, at most one Credibility discount, and
+    Authenticity's judge the same one (``credibility``), all of them on one engagement time
     scale (``window_days``, ``half_life_days``; Inactivity keeps its own).
     """
     why: list[str] = []
@@ -107,6 +107,8 @@ def plan_of(scorer: Any) -> Plan:
             else:
                 half = getattr(component, "half_life_days", None)
                 scales.add((float(component.window_days), half))
+    if sum(isinstance(c, Credibility) for _, c in scorer.discounts) > 1:
+        why.append("more than one Credibility discount")
     if len(judges) > 1:
         why.append("the Credibility discounts and Authenticity's judge differ")
     elif judges:

@@ -224,7 +224,16 @@ def counted(
     """Per account, whether one of its interactions in the window keeps some trust: an
     engagement (trust: *reciprocity* times *credibility* of its pair) or a follow
     (*credibility* alone), as :meth:`Credibility.credibility
-    <influence.components.Credibility.credibility>` reads a trusted table."""
+    <influence.components.Credibility.credibility>` reads a trusted table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence.engines.spark_credibility import AimedPairs
+    >>> aimed = AimedPairs(np.array([0, 1]), np.array([1, 0]), np.array([2, 1]), np.array([1, 0]))
+    >>> counted(aimed, np.array([0.5, 1.0]), np.array([1.0, 0.0]), 3).tolist()
+    [True, False, False]
+    """
     engaged = (aimed.interactions > aimed.follows) & (reciprocity * credibility > 0.0)
     followed = (aimed.follows > 0) & (credibility > 0.0)
     return np.bincount(aimed.source[engaged | followed], minlength=n_users) > 0

@@ -23,7 +23,7 @@ from influence.components import Credibility
 from influence.components.conduct import ContentCounts
 from influence.components.credibility_stats import CredibilityStats
 from influence.components.interactions import InteractionPairs
-from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, tagged, user_index
+from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, user_index
 from influence.engines.window import require_module
 from influence.events import actions as acts
 
@@ -108,22 +108,23 @@ def credibility_tables(
         .groupBy("author")
         .agg(f.countDistinct("actor").alias("v"))
     )
-    parts = {
-        "first": (first_last, "actor", "first"),
-        "last": (first_last, "actor", "last"),
-        "upon": (upon, "target", "v"),
-        "start": (start, "u", "v"),
-        "answerers": (answerers, "author", "v"),
-    }
-    parts.update({name: (content, "actor", name) for name in ContentCounts._fields})
-    parts.update({name: (gaps, "actor", name) for name in ("gaps", "gap_sum", "gap_square")})
-    got = tagged(f, parts)
+    got = _wide(
+        f,
+        {
+            "first_last": (first_last, "actor", ("first", "last")),
+            "upon": (upon, "target", ("v",)),
+            "start": (start, "u", ("v",)),
+            "answerers": (answerers, "author", ("v",)),
+            "content": (content, "actor", ContentCounts._fields),
+            "gaps": (gaps, "actor", ("gaps", "gap_sum", "gap_square")),
+        },
+    )
     aimed = _aimed_pairs(rows, window, users)
     as_of = rows.as_of
-    first = per_user(got["first"], users, as_of)
-    last = per_user(got["last"], users, -np.inf)
+    first = per_user(got["first_last"]["first"], users, as_of)
+    last = per_user(got["first_last"]["last"], users, -np.inf)
     burst = (last - first) <= judge.burst_days * DAY
-    starts = got["start"][1]
+    starts = got["start"]["v"][1]
     interacting = np.flatnonzero(aimed.interactions > 0)
     engaged = aimed.interactions[interacting] > aimed.follows[interacting]
     stats = CredibilityStats(
@@ -135,21 +136,43 @@ def credibility_tables(
         ),
         first=first,
         last=last,
-        appeared=np.minimum(first, per_user(got["upon"], users, np.inf)),
+        appeared=np.minimum(first, per_user(got["upon"]["v"], users, np.inf)),
         start=float(starts[0]) if starts.size and np.isfinite(starts[0]) else float(as_of),
         content=ContentCounts(
-            repeats=per_user(got["repeats"], users, 0.0),
-            answered=per_user(got["answered"], users, 0.0),
-            link_only=per_user(got["link_only"], users, 0.0),
-            other=per_user(got["other"], users, 0.0),
-            posts=per_user(got["posts"], users, 0.0).astype(np.int64),
+            repeats=per_user(got["content"]["repeats"], users, 0.0),
+            answered=per_user(got["content"]["answered"], users, 0.0),
+            link_only=per_user(got["content"]["link_only"], users, 0.0),
+            other=per_user(got["content"]["other"], users, 0.0),
+            posts=per_user(got["content"]["posts"], users, 0.0).astype(np.int64),
         ),
-        gaps=per_user(got["gaps"], users, 0.0),
-        gap_sum=per_user(got["gap_sum"], users, 0.0),
-        gap_square=per_user(got["gap_square"], users, 0.0),
-        answerers=np.where(burst, per_user(got["answerers"], users, 0.0), 0.0),
+        gaps=per_user(got["gaps"]["gaps"], users, 0.0),
+        gap_sum=per_user(got["gaps"]["gap_sum"], users, 0.0),
+        gap_square=per_user(got["gaps"]["gap_square"], users, 0.0),
+        answerers=np.where(burst, per_user(got["answerers"]["v"], users, 0.0), 0.0),
     )
     return stats, aimed
+
+
+def _wide(
+    f: Any, parts: dict[str, tuple[Any, str, tuple[str, ...]]]
+) -> dict[str, dict[str, tuple[Any, Any]]]:
+    """Several per-user tables in one Spark job: each ``tag -> (frame, key, columns)`` as
+    rows ``(tag, u, v0, v1, ...)`` of one union (each table aggregated once), collected
+    once; back by tag and column as (ids, values)."""
+    width = max(len(columns) for _, _, columns in parts.values())
+    union = None
+    for tag, (frame, key, columns) in parts.items():
+        values = [f.col(c).cast("double").alias(f"v{k}") for k, c in enumerate(columns)]
+        values += [f.lit(None).cast("double").alias(f"v{k}") for k in range(len(columns), width)]
+        part = frame.select(f.lit(tag).alias("tag"), f.col(key).cast("string").alias("u"), *values)
+        union = part if union is None else union.unionAll(part)
+    got = arrow(union)
+    tags = got["tag"].astype(str)
+    out: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for tag, (_, _, columns) in parts.items():
+        mine = tags == tag
+        out[tag] = {c: (got["u"][mine], got[f"v{k}"][mine]) for k, c in enumerate(columns)}
+    return out
 
 
 def _aimed_pairs(rows: Rows, window_days: float, users: NDArray[Any]) -> AimedPairs:

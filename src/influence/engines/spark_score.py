@@ -174,16 +174,16 @@ def score_spark(
         order = _memory_order(users)
         found = judgement(scorer, judge, tables, pairs, reciprocity, users, end, order)
         cut = np.flatnonzero((found.credibility < 1.0) | (found.reciprocity < 1.0))
+        pa = require_module("pyarrow", "spark", _OWNER)
         discounted = frame.sparkSession.createDataFrame(
-            list(
-                zip(
-                    users[found.source[cut]].tolist(),
-                    users[found.target[cut]].tolist(),
-                    found.credibility[cut].tolist(),
-                    found.reciprocity[cut].tolist(),
-                )
-            ),
-            "ka string, kt string, cred double, recip double",
+            pa.table(
+                {
+                    "ka": pa.array(users[found.source[cut]], type=pa.string()),
+                    "kt": pa.array(users[found.target[cut]], type=pa.string()),
+                    "cred": pa.array(found.credibility[cut], type=pa.float64()),
+                    "recip": pa.array(found.reciprocity[cut], type=pa.float64()),
+                }
+            )
         )
         trusted = second_pass(rows, plan, users, discounted)
     finally:

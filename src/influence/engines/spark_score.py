@@ -56,9 +56,9 @@ class SparkScores:
         modifier's factor, by part name.
     placement : mapping of str to str
         Each part's name (discounts too) -> ``"spark"`` (its statistics aggregated by
-        Spark, the formula applied to them on the driver: PageRank and the quid-pro-quo
-        judgement run on the pair table there) or ``"driver"`` (the window collected
-        and scored in memory).
+        Spark, the formula applied to them on the driver: PageRank, the quid-pro-quo
+        judgement and Credibility's run on the pair tables there) or ``"driver"`` (the
+        window collected and scored in memory).
     why : tuple of str
         Why the window was scored on the driver; empty when Spark scored it.
     as_of : float or None

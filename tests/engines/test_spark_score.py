@@ -1,8 +1,10 @@
 """score_spark: scores from statistics aggregated by Spark equal the in-memory scorer's.
 
 Every comparison is against ``Scorer.score`` of the same window built in memory
-(``Events`` from the same rows, cut to the scorer's lookback), to 1e-9. One local
-session (two cores, two shuffle partitions) serves the whole module.
+(``Events`` from the same rows, cut to the scorer's lookback), to 1e-9; the house
+scorer's (Credibility and Authenticity included) on a generated world of attacks
+(cohorts, farms, props, junk, clockwork, links). One local session (two cores, two
+shuffle partitions) serves the whole module.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from influence import Events, Scorer
 from influence._time import DAY
 from influence.components import (
     Activity,
+    Authenticity,
     Authority,
     Credibility,
     DistinctEngagers,
     Engagement,
     Inactivity,
     Longevity,
+    Momentum,
     Reciprocity,
 )
 from influence.datasets import load_collegemsg, synthetic
@@ -164,15 +168,21 @@ def test_another_time_scale_an_earlier_as_of_and_no_discounts(source: Any, world
 
 
 def test_other_parts_run_on_the_driver_and_say_so(source: Any, world: Events) -> None:
-    scorer = Scorer(signals=[Engagement()], discounts=[Credibility()], modifiers=[])
+    scorer = Scorer(signals=[Engagement(), Momentum()], discounts=[], modifiers=[])
     got = score_spark(source, scorer)
     assert set(got.placement.values()) == {"driver"}
     assert got.stats is None
-    assert any("Credibility" in reason for reason in got.why)
+    assert any("Momentum" in reason for reason in got.why)
     assert_same(got, in_memory(world, scorer, float(world.time[-1])))
     mixed = Scorer(signals=[Engagement(), DistinctEngagers(30)], discounts=[], modifiers=[])
     assert "time scales" in plan_of(mixed).why[0]
     assert plan_of(moved(window_days=30)).why == ()
+    assert plan_of(Scorer()).why == ()
+    assert plan_of(Scorer()).credibility == Credibility()
+    two = Scorer(discounts=[Credibility()], modifiers=[Authenticity(Credibility(cohort_days=2))])
+    assert "judge" in plan_of(two).why[0]
+    twice = Scorer(discounts=[Credibility(), ("again", Credibility())])
+    assert "more than one" in plan_of(twice).why[0]
 
 
 def test_rows_validation_must_judge_go_to_the_driver(spark: Any) -> None:
@@ -203,3 +213,120 @@ def test_a_slice_of_a_real_log_scores_as_in_memory(spark: Any) -> None:
     got = score_spark(spark.createDataFrame(table_of(events)), scorer)
     assert got.why == ()
     assert_same(got, in_memory(events, scorer, float(events.time[-1])))
+
+
+@pytest.fixture(scope="module")
+def attacks() -> Events:
+    """About 37,000 events of a world of attacks: a farm, Sybil cohorts, a ring, a spammer
+    (junk, clockwork) and a curator (links), with their good twins."""
+    return synthetic(seed=5, n_users=40, days=30, farm_size=10, n_sybils=20, ring_size=6).events
+
+
+@pytest.fixture(scope="module")
+def attack_log(spark: Any, attacks: Events) -> Any:
+    return spark.createDataFrame(table_of(attacks))
+
+
+@pytest.mark.slow
+def test_the_house_scorer_scores_on_spark(attack_log: Any, attacks: Events) -> None:
+    scorer = Scorer()
+    as_of = float(attacks.time[-1])
+    got = score_spark(attack_log)
+    assert got.why == ()
+    assert set(got.placement.values()) == {"spark"}
+    assert_same(got, in_memory(attacks, scorer, as_of))
+    # Credibility's statistics are those of the window in memory
+    assert got.stats is not None
+    assert got.stats.credibility is not None
+    judge = Credibility()
+    window = attacks.select(attacks.time > as_of - scorer.lookback_days * DAY).compact()
+    assert window.users.ids.tolist() == got.users.tolist()
+    want = judge.statistics(window, as_of)
+    mine = got.stats.credibility
+    for name in ("first", "last", "appeared", "start", "gaps", "answerers"):
+        assert np.array_equal(getattr(mine, name), getattr(want, name)), name
+    for name in ("gap_sum", "gap_square"):
+        assert np.allclose(getattr(mine, name), getattr(want, name), rtol=1e-12, atol=0), name
+    for a, b in zip((*mine.pairs, *mine.content), (*want.pairs, *want.content)):
+        assert np.array_equal(a, b)
+    # the defences bite, and each part is the component's own on the trusted window
+    facts = judge.credibility(window, as_of)
+    for fact in ("prop", "farmed", "pooled", "junk", "links", "regular"):
+        assert (facts[fact] > 0).any(), fact
+    trust = scorer.trust(window, as_of)
+    assert (trust == 0).any()
+    assert (trust < 0.5).sum() > len(window) / 10
+    trusted = window.with_trust(trust)
+    for name, component in scorer.signals + scorer.modifiers:
+        want_part = component(trusted, as_of=as_of)
+        assert np.max(np.abs(got.parts[name] - want_part)) <= TOLERANCE, name
+    assert got.parts["authenticity"].min() < 0.5
+
+
+@pytest.mark.slow
+def test_seeds_and_authenticity_without_the_discount(attack_log: Any, attacks: Events) -> None:
+    as_of = float(attacks.time[2 * len(attacks) // 3])
+    bots = [u for u in attacks.users.ids.tolist() if u.startswith("sybil")]
+    judge = Credibility(trusted=(bots[0], "nobody"), distrusted=tuple(bots[1:4]))
+    seeded = Scorer(discounts=[Reciprocity(), judge], modifiers=[Authenticity(judge)])
+    alone = Scorer(discounts=[Reciprocity()], modifiers=[Inactivity(), Authenticity()])
+    for scorer in (seeded, alone):
+        got = score_spark(attack_log, scorer, as_of=as_of)
+        assert got.why == ()
+        assert_same(got, in_memory(attacks, scorer, as_of))
+
+
+def small_log() -> list[tuple[float, str, str, str | None, str | None, str | None, str | None]]:
+    """Posts of repeated, blank and link-only texts on a clock, answered and not, and the
+    likes, replies and follows of a few accounts."""
+    hour = 3600.0
+    rows: list[tuple[float, str, str, str | None, str | None, str | None, str | None]] = []
+    for k in range(14):
+        rows.append((k * hour, "spam", "post", None, f"s{k}", None, "buy now"))
+        rows.append((k * hour + 60, "links", "post", None, f"l{k}", None, f"https://x.io/{k}"))
+        rows.append((k * 7 * hour, "ann", "post", None, f"a{k}", None, " " if k % 2 else f"hi {k}"))
+        rows.append((k * 7 * hour + 300, "bob", "like", "ann", None, f"a{k}", None))
+        rows.append((k * 7 * hour + 400, "cy", "reply", "ann", f"r{k}", f"a{k}", "nice"))
+    rows += [(50 * hour, "bob", "like", "spam", None, "s3", None),
+             (51 * hour, "cy", "follow", "bob", None, None, None)]  # fmt: skip
+    return rows
+
+
+def test_the_house_scorer_on_a_small_log(spark: Any) -> None:
+    rows = small_log()
+    schema = "time double, actor string, action string, target string, post string, " \
+             "parent string, text string"  # fmt: skip
+    names = ("time", "actor", "action", "target", "post", "parent", "text")
+    events = Events.from_records([dict(zip(names, row)) for row in rows])
+    got = score_spark(spark.createDataFrame(rows, schema))
+    assert got.why == ()
+    assert_same(got, in_memory(events, Scorer(), float(events.time[-1])))
+    facts = Credibility().credibility(events, float(events.time[-1]))
+    spam, ann = events.users.index("spam"), events.users.index("ann")
+    assert facts["junk"][spam] > 0
+    assert facts["regular"][spam] > 0
+    assert facts["links"][events.users.index("links")] > 0
+    assert facts["junk"][ann] == 0  # blank texts are no texts, not one repeated text
+    assert got.stats is not None
+    assert got.stats.credibility is not None
+    assert got.stats.credibility.content.repeats[got.users.tolist().index("ann")] == 0
+    posts_only = score_spark(spark.createDataFrame([r for r in rows if r[2] == "post"], schema))
+    assert posts_only.why == ()
+    assert np.array_equal(posts_only.values, np.zeros(3))
+
+
+def test_ties_go_as_in_memory_when_ids_are_numbers(spark: Any) -> None:
+    # 9 and 10 appear together; 100 likes both as often: its main target and anchor are
+    # the lowest id, 9 in memory (integer ids), where Spark sorts "10" first.
+    rows = [(0.0, "9", "mention", "10")]
+    rows += [(DAY + k, "100", "like", target) for k in range(3) for target in ("9", "10")]
+    rows += [(DAY + 9 + k, actor, "like", "10") for k in range(3) for actor in ("101", "102")]
+    names = ("time", "actor", "action", "target")
+    events = Events.from_records([dict(zip(names, row)) for row in rows])
+    assert events.users.ids.dtype == np.int64
+    frame = spark.createDataFrame(rows, "time double, actor string, action string, target string")
+    got = score_spark(frame)
+    assert got.why == ()
+    want = in_memory(events, Scorer(), float(events.time[-1]))
+    mine = got.to_dict()
+    assert max(abs(mine[u] - want[u]) for u in want) <= TOLERANCE

@@ -18,7 +18,19 @@ from influence.kernels import (
 )
 from influence.pairs import stable_order
 
-__all__ = ["History", "answered_by", "clockwork", "content_shares", "history", "regularity"]
+__all__ = [
+    "ContentCounts",
+    "History",
+    "answered_by",
+    "clockwork",
+    "clockwork_of",
+    "content_counts",
+    "content_shares",
+    "gap_sums",
+    "history",
+    "regularity",
+    "shares_of",
+]
 
 
 def answered_by(
@@ -102,10 +114,22 @@ def history(events: Events, as_of: float, since: float) -> History:
     return History(seen, first, last, np.minimum(first, upon[:n]), order, who, when)
 
 
-def content_shares(
-    events: Events, in_window: NDArray[np.bool_], as_of: float, content_prior: float
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """Per account: repeated-text share, link-only share (both over answered posts), posts."""
+class ContentCounts(NamedTuple):
+    """Per account, its posts in a window and what the repetition and link-only shares
+    read of them (:func:`content_counts`)."""
+
+    repeats: NDArray[np.float64]
+    answered: NDArray[np.float64]
+    link_only: NDArray[np.float64]
+    other: NDArray[np.float64]
+    posts: NDArray[np.int64]
+
+
+def content_counts(events: Events, in_window: NDArray[np.bool_], as_of: float) -> ContentCounts:
+    """Per account, over its posts in *in_window*: ``repeats`` (posts with a text, less
+    its distinct texts), ``answered`` (distinct texts of posts others answered by
+    *as_of*), ``link_only`` (posts that are only links), ``other`` (the other posts others
+    answered) and ``posts``."""
     n = events.n_users
     posts = np.flatnonzero((events.action == _actions.POST) & in_window)
     n_posts = np.bincount(events.actor[posts], minlength=n)
@@ -120,18 +144,36 @@ def content_shares(
     texted = np.bincount(events.actor[posts[with_text]], minlength=n)
     repeats = (texted - distinct(with_text)).astype(np.float64)
     answered = distinct(with_text & heard).astype(np.float64)
-    junk = np.divide(
-        repeats, repeats + answered + content_prior,
-        out=np.zeros(n), where=repeats > 0,
-    )  # fmt: skip
     link = Activity.link_only(events)[posts]
     link_only = np.bincount(events.actor[posts[link]], minlength=n).astype(np.float64)
     other = np.bincount(events.actor[posts[~link & heard]], minlength=n).astype(np.float64)
+    return ContentCounts(repeats, answered, link_only, other, n_posts)
+
+
+def content_shares(
+    events: Events, in_window: NDArray[np.bool_], as_of: float, content_prior: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """Per account: repeated-text share, link-only share (both over answered posts), posts."""
+    counts = content_counts(events, in_window, as_of)
+    return (*shares_of(counts, content_prior), counts.posts)
+
+
+def shares_of(
+    counts: ContentCounts, content_prior: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per account: repeated-text share and link-only share, both over answered posts
+    (:class:`~influence.components.Credibility`'s junk and links), from its counts."""
+    n = counts.posts.size
+    repeats, link_only = counts.repeats, counts.link_only
+    junk = np.divide(
+        repeats, repeats + counts.answered + content_prior,
+        out=np.zeros(n), where=repeats > 0,
+    )  # fmt: skip
     links = np.divide(
-        link_only, link_only + other + content_prior,
+        link_only, link_only + counts.other + content_prior,
         out=np.zeros(n), where=link_only > 0,
     )  # fmt: skip
-    return junk, links, n_posts
+    return junk, links
 
 
 def regularity(events: Events, rows: NDArray[np.intp], min_posts: float) -> NDArray[np.float64]:
@@ -152,20 +194,34 @@ def clockwork(
     actor, by time (as :class:`History` has them); accounts with fewer than *min_posts*
     actions read 0.
     """
+    return clockwork_of(*gap_sums(who, when, n), min_posts)
+
+
+def gap_sums(
+    who: NDArray[np.int64], when: NDArray[np.float64], n: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per account, over the gaps between its consecutive actions (*who* and *when* as
+    :func:`clockwork` reads them): how many, their sum and the sum of their squares."""
     same = who[1:] == who[:-1]
     gap = np.diff(when)[same]
     owner = who[1:][same]
     count = np.bincount(owner, minlength=n).astype(np.float64)
-    mean = np.divide(
-        np.bincount(owner, weights=gap, minlength=n), count, out=np.zeros(n), where=count > 0
-    )
+    total = np.asarray(np.bincount(owner, weights=gap, minlength=n), dtype=np.float64)
     np.multiply(gap, gap, out=gap)  # squared in place: no second gap-sized temporary
-    square = np.divide(
-        np.bincount(owner, weights=gap, minlength=n),
-        count,
-        out=np.zeros(n),
-        where=count > 0,
-    )
+    square = np.asarray(np.bincount(owner, weights=gap, minlength=n), dtype=np.float64)
+    return count, total, square
+
+
+def clockwork_of(
+    count: NDArray[np.float64],
+    total: NDArray[np.float64],
+    square: NDArray[np.float64],
+    min_posts: float,
+) -> NDArray[np.float64]:
+    """:func:`clockwork` from each account's :func:`gap_sums`."""
+    n = count.size
+    mean = np.divide(total, count, out=np.zeros(n), where=count > 0)
+    square = np.divide(square, count, out=np.zeros(n), where=count > 0)
     spread = np.sqrt(np.maximum(square - mean * mean, 0.0))
     variation = np.divide(spread, mean, out=np.full(n, np.inf), where=mean > 0)
     regular = np.clip((0.5 - variation) / 0.4, 0.0, 1.0)

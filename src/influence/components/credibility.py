@@ -19,7 +19,7 @@ from influence.components.cohorts import (
     own_shares,
     unfarmed,
 )
-from influence.components.conduct import answered_by, clockwork, content_shares, history
+from influence.components.conduct import clockwork_of, shares_of
 from influence.components.constraints import (
     NON_NEGATIVE,
     POSITIVE,
@@ -27,8 +27,12 @@ from influence.components.constraints import (
     Integers,
     SequenceOf,
 )
-from influence.components.interactions import interaction_pairs
-from influence.events import actions as _actions
+from influence.components.credibility_stats import (
+    CredibilityStats,
+    Seeds,
+    credibility_stats,
+    interaction_rows,
+)
 from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
@@ -40,8 +44,6 @@ from influence.kernels import (
 )
 
 __all__ = ["Credibility"]
-
-_INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
 
 
 @dataclass(frozen=True)
@@ -288,7 +290,8 @@ class Credibility(BaseComponent):
         suspect accounts is "engaged by no one credible". ``prop`` and ``farmed``
         are :math:`p` and :math:`F` of the class description.
         Computed once per event table, time and parameters (the discount and
-        :class:`~influence.components.Authenticity` share it).
+        :class:`~influence.components.Authenticity` share it): :meth:`statistics`, then
+        :meth:`judge`.
 
         With :attr:`Events.trust <influence.Events.trust>` set, the accounts none of
         whose interactions in the window is trusted (trust 0) are left out of the two
@@ -296,74 +299,72 @@ class Credibility(BaseComponent):
         the traits the passes read are trust-free and shared.
         """
         at = float(as_of)
-        key = ("credibility traits", at, self)
-        traits = shared(events, key, lambda: self._traits(events, at), uses_trust=False)
+        seeds = self.seeds(events)
+
+        def traits() -> dict[str, NDArray[Any]]:
+            return self._traits(self.statistics(events, at), seeds)
+
+        found = shared(events, ("credibility traits", at, self), traits, uses_trust=False)
         facts = shared(
             events,
             ("credibility", at, self),
-            lambda: self._passes(events, traits, traits["present"]),
+            lambda: self._passes(seeds, found, found["present"]),
             uses_trust=False,
         )
         if events.trust is None:
             return facts
-        return shared(
-            events,
-            ("credibility with trust", at, self),
-            lambda: self._with_trust(events, at, traits, facts),
-        )
 
-    def _interactions(self, events: Events, as_of: float) -> NDArray[np.bool_]:
-        """Rows that are interactions aimed at another account, in the window."""
-        t = events.time
-        return np.asarray(
-            _INTERACTION[events.action]
-            & (events.target >= 0)
-            & (events.actor != events.target)
-            & (t <= as_of)
-            & (t > as_of - self.window_days * DAY)
-        )
+        def with_trust() -> dict[str, NDArray[Any]]:
+            assert events.trust is not None
+            trusted = interaction_rows(events, at, self.window_days) & (events.trust > 0.0)
+            counted = np.bincount(events.actor[np.flatnonzero(trusted)], minlength=seeds.n) > 0
+            return self._with_trust(seeds, found, facts, counted)
+
+        return shared(events, ("credibility with trust", at, self), with_trust)
+
+    def statistics(self, events: Events, as_of: float) -> CredibilityStats:
+        """What :meth:`judge` reads of *events* at *as_of* (:func:`credibility_stats`)."""
+        days = {"window_days": self.window_days, "burst_days": self.burst_days}
+        return credibility_stats(events, as_of, lookback_days=self.lookback_days, **days)
+
+    def seeds(self, events: Events) -> Seeds:
+        """The ``trusted`` and ``distrusted`` accounts found in *events* (:class:`Seeds`)."""
+        return Seeds.found(events.n_users, events.users.indices, self.trusted, self.distrusted)
+
+    def judge(
+        self, stats: CredibilityStats, seeds: Seeds, counted: NDArray[np.bool_] | None = None
+    ) -> dict[str, NDArray[Any]]:
+        """:meth:`credibility` from the window's statistics alone: the two passes, and
+        with *counted* (per account: one of its interactions in the window is trusted)
+        again without the accounts of no trusted interaction."""
+        traits = self._traits(stats, seeds)
+        facts = self._passes(seeds, traits, traits["present"])
+        return facts if counted is None else self._with_trust(seeds, traits, facts, counted)
 
     def _with_trust(
-        self,
-        events: Events,
-        as_of: float,
-        traits: Mapping[str, NDArray[Any]],
-        facts: dict[str, NDArray[Any]],
-    ) -> dict[str, NDArray[Any]]:
+        self, seeds: Seeds, traits: Mapping[str, NDArray[Any]], facts: dict[str, NDArray[Any]],
+        counted: NDArray[np.bool_],
+    ) -> dict[str, NDArray[Any]]:  # fmt: skip
         """*facts* with the passes run again without the accounts none of whose
         interactions in the window is trusted (whole accounts, not weighted by trust: see
         :meth:`credibility`); their own standing stays the one judged without trust."""
-        assert events.trust is not None
-        rows = np.flatnonzero(self._interactions(events, as_of) & (events.trust > 0.0))
-        counted = np.bincount(events.actor[rows], minlength=events.n_users) > 0
         present = traits["present"]
         dropped = (traits["out"] > 0) & ~counted & (present > 0)
         if not dropped.any():
             return facts
-        out = self._passes(events, traits, present * counted)
+        out = self._passes(seeds, traits, present * counted)
         for name in ("credibility", "base", "prop", "cohort"):
             out[name][dropped] = facts[name][dropped]
         return out
 
-    def _traits(self, events: Events, as_of: float) -> dict[str, NDArray[Any]]:
+    def _traits(self, stats: CredibilityStats, seeds: Seeds) -> dict[str, NDArray[Any]]:
         """What the two passes read: every account's history, purpose and conduct."""
-        n = events.n_users
-        t = events.time
-        in_window = (t <= as_of) & (t > as_of - self.window_days * DAY)
-        interaction = self._interactions(events, as_of)
-        src, dst, counts, has = interaction_pairs(events, interaction)
+        n = stats.first.size
+        src, dst, counts, has = stats.pairs
         out = np.bincount(src, weights=counts, minlength=n).astype(np.int64)
-        # An account's history as far as the lookback shows (two windows): when it was
-        # first and last seen, when the log begins.
-        since = as_of - self.lookback_days * DAY
-        past = history(events, as_of, since)
-        first, last = past.first, past.last
-
-        junk, links, n_posts = content_shares(events, in_window, as_of, self.content_prior)
-        # Clockwork timing over the window's actions (the history's, sorted by actor).
-        window = past.when > as_of - self.window_days * DAY
-        who, when = (past.who, past.when) if window.all() else (past.who[window], past.when[window])
-        regular = clockwork(who, when, n, self.min_posts)
+        first, last = stats.first, stats.last  # as far as the lookback (two windows) shows
+        junk, links = shares_of(stats.content, self.content_prior)
+        regular = clockwork_of(stats.gaps, stats.gap_sum, stats.gap_square, self.min_posts)
         # Alike accounts: burst accounts (all their actions within `burst_days`) with the
         # same anchor, first seen within `cohort_days` of each other. What they do
         # among themselves is not a life of their own: interactions with alike accounts
@@ -378,13 +379,12 @@ class Credibility(BaseComponent):
         # that appeared first in the log) and answered posts; the others read none.
         mine = np.flatnonzero(burst[src])
         main_target, main_count, anchor = main_targets_and_anchors(
-            src[mine], dst[mine], counts[mine], past.appeared, n
+            src[mine], dst[mine], counts[mine], stats.appeared, n
         )
         # Fresh: a burst account first seen `burst_days` or more after the log begins, so
         # that its whole life is in view (in a shorter log nobody's is: an account seen on
         # the first day may be years old, and nothing is judged fresh).
-        start = float(past.when.min()) if past.rows.size else as_of
-        fresh = burst & (first >= start + self.burst_days * DAY) & (out > 0)
+        fresh = burst & (first >= stats.start + self.burst_days * DAY) & (out > 0)
         # What a farm bot does and a newcomer or a passing liker does not: it comes back
         # to the same account again and again (a one-off like is not a farm's work), and
         # nobody engages posts of its own (a newcomer who posts and is answered, even by
@@ -393,15 +393,13 @@ class Credibility(BaseComponent):
         again = -np.expm1(-repeats / self.repeat_scale)
         # Repeating the action on the main target (a follow and a like make 0.63).
         repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-answered_by(events, as_of, in_window, since, owners=burst))
+        unanswered = np.exp(-stats.answerers)
         lifeless = fresh * unanswered
-        if self.trusted:
-            found = events.users.indices(np.asarray(list(self.trusted)))
-            fresh[found[found >= 0]] = False
+        fresh[seeds.trusted] = False
         # Distrusted accounts are judged fakes already: in nobody else's judgement do they
         # count (no prop, audience, engager or cohort peer), so that flagging bots cannot
         # make the genuine accounts engaging the same target look like their farm or cohort.
-        present = self._seeded(events, np.ones(n), distrusted=0.0)
+        present = self._seeded(seeds, np.ones(n), distrusted=0.0)
         # Alike pairs: burst accounts with the same anchor, first seen within `span` apart.
         inside = np.zeros(src.size, dtype=bool)
         maybe = np.flatnonzero(burst[src] & (anchor[src] >= 0))
@@ -426,15 +424,15 @@ class Credibility(BaseComponent):
             "top_share": top_share, "burst": burst, "unanswered": unanswered,
             "repeating": repeating * (main_target >= 0), "lifeless": lifeless, "again": again,
             "group": group, "anchor": anchor, "first": first, "present": present,
-            "junk": junk, "links": links, "regular": regular, "posts": n_posts,
+            "junk": junk, "links": links, "regular": regular, "posts": stats.content.posts,
         }  # fmt: skip
 
     def _passes(
-        self, events: Events, traits: Mapping[str, NDArray[Any]], present: NDArray[np.float64]
+        self, seeds: Seeds, traits: Mapping[str, NDArray[Any]], present: NDArray[np.float64]
     ) -> dict[str, NDArray[Any]]:
         """The two passes over *traits*, with only the *present* accounts (weight 1; 0:
         absent) counted as others' engagers, audience, props and cohort peers."""
-        n = events.n_users
+        n = present.size
         src, dst, counts, out = traits["src"], traits["dst"], traits["counts"], traits["out"]
         outside = traits["outside"]  # engagement from accounts not alike (a mask: no indices)
         engager, engagee = src[outside], dst[outside]
@@ -463,7 +461,7 @@ class Credibility(BaseComponent):
             # pools what they give each target the same way (CohortPool).
             # Seeds are no cohort's members: a trusted account is vouched for, a
             # distrusted one is absent (the judgement of the others ignores it).
-            pooled = self._seeded(events, pooled, trusted=0.0, distrusted=0.0)
+            pooled = self._seeded(seeds, pooled, trusted=0.0, distrusted=0.0)
             cohort, own_share = own_shares(pooled, group, self.cohort_credit)
             # A farm that serves many customers: its bots are props (fresh accounts
             # nobody engages) and its customers are propped up by a crowd of them
@@ -480,9 +478,9 @@ class Credibility(BaseComponent):
             clock = regular * lonely
             own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * clock)
             base = self._seeded(
-                events, np.clip(own * (1.0 - farm) * (1.0 - 0.5 * links * lonely), 0.0, 1.0)
+                seeds, np.clip(own * (1.0 - farm) * (1.0 - 0.5 * links * lonely), 0.0, 1.0)
             )
-            value = self._seeded(events, np.clip(base * own_share, 0.0, 1.0))
+            value = self._seeded(seeds, np.clip(base * own_share, 0.0, 1.0))
             # What a farmed target loses: the engagement of props (mostly props: fresh
             # accounts nobody engages) that acted more than once, a bot's work; never a
             # passing newcomer's one action, nor a community member's, so that bots
@@ -521,18 +519,16 @@ class Credibility(BaseComponent):
             "posts": traits["posts"],
         }
 
+    @staticmethod
     def _seeded(
-        self,
-        events: Events,
+        seeds: Seeds,
         value: NDArray[np.float64],
         *,
         trusted: float = 1.0,
         distrusted: float = 0.0,
     ) -> NDArray[np.float64]:
-        for ids, setting in ((self.trusted, trusted), (self.distrusted, distrusted)):
-            if ids:
-                found = events.users.indices(np.asarray(list(ids)))
-                value[found[found >= 0]] = setting
+        value[seeds.trusted] = trusted
+        value[seeds.distrusted] = distrusted
         return value
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:

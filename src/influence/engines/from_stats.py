@@ -23,7 +23,9 @@ from numpy.typing import NDArray
 from influence._time import DAY
 from influence.components import (
     Activity,
+    Authenticity,
     Authority,
+    Credibility,
     DistinctEngagers,
     Engagement,
     Inactivity,
@@ -40,8 +42,8 @@ __all__ = ["SUPPORTED", "Plan", "pair_keep", "plan_of", "score_from_stats"]
 #: The components scored from the statistics, by role.
 SUPPORTED: Mapping[str, tuple[type, ...]] = {
     "signals": (Engagement, Activity, DistinctEngagers, Longevity, Authority),
-    "discounts": (Reciprocity,),
-    "modifiers": (Inactivity,),
+    "discounts": (Reciprocity, Credibility),
+    "modifiers": (Inactivity, Authenticity),
 }
 #: The engagement actions' codes in the order of :data:`~influence.engines.stats.ACTION_COLUMNS`.
 _ENGAGING = (1, 2, 3, 4)
@@ -64,6 +66,7 @@ class Plan:
     exposure_days: float = Engagement.exposure_days
     history_days: float = Inactivity.history_days
     activity_weights: tuple[tuple[str, float], ...] = tuple(Activity.WEIGHTS.items())
+    credibility: Credibility | None = None
     why: tuple[str, ...] = field(default=())
 
 
@@ -71,12 +74,14 @@ def plan_of(scorer: Any) -> Plan:
     """What the statistics of *scorer*'s window are computed with, or why they cannot be.
 
     Supported: the signals, discounts and modifiers of :data:`SUPPORTED` (exactly those
-    classes), Authority without a teleport, all of them on one engagement time scale
-    (``window_days``, ``half_life_days``; Inactivity keeps its own).
+    classes), Authority without a teleport, at most one Credibility discount, and
+    Authenticity's judge the same one (``credibility``), all of them on one engagement time
+    scale (``window_days``, ``half_life_days``; Inactivity keeps its own).
     """
     why: list[str] = []
     values: dict[str, Any] = {}
     scales: set[tuple[float, Any]] = set()
+    judges: set[Credibility] = set()
     for role, allowed in SUPPORTED.items():
         for name, component in getattr(scorer, role):
             if type(component) not in allowed:
@@ -93,11 +98,21 @@ def plan_of(scorer: Any) -> Plan:
                 values["exposure_days"] = float(component.exposure_days)
             if isinstance(component, Activity):
                 values["activity_weights"] = tuple(component.WEIGHTS.items())
-            if isinstance(component, Inactivity):
+            if isinstance(component, (Credibility, Authenticity)):
+                judge = component if isinstance(component, Credibility) else component.credibility
+                judges.add(judge)
+                scales.add((float(judge.window_days), judge.half_life_days))
+            elif isinstance(component, Inactivity):
                 values["history_days"] = float(component.history_days)
             else:
                 half = getattr(component, "half_life_days", None)
                 scales.add((float(component.window_days), half))
+    if sum(isinstance(c, Credibility) for _, c in scorer.discounts) > 1:
+        why.append("more than one Credibility discount")
+    if len(judges) > 1:
+        why.append("the Credibility discounts and Authenticity's judge differ")
+    elif judges:
+        values["credibility"] = judges.pop()
     windows = {window for window, _ in scales}
     halves = {float(half) for _, half in scales if half is not None}
     if len(windows) > 1 or len(halves) > 1:
@@ -134,9 +149,12 @@ def pair_weight(
 
 
 def pair_keep(scorer: Any, stats: PairStats, sums: Sums, n_users: int) -> NDArray[np.float64]:
-    """Per pair, the product of the scorer's discounts' keep weights (1 - quid pro quo)."""
+    """Per pair, the product of the scorer's Reciprocity discounts' keep weights
+    (1 - quid pro quo); Credibility's are judged apart (:mod:`influence.engines.judged`)."""
     keep = np.ones(stats.source.size)
     for _, component in scorer.discounts:
+        if not isinstance(component, Reciprocity):
+            continue
         share = quid_pro_quo(
             stats.source,
             stats.target,
@@ -154,11 +172,15 @@ def pair_keep(scorer: Any, stats: PairStats, sums: Sums, n_users: int) -> NDArra
 
 
 def score_from_stats(
-    scorer: Any, stats: WindowStats, keep: NDArray[np.float64]
+    scorer: Any,
+    stats: WindowStats,
+    keep: NDArray[np.float64],
+    own: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64]]]:
     """The scores of the window and each part's values (signals with the discounts'
-    trust, as they enter the score; modifiers' factors), from its statistics and the
-    pairs' keep weights (:func:`pair_keep`)."""
+    trust, as they enter the score; modifiers' factors), from its statistics, the
+    pairs' keep weights (all discounts') and *own*, Authenticity's factor if the scorer
+    has it (:func:`influence.engines.judged.judged`)."""
     n = stats.users.size
     raw = np.zeros(n)
     parts: dict[str, NDArray[np.float64]] = {}
@@ -168,6 +190,11 @@ def score_from_stats(
         raw += scorer.weights[name] * values
     final = np.asarray(scorer.calibration(raw), dtype=np.float64)
     for name, component in scorer.modifiers:
+        if isinstance(component, Authenticity):
+            assert own is not None
+            parts[name] = own
+            final = final * own
+            continue
         seen = stats.trusted.last_seen
         known = np.isfinite(seen)
         days = np.where(known, (stats.as_of - np.where(known, seen, stats.as_of)) / DAY, 0.0)

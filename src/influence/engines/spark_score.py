@@ -2,12 +2,13 @@
 
 :func:`score_spark` computes a window's sufficient statistics
 (:mod:`influence.engines.stats`) with Spark DataFrame operations
-(:mod:`influence.engines.spark_stats`), collects the per-user sums and the
-engagement-pair table, and scores from them on the driver
-(:mod:`influence.engines.from_stats`). A scorer with parts that are not scored from
-statistics, or a window that needs validation's judgement, is scored on the driver
-instead (:func:`influence.engines.read_spark`, then :meth:`influence.Scorer.score`), and
-the result says so.
+(:mod:`influence.engines.spark_stats`, and Credibility's with
+:mod:`influence.engines.spark_credibility`), collects the per-user results and the pair
+tables, and scores from them on the driver (:mod:`influence.engines.from_stats`,
+Credibility's judgement with :mod:`influence.engines.judged`). A scorer with parts that
+are not scored from statistics, or a window that needs validation's judgement, is scored
+on the driver instead (:func:`influence.engines.read_spark`, then
+:meth:`influence.Scorer.score`), and the result says so.
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from numpy.typing import NDArray
 from influence._time import DAY
 from influence.components.base import evidence_of
 from influence.engines.from_stats import pair_keep, plan_of, score_from_stats
+from influence.engines.judged import judgement
 from influence.engines.spark import read_spark, spark_log
+from influence.engines.spark_credibility import credibility_tables
 from influence.engines.spark_stats import Rows, census, pair_table, second_pass
 from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
 from influence.events import actions as acts
 from influence.events.assemble import Errors, validate_errors
+from influence.events.ids import typed
 from influence.events.readers import field_map, require_columns
 from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer
@@ -52,9 +56,9 @@ class SparkScores:
         modifier's factor, by part name.
     placement : mapping of str to str
         Each part's name (discounts too) -> ``"spark"`` (its statistics aggregated by
-        Spark, the formula applied to them on the driver: PageRank and the quid-pro-quo
-        judgement run on the pair table there) or ``"driver"`` (the window collected
-        and scored in memory).
+        Spark, the formula applied to them on the driver: PageRank, the quid-pro-quo
+        judgement and Credibility's run on the pair tables there) or ``"driver"`` (the
+        window collected and scored in memory).
     why : tuple of str
         Why the window was scored on the driver; empty when Spark scored it.
     as_of : float or None
@@ -86,24 +90,25 @@ def score_spark(
 ) -> SparkScores:
     """Score the window a scorer reads, aggregated by Spark where the events are.
 
-    The window is what *scorer* reads before *as_of* (:attr:`influence.Scorer.lookback_days`,
-    as :func:`read_spark` reads it). For a scorer of Engagement, Activity,
-    DistinctEngagers, Longevity, Authority (without teleport), Reciprocity and
-    Inactivity on one time scale, Spark computes the window's sufficient statistics in
-    two passes and only the per-user sums and the engagement-pair table reach the
-    driver, which applies the components' formulas to them
-    (docs/engines.md, "Scoring on Spark"). Any other scorer, a time column of text, or
-    a window with rows validation would reject or repair (a missing field, a target
-    known only from the parent post, a repeated post id) is scored on the driver:
-    :func:`read_spark` (with *errors*) then :meth:`influence.Scorer.score`.
+    The window is what *scorer* reads before *as_of*
+    (:attr:`influence.Scorer.lookback_days`, as :func:`read_spark` reads it). For a
+    scorer of Engagement, Activity, DistinctEngagers, Longevity, Authority (without
+    teleport), Reciprocity, Inactivity, Credibility and Authenticity (one judge) on one
+    time scale (the house scorer is one), Spark computes the window's sufficient
+    statistics in two passes and only the per-user results and the pair tables
+    (engagement pairs; with Credibility, every pair aimed at another account) reach the
+    driver, which applies the components' formulas to them (docs/engines.md, "Scoring on
+    Spark"). Any other scorer, a time column of text, or a window with rows validation
+    would reject or repair (a missing field, a target known only from the parent post, a
+    repeated post id) is scored on the driver: :func:`read_spark` (with *errors*) then
+    :meth:`influence.Scorer.score`.
 
     Parameters
     ----------
     frame : pyspark.sql.DataFrame
         The log.
     scorer : Scorer, optional
-        Default ``Scorer()`` (whose Credibility, Momentum and Authenticity are not
-        scored from statistics: it runs on the driver).
+        Default ``Scorer()``, the house scorer.
     as_of, columns, errors
         As for :func:`read_spark`.
 
@@ -163,23 +168,29 @@ def score_spark(
             )
             return _on_driver(frame, scorer, when, columns, errors, tuple(why))
         pairs = pair_table(rows, plan, users)
-        keep = pair_keep(scorer, pairs, sums, users.size)
-        cut = np.flatnonzero(keep < 1.0)
+        judge = plan.credibility
+        tables = None if judge is None else credibility_tables(rows, judge, users)
+        reciprocity = pair_keep(scorer, pairs, sums, users.size)
+        order = _memory_order(users)
+        found = judgement(scorer, judge, tables, pairs, reciprocity, users, end, order)
+        cut = np.flatnonzero((found.credibility < 1.0) | (found.reciprocity < 1.0))
+        pa = require_module("pyarrow", "spark", _OWNER)
         discounted = frame.sparkSession.createDataFrame(
-            list(
-                zip(
-                    users[pairs.source[cut]].tolist(),
-                    users[pairs.target[cut]].tolist(),
-                    keep[cut].tolist(),
-                )
-            ),
-            "ka string, kt string, keep double",
+            pa.table(
+                {
+                    "ka": pa.array(users[found.source[cut]], type=pa.string()),
+                    "kt": pa.array(users[found.target[cut]], type=pa.string()),
+                    "cred": pa.array(found.credibility[cut], type=pa.float64()),
+                    "recip": pa.array(found.reciprocity[cut], type=pa.float64()),
+                }
+            )
         )
         trusted = second_pass(rows, plan, users, discounted)
     finally:
         rows.frame.unpersist()
-    stats = WindowStats(users.astype(object), end, total, pairs, sums, trusted)
-    values, parts = score_from_stats(scorer, stats, keep)
+    credibility = None if tables is None else tables[0]
+    stats = WindowStats(users.astype(object), end, total, pairs, sums, trusted, credibility)
+    values, parts = score_from_stats(scorer, stats, found.keep, found.own)
     named = scorer.signals + scorer.discounts + scorer.modifiers
     return SparkScores(
         users=users,
@@ -228,6 +239,18 @@ def _rows(
         column("parent").alias("parent"),
         column("text").alias("text"),
     )
+
+
+def _memory_order(users: NDArray[Any]) -> NDArray[np.intp] | None:
+    """The users in the order of an in-memory table's (:func:`influence.events.ids.typed`:
+    ids that are all integers in decimal are sorted as numbers, *users* as text);
+    ``None`` when it is theirs."""
+    _, rank = typed(users)
+    if rank is None:
+        return None
+    order = np.empty(rank.size, dtype=np.intp)
+    order[rank] = np.arange(rank.size)
+    return order
 
 
 def _on_driver(

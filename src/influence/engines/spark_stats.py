@@ -22,13 +22,23 @@ from influence.engines.from_stats import Plan
 from influence.engines.stats import PairStats, Sums, TrustedSums
 from influence.events import actions as acts
 
-__all__ = ["Rows", "census", "pair_table", "second_pass", "user_index"]
+__all__ = [
+    "LINK_ONLY",
+    "Rows",
+    "arrow",
+    "census",
+    "pair_table",
+    "per_user",
+    "second_pass",
+    "tagged",
+    "user_index",
+]
 
 _ENGAGING = sorted(acts.ENGAGEMENTS)  # reply, share, like, mention: ACTION_COLUMNS' order
 _ANSWERS = (acts.REPLY, acts.SHARE, acts.LIKE)  # what implies a post (post_answers)
 _AMPLIFY = (acts.SHARE, acts.LIKE)
 #: Activity's link-only post, as a Java regex (``(?iU)``: Python's IGNORECASE, Unicode \\s).
-_LINK_ONLY = r"(?iU)^\s*(?:(?:https?://|www\.)\S+\s*)+$"
+LINK_ONLY = r"(?iU)^\s*(?:(?:https?://|www\.)\S+\s*)+$"
 
 
 class Rows:
@@ -79,12 +89,13 @@ def user_index(users: NDArray[Any], ids: NDArray[Any]) -> NDArray[np.int64]:
     return np.searchsorted(users, ids).astype(np.int64)
 
 
-def _arrow(frame: Any) -> dict[str, NDArray[Any]]:
+def arrow(frame: Any) -> dict[str, NDArray[Any]]:
+    """The frame collected through Arrow: column name -> numpy array."""
     table = frame.toArrow()
     return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
 
 
-def _tagged(f: Any, parts: dict[str, tuple[Any, str, str]]) -> dict[str, tuple[Any, Any]]:
+def tagged(f: Any, parts: dict[str, tuple[Any, str, str]]) -> dict[str, tuple[Any, Any]]:
     """Several per-user results in one Spark job: each ``tag -> (frame, key, value)``
     as rows ``(tag, u, v)`` of one union, collected once; back by tag as (ids, values)."""
     union = None
@@ -95,12 +106,13 @@ def _tagged(f: Any, parts: dict[str, tuple[Any, str, str]]) -> dict[str, tuple[A
             f.col(value).cast("double").alias("v"),
         )
         union = part if union is None else union.unionAll(part)
-    got = _arrow(union)
+    got = arrow(union)
     tags = got["tag"].astype(str)
     return {tag: (got["u"][tags == tag], got["v"][tags == tag]) for tag in parts}
 
 
-def _per_user(found: tuple[Any, Any], users: NDArray[Any], fill: float) -> NDArray[np.float64]:
+def per_user(found: tuple[Any, Any], users: NDArray[Any], fill: float) -> NDArray[np.float64]:
+    """Per user of *users*, the values *found* for some of them (ids, values); *fill* elsewhere."""
     ids, values = found
     out = np.full(users.size, fill)
     if ids.size:
@@ -149,7 +161,7 @@ def census(rows: Rows, plan: Plan) -> tuple[int, int, NDArray[Any], Sums]:
         .groupBy("actor")
         .agg(f.count(f.lit(1)).alias("v"))
     )
-    got = _tagged(
+    got = tagged(
         f,
         {
             "users": (users, "u", "v"),
@@ -164,8 +176,8 @@ def census(rows: Rows, plan: Plan) -> tuple[int, int, NDArray[Any], Sums]:
     total = int(got["rows"][1].sum())
     bad = int(np.nan_to_num(got["bad"][1]).sum() + got["repeated"][1].sum())
     sums = Sums(
-        exposed_posts=_per_user(got["exposed"], ids, 0.0),
-        answered_posts=_per_user(got["covered"], ids, 0.0),
+        exposed_posts=per_user(got["exposed"], ids, 0.0),
+        answered_posts=per_user(got["covered"], ids, 0.0),
     )
     return total, bad, ids, sums
 
@@ -208,7 +220,7 @@ def pair_table(rows: Rows, plan: Plan, users: NDArray[Any]) -> PairStats:
         aggregates.append(f.sum(of(k, rho)).alias(f"r{k}"))
         aggregates.append(f.sum(of(k, f.when(known, rho).otherwise(0.0))).alias(f"tr{k}"))
         aggregates.append(f.sum(of(k, f.when(known, rho * lasting).otherwise(0.0))).alias(f"l{k}"))
-    got = _arrow(engaging.groupBy("actor", "target").agg(*aggregates))
+    got = arrow(engaging.groupBy("actor", "target").agg(*aggregates))
     source = user_index(users, got["actor"].astype(str))
     target = user_index(users, got["target"].astype(str))
     order = np.argsort(source * max(users.size, 1) + target, kind="stable")
@@ -238,17 +250,18 @@ def pair_table(rows: Rows, plan: Plan, users: NDArray[Any]) -> PairStats:
 
 def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) -> TrustedSums:
     """The per-user sums weighted by trust; *discounted* holds the pairs whose trust is
-    below 1 (columns ``ka, kt, keep``), broadcast to every task."""
+    below 1 (columns ``ka, kt, cred, recip``: what every row of the pair aimed at another
+    account keeps, and what its engagement rows in the window keep besides), broadcast to
+    every task."""
     f, col = rows.f, rows.col
-    engaging = (
-        col("a").isin(*_ENGAGING) & col("target").isNotNull() & (col("actor") != col("target"))
-    )
+    aimed = col("target").isNotNull() & (col("actor") != col("target"))
+    engaging = aimed & col("a").isin(*_ENGAGING) & rows.since(plan.window_days)
     joined = rows.frame.join(
         f.broadcast(discounted), (col("actor") == col("ka")) & (col("target") == col("kt")), "left"
     )
-    frame = joined.withColumn(
-        "tau", f.when(engaging, f.coalesce(col("keep"), f.lit(1.0))).otherwise(f.lit(1.0))
-    )
+    recip = f.when(engaging, f.coalesce(col("recip"), f.lit(1.0))).otherwise(f.lit(1.0))
+    cred = f.when(aimed, f.coalesce(col("cred"), f.lit(1.0))).otherwise(f.lit(1.0))
+    frame = joined.withColumn("tau", recip * cred)
     answers = (
         frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
         .groupBy(col("parent").alias("p"))
@@ -258,7 +271,7 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
     kind = f.lit(0.0)
     for code, name in enumerate(acts.ACTIONS):
         kind = f.when(col("a") == f.lit(code), f.lit(weights[name])).otherwise(kind)
-    link = (col("a") == f.lit(acts.POST)) & f.coalesce(col("text").rlike(_LINK_ONLY), f.lit(False))
+    link = (col("a") == f.lit(acts.POST)) & f.coalesce(col("text").rlike(LINK_ONLY), f.lit(False))
     kind = f.when(link, f.lit(weights["link_post"])).otherwise(kind)
     heard = f.when(col("post").isNotNull(), -f.expm1(-f.coalesce(col("n"), f.lit(0.0)))).otherwise(
         1.0
@@ -291,7 +304,7 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
         .groupBy("target")
         .agg(f.max("t").alias("v"))
     )
-    got = _tagged(
+    got = tagged(
         f,
         {
             "activity": (activity, "actor", "v"),
@@ -300,9 +313,9 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
             "addressed": (addressed, "target", "v"),
         },
     )
-    seen = _per_user(got["acted"], users, -np.inf)
+    seen = per_user(got["acted"], users, -np.inf)
     return TrustedSums(
-        activity=_per_user(got["activity"], users, 0.0),
-        present=_per_user(got["present"], users, 0.0) > 0,
-        last_seen=np.maximum(seen, _per_user(got["addressed"], users, -np.inf)),
+        activity=per_user(got["activity"], users, 0.0),
+        present=per_user(got["present"], users, 0.0) > 0,
+        last_seen=np.maximum(seen, per_user(got["addressed"], users, -np.inf)),
     )

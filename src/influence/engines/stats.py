@@ -1,14 +1,19 @@
 """The sufficient statistics of a scoring window: what scoring needs of its events, aggregated.
 
 A scorer built of :class:`~influence.components.Engagement`,
-:class:`~influence.components.Activity`, :class:`~influence.components.DistinctEngagers`,
+:class:`~influence.components.Activity`,
+:class:`~influence.components.DistinctEngagers`,
 :class:`~influence.components.Longevity`, :class:`~influence.components.Authority`,
-:class:`~influence.components.Reciprocity` and :class:`~influence.components.Inactivity`
-reads its events only through the tables below, so an engine can aggregate the events
-where they are (:func:`influence.engines.score_spark`) and hand over these tables, whose
-size is that of the users and of the engagement pairs, not of the events. The scores
-computed from them (:func:`influence.engines.scoring.score_from_stats`) equal the
-in-memory scores of the same window.
+:class:`~influence.components.Reciprocity`, :class:`~influence.components.Inactivity`,
+:class:`~influence.components.Credibility` and
+:class:`~influence.components.Authenticity` (the house scorer) reads its events only
+through the tables below and Credibility's
+(:class:`~influence.components.credibility_stats.CredibilityStats`), so an engine can
+aggregate the events where they are (:func:`influence.engines.score_spark`) and hand
+over these tables, whose size is that of the users and of the engagement pairs, not of
+the events. The scores computed from them
+(:func:`influence.engines.scoring.score_from_stats`) equal the in-memory scores of the
+same window.
 
 The statistics are exact, not approximate, because every quantity these components
 read of an event is a product of a factor of the event alone (recency, action, delay
@@ -16,7 +21,8 @@ after its post) and factors of its engager or of its pair (engager selectivity, 
 pair's trust): sums per pair and per user of the former, times the latter computed
 afterwards, give the same sums. Two passes are needed, because the trust of an
 event is the quid-pro-quo discount of its pair (:func:`~influence.components.quid_pro_quo`),
-judged on the pair table: :class:`Sums` of the first pass, :class:`TrustedSums` of the
+judged on the pair table, and Credibility's weight of its actor and target, judged on
+Credibility's statistics: :class:`Sums` of the first pass, :class:`TrustedSums` of the
 second, given the trust of the few discounted pairs.
 
 Times are epoch seconds, ``T`` the scoring time, ``W`` the engagement window,
@@ -30,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+
+from influence.components.credibility_stats import CredibilityStats
 
 __all__ = ["ACTION_COLUMNS", "PairStats", "Sums", "TrustedSums", "WindowStats"]
 
@@ -140,6 +148,9 @@ class WindowStats:
     pairs : PairStats
     sums : Sums
     trusted : TrustedSums
+    credibility : CredibilityStats or None
+        What the scorer's Credibility judge reads of the window
+        (:mod:`influence.components.credibility_stats`; ``None`` without one).
     """
 
     users: NDArray[np.object_]
@@ -148,3 +159,4 @@ class WindowStats:
     pairs: PairStats
     sums: Sums
     trusted: TrustedSums
+    credibility: CredibilityStats | None = None

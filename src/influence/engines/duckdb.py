@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from influence.engines.window import (
     TEXT_MARGIN,
-    Build,
     Days,
     WindowLog,
     prune_bound,
@@ -20,7 +15,6 @@ from influence.engines.window import (
     require_module,
 )
 from influence.events.assemble import Errors
-from influence.events.interned import Interned, from_interned
 from influence.events.table import Events
 from influence.events.timeparse import EARLIEST, LATEST
 
@@ -135,134 +129,8 @@ def read_duckdb(
         return _DuckDBLog(relation, time)
 
     return read_window(
-        "read_duckdb",
-        list(relation.columns),
-        open_log,
-        as_of,
-        days,
-        columns,
-        errors,
-        scorer,
-        build=_interning(duckdb),
+        "read_duckdb", list(relation.columns), open_log, as_of, days, columns, errors, scorer
     )
-
-
-#: Fields interned in DuckDB, by the table of distinct values they share.
-_GROUPS = (("actor", "target"), ("post", "parent"), ("action",))
-
-
-def _interning(duckdb: Any) -> Build:
-    """The window's events, their ids and actions interned by DuckDB (:func:`_intern`)."""
-    return functools.partial(_build, duckdb)
-
-
-def _build(duckdb: Any, rows: Any, rename: dict[str, str], errors: Errors) -> Events:
-    pa = require_module("pyarrow", "duckdb", "read_duckdb")
-    window = pa.RecordBatchReader.from_stream(rows).read_all()
-    fields = {f: window.column(name) for f, name in rename.items()}
-    text = {f for f, column in fields.items() if _is_text(pa, column.type)}
-    groups = [
-        [f for f in group if f in fields]
-        for group in _GROUPS
-        if any(f in fields for f in group) and all(f in text for f in group if f in fields)
-    ]
-    n = int(window.num_rows)
-    interned = _intern(duckdb, pa, fields, groups, n) if groups and n else None
-    if interned is None:  # nothing to intern: Arrow reads the rows
-        return Events.from_arrow(window, columns=rename, errors=errors)
-    del window
-    coded = {f for group in groups for f in group}
-    rest = {f: column for f, column in fields.items() if f not in coded}
-    del fields
-    return from_interned(rest, interned, n, errors=errors)
-
-
-def _intern(
-    duckdb: Any, pa: Any, fields: dict[str, Any], groups: list[list[str]], n: int
-) -> list[Interned] | None:
-    """Each group's distinct values and its fields' codes, found by DuckDB.
-
-    A private in-memory connection reads the window's text columns from Arrow (each row
-    numbered) and, in one query, finds the distinct values of each group of fields that
-    share an index (actor and target, post and parent; the action), sorted as Python
-    sorts text (the binary collation: UTF-8 byte order), and each row's code by a join
-    with them, on every core. The codes come back with each row's number, followed by
-    the distinct values with theirs: no string is hashed or sorted in Python. ``None``
-    when the join did not give each row once.
-    """
-    alias = {f: f"c{k}" for k, f in enumerate(f for group in groups for f in group)}
-    window = pa.table(
-        {**{alias[f]: fields[f] for f in alias}, "r": pa.array(np.arange(n, dtype=np.int64))}
-    )
-    tables, picks, joins, unions = [], [], [], []
-    for k, group in enumerate(groups):
-        cells = " UNION ALL ".join(f"SELECT {alias[f]} AS v FROM w" for f in group)
-        tables.append(
-            f'd{k} AS MATERIALIZED (SELECT v, (row_number() OVER (ORDER BY v COLLATE "binary")'
-            f" - 1)::INTEGER AS c FROM (SELECT DISTINCT v FROM ({cells}) WHERE v IS NOT NULL))"
-        )
-        unions.append(f"SELECT {k + 1}::TINYINT AS g, c AS r, v FROM d{k}")
-        for f in group:
-            joins.append(f"LEFT JOIN d{k} AS j{alias[f]} ON w.{alias[f]} = j{alias[f]}.v")
-            picks.append(f"j{alias[f]}.c AS {alias[f]}")
-    query = (
-        f"WITH {', '.join(tables)} SELECT 0::TINYINT AS g, w.r, {', '.join(picks)}, "
-        f"NULL::VARCHAR AS v FROM w {' '.join(joins)} "
-        + " ".join(f"UNION ALL BY NAME {u}" for u in unions)
-    )
-    con = duckdb.connect()  # private: nothing is left in the caller's database
-    try:
-        con.execute("SET enable_progress_bar = false")
-        con.register("w", window)
-        table = pa.RecordBatchReader.from_stream(con.sql(query)).read_all()
-    finally:
-        con.close()
-    del window
-    part_of = np.asarray(table.column("g").to_numpy(), dtype=np.int8)
-    number = np.asarray(table.column("r").to_numpy(), dtype=np.int64)
-    part = np.flatnonzero(part_of == 0)
-    at = _in_order(part, number[part])  # the join's order: back to the rows' order
-    if at is None or at.shape[0] != n:
-        return None
-    taken = pa.array(at)
-    interned = []
-    for k, names in enumerate(groups):
-        entries = np.flatnonzero(part_of == k + 1)
-        values = _in_order(entries, number[entries])
-        if values is None:
-            return None
-        codes = {
-            f: np.asarray(table.column(alias[f]).take(taken).fill_null(-1).to_numpy(), np.int32)
-            for f in names
-        }
-        interned.append(Interned(table.column("v").take(pa.array(values)), codes))
-    return interned
-
-
-def _is_text(pa: Any, kind: Any) -> bool:
-    view = getattr(pa.types, "is_string_view", None)
-    return bool(
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or (view is not None and view(kind))
-    )
-
-
-def _in_order(where: NDArray[np.int64], number: NDArray[np.int64]) -> NDArray[np.int64] | None:
-    """*where* ordered by *number*, when *number* holds each of ``0..len - 1`` once (else
-    ``None``): a scatter, no sort."""
-    size = where.shape[0]
-    if not size or (
-        bool(np.all(number[1:] > number[:-1])) and number[0] == 0 and number[-1] == size - 1
-    ):
-        return where
-    if int(number.min()) < 0 or int(number.max()) >= size:
-        return None
-    if not bool(np.all(np.bincount(number, minlength=size) == 1)):
-        return None
-    out = np.empty(size, dtype=np.int64)
-    out[number] = where
-    return out
 
 
 class _DuckDBLog:
@@ -276,9 +144,9 @@ class _DuckDBLog:
 
     def latest(self) -> float | None:
         if self.kind != "VARCHAR":
-            # Times in epoch seconds grow with the column's values: when its largest value
-            # is readable it is the latest readable time, found without the time expression
-            # on every row (DuckDB takes it from the statistics of Parquet row groups).
+            # Epoch seconds grow with the column's values (numbers, timestamps, dates): when
+            # the largest value is readable it is the latest readable time, found without
+            # the time expression on every row (from the Parquet row groups' statistics).
             top = self.relation.aggregate(f"max({self.time}) AS {self.time}")
             found = top.project(self.seconds).fetchall()
             if found and found[0][0] is not None:
@@ -317,11 +185,7 @@ def _duckdb_relation(duckdb: Any, source: Any, connection: Any) -> Any:
             "read_duckdb reads a path or glob of files, or a duckdb relation; "
             f"got {type(source).__name__}"
         )
-    if connection is None:
-        con = duckdb.connect()
-        con.execute("SET enable_progress_bar = false")  # ours: no bar on the caller's terminal
-    else:
-        con = connection
+    con = duckdb.connect() if connection is None else connection
     name = source.lower().removesuffix(".gz")
     suffix = next((s for s in _READERS if name.endswith(s)), None)
     if suffix is None:

@@ -20,7 +20,6 @@ from influence.exceptions import LookbackWarning
 __all__ = [
     "DEFAULT_DAYS",
     "TEXT_MARGIN",
-    "Build",
     "Days",
     "WindowLog",
     "lookbacks",
@@ -34,9 +33,6 @@ __all__ = [
 DEFAULT_DAYS = 180.0
 #: What ``days`` may be: a number of days, ``None`` (all history) or ``"auto"``.
 Days = float | None | Literal["auto"]
-#: How an engine may build the window's events from its rows: (rows, field -> column
-#: name, errors) -> events.
-Build = Callable[[Any, dict[str, str], Errors], Events]
 #: Margin of the engine-side filter on times given as text: any UTC offset fits in it.
 TEXT_MARGIN = DAY
 
@@ -147,14 +143,9 @@ def read_window(
     columns: Mapping[str, str] | None,
     errors: Errors,
     scorer: Any = None,
-    build: Build | None = None,
 ) -> Events:
     """The window reader every engine shares; *open_log* binds the engine's log to
-    its time column (by name) once the required columns are known to be there.
-
-    *build* turns what :meth:`WindowLog.rows` gives into events (default:
-    :meth:`Events.from_arrow` of it), given the field -> column mapping of its columns
-    and *errors*."""
+    its time column (by name) once the required columns are known to be there."""
     validate_errors(errors)
     when, span = window_span(as_of, days, owner, scorer)
     mapping = field_map(columns)
@@ -171,10 +162,7 @@ def read_window(
     def fetch(length: float) -> Events:
         high = end + log.margin if math.isfinite(end) else None
         low = end - length - log.margin if high is not None and math.isfinite(length) else None
-        rows = log.rows(kept, high, low)
-        if build is None:
-            return Events.from_arrow(rows, columns=rename, errors=errors)
-        return build(rows, rename, errors)
+        return Events.from_arrow(log.rows(kept, high, low), columns=rename, errors=errors)
 
     events = fetch(span)
     latest = events.end

@@ -1,8 +1,9 @@
-"""read_duckdb interns the window's ids in DuckDB: the same events as Events.from_arrow.
+"""read_duckdb gives the events of Events.from_arrow of the same rows, whatever the ids.
 
 With ``days=None`` and no ``as_of`` the window is every row, in the source's order, so
 ``read_duckdb`` must give exactly ``Events.from_arrow`` of the relation: events, ids (values
-and type), posts, and the rows set aside with their numbers and reasons.
+and type), posts, and the rows set aside with their numbers and reasons; whatever the
+caller's connection settings (collation, string views).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,14 +155,3 @@ def test_an_empty_window() -> None:
     con.execute("CREATE TABLE log (time BIGINT, actor VARCHAR, action VARCHAR, target VARCHAR)")
     compare(con.table("log"), "raise")
     assert len(read_duckdb(con.table("log"), days=None)) == 0
-
-
-def test_rows_come_back_in_their_order_whatever_the_joins_order() -> None:
-    from influence.engines.duckdb import _in_order
-
-    where = np.array([4, 7, 9, 12])
-    assert _in_order(where, np.array([0, 1, 2, 3])) is where
-    assert _in_order(where, np.array([2, 0, 3, 1])).tolist() == [7, 12, 4, 9]
-    assert _in_order(where, np.array([0, 0, 2, 3])) is None  # a row twice, one missing
-    assert _in_order(where, np.array([1, 2, 3, 4])) is None
-    assert _in_order(where[:0], where[:0]).size == 0

@@ -50,8 +50,8 @@ def read_duckdb(
     DuckDB reads the source out of core (Parquet row groups older than the
     window are skipped by their statistics when the time column holds
     timestamps, dates, integers or doubles), keeps the rows in
-    ``(as_of - days, as_of]`` and the event columns only, and streams them as
-    Arrow record batches into :meth:`Events.from_arrow`.
+    ``(as_of - days, as_of]`` and the event columns only, fills an Arrow table
+    with them on every core and hands it to :meth:`Events.from_arrow`.
 
     Parameters
     ----------
@@ -172,7 +172,12 @@ class _DuckDBLog:
             else _quote(c)
             for c in kept
         ]
-        return relation.project(", ".join(projection))  # Arrow C stream
+        window = relation.project(", ".join(projection))
+        # Materialised, not streamed: DuckDB fills a table on every core, while a stream
+        # (``__arrow_c_stream__``) is produced on one thread (0.53 s against 0.93 s for the
+        # 4.9M-row window of bench_engines).
+        fetch = getattr(window, "to_arrow_table", None) or window.fetch_arrow_table  # 2.x, 1.x
+        return fetch()
 
 
 def _duckdb_relation(duckdb: Any, source: Any, connection: Any) -> Any:
@@ -185,7 +190,11 @@ def _duckdb_relation(duckdb: Any, source: Any, connection: Any) -> Any:
             "read_duckdb reads a path or glob of files, or a duckdb relation; "
             f"got {type(source).__name__}"
         )
-    con = duckdb.connect() if connection is None else connection
+    if connection is None:
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # our connection: no bar on stdout
+    else:
+        con = connection
     name = source.lower().removesuffix(".gz")
     suffix = next((s for s in _READERS if name.endswith(s)), None)
     if suffix is None:

@@ -288,12 +288,14 @@ def _plain_sorted(pa: Any, dictionary: Any) -> tuple[np.ndarray, NDArray[np.int3
         return None
     if not bool(np.any(((used < ord("0")) | (used > ord("9"))) & (used != ord("-")))):
         return None  # perhaps all integers: judged one by one
-    step = np.arange(longest)
-    inside = step < lengths[:, None]
     cells = np.zeros((n, longest), dtype=np.uint8)
-    cells[inside] = raw[(bounds[:-1, None] + step)[inside]]
-    text = cells.view(f"S{longest}").ravel()
-    order = np.argsort(text, kind="stable")
+    start = bounds[:-1]
+    for j in range(longest):  # a byte position at a time: no index array of n * longest
+        has = lengths > j
+        cells[has, j] = raw[start[has] + j]
+    order = np.argsort(cells.view(f"S{longest}").ravel(), kind="stable")
     rank = np.empty(n, dtype=np.int32)
     rank[order] = np.arange(n, dtype=np.int32)
-    return text[order].astype(f"U{longest}"), rank
+    # ASCII bytes are their code points: widened, they are the str array (numpy's bytes
+    # to str conversion decodes cell by cell, 0.4 s for 2.4M ids)
+    return cells[order].astype("<u4").view(f"<U{longest}").ravel(), rank

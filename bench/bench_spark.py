@@ -12,11 +12,13 @@ fresh subprocess, the wall time and peak resident memory of:
   shuffle partitions (the session's start is timed apart; memory is the Python process
   plus the JVM's).
 
-The scorer is every part scored from statistics: Engagement, Activity, Longevity,
-DistinctEngagers, Authority, Reciprocity and Inactivity. Every path must give the same
+The scorer is the house scorer (``--scorer house``, the default) or every part scored
+from the window's sums alone (``--scorer sums``: Engagement, Activity, Longevity,
+DistinctEngagers, Authority, Reciprocity and Inactivity). Every path must give the same
 scores (the largest difference from the in-memory path is printed). Files are deleted at the end.
 
-Usage: ``python bench/bench_spark.py [--events 250000,1000000] [--users-per-event 0.1]``.
+Usage: ``python bench/bench_spark.py [--events 250000,1000000] [--users-per-event 0.1]
+[--scorer house|sums]``.
 """
 
 from __future__ import annotations
@@ -36,8 +38,13 @@ from bench_engines import measure as run_child
 DAY = 86_400.0
 
 
-def scorer() -> object:
+def scorer(name: str) -> object:
+    """The house scorer (``house``), or every part scored from the window's sums alone
+    (``sums``: no Credibility or Authenticity)."""
     from influence import Scorer
+
+    if name == "house":
+        return Scorer()
     from influence.components import (
         Activity,
         Authority,
@@ -55,9 +62,11 @@ def scorer() -> object:
     )
 
 
-def run(method: str, path: str, out: str) -> dict[str, object]:
-    """One method, in this (fresh) process: time, memory, sizes; the scores go to *out*."""
-    chosen = scorer()
+def run(spec: str, path: str, out: str) -> dict[str, object]:
+    """One method (``method:scorer``), in this (fresh) process: time, memory, sizes; the
+    scores go to *out*."""
+    method, _, name = spec.partition(":")
+    chosen = scorer(name)
     extra, session = 0, 0.0
     if method == "memory":
         import pyarrow.parquet as pq
@@ -122,15 +131,22 @@ def run(method: str, path: str, out: str) -> dict[str, object]:
     return {"seconds": seconds, "session": session, "rss": peak_rss_bytes() + extra, **sizes}
 
 
-def measure(method: str, path: Path, out: Path) -> dict[str, object] | None:
-    """One method in a fresh process (``bench_engines.measure`` on this script)."""
-    return run_child(method, path, out, script=__file__)
+def measure(method: str, path: Path, out: Path, name: str) -> dict[str, object] | None:
+    """One method with the scorer *name*, in a fresh process (``bench_engines.measure`` on
+    this script)."""
+    return run_child(f"{method}:{name}", path, out, script=__file__)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", default="250000,1000000")
     parser.add_argument("--users-per-event", type=float, default=0.1)
+    parser.add_argument(
+        "--scorer",
+        choices=("house", "sums"),
+        default="house",
+        help="house: Scorer(); sums: the parts scored from the window's sums alone",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -146,9 +162,9 @@ def main() -> None:
         for n in (int(x) for x in args.events.split(",")):
             path = folder / f"log-{n}.parquet"
             write_log(path, n, max(int(n * args.users_per_event), 100))
-            base = measure("memory", path, folder / "memory.npy")
-            duck = measure("duckdb", path, folder / "duckdb.npy")
-            spark = measure("spark", path, folder / "spark.npy")
+            base = measure("memory", path, folder / "memory.npy", args.scorer)
+            duck = measure("duckdb", path, folder / "duckdb.npy", args.scorer)
+            spark = measure("spark", path, folder / "spark.npy", args.scorer)
             if base is None or duck is None or spark is None:
                 continue
             base_values = np.load(folder / "memory.npy")

@@ -193,7 +193,7 @@ def pagerank(
     heavy-tailed in-degrees, the gather took twice as long per product (its
     reads of :math:`z` are random over all nodes, whereas most of the scatter's
     writes go to the few most-followed nodes, which stay in cache), after a
-    transposition costing as much as 15 scatters.
+    transposition costing more than 15 scatters.
 
     References
     ----------

@@ -7,15 +7,21 @@ in-degrees, and ``--dangling`` of the nodes without out-edges. Printed:
   product on the transposed view of the CSR matrix, the faster of the two
   ways scipy offers here): the floor of any single-threaded power iteration;
 - ``influence`` with 1 thread and with 2 threads (row blocks);
-- ``bandwidth``: the time to stream the matrix's bytes once per iteration
-  (``np.sum`` over data, indices and indptr), a memory-bound floor;
+- ``floor``: issue 18's memory-bandwidth floor, one read pass of the matrix
+  per iteration on 2 threads (each sums half of ``data`` and half of
+  ``indices``); every time is also printed as a ratio to it;
+- per product, on 2 threads: the scatter that ``pagerank`` does (scipy's
+  ``csc_matvec`` over row blocks of the CSR matrix, each block into a buffer
+  of its own), and the gather over the transpose (``csr_matvec`` over row
+  blocks of the CSR of :math:`A^\top`, each block writing its own rows),
+  with the one-off cost of building that transpose (``tocsc``);
 - ``scipy-loop``: a plain float64 power iteration written the obvious way;
 - ``networkx``, ``igraph`` (PRPACK) and ``scikit-network`` when installed
   (``pip install -e ".[bench]"``); networkx needs minutes at full size, so it
   runs only with ``--networkx``.
 
-Errors are L1 distances to our result at ``tol=1e-12``. ``bare``, ``bandwidth``
-and ``influence`` are timed in ``--repeat`` rounds, each round running each of
+Errors are L1 distances to our result at ``tol=1e-12``. ``bare``, ``floor``,
+the products and ``influence`` are timed in ``--repeat`` rounds, each round running each of
 them once (so that load from another process falls on all alike); each keeps
 its best round.
 Usage: ``python bench/bench_pagerank.py [--nodes N] [--edges M] [--networkx]``.
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -91,20 +98,31 @@ def main() -> None:
             break
     at = a.T
     x = np.full(n, 1.0 / n)
+    pool = ThreadPoolExecutor(1)
+
+    def both(first: Callable[[], Any], second: Callable[[], Any]) -> None:
+        helper = pool.submit(second)
+        first()
+        helper.result()
 
     def bare() -> None:
         for _ in range(iterations):
             at @ x
 
-    def bandwidth() -> None:
+    half = a.nnz // 2
+
+    def read(part: slice) -> None:
+        a.data[part].sum()
+        a.indices[part].sum()
+
+    def floor() -> None:
         for _ in range(iterations):
-            a.data.sum()
-            a.indices.sum()
-            x.sum()
+            both(lambda: read(slice(0, half)), lambda: read(slice(half, None)))
 
     # Round robin: each round times every candidate once, so that a burst of load from
     # another process falls on all of them alike; each keeps its best round.
-    candidates: dict[str, Callable[[], Any]] = {"bare": bare, "bandwidth": bandwidth}
+    candidates: dict[str, Callable[[], Any]] = {"bare": bare, "floor": floor}
+    candidates.update(_products(a, x, both))
     for threads in (1, 2):
         name = f"influence ({threads} thread{'s' if threads > 1 else ''})"
         candidates[name] = lambda t=threads: pagerank(a, tol=args.tol, threads=t, progress=False)
@@ -114,7 +132,20 @@ def main() -> None:
         for name, func in candidates.items():
             seconds, results[name] = timed(func)
             best[name] = min(best[name], seconds)
-    t_bare, t_band = best.pop("bare"), best.pop("bandwidth")
+    pool.shutdown()
+    t_bare, t_floor = best.pop("bare"), best.pop("floor")
+    print(
+        f"{iterations} iterations; bare A.T@x products {t_bare:.3f} s; floor (2-thread read "
+        f"of data and indices, once per iteration) {t_floor:.3f} s"
+    )
+    if "scatter" in best:
+        print(
+            f"per product, 2 threads: scatter over A's row blocks (ours) "
+            f"{1e3 * best.pop('scatter'):.1f} ms; gather over the rows of A's transpose "
+            f"{1e3 * best.pop('gather'):.1f} ms, after building it once in "
+            f"{1e3 * best.pop('transpose'):.0f} ms; "
+            f"one read pass {1e3 * t_floor / iterations:.1f} ms"
+        )
     rows: list[tuple[str, float, float | None]] = [
         (name, seconds, float(np.abs(results[name] - exact).sum()))
         for name, seconds in best.items()
@@ -122,16 +153,53 @@ def main() -> None:
     t, res = timed(lambda: scipy_loop(a, args.tol))
     rows.append(("scipy-loop", t, float(np.abs(res - exact).sum())))
     rows += _optional(a, args, exact)
-    print(
-        f"{iterations} iterations; bare A.T@x products {t_bare:.3f} s; "
-        f"bandwidth floor {t_band:.3f} s"
-    )
     for name, seconds, err in rows:
         error = "" if err is None else f"  L1 error {err:.1e}"
         print(
-            f"  {name:<22} {seconds:8.3f} s   /bare {seconds / t_bare:5.2f}   "
-            f"/bandwidth {seconds / t_band:6.2f}{error}"
+            f"  {name:<22} {seconds:8.3f} s   /floor {seconds / t_floor:5.2f}   "
+            f"/bare {seconds / t_bare:5.2f}{error}"
         )
+
+
+def _products(
+    a: sp.csr_array, x: np.ndarray, both: Callable[[Callable[[], Any], Callable[[], Any]], None]
+) -> dict[str, Callable[[], Any]]:
+    """One product each way on 2 threads, with scipy's kernels (none if they are missing)."""
+    try:
+        from scipy.sparse import _sparsetools
+    except ImportError:
+        print("  (scipy's _sparsetools kernels missing: no per-product times)")
+        return {}
+    n = a.shape[0]
+    csc = a.tocsc()  # its arrays are those of A.T in CSR form
+    transposed = sp.csr_array((csc.data, csc.indices, csc.indptr), shape=a.shape)
+    buffers = [np.zeros(n), np.zeros(n)]
+    out = np.zeros(n)
+
+    def halves(m: sp.csr_array) -> list[tuple[int, int, np.ndarray, np.ndarray, np.ndarray]]:
+        cut = int(np.searchsorted(m.indptr, m.nnz // 2))
+        parts = []
+        for lo, hi in ((0, cut), (cut, n)):
+            start, stop = int(m.indptr[lo]), int(m.indptr[hi])
+            indptr = (m.indptr[lo : hi + 1] - start).astype(m.indices.dtype)
+            parts.append((lo, hi, indptr, m.indices[start:stop], m.data[start:stop]))
+        return parts
+
+    rows_a, rows_t = halves(a), halves(transposed)
+
+    def scatter(k: int) -> None:
+        lo, hi, indptr, indices, data = rows_a[k]
+        _sparsetools.csc_matvec(n, hi - lo, indptr, indices, data, x[lo:hi], buffers[k])
+
+    def gather(k: int) -> None:
+        lo, hi, indptr, indices, data = rows_t[k]
+        _sparsetools.csr_matvec(hi - lo, n, indptr, indices, data, x, out[lo:hi])
+
+    return {
+        "scatter": lambda: both(lambda: scatter(0), lambda: scatter(1)),
+        "gather": lambda: both(lambda: gather(0), lambda: gather(1)),
+        "transpose": a.tocsc,
+    }
 
 
 def _quiet(a: sp.csr_array, tol: float, max_iter: int) -> np.ndarray | None:

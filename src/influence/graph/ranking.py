@@ -187,6 +187,14 @@ def pagerank(
     mass the product moves along edges, so the iterate keeps summing to 1
     without a gather over the dangling nodes; the product then adds into it.
 
+    The product scatters (each row of :math:`A` adds into its targets) rather
+    than gathers over the rows of :math:`A^\top`, which would need neither the
+    buffers nor their merge: measured on 1M nodes and 10M edges with
+    heavy-tailed in-degrees, the gather took twice as long per product (its
+    reads of :math:`z` are random over all nodes, whereas most of the scatter's
+    writes go to the few most-followed nodes, which stay in cache), after a
+    transposition costing more than 15 scatters.
+
     References
     ----------
     .. [1] L. Page, S. Brin, R. Motwani, T. Winograd, "The PageRank citation

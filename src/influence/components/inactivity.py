@@ -106,8 +106,7 @@ class Inactivity(BaseComponent):
         other = ev.actor != ev.target
         seen = np.full(n, -np.inf)
         # Rows are sorted by time, so the last write per user is their latest time.
-        rows = np.flatnonzero(other)
-        seen[ev.actor[rows]] = ev.time[rows]
+        seen[ev.actor[other]] = ev.time[other]
         # One spare slot at the end, so that index -1 ("no post") reads False.
         created = np.zeros(len(ev.posts) + 1, dtype=bool)
         created[ev.post[(ev.post >= 0) & other]] = True
@@ -120,7 +119,7 @@ class Inactivity(BaseComponent):
         # in the log: messages, mentions, follows, and engagement that implies a post the
         # log does not hold. Engagement with a known post dates the post, which already
         # counts; an old post's late likes do not make a silent author active.
-        addressed = np.flatnonzero(trusted & ~(IMPLIES_POST[ev.action] & parent_known))
+        addressed = trusted & ~(IMPLIES_POST[ev.action] & parent_known)
         last_addressed = np.full(n, -np.inf)
         last_addressed[ev.target[addressed]] = ev.time[addressed]
         return np.asarray(np.maximum(seen, last_addressed), dtype=np.float64)

@@ -64,7 +64,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["ENV", "give_back", "gives_back", "reusing_memory", "reuses_memory"]
+__all__ = ["ENV", "give_back", "gives_back", "one_arena", "reusing_memory", "reuses_memory"]
 
 #: The environment variable that turns the policy off (``0``, ``false``, ``no``, ``off``).
 ENV = "INFLUENCE_REUSE_MEMORY"
@@ -77,7 +77,8 @@ _DURING = (2**30, 2**31 - 1, 1)  # mmap, trim, arenas: an event-sized block stay
 _AFTER = (32 * 2**20, 64 * 2**20, 8 * (os.cpu_count() or 1))
 
 _lock = threading.Lock()
-_depth = 0
+_depth = 0  # scorings running (reusing_memory)
+_reading = 0  # readers running (gives_back)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,7 +122,8 @@ def reusing_memory() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0:
-                _set(libc, *_AFTER)
+                mmap, trim, arenas = _AFTER
+                _set(libc, mmap, trim, 1 if _reading else arenas)  # a reader still runs
                 libc.malloc_trim(ctypes.c_size_t(0))
 
 
@@ -149,14 +151,38 @@ def give_back() -> None:
                 libc.malloc_trim(ctypes.c_size_t(0))
 
 
+@contextmanager
+def one_arena() -> Iterator[None]:
+    """Within the block, threads that start allocating share glibc's main arena (see the
+    module's docstring); the limit is put back when the last block (or scoring) ends."""
+    global _reading
+    libc = None if _off() else _glibc()
+    if libc is None:
+        yield
+        return
+    with _lock:
+        _reading += 1
+        if _reading == 1 and _depth == 0:
+            libc.mallopt(_M_ARENA_MAX, ctypes.c_int(1))
+    try:
+        yield
+    finally:
+        with _lock:
+            _reading -= 1
+            if _reading == 0 and _depth == 0:
+                libc.mallopt(_M_ARENA_MAX, ctypes.c_int(_AFTER[2]))
+
+
 def gives_back(function: F) -> F:
-    """Decorate *function* to :func:`give_back` when it returns (its locals gone)."""
+    """Decorate *function* to run inside :func:`one_arena` and :func:`give_back` when it
+    returns (its locals gone)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            give_back()
+        with one_arena():
+            try:
+                return function(*args, **kwargs)
+            finally:
+                give_back()
 
     return wrapper  # type: ignore[return-value]

@@ -382,7 +382,7 @@ def _intern_objects(
     return table, codes
 
 
-def _repeated(value: int, dtype: type[np.integer[Any]], n: int) -> np.ndarray:
+def _repeated(value: int, dtype: type[np.integer[Any]], n: int) -> NDArray[Any]:
     """*n* times *value*, read-only, in the memory of one value (a column no row fills)."""
     return np.broadcast_to(np.array(value, dtype=dtype), (n,))
 
@@ -460,7 +460,7 @@ def _build(
     # position: the columns read the same either way, and exact duplicates of a row without
     # an id come together, the first read first.
     tags = [c for c in (has_id, position) if c is not None]
-    rest = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
+    rest: list[NDArray[Any]] = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
     # Columns no row fills hold one value: the order leaves them as they are.
     blank = [post_codes.size == 0, parent_codes.size == 0, platform is None, text is None]
     blank += [topics is None] + [False] * len(tags)

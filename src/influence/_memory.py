@@ -27,16 +27,27 @@ arena limit to glibc's default (8 per core) and
 ``malloc_trim(0)`` returns the heap's free pages to the operating system, so the
 process holds no more memory after a scoring than glibc would have left it.
 
-:func:`gives_back` wraps the readers: when one returns, the memory its Arrow data and
-temporaries held goes back to the system (pyarrow's pool, ``release_unused``, and
-``malloc_trim(0)``): reading 10M events from Parquet left 1.8 GB resident for a table of
-0.23 GB, and a scoring after it peaked at 4.6 GB; with the memory given back, 0.5 GB and
-3.4 GB.
+glibc fixes the arena limit itself the first time a thread needs a new arena (later
+``mallopt`` calls do not change it), and hands a starting thread an arena that an ended
+thread left before it looks at the limit at all. So a limit set only while scoring did not
+hold after a reader: the reader's worker threads, and pyarrow's, had made arenas of their
+own, left when they ended, and the scorer's threads took those (at 10M events, 0.5 GB and
+0.2 GB in two thread arenas besides the main one at the end of a scoring after
+``Events.read_csv``). :func:`one_arena` holds the limit to one while a reader runs, so
+that its threads make no arena either; in practice, then, the threads of a process that
+read or scored through this module share the main arena for good.
+
+:func:`gives_back` wraps the readers: they run inside :func:`one_arena`, and when one
+returns, the memory its Arrow data and temporaries held goes back to the system (pyarrow's
+pool, ``release_unused``, and ``malloc_trim(0)``): reading 10M events from Parquet left
+1.8 GB resident for a table of 0.23 GB, and a scoring after it peaked at 4.6 GB; with the
+memory given back, 0.5 GB and 3.4 GB. The readers also give back the Arrow data as soon as
+its columns are converted, before validating (:func:`give_back`).
 
 Nothing is done where the C library is not glibc (macOS, Windows, musl), or when
 the environment variable ``INFLUENCE_REUSE_MEMORY`` is ``0`` (``false``, ``no``,
 ``off``). Nested and concurrent calls share one setting: it is made by the first to
-enter and undone by the last to leave.
+enter and undone by the last to leave (the arena limit by the last reader or scoring).
 
 References
 ----------

@@ -16,7 +16,7 @@ the same file, measured in the same run. The target of issue 18 is file to score
 15 s and 3 GB at 10M events and 1M users, the scorer alone within 10 s.
 
 Usage: ``python bench/bench_file_to_scores.py [--millions 10] [--formats parquet csv]``
-(10M events: about 1 GB of files in a temporary directory, 4 GB of memory).
+(10M events: about 1 GB of files in a temporary directory, 3 GB of memory).
 """
 
 from __future__ import annotations

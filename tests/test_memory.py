@@ -1,4 +1,5 @@
-"""The scoring memory policy: glibc reuses large blocks while a scoring runs; undone after."""
+"""The memory policy: glibc reuses large blocks while a scoring runs, readers and scorings
+share the main arena; undone after."""
 
 from __future__ import annotations
 
@@ -147,7 +148,76 @@ def test_a_reader_gives_memory_back_when_it_returns_or_raises(libc: FakeLibc) ->
     assert reader(False) == 1
     with pytest.raises(ValueError, match="bad row"):
         reader(True)
-    assert [name for name, _, _ in libc.calls] == ["trim", "trim"]
+    assert [name for name, _, _ in libc.calls if name == "trim"] == ["trim", "trim"]
+
+
+def arena_limits(libc: FakeLibc) -> list[int]:
+    """The arena limits set, in order."""
+    return [value for name, option, value in libc.calls if option == _memory._M_ARENA_MAX]
+
+
+def test_a_reader_s_threads_share_the_main_arena_while_it_runs(libc: FakeLibc) -> None:
+    seen: list[list[int]] = []
+
+    @_memory.gives_back
+    def reader() -> None:
+        seen.append(arena_limits(libc))
+
+    reader()
+    default = _memory._AFTER[2]
+    assert seen == [[1]]  # held to one while it ran
+    assert arena_limits(libc) == [1, default]  # then put back
+    assert _memory._reading == 0
+
+
+def test_a_reader_inside_a_scoring_leaves_the_setting_to_it(libc: FakeLibc) -> None:
+    @_memory.gives_back
+    def reader() -> None:
+        pass
+
+    with _memory.reusing_memory():
+        reader()
+        assert arena_limits(libc) == [1]  # the scoring's own setting, untouched
+    assert arena_limits(libc) == [1, _memory._AFTER[2]]
+
+
+def test_a_scoring_that_ends_while_a_reader_runs_keeps_one_arena(libc: FakeLibc) -> None:
+    inside, leave = threading.Event(), threading.Event()
+
+    @_memory.gives_back
+    def reader() -> None:
+        inside.set()
+        leave.wait()
+
+    worker = threading.Thread(target=reader)
+    with _memory.reusing_memory():
+        worker.start()
+        inside.wait()
+    assert arena_limits(libc)[-1] == 1  # the reader still runs
+    leave.set()
+    worker.join()
+    assert arena_limits(libc)[-1] == _memory._AFTER[2]
+
+
+def test_a_reader_raising_puts_the_limit_back(libc: FakeLibc) -> None:
+    @_memory.gives_back
+    def reader() -> None:
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        reader()
+    assert arena_limits(libc) == [1, _memory._AFTER[2]]
+    assert _memory._reading == 0
+
+
+@pytest.mark.parametrize("off", ["0", "off"])
+def test_the_environment_turns_the_readers_setting_off(
+    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch, off: str
+) -> None:
+    monkeypatch.setenv(_memory.ENV, off)
+    with _memory.one_arena():
+        pass
+    assert libc.calls == []
 
 
 def test_give_back_releases_pyarrow_s_pool(libc: FakeLibc, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,16 +27,27 @@ arena limit to glibc's default (8 per core) and
 ``malloc_trim(0)`` returns the heap's free pages to the operating system, so the
 process holds no more memory after a scoring than glibc would have left it.
 
-:func:`gives_back` wraps the readers: when one returns, the memory its Arrow data and
-temporaries held goes back to the system (pyarrow's pool, ``release_unused``, and
-``malloc_trim(0)``): reading 10M events from Parquet left 1.8 GB resident for a table of
-0.23 GB, and a scoring after it peaked at 4.6 GB; with the memory given back, 0.5 GB and
-3.4 GB.
+glibc fixes the arena limit itself the first time a thread needs a new arena (later
+``mallopt`` calls do not change it), and hands a starting thread an arena that an ended
+thread left before it looks at the limit at all. So a limit set only while scoring did not
+hold after a reader: the reader's worker threads, and pyarrow's, had made arenas of their
+own, left when they ended, and the scorer's threads took those (at 10M events, 0.5 GB and
+0.2 GB in two thread arenas besides the main one at the end of a scoring after
+``Events.read_csv``). :func:`one_arena` holds the limit to one while a reader runs, so
+that its threads make no arena either; in practice, then, the threads of a process that
+read or scored through this module share the main arena for good.
+
+:func:`gives_back` wraps the readers: they run inside :func:`one_arena`, and when one
+returns, the memory its Arrow data and temporaries held goes back to the system (pyarrow's
+pool, ``release_unused``, and ``malloc_trim(0)``): reading 10M events from Parquet left
+1.8 GB resident for a table of 0.23 GB, and a scoring after it peaked at 4.6 GB; with the
+memory given back, 0.5 GB and 3.4 GB. The readers also give back the Arrow data as soon as
+its columns are converted, before validating (:func:`give_back`).
 
 Nothing is done where the C library is not glibc (macOS, Windows, musl), or when
 the environment variable ``INFLUENCE_REUSE_MEMORY`` is ``0`` (``false``, ``no``,
 ``off``). Nested and concurrent calls share one setting: it is made by the first to
-enter and undone by the last to leave.
+enter and undone by the last to leave (the arena limit by the last reader or scoring).
 
 References
 ----------
@@ -64,7 +75,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["ENV", "give_back", "gives_back", "reusing_memory", "reuses_memory"]
+__all__ = ["ENV", "give_back", "gives_back", "one_arena", "reusing_memory", "reuses_memory"]
 
 #: The environment variable that turns the policy off (``0``, ``false``, ``no``, ``off``).
 ENV = "INFLUENCE_REUSE_MEMORY"
@@ -77,7 +88,8 @@ _DURING = (2**30, 2**31 - 1, 1)  # mmap, trim, arenas: an event-sized block stay
 _AFTER = (32 * 2**20, 64 * 2**20, 8 * (os.cpu_count() or 1))
 
 _lock = threading.Lock()
-_depth = 0
+_depth = 0  # scorings running (reusing_memory)
+_reading = 0  # readers running (gives_back)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -121,7 +133,8 @@ def reusing_memory() -> Iterator[None]:
         with _lock:
             _depth -= 1
             if _depth == 0:
-                _set(libc, *_AFTER)
+                mmap, trim, arenas = _AFTER
+                _set(libc, mmap, trim, 1 if _reading else arenas)  # a reader still runs
                 libc.malloc_trim(ctypes.c_size_t(0))
 
 
@@ -149,14 +162,38 @@ def give_back() -> None:
                 libc.malloc_trim(ctypes.c_size_t(0))
 
 
+@contextmanager
+def one_arena() -> Iterator[None]:
+    """Within the block, threads that start allocating share glibc's main arena (see the
+    module's docstring); the limit is put back when the last block (or scoring) ends."""
+    global _reading
+    libc = None if _off() else _glibc()
+    if libc is None:
+        yield
+        return
+    with _lock:
+        _reading += 1
+        if _reading == 1 and _depth == 0:
+            libc.mallopt(_M_ARENA_MAX, ctypes.c_int(1))
+    try:
+        yield
+    finally:
+        with _lock:
+            _reading -= 1
+            if _reading == 0 and _depth == 0:
+                libc.mallopt(_M_ARENA_MAX, ctypes.c_int(_AFTER[2]))
+
+
 def gives_back(function: F) -> F:
-    """Decorate *function* to :func:`give_back` when it returns (its locals gone)."""
+    """Decorate *function* to run inside :func:`one_arena` and :func:`give_back` when it
+    returns (its locals gone)."""
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        finally:
-            give_back()
+        with one_arena():
+            try:
+                return function(*args, **kwargs)
+            finally:
+                give_back()
 
     return wrapper  # type: ignore[return-value]

@@ -533,9 +533,10 @@ def _engagement_pairs(
         tuple(actions.tolist()),
     )
     weight, total, counts = shared(events, key, untrusted, uses_trust=False)
+    if events.trust is None:  # every pair's trust is 1: one value, held once
+        ones = np.broadcast_to(np.ones(1), index.source.shape)
+        return Pairs(index.source, index.target, total, counts, ones)
     mean = np.ones(index.source.size)
-    if events.trust is None:
-        return Pairs(index.source, index.target, total, counts, mean)
     # Pairs whose events all have trust 1 have mean trust 1; the others are averaged.
     partial = partial_trust(events, index.rows, index.inverse, index.source.size, weight)
     weights, events_of = partial.weight, partial.n_rows

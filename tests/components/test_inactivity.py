@@ -195,3 +195,16 @@ def test_a_user_seen_only_as_a_target_is_not_silent_forever() -> None:
     events = Events.from_records(records)
     factors = Inactivity()(events, as_of=END)
     assert factors[events.users.index("ann")] == pytest.approx(1.0)
+
+
+def test_last_seen_is_the_same_made_in_blocks_of_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from influence.components import inactivity
+
+    events = Events.from_records(small_world_records(seed=3))
+    trusted = events.with_trust(np.linspace(0.0, 1.0, len(events)))
+    whole = [Inactivity().last_seen(ev, events.end) for ev in (events, trusted)]
+    monkeypatch.setattr(inactivity, "_BLOCK", 7)  # many blocks, one cut inside most users' rows
+    blocks = [Inactivity().last_seen(ev, events.end) for ev in (events, trusted)]
+    for one, other in zip(whole, blocks):
+        np.testing.assert_array_equal(one, other)
+    assert np.isfinite(whole[0]).any()

@@ -243,3 +243,22 @@ def test_canonical_order_paths_agree_with_sorted_input(whole_seconds: bool) -> N
     ordered = Events.from_arrays(time[order], actor[order], action[order], target[order])
     assert shuffled == ordered
     assert np.all(np.diff(shuffled.time) >= 0)
+
+
+# ---------------------------------------------------------------------- blank columns
+
+
+def test_a_column_no_row_fills_is_held_once() -> None:
+    rows = [{"time": T0 + k, "actor": "ann", "action": "like", "target": "bob"} for k in range(5)]
+    ev = Events.from_records(rows)
+    for name, value in (("text", -1), ("topics", -1), ("platform", 0)):
+        column = getattr(ev, name)
+        assert column.tolist() == [value] * 5
+        assert column.strides == (0,)  # one value, not one per row
+        assert not column.flags.writeable
+        assert getattr(ev.select(np.arange(5) % 2 == 0), name).tolist() == [value] * 3
+        assert getattr(ev.until(T0 + 1), name).tolist() == [value] * 2
+    filled = Events.from_records([{**rows[0], "text": "hi", "platform": "x", "topics": ["a"]}])
+    for name in ("text", "topics", "platform"):
+        assert getattr(filled, name).strides != (0,)
+        assert getattr(filled, name).tolist() == [0]

@@ -225,3 +225,23 @@ def test_a_slice_reports_the_exact_duplicates_it_holds() -> None:
     assert ev.until(50).report() == {"exact duplicate (kept)": 2}
     assert ev.select(ev.time > 150).report() == {"exact duplicate (kept)": 1}
     assert ev.select(ev.time == 100).report() == {}
+
+
+def test_with_trust_copies_weights_the_caller_could_change() -> None:
+    ev = sample()
+    mine = np.full(len(ev), 0.5)
+    trusted = ev.with_trust(mine)
+    mine[0] = 0.0
+    assert trusted.trust is not None
+    assert trusted.trust[0] == 0.5
+    assert ev.with_trust(mine[:]).trust is not mine  # a view of a writable array: copied
+
+
+def test_with_trust_keeps_a_read_only_array_of_its_own() -> None:
+    ev = sample()
+    fixed = np.full(len(ev), 0.5)
+    fixed.flags.writeable = False  # nothing can write to it: taken as it is
+    assert ev.with_trust(fixed).trust is fixed
+    assert ev.with_trust(fixed.astype(np.float32)).trust is not fixed
+    with pytest.raises(ValueError, match="in \\[0, 1\\]"):
+        ev.with_trust(np.broadcast_to(np.float64(2.0), (len(ev),)))

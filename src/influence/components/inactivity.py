@@ -106,8 +106,7 @@ class Inactivity(BaseComponent):
         other = ev.actor != ev.target
         seen = np.full(n, -np.inf)
         # Rows are sorted by time, so the last write per user is their latest time.
-        rows = np.flatnonzero(other)
-        seen[ev.actor[rows]] = ev.time[rows]
+        _write_last(seen, ev.actor, ev.time, other)
         # One spare slot at the end, so that index -1 ("no post") reads False.
         created = np.zeros(len(ev.posts) + 1, dtype=bool)
         created[ev.post[(ev.post >= 0) & other]] = True
@@ -120,9 +119,9 @@ class Inactivity(BaseComponent):
         # in the log: messages, mentions, follows, and engagement that implies a post the
         # log does not hold. Engagement with a known post dates the post, which already
         # counts; an old post's late likes do not make a silent author active.
-        addressed = np.flatnonzero(trusted & ~(IMPLIES_POST[ev.action] & parent_known))
+        addressed = trusted & ~(IMPLIES_POST[ev.action] & parent_known)
         last_addressed = np.full(n, -np.inf)
-        last_addressed[ev.target[addressed]] = ev.time[addressed]
+        _write_last(last_addressed, ev.target, ev.time, addressed)
         return np.asarray(np.maximum(seen, last_addressed), dtype=np.float64)
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
@@ -142,3 +141,21 @@ class Inactivity(BaseComponent):
         if days <= self.grace_days:
             return f"last active {days:.1f} days ago: within the {self.grace_days:g}-day grace"
         return f"inactive for {plural(round(days), 'day')}: {points:+.1f} points"
+
+
+#: Rows per block of :func:`_write_last`.
+_BLOCK = 1 << 20
+
+
+def _write_last(
+    out: NDArray[np.float64],
+    who: NDArray[np.int32],
+    time: NDArray[np.float64],
+    mask: NDArray[np.bool_],
+) -> None:
+    """``out[who[mask]] = time[mask]``: the rows' writes in their order, the last one
+    per user standing, made a block of rows at a time, so that the selected ids and
+    times are never copied whole (the same writes in the same order: the same result)."""
+    for start in range(0, who.shape[0], _BLOCK):  # blocks, not rows
+        chosen = mask[start : start + _BLOCK]
+        out[who[start : start + _BLOCK][chosen]] = time[start : start + _BLOCK][chosen]

@@ -382,6 +382,11 @@ def _intern_objects(
     return table, codes
 
 
+def _repeated(value: int, dtype: type[np.integer[Any]], n: int) -> NDArray[Any]:
+    """*n* times *value*, read-only, in the memory of one value (a column no row fills)."""
+    return np.broadcast_to(np.array(value, dtype=dtype), (n,))
+
+
 def _build(
     keep: NDArray[np.int64],
     time: NDArray[np.float64],
@@ -432,13 +437,14 @@ def _build(
     parent_idx = np.full(keep.size, -1, dtype=np.int32)
     parent_idx[has_parent] = parent_codes
 
-    none = np.full(keep.size, -1, dtype=np.int32)
+    # A column no row fills is one value repeated: held once, not once per row.
+    none = _repeated(-1, np.int32, keep.size)
     texts: tuple[Any, ...] = ()
     text_idx = none
     if text is not None:
         texts, text_idx = _intern_objects(text, keep)
     platforms: tuple[Any, ...] = ("default",)
-    platform_idx = np.zeros(keep.size, dtype=np.int16)
+    platform_idx = _repeated(0, np.int16, keep.size)
     if platform is not None:
         platforms, codes = _intern_objects(["default" if p is None else p for p in platform], keep)
         platforms = platforms or ("default",)  # no rows kept: same table as without the column
@@ -446,7 +452,7 @@ def _build(
             raise ValueError(f"at most {np.iinfo(np.int16).max} platforms are supported")
         platform_idx = codes.astype(np.int16)
     topic_sets: tuple[Any, ...] = ()
-    topic_idx = none.copy()
+    topic_idx = none
     if topics is not None:
         topic_sets, topic_idx = _intern_objects([t or None for t in topics], keep)
 
@@ -454,7 +460,7 @@ def _build(
     # position: the columns read the same either way, and exact duplicates of a row without
     # an id come together, the first read first.
     tags = [c for c in (has_id, position) if c is not None]
-    rest = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
+    rest: list[NDArray[Any]] = [post_idx, parent_idx, platform_idx, text_idx, topic_idx, *tags]
     # Columns no row fills hold one value: the order leaves them as they are.
     blank = [post_codes.size == 0, parent_codes.size == 0, platform is None, text is None]
     blank += [topics is None] + [False] * len(tags)

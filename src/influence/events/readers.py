@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from influence._memory import gives_back
+from influence._memory import give_back, gives_back
 from influence._progress import Progress
 from influence.events import actions as _action_names
 from influence.events import arrow as _arrow
@@ -313,6 +313,8 @@ def read_csv(
             data: dict[str, Any] = dict.fromkeys(FIELDS)
             data.update(event_columns({f: cells.table.column(j) for f, j in where.items()}))
             lines = np.arange(cells.first_line, cells.first_line + n, dtype=np.int64)
+            del cells  # the cells' text, no longer needed, goes back before validating
+            give_back()
             return _by_line(data, fixed, lines, {}, errors, dedupe, renamed)
         with open_text(path, encoding, bar if shown else None) as handle:
             records = Records(handle, delimiter)
@@ -519,7 +521,11 @@ def from_arrow(
     """The table of :meth:`Events.from_arrow <influence.Events.from_arrow>`."""
     validate_errors(errors)
     table = _arrow.read_table(data, "Events.from_arrow")
-    return _arrow_table(table, columns, errors, None, dedupe)
+    arrays = _arrow_columns(table, columns)
+    n = int(table.num_rows)
+    del table  # what the caller did not hold goes back before validating
+    give_back()
+    return assemble(arrays, n, errors=errors, dedupe=dedupe)
 
 
 @gives_back
@@ -542,13 +548,15 @@ def read_parquet(
             raise
         raise ValueError(f"not a readable Parquet file ({exc})") from None
     rows = np.arange(1, int(table.num_rows) + 1, dtype=np.int64)  # row 1 is the first row
-    return _arrow_table(table, columns, errors, rows, dedupe)
+    arrays = _arrow_columns(table, columns)
+    del table  # the Arrow data not shared with the arrays goes back before validating
+    give_back()
+    return assemble(arrays, len(rows), errors=errors, rows=rows, dedupe=dedupe)
 
 
-def _arrow_table(
-    table: Any, columns: Mapping[str, str] | None, errors: Errors, rows: Any, dedupe: bool
-) -> Table:
-    """Validate a ``pyarrow.Table`` of events; *rows* numbers them in messages."""
+def _arrow_columns(table: Any, columns: Mapping[str, str] | None) -> dict[str, Any]:
+    """The event fields of a ``pyarrow.Table`` as :func:`assemble` reads them (``None``
+    for a field the table lacks)."""
     mapping = field_map(columns)
     names = _arrow.column_names(table)
     require_columns(mapping, names, "the Arrow data")
@@ -562,7 +570,7 @@ def _arrow_table(
             present[field] = table.column(name)
     arrays: dict[str, Any] = dict.fromkeys(FIELDS)
     arrays.update(event_columns(present))
-    return assemble(arrays, int(table.num_rows), errors=errors, rows=rows, dedupe=dedupe)
+    return arrays
 
 
 def _is_pandas(obj: object) -> bool:

@@ -137,8 +137,19 @@ def row_mask(mask: Any, n: int) -> NDArray[np.bool_]:
 
 
 def trust_weights(trust: Any, n: int) -> NDArray[np.float64]:
-    """*trust* as *n* float64 weights, refused unless finite and in ``[0, 1]``."""
-    weights = np.array(trust, dtype=np.float64)
+    """*trust* as *n* float64 weights, refused unless finite and in ``[0, 1]``.
+
+    A copy, so that the caller's array cannot change the table's weights; but a read-only
+    float64 array that owns its memory is taken as it is: nothing writes to it (a scorer's
+    trust is one, kept in the table's memo, so the trusted table costs no second copy).
+    """
+    fixed = (
+        isinstance(trust, np.ndarray)
+        and trust.dtype == np.float64
+        and trust.base is None
+        and not trust.flags.writeable
+    )
+    weights = trust if fixed else np.array(trust, dtype=np.float64)
     if weights.shape != (n,):
         raise ValueError(f"trust must hold one weight per event ({n}); got shape {weights.shape}")
     if n and not (np.all(np.isfinite(weights)) and weights.min() >= 0.0 and weights.max() <= 1.0):

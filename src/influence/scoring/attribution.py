@@ -13,6 +13,9 @@ from influence.kernels import ENGAGEMENT, recency_weights
 
 __all__ = ["compose", "discount_shares", "modifier_effects"]
 
+#: Rows per block of :func:`discount_shares`' counts.
+_BLOCK = 1 << 20
+
 
 def discount_shares(
     events: Events, as_of: float, keeps: list[NDArray[np.float64]], scales: list[TimeScale]
@@ -41,26 +44,35 @@ def discount_shares(
     # the sums are bit for bit those over every row.
     scored = (events.actor != events.target) & (events.time <= as_of)
     received = scored & (events.target >= 0) & ENGAGEMENT[events.action]
-    rows = np.flatnonzero(received)
-    age = as_of - events.time[rows]
-    counts = {
-        days: np.bincount(events.target[rows[age < days * DAY]], minlength=n).astype(np.float64)
-        for days in {s.window_days for s in scales}
-    }
+    # Counted a block of rows at a time (whole counts: the same sums in any order), so
+    # that no row-sized index or age array is held.
+    tallies = {days: np.zeros(n, dtype=np.int64) for days in {s.window_days for s in scales}}
+    for start in range(0, len(events), _BLOCK):  # blocks, not rows
+        rows = np.flatnonzero(received[start : start + _BLOCK]) + start
+        age = as_of - events.time[rows]
+        for days, tally in tallies.items():
+            tally += np.bincount(events.target[rows[age < days * DAY]], minlength=n)
+    counts = {days: tally.astype(np.float64) for days, tally in tallies.items()}
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
         hit = np.flatnonzero((keep < 1.0) & scored)
         target, actor, gone = events.target[hit], events.actor[hit], 1.0 - keep[hit]
         age = as_of - events.time[hit]
         got = received[hit]
+        del hit
         inside = got & (age < scales[j].window_days * DAY)
         count = counts[scales[j].window_days]
         taken = np.bincount(target[inside], weights=gone[inside], minlength=n)
+        del inside
         kept[:, j] = np.divide(count - taken, count, out=np.ones(n), where=count > 0)
-        weighted = gone * recency_weights(age, scales[j].window_days, scales[j].half_life_days)
+        weighted = recency_weights(age, scales[j].window_days, scales[j].half_life_days)
+        del age
+        weighted *= gone  # the same products as gone * recency, in the recency's array
+        del gone
         lost[:, j] = np.bincount(target[got], weights=weighted[got], minlength=n) + np.bincount(
             actor, weights=weighted, minlength=n
         )
+        del target, actor, got, weighted  # before the next discount's rows are read
     total = lost.sum(axis=1, keepdims=True)
     share = np.divide(lost, total, out=removed, where=total > 0)
     return np.clip(kept, 0.0, 1.0), share

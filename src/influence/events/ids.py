@@ -254,14 +254,6 @@ def held(ids: np.ndarray) -> np.ndarray:
     return ids.astype(str) if fixed else ids.astype(object)
 
 
-def fixed(ids: np.ndarray) -> np.ndarray:
-    """*ids* as an int64 or fixed-width ``str`` array, as the ``.npz`` format stores them (it
-    holds no object array): the width is the longest id's."""
-    if ids.dtype.kind != "O":
-        return ids
-    return np.array(ids.tolist(), dtype=str) if ids.size else np.zeros(0, dtype="<U1")
-
-
 def is_text(ids: np.ndarray) -> bool:
     """Whether an id array holds text: a ``str`` array or an object array (of ``str``)."""
     return ids.dtype.kind in "UO"

@@ -44,7 +44,7 @@ def id_arrays(key: str, ids: NDArray[Any]) -> dict[str, NDArray[Any]]:
     >>> uneven = text_array([f"u{i}" for i in range(1000)] + ["x" * 100_000])
     >>> found = id_arrays("users", uneven)
     >>> sorted(found), found["users.utf8"].nbytes
-    (['users.ends', 'users.utf8'], 104890)
+    (['users.ends', 'users.utf8'], 103890)
     """
     ids = np.asarray(ids)
     if ids.dtype.kind != "O":

@@ -18,7 +18,7 @@ def test_discount_shares_are_the_same_counted_in_blocks_of_rows(
     events = small_world(seed=seed)
     as_of = float(events.time[-1])
     discounts = [c for _, c in Scorer().discounts]
-    keeps = [np.asarray(evidence_of(c, events, as_of).values) for c in discounts]
+    keeps = [attribution.Kept.of(evidence_of(c, events, as_of).values) for c in discounts]
     scales = [
         TimeScale(half_life_days=c.half_life_days, window_days=c.window_days) for c in discounts
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,16 +12,39 @@ from influence._time import DAY, TimeScale
 from influence.events.table import Events
 from influence.kernels import ENGAGEMENT, recency_weights
 
-__all__ = ["compose", "discount_shares", "modifier_effects"]
+__all__ = ["Kept", "compose", "discount_shares", "modifier_effects"]
+
+
+class Kept(NamedTuple):
+    """One discount's weights where they are below 1: the *rows* (ascending) and their
+    *weights*; every other row keeps all of its weight."""
+
+    rows: NDArray[np.intp]
+    weights: NDArray[np.float64]
+
+    @classmethod
+    def of(cls, weights: NDArray[np.float64]) -> Kept:
+        """The rows of *weights* (one per row) below 1, and their weights.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> Kept.of(np.array([1.0, 0.25, 1.0, 0.0]))
+        Kept(rows=array([1, 3]), weights=array([0.25, 0.  ]))
+        """
+        rows = np.flatnonzero(weights < 1.0)
+        return cls(rows, weights[rows])
+
 
 #: Rows per block of :func:`discount_shares`' counts.
 _BLOCK = 1 << 20
 
 
 def discount_shares(
-    events: Events, as_of: float, keeps: list[NDArray[np.float64]], scales: list[TimeScale]
+    events: Events, as_of: float, keeps: list[Kept], scales: list[TimeScale]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Per user and discount: the mean weight kept on the engagement received within the
+    """Per user and discount (*keeps*: each one's weights below 1): the mean weight kept on
+    the engagement received within the
     discount's window (its scale's ``window_days``: what it judges, so that the value
     depends on no older event), and the discount's share of what all discounts removed
     around the user.
@@ -55,8 +79,10 @@ def discount_shares(
     counts = {days: tally.astype(np.float64) for days, tally in tallies.items()}
     lost = np.zeros((n, k))
     for j, keep in enumerate(keeps):
-        hit = np.flatnonzero((keep < 1.0) & scored)
-        target, actor, gone = events.target[hit], events.actor[hit], 1.0 - keep[hit]
+        chosen = scored[keep.rows]  # the rows the discount took weight off, in row order
+        hit = keep.rows[chosen]
+        target, actor, gone = events.target[hit], events.actor[hit], 1.0 - keep.weights[chosen]
+        del chosen
         age = as_of - events.time[hit]
         got = received[hit]
         del hit

@@ -27,7 +27,7 @@ from influence.components.house import EQUAL_ACTION_WEIGHTS, house_parts
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.scoring.arguments import named_components, scorer_arguments
-from influence.scoring.attribution import compose, discount_shares
+from influence.scoring.attribution import Kept, compose, discount_shares
 from influence.scoring.calibration import Calibration
 from influence.scoring.incremental import Fitting
 from influence.scoring.lanes import Lanes, threads_for
@@ -258,6 +258,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             given = self.signals if self.discounts else ()
             full_jobs = [lanes.submit(evidence_of, c, window, t) for _, c in given]
             trusted, discount_evidence, removed = self._discount(window, t, judging)
+            judging = None  # the futures hold the discounts' row-sized weights
             raw_jobs = [lanes.submit(evidence_of, c, trusted, t) for _, c in self.signals]
             factors, modifier_evidence = self._modify(trusted, t, lanes)
             raw, contributions, evidence = self._combine([j.result() for j in raw_jobs], window)
@@ -329,11 +330,12 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
 
     def _judge(
         self, window: Events, as_of: float, judging: list[Future[Evidence]] | None = None
-    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
+    ) -> tuple[NDArray[np.float64], list[Kept], list[Mapping[str, Any]]]:
         """Per-event trust (the table's own times each discount's weight), each discount's
-        weights and details, judged on the window as given, once per table, discounts and
-        time (in :attr:`Events.memo <influence.Events.memo>`: :meth:`trust` and :meth:`score`
-        share it); discounts that cannot be hashed are judged every time. *judging*: the
+        weights below 1 (:data:`~influence.scoring.attribution.Kept`: rows and weights) and
+        details, judged on the window as given, once per table, discounts and time (in
+        :attr:`Events.memo <influence.Events.memo>`: :meth:`trust` and :meth:`score` share
+        it); discounts that cannot be hashed are judged every time. *judging*: the
         discounts' evidence already started (:meth:`_judging`)."""
         key = self._judge_key(as_of)
         if key is None:
@@ -348,17 +350,19 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
 
     def _judge_now(
         self, window: Events, as_of: float, judging: list[Future[Evidence]] | None = None
-    ) -> tuple[NDArray[np.float64], list[NDArray[np.float64]], list[Mapping[str, Any]]]:
-        """:meth:`_judge`, computed: the discounts' weights multiplied in their order."""
+    ) -> tuple[NDArray[np.float64], list[Kept], list[Mapping[str, Any]]]:
+        """:meth:`_judge`, computed: the discounts' weights multiplied in their order; of
+        each discount's weights, only the rows below 1 are kept (most rows keep all)."""
         trust = np.ones(len(window)) if window.trust is None else window.trust.copy()
-        keeps: list[NDArray[np.float64]] = []
+        keeps: list[Kept] = []
         details: list[Mapping[str, Any]] = []
         for j, (name, component) in enumerate(self.discounts):
             ev = judging[j].result() if judging else evidence_of(component, window, as_of)
             keep = check_output(ev.values, len(window), where=f"discount {name!r}", role="discount")
-            keeps.append(keep)
+            keeps.append(Kept.of(keep))
             details.append(ev.details)
             trust = trust * keep
+            del ev, keep  # the row-sized weights are not held past their product
         return np.asarray(trust, dtype=np.float64), keeps, details
 
     def _discount(

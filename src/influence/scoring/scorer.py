@@ -362,7 +362,6 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             keeps.append(Kept.of(keep))
             details.append(ev.details)
             trust = trust * keep
-            del ev, keep  # the row-sized weights are not held past their product
         return np.asarray(trust, dtype=np.float64), keeps, details
 
     def _discount(

@@ -330,3 +330,20 @@ def test_ties_go_as_in_memory_when_ids_are_numbers(spark: Any) -> None:
     want = in_memory(events, Scorer(), float(events.time[-1]))
     mine = got.to_dict()
     assert max(abs(mine[u] - want[u]) for u in want) <= TOLERANCE
+
+
+def test_texts_of_separators_only_are_blank_as_reading_has_them(spark: Any) -> None:
+    # U+001C..U+001F are white space to Python (reading drops such texts), not to Java's \s.
+    rows = []
+    for k in range(12):
+        rows.append((k * 3600.0, "spam", "post", None, f"s{k}", None, "\x1c\x1f"))
+        rows.append((k * 3600.0 + 60, f"f{k % 4}", "like", "spam", None, f"s{k}", None))
+        rows.append((k * 3600.0 + 90, "ann", "post", None, f"a{k}", None, f"hello {k}"))
+        rows.append((k * 3600.0 + 120, f"f{k % 4}", "reply", "ann", f"r{k}", f"a{k}", "nice"))
+    names = ("time", "actor", "action", "target", "post", "parent", "text")
+    events = Events.from_records([{k: v for k, v in zip(names, r) if v is not None} for r in rows])
+    assert all(t.strip() for t in events.texts)  # reading left the separators out
+    schema = ", ".join(f"{n} {'double' if n == 'time' else 'string'}" for n in names)
+    got = score_spark(spark.createDataFrame(rows, schema), Scorer())
+    assert got.why == ()
+    assert_same(got, in_memory(events, Scorer(), rows[-1][0]))

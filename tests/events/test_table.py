@@ -237,11 +237,20 @@ def test_with_trust_copies_weights_the_caller_could_change() -> None:
     assert ev.with_trust(mine[:]).trust is not mine  # a view of a writable array: copied
 
 
-def test_with_trust_keeps_a_read_only_array_of_its_own() -> None:
+def test_with_trust_keeps_a_read_only_array_of_its_own_only_when_told() -> None:
     ev = sample()
     fixed = np.full(len(ev), 0.5)
-    fixed.flags.writeable = False  # nothing can write to it: taken as it is
-    assert ev.with_trust(fixed).trust is fixed
-    assert ev.with_trust(fixed.astype(np.float32)).trust is not fixed
+    fixed.flags.writeable = False
+    # By default a copy: the caller could make its array writable again and change it.
+    shared = ev.with_trust(fixed)
+    assert shared.trust is not fixed
+    fixed.flags.writeable = True
+    fixed[0] = 0.0
+    fixed.flags.writeable = False
+    assert shared.trust is not None
+    assert shared.trust[0] == 0.5
+    # copy=False: the caller promises never to change it, and it is taken as it is.
+    assert ev.with_trust(fixed, copy=False).trust is fixed
+    assert ev.with_trust(fixed.astype(np.float32), copy=False).trust is not fixed
     with pytest.raises(ValueError, match="in \\[0, 1\\]"):
         ev.with_trust(np.broadcast_to(np.float64(2.0), (len(ev),)))

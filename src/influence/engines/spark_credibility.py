@@ -31,8 +31,9 @@ __all__ = ["AimedPairs", "credibility_tables"]
 
 _ENGAGING = sorted(acts.ENGAGEMENTS)
 _ANSWERS = (acts.REPLY, acts.SHARE, acts.LIKE)
-#: A text of white space only, which reading leaves out (Python's ``str.isspace``).
-_BLANK = r"(?U)^\s*$"
+#: A text of white space only, which reading leaves out: Python's ``str.isspace``, which
+#: holds the separators U+001C-U+001F besides what Java's Unicode ``\s`` holds.
+_BLANK = r"(?U)^[\s\x1c-\x1f]*$"
 
 
 class AimedPairs(NamedTuple):

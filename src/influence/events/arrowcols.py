@@ -282,8 +282,8 @@ def _plain_sorted(pa: Any, dictionary: Any) -> tuple[np.ndarray, NDArray[np.int3
     used = raw[int(bounds[0]) : int(bounds[-1])]
     lengths = np.diff(bounds)
     longest = int(lengths.max())
-    if int(lengths.min()) == 0 or n * longest > 4 * used.size + (1 << 20):
-        return None  # a blank id; or ids so uneven that a fixed width would waste memory
+    if int(lengths.min()) == 0 or longest > 64 or n * longest > 4 * used.size + (1 << 20):
+        return None  # a blank id; a long one (a pass per byte); or widths too uneven
     if bool(np.any((used < 0x21) | (used > 0x7E))):
         return None
     if not bool(np.any(((used < ord("0")) | (used > ord("9"))) & (used != ord("-")))):

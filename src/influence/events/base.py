@@ -128,7 +128,7 @@ class EventColumns:
         trust = None if self.trust is None else self.trust[rows]
         return type(self)(_views.slice_table(self._table, rows, COLUMNS, **tables), trust)
 
-    def _retrusted(self: _E, trust: Any) -> _E:
+    def _retrusted(self: _E, trust: Any, *, copy: bool = True) -> _E:
         """The same events with *trust* (``None``: fully trusted); see ``Events.with_trust``.
 
         Trust-free work is shared with the trust-free table this one came from (its memo
@@ -137,7 +137,8 @@ class EventColumns:
         plain = self._memo if self.trust is None else self._memo.base
         if trust is None:
             return self if self.trust is None else type(self)(self._table, memo=plain)
-        return type(self)(self._table, _views.trust_weights(trust, len(self)), memo=Memo(plain))
+        weights = _views.trust_weights(trust, len(self), copy=copy)
+        return type(self)(self._table, weights, memo=Memo(plain))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EventColumns):

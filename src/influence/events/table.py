@@ -553,14 +553,18 @@ class Events(EventColumns):
             self._memo.get(("compact",), lambda: True)
         return self
 
-    def with_trust(self, trust: ArrayLike | None) -> Events:
+    def with_trust(self, trust: ArrayLike | None, *, copy: bool = True) -> Events:
         """The same events, each engagement weighted by how much it is trusted.
 
         *trust* holds one weight in ``[0, 1]`` per event (row order); the
         :class:`~influence.Scorer` sets it from its discounts (Reciprocity,
         Credibility) before the signals read the table, so that engagement
         from a ring or a Sybil counts for what it is worth. ``None`` means
-        every event is fully trusted. The columns are shared, not copied.
+        every event is fully trusted. The columns are shared, not copied; the
+        weights are copied, so that changing *trust* afterwards changes nothing,
+        unless ``copy=False`` and *trust* is a read-only float64 array that owns its
+        memory: the table then keeps it, and the caller promises never to change it
+        (the scorer's own trust, held in the table's memo, costs no second copy).
 
         Examples
         --------
@@ -574,7 +578,7 @@ class Events(EventColumns):
         >>> ev.trust is None
         True
         """
-        return self._retrusted(trust)
+        return self._retrusted(trust, copy=copy)
 
     @property
     def memo(self) -> Memo:

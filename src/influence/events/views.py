@@ -136,15 +136,17 @@ def row_mask(mask: Any, n: int) -> NDArray[np.bool_]:
     return out
 
 
-def trust_weights(trust: Any, n: int) -> NDArray[np.float64]:
+def trust_weights(trust: Any, n: int, *, copy: bool = True) -> NDArray[np.float64]:
     """*trust* as *n* float64 weights, refused unless finite and in ``[0, 1]``.
 
-    A copy, so that the caller's array cannot change the table's weights; but a read-only
-    float64 array that owns its memory is taken as it is: nothing writes to it (a scorer's
-    trust is one, kept in the table's memo, so the trusted table costs no second copy).
+    A copy, so that the caller's array cannot change the table's weights; with
+    ``copy=False``, a read-only float64 array that owns its memory is taken as it is (the
+    caller promises never to change it: a scorer's trust, kept in the table's memo, so the
+    trusted table costs no second copy).
     """
     fixed = (
-        isinstance(trust, np.ndarray)
+        not copy
+        and isinstance(trust, np.ndarray)
         and trust.dtype == np.float64
         and trust.base is None
         and not trust.flags.writeable

@@ -378,7 +378,11 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             window, as_of, keeps, [_scale_of(c) for _, c in self.discounts]
         )
         evidence = [Evidence(kept[:, j], d) for j, d in enumerate(details)]
-        return (window.with_trust(trust) if self.discounts else window), evidence, removed
+        return (
+            (window.with_trust(trust, copy=False) if self.discounts else window),
+            evidence,
+            removed,
+        )
 
     def _modify(
         self, trusted: Events, as_of: float, lanes: Lanes | None = None

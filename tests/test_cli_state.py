@@ -109,7 +109,10 @@ def test_update_scores_once(
         (["update", "{tmp}/nope.npz", "{new}"], "no such file: .*nope.npz"),
         (["update", "{tmp}/state.csv", "{new}"], "a scoring state is an .npz file"),
         (["fit", "{tmp}/missing/state.npz", "{old}"], "no such directory"),
-        (["update", "{tmp}/state.npz", "{old}"], "created in more than one of the tables"),
+        (["update", "{tmp}/state.npz", "{old}"], "more than one of the tables.*--dedupe adds"),
+        (["fit", "{tmp}/state.npz", "{old}", "--out", "{tmp}/state.npz"], "is the STATE file"),
+        (["update", "{tmp}/state.npz", "{new}", "--out", "{tmp}/state.npz"], "is the STATE file"),
+        (["update", "{tmp}/state.npz", "{new}", "--out", "{tmp}/folder.csv"], "Is a directory"),
         (["update", "{tmp}/state.npz", "{new}", "--as-of", "2000-01-01"], "only moves forward"),
         (["update", "{tmp}/state.npz", "{new}", "--explain", "nobody"], "'nobody' is not in"),
     ],
@@ -122,6 +125,7 @@ def test_mistakes_are_one_line_errors(
     message: str,
 ) -> None:
     state = tmp_path / "state.npz"
+    (tmp_path / "folder.csv").mkdir()  # an --out that cannot be written
     assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
     written = state.read_bytes()
     filled = [a.format(tmp=tmp_path, new=files["new"], old=files["old"]) for a in args]
@@ -131,3 +135,12 @@ def test_mistakes_are_one_line_errors(
     assert err.count("\n") == 1
     assert re.search(message, err)
     assert state.read_bytes() == written  # a failed update leaves the state as it was
+
+
+def test_the_state_is_never_an_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    events = tmp_path / "events.npz"  # an event file named like a state
+    events.write_text("time,actor,action,target\n1,bob,like,ann\n", encoding="utf-8")
+    code, _, err = run(["fit", str(events), str(events), "--delimiter", ","], capsys)
+    assert code == 2
+    assert "is the EVENTS file: refusing to overwrite it" in err
+    assert events.read_text(encoding="utf-8").startswith("time,actor")

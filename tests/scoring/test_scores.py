@@ -312,6 +312,11 @@ def test_only_keeps_the_named_users_as_they_were() -> None:
         assert kept.explain(user).parts == scores.explain(user).parts
         assert kept.explain(user).reasons == scores.explain(user).reasons
     assert len(scores.only([])) == 0
+    assert scores.only(np.asarray(ids[:2])).users.ids.tolist() == ids[:2]
+    with pytest.raises(TypeError, match=r"collection of user ids .* Got int 5"):
+        scores.only(5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"single user ids .* Got \['ann'\] among them"):
+        scores.only([["ann"]])
     with pytest.raises(TypeError, match="pass \\['ann'\\]"):
         scores.only("ann")
 

@@ -151,7 +151,7 @@ def out_path(value: str | None, inputs: dict[str, str | None]) -> Path | None:
     if not path.parent.is_dir():
         raise UserError(f"no such directory: {path.parent}")
     for option, name in inputs.items():
-        if name is not None and _same_file(path, Path(name)):
+        if name is not None and same_file(path, Path(name)):
             raise UserError(
                 f"--out {path} is the {option} file: refusing to overwrite it; write to "
                 "another file"
@@ -159,7 +159,7 @@ def out_path(value: str | None, inputs: dict[str, str | None]) -> Path | None:
     return path
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
     try:
         if one.exists() and other.exists():
             return os.path.samefile(one, other)

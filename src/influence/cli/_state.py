@@ -17,8 +17,10 @@ from ._text import explanation, leaderboard, printable, write
 def fit(args: argparse.Namespace) -> int:
     top = inputs.count("--top", args.top)
     as_of = inputs.time("--as-of", args.as_of)
-    state_path = _state_path(args.state, must_exist=False)
-    out = inputs.out_path(args.out, {"EVENTS": args.events, "--config": args.config})
+    state_path = _state_path(args.state, {"EVENTS": args.events, "--config": args.config})
+    out = inputs.out_path(
+        args.out, {"EVENTS": args.events, "--config": args.config, "STATE": args.state}
+    )
     scorer = inputs.scorer(args.config, args.trending)
     events = inputs.read_events(args)
     state = ScoringState.fit(scorer, events, as_of)
@@ -30,11 +32,17 @@ def fit(args: argparse.Namespace) -> int:
 def update(args: argparse.Namespace) -> int:
     top = inputs.count("--top", args.top)
     as_of = inputs.time("--as-of", args.as_of)
-    state_path = _state_path(args.state, must_exist=True)
+    state_path = _state_path(args.state, {"EVENTS": args.events}, must_exist=True)
     out = inputs.out_path(args.out, {"EVENTS": args.events, "STATE": args.state})
     before = ScoringState.load(state_path)  # its own scores are never read: not computed
     events = inputs.read_events(args)
-    state = before.update(events, as_of, dedupe=args.dedupe)
+    try:
+        state = before.update(events, as_of, dedupe=args.dedupe)
+    except ValueError as exc:
+        hint = ""
+        if "more than one of the tables" in str(exc) and not args.dedupe:
+            hint = "; if this file was added before, --dedupe adds only what is new"
+        raise UserError(f"{args.events}: {exc}{hint}") from None
     read = plural(len(events), "event")
     was = f" (was {format_time(before.as_of)}; {read} read)"
     _save_and_report(args, state, state_path, was, top, out)
@@ -42,7 +50,8 @@ def update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _state_path(value: str, *, must_exist: bool) -> Path:
+def _state_path(value: str, inputs_: dict[str, str | None], *, must_exist: bool = False) -> Path:
+    """The STATE path, checked: ``.npz``, in a folder that exists, not one of the inputs."""
     path = Path(value)
     if path.suffix.lower() != ".npz":
         raise UserError(f"{path}: a scoring state is an .npz file; got {path.suffix!r}")
@@ -50,6 +59,9 @@ def _state_path(value: str, *, must_exist: bool) -> Path:
         raise UserError(f"no such file: {path}")
     if not path.parent.is_dir():
         raise UserError(f"no such directory: {path.parent}")
+    for option, name in inputs_.items():
+        if name is not None and inputs.same_file(path, Path(name)):
+            raise UserError(f"STATE {path} is the {option} file: refusing to overwrite it")
     return path
 
 
@@ -61,11 +73,14 @@ def _save_and_report(
     top: int,
     out: Path | None,
 ) -> None:
-    """Check --explain, write the state (replacing the file only when done), then print
-    the state, the leaderboard and the explanation, and write --out."""
+    """Check --explain, write --out, then the state (each file replaced only when done,
+    the state last, so that a failure leaves it as it was), then print the state, the
+    leaderboard and the explanation."""
     scores = state.scores
     if args.explain is not None and args.explain not in scores:
         raise UserError(f"user {args.explain!r} is not in the scored data")
+    if out is not None:
+        write(scores, out)
     state.save(path)
     print(
         f"scoring state as of {format_time(state.as_of)}{was}: "
@@ -78,5 +93,4 @@ def _save_and_report(
         print()
         print(explanation(scores.explain(args.explain)))
     if out is not None:
-        write(scores, out)
         print(f"\nscores of {plural(len(scores), 'user')} written to {printable(out)}")

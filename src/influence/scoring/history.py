@@ -17,7 +17,7 @@ from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.history_result import History
-from influence.scoring.scores import Scores
+from influence.scoring.scores import Scores, user_list
 
 __all__ = ["MAX_DATES", "every_seconds", "history", "history_dates", "windows"]
 
@@ -259,12 +259,7 @@ def history(
 
 def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object]:
     """*users* as a list, each one a user of *events*."""
-    if isinstance(users, (str, bytes)):
-        raise TypeError(
-            f"The 'users' parameter of {owner} must be a collection of user ids (a list, a "
-            f"set, an array). Got the single id {users!r}; pass [{users!r}]."
-        )
-    watched = list(users)
+    watched = user_list(owner, users)
     found = events.users.indices(np.asarray(watched, dtype=object)).tolist() if watched else []
     absent = [u for u, k in zip(watched, found) if k < 0]
     if absent:

@@ -251,7 +251,8 @@ class ScoringState:
         if len(new_events) and new_events.time[0] <= self.horizon:
             old = int(np.searchsorted(new_events.time, self.horizon, side="right"))
             raise ValueError(
-                f"The 'new_events' parameter of ScoringState.update holds {old} events at or "
+                f"The 'new_events' parameter of ScoringState.update holds {old} event"
+                f"{'' if old == 1 else 's'} at or "
                 f"before the state's horizon ({_iso(self.horizon)}: as_of minus the scorer's "
                 f"lookback_days={self.lookback_days:g}), the earliest at "
                 f"{_iso(float(new_events.time[0]))}; the state no longer holds the events "

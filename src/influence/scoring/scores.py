@@ -97,6 +97,34 @@ class Explanation:
         )
 
 
+def user_list(owner: str, users: Any) -> list[Any]:
+    """*users* as a list of ids: a collection (list, set, array, ...) of single ids.
+
+    Examples
+    --------
+    >>> user_list("Scores.only", ("ann", 5))
+    ['ann', 5]
+    >>> user_list("Scores.only", "ann")
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'users' parameter of Scores.only must be a collection of user ids ...
+    """
+    if isinstance(users, (str, bytes)) or not isinstance(users, Iterable):
+        given = "the single id" if isinstance(users, (str, bytes)) else type(users).__name__
+        raise TypeError(
+            f"The 'users' parameter of {owner} must be a collection of user ids (a list, a "
+            f"set, an array). Got {given} {users!r}; pass [{users!r}]."
+        )
+    found = users.tolist() if isinstance(users, np.ndarray) else list(users)
+    nested = [u for u in found if isinstance(u, (list, tuple, set, dict, np.ndarray))]
+    if nested:
+        raise TypeError(
+            f"The 'users' parameter of {owner} must be a collection of single user ids "
+            f"(text or integers). Got {nested[0]!r} among them."
+        )
+    return found
+
+
 class Scores:
     """Scores of every user in the scored window, with their parts.
 
@@ -257,12 +285,7 @@ class Scores:
         >>> kept.explain("ann").reasons == scores.explain("ann").reasons
         True
         """
-        if isinstance(users, (str, bytes)):
-            raise TypeError(
-                "The 'users' parameter of Scores.only must be a collection of user ids "
-                f"(a list, a set, an array). Got the single id {users!r}; pass [{users!r}]."
-            )
-        keys = list(users)
+        keys = user_list("Scores.only", users)
         found = self._users.indices(np.asarray(keys, dtype=object)) if keys else np.zeros(0, int)
         rows = np.unique(found[found >= 0])
         evidence = tuple(

@@ -17,6 +17,7 @@ from influence.components.credibility_stats import (
     interaction_rows,
 )
 from influence.datasets import synthetic
+from influence.testing import small_world
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +109,19 @@ def test_the_statistics_read_nothing_after_the_time_judged(
     judge = Credibility(window_days=20.0)
     seeds = judge.seeds(events)
     same(judge.judge(whole, seeds), judge.credibility(events, as_of))
+
+
+def test_judge_refuses_seeds_or_a_mask_of_other_accounts() -> None:
+    events = small_world(seed=3)
+    other = Events.from_records([{"time": 0, "actor": "x", "action": "like", "target": "y"}])
+    credibility = Credibility()
+    as_of = float(events.time[-1])
+    stats = credibility.statistics(events, as_of)
+    seeds = credibility.seeds(events)
+    with pytest.raises(ValueError, match=r"'seeds' parameter of Credibility\.judge .* 2 acc"):
+        credibility.judge(stats, credibility.seeds(other))
+    with pytest.raises(ValueError, match=r"'counted' parameter of Credibility\.judge"):
+        credibility.judge(stats, seeds, [True] * 2)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'counted' parameter .* of shape"):
+        credibility.judge(stats, seeds, np.ones(events.n_users + 1, dtype=bool))
+    assert set(credibility.judge(stats, seeds)) >= {"credibility", "base"}

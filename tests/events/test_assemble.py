@@ -262,3 +262,8 @@ def test_a_column_no_row_fills_is_held_once() -> None:
     for name in ("text", "topics", "platform"):
         assert getattr(filled, name).strides != (0,)
         assert getattr(filled, name).tolist() == [0]
+    # nbytes counts what is held: the blank columns' one value each, not one per row.
+    held = sum(
+        getattr(ev, c).nbytes for c in ("time", "action", "actor", "target", "post", "parent")
+    )
+    assert ev.nbytes == held + ev.text.itemsize + ev.topics.itemsize + ev.platform.itemsize

@@ -30,6 +30,7 @@ from influence.components.constraints import (
 from influence.components.credibility_stats import (
     CredibilityStats,
     Seeds,
+    check_judged,
     credibility_stats,
     interaction_rows,
 )
@@ -337,6 +338,7 @@ class Credibility(BaseComponent):
         """:meth:`credibility` from the window's statistics alone: the two passes, and
         with *counted* (per account: one of its interactions in the window is trusted)
         again without the accounts of no trusted interaction."""
+        check_judged(stats, seeds, counted)
         traits = self._traits(stats, seeds)
         facts = self._passes(seeds, traits, traits["present"])
         return facts if counted is None else self._with_trust(seeds, traits, facts, counted)

@@ -35,7 +35,7 @@ from influence.components.interactions import InteractionPairs, interaction_pair
 from influence.events import actions as _actions
 from influence.events.table import Events
 
-__all__ = ["CredibilityStats", "Seeds", "credibility_stats", "interaction_rows"]
+__all__ = ["CredibilityStats", "Seeds", "check_judged", "credibility_stats", "interaction_rows"]
 
 _INTERACTION = _actions.mask_of(_actions.INTERACTIONS)
 
@@ -106,6 +106,26 @@ class Seeds(NamedTuple):
         found = [indices(np.asarray(list(ids))) if ids else np.zeros(0, np.int64)
                  for ids in (trusted, distrusted)]  # fmt: skip
         return cls(n, *(np.asarray(f[f >= 0], dtype=np.int64) for f in found))
+
+
+def check_judged(stats: CredibilityStats, seeds: Seeds, counted: Any) -> None:
+    """Refuse seeds or a *counted* mask that are not of the statistics' accounts, naming
+    the parameter of :meth:`Credibility.judge <influence.components.Credibility.judge>`."""
+    n = int(stats.first.size)
+    if not isinstance(seeds, Seeds) or seeds.n != n:
+        got = f"seeds of {seeds.n} accounts" if isinstance(seeds, Seeds) else repr(seeds)
+        raise ValueError(
+            f"The 'seeds' parameter of Credibility.judge must be the Seeds of the "
+            f"statistics' {n} accounts (Credibility.seeds of the same table). Got {got}."
+        )
+    if counted is not None and not (
+        isinstance(counted, np.ndarray) and counted.dtype == np.bool_ and counted.shape == (n,)
+    ):
+        shape = getattr(counted, "shape", None)
+        raise ValueError(
+            f"The 'counted' parameter of Credibility.judge must be None or a boolean array "
+            f"of shape ({n},), one per account. Got {type(counted).__name__} of shape {shape}."
+        )
 
 
 def interaction_rows(events: Events, as_of: float, window_days: float) -> NDArray[np.bool_]:

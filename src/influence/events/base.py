@@ -101,8 +101,9 @@ class EventColumns:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the per-event columns (not the id tables)."""
-        return sum(getattr(self, name).nbytes for name in COLUMNS)
+        """Bytes held by the per-event columns (not the id tables); a column no row fills,
+        held as one value, counts that value once."""
+        return sum(_held_bytes(getattr(self, name)) for name in COLUMNS)
 
     @property
     def start(self) -> float | None:
@@ -147,3 +148,10 @@ class EventColumns:
         return trusted and _views.same_tables(self._table, other._table, COLUMNS)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+def _held_bytes(column: np.ndarray) -> int:
+    """The bytes *column* holds: one value's for a read-only view of a single value."""
+    if column.ndim == 1 and column.size and column.strides == (0,):
+        return int(column.itemsize)
+    return int(column.nbytes)

@@ -291,18 +291,7 @@ class ScoringState:
     def nbytes(self) -> int:
         """Bytes held by the kept events' columns and the ids (the state's memory, but for
         :attr:`scores`)."""
-        columns = [
-            "time",
-            "actor",
-            "target",
-            "action",
-            "post",
-            "parent",
-            "text",
-            "platform",
-            "topics",
-        ]
-        size = sum(getattr(self.events, c).nbytes for c in columns)
+        size = self.events.nbytes  # the per-event columns
         size += self.events.users.ids.nbytes + self.events.posts.ids.nbytes
         if self.events.trust is not None:
             size += self.events.trust.nbytes

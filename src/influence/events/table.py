@@ -556,15 +556,12 @@ class Events(EventColumns):
     def with_trust(self, trust: ArrayLike | None, *, copy: bool = True) -> Events:
         """The same events, each engagement weighted by how much it is trusted.
 
-        *trust* holds one weight in ``[0, 1]`` per event (row order); the
-        :class:`~influence.Scorer` sets it from its discounts (Reciprocity,
-        Credibility) before the signals read the table, so that engagement
-        from a ring or a Sybil counts for what it is worth. ``None`` means
-        every event is fully trusted. The columns are shared, not copied; the
-        weights are copied, so that changing *trust* afterwards changes nothing,
-        unless ``copy=False`` and *trust* is a read-only float64 array that owns its
-        memory: the table then keeps it, and the caller promises never to change it
-        (the scorer's own trust, held in the table's memo, costs no second copy).
+        *trust* holds one weight in ``[0, 1]`` per event (row order); the :class:`~influence.Scorer`
+        sets it from its discounts (Reciprocity, Credibility) before the signals read the
+        table, so that engagement from a ring or a Sybil counts for what it is worth. ``None``
+        means every event is fully trusted. The columns are shared; the weights copied, unless
+        ``copy=False`` and *trust* is a read-only float64 array owning its memory, kept as it
+        is (the caller promises never to change it).
 
         Examples
         --------
@@ -573,10 +570,8 @@ class Events(EventColumns):
         ...     {"time": 1, "actor": "bob", "action": "like", "target": "ann"},
         ...     {"time": 2, "actor": "cy", "action": "like", "target": "ann"},
         ... ])
-        >>> ev.with_trust([1.0, 0.25]).trust.tolist()
-        [1.0, 0.25]
-        >>> ev.trust is None
-        True
+        >>> ev.with_trust([1.0, 0.25]).trust.tolist(), ev.trust is None
+        ([1.0, 0.25], True)
         """
         return self._retrusted(trust, copy=copy)
 

@@ -291,8 +291,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         ``[0, 1]``, one per row of ``events.until(as_of)``, in its order, read-only. The
         judgement is made once per table and shared with :meth:`score` on the same table
         (:attr:`Events.memo <influence.Events.memo>`), whichever is called first;
-        :func:`influence.campaign.select` weighs audiences by it. The discounts are judged
-        side by side, as in :meth:`score` (:mod:`influence.scoring.lanes`).
+        :func:`influence.campaign.select` weighs audiences by it. Judged as :meth:`score` judges.
 
         Examples
         --------
@@ -378,11 +377,8 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             window, as_of, keeps, [_scale_of(c) for _, c in self.discounts]
         )
         evidence = [Evidence(kept[:, j], d) for j, d in enumerate(details)]
-        return (
-            (window.with_trust(trust, copy=False) if self.discounts else window),
-            evidence,
-            removed,
-        )
+        trusted = window.with_trust(trust, copy=False) if self.discounts else window
+        return trusted, evidence, removed
 
     def _modify(
         self, trusted: Events, as_of: float, lanes: Lanes | None = None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
+from _scorings import counted_scorings
 from influence import Events, Scorer, Scores
 from influence.cli import main
 from influence.datasets import synthetic
@@ -91,14 +91,7 @@ def test_update_scores_once(
     # Loading a state to update it scores nothing: its own scores are never read.
     state = tmp_path / "state.npz"
     assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
-    calls: list[float | None] = []
-    scores_of = Scorer._scores
-
-    def counted(self: Scorer, window: Events, when: float | None, t: float) -> Any:
-        calls.append(when)
-        return scores_of(self, window, when, t)
-
-    monkeypatch.setattr(Scorer, "_scores", counted)
+    calls = counted_scorings(monkeypatch)
     assert run(["update", str(state), str(files["new"])], capsys)[0] == 0
     assert len(calls) == 1
 

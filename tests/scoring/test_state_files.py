@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
+from _scorings import counted_scorings
 from influence import Events, Scorer, ScoringState
 from influence.scoring.state_files import read_state
 from influence.testing import small_world_records
@@ -103,14 +103,7 @@ def test_a_loaded_state_scores_when_its_scores_are_first_read(
 ) -> None:
     state = Scorer().fit(Events.from_records(small_world_records(seed=2)))
     state.save(tmp_path / "state.npz")
-    calls: list[float | None] = []
-    scores_of = Scorer._scores
-
-    def counted(self: Scorer, window: Events, when: float | None, t: float) -> Any:
-        calls.append(when)
-        return scores_of(self, window, when, t)
-
-    monkeypatch.setattr(Scorer, "_scores", counted)
+    calls = counted_scorings(monkeypatch)
     again = ScoringState.load(tmp_path / "state.npz")
     assert calls == []
     assert again.scores.to_dict() == state.scores.to_dict()

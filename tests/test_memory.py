@@ -92,11 +92,13 @@ def test_undone_when_the_work_raises(libc: FakeLibc) -> None:
 
 
 @pytest.mark.parametrize("off", ["0", "false", "No", "off"])
+@pytest.mark.parametrize("setting", ["reusing_memory", "one_arena"])
 def test_the_environment_turns_it_off(
-    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch, off: str
+    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch, off: str, setting: str
 ) -> None:
+    # Both the scorer's setting and the readers' one arena.
     monkeypatch.setenv(_memory.ENV, off)
-    with _memory.reusing_memory():
+    with getattr(_memory, setting)():
         pass
     assert libc.calls == []
 
@@ -208,16 +210,6 @@ def test_a_reader_raising_puts_the_limit_back(libc: FakeLibc) -> None:
         reader()
     assert arena_limits(libc) == [1, _memory._AFTER[2]]
     assert _memory._reading == 0
-
-
-@pytest.mark.parametrize("off", ["0", "off"])
-def test_the_environment_turns_the_readers_setting_off(
-    libc: FakeLibc, monkeypatch: pytest.MonkeyPatch, off: str
-) -> None:
-    monkeypatch.setenv(_memory.ENV, off)
-    with _memory.one_arena():
-        pass
-    assert libc.calls == []
 
 
 def test_give_back_releases_pyarrow_s_pool(libc: FakeLibc, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,17 +12,16 @@ from numpy.typing import NDArray
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.constraints import POSITIVE, Constraint
+from influence.components.weights import scale_weights
 from influence.events.table import Events
 from influence.kernels import (
     BLOCK,
     PairIndex,
-    action_weight_table,
     engagement_index,
     post_origins,
     saturate,
     shared,
     sums,
-    window_weights,
 )
 from influence.trusted import partial_trust
 
@@ -203,14 +202,7 @@ class Longevity(BaseComponent):
         # the engagement of the last window is timed from posts up to a window older.
         since = as_of - self.lookback_days * DAY
         known = (author[parent] == events.target[index.rows]) & (created > since)
-        base = window_weights(
-            events,
-            as_of,
-            window_days=self.window_days,
-            half_life_days=self.half_life_days,
-            actions=action_weight_table(),
-            selectivity_per_day=self.selectivity_per_day,
-        )
+        base = scale_weights(events, as_of, self)
         timed = index  # the engagement rows whose post is in view, and their pairs
         if not known.all():  # in a log that holds every post, all of them
             timed = PairIndex(index.rows[known], index.source, index.target, index.inverse[known])

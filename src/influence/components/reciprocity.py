@@ -12,12 +12,12 @@ from numpy.typing import NDArray
 from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
+from influence.components.weights import scale_weights
 from influence.events import actions as _actions
 from influence.events.table import Events
 from influence.kernels import (
     BLOCK,
     PairIndex,
-    action_weight_table,
     discounted_share,
     engagement_index,
     pair_keep_per_event,
@@ -26,7 +26,6 @@ from influence.kernels import (
     post_origins,
     saturate,
     sums,
-    window_weights,
 )
 from influence.pairs import sorted_lookup
 
@@ -332,14 +331,7 @@ class Reciprocity(BaseComponent):
 
     def _mass(self, events: Events, as_of: float, index: PairIndex) -> NDArray[np.float64]:
         """Per pair of *index*, what its engagement is worth (saturated summed weight)."""
-        weight = window_weights(
-            events,
-            as_of,
-            window_days=self.window_days,
-            half_life_days=self.half_life_days,
-            actions=action_weight_table(),
-            selectivity_per_day=self.selectivity_per_day,
-        )
+        weight = scale_weights(events, as_of, self)
         return saturate(sums(index, weight))
 
     def _judge(self, events: Events, as_of: float) -> tuple[PairIndex, NDArray[np.float64]]:

@@ -52,6 +52,7 @@ from influence._memory import reuses_memory
 from influence.components.base import Evidence
 from influence.events.table import Events
 from influence.kernels import restrict
+from influence.scoring.attribution import compose
 from influence.scoring.lanes import Lanes, threads_for
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import SEPARATOR, PlatformScores
@@ -141,7 +142,9 @@ def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> Pla
         full_p = raw_p
         if scorer.discounts:
             full_p, contrib_p, evidence_p = on._signals(given, t)
-        final_p, parts_p = on._compose(raw_p, full_p, contrib_p, removed[users], factors[users])
+        final_p, parts_p = compose(
+            on.calibration, raw_p, full_p, contrib_p, removed[users], factors[users]
+        )
         evidence = [*evidence_p, *(_take(ev, users) for ev in shared)]
         scores = _scores(on, plain.users, final_p, parts_p, evidence, when)
         return on, users, (raw_p, full_p), contrib_p, evidence_p, scores
@@ -182,7 +185,7 @@ def score_platforms(scorer: Scorer, events: Events, *, as_of: Any = None) -> Pla
     else:  # nothing in the window: the scorer's own parts, all zero
         contributions = np.zeros((n, k_s))
         split_evidence = [Evidence(np.zeros(n), {}) for _ in scorer.signals]
-    final, parts = whole._compose(raw, full, contributions, removed, factors)
+    final, parts = compose(whole.calibration, raw, full, contributions, removed, factors)
     overall = _scores(whole, window.users, final, parts, split_evidence + shared, when)
     return PlatformScores(
         platforms=tuple(p for _, p in present),

@@ -268,7 +268,7 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
                     [j.result() for j in full_jobs], window
                 )
         evidence += discount_evidence + modifier_evidence
-        final, parts = self._compose(raw, full, contributions, removed, factors)
+        final, parts = compose(self.calibration, raw, full, contributions, removed, factors)
         k_s, k_d = len(self.signals), len(self.discounts)
         return Scores(
             users=window.users,
@@ -395,19 +395,6 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
             evidence.append(Evidence(values, ev.details))
             factors[:, j] = values
         return factors, evidence
-
-    def _compose(
-        self,
-        raw: NDArray[np.float64],
-        full: NDArray[np.float64],
-        contributions: NDArray[np.float64],
-        removed: NDArray[np.float64],
-        factors: NDArray[np.float64],
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The final scores and their parts in points: each signal's share of the score
-        without the discounts, each discount's share of what they removed (*removed*),
-        each modifier's share of the loss it caused."""
-        return compose(self.calibration, raw, full, contributions, removed, factors)
 
     def _signals(
         self, events: Events, as_of: float

@@ -34,6 +34,7 @@ from influence.components.topic_posters import TopicPosters
 from influence.events.table import Events
 from influence.events.topics import topic_events, topic_index, topic_names
 from influence.kernels import restrict
+from influence.scoring.attribution import compose
 from influence.scoring.lanes import Lanes, threads_for
 from influence.scoring.scores import Scores
 from influence.scoring.topic_scores import TopicScores
@@ -172,7 +173,9 @@ def score_topics(
         if scorer.discounts:
             full, contributions, evidence = per_topic._signals(given, t)
         evidence += [_take(ev, users) for ev in shared]
-        final, parts = scorer._compose(raw, full, contributions, removed[users], factors[users])
+        final, parts = compose(
+            scorer.calibration, raw, full, contributions, removed[users], factors[users]
+        )
         scores = Scores(
             users=plain.users,
             values=final,

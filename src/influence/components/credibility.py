@@ -15,11 +15,9 @@ from influence.components.cohorts import (
     CohortPool,
     audiences,
     farm_rule,
-    main_targets_and_anchors,
     own_shares,
     unfarmed,
 )
-from influence.components.conduct import clockwork_of, shares_of
 from influence.components.constraints import (
     NON_NEGATIVE,
     POSITIVE,
@@ -34,6 +32,7 @@ from influence.components.credibility_stats import (
     credibility_stats,
     interaction_rows,
 )
+from influence.components.credibility_traits import credibility_traits, rejudged, seeded
 from influence.events.table import Events
 from influence.kernels import (
     discounted_share,
@@ -319,115 +318,126 @@ class Credibility(BaseComponent):
             assert events.trust is not None
             trusted = interaction_rows(events, at, self.window_days) & (events.trust > 0.0)
             counted = np.bincount(events.actor[np.flatnonzero(trusted)], minlength=seeds.n) > 0
-            return self._with_trust(seeds, found, facts, counted)
+            return rejudged(lambda kept: self._passes(seeds, found, kept), found, facts, counted)
 
         return shared(events, ("credibility with trust", at, self), with_trust)
 
     def statistics(self, events: Events, as_of: float) -> CredibilityStats:
-        """What :meth:`judge` reads of *events* at *as_of* (:func:`credibility_stats`)."""
+        """What :meth:`judge` reads of *events* at *as_of*: the per-account and per-pair
+        tables of the lookback (:func:`credibility_stats`).
+
+        The first stage of :meth:`credibility`; an engine that aggregates the events
+        where they are (:func:`influence.engines.score_spark`) computes the same tables.
+
+        Parameters
+        ----------
+        events : Events
+        as_of : float
+            The judging time, epoch seconds.
+
+        Returns
+        -------
+        CredibilityStats
+
+        See Also
+        --------
+        judge : the second stage.
+
+        Examples
+        --------
+        >>> from influence.components import Credibility
+        >>> from influence.datasets import synthetic
+        >>> events = synthetic(0, n_users=60, days=20).events
+        >>> stats = Credibility().statistics(events, events.end)
+        >>> stats.first.size == events.n_users, int(stats.pairs.counts.sum())
+        (True, 106167)
+        """
         days = {"window_days": self.window_days, "burst_days": self.burst_days}
         return credibility_stats(events, as_of, lookback_days=self.lookback_days, **days)
 
     def seeds(self, events: Events) -> Seeds:
-        """The ``trusted`` and ``distrusted`` accounts found in *events* (:class:`Seeds`)."""
+        """The ``trusted`` and ``distrusted`` accounts found in *events*, as indices
+        (ids absent from *events* are left out).
+
+        Parameters
+        ----------
+        events : Events
+
+        Returns
+        -------
+        Seeds
+
+        Examples
+        --------
+        >>> from influence import Events
+        >>> from influence.components import Credibility
+        >>> events = Events.from_records([
+        ...     {"time": 0, "actor": "bob", "action": "like", "target": "ann"},
+        ... ])
+        >>> seeds = Credibility(trusted=("ann", "zoe"), distrusted=("bob",)).seeds(events)
+        >>> seeds.n, seeds.trusted.tolist(), seeds.distrusted.tolist()
+        (2, [0], [1])
+        """
         return Seeds.found(events.n_users, events.users.indices, self.trusted, self.distrusted)
 
     def judge(
         self, stats: CredibilityStats, seeds: Seeds, counted: NDArray[np.bool_] | None = None
     ) -> dict[str, NDArray[Any]]:
-        """:meth:`credibility` from the window's statistics alone: the two passes, and
-        with *counted* (per account: one of its interactions in the window is trusted)
-        again without the accounts of no trusted interaction."""
+        """:meth:`credibility` from the window's statistics alone.
+
+        The two passes of the class description over *stats*; with *counted*, again
+        without the accounts none of whose interactions in the window is trusted (their
+        own standing stays the one judged without trust).
+
+        Parameters
+        ----------
+        stats : CredibilityStats
+            From :meth:`statistics` (or an engine's equal tables).
+        seeds : Seeds
+            From :meth:`seeds` of the same table.
+        counted : ndarray of bool, optional
+            Per account: one of its interactions in the window is trusted.
+
+        Returns
+        -------
+        dict of str to ndarray
+            Per account: ``credibility`` and the facts behind it, as :meth:`credibility`.
+
+        Raises
+        ------
+        ValueError
+            When *seeds* or *counted* are not of the statistics' accounts.
+
+        See Also
+        --------
+        statistics : the first stage.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from influence.components import Credibility
+        >>> from influence.datasets import synthetic
+        >>> events = synthetic(0, n_users=60, days=20).events
+        >>> judge = Credibility()
+        >>> facts = judge.judge(judge.statistics(events, events.end), judge.seeds(events))
+        >>> same = judge.credibility(events, events.end)["credibility"]
+        >>> bool(np.array_equal(facts["credibility"], same)), int((same < 0.5).sum())
+        (True, 260)
+        """
         check_judged(stats, seeds, counted)
         traits = self._traits(stats, seeds)
         facts = self._passes(seeds, traits, traits["present"])
-        return facts if counted is None else self._with_trust(seeds, traits, facts, counted)
-
-    def _with_trust(
-        self, seeds: Seeds, traits: Mapping[str, NDArray[Any]], facts: dict[str, NDArray[Any]],
-        counted: NDArray[np.bool_],
-    ) -> dict[str, NDArray[Any]]:  # fmt: skip
-        """*facts* with the passes run again without the accounts none of whose
-        interactions in the window is trusted (whole accounts, not weighted by trust: see
-        :meth:`credibility`); their own standing stays the one judged without trust."""
-        present = traits["present"]
-        dropped = (traits["out"] > 0) & ~counted & (present > 0)
-        if not dropped.any():
+        if counted is None:
             return facts
-        out = self._passes(seeds, traits, present * counted)
-        for name in ("credibility", "base", "prop", "cohort"):
-            out[name][dropped] = facts[name][dropped]
-        return out
+        return rejudged(lambda kept: self._passes(seeds, traits, kept), traits, facts, counted)
 
     def _traits(self, stats: CredibilityStats, seeds: Seeds) -> dict[str, NDArray[Any]]:
-        """What the two passes read: every account's history, purpose and conduct."""
-        n = stats.first.size
-        src, dst, counts, has = stats.pairs
-        out = np.bincount(src, weights=counts, minlength=n).astype(np.int64)
-        first, last = stats.first, stats.last  # as far as the lookback (two windows) shows
-        junk, links = shares_of(stats.content, self.content_prior)
-        regular = clockwork_of(stats.gaps, stats.gap_sum, stats.gap_square, self.min_posts)
-        # Alike accounts: burst accounts (all their actions within `burst_days`) with the
-        # same anchor, first seen within `cohort_days` of each other. What they do
-        # among themselves is not a life of their own: interactions with alike accounts
-        # count towards "single purpose", and engagement from them does not make an
-        # account less lonely (so Sybils that also like each other are judged like Sybils
-        # that do not). Cohorts are counted in `cohort_days` buckets.
-        span = self.cohort_days * DAY
-        burst = (last - first) <= self.burst_days * DAY
-        # Only burst accounts can be cohort members or props (what judges purpose or
-        # loneliness is multiplied by `burst`): only theirs are the main target (the pair
-        # with the most interactions), anchor (of the accounts they interact with, the one
-        # that appeared first in the log) and answered posts; the others read none.
-        mine = np.flatnonzero(burst[src])
-        main_target, main_count, anchor = main_targets_and_anchors(
-            src[mine], dst[mine], counts[mine], stats.appeared, n
-        )
-        # Fresh: a burst account first seen `burst_days` or more after the log begins, so
-        # that its whole life is in view (in a shorter log nobody's is: an account seen on
-        # the first day may be years old, and nothing is judged fresh).
-        fresh = burst & (first >= stats.start + self.burst_days * DAY) & (out > 0)
-        # What a farm bot does and a newcomer or a passing liker does not: it comes back
-        # to the same account again and again (a one-off like is not a farm's work), and
-        # nobody engages posts of its own (a newcomer who posts and is answered, even by
-        # other newcomers only, has a life of its own).
-        repeats = out - np.bincount(src, minlength=n)  # interactions beyond the first, per account
-        again = -np.expm1(-repeats / self.repeat_scale)
-        # Repeating the action on the main target (a follow and a like make 0.63).
-        repeating = -np.expm1(-np.maximum(main_count - 1.0, 0.0) / self.repeat_scale)
-        unanswered = np.exp(-stats.answerers)
-        lifeless = fresh * unanswered
-        fresh[seeds.trusted] = False
-        # Distrusted accounts are judged fakes already: in nobody else's judgement do they
-        # count (no prop, audience, engager or cohort peer), so that flagging bots cannot
-        # make the genuine accounts engaging the same target look like their farm or cohort.
-        present = self._seeded(seeds, np.ones(n), distrusted=0.0)
-        # Alike pairs: burst accounts with the same anchor, first seen within `span` apart.
-        inside = np.zeros(src.size, dtype=bool)
-        maybe = np.flatnonzero(burst[src] & (anchor[src] >= 0))
-        a, b = src[maybe], dst[maybe]
-        inside[maybe] = burst[b] & (anchor[a] == anchor[b]) & (np.abs(first[a] - first[b]) <= span)
-        among = np.bincount(src[inside], weights=counts[inside], minlength=n)
-        to_anchor = np.zeros(n)
-        anchored = dst == anchor[src]
-        to_anchor[src[anchored]] = counts[anchored]
-        top_share = np.minimum(
-            np.divide(
-                np.maximum(main_count, to_anchor + among), out, out=np.zeros(n), where=out > 0
-            ),
-            1.0,
-        )
-        day = np.floor(first / span).astype(np.int64)
-        day -= day.min(initial=0)  # non-negative, so that (anchor, day) packs uniquely
-        group = anchor * (int(day.max(initial=0)) + 1) + day
-        return {
-            "src": src, "dst": dst, "counts": counts, "out": out,
-            "outside": has & ~inside, "fresh": fresh,
-            "top_share": top_share, "burst": burst, "unanswered": unanswered,
-            "repeating": repeating * (main_target >= 0), "lifeless": lifeless, "again": again,
-            "group": group, "anchor": anchor, "first": first, "present": present,
-            "junk": junk, "links": links, "regular": regular, "posts": stats.content.posts,
-        }  # fmt: skip
+        """What the two passes read (:func:`credibility_traits`)."""
+        return credibility_traits(
+            stats, seeds, cohort_days=self.cohort_days, burst_days=self.burst_days,
+            repeat_scale=self.repeat_scale, content_prior=self.content_prior,
+            min_posts=self.min_posts,
+        )  # fmt: skip
 
     def _passes(
         self, seeds: Seeds, traits: Mapping[str, NDArray[Any]], present: NDArray[np.float64]
@@ -463,7 +473,7 @@ class Credibility(BaseComponent):
             # pools what they give each target the same way (CohortPool).
             # Seeds are no cohort's members: a trusted account is vouched for, a
             # distrusted one is absent (the judgement of the others ignores it).
-            pooled = self._seeded(seeds, pooled, trusted=0.0, distrusted=0.0)
+            pooled = seeded(seeds, pooled, trusted=0.0, distrusted=0.0)
             cohort, own_share = own_shares(pooled, group, self.cohort_credit)
             # A farm that serves many customers: its bots are props (fresh accounts
             # nobody engages) and its customers are propped up by a crowd of them
@@ -479,10 +489,10 @@ class Credibility(BaseComponent):
             # curator posts links, and the people who engage them say they are not bots.
             clock = regular * lonely
             own = (1.0 - 0.5 * junk) * (1.0 - 0.5 * clock)
-            base = self._seeded(
+            base = seeded(
                 seeds, np.clip(own * (1.0 - farm) * (1.0 - 0.5 * links * lonely), 0.0, 1.0)
             )
-            value = self._seeded(seeds, np.clip(base * own_share, 0.0, 1.0))
+            value = seeded(seeds, np.clip(base * own_share, 0.0, 1.0))
             # What a farmed target loses: the engagement of props (mostly props: fresh
             # accounts nobody engages) that acted more than once, a bot's work; never a
             # passing newcomer's one action, nor a community member's, so that bots
@@ -520,18 +530,6 @@ class Credibility(BaseComponent):
             "regular": clock,
             "posts": traits["posts"],
         }
-
-    @staticmethod
-    def _seeded(
-        seeds: Seeds,
-        value: NDArray[np.float64],
-        *,
-        trusted: float = 1.0,
-        distrusted: float = 0.0,
-    ) -> NDArray[np.float64]:
-        value[seeds.trusted] = trusted
-        value[seeds.distrusted] = distrusted
-        return value
 
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users

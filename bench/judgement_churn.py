@@ -8,6 +8,13 @@ between the judgement at ``d`` and the one at ``d'`` (all discounts, then Recipr
 Credibility alone), and the share of users seen at ``d`` whose credibility differs; beside
 it, the share of the later window's events that are new.
 
+Then how far the step's new events *reach* over what Credibility judges at ``d'``: of its
+interaction pairs, the share that touch an account the new events touch (as actor or
+target: one hop), and the share that touch an account of those pairs (two hops). The judge
+reads each account's engagers and their engagers (two passes), and its cohort and farm
+rules sum over whole cohorts and crowds, so an update that judged again only the accounts
+within reach of the new events would save only what lies beyond two hops.
+
 Logs: the real ones in ``--data`` (skipped when absent) and a generated heavy-tailed log
 (``bench_components.heavy_tailed_log``: 2M events, 100k users over 120 days). Printed as
 a Markdown table of means and maxima over the steps.
@@ -36,6 +43,7 @@ LOGS: dict[str, tuple[str, Callable[[Path], Events], float]] = {
     "Higgs": ("higgs/higgs-activity_time.txt.gz", load_higgs, 0.25),
 }
 COLUMNS = ("new events", "trust", "reciprocity", "credibility", "users' credibility")
+REACH = ("pairs within 1 hop", "pairs within 2 hops")
 
 
 def judgement(scorer: Scorer, events: Events, when: float) -> dict[str, np.ndarray]:
@@ -49,7 +57,27 @@ def judgement(scorer: Scorer, events: Events, when: float) -> dict[str, np.ndarr
     found["users"] = window.users.ids
     found["users' credibility"] = judge.credibility(window, when)["credibility"]
     found["time"] = window.time
+    found["actor"], found["target"] = window.actor, window.target
+    pairs = judge.statistics(window, when).pairs
+    found["source"], found["aimed"] = pairs.source, pairs.target
     return found
+
+
+def reach(now: dict[str, np.ndarray], new: slice) -> list[float]:
+    """The shares of the pairs judged in *now* within one and two hops of the accounts
+    that the *new* rows touch."""
+    near = np.zeros(len(now["users"]), dtype=bool)
+    near[now["actor"][new]] = True
+    targets = now["target"][new]
+    near[targets[targets >= 0]] = True
+    source, aimed = now["source"], now["aimed"]
+    shares = []
+    for _ in REACH:
+        touching = near[source] | near[aimed]
+        shares.append(float(np.mean(touching)) if touching.size else 0.0)
+        near[source[touching]] = True
+        near[aimed[touching]] = True
+    return shares
 
 
 def churn(events: Events, step_days: float, steps: int) -> np.ndarray:
@@ -72,6 +100,7 @@ def churn(events: Events, step_days: float, steps: int) -> np.ndarray:
                     (len(now["trust"]) - held) / max(len(now["trust"]) - first, 1),
                     *(float(np.mean(now[k][kept] != before[k][kept])) for k in COLUMNS[1:4]),
                     float(np.mean(now[COLUMNS[4]][at] != before[COLUMNS[4]])),
+                    *reach(now, slice(held, None)),
                 ]
             )
         before = now
@@ -89,8 +118,8 @@ def main() -> None:
     for name, (file, load, step) in LOGS.items():
         if (args.data / file).exists():
             logs[name] = (lambda file=file, load=load: load(args.data / file), step)
-    print("| log | step | " + " | ".join(COLUMNS) + " |")
-    print("|---|---:|" + "---:|" * len(COLUMNS))
+    print("| log | step | " + " | ".join(COLUMNS + REACH) + " |")
+    print("|---|---:|" + "---:|" * len(COLUMNS + REACH))
     for name, (read, step) in logs.items():
         shares = churn(read(), step, args.steps)
         cells = [f"{m:.2%} (max {x:.2%})" for m, x in zip(shares.mean(0), shares.max(0))]

@@ -50,7 +50,7 @@ def judgement(scorer: Scorer, events: Events, when: float) -> dict[str, np.ndarr
     """Per event of ``events.until(when)``: the trust of every discount and of each; per
     user: the credibility the Credibility discount judges."""
     window = events.until(when)
-    found = {"trust": scorer.trust(window, as_of=when)}
+    found: dict[str, np.ndarray] = {"trust": scorer.trust(window, as_of=when)}
     for name, component in scorer.discounts:
         found[name] = evidence_of(component, window, when).values
     judge = dict(scorer.discounts)["credibility"]

@@ -347,3 +347,17 @@ def test_texts_of_separators_only_are_blank_as_reading_has_them(spark: Any) -> N
     got = score_spark(spark.createDataFrame(rows, schema), Scorer())
     assert got.why == ()
     assert_same(got, in_memory(events, Scorer(), rows[-1][0]))
+
+
+def test_one_very_long_id_scores_as_in_memory(spark: Any) -> None:
+    # Collected ids are not widened to the longest (text_ids): one 20,000-character id.
+    long_id = "L" * 20_000
+    rows = [(float(k), f"f{k % 30}", "like", "ann") for k in range(60)]
+    rows += [(100.0 + k, long_id, "like", f"f{k}") for k in range(5)]
+    rows += [(200.0, "ann", "like", long_id)]
+    names = ("time", "actor", "action", "target")
+    events = Events.from_records([dict(zip(names, row)) for row in rows])
+    frame = spark.createDataFrame(rows, "time double, actor string, action string, target string")
+    got = score_spark(frame)
+    assert got.why == ()
+    assert_same(got, in_memory(events, Scorer(), 200.0))

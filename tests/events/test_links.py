@@ -166,3 +166,30 @@ def test_any_mapping_in_any_row_order(
     linked = ev.link(mapping)
     assert linked == other.link(mapping)
     assert linked == Events.from_records(mapped(spelled_out(ev), mapping))
+
+
+@pytest.mark.parametrize("integer_users", [False, True])
+def test_one_very_long_account_id_does_not_widen_the_lookup(integer_users: bool) -> None:
+    # Fixed-width text would take 2,001 slots of 50,000 characters (400 MB) in the lookup
+    # and in the many-to-one check; the ids' own total length is about 60,000 characters.
+    import tracemalloc
+
+    n = 2000
+    long_id = "x" * 50_000
+    actors: list[Any] = list(range(n)) if integer_users else [f"a{i}" for i in range(n)]
+    if not integer_users:
+        actors[0] = long_id
+    events = Events.from_arrays(
+        time=np.arange(n, dtype=float), actor=actors, action=["like"] * n, target=[n] * n
+    )
+    mapping = {actor: f"p{i % 7}" for i, actor in enumerate(actors)}
+    mapping[long_id + "y"] = "p0"  # an account the table does not hold
+    tracemalloc.start()
+    try:
+        linked = events.link(mapping)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50 * 2**20
+    assert linked.n_users == 8  # the seven persons and the target
+    assert len(linked) == n

@@ -23,7 +23,7 @@ from influence.components import Credibility
 from influence.components.conduct import ContentCounts
 from influence.components.credibility_stats import CredibilityStats
 from influence.components.interactions import InteractionPairs
-from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, user_index
+from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, text_ids, user_index
 from influence.engines.window import require_module
 from influence.events import actions as acts
 
@@ -190,8 +190,8 @@ def _aimed_pairs(rows: Rows, window_days: float, users: NDArray[Any]) -> AimedPa
             f.sum(f.when(follow, 1).otherwise(0)).alias("follows"),
         )
     )
-    source = user_index(users, got["actor"].astype(str))
-    target = user_index(users, got["target"].astype(str))
+    source = user_index(users, text_ids(got["actor"]))
+    target = user_index(users, text_ids(got["target"]))
     order = np.argsort(source * max(users.size, 1) + target, kind="stable")
     return AimedPairs(
         source[order],

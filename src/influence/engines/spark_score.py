@@ -26,7 +26,7 @@ from influence.engines.from_stats import pair_keep, plan_of, score_from_stats
 from influence.engines.judged import judgement
 from influence.engines.spark import read_spark, spark_log
 from influence.engines.spark_credibility import credibility_tables
-from influence.engines.spark_stats import Rows, census, pair_table, second_pass
+from influence.engines.spark_stats import Rows, census, pair_table, second_pass, text_ids
 from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
 from influence.events import actions as acts
@@ -274,7 +274,7 @@ def _on_driver(
         del parts[name]
     named = scorer.signals + scorer.discounts + scorer.modifiers
     return SparkScores(
-        users=events.users.ids.astype(str),  # integer ids written in decimal
+        users=text_ids(events.users.ids),  # integer ids written in decimal
         values=scores.values,
         parts=parts,
         placement={name: "driver" for name, _ in named},

@@ -21,6 +21,7 @@ from influence._time import DAY
 from influence.engines.from_stats import Plan
 from influence.engines.stats import PairStats, Sums, TrustedSums
 from influence.events import actions as acts
+from influence.events.ids import text_array
 
 __all__ = [
     "LINK_ONLY",
@@ -89,6 +90,13 @@ def user_index(users: NDArray[Any], ids: NDArray[Any]) -> NDArray[np.int64]:
     return np.searchsorted(users, ids).astype(np.int64)
 
 
+def text_ids(ids: NDArray[Any]) -> NDArray[Any]:
+    """Collected ids as text, fixed-width only while that costs no more than their total
+    length (:func:`~influence.events.ids.text_array`): not ``astype(str)``, which would
+    widen every slot to the longest id."""
+    return ids if ids.dtype.kind == "U" else text_array([str(x) for x in ids.tolist()])
+
+
 def arrow(frame: Any) -> dict[str, NDArray[Any]]:
     """The frame collected through Arrow: column name -> numpy array."""
     table = frame.toArrow()
@@ -116,7 +124,7 @@ def per_user(found: tuple[Any, Any], users: NDArray[Any], fill: float) -> NDArra
     ids, values = found
     out = np.full(users.size, fill)
     if ids.size:
-        out[user_index(users, ids.astype(str))] = values.astype(np.float64)
+        out[user_index(users, text_ids(ids))] = values.astype(np.float64)
     return out
 
 
@@ -172,7 +180,7 @@ def census(rows: Rows, plan: Plan) -> tuple[int, int, NDArray[Any], Sums]:
             "covered": (covered, "actor", "v"),
         },
     )
-    ids = np.unique(got["users"][0].astype(str))
+    ids = np.unique(text_ids(got["users"][0]))
     total = int(got["rows"][1].sum())
     bad = int(np.nan_to_num(got["bad"][1]).sum() + got["repeated"][1].sum())
     sums = Sums(
@@ -221,8 +229,8 @@ def pair_table(rows: Rows, plan: Plan, users: NDArray[Any]) -> PairStats:
         aggregates.append(f.sum(of(k, f.when(known, rho).otherwise(0.0))).alias(f"tr{k}"))
         aggregates.append(f.sum(of(k, f.when(known, rho * lasting).otherwise(0.0))).alias(f"l{k}"))
     got = arrow(engaging.groupBy("actor", "target").agg(*aggregates))
-    source = user_index(users, got["actor"].astype(str))
-    target = user_index(users, got["target"].astype(str))
+    source = user_index(users, text_ids(got["actor"]))
+    target = user_index(users, text_ids(got["target"]))
     order = np.argsort(source * max(users.size, 1) + target, kind="stable")
 
     def take(name: str, dtype: Any) -> NDArray[Any]:

@@ -133,4 +133,4 @@ def test_history_escapes_the_user(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert main(["history", str(path), "--user", forged]) == 0
     out = capsys.readouterr().out
     assert "\u2028" not in out
-    assert out.startswith("x\\u2028ana: 99 dates: 2 dates")
+    assert out.startswith('"x\\u2028ana: 99 dates": 2 dates')  # quoted: it holds spaces

@@ -75,6 +75,26 @@ def test_leaderboard_rows_cannot_be_forged(evil: Path, capsys: pytest.CaptureFix
     assert rows[0][1] == "rtl\\u202eevil"
 
 
+def test_ids_with_spaces_or_quotes_are_quoted_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An id of spaces and a number would otherwise pass for a score column.
+    forged = ["star               99.9", 'say "hi"', "plain"]
+    code, out, err = _run(capsys, "score", _log(tmp_path / "spaces.jsonl", forged), "--top", "30")
+    assert (code, err) == (0, "")
+    assert '"star               99.9"' in out
+    assert '"say \\"hi\\""' in out
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split() == ["rank", "user", "score"])
+    for line in lines[start + 1 :]:
+        if not line.strip():
+            break
+        cell = line[6:].rsplit(maxsplit=1)[0].strip()
+        assert cell.startswith('"') == (" " in cell or '"' in cell), line
+    assert "plain" in out
+    assert '"plain"' not in out
+
+
 @pytest.mark.parametrize("user", INVISIBLE)
 def test_explain_escapes_the_id(evil: Path, capsys: pytest.CaptureFixture[str], user: str) -> None:
     code, out, err = _run(capsys, "score", evil, "--top", "0", "--explain", user)

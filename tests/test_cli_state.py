@@ -82,6 +82,34 @@ def test_a_file_sent_again_with_dedupe_changes_nothing(
     assert Scores.load(first).to_dict() == Scores.load(again).to_dict()
 
 
+def test_dedupe_reads_as_score_dedupe_and_says_what_it_dropped(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The history holds some lines twice; the new day repeats some of its own lines and
+    # some of the history's. fit + update --dedupe equal `score --dedupe` of all of it.
+    old_lines = files["old"].read_text(encoding="utf-8").splitlines()
+    new_lines = files["new"].read_text(encoding="utf-8").splitlines()
+    old_likes = [line for line in old_lines if line.split(",")[2] == "like"][:3]
+    new_likes = [line for line in new_lines if line.split(",")[2] == "like"][:2]
+    old = tmp_path / "old.csv"
+    old.write_text("\n".join(old_lines + old_likes) + "\n", encoding="utf-8")
+    new = tmp_path / "new.csv"
+    new.write_text("\n".join(new_lines + new_likes) + "\n", encoding="utf-8")
+    both = tmp_path / "both.csv"
+    both.write_text("\n".join(old_lines + old_likes + new_lines[1:] + new_likes) + "\n",
+                    encoding="utf-8")  # fmt: skip
+    state, out, whole = tmp_path / "s.npz", tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run(["fit", str(state), str(old)], capsys)[0] == 0  # keeps the three repeats
+    code, printed, err = run(
+        ["update", str(state), str(new), "--dedupe", "--out", str(out)], capsys
+    )
+    assert (code, err) == (0, "")
+    assert "3 repeated rows dropped" in printed.split("\n")[0]  # the state's own repeats
+    assert "2 rows set aside" in printed  # the file's own, set aside when read
+    assert run(["score", str(both), "--dedupe", "--out", str(whole)], capsys)[0] == 0
+    assert out.read_bytes() == whole.read_bytes()
+
+
 def test_update_scores_once(
     files: dict[str, Path],
     tmp_path: Path,
@@ -108,6 +136,7 @@ def test_update_scores_once(
         (["update", "{tmp}/state.npz", "{new}", "--out", "{tmp}/folder.csv"], "Is a directory"),
         (["update", "{tmp}/state.npz", "{new}", "--as-of", "2000-01-01"], "only moves forward"),
         (["update", "{tmp}/state.npz", "{new}", "--explain", "nobody"], "'nobody' is not in"),
+        (["fit", "{tmp}/state.npz", "{old}", "--as-of", "2000-01-01"], "before the first event"),
     ],
 )
 def test_mistakes_are_one_line_errors(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sys
 import types
@@ -48,11 +49,25 @@ def test_the_suite_runs_without_bars() -> None:
 
 
 @pytest.mark.usefixtures("bars_on")
-def test_auto_shows_bars_for_big_work_only() -> None:
+def test_auto_shows_bars_for_big_work_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_progress, "watched", lambda: True)
     assert _progress.wanted("auto", big=True, owner="test")
     assert not _progress.wanted("auto", big=False, owner="test")
     assert _progress.wanted(True, big=False, owner="test")
     assert not _progress.wanted(False, big=True, owner="test")
+
+
+@pytest.mark.usefixtures("bars_on")
+def test_auto_shows_no_bar_when_nobody_watches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # stderr piped to a file (cron, a log) and no Jupyter kernel: "auto" stays silent,
+    # True still draws one.
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
+    assert not _progress.watched()
+    assert not _progress.wanted("auto", big=True, owner="test")
+    assert _progress.wanted(True, big=True, owner="test")
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert _progress.watched()  # a notebook: tqdm.auto draws a widget
 
 
 @pytest.mark.usefixtures("bars_on")

@@ -4,7 +4,9 @@ Functions that can take more than a couple of seconds take a keyword-only
 ``progress`` parameter:
 
 - ``"auto"`` (the default): a bar only when the work is big (see the
-  thresholds below), so small calls never print anything;
+  thresholds below) and someone is watching (standard error is a terminal, or the code
+  runs in a Jupyter kernel), so small calls, cron jobs and logs piped to a file never
+  get one;
 - ``True``: a bar whatever the size; ``False``: never a bar.
 
 A bar needs :mod:`tqdm` (``tqdm.auto``: a widget in Jupyter, text on the
@@ -31,6 +33,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import sys
 import warnings
 from collections.abc import Iterable
 from types import TracebackType
@@ -149,8 +152,9 @@ def wanted(setting: object, *, big: bool, owner: str) -> bool:
     Returns
     -------
     bool
-        False when *setting* is False, when ``"auto"`` and the work is small,
-        when ``INFLUENCE_PROGRESS=0`` or when tqdm is not installed.
+        False when *setting* is False, when ``"auto"`` and the work is small or
+        nobody is watching (:func:`watched`), when ``INFLUENCE_PROGRESS=0`` or when tqdm
+        is not installed.
 
     Raises
     ------
@@ -172,9 +176,21 @@ def wanted(setting: object, *, big: bool, owner: str) -> bool:
             f"The 'progress' parameter of {owner} must be True, False or 'auto'. "
             f"Got {setting!r} instead."
         )
-    if setting is False or (auto and not big) or disabled_by_environment():
+    if setting is False or (auto and not (big and watched())) or disabled_by_environment():
         return False
     return _tqdm() is not None
+
+
+def watched() -> bool:
+    """Whether a bar would be seen: standard error is a terminal, or the code runs in a
+    Jupyter (IPython) kernel, where ``tqdm.auto`` draws a widget."""
+    stream = sys.stderr
+    try:
+        if stream is not None and stream.isatty():
+            return True
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        pass
+    return "ipykernel" in sys.modules
 
 
 @overload

@@ -38,7 +38,7 @@ import numpy as np
 
 from influence.kernels import plural
 from influence.scoring.history_result import History
-from influence.scoring.scores import Explanation, Scores
+from influence.scoring.scores import Explanation, Scores, shown_id
 
 if TYPE_CHECKING:  # plots read a Campaign's public attributes; campaign is not imported
     from influence.campaign.result import Campaign
@@ -433,8 +433,8 @@ def history(history: History, user: Any, ax: Any = None, *, parts: Any = True) -
         )
     ax.axhline(0.0, color="#888888", linewidth=0.6)
     ax.set_ylabel("points")
-    ax.set_title(f"{user}: score over time")
-    ax.legend(loc="upper left", fontsize="small")
+    ax.set_title(f"{shown_id(user)}: score over time")
+    ax.legend(loc="best", fontsize="small")  # where it covers the fewest points
     ax.figure.autofmt_xdate()
     return ax
 

@@ -13,6 +13,7 @@ from influence.events.table import Events
 from influence.events.timeparse import format_time
 from influence.kernels import plural
 from influence.scoring.scorer import Scorer
+from influence.scoring.scores import shown_id
 
 from . import _inputs as inputs
 from ._inputs import UserError
@@ -67,7 +68,7 @@ def score(args: argparse.Namespace) -> int:
     if not len(scores) and len(events) and early is None:
         inputs.empty(f"{args.events}: nobody to score", args.allow_empty)
     if args.explain is not None and args.explain not in scores:
-        raise UserError(f"user {args.explain!r} is not in the scored data")
+        raise UserError(f"user {shown_id(args.explain)!r} is not in the scored data")
     print(leaderboard(scores, top))
     inputs.set_aside(events)
     if args.explain is not None:
@@ -177,10 +178,10 @@ def history(args: argparse.Namespace) -> int:
     scorer = inputs.scorer(args.config, args.trending)
     events = inputs.read_events(args)
     if args.user not in events.users:  # before the work of every date
-        raise UserError(f"user {args.user!r} is not in the events (no event has them)")
+        raise UserError(f"user {shown_id(args.user)!r} is not in the events (no event has them)")
     found = scorer.history(events, start=start, end=end, every=args.every, users=[args.user])
     if args.user not in found.users:
-        raise UserError(f"user {args.user!r} is not in the scored data at any date")
+        raise UserError(f"user {shown_id(args.user)!r} is not in the scored data at any date")
     print(history_table(found, args.user))
     inputs.set_aside(events)
     return 0

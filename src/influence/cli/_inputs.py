@@ -221,6 +221,8 @@ def _options(args: Any, kind: str) -> dict[str, Any]:
             raise UserError(f"{flag} is for CSV files (.csv, .tsv); {args.events} is {reader_name}")
     if args.no_header:
         options["header"] = False
+    if getattr(args, "dedupe", False):
+        options["dedupe"] = True
     if args.action is not None:
         if kind == "parquet":
             raise UserError(f"--action is for CSV and JSON Lines files; {args.events} is Parquet")

@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
             "mention)",
         )
         reading.add_argument(
+            "--dedupe",
+            action="store_true",
+            help="keep one of the rows equal in every field (the others are set aside and "
+            "counted); with update, also among the state's events, so that a file sent "
+            "again changes nothing",
+        )
+        reading.add_argument(
             "--actions",
             default=None,
             metavar="VALUE=ACTION,...",
@@ -245,11 +252,6 @@ def build_parser() -> argparse.ArgumentParser:
     update.add_argument("state", metavar="STATE", help="the state file (.npz), rewritten")
     inputs(update, scorer=False)
     leaderboard_options(update)
-    update.add_argument(
-        "--dedupe",
-        action="store_true",
-        help="keep one of the rows equal in every field, so that a file sent again changes nothing",
-    )
     update.set_defaults(func=state.update, allow_empty=True)
 
     select = sub.add_parser(

@@ -8,6 +8,7 @@ from pathlib import Path
 from influence.events.timeparse import format_time
 from influence.kernels import plural
 from influence.scoring.incremental import ScoringState
+from influence.scoring.scores import shown_id
 
 from . import _inputs as inputs
 from ._inputs import UserError
@@ -23,6 +24,9 @@ def fit(args: argparse.Namespace) -> int:
     )
     scorer = inputs.scorer(args.config, args.trending)
     events = inputs.read_events(args)
+    early = inputs.before_first("--as-of", as_of, events)
+    if early is not None:
+        inputs.empty(early, args.allow_empty)
     state = ScoringState.fit(scorer, events, as_of)
     _save_and_report(args, state, state_path, "", top, out)
     inputs.set_aside(events)
@@ -44,7 +48,12 @@ def update(args: argparse.Namespace) -> int:
             hint = "; if this file was added before, --dedupe adds only what is new"
         raise UserError(f"{args.events}: {exc}{hint}") from None
     read = plural(len(events), "event")
-    was = f" (was {format_time(before.as_of)}; {read} read)"
+    # What the update dropped besides the events it left behind the new horizon: the rows
+    # --dedupe found equal to another among the state's events and the file's.
+    behind = int((before.events.time <= state.horizon).sum() + (events.time <= state.horizon).sum())
+    repeated = len(before.events) + len(events) - behind - len(state.events)
+    dropped = f", {plural(repeated, 'repeated row')} dropped" if repeated else ""
+    was = f" (was {format_time(before.as_of)}; {read} read{dropped})"
     _save_and_report(args, state, state_path, was, top, out)
     inputs.set_aside(events)
     return 0
@@ -78,7 +87,7 @@ def _save_and_report(
     leaderboard and the explanation."""
     scores = state.scores
     if args.explain is not None and args.explain not in scores:
-        raise UserError(f"user {args.explain!r} is not in the scored data")
+        raise UserError(f"user {shown_id(args.explain)!r} is not in the scored data")
     if out is not None:
         write(scores, out)
     state.save(path)

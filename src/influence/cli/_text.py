@@ -40,6 +40,17 @@ def printable(value: object) -> str:
     return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
+def shown(user: object) -> str:
+    """A user id as a table cell: cut (:func:`~influence.scoring.scores.shown_id`) and
+    escaped, and in double quotes (its own quotes and backslashes escaped) when it holds a
+    space or a quote, so that an id ending in spaces and a number cannot pass for more
+    columns of the table."""
+    text = shown_id(user)
+    if " " in text or '"' in text or not text:
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return printable(text)
+
+
 def printable_lines(text: str) -> str:
     """*text* (the library's own multi-line table) with each line made printable."""
     return "\n".join(printable(line) for line in text.split("\n"))
@@ -54,7 +65,7 @@ def one_line(exc: BaseException | str) -> str:
 def leaderboard(scores: Scores, top: int) -> str:
     lines = [f"{'rank':>4}  {'user':<16} {'score':>6}"]
     for rank, (user, value) in enumerate(scores.top(top), start=1):
-        lines.append(f"{rank:>4}  {printable(shown_id(user)):<16} {value:6.1f}")
+        lines.append(f"{rank:>4}  {shown(user):<16} {value:6.1f}")
     return "\n".join(lines)
 
 
@@ -71,7 +82,7 @@ def history_table(history: History, user: object) -> str:
             continue
     head = f"{'time':<20} {'score':>6}" + "".join(f" {'Δ ' + lb:>8}" for lb, _ in changes)
     lines = [
-        f"{printable(shown_id(user))}: {len(history)} dates every {duration_text(history.every)}",
+        f"{shown(user)}: {len(history)} dates every {duration_text(history.every)}",
         head,
     ]
     for k, when in enumerate(series["time"].tolist()):
@@ -94,7 +105,7 @@ def campaign_table(chosen: Campaign) -> str:
     ]
     for i, user in enumerate(chosen.users):
         lines.append(
-            f"{i + 1:>4}  {printable(user):<16} {chosen.gains[i]:10.1f} {chosen.curve[i]:10.1f} "
+            f"{i + 1:>4}  {shown(user):<16} {chosen.gains[i]:10.1f} {chosen.curve[i]:10.1f} "
             f"{int(chosen.audience[i]):9,} {chosen.scores[i]:11.1f}"
             + (f" {chosen.costs[i]:10,.2f}" if priced else "")
         )
@@ -104,7 +115,7 @@ def campaign_table(chosen: Campaign) -> str:
             f"\n{n:,} account{'' if n == 1 else 's'} with an audience left out; the first:"
         )
         for user, why in chosen.left_out[:5]:
-            lines.append(f"  {printable(user):<16} {printable(why)}")
+            lines.append(f"  {shown(user):<16} {printable(why)}")
     return "\n".join(lines)
 
 
@@ -113,7 +124,7 @@ def explanation(explained: Explanation) -> str:
     user = explained.user
     safe = dataclasses.replace(
         explained,
-        user=printable(user) if isinstance(user, str) else user,
+        user=shown(user) if isinstance(user, str) else user,
         parts={printable(k): v for k, v in explained.parts.items()},
         reasons={printable(k): printable(v) for k, v in explained.reasons.items()},
     )
@@ -136,7 +147,7 @@ def flagged(scores: Scores, limit: int) -> list[tuple[str, float, str]]:
         user = scores.users.id(int(i))
         worst = min(defences, key=lambda name: parts[name][i])
         reason = scores.explain(user).reasons[worst]
-        out.append((printable(user), float(loss[i]), printable(reason)))
+        out.append((shown(user), float(loss[i]), printable(reason)))
     return out
 
 

@@ -588,7 +588,7 @@ class Events(EventColumns):
         return self._memo
 
     def to_records(self) -> list[dict[str, Any]]:
-        """The events as plain dicts (original ids, ISO times), in canonical order."""
+        """The events as plain dicts (original ids, times in epoch seconds), in canonical order."""
         return _views.records(self._table)
 
     def __repr__(self) -> str:

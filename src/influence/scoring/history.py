@@ -17,6 +17,7 @@ from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.history_result import History
+from influence.scoring.history_windows import WindowCutter, post_reach
 from influence.scoring.scores import Scores, user_list
 
 __all__ = ["MAX_DATES", "every_seconds", "history", "history_dates", "windows"]
@@ -127,16 +128,24 @@ def windows(
     events: Events, dates: NDArray[np.float64], lookback_days: float
 ) -> list[tuple[int, int]]:
     """Per date, the rows ``[first, stop)`` of *events* its scores read: those at or
-    before the date and, for a finite lookback, after ``date - lookback_days``.
+    before the date and, for a finite lookback, after ``date - lookback_days``, from the
+    first row that names a post one of those rows names.
 
     The table is in time order, so each window is a contiguous slice; two searches
-    of the sorted times per date.
+    of the sorted times per date. A part reads older rows through the posts the
+    window's rows name: a reply's parent was made (``post``) and answered (``parent``)
+    by rows that may be older than the lookback, and a scoring at the date finds them,
+    so the window reaches back to the first row naming any post its rows name.
     """
     stop = np.searchsorted(events.time, dates, side="right")
-    if math.isinf(lookback_days):
+    if math.isinf(lookback_days) or not len(events):
         first = np.zeros_like(stop)
     else:
         first = np.searchsorted(events.time, dates - lookback_days * DAY, side="right")
+        reach = post_reach(events)
+        for k, (a, b) in enumerate(zip(first.tolist(), stop.tolist())):
+            if a < b:
+                first[k] = min(a, int(reach[a:b].min()))
     return list(zip(first.tolist(), stop.tolist()))
 
 
@@ -246,12 +255,16 @@ def history(
     work = sum(stop - first for first, stop in spans)
     shown = _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner=owner)
     out: list[Scores] = []
+    cutter = WindowCutter(events) if len(dates) > 1 else None
     window, held = events, (-1, -1)
     for when, (first, stop) in _progress.progress(
         list(zip(dates.tolist(), spans)), shown, "history"
     ):
         if (first, stop) != held:
-            window, held = _window(events, when, first, stop), (first, stop)
+            window = (
+                _window(events, when, first, stop) if cutter is None else cutter.window(first, stop)
+            )
+            held = (first, stop)
         scores = scorer._scores(window, when, when)
         out.append(scores if watched is None else scores.only(watched))
     return History(dates=dates, scores=tuple(out), every=step, events=events)

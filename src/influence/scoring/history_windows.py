@@ -194,7 +194,8 @@ class WindowCutter:
             return whole
         if (name, count) not in self._tables:
             self._tables[name, count] = make()
-        return self._tables[name, count]
+        made: _Sized = self._tables[name, count]
+        return made
 
     def _kept_duplicates(self, first: int, stop: int) -> int:
         """What ``until`` then ``select`` count: the table's duplicates, at most the rows of

@@ -156,7 +156,7 @@ def main() -> None:
     )
     print(
         f"  cutting them: {cutting:.2f} s each from scratch (until().compact()), "
-        f"{cut:.2f} s by WindowCutter (with the table's pair order, filtered)"
+        f"{cut:.2f} s by WindowCutter"
     )
 
     judged, ranked = floor(events, dates, spans)

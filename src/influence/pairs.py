@@ -12,7 +12,6 @@ from influence.events.table import Events
 __all__ = [
     "CACHED",
     "PairOrder",
-    "adopt_pair_order",
     "pair_index",
     "pair_order",
     "pairs_of_rows",
@@ -183,14 +182,6 @@ def pair_order(events: Events) -> PairOrder:
         return PairOrder(rows[order], ordered)
 
     return events.memo.get(("pair-order",), compute, uses_trust=False)
-
-
-def adopt_pair_order(events: Events, order: PairOrder) -> None:
-    """Give *events* the pair order :func:`pair_order` would compute for it, found
-    another way (a larger table's, filtered to these rows: a history's windows), so that
-    it is not sorted again. The caller vouches that *order* is exactly that order; a
-    table that has its order already keeps it."""
-    events.memo.get(("pair-order",), lambda: order, uses_trust=False)
 
 
 def pairs_of_rows(

@@ -10,7 +10,6 @@ import pytest
 
 from influence import Events, Scorer, Scores
 from influence.events.base import COLUMNS
-from influence.pairs import pair_order
 from influence.scoring.history import windows
 from influence.scoring.history_windows import WindowCutter, first_rows
 
@@ -115,12 +114,6 @@ def test_each_window_is_the_table_until_its_date_compacted(seed: int, trust: boo
         assert got.texts == want.texts
         assert got.topic_sets == want.topic_sets
         assert np.array_equal(got.posts.ids, want.posts.ids)
-        # The pair order it was given is the one it would sort for itself.
-        mine, theirs = pair_order(got), pair_order(want)
-        assert mine.rows.dtype == theirs.rows.dtype
-        assert mine.key.dtype == theirs.key.dtype
-        assert np.array_equal(mine.rows, theirs.rows)
-        assert np.array_equal(mine.key, theirs.key)
 
 
 def test_the_whole_table_is_its_own_last_window() -> None:

@@ -171,10 +171,14 @@ def history(
     so each date's window is a contiguous slice found by two binary searches: the
     events in :math:`(d - L, d]`, :math:`L` the scorer's
     :attr:`~influence.Scorer.lookback_days` (the longest history any of its parts
-    reads, 180 days in the house scorer), over the users with an event at or before
-    :math:`d` (so the scored users are those of ``score``). Events older than
+    reads, 180 days in the house scorer), and the older rows that name a post those
+    events name (:func:`windows`), over the users with an event at or before
+    :math:`d` (so the scored users are those of ``score``). Other events older than
     :math:`d - L` are never read: a daily history of a long log costs each date one
-    scoring of :math:`L` days, not of everything before it. Consecutive dates whose
+    scoring of :math:`L` days, not of everything before it. The windows are cut from
+    the table by one :class:`~influence.scoring.history_windows.WindowCutter`, which
+    finds once where each id is first named, so a date's ids cost a comparison per id
+    and its columns a slice (a gather where users are renumbered). Consecutive dates whose
     window holds the same rows share one table, and with it the work its
     :attr:`Events.memo <influence.Events.memo>` keeps that does not depend on the
     date. Each date is still one scoring of its window: on a log shorter than
@@ -255,16 +259,13 @@ def history(
     work = sum(stop - first for first, stop in spans)
     shown = _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner=owner)
     out: list[Scores] = []
-    cutter = WindowCutter(events) if len(dates) > 1 else None
+    cutter = WindowCutter(events)
     window, held = events, (-1, -1)
     for when, (first, stop) in _progress.progress(
         list(zip(dates.tolist(), spans)), shown, "history"
     ):
         if (first, stop) != held:
-            window = (
-                _window(events, when, first, stop) if cutter is None else cutter.window(first, stop)
-            )
-            held = (first, stop)
+            window, held = cutter.window(first, stop), (first, stop)
         scores = scorer._scores(window, when, when)
         out.append(scores if watched is None else scores.only(watched))
     return History(dates=dates, scores=tuple(out), every=step, events=events)
@@ -282,14 +283,3 @@ def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object
             f"{len(absent)} of them have none: {shown}."
         )
     return watched
-
-
-def _window(events: Events, when: float, first: int, stop: int) -> Events:
-    """Rows ``[first, stop)`` over the users with an event at or before *when*: the
-    users ``score`` would score, each index where ``score`` has it."""
-    scored = events.until(when).compact()
-    if first == 0:
-        return scored
-    keep = np.zeros(len(scored), dtype=bool)
-    keep[first:] = True
-    return scored.select(keep)

@@ -15,11 +15,12 @@ slice of each column.
 The window is equal, column for column and id for id, to what ``until(d).compact()``
 (then ``select`` of the rows in the lookback) gives, so each date's scores are bitwise
 those of :meth:`Scorer.score <influence.Scorer.score>` at that date
-(``tests/scoring/test_history_windows.py``). The table's pair order
-(:func:`influence.pairs.pair_order`) is date-independent too: a stable sort of packed
-``(actor, target)`` keys, filtered to a window's rows, stays sorted (ties keep their row
-order), and compacting the users renumbers them in the same order, so each window is
-given its pair order as the table's, filtered, instead of sorting its own.
+(``tests/scoring/test_history_windows.py``).
+
+Each window still sorts its own engagement pairs (:func:`influence.pairs.pair_order`):
+the table's order filtered to a window's rows would be the window's exactly (a stable
+sort stays sorted under a filter, and compaction renumbers users in order), but on 2M
+events filtering it took 19 ms a date against 16 ms for the window's own packed sort.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from influence.events.assemble import Table
 from influence.events.base import COLUMNS
 from influence.events.table import Events
 from influence.events.views import repeated
-from influence.pairs import PairOrder, adopt_pair_order, pair_order
 
 __all__ = ["WindowCutter", "first_rows", "post_reach"]
 
@@ -145,11 +145,10 @@ class WindowCutter:
         if self._duplicates:
             same = repeated([getattr(events, name) for name in COLUMNS])
             self._repeats = np.concatenate([[0], np.cumsum(same, dtype=np.int64)])
-        self._order: PairOrder | None = None
 
     def window(self, first: int, stop: int) -> Events:
         """The rows ``[first, stop)`` over the ids the rows ``[0, stop)`` mention, indexed
-        as ``events.until(...).compact()`` indexes them, with the table's pair order."""
+        as ``events.until(...).compact()`` indexes them."""
         ev = self.events
         if first == 0 and stop == len(ev):
             return ev.compact()  # the table itself when it is compact: its memo is shared
@@ -183,9 +182,7 @@ class WindowCutter:
             rejected=ev.rejected,
             duplicates=self._kept_duplicates(first, stop),
         )
-        window = Events(table, None if ev.trust is None else ev.trust[rows])
-        adopt_pair_order(window, self._pair_order(window, first, stop, user_map))
-        return window
+        return Events(table, None if ev.trust is None else ev.trust[rows])
 
     def _table(self, name: str, whole: _Sized, count: int, make: Callable[[], _Sized]) -> _Sized:
         """The id table of *count* kept ids of space *name*, made once (*whole*, the
@@ -206,27 +203,6 @@ class WindowCutter:
         inside = int(self._repeats[stop] - self._repeats[min(first + 1, stop)])
         kept = min(self._duplicates, prefix)
         return kept if first == 0 else min(kept, inside)
-
-    def _pair_order(
-        self, window: Events, first: int, stop: int, user_map: NDArray[np.int32] | None
-    ) -> PairOrder:
-        """The window's pair order: the table's, filtered to its rows (renumbered), keyed
-        by its own users (the same keys when no user is renumbered)."""
-        if self._order is None:
-            self._order = pair_order(self.events)
-        order = self._order
-        inside = order.rows < stop
-        if first:
-            inside &= order.rows >= first
-        rows = order.rows[inside]
-        if first:
-            rows -= first
-        if user_map is None and window.n_users == self.events.n_users:
-            return PairOrder(rows, order.key[inside])
-        key = window.actor[rows].astype(np.int64)
-        key *= max(window.n_users, 1)
-        key += window.target[rows]
-        return PairOrder(rows, key)
 
 
 def _renumbered(codes: NDArray[np.int32], mapping: NDArray[np.int32] | None) -> NDArray[np.int32]:

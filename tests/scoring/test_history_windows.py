@@ -75,13 +75,16 @@ def mixed_log(seed: int, n: int = 1_500, days: int = 300, trust: bool = False) -
 
 
 def cut_as_score_cuts(events: Events, when: float, first: int) -> Events:
-    """The window as ``Scorer.score`` and the history cut it before WindowCutter."""
+    """The window as ``Scorer.score`` cuts the table, then the rows a history keeps: those
+    from *first* on, and the older ones that name a post those name (found row by row)."""
     scored = events.until(when).compact()
-    if first == 0:
-        return scored
-    keep = np.zeros(len(scored), dtype=bool)
-    keep[first:] = True
-    return scored.select(keep)
+    post, parent = scored.post.tolist(), scored.parent.tolist()
+    named = (set(post[first:]) | set(parent[first:])) - {-1}
+    keep = np.array(
+        [r >= first or post[r] in named or parent[r] in named for r in range(len(scored))],
+        dtype=bool,
+    )
+    return scored if keep.all() else scored.select(keep)
 
 
 def test_first_rows_finds_the_first_row_mentioning_each_code() -> None:
@@ -104,6 +107,7 @@ def test_each_window_is_the_table_until_its_date_compacted(seed: int, trust: boo
     cutter = WindowCutter(events)
     spans = windows(events, dates, Scorer().lookback_days)
     assert any(first > 0 for first, _ in spans)
+    assert any(cutter.older(first, stop).size for first, stop in spans)
     assert any(first == 0 for first, _ in spans)
     for when, (first, stop) in zip(dates.tolist(), spans):
         got, want = cutter.window(first, stop), cut_as_score_cuts(events, when, first)
@@ -172,9 +176,12 @@ def test_a_window_reaches_back_to_the_posts_its_rows_name() -> None:
     events = Events.from_records(rows)
     scorer = Scorer()
     dates = np.array([T0 + 240 * DAY, T0 + 255 * DAY])
-    (before, _), (after, _) = windows(events, dates, scorer.lookback_days)
-    assert before > 0
-    assert after == 0
+    (first, stop), (later, end) = windows(events, dates, scorer.lookback_days)
+    assert first > 2
+    assert later > 2
+    cutter = WindowCutter(events)
+    assert cutter.older(first, stop).size == 0
+    assert cutter.older(later, end).tolist() == [0, 1]  # the post and its first like
     history = scorer.history(events, start=float(dates[0]), end=float(dates[1]), every="15D")
     for when, scores in history:
         assert_bitwise(scores, scorer.score(events, as_of=when))

@@ -17,7 +17,7 @@ from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.history_result import History
-from influence.scoring.history_windows import WindowCutter, post_reach
+from influence.scoring.history_windows import WindowCutter
 from influence.scoring.scores import Scores, user_list
 
 __all__ = ["MAX_DATES", "every_seconds", "history", "history_dates", "windows"]
@@ -128,24 +128,19 @@ def windows(
     events: Events, dates: NDArray[np.float64], lookback_days: float
 ) -> list[tuple[int, int]]:
     """Per date, the rows ``[first, stop)`` of *events* its scores read: those at or
-    before the date and, for a finite lookback, after ``date - lookback_days``, from the
-    first row that names a post one of those rows names.
+    before the date and, for a finite lookback, after ``date - lookback_days``.
 
     The table is in time order, so each window is a contiguous slice; two searches
-    of the sorted times per date. A part reads older rows through the posts the
-    window's rows name: a reply's parent was made (``post``) and answered (``parent``)
-    by rows that may be older than the lookback, and a scoring at the date finds them,
-    so the window reaches back to the first row naming any post its rows name.
+    of the sorted times per date. A part also reads older rows through the posts the
+    window's rows name (a reply's parent was made and answered by rows that may be
+    older than the lookback); :meth:`WindowCutter.window
+    <influence.scoring.history_windows.WindowCutter.window>` adds those.
     """
     stop = np.searchsorted(events.time, dates, side="right")
-    if math.isinf(lookback_days) or not len(events):
+    if math.isinf(lookback_days):
         first = np.zeros_like(stop)
     else:
         first = np.searchsorted(events.time, dates - lookback_days * DAY, side="right")
-        reach = post_reach(events)
-        for k, (a, b) in enumerate(zip(first.tolist(), stop.tolist())):
-            if a < b:
-                first[k] = min(a, int(reach[a:b].min()))
     return list(zip(first.tolist(), stop.tolist()))
 
 
@@ -172,7 +167,7 @@ def history(
     events in :math:`(d - L, d]`, :math:`L` the scorer's
     :attr:`~influence.Scorer.lookback_days` (the longest history any of its parts
     reads, 180 days in the house scorer), and the older rows that name a post those
-    events name (:func:`windows`), over the users with an event at or before
+    events name, over the users with an event at or before
     :math:`d` (so the scored users are those of ``score``). Other events older than
     :math:`d - L` are never read: a daily history of a long log costs each date one
     scoring of :math:`L` days, not of everything before it. The windows are cut from

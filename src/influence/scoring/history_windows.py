@@ -10,11 +10,15 @@ per id, and they nest as ``stop`` grows, so their number names them. Per distinc
 id table and the map from old to new indices are made once; an id space whose kept ids
 are its first ones (every id, or ids numbered in the order they appear) keeps its
 columns as slices of the table's, not copies. The rows ``[first, stop)`` are then one
-slice of each column.
+slice of each column. A part also reads older rows through the posts the window's rows
+name: a reply's parent, made or answered before the lookback, is found by its id, as a
+scoring at the date finds it. Those rows (:meth:`WindowCutter.older`: none on most dates,
+found by one minimum over the window's :func:`post_reach`) join the window, which is then
+gathered rather than sliced.
 
 The window is equal, column for column and id for id, to what ``until(d).compact()``
-(then ``select`` of the rows in the lookback) gives, so each date's scores are bitwise
-those of :meth:`Scorer.score <influence.Scorer.score>` at that date
+then ``select`` of its rows gives, so each date's scores are bitwise those of
+:meth:`Scorer.score <influence.Scorer.score>` at that date on every log tested
 (``tests/scoring/test_history_windows.py``).
 
 Each window still sorts its own engagement pairs (:func:`influence.pairs.pair_order`):
@@ -61,9 +65,10 @@ def first_rows(size: int, n: int, *columns: NDArray[np.integer[Any]]) -> NDArray
     return first[:size]
 
 
-def post_reach(events: Events) -> NDArray[np.int64]:
+def post_reach(events: Events, named: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
     """Per row, the first row that names (as ``post`` or ``parent``) a post it names;
-    the row itself when it names none, or none earlier.
+    the row itself when it names none, or none earlier. *named*: the first row naming
+    each post, when known (:func:`first_rows` of ``post`` and ``parent``).
 
     Examples
     --------
@@ -77,7 +82,9 @@ def post_reach(events: Events) -> NDArray[np.int64]:
     [0, 1, 0]
     """
     n = len(events)
-    named = np.append(first_rows(len(events.posts), n, events.post, events.parent), n)
+    if named is None:
+        named = first_rows(len(events.posts), n, events.post, events.parent)
+    named = np.append(named, n)
     reach = np.arange(n, dtype=np.int64)
     np.minimum(reach, named[events.post], out=reach)  # -1 reads the spare n
     np.minimum(reach, named[events.parent], out=reach)
@@ -137,6 +144,7 @@ class WindowCutter:
         self._posts = _Space(first_rows(len(events.posts), n, events.post, events.parent))
         self._texts = _Space(first_rows(len(events.texts), n, events.text))
         self._topics = _Space(first_rows(len(events.topic_sets), n, events.topics))
+        self._reach = post_reach(events, self._posts.first)
         self._tables: dict[tuple[str, int], Any] = {}
         # Exact duplicate rows (equal to the row before them) kept in any window: the
         # count a slice of the table reports (at most the table's own).
@@ -146,17 +154,42 @@ class WindowCutter:
             same = repeated([getattr(events, name) for name in COLUMNS])
             self._repeats = np.concatenate([[0], np.cumsum(same, dtype=np.int64)])
 
+    def older(self, first: int, stop: int) -> NDArray[np.intp]:
+        """The rows before *first* that name (as ``post`` or ``parent``) a post the rows
+        ``[first, stop)`` name, in order: a reply's parent made, or answered, before the
+        lookback. None when the window's rows name no post named earlier (one minimum of
+        the rows' :func:`post_reach`)."""
+        none = np.zeros(0, dtype=np.intp)
+        if first == 0 or first >= stop:
+            return none
+        low = int(self._reach[first:stop].min())
+        if low >= first:
+            return none
+        ev = self.events
+        named = np.zeros(len(ev.posts) + 1, dtype=bool)  # the spare last slot takes -1
+        named[ev.post[first:stop]] = True
+        named[ev.parent[first:stop]] = True
+        named[-1] = False
+        hit = named[ev.post[low:first]]
+        hit |= named[ev.parent[low:first]]
+        return low + np.flatnonzero(hit)
+
     def window(self, first: int, stop: int) -> Events:
-        """The rows ``[first, stop)`` over the ids the rows ``[0, stop)`` mention, indexed
-        as ``events.until(...).compact()`` indexes them."""
+        """The rows ``[first, stop)`` and the rows before them that name a post they name
+        (:meth:`older`), over the ids the rows ``[0, stop)`` mention, indexed as
+        ``events.until(...).compact()`` indexes them: what ``until(...).compact()`` then
+        ``select`` of those rows gives."""
         ev = self.events
         if first == 0 and stop == len(ev):
             return ev.compact()  # the table itself when it is compact: its memo is shared
+        extra = self.older(first, stop)
+        rows: Any = np.s_[first:stop]
+        if extra.size:  # a gather of the rows, where a slice would do
+            rows = np.concatenate([extra, np.arange(first, stop)])
         users, user_map, user_pos = self._users.at(stop)
         posts, post_map, post_pos = self._posts.at(stop)
         texts, text_map, text_pos = self._texts.at(stop)
         topics, topic_map, topic_pos = self._topics.at(stop)
-        rows = np.s_[first:stop]
         table = Table(
             time=ev.time[rows],
             actor=ev.actor[rows] if user_map is None else user_map[ev.actor[rows]],
@@ -180,7 +213,7 @@ class WindowCutter:
                 lambda: tuple(ev.topic_sets[i] for i in topic_pos.tolist()),
             ),
             rejected=ev.rejected,
-            duplicates=self._kept_duplicates(first, stop),
+            duplicates=self._kept_duplicates(first, stop, rows if extra.size else None),
         )
         return Events(table, None if ev.trust is None else ev.trust[rows])
 
@@ -194,15 +227,20 @@ class WindowCutter:
         made: _Sized = self._tables[name, count]
         return made
 
-    def _kept_duplicates(self, first: int, stop: int) -> int:
+    def _kept_duplicates(self, first: int, stop: int, rows: NDArray[np.intp] | None) -> int:
         """What ``until`` then ``select`` count: the table's duplicates, at most the rows of
-        the prefix equal to the row before them, then at most the window's."""
+        the prefix equal to the row before them, then at most the window's (*rows*, when
+        not ``[first, stop)``)."""
         if self._repeats is None:
             return 0
-        prefix = int(self._repeats[stop])
-        inside = int(self._repeats[stop] - self._repeats[min(first + 1, stop)])
-        kept = min(self._duplicates, prefix)
-        return kept if first == 0 else min(kept, inside)
+        kept = min(self._duplicates, int(self._repeats[stop]))
+        if first == 0 or not kept:
+            return kept
+        if rows is None:
+            inside = int(self._repeats[stop] - self._repeats[min(first + 1, stop)])
+        else:
+            inside = int(repeated([getattr(self.events, name)[rows] for name in COLUMNS]).sum())
+        return min(kept, inside)
 
 
 def _renumbered(codes: NDArray[np.int32], mapping: NDArray[np.int32] | None) -> NDArray[np.int32]:

@@ -17,6 +17,7 @@ from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.scoring.history_result import History
+from influence.scoring.history_windows import WindowCutter
 from influence.scoring.scores import Scores, user_list
 
 __all__ = ["MAX_DATES", "every_seconds", "history", "history_dates", "windows"]
@@ -130,7 +131,10 @@ def windows(
     before the date and, for a finite lookback, after ``date - lookback_days``.
 
     The table is in time order, so each window is a contiguous slice; two searches
-    of the sorted times per date.
+    of the sorted times per date. A part also reads older rows through the posts the
+    window's rows name (a reply's parent was made and answered by rows that may be
+    older than the lookback); :meth:`WindowCutter.window
+    <influence.scoring.history_windows.WindowCutter.window>` adds those.
     """
     stop = np.searchsorted(events.time, dates, side="right")
     if math.isinf(lookback_days):
@@ -162,10 +166,14 @@ def history(
     so each date's window is a contiguous slice found by two binary searches: the
     events in :math:`(d - L, d]`, :math:`L` the scorer's
     :attr:`~influence.Scorer.lookback_days` (the longest history any of its parts
-    reads, 180 days in the house scorer), over the users with an event at or before
-    :math:`d` (so the scored users are those of ``score``). Events older than
+    reads, 180 days in the house scorer), and the older rows that name a post those
+    events name, over the users with an event at or before
+    :math:`d` (so the scored users are those of ``score``). Other events older than
     :math:`d - L` are never read: a daily history of a long log costs each date one
-    scoring of :math:`L` days, not of everything before it. Consecutive dates whose
+    scoring of :math:`L` days, not of everything before it. The windows are cut from
+    the table by one :class:`~influence.scoring.history_windows.WindowCutter`, which
+    finds once where each id is first named, so a date's ids cost a comparison per id
+    and its columns a slice (a gather where users are renumbered). Consecutive dates whose
     window holds the same rows share one table, and with it the work its
     :attr:`Events.memo <influence.Events.memo>` keeps that does not depend on the
     date. Each date is still one scoring of its window: on a log shorter than
@@ -246,12 +254,13 @@ def history(
     work = sum(stop - first for first, stop in spans)
     shown = _progress.wanted(progress, big=work >= _progress.EVENTS_WORK, owner=owner)
     out: list[Scores] = []
+    cutter = WindowCutter(events)
     window, held = events, (-1, -1)
     for when, (first, stop) in _progress.progress(
         list(zip(dates.tolist(), spans)), shown, "history"
     ):
         if (first, stop) != held:
-            window, held = _window(events, when, first, stop), (first, stop)
+            window, held = cutter.window(first, stop), (first, stop)
         scores = scorer._scores(window, when, when)
         out.append(scores if watched is None else scores.only(watched))
     return History(dates=dates, scores=tuple(out), every=step, events=events)
@@ -269,14 +278,3 @@ def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object
             f"{len(absent)} of them have none: {shown}."
         )
     return watched
-
-
-def _window(events: Events, when: float, first: int, stop: int) -> Events:
-    """Rows ``[first, stop)`` over the users with an event at or before *when*: the
-    users ``score`` would score, each index where ``score`` has it."""
-    scored = events.until(when).compact()
-    if first == 0:
-        return scored
-    keep = np.zeros(len(scored), dtype=bool)
-    keep[first:] = True
-    return scored.select(keep)

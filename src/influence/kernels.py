@@ -72,32 +72,31 @@ def post_origins(events: Events, as_of: float) -> tuple[NDArray[np.float64], NDA
     return shared(events, ("post-origins", float(as_of)), compute, uses_trust=False)
 
 
-def post_answers(events: Events, as_of: float, *, trusted: bool = False) -> NDArray[np.float64]:
-    """Per post, the replies, shares and likes others gave it up to *as_of*.
-
-    Counted by the events' trust when *trusted* (:attr:`influence.Events.trust`),
-    else one each. An array over post indices plus one spare last slot, which reads 0,
-    so that ``post == -1`` (not a post) can index it. Posts nobody answers are how
-    volume shows: rules that compare an account's posts with something else count the
-    answered ones, so that padding a feed with posts nobody engages changes nothing.
-    """
-
+def post_answers(
+    events: Events, as_of: float, *, since: float = -math.inf, trusted: bool = False
+) -> NDArray[np.float64]:
+    """Per post, the replies, shares and likes others gave it in ``(since, as_of]`` (*since*:
+    where the caller's lookback begins, so that nothing older is read through a post's id),
+    by trust when *trusted*, else one each; over post indices plus a spare last slot that
+    reads 0 (``post == -1`` indexes it). Posts nobody answers are how volume shows: rules
+    count the answered ones, so that padding a feed with unread posts changes nothing."""
+    since = float(since)
     if trusted and events.trust is not None:
-        return shared(
-            events, ("post-answers", float(as_of), True), lambda: _trusted_answers(events, as_of)
-        )
+        key = ("post-answers", float(as_of), since, True)
+        return shared(events, key, lambda: _trusted_answers(events, as_of, since))
 
     def compute() -> NDArray[np.float64]:
-        parents = events.parent[_answer_rows(events, as_of)]
+        parents = events.parent[_answer_rows(events, as_of, since)]
         answers = np.bincount(parents, minlength=len(events.posts))
         return np.append(answers.astype(np.float64), 0.0)
 
     # Without trust, counted by trust is counted one each: the same entry.
-    return shared(events, ("post-answers", float(as_of), False), compute, uses_trust=False)
+    key = ("post-answers", float(as_of), since, False)
+    return shared(events, key, compute, uses_trust=False)
 
 
-def _answer_rows(events: Events, as_of: float) -> NDArray[np.intp]:
-    """The rows that are others' replies, shares and likes of a post up to *as_of*
+def _answer_rows(events: Events, as_of: float, since: float) -> NDArray[np.intp]:
+    """The rows that are others' replies, shares and likes of a post in ``(since, as_of]``
     (trust-free: shared by :func:`post_answers` with and without trust)."""
 
     def compute() -> NDArray[np.intp]:
@@ -106,16 +105,17 @@ def _answer_rows(events: Events, as_of: float) -> NDArray[np.intp]:
             & (events.actor != events.target)
             & IMPLIES_POST[events.action]
             & (events.time <= as_of)
+            & (events.time > since)
         )
 
-    return shared(events, ("answer-rows", float(as_of)), compute, uses_trust=False)
+    return shared(events, ("answer-rows", float(as_of), since), compute, uses_trust=False)
 
 
-def _trusted_answers(events: Events, as_of: float) -> NDArray[np.float64]:
+def _trusted_answers(events: Events, as_of: float, since: float) -> NDArray[np.float64]:
     """:func:`post_answers` counted by trust: the plain counts, summed again by trust only
     for the posts with an answer of trust other than 1 (:func:`partial_trust`)."""
-    answers = np.array(post_answers(events, as_of), dtype=np.float64)
-    rows = _answer_rows(events, as_of)
+    answers = np.array(post_answers(events, as_of, since=since), dtype=np.float64)
+    rows = _answer_rows(events, as_of, since)
     partial = partial_trust(events, rows, events.parent[rows], answers.size)
     answers[partial.groups] = partial.trust
     return answers

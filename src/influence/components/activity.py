@@ -11,7 +11,7 @@ from typing import ClassVar, NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from influence._time import STANDING
+from influence._time import DAY, STANDING
 from influence.components.base import BaseComponent, Evidence, Role
 from influence.components.constraints import NON_NEGATIVE, POSITIVE, Constraint
 from influence.events import actions as _actions
@@ -119,6 +119,10 @@ class Activity(BaseComponent):
         """The window: nothing before it counts."""
         return float(self.window_days)
 
+    def _since(self, as_of: float) -> float:
+        """Where the lookback begins: a post's answers before it are not read."""
+        return float(as_of) - self.lookback_days * DAY
+
     def evidence(self, events: Events, *, as_of: float) -> Evidence:
         n = events.n_users
         own = self._own(events, as_of)
@@ -151,7 +155,7 @@ class Activity(BaseComponent):
         def compute() -> NDArray[np.float64]:
             own = self._own(events, as_of)
             # A post counts once others answer it; other actions in full.
-            answered = -np.expm1(-post_answers(events, as_of))
+            answered = -np.expm1(-post_answers(events, as_of, since=self._since(as_of)))
             weight = own.weight.copy()
             weight[own.posted] *= answered[own.post]
             amount = np.bincount(own.actor, weights=weight, minlength=events.n_users)
@@ -168,10 +172,11 @@ class Activity(BaseComponent):
         (every other user's events weigh what they weigh at trust 1), all their events in
         row order, as a sum over every event would add them."""
         own = self._own(events, as_of)
-        answers = post_answers(events, as_of, trusted=True)
+        answers = post_answers(events, as_of, since=self._since(as_of), trusted=True)
         redo = np.zeros(events.n_users, dtype=bool)
         redo[own.actor[distrusted_positions(events, own.rows)]] = True
-        redo[own.actor[own.posted[(answers != post_answers(events, as_of))[own.post]]]] = True
+        plain_answers = post_answers(events, as_of, since=self._since(as_of))
+        redo[own.actor[own.posted[(answers != plain_answers)[own.post]]]] = True
         if not redo.any():
             return plain
         chosen = np.flatnonzero(redo[own.actor])

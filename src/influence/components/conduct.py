@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -125,15 +126,17 @@ class ContentCounts(NamedTuple):
     posts: NDArray[np.int64]
 
 
-def content_counts(events: Events, in_window: NDArray[np.bool_], as_of: float) -> ContentCounts:
+def content_counts(
+    events: Events, in_window: NDArray[np.bool_], as_of: float, *, since: float = -math.inf
+) -> ContentCounts:
     """Per account, over its posts in *in_window*: ``repeats`` (posts with a text, less
-    its distinct texts), ``answered`` (distinct texts of posts others answered by
-    *as_of*), ``link_only`` (posts that are only links), ``other`` (the other posts others
-    answered) and ``posts``."""
+    its distinct texts), ``answered`` (distinct texts of posts others answered in
+    ``(since, as_of]``), ``link_only`` (posts that are only links), ``other`` (the other
+    posts others answered) and ``posts``."""
     n = events.n_users
     posts = np.flatnonzero((events.action == _actions.POST) & in_window)
     n_posts = np.bincount(events.actor[posts], minlength=n)
-    heard = post_answers(events, as_of)[events.post[posts]] > 0
+    heard = post_answers(events, as_of, since=since)[events.post[posts]] > 0
     with_text = events.text[posts] >= 0
     n_texts = max(len(events.texts), 1)
 

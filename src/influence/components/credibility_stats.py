@@ -182,7 +182,7 @@ def credibility_stats(
         last=past.last,
         appeared=past.appeared,
         start=float(past.when.min()) if past.rows.size else float(as_of),
-        content=content_counts(events, in_window, as_of),
+        content=content_counts(events, in_window, as_of, since=since),
         gaps=gaps,
         gap_sum=gap_sum,
         gap_square=gap_square,

@@ -387,7 +387,7 @@ class Reciprocity(BaseComponent):
         Posts nobody engages do not count: padding a feed with them cannot dilute
         a ring's coverage (and the same engagement over more posts never scores higher).
         """
-        engaged = post_answers(events, as_of) > 0
+        engaged = post_answers(events, as_of, since=as_of - self.lookback_days * DAY) > 0
         posts = np.flatnonzero(events.action == _actions.POST)
         time = events.time[posts]
         own = posts[

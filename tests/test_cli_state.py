@@ -110,6 +110,36 @@ def test_dedupe_reads_as_score_dedupe_and_says_what_it_dropped(
     assert out.read_bytes() == whole.read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("rows", "extra", "message"),
+    [
+        ("2206-02-10T01:00:00Z,u1,like,u2,,\n", [], "1 event lies far past the rest of the log"),
+        ("", ["--as-of", "2099-01-01"], "lookback past every event.*fit again"),
+    ],
+)
+def test_an_update_that_would_leave_everything_behind_is_refused(
+    files: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    rows: str,
+    extra: list[str],
+    message: str,
+) -> None:
+    # A mistyped year in a day file, or a mistyped --as-of, would move the state past
+    # every event it holds (and refuse every later file as behind its horizon).
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    written = state.read_bytes()
+    day = tmp_path / "day.csv"
+    new_lines = files["new"].read_text(encoding="utf-8")
+    day.write_text(new_lines + rows, encoding="utf-8")
+    code, _, err = run(["update", str(state), str(day), *extra], capsys)
+    assert code == 2
+    assert re.search(message, err)
+    assert state.read_bytes() == written
+    assert run(["update", str(state), str(files["new"])], capsys)[0] == 0  # the real day
+
+
 def test_update_scores_once(
     files: dict[str, Path],
     tmp_path: Path,

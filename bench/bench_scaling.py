@@ -7,7 +7,10 @@ before each run, so a component pays for the shared work it uses) and ``Scorer()
 (best of ``--repeat`` runs). It prints seconds and seconds per million events per size,
 and the named ratio of the run: the cost per event at the largest size over the cost per
 event at the smallest (1M), measured in the same run. A ratio of 1 is linear cost; the
-target is at most 1.3.
+target is at most 1.3. A second table gives the user CPU seconds alone: the CPU seconds less
+the system's, which are nearly all page faults of the fresh memory each cold run touches
+(the heap is given back between runs, as between scorings), at a cost per byte that the
+machine sets (on this project's VM, several times more per byte at 10M than at 1M).
 
 With ``--profile`` it also profiles one ``Scorer().score`` per size (cProfile) and prints
 the time spent in the kernels and numpy calls whose scaling matters (``searchsorted``,

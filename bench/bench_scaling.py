@@ -7,13 +7,17 @@ before each run, so a component pays for the shared work it uses) and ``Scorer()
 (best of ``--repeat`` runs). It prints seconds and seconds per million events per size,
 and the named ratio of the run: the cost per event at the largest size over the cost per
 event at the smallest (1M), measured in the same run. A ratio of 1 is linear cost; the
-target is at most 1.3.
+target is at most 1.3. A second table gives the user CPU seconds alone: the CPU seconds less
+the system's, which are nearly all page faults of the fresh memory each cold run touches
+(the heap is given back between runs, as between scorings), at a cost per byte that the
+machine sets (on this project's VM, several times more per byte at 10M than at 1M).
 
 With ``--profile`` it also profiles one ``Scorer().score`` per size (cProfile) and prints
 the time spent in the kernels and numpy calls whose scaling matters (``searchsorted``,
 ``argsort``, ``unique``, ``pair_index`` ...), cumulative seconds per million events.
 
-Usage: ``python bench/bench_scaling.py [--sizes 1,2,5] [--ten] [--repeat 3] [--profile]``
+Usage: ``python bench/bench_scaling.py [--sizes 1,2,5] [--ten] [--repeat 3] [--profile]
+[--only longevity,engagement,scorer]``
 (sizes in millions of events; ``--ten`` adds 10M, about 3 GB of memory; ``--log skewed``: the
 Pareto-skewed log of ``bench_engines.py``, dense in mutual pairs, instead).
 """
@@ -24,6 +28,7 @@ import argparse
 import cProfile
 import functools
 import pstats
+import resource
 import time
 from collections.abc import Callable
 
@@ -93,27 +98,45 @@ def skewed_log(n: int, users: int, seed: int = 0) -> Events:
 
 def best_of(
     repeat: int, func: Callable[[], object], events: Events, clock: Callable[[], float]
-) -> float:
-    """Best time of *repeat* cold runs (the table's memo cleared before each) on *clock*.
+) -> tuple[float, float]:
+    """Best time of *repeat* cold runs (the table's memo cleared before each) on *clock*,
+    and the system CPU seconds of that run.
 
     CPU seconds of this process (``time.process_time``) for the work done, all threads
     together: the machine may be shared, and other processes' load shows far less in the
     CPU time than on the clock; wall seconds (``time.perf_counter``) for the time a user
-    waits, which the scorer's two threads shorten.
+    waits, which the scorer's two threads shorten. The system seconds (:func:`_system`,
+    part of the CPU seconds) are the kernel's work for the run,
+    almost all of it page faults: every run gets its memory afresh, as a scoring does (the
+    heap is given back when :func:`~influence._memory.reusing_memory` ends), so their
+    share is the cost of first touching that memory, which the machine sets.
     """
-    times = []
+    runs = []
     for _ in range(repeat):
         events.memo.clear()
         with reusing_memory():  # as the scorer runs its components (influence._memory)
-            start = clock()
+            start, kernel = clock(), _system()
             func()
-            times.append(clock() - start)
+            runs.append((clock() - start, _system() - kernel))
     events.memo.clear()
-    return min(times)
+    return min(runs)
 
 
-def cases(events: Events, as_of: float) -> list[tuple[str, Callable[[], object]]]:
-    """Every built-in component on *events*, then the default scorer."""
+#: CPU seconds a run needs at the smallest size for its user/system split to be shown.
+_SPLIT = 0.05
+
+
+def _system() -> float:
+    """System CPU seconds of this process so far, to the microsecond (``getrusage``)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
+def cases(
+    events: Events, as_of: float, only: frozenset[str] | None = None
+) -> list[tuple[str, Callable[[], object]]]:
+    """The named baselines, every built-in component on *events* (those named in *only*,
+    when given) and the default scorer (unless *only* leaves it out: name it
+    ``scorer``)."""
     components = (
         Engagement(),
         Momentum(),
@@ -137,8 +160,10 @@ def cases(events: Events, as_of: float) -> list[tuple[str, Callable[[], object]]
     rows += [
         (c.name, lambda c=c: c(events, as_of=as_of))  # type: ignore[misc]
         for c in components
+        if only is None or c.name in only
     ]
-    rows.append(("Scorer().score", lambda: Scorer().score(events)))
+    if only is None or "scorer" in only:
+        rows.append(("Scorer().score", lambda: Scorer().score(events)))
     return rows
 
 
@@ -168,9 +193,16 @@ def main() -> None:
     parser.add_argument(
         "--log", choices=("heavy", "skewed"), default="heavy", help="heavy-tailed or skewed log"
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated component names (and 'scorer') to time; all when empty",
+    )
     args = parser.parse_args()
+    only = frozenset(args.only.split(",")) if args.only else None
     sizes = [float(s) for s in args.sizes.split(",")] + ([10.0] if args.ten else [])
     seconds: dict[str, list[float]] = {}
+    system: dict[str, list[float]] = {}
     kernels: dict[str, list[float]] = {}
     for millions in sizes:
         n = int(millions * 1_000_000)
@@ -179,15 +211,20 @@ def main() -> None:
         built = time.perf_counter() - start
         as_of = float(events.time[-1])
         print(f"{len(events):,} events, {events.n_users:,} users (built in {built:.1f} s)")
-        for name, func in cases(events, as_of):
-            took = best_of(args.repeat, func, events, time.process_time)
+        for name, func in cases(events, as_of, only):
+            took, kernel = best_of(args.repeat, func, events, time.process_time)
+            seconds.setdefault(name, []).append(took)
+            system.setdefault(name, []).append(kernel)
+            print(
+                f"  {name:<18} {took:7.2f} s  {took / millions:6.3f} s per M events"
+                f"  (system {kernel:.2f} s)"
+            )
+        if only is None or "scorer" in only:
+            name = "Scorer().score wall"
+            wall = functools.partial(Scorer().score, events)
+            took, _ = best_of(args.repeat, wall, events, time.perf_counter)
             seconds.setdefault(name, []).append(took)
             print(f"  {name:<18} {took:7.2f} s  {took / millions:6.3f} s per M events")
-        name = "Scorer().score wall"
-        wall = functools.partial(Scorer().score, events)
-        took = best_of(args.repeat, wall, events, time.perf_counter)
-        seconds.setdefault(name, []).append(took)
-        print(f"  {name:<18} {took:7.2f} s  {took / millions:6.3f} s per M events")
         if args.profile:
             for name, took in profile(events).items():
                 kernels.setdefault(name, []).append(took)
@@ -199,6 +236,16 @@ def main() -> None:
         per = [t / m for t, m in zip(times, sizes)]
         cells = " ".join(f"{p:8.3f}" for p in per)
         print(f"{name:<20} {cells}   {per[-1] / per[0]:5.2f}")
+    print("\nuser CPU seconds per million events: the above less the system's (page faults")
+    print("of fresh memory, whose cost per byte the machine sets)")
+    print(f"{'':<20} {head}   ratio {sizes[-1]:g}M/{sizes[0]:g}M per event")
+    for name, kernel in system.items():
+        per = [(t - k) / m for t, k, m in zip(seconds[name], kernel, sizes)]
+        cells = " ".join(f"{p:8.3f}" for p in per)
+        # The kernel splits a run's CPU time into user and system by clock ticks: a run
+        # of a few ticks has no meaningful split.
+        ratio = f"{per[-1] / per[0]:5.2f}" if seconds[name][0] >= _SPLIT else "    -"
+        print(f"{name:<20} {cells}   {ratio}")
     if kernels:
         print("\nprofiled Scorer().score: cumulative seconds per million events, per function")
         print(f"{'':<26} {head}")

@@ -7,8 +7,12 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from components._trusted_logs import trusted_log
 from influence import Events, Scorer
+from influence._time import DAY
 from influence.components import Activity, Authority, Engagement
 from influence.graph import engagement_graph, pagerank
 from influence.testing import check_component
@@ -126,3 +130,40 @@ def test_credibility_as_teleport_gives_a_sybil_cohort_little_to_pass_on() -> Non
         Authority(teleport=Credibility())
     assert trust["weak"] < 0.5 * uniform["weak"]
     assert trust["g3"] >= uniform["g3"]
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(1.0, 30.0), st.booleans())
+def test_population_is_the_window_users_left_some_trust(
+    seed: int, days: float, trusted: bool
+) -> None:
+    """Read as a slice of the time-sorted rows: the users acting or aimed at in
+    ``(as_of - span, as_of]`` by an event whose trust is not 0."""
+    events = trusted_log(seed)
+    events = events if trusted else events.with_trust(None)
+    as_of, span = float(np.median(events.time)), days * DAY
+    rows = (events.time <= as_of) & (events.time > as_of - span)
+    if trusted:
+        rows &= np.asarray(events.trust) > 0
+    expected = np.zeros(events.n_users, dtype=bool)
+    expected[events.actor[rows]] = True
+    expected[events.target[rows & (events.target >= 0)]] = True
+    np.testing.assert_array_equal(Authority._present(events, as_of, span), expected)
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_engagers_are_the_edges_of_positive_weight(seed: int) -> None:
+    """The details count the graph's edges of positive weight into each user, and those
+    from the top 1% by rank (read from the CSR arrays: the COO form's counts)."""
+    events = trusted_log(seed, size=2_000, users=150).with_trust(None)
+    as_of = float(events.end)  # every user is in the window: PageRank's uniform teleport
+    details = Authority().evidence(events, as_of=as_of).details
+    coo = engagement_graph(events, as_of).tocoo()
+    edge = coo.data > 0
+    row, col = coo.row[edge], coo.col[edge]
+    rank = pagerank(engagement_graph(events, as_of), tol=1e-9)  # Authority's tolerance
+    n = events.n_users
+    top = rank >= np.quantile(rank, 0.99)
+    np.testing.assert_array_equal(details["engagers"], np.bincount(col, minlength=n))
+    from_top = top[row] & (row != col)
+    np.testing.assert_array_equal(details["top_engagers"], np.bincount(col[from_top], minlength=n))
+    assert details["engagers"].dtype == details["top_engagers"].dtype == np.int64

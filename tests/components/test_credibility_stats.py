@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from components._trusted_logs import trusted_log
 from influence import Events
 from influence._time import DAY
 from influence.components import Credibility
@@ -125,3 +126,21 @@ def test_judge_refuses_seeds_or_a_mask_of_other_accounts() -> None:
     with pytest.raises(ValueError, match=r"'counted' parameter .* of shape"):
         credibility.judge(stats, seeds, np.ones(events.n_users + 1, dtype=bool))
     assert set(credibility.judge(stats, seeds)) >= {"credibility", "base"}
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 1.0), st.floats(0.5, 30.0))
+def test_interaction_rows_are_the_window_interactions_aimed_at_another(
+    seed: int, at: float, days: float
+) -> None:
+    """Read as a slice of the time-sorted rows: the same rows as the definition."""
+    events = trusted_log(seed)
+    as_of = float(np.quantile(events.time, at))
+    t = events.time
+    expected = (
+        np.isin(events.action, [1, 2, 3, 4, 5])  # reply, share, like, mention, follow
+        & (events.target >= 0)
+        & (events.actor != events.target)
+        & (t <= as_of)
+        & (t > as_of - days * DAY)
+    )
+    np.testing.assert_array_equal(interaction_rows(events, as_of, days), expected)

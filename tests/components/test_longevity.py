@@ -95,3 +95,23 @@ def test_longevity_with_trust_is_the_formula_over_every_pair(seed: int) -> None:
         index.target, weights=saturate(kept_weight) * pair_trust, minlength=events.n_users
     )
     np.testing.assert_array_equal(component.evidence(events, as_of=as_of).values, np.log1p(kept))
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_timed_and_late_engagements_are_counted_per_user(seed: int) -> None:
+    """The details the reason quotes: per user, the engagements with their posts in view,
+    and those ``tau_days`` or more after the post (counted in one pass, two bins a user)."""
+    events = trusted_log(seed)
+    component = Longevity(tau_days=0.5)
+    as_of = float(events.end)
+    index = engagement_index(events, as_of, 90.0)
+    created, author = post_origins(events, as_of)
+    parent, target = events.parent[index.rows], events.target[index.rows]
+    known = (author[parent] == target) & (created[parent] > as_of - 180 * DAY)
+    delay = np.maximum(events.time[index.rows] - created[parent], 0.0)
+    late = known & (delay >= 0.5 * DAY)
+    details = component.evidence(events, as_of=as_of).details
+    n = events.n_users
+    np.testing.assert_array_equal(details["timed"], np.bincount(target[known], minlength=n))
+    np.testing.assert_array_equal(details["late"], np.bincount(target[late], minlength=n))
+    assert details["timed"].dtype == details["late"].dtype == np.intp

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from influence._time import DAY, STANDING
@@ -142,18 +141,18 @@ class Authority(BaseComponent):
         share = np.divide(rank, out_weight, out=np.zeros(n), where=out_weight > 0)
         earned = self.damping * (graph.T @ share)
         relative = population * earned
-        coo = graph.tocoo()
-        coo = sp.coo_array(
-            (coo.data[coo.data > 0], (coo.row[coo.data > 0], coo.col[coo.data > 0])),
-            shape=coo.shape,
-        )
+        # The edges of positive weight, read from the CSR arrays in place (its rows are
+        # the engagers, sorted): no COO copy of the graph.
+        edge = graph.data > 0
+        row = np.repeat(np.arange(n, dtype=graph.indices.dtype), np.diff(graph.indptr))[edge]
+        col = graph.indices[edge]
         top = rank >= np.quantile(rank, 0.99) if n >= 100 else rank >= rank.max()
-        top_source = top[coo.row] & (coo.row != coo.col)
+        top_source = top[row] & (row != col)
         return Evidence(
             values=np.log1p(relative),
             details={
-                "engagers": np.bincount(coo.col, minlength=n).astype(np.int64),
-                "top_engagers": np.bincount(coo.col[top_source], minlength=n).astype(np.int64),
+                "engagers": np.bincount(col, minlength=n).astype(np.int64),
+                "top_engagers": np.bincount(col[top_source], minlength=n).astype(np.int64),
                 "relative": relative,
             },
         )
@@ -168,15 +167,19 @@ class Authority(BaseComponent):
     @staticmethod
     def _present(events: Events, as_of: float, span: float) -> NDArray[np.bool_]:
         """Users with an event in ``(as_of - span, as_of]`` that the discounts left some
-        trust on (every such event, when the table carries no trust)."""
+        trust on (every such event, when the table carries no trust).
+
+        Rows are sorted by time: the window is a slice, read in order (no row indices).
+        """
         present = np.zeros(events.n_users, dtype=bool)
-        kept = (events.time <= as_of) & (events.time > as_of - span)
+        start = int(np.searchsorted(events.time, as_of - span, side="right"))
+        stop = int(np.searchsorted(events.time, as_of, side="right"))
+        actor, target = events.actor[start:stop], events.target[start:stop]
         if events.trust is not None:
-            kept &= events.trust > 0
-        rows = np.flatnonzero(kept)
-        present[events.actor[rows]] = True
-        aimed = rows[events.target[rows] >= 0]
-        present[events.target[aimed]] = True
+            kept = events.trust[start:stop] > 0
+            actor, target = actor[kept], target[kept]
+        present[actor] = True
+        present[target[target >= 0]] = True
         return present
 
     def _teleport(self, events: Events, as_of: float) -> NDArray[np.float64] | None:

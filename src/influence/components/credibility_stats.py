@@ -130,14 +130,20 @@ def check_judged(stats: CredibilityStats, seeds: Seeds, counted: Any) -> None:
 
 def interaction_rows(events: Events, as_of: float, window_days: float) -> NDArray[np.bool_]:
     """Rows that are interactions aimed at another account, in the window."""
-    t = events.time
-    return np.asarray(
-        _INTERACTION[events.action]
-        & (events.target >= 0)
-        & (events.actor != events.target)
-        & (t <= as_of)
-        & (t > as_of - window_days * DAY)
-    )
+    window = _window(events, as_of, window_days)
+    rows = np.zeros(len(events), dtype=bool)
+    target = events.target[window]
+    np.greater_equal(target, 0, out=rows[window])
+    rows[window] &= _INTERACTION[events.action[window]]
+    rows[window] &= events.actor[window] != target
+    return rows
+
+
+def _window(events: Events, as_of: float, window_days: float) -> slice:
+    """The rows in ``(as_of - window_days, as_of]``: a slice, since rows are sorted by time."""
+    time = events.time
+    start = int(np.searchsorted(time, as_of - window_days * DAY, side="right"))
+    return slice(start, max(start, int(np.searchsorted(time, as_of, side="right"))))
 
 
 def credibility_stats(
@@ -166,8 +172,8 @@ def credibility_stats(
     True
     """
     n = events.n_users
-    t = events.time
-    in_window = (t <= as_of) & (t > as_of - window_days * DAY)
+    in_window = np.zeros(len(events), dtype=bool)
+    in_window[_window(events, as_of, window_days)] = True
     pairs = interaction_pairs(events, interaction_rows(events, as_of, window_days))
     since = as_of - lookback_days * DAY
     past = history(events, as_of, since)

@@ -62,7 +62,8 @@ def _count_distinct_posts(
     """
     if post.size == 0:
         return np.zeros(n_users, dtype=np.int64)
-    kept = np.full(n_posts, -1, dtype=np.int64)
+    # int32 where the users fit: half the bytes to scatter into and gather from.
+    kept = np.full(n_posts, -1, dtype=np.int32 if n_users < 2**31 else np.int64)
     kept[post] = user
     other = kept[post] != user
     seen = kept[kept >= 0]
@@ -254,10 +255,10 @@ class Engagement(BaseComponent):
         n = events.n_users
         pairs = engagement_index(events, as_of, self.window_days)
         rows = pairs.rows
-        parent = events.parent[rows]
+        parent, target = events.parent[rows], events.target[rows]
         has_parent = parent >= 0
         posts_engaged = _count_distinct_posts(
-            events.target[rows][has_parent], parent[has_parent], n, len(events.posts)
+            target[has_parent], parent[has_parent], n, len(events.posts)
         )
         # Rows are sorted by time: the window is a slice, its recency computed once.
         start, recency = window_recency(events, as_of, self.window_days, self.half_life_days)
@@ -267,7 +268,7 @@ class Engagement(BaseComponent):
         counts = {
             "engagers": engagers_received(events, as_of, self.window_days),
             "posts_engaged": posts_engaged,
-            "engagements": np.bincount(events.target[rows], minlength=n).astype(np.int64),
+            "engagements": np.bincount(target, minlength=n).astype(np.int64),
             "posts": np.bincount(events.actor[own], minlength=n).astype(np.int64),
         }
         posts = np.bincount(events.actor[own], weights=weight, minlength=n)

@@ -197,30 +197,30 @@ class Longevity(BaseComponent):
         created_at, author = post_origins(events, as_of)
         index = engagement_index(events, as_of, self.window_days)
         parent = events.parent[index.rows]
+        target = events.target[index.rows]
         created = created_at[parent]
         # A post is in view when created within the lookback (two windows), so that
         # the engagement of the last window is timed from posts up to a window older.
         since = as_of - self.lookback_days * DAY
-        known = (author[parent] == events.target[index.rows]) & (created > since)
+        known = (author[parent] == target) & (created > since)
         base = scale_weights(events, as_of, self)
         timed = index  # the engagement rows whose post is in view, and their pairs
         if not known.all():  # in a log that holds every post, all of them
             timed = PairIndex(index.rows[known], index.source, index.target, index.inverse[known])
-            created, base = created[known], base[known]
-        rows = timed.rows
-        weighted, late = _lasting(events.time[rows], created, base, self.tau_days * DAY)
+            created, base, target = created[known], base[known], target[known]
+        weighted, late = _lasting(events.time[timed.rows], created, base, self.tau_days * DAY)
         # Per engager pair (over the timed rows only): the lasting weight.
-        kept_weight = sums(timed, weighted)
+        lasting = saturate(sums(timed, weighted))
         n = events.n_users
-        lasting = saturate(kept_weight)
-        target = events.target[rows]
+        # The timed engagements per user and the late ones, in one pass: bins 2u and 2u + 1.
+        both = np.bincount(2 * target + late, minlength=2 * n).reshape(n, 2)
         return _Timed(
             timed,
             base,
             lasting,
             np.asarray(np.bincount(timed.target, weights=lasting, minlength=n), np.float64),
-            np.bincount(target, minlength=n),
-            np.bincount(target[late], minlength=n),
+            both.sum(axis=1),
+            both[:, 1].copy(),
         )
 
     def reason(self, details: Mapping[str, float], points: float) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import scipy.sparse as sp
 
 from influence import _validate
@@ -55,7 +56,12 @@ def engagement_graph(
     )
     n = events.n_users
     weight = saturate(pairs.weight) * pairs.trust
-    return sp.csr_array((weight, (pairs.source, pairs.target)), shape=(n, n))
+    # The pairs are distinct and sorted by (source, target): the CSR arrays directly
+    # (each row's extent from its count), without the scatter of a COO build. The
+    # indices are copied: the graph is the caller's to change, the pairs are shared.
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(pairs.source, minlength=n), out=indptr[1:])
+    return sp.csr_array((weight, pairs.target.copy(), indptr), shape=(n, n))
 
 
 def to_networkx(

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from influence import Events
 from influence.events import append as _append
 from influence.events.append import COMPACT, boundaries, follows, increasing
-from influence.events.concat import concat
+from influence.events.concat import concat, merge_values
 
 FAST = settings(max_examples=120, deadline=None)
 
@@ -273,3 +273,21 @@ def test_helpers() -> None:
     time = np.array([0.0, 1.0, 1.0, 1.0, 2.0, 2.0])
     assert boundaries(time, [2, 3, 5]) == [(1, 4), (4, 6)]
     assert boundaries(time, [1, 4]) == []
+
+
+VALUES = st.sampled_from(["", "a", "b", "hi", "yo", "zz", "é"]) | st.tuples(st.sampled_from("abc"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(VALUES, max_size=40).map(lambda v: sorted(set(v), key=repr)), max_size=4))
+def test_merge_values_a_small_batch_into_a_big_table_as_sorting_them_all(
+    given_tables: list[list[Any]],
+) -> None:
+    # Lookup tables hold one kind of value each (texts, or topic sets): sorted and distinct.
+    for kind in (str, tuple):
+        tables = [tuple(sorted(v for v in t if isinstance(v, kind))) for t in given_tables]
+        union, maps = merge_values(tables)  # type: ignore[arg-type]
+        assert union == tuple(sorted({v for t in tables for v in t}))
+        for table, found in zip(tables, maps):
+            assert found.dtype == np.int32
+            assert [union[j] for j in found.tolist()] == list(table)

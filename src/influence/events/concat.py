@@ -10,6 +10,7 @@ restored from the tables' own canonical runs by stable sorts, which numpy's adap
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import chain
@@ -186,8 +187,8 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
         text=text,
         platform=platform,
         topics=topics,
-        users=IdIndex(users),
-        posts=IdIndex(posts),
+        users=_index(users, [x.users for x in t]),
+        posts=_index(posts, [x.posts for x in t]),
         texts=texts,
         platforms=platforms,
         topic_sets=topic_sets,
@@ -276,6 +277,8 @@ def _into(
     known = at < base.size
     known[known] = base[at[known]] == others[known]
     new, where = others[~known], at[~known]
+    if not new.size:  # nothing joins: the big table is the union, as it is
+        return base, np.arange(base.size, dtype=np.int32)
     if text and "O" in (base.dtype.kind, new.dtype.kind):
         kind: Any = object
     elif text:
@@ -307,7 +310,9 @@ def merge_values(
 ) -> tuple[tuple[Any, ...], list[NDArray[np.int32]]]:
     """The sorted union of sorted lookup tables (texts, platforms, topic sets) and the maps.
 
-    A loop over the distinct values, not over rows.
+    A loop over the distinct values, not over rows. A few values joining a big table (a
+    day's texts appended to a log's) are found in it by binary search, and the big
+    table's map is computed in bulk, so the big table's values are not hashed again.
 
     Examples
     --------
@@ -315,10 +320,35 @@ def merge_values(
     >>> merge_values([("a", "c"), ("b", "c")])
     (('a', 'b', 'c'), [array([0, 2], dtype=int32), array([1, 2], dtype=int32)])
     """
-    union = tuple(sorted(set(chain.from_iterable(tables))))
-    position = {value: j for j, value in enumerate(union)}
-    maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
+    big = max(range(len(tables)), key=lambda k: len(tables[k]), default=0)
+    base = tables[big] if tables else ()
+    others = sorted(set(chain.from_iterable(x for k, x in enumerate(tables) if k != big)))
+    if 2 * len(others) > len(base):
+        union = tuple(sorted(set(chain.from_iterable(tables))))
+        position = {value: j for j, value in enumerate(union)}
+        maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
+        return union, maps
+    at = [bisect_left(base, v) for v in others]
+    fresh = [(j, v) for j, v in zip(at, others) if j == len(base) or base[j] != v]
+    union = tuple(sorted((*base, *(v for _, v in fresh)))) if fresh else base  # two sorted runs
+    where = np.array([j for j, _ in fresh], dtype=np.int64)
+    shift = np.cumsum(np.bincount(where, minlength=len(base) + 1))[: len(base)]
+    maps = [
+        (np.arange(len(base)) + shift).astype(np.int32)
+        if k == big
+        else np.fromiter((bisect_left(union, v) for v in x), dtype=np.int32, count=len(x))
+        for k, x in enumerate(tables)
+    ]
     return union, maps
+
+
+def _index(ids: np.ndarray, indexes: list[IdIndex]) -> IdIndex:
+    """The index of *ids*: a table's own when its ids are the union (no new id joined it),
+    so that they are not checked again, else a new one."""
+    for index in indexes:
+        if index.ids is ids:
+            return index
+    return IdIndex(ids)
 
 
 def _through(maps: list[NDArray[np.int32]]) -> list[NDArray[np.int32] | None]:

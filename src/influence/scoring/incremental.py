@@ -420,7 +420,11 @@ def _kept(events: Events, horizon: float) -> Events:
     (:func:`~influence.events.concat.concat` keeps the mark when every part has it) and
     window (``compact()``) need no pass over the kept events to find it so."""
     start = int(np.searchsorted(events.time, horizon, side="right"))
-    rows = events if start == 0 else events.select(np.arange(len(events)) >= start)
+    rows = events
+    if start:
+        after = np.ones(len(events), dtype=bool)
+        after[:start] = False
+        rows = events.select(after)
     rows = rows.compact()
     table = Table(
         time=rows.time,

@@ -30,7 +30,15 @@ COMPACT = ("compact",)
 
 
 def increasing(mapping: NDArray[np.int32]) -> bool:
-    """Whether an old code -> new code map keeps the codes' order (strictly increasing)."""
+    """Whether an old code -> new code map keeps the codes' order (strictly increasing).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence.events.append import increasing
+    >>> increasing(np.array([0, 2, 3])), increasing(np.array([1, 0]))
+    (True, False)
+    """
     return mapping.size < 2 or bool(np.all(mapping[1:] > mapping[:-1]))
 
 
@@ -45,6 +53,16 @@ def follows(tables: Sequence[EventColumns], maps: Sequence[NDArray[np.int32]]) -
     weighted by :meth:`~influence.Events.with_trust` after it was built may not).
     Cost: one comparison per table, one pass per map, and for a table with trust one
     pass over its rows.
+
+    Examples
+    --------
+    >>> from influence import Events
+    >>> from influence.events.append import follows
+    >>> like = {"action": "like", "target": "ann"}
+    >>> monday = Events.from_records([{"time": 5, "actor": "bob", **like}])
+    >>> tuesday = Events.from_records([{"time": 9, "actor": "cy", **like}])
+    >>> follows([monday, tuesday], []), follows([tuesday, monday], [])
+    (True, False)
     """
     latest = -np.inf
     for table in tables:
@@ -70,6 +88,13 @@ def boundaries(time: NDArray[np.float64], starts: Sequence[int]) -> list[tuple[i
     *time* is the tables' time columns end to end (ascending, as :func:`follows` found
     them), *starts* the first row of each table but the first; each run is ``(lo, hi)``,
     every row of that time, in order and without repeats.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from influence.events.append import boundaries
+    >>> boundaries(np.array([0.0, 1.0, 1.0, 1.0, 2.0]), [2, 4])
+    [(1, 4)]
     """
     runs: list[tuple[int, int]] = []
     for start in starts:
@@ -103,6 +128,18 @@ def settle(
         The rows, in the runs, equal in every column to the row before them once sorted,
         less those that already were within their own table: the exact duplicates found
         across the tables (rows of two tables can only be equal at one time, in a run).
+
+    Examples
+    --------
+    Two tables of one like each at the same time, the second's actor first in order:
+
+    >>> import numpy as np
+    >>> from influence.events.append import settle
+    >>> time, action = np.array([1.0, 1.0]), np.array([4, 4], dtype=np.int8)
+    >>> actor, target = np.array([2, 1], dtype=np.int32), np.array([0, 0], dtype=np.int32)
+    >>> rest = [np.full(2, -1, dtype=np.int32) for _ in range(5)]
+    >>> settle((time, action, actor, target), rest, [(0, 2)], [1], n_users=3), actor.tolist()
+    (0, [1, 2])
     """
     time, action, actor, target = columns
     across = 0

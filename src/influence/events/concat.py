@@ -5,7 +5,8 @@
 sorted id tables are merged (a union of sorted distinct ids, each table's codes remapped
 through ``np.searchsorted``), the columns are concatenated, and the canonical order is
 restored from the tables' own canonical runs by stable sorts, which numpy's adaptive
-(Timsort) merge handles in near-linear time.
+(Timsort) merge handles in near-linear time. When the tables follow one another in time (a
+day appended to a log), no sort of the whole is needed: :mod:`influence.events.append`.
 """
 
 from __future__ import annotations
@@ -93,7 +94,13 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
       as ``trust=None`` means). Weights computed on one table are not recomputed.
 
     Cost: linear in the rows plus the distinct ids (a sort of the distinct ids when
-    their type changes), with no Python loop over rows.
+    their type changes), with no Python loop over rows. When each table starts at or
+    after the latest row of the one before (a day appended to a log), the rows are not
+    sorted again: each table keeps its order, and only the rows tied on time across a
+    boundary are sorted (:mod:`influence.events.append`); the codes of a table move by
+    one gather per column when new ids sort among its own (codes are positions in the
+    sorted ids), and the check that no post is created twice reads the rows of all
+    tables but the biggest.
 
     Examples
     --------

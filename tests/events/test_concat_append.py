@@ -82,6 +82,11 @@ def build(rows: list[dict[str, Any]]) -> Events:
     return Events.from_records(rows, errors="skip")
 
 
+#: The globals ``concat`` reads ``follows`` from (the module it was defined in, whatever
+#: the name it is imported under: pytest's doctest collection may import it again).
+SCOPE = concat.__globals__
+
+
 @contextmanager
 def spied() -> Iterator[list[bool]]:
     """The answers ``follows`` gives inside the block (one per ``concat`` of 2+ tables)."""
@@ -91,13 +96,13 @@ def spied() -> Iterator[list[bool]]:
         answers.append(_append.follows(*args))
         return answers[-1]
 
-    with patch("influence.events.concat.follows", spy):
+    with patch.dict(SCOPE, {"follows": spy}):
         yield answers
 
 
 def general(tables: list[Events], *, dedupe: bool = False) -> Events:
     """``concat`` through the general path: a sort of the whole."""
-    with patch("influence.events.concat.follows", lambda *args: False):
+    with patch.dict(SCOPE, {"follows": lambda *args: False}):
         return concat(tables, dedupe=dedupe)
 
 
@@ -204,7 +209,7 @@ def test_a_tie_at_the_boundary_is_sorted_as_building_at_once_sorts_it() -> None:
         },
     ]
     with spied() as answers:
-        both = Events.from_records(old).append(Events.from_records(new))
+        both = concat([Events.from_records(old), Events.from_records(new)])
     assert answers == [True]
     assert [both.users.id(int(a)) for a in both.actor] == ["bob", "ann", "dee", "dee", "cy"]
     assert both == Events.from_records(old + new)
@@ -215,7 +220,7 @@ def test_a_batch_before_the_latest_row_takes_the_general_path() -> None:
     old = Events.from_records([{"time": 5, "actor": "bob", "action": "like", "target": "ann"}])
     late = Events.from_records([{"time": 4, "actor": "cy", "action": "like", "target": "ann"}])
     with spied() as answers:
-        both = old.append(late)
+        both = concat([old, late])
     assert answers == [False]
     assert both == Events.from_records(old.to_records() + late.to_records())
 

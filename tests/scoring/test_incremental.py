@@ -31,6 +31,7 @@ from influence.components import (
 from influence.components.house import house_parts
 from influence.datasets import load_collegemsg, synthetic
 from influence.events.append import COMPACT, follows
+from influence.scoring import incremental
 
 COLLEGEMSG = Path("/work/shared/data/collegemsg/CollegeMsg.txt")
 
@@ -360,7 +361,7 @@ def test_a_day_tied_with_the_latest_event_with_newcomers_and_replies(
             answers.append(answer)
         return answer
 
-    with patch("influence.events.concat.follows", spy):
+    with patch.dict(incremental.concat.__globals__, {"follows": spy}):
         updated = state.update(batch)
     assert answers == [not late]
     assert COMPACT in updated.events.memo

@@ -329,12 +329,12 @@ def merge_values(
     """
     big = max(range(len(tables)), key=lambda k: len(tables[k]), default=0)
     base = tables[big] if tables else ()
-    others = sorted(set(chain.from_iterable(x for k, x in enumerate(tables) if k != big)))
-    if 2 * len(others) > len(base):
+    if 2 * sum(len(x) for k, x in enumerate(tables) if k != big) > len(base):
         union = tuple(sorted(set(chain.from_iterable(tables))))
         position = {value: j for j, value in enumerate(union)}
         maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
         return union, maps
+    others = sorted(set(chain.from_iterable(x for k, x in enumerate(tables) if k != big)))
     at = [bisect_left(base, v) for v in others]
     fresh = [(j, v) for j, v in zip(at, others) if j == len(base) or base[j] != v]
     union = tuple(sorted((*base, *(v for _, v in fresh)))) if fresh else base  # two sorted runs

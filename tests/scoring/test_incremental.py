@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -29,6 +30,8 @@ from influence.components import (
 )
 from influence.components.house import house_parts
 from influence.datasets import load_collegemsg, synthetic
+from influence.events.append import COMPACT, follows
+from influence.scoring import incremental
 
 COLLEGEMSG = Path("/work/shared/data/collegemsg/CollegeMsg.txt")
 
@@ -310,3 +313,58 @@ def test_dedupe_scores_as_the_log_read_with_dedupe() -> None:
     )
     want = scorer.score(Events.from_records(rows, dedupe=True))
     assert_same(state.scores, want)
+
+
+# --------------------------------------------------------------------------- the append path
+@pytest.mark.parametrize("late", [False, True])
+def test_a_day_tied_with_the_latest_event_with_newcomers_and_replies(
+    log: Events, late: bool
+) -> None:
+    # A day that starts at the kept events' latest time (a tie across the boundary) with a
+    # new user, a reply to an old post and a copy of the latest event is appended without
+    # sorting the kept events again (influence.events.append); a day with an event an hour
+    # before the latest (late, after the horizon) through the general sort. Both score as
+    # building the log from all its rows at once.
+    scorer = house_short()
+    assert log.start is not None
+    first = log.until(log.start + 20 * DAY)
+    state = scorer.fit(first)
+    assert COMPACT in state.events.memo  # the next append knows it mentions every id
+    latest = state.events.end
+    assert latest is not None
+    made = np.flatnonzero(first.post >= 0)[0]
+    parent, author = first.posts.id(int(first.post[made])), first.users.id(int(first.actor[made]))
+    extra = [
+        {
+            "time": latest - (3600.0 if late else 0.0),
+            "actor": "newcomer",
+            "action": "like",
+            "target": author,
+        },
+        {
+            "time": latest + 60.0,
+            "actor": "newcomer",
+            "action": "reply",
+            "post": "brand new post",
+            "parent": parent,
+            "target": author,
+        },
+        state.events.to_records()[-1],  # an exact copy of the latest event
+    ]
+    records = days_of(log, 20, 24).to_records() + extra
+    batch = Events.from_records(records)
+    answers: list[bool] = []
+
+    def spy(tables: list[Events], maps: Any) -> bool:
+        answer = follows(tables, maps)
+        if tables[0] is state.events:
+            answers.append(answer)
+        return answer
+
+    with patch.dict(incremental.concat.__globals__, {"follows": spy}):
+        updated = state.update(batch)
+    assert answers == [not late]
+    assert COMPACT in updated.events.memo
+    whole = Events.from_records(first.to_records() + records)
+    assert_same(updated.scores, scorer.score(whole, as_of=updated.as_of))
+    assert whole.report() == Events.concat([first, batch]).report()

@@ -5,11 +5,13 @@
 sorted id tables are merged (a union of sorted distinct ids, each table's codes remapped
 through ``np.searchsorted``), the columns are concatenated, and the canonical order is
 restored from the tables' own canonical runs by stable sorts, which numpy's adaptive
-(Timsort) merge handles in near-linear time.
+(Timsort) merge handles in near-linear time. When the tables follow one another in time (a
+day appended to a log), no sort of the whole is needed: :mod:`influence.events.append`.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from itertools import chain
@@ -19,9 +21,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
+from influence.events.append import COMPACT, boundaries, follows, settle
 from influence.events.assemble import Table
 from influence.events.base import COLUMNS, EventColumns
-from influence.events.ids import IdIndex, as_text, held, is_text, join_text, remap, typed
+from influence.events.ids import IdIndex, as_text, held, is_text, join_text, typed
 from influence.events.order import canonical
 from influence.events.views import repeated, repeats
 
@@ -91,7 +94,13 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
       as ``trust=None`` means). Weights computed on one table are not recomputed.
 
     Cost: linear in the rows plus the distinct ids (a sort of the distinct ids when
-    their type changes), with no Python loop over rows.
+    their type changes), with no Python loop over rows. When each table starts at or
+    after the latest row of the one before (a day appended to a log), the rows are not
+    sorted again: each table keeps its order, and only the rows tied on time across a
+    boundary are sorted (:mod:`influence.events.append`); the codes of a table move by
+    one gather per column when new ids sort among its own (codes are positions in the
+    sorted ids), and the check that no post is created twice reads the rows of all
+    tables but the biggest.
 
     Examples
     --------
@@ -131,7 +140,7 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
     def joined(name: str, maps: list[NDArray[np.int32]] | None = None) -> np.ndarray:
         columns = [getattr(x, name) for x in t]
         if maps is not None:
-            columns = [_recoded(c, m) for c, m in zip(columns, maps)]
+            columns = [c if m is None else m[c] for c, m in zip(columns, _through(maps))]
         return np.concatenate(columns)
 
     time = joined("time")
@@ -149,21 +158,32 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
     if trusted:  # rides along as the last tie-break: equal rows are interchangeable
         weights = [np.ones(len(p)) if p.trust is None else p.trust for p in parts]
         rest.append(np.concatenate(weights))
-    if time.size and not bool(np.all(time[1:] >= time[:-1])):
-        order = np.argsort(time, kind="stable")  # merges the tables' sorted runs
-        time, action, actor, target = time[order], action[order], actor[order], target[order]
-        rest = [r[order] for r in rest]
-    time, action, actor, target, rest = canonical(
-        time, action, actor, target, rest, n_users=len(users)
-    )
+    starts = np.cumsum([len(p) for p in parts[:-1]]).tolist()
+    groups = (user_maps, post_maps, text_maps, platform_maps, topic_maps)
+    code_maps = [m for ms in groups for m, p in zip(ms, parts) if len(p)]  # tables with rows
+    across: int | None = None
+    if follows(parts, code_maps):
+        runs = boundaries(time, starts)  # only rows tied on time across tables move
+        across = settle((time, action, actor, target), rest, runs, starts, n_users=len(users))
+    else:
+        if time.size and not bool(np.all(time[1:] >= time[:-1])):
+            order = np.argsort(time, kind="stable")  # merges the tables' sorted runs
+            time, action, actor, target = time[order], action[order], actor[order], target[order]
+            rest = [r[order] for r in rest]
+        time, action, actor, target, rest = canonical(
+            time, action, actor, target, rest, n_users=len(users)
+        )
+    dropped = False
     if dedupe:  # equal rows are neighbours in the canonical order
         repeat = repeated([time, action, actor, target, *rest[:5]])
         if repeat.any():
+            dropped = True
             keep = ~repeat
             time, action, actor, target = time[keep], action[keep], actor[keep], target[keep]
             rest = [column[keep] for column in rest]
     post, parent, platform, text, topics = rest[:5]
-    _no_post_twice(post, action, posts)
+    if _maybe_twice(parts, post_maps, len(posts)):
+        _no_post_twice(post, action, posts)
     table = Table(
         time=time,
         actor=actor,
@@ -174,19 +194,23 @@ def concat(tables: Sequence[_E], *, dedupe: bool = False) -> _E:
         text=text,
         platform=platform,
         topics=topics,
-        users=IdIndex(users),
-        posts=IdIndex(posts),
+        users=_index(users, [x.users for x in t]),
+        posts=_index(posts, [x.posts for x in t]),
         texts=texts,
         platforms=platforms,
         topic_sets=topic_sets,
         rejected=tuple(chain.from_iterable(x.rejected for x in t)),
     )
-    # Repeats within one table were counted by it (rows with an id excepted); the rows
-    # that repeat a row of another table are the new ones.
-    across = repeats(table, COLUMNS) - sum(repeats(x, COLUMNS) for x in t)
+    if across is None:
+        # Repeats within one table were counted by it (rows with an id excepted); the
+        # rows that repeat a row of another table are the new ones.
+        across = repeats(table, COLUMNS) - sum(repeats(x, COLUMNS) for x in t)
     kept = 0 if dedupe else sum(x.duplicates for x in t) + across
     table = replace(table, duplicates=kept)
-    return type(parts[0])(table, rest[5] if trusted else None)
+    result = type(parts[0])(table, rest[5] if trusted else None)
+    if not dropped and all(COMPACT in p._memo for p in parts):  # every id still mentioned
+        result._memo.get(COMPACT, lambda: True)
+    return result
 
 
 def _checked(tables: Sequence[_E]) -> list[_E]:
@@ -260,6 +284,8 @@ def _into(
     known = at < base.size
     known[known] = base[at[known]] == others[known]
     new, where = others[~known], at[~known]
+    if not new.size:  # nothing joins: the big table is the union, as it is
+        return base, np.arange(base.size, dtype=np.int32)
     if text and "O" in (base.dtype.kind, new.dtype.kind):
         kind: Any = object
     elif text:
@@ -291,7 +317,9 @@ def merge_values(
 ) -> tuple[tuple[Any, ...], list[NDArray[np.int32]]]:
     """The sorted union of sorted lookup tables (texts, platforms, topic sets) and the maps.
 
-    A loop over the distinct values, not over rows.
+    A loop over the distinct values, not over rows. A few values joining a big table (a
+    day's texts appended to a log's) are found in it by binary search, and the big
+    table's map is computed in bulk, so the big table's values are not hashed again.
 
     Examples
     --------
@@ -299,17 +327,74 @@ def merge_values(
     >>> merge_values([("a", "c"), ("b", "c")])
     (('a', 'b', 'c'), [array([0, 2], dtype=int32), array([1, 2], dtype=int32)])
     """
-    union = tuple(sorted(set(chain.from_iterable(tables))))
-    position = {value: j for j, value in enumerate(union)}
-    maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
+    big = max(range(len(tables)), key=lambda k: len(tables[k]), default=0)
+    base = tables[big] if tables else ()
+    if 2 * sum(len(x) for k, x in enumerate(tables) if k != big) > len(base):
+        union = tuple(sorted(set(chain.from_iterable(tables))))
+        position = {value: j for j, value in enumerate(union)}
+        maps = [np.fromiter((position[v] for v in x), dtype=np.int32, count=len(x)) for x in tables]
+        return union, maps
+    others = sorted(set(chain.from_iterable(x for k, x in enumerate(tables) if k != big)))
+    at = [bisect_left(base, v) for v in others]
+    fresh = [(j, v) for j, v in zip(at, others) if j == len(base) or base[j] != v]
+    union = tuple(sorted((*base, *(v for _, v in fresh)))) if fresh else base  # two sorted runs
+    where = np.array([j for j, _ in fresh], dtype=np.int64)
+    shift = np.cumsum(np.bincount(where, minlength=len(base) + 1))[: len(base)]
+    maps = [
+        (np.arange(len(base)) + shift).astype(np.int32)
+        if k == big
+        else np.fromiter((bisect_left(union, v) for v in x), dtype=np.int32, count=len(x))
+        for k, x in enumerate(tables)
+    ]
     return union, maps
 
 
-def _recoded(codes: np.ndarray, mapping: NDArray[np.int32]) -> np.ndarray:
-    """*codes* through *mapping* (``-1`` kept); as they are when the mapping changes nothing."""
-    if not codes.size or np.array_equal(mapping, np.arange(mapping.size)):
-        return codes
-    return remap(codes, mapping)
+def _index(ids: np.ndarray, indexes: list[IdIndex]) -> IdIndex:
+    """The index of *ids*: a table's own when its ids are the union (no new id joined it),
+    so that they are not checked again, else a new one."""
+    for index in indexes:
+        if index.ids is ids:
+            return index
+    return IdIndex(ids)
+
+
+def _through(maps: list[NDArray[np.int32]]) -> list[NDArray[np.int32] | None]:
+    """Per old -> new code map, ``None`` when it changes nothing, else the map with ``-1``
+    appended, so that one gather (``through[codes]``) translates codes and keeps ``-1``
+    (absent) as ``-1``."""
+    out: list[NDArray[np.int32] | None] = []
+    for mapping in maps:
+        if np.array_equal(mapping, np.arange(mapping.size)):
+            out.append(None)
+        else:
+            extended = np.empty(mapping.size + 1, dtype=np.int32)
+            extended[:-1] = mapping
+            extended[-1] = -1
+            out.append(extended)
+    return out
+
+
+def _maybe_twice(parts: Sequence[_E], post_maps: list[NDArray[np.int32]], n_posts: int) -> bool:
+    """Whether some post id may be created in two of *parts*: each table created each of
+    its posts once, so such a post is created in a table other than the biggest, and is
+    created twice among those or is among the biggest's posts. Cost: the rows of the
+    other tables and one flag per post, so that a day appended to a log is checked
+    without a pass over the log."""
+    creates = _actions.mask_of(_actions.CREATES_POST)
+    big = max(range(len(parts)), key=lambda k: len(parts[k]))
+    made = [
+        mapping[p.post[creates[p.action] & (p.post >= 0)]]
+        for k, (p, mapping) in enumerate(zip(parts, post_maps))
+        if k != big
+    ]
+    codes = np.concatenate(made) if made else np.zeros(0, dtype=np.int32)
+    if not codes.size:
+        return False
+    if np.unique(codes).size < codes.size:
+        return True
+    in_big = np.zeros(n_posts, dtype=bool)
+    in_big[post_maps[big]] = True
+    return bool(in_big[codes].any())
 
 
 def _no_post_twice(post: NDArray[np.int32], action: NDArray[np.int8], posts: np.ndarray) -> None:

@@ -31,6 +31,7 @@ import numpy as np
 
 from influence._memory import reuses_memory
 from influence._time import DAY
+from influence.events.append import COMPACT
 from influence.events.assemble import Table
 from influence.events.concat import concat, merge_ids
 from influence.events.ids import IdIndex
@@ -267,7 +268,11 @@ class ScoringState:
             )
         events = self.events
         if len(new_events) or dedupe:
-            events = concat([self.events, new_events], dedupe=dedupe)
+            # The batch compacted (a pass over it alone): appended to the kept events
+            # (compact, _kept), the table is known compact, and its window needs no pass
+            # to find it so. A batch that starts at or after the kept events' latest is
+            # appended without sorting them again (influence.events.append).
+            events = concat([self.events, new_events.compact()], dedupe=dedupe)
         window = events.until(when).compact()
         seen, _ = merge_ids([self.seen, window.users.ids])
         scores = _scored(self.scorer, window, seen, when)
@@ -409,9 +414,17 @@ def _span(scorer: Any) -> float:
 
 def _kept(events: Events, horizon: float) -> Events:
     """The events after *horizon*, with only the ids they name, and nothing else: no
-    rejected rows (they would pile up with every update)."""
+    rejected rows (they would pile up with every update).
+
+    The table is remembered as compact (its memo), so that the next update's append
+    (:func:`~influence.events.concat.concat` keeps the mark when every part has it) and
+    window (``compact()``) need no pass over the kept events to find it so."""
     start = int(np.searchsorted(events.time, horizon, side="right"))
-    rows = events if start == 0 else events.select(np.arange(len(events)) >= start)
+    rows = events
+    if start:
+        after = np.ones(len(events), dtype=bool)
+        after[:start] = False
+        rows = events.select(after)
     rows = rows.compact()
     table = Table(
         time=rows.time,
@@ -430,7 +443,9 @@ def _kept(events: Events, horizon: float) -> Events:
         topic_sets=rows.topic_sets,
         rejected=(),
     )
-    return Events(table, rows.trust)
+    kept = Events(table, rows.trust)
+    kept.memo.get(COMPACT, lambda: True)  # rows.compact() mentions every id it holds
+    return kept
 
 
 def _no_events(users: np.ndarray) -> Events:

@@ -368,3 +368,27 @@ def test_a_day_tied_with_the_latest_event_with_newcomers_and_replies(
     whole = Events.from_records(first.to_records() + records)
     assert_same(updated.scores, scorer.score(whole, as_of=updated.as_of))
     assert whole.report() == Events.concat([first, batch]).report()
+
+
+def test_dedupe_is_checked_even_for_an_empty_batch() -> None:
+    state = Scorer().fit(synthetic(0, n_users=40, days=10).events)
+    with pytest.raises(TypeError, match=r"'dedupe' parameter of ScoringState\.update"):
+        state.update(Events.empty(), dedupe="yes")  # type: ignore[arg-type]
+
+
+def test_a_mistyped_year_warns_that_the_state_would_move_past_everything() -> None:
+    from influence import FarFutureWarning
+
+    log = synthetic(0, n_users=40, days=10).events
+    state = Scorer().fit(log)
+    end = float(log.end or 0.0)
+    typo = Events.from_records(
+        [
+            {"time": end + 60.0, "actor": "u00001", "action": "like", "target": "u00002"},
+            {"time": "2206-02-10T01:00:00Z", "actor": "u00003", "action": "like",
+             "target": "u00002"},
+        ]
+    )  # fmt: skip
+    with pytest.warns(FarFutureWarning, match=r"default as_of is 2206-02-10.*Pass as_of="):
+        state.update(typo)
+    state.update(typo, as_of=end + 120.0)  # an explicit as_of: no warning

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
 from dataclasses import InitVar, dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,10 @@ from influence.events.append import COMPACT
 from influence.events.assemble import Table
 from influence.events.concat import concat, merge_ids
 from influence.events.ids import IdIndex
+from influence.events.outliers import far_future
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
+from influence.exceptions import FarFutureWarning
 from influence.scoring.scores import Scores
 from influence.scoring.state_files import read_state, write_state
 from influence.scoring.window import scoring_window
@@ -241,8 +244,15 @@ class ScoringState:
                 "The 'new_events' parameter of ScoringState.update must be an "
                 f"influence.Events. Got {type(new_events).__name__} instead."
             )
+        if not isinstance(dedupe, bool):
+            raise TypeError(
+                "The 'dedupe' parameter of ScoringState.update must be True or False. "
+                f"Got {dedupe!r} instead."
+            )
         latest = [x for x in (self.as_of, self.events.end, new_events.end) if x is not None]
         when = max(latest) if as_of is None else to_epoch(as_of)
+        if as_of is None and len(new_events):
+            _warn_far(np.concatenate([self.events.time, new_events.time]), when)
         if when < self.as_of:
             raise ValueError(
                 "The 'as_of' parameter of ScoringState.update must be at or after the "
@@ -261,11 +271,6 @@ class ScoringState:
             )
         if not len(new_events) and when == self.as_of:
             return self
-        if not isinstance(dedupe, bool):
-            raise TypeError(
-                "The 'dedupe' parameter of ScoringState.update must be True or False. "
-                f"Got {dedupe!r} instead."
-            )
         events = self.events
         if len(new_events) or dedupe:
             # The batch compacted (a pass over it alone): appended to the kept events
@@ -477,3 +482,20 @@ def _iso(when: float) -> str:
     if not math.isfinite(when):
         return str(when)
     return str(np.datetime64(round(when), "s")) + "Z"
+
+
+def _warn_far(times: np.ndarray, when: float) -> None:
+    """A :class:`~influence.FarFutureWarning` when the default ``as_of`` of an update, the
+    latest event, stands far past the rest of the state's and the batch's events (a
+    mistyped year would move the state there, leaving every other event behind its
+    horizon)."""
+    found = far_future(times)
+    if len(found):
+        warnings.warn(
+            f"ScoringState.update: the default as_of is {_iso(when)}, the latest event, but "
+            f"{len(found):,} event{'' if len(found) == 1 else 's'} lie far past the rest of "
+            f"the log, which ends at {_iso(found.end)}; the state would keep no other event. "
+            f"Pass as_of={_iso(found.end)!r} (or fix the rows) to score at the end of the log.",
+            FarFutureWarning,
+            stacklevel=3,
+        )

@@ -131,10 +131,8 @@ def windows(
     before the date and, for a finite lookback, after ``date - lookback_days``.
 
     The table is in time order, so each window is a contiguous slice; two searches
-    of the sorted times per date. A part also reads older rows through the posts the
-    window's rows name (a reply's parent was made and answered by rows that may be
-    older than the lookback); :meth:`WindowCutter.window
-    <influence.scoring.history_windows.WindowCutter.window>` adds those.
+    of the sorted times per date. No part reads an older row, even through a post's id
+    (:func:`influence.kernels.post_answers` reads answers within a part's lookback).
     """
     stop = np.searchsorted(events.time, dates, side="right")
     if math.isinf(lookback_days):
@@ -166,14 +164,13 @@ def history(
     so each date's window is a contiguous slice found by two binary searches: the
     events in :math:`(d - L, d]`, :math:`L` the scorer's
     :attr:`~influence.Scorer.lookback_days` (the longest history any of its parts
-    reads, 180 days in the house scorer), and the older rows that name a post those
-    events name, over the users with an event at or before
-    :math:`d` (so the scored users are those of ``score``). Other events older than
+    reads, 180 days in the house scorer), over the users with an event at or before
+    :math:`d` (so the scored users are those of ``score``). Events older than
     :math:`d - L` are never read: a daily history of a long log costs each date one
     scoring of :math:`L` days, not of everything before it. The windows are cut from
     the table by one :class:`~influence.scoring.history_windows.WindowCutter`, which
     finds once where each id is first named, so a date's ids cost a comparison per id
-    and its columns a slice (a gather where users are renumbered). Consecutive dates whose
+    and its columns a slice (a gather where ids are renumbered). Consecutive dates whose
     window holds the same rows share one table, and with it the work its
     :attr:`Events.memo <influence.Events.memo>` keeps that does not depend on the
     date. Each date is still one scoring of its window: on a log shorter than

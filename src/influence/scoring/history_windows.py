@@ -10,11 +10,10 @@ per id, and they nest as ``stop`` grows, so their number names them. Per distinc
 id table and the map from old to new indices are made once; an id space whose kept ids
 are its first ones (every id, or ids numbered in the order they appear) keeps its
 columns as slices of the table's, not copies. The rows ``[first, stop)`` are then one
-slice of each column. A part also reads older rows through the posts the window's rows
-name: a reply's parent, made or answered before the lookback, is found by its id, as a
-scoring at the date finds it. Those rows (:meth:`WindowCutter.older`: none on most dates,
-found by one minimum over the window's :func:`post_reach`) join the window, which is then
-gathered rather than sliced.
+slice of each column. Nothing older is read: every part reads only its lookback, a post's
+answers included (:func:`influence.kernels.post_answers`), so a date's scores need no row
+before the window. Dates ascend, so the ids kept only grow: each space keeps the map and id
+table of the latest count alone, not one per date.
 
 The window is equal, column for column and id for id, to what ``until(d).compact()``
 then ``select`` of its rows gives, so each date's scores are bitwise those of
@@ -41,7 +40,7 @@ from influence.events.base import COLUMNS
 from influence.events.table import Events
 from influence.events.views import repeated
 
-__all__ = ["WindowCutter", "first_rows", "post_reach"]
+__all__ = ["WindowCutter", "first_rows"]
 
 _Sized = TypeVar("_Sized", bound=Sized)
 
@@ -65,38 +64,12 @@ def first_rows(size: int, n: int, *columns: NDArray[np.integer[Any]]) -> NDArray
     return first[:size]
 
 
-def post_reach(events: Events, named: NDArray[np.int64] | None = None) -> NDArray[np.int64]:
-    """Per row, the first row that names (as ``post`` or ``parent``) a post it names;
-    the row itself when it names none, or none earlier. *named*: the first row naming
-    each post, when known (:func:`first_rows` of ``post`` and ``parent``).
-
-    Examples
-    --------
-    >>> from influence import Events
-    >>> ev = Events.from_records([
-    ...     {"time": 0, "actor": "ann", "action": "post", "post": "a1"},
-    ...     {"time": 5, "actor": "cy", "action": "like", "target": "dee"},
-    ...     {"time": 9, "actor": "bob", "action": "like", "target": "ann", "parent": "a1"},
-    ... ])
-    >>> post_reach(ev).tolist()
-    [0, 1, 0]
-    """
-    n = len(events)
-    if named is None:
-        named = first_rows(len(events.posts), n, events.post, events.parent)
-    named = np.append(named, n)
-    reach = np.arange(n, dtype=np.int64)
-    np.minimum(reach, named[events.post], out=reach)  # -1 reads the spare n
-    np.minimum(reach, named[events.parent], out=reach)
-    return reach
-
-
 @dataclass
 class _Space:
     """One id space (users, posts, texts or topic sets): the first row mentioning each
-    id, and per number of ids kept, the map from old to new indices (``None`` when the
-    kept ids are the first ones: indices unchanged; else one entry per id and a last
-    one, ``-1``, that ``-1`` reads) and the kept ids' positions."""
+    id, and for the latest number of ids kept, the map from old to new indices (``None``
+    when the kept ids are the first ones: indices unchanged; else one entry per id and a
+    last one, ``-1``, that ``-1`` reads) and the kept ids' positions."""
 
     first: NDArray[np.int64]
     kept: dict[int, tuple[NDArray[np.int32] | None, NDArray[np.intp]]] = field(default_factory=dict)
@@ -106,6 +79,7 @@ class _Space:
         used = self.first < stop
         count = int(np.count_nonzero(used))
         if count not in self.kept:
+            self.kept.clear()  # dates ascend: an earlier count is not asked for again
             identity = bool(used[:count].all())
             mapping = None
             if not identity:  # old index -> new, and a spare last entry: -1 stays -1
@@ -144,8 +118,7 @@ class WindowCutter:
         self._posts = _Space(first_rows(len(events.posts), n, events.post, events.parent))
         self._texts = _Space(first_rows(len(events.texts), n, events.text))
         self._topics = _Space(first_rows(len(events.topic_sets), n, events.topics))
-        self._reach = post_reach(events, self._posts.first)
-        self._tables: dict[tuple[str, int], Any] = {}
+        self._tables: dict[str, tuple[int, Any]] = {}
         # Exact duplicate rows (equal to the row before them) kept in any window: the
         # count a slice of the table reports (at most the table's own).
         self._duplicates = int(events.report().get(_DUPLICATES, 0))
@@ -154,38 +127,14 @@ class WindowCutter:
             same = repeated([getattr(events, name) for name in COLUMNS])
             self._repeats = np.concatenate([[0], np.cumsum(same, dtype=np.int64)])
 
-    def older(self, first: int, stop: int) -> NDArray[np.intp]:
-        """The rows before *first* that name (as ``post`` or ``parent``) a post the rows
-        ``[first, stop)`` name, in order: a reply's parent made, or answered, before the
-        lookback. None when the window's rows name no post named earlier (one minimum of
-        the rows' :func:`post_reach`)."""
-        none = np.zeros(0, dtype=np.intp)
-        if first == 0 or first >= stop:
-            return none
-        low = int(self._reach[first:stop].min())
-        if low >= first:
-            return none
-        ev = self.events
-        named = np.zeros(len(ev.posts) + 1, dtype=bool)  # the spare last slot takes -1
-        named[ev.post[first:stop]] = True
-        named[ev.parent[first:stop]] = True
-        named[-1] = False
-        hit = named[ev.post[low:first]]
-        hit |= named[ev.parent[low:first]]
-        return low + np.flatnonzero(hit)
-
     def window(self, first: int, stop: int) -> Events:
-        """The rows ``[first, stop)`` and the rows before them that name a post they name
-        (:meth:`older`), over the ids the rows ``[0, stop)`` mention, indexed as
+        """The rows ``[first, stop)`` over the ids the rows ``[0, stop)`` mention, indexed as
         ``events.until(...).compact()`` indexes them: what ``until(...).compact()`` then
         ``select`` of those rows gives."""
         ev = self.events
         if first == 0 and stop == len(ev):
             return ev.compact()  # the table itself when it is compact: its memo is shared
-        extra = self.older(first, stop)
-        rows: Any = np.s_[first:stop]
-        if extra.size:  # a gather of the rows, where a slice would do
-            rows = np.concatenate([extra, np.arange(first, stop)])
+        rows = np.s_[first:stop]
         users, user_map, user_pos = self._users.at(stop)
         posts, post_map, post_pos = self._posts.at(stop)
         texts, text_map, text_pos = self._texts.at(stop)
@@ -213,34 +162,29 @@ class WindowCutter:
                 lambda: tuple(ev.topic_sets[i] for i in topic_pos.tolist()),
             ),
             rejected=ev.rejected,
-            duplicates=self._kept_duplicates(first, stop, rows if extra.size else None),
+            duplicates=self._kept_duplicates(first, stop),
         )
         return Events(table, None if ev.trust is None else ev.trust[rows])
 
     def _table(self, name: str, whole: _Sized, count: int, make: Callable[[], _Sized]) -> _Sized:
-        """The id table of *count* kept ids of space *name*, made once (*whole*, the
-        table's own, when every id is kept)."""
+        """The id table of *count* kept ids of space *name*, made once for the latest count
+        (*whole*, the table's own, when every id is kept)."""
         if count == len(whole):
             return whole
-        if (name, count) not in self._tables:
-            self._tables[name, count] = make()
-        made: _Sized = self._tables[name, count]
+        if self._tables.get(name, (-1, None))[0] != count:  # dates ascend: the latest only
+            self._tables[name] = (count, make())
+        made: _Sized = self._tables[name][1]
         return made
 
-    def _kept_duplicates(self, first: int, stop: int, rows: NDArray[np.intp] | None) -> int:
+    def _kept_duplicates(self, first: int, stop: int) -> int:
         """What ``until`` then ``select`` count: the table's duplicates, at most the rows of
-        the prefix equal to the row before them, then at most the window's (*rows*, when
-        not ``[first, stop)``)."""
+        the prefix equal to the row before them, then at most the window's."""
         if self._repeats is None:
             return 0
         kept = min(self._duplicates, int(self._repeats[stop]))
         if first == 0 or not kept:
             return kept
-        if rows is None:
-            inside = int(self._repeats[stop] - self._repeats[min(first + 1, stop)])
-        else:
-            inside = int(repeated([getattr(self.events, name)[rows] for name in COLUMNS]).sum())
-        return min(kept, inside)
+        return min(kept, int(self._repeats[stop] - self._repeats[min(first + 1, stop)]))
 
 
 def _renumbered(codes: NDArray[np.int32], mapping: NDArray[np.int32] | None) -> NDArray[np.int32]:

@@ -361,3 +361,22 @@ def test_one_very_long_id_scores_as_in_memory(spark: Any) -> None:
     got = score_spark(frame)
     assert got.why == ()
     assert_same(got, in_memory(events, Scorer(), 200.0))
+
+
+@pytest.mark.parametrize("house", [True, False])
+def test_answers_older_than_a_parts_lookback_count_as_in_memory(
+    spark: Any, tmp_path: Path, house: bool
+) -> None:
+    # 1% of the answers name any post, some long before or after it: each part reads a
+    # post's answers within its own lookback, on Spark as in memory.
+    from _mixed_log import mixed_log
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    events = mixed_log(3)
+    path = tmp_path / "mixed.parquet"
+    pq.write_table(table_of(events), path)
+    scorer = Scorer() if house else moved()
+    as_of = float(events.time[-1])
+    got = score_spark(spark.read.parquet(str(path)), scorer)
+    assert got.why == ()
+    assert_same(got, in_memory(events, scorer, as_of))

@@ -59,8 +59,9 @@ def credibility_tables(
     upon = acting.filter(col("target").isNotNull()).groupBy("target").agg(f.min("t").alias("v"))
     start = acting.agg(f.min("t").alias("v")).withColumn("u", f.lit(None))
     # Posts in the window: repeated texts, answered texts, link-only and other answered posts.
-    answered = (
-        frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
+    answering = col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS)
+    answered = (  # a post's answers within the lookback, as the content counts read them
+        frame.filter(answering & rows.since(lookback))
         .select(col("parent").alias("p"))
         .distinct()
         .withColumn("heard", f.lit(True))

@@ -159,11 +159,10 @@ def census(rows: Rows, plan: Plan) -> tuple[int, int, NDArray[Any], Sums]:
     else:
         exposure = f.least(f.lit(1.0), f.pow(late / f.lit(plan.exposure_days), 2.0))
     exposed = own.groupBy("actor").agg(f.sum(rho * exposure).alias("v"))
-    answered = (
-        frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
-        .select(col("parent").alias("p"))
-        .distinct()
-    )
+    # Reciprocity reads a post's answers within its lookback: the window and fast_minutes.
+    answering = col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS)
+    answering &= rows.since(window + plan.fast_minutes / (24.0 * 60.0))
+    answered = frame.filter(answering).select(col("parent").alias("p")).distinct()
     covered = (
         own.join(answered, col("post") == col("p"))
         .groupBy("actor")
@@ -270,8 +269,9 @@ def second_pass(rows: Rows, plan: Plan, users: NDArray[Any], discounted: Any) ->
     recip = f.when(engaging, f.coalesce(col("recip"), f.lit(1.0))).otherwise(f.lit(1.0))
     cred = f.when(aimed, f.coalesce(col("cred"), f.lit(1.0))).otherwise(f.lit(1.0))
     frame = joined.withColumn("tau", recip * cred)
-    answers = (
-        frame.filter(col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS))
+    answering = col("parent").isNotNull() & rows.other() & col("a").isin(*_ANSWERS)
+    answers = (  # Activity reads a post's answers within its lookback, the window
+        frame.filter(answering & rows.since(plan.window_days))
         .groupBy(col("parent").alias("p"))
         .agg(f.sum("tau").alias("n"))
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from influence.engines.spark_stats import text_ids, user_index
+from influence.engines.spark_stats import user_index
+from influence.events.ids import text_ids
 
 
 def test_text_ids_keep_fixed_width_for_even_ids_and_objects_for_one_long_one() -> None:

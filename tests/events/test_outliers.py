@@ -17,6 +17,7 @@ from influence.events.outliers import (
     EVIDENCE,
     GAP_FLOOR,
     far_future,
+    far_future_sorted,
     scan,
     tail_size,
     warn_far_future,
@@ -272,3 +273,23 @@ def test_rows_added_inside_the_bulk_never_unflag_a_row(
     if same_tail and big_bulk:  # the documented case: exactly the same rows
         assert after.threshold == found.threshold
         assert after.rows.tolist() == found.rows.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(0.0, 3e9, allow_nan=False), min_size=0, max_size=400),
+    st.lists(st.floats(0.0, 3e9, allow_nan=False), min_size=0, max_size=60),
+    st.lists(st.floats(7e9, 8e9, allow_nan=False), min_size=0, max_size=5),
+)
+def test_far_future_sorted_reads_the_union_as_far_future_does(
+    kept: list[float], batch: list[float], typos: list[float]
+) -> None:
+    # A state's sorted times and a sorted batch (with, maybe, a few mistyped years).
+    a, b = np.sort(np.asarray(kept)), np.sort(np.asarray(batch + typos))
+    got = far_future_sorted(a, b)
+    want = far_future(np.concatenate([a, b]))
+    assert len(got) == len(want)
+    assert (got.bulk_start, got.bulk_end, got.threshold) == (
+        want.bulk_start, want.bulk_end, want.threshold,
+    ) or not (a.size + b.size)  # fmt: skip
+    assert got.end == want.end or np.isnan(want.end)

@@ -389,6 +389,7 @@ def test_a_mistyped_year_warns_that_the_state_would_move_past_everything() -> No
              "target": "u00002"},
         ]
     )  # fmt: skip
-    with pytest.warns(FarFutureWarning, match=r"default as_of is 2206-02-10.*Pass as_of="):
+    with pytest.warns(FarFutureWarning, match=r"default as_of is 2206-02-10.*Pass as_of=") as got:
         state.update(typo)
+    assert got[0].filename == __file__  # the caller's line, not the library's
     state.update(typo, as_of=end + 120.0)  # an explicit as_of: no warning

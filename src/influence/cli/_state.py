@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
-import numpy as np
-
 from influence._time import DAY
-from influence.events.outliers import far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time
+from influence.exceptions import FarFutureWarning
 from influence.kernels import plural
 from influence.scoring.incremental import ScoringState
 from influence.scoring.scores import shown_id
@@ -45,9 +44,15 @@ def update(args: argparse.Namespace) -> int:
     out = inputs.out_path(args.out, {"EVENTS": args.events, "STATE": args.state})
     before = ScoringState.load(state_path)  # its own scores are never read: not computed
     events = inputs.read_events(args)
-    _check_moves(args.events, before, events, as_of)
+    _check_as_of(before, events, as_of)
     try:
-        state = before.update(events, as_of, dedupe=args.dedupe)
+        with warnings.catch_warnings():
+            # A default date from rows far past the rest (a mistyped year) would move the
+            # state past every event it holds: refused here, where the library warns.
+            warnings.simplefilter("error", FarFutureWarning)
+            state = before.update(events, as_of, dedupe=args.dedupe)
+    except FarFutureWarning as exc:
+        raise UserError(f"{args.events}: {exc}; the state is left as it was") from None
     except ValueError as exc:
         hint = ""
         if "more than one of the tables" in str(exc) and not args.dedupe:
@@ -65,27 +70,15 @@ def update(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_moves(name: str, before: ScoringState, events: Events, as_of: float | None) -> None:
-    """Refuse an update that would move the state past everything it holds by mistake: a
-    default date taken from rows far beyond the rest of the log (a mistyped year), or an
-    ``--as-of`` a whole lookback past every event, old and new. The state file would be
-    replaced, and the next day's file refused as behind its horizon."""
-    times = np.concatenate([before.events.time, events.time])
-    if as_of is None:
-        found = far_future(times)
-        if len(found):
-            first = float(times[found.rows].min())
-            raise UserError(
-                f"{name}: {plural(len(found), 'event')} {'lies' if len(found) == 1 else 'lie'} "
-                "far past the rest of the log "
-                f"(from {format_time(first)}; the rest ends at {format_time(found.end)}): the "
-                "state would move there and leave every other event behind its horizon; fix "
-                "the rows, or give --as-of"
-            )
-    elif times.size and as_of - before.lookback_days * DAY >= float(times.max()):
+def _check_as_of(before: ScoringState, events: Events, as_of: float | None) -> None:
+    """Refuse an ``--as-of`` a whole lookback past every event, old and new: the state would
+    keep none of them (a mistyped date), and every later file would be refused as behind
+    its horizon."""
+    ends = [t for t in (before.events.end, events.end) if t is not None]
+    if as_of is not None and ends and as_of - before.lookback_days * DAY >= max(ends):
         raise UserError(
             f"--as-of {format_time(as_of)} is more than the {before.lookback_days:g}-day "
-            f"lookback past every event (the latest at {format_time(float(times.max()))}): "
+            f"lookback past every event (the latest at {format_time(max(ends))}): "
             "the state would keep none of them; fit again if that is meant"
         )
 

@@ -23,9 +23,10 @@ from influence.components import Credibility
 from influence.components.conduct import ContentCounts
 from influence.components.credibility_stats import CredibilityStats
 from influence.components.interactions import InteractionPairs
-from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, text_ids, user_index
+from influence.engines.spark_stats import LINK_ONLY, Rows, arrow, per_user, user_index
 from influence.engines.window import require_module
 from influence.events import actions as acts
+from influence.events.ids import text_ids
 
 __all__ = ["AimedPairs", "credibility_tables"]
 

@@ -26,12 +26,12 @@ from influence.engines.from_stats import pair_keep, plan_of, score_from_stats
 from influence.engines.judged import judgement
 from influence.engines.spark import read_spark, spark_log
 from influence.engines.spark_credibility import credibility_tables
-from influence.engines.spark_stats import Rows, census, pair_table, second_pass, text_ids
+from influence.engines.spark_stats import Rows, census, pair_table, second_pass
 from influence.engines.stats import WindowStats
 from influence.engines.window import require_module
 from influence.events import actions as acts
 from influence.events.assemble import Errors, validate_errors
-from influence.events.ids import typed
+from influence.events.ids import text_ids, typed
 from influence.events.readers import field_map, require_columns
 from influence.events.timeparse import to_epoch
 from influence.scoring.scorer import Scorer

@@ -21,7 +21,7 @@ from influence._time import DAY
 from influence.engines.from_stats import Plan
 from influence.engines.stats import PairStats, Sums, TrustedSums
 from influence.events import actions as acts
-from influence.events.ids import text_array
+from influence.events.ids import text_ids
 
 __all__ = [
     "LINK_ONLY",
@@ -88,13 +88,6 @@ def _bad(rows: Rows) -> Any:
 def user_index(users: NDArray[Any], ids: NDArray[Any]) -> NDArray[np.int64]:
     """Positions of *ids* in the sorted, distinct *users*."""
     return np.searchsorted(users, ids).astype(np.int64)
-
-
-def text_ids(ids: NDArray[Any]) -> NDArray[Any]:
-    """Collected ids as text, fixed-width only while that costs no more than their total
-    length (:func:`~influence.events.ids.text_array`): not ``astype(str)``, which would
-    widen every slot to the longest id."""
-    return ids if ids.dtype.kind == "U" else text_array([str(x) for x in ids.tolist()])
 
 
 def arrow(frame: Any) -> dict[str, NDArray[Any]]:

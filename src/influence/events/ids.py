@@ -217,6 +217,23 @@ def text_array(texts: list[str]) -> np.ndarray:
     return out
 
 
+def text_ids(ids: np.ndarray) -> np.ndarray:
+    """*ids* as text (integers in decimal) by :func:`text_array`: not ``astype(str)``, which
+    would widen every slot to the longest id; a fixed-width ``str`` array as it is.
+
+    Examples
+    --------
+    >>> from influence.events.ids import text_ids
+    >>> text_ids(np.array(["ann", 12], dtype=object)).tolist()
+    ['ann', '12']
+    >>> text_ids(np.array([*map(str, range(1000)), "x" * 100_000], dtype=object)).dtype.kind
+    'O'
+    """
+    if ids.dtype.kind == "U":
+        return ids
+    return text_array([str(x) for x in ids.tolist()])
+
+
 def _lengths(ids: np.ndarray) -> NDArray[np.int64]:
     if ids.dtype.kind == "U":
         return np.asarray(np.char.str_len(ids), dtype=np.int64)

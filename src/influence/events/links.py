@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from influence.events import columns as _columns
 from influence.events.assemble import Table
 from influence.events.base import EventColumns
-from influence.events.ids import IdIndex, intern, remap, text_array
+from influence.events.ids import IdIndex, intern, remap, text_ids
 from influence.events.order import canonical
 
 if TYPE_CHECKING:
@@ -193,7 +193,7 @@ def _lookup(users: np.ndarray, accounts: np.ndarray) -> NDArray[np.int64]:
         space, keys, order = users, accounts, None
     else:
         space = users.astype(str) if users.dtype.kind == "i" else users
-        keys = _as_text(accounts)
+        keys = text_ids(accounts)
         order = np.argsort(space, kind="stable") if users.dtype.kind == "i" else None
         space = space if order is None else space[order]
     pos = np.minimum(np.searchsorted(space, keys), space.shape[0] - 1)
@@ -202,21 +202,12 @@ def _lookup(users: np.ndarray, accounts: np.ndarray) -> NDArray[np.int64]:
     return np.where(hit, index, -1).astype(np.int64)
 
 
-def _as_text(ids: np.ndarray) -> np.ndarray:
-    """*ids* as text (integers in decimal), fixed-width only while that costs no more than
-    their total length (:func:`~influence.events.ids.text_array`): not ``astype(str)``,
-    which would widen every slot to the longest id."""
-    if ids.dtype.kind == "U":
-        return ids
-    return text_array([str(x) for x in ids.tolist()])
-
-
 def _many_to_one(accounts: np.ndarray, persons: np.ndarray) -> None:
     """Refuse an account mapped to two different persons (checked on the whole mapping)."""
     if accounts.shape[0] < 2:
         return
-    keys = accounts if accounts.dtype.kind == "i" else _as_text(accounts)
-    values = persons if persons.dtype.kind == "i" else _as_text(persons)
+    keys = accounts if accounts.dtype.kind == "i" else text_ids(accounts)
+    values = persons if persons.dtype.kind == "i" else text_ids(persons)
     order = np.argsort(keys, kind="stable")
     same = keys[order][1:] == keys[order][:-1]
     differ = same & (values[order][1:] != values[order][:-1])

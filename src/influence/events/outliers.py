@@ -78,7 +78,16 @@ from influence.exceptions import FarFutureWarning
 if TYPE_CHECKING:
     from influence.events.table import Events
 
-__all__ = ["EVIDENCE", "GAP_FLOOR", "FarFuture", "far_future", "scan", "warn_far_future"]
+__all__ = [
+    "EVIDENCE",
+    "GAP_FLOOR",
+    "FarFuture",
+    "far_future",
+    "far_future_sorted",
+    "outside_level",
+    "scan",
+    "warn_far_future",
+]
 
 #: The smallest gap that can be far: the house's window, in seconds.
 GAP_FLOOR = STANDING.window_days * DAY
@@ -184,6 +193,38 @@ def far_future(times: ArrayLike) -> FarFuture:
     return FarFuture(rows.astype(np.int64), start, stop, limit, float(tail[tail <= limit].max()))
 
 
+def far_future_sorted(*times: NDArray[np.float64]) -> FarFuture:
+    """:func:`far_future` of the union of sorted arrays of times (a state's events and a
+    new batch), reading only their ends: the rule needs the :math:`m+1` earliest and latest
+    times, which lie among each array's first and last :math:`m+1`. Its ``rows`` are
+    positions in the union's sorted order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> day = 86_400.0
+    >>> kept, batch = 1.7e9 + day * np.arange(30.0), np.array([1.7e9 + 30 * day, 7.4e9])
+    >>> found = far_future_sorted(kept, batch)
+    >>> found.rows.tolist(), bool(found.end == batch[0])
+    ([31], True)
+    >>> found.rows.tolist() == far_future(np.r_[kept, batch]).rows.tolist()
+    True
+    """
+    arrays = [np.asarray(t, dtype=np.float64) for t in times if len(t)]
+    n = sum(a.shape[0] for a in arrays)
+    m = tail_size(n)
+    if m == 0:
+        return far_future(np.concatenate(arrays) if arrays else np.zeros(0))
+    lows = np.sort(np.concatenate([a[: m + 1] for a in arrays]))
+    highs = np.sort(np.concatenate([a[-(m + 1) :] for a in arrays]))
+    start, stop = float(lows[m]), float(highs[-(m + 1)])
+    limit = _threshold(start, stop, n - 2 * m)
+    near = [int(np.searchsorted(a, limit, side="right")) for a in arrays]
+    far = n - sum(near)
+    end = max(float(a[k - 1]) for a, k in zip(arrays, near) if k)
+    return FarFuture(np.arange(n - far, n, dtype=np.int64), start, stop, limit, end)
+
+
 def scan(events: Events) -> FarFuture:
     """:func:`far_future` of an event table, computed once per table (:attr:`Events.memo`).
 
@@ -276,12 +317,12 @@ def warn_far_future(
         f"{describe(events, found)}. Pass {parameter}={end!r} ({option} on the command line) "
         "to use the end of the rest of the log instead, or correct or drop those rows.",
         FarFutureWarning,
-        stacklevel=_outside(),
+        stacklevel=outside_level(),
     )
     return found
 
 
-def _outside() -> int:
+def outside_level() -> int:
     """The ``stacklevel`` of :func:`warnings.warn`, called by this function's caller,
     that names the first frame outside the ``influence`` package (however deep the
     package's own calls are)."""

@@ -36,7 +36,7 @@ from influence.events.append import COMPACT
 from influence.events.assemble import Table
 from influence.events.concat import concat, merge_ids
 from influence.events.ids import IdIndex
-from influence.events.outliers import far_future
+from influence.events.outliers import far_future_sorted, outside_level
 from influence.events.table import Events
 from influence.events.timeparse import to_epoch
 from influence.exceptions import FarFutureWarning
@@ -252,7 +252,7 @@ class ScoringState:
         latest = [x for x in (self.as_of, self.events.end, new_events.end) if x is not None]
         when = max(latest) if as_of is None else to_epoch(as_of)
         if as_of is None and len(new_events):
-            _warn_far(np.concatenate([self.events.time, new_events.time]), when)
+            _warn_far(self.events.time, new_events.time, when)
         if when < self.as_of:
             raise ValueError(
                 "The 'as_of' parameter of ScoringState.update must be at or after the "
@@ -484,18 +484,20 @@ def _iso(when: float) -> str:
     return str(np.datetime64(round(when), "s")) + "Z"
 
 
-def _warn_far(times: np.ndarray, when: float) -> None:
+def _warn_far(kept: np.ndarray, batch: np.ndarray, when: float) -> None:
     """A :class:`~influence.FarFutureWarning` when the default ``as_of`` of an update, the
     latest event, stands far past the rest of the state's and the batch's events (a
     mistyped year would move the state there, leaving every other event behind its
-    horizon)."""
-    found = far_future(times)
+    horizon). Reads the ends of the two sorted arrays only (:func:`far_future_sorted`)."""
+    found = far_future_sorted(kept, batch)
     if len(found):
+        end = _iso(found.end)
         warnings.warn(
             f"ScoringState.update: the default as_of is {_iso(when)}, the latest event, but "
-            f"{len(found):,} event{'' if len(found) == 1 else 's'} lie far past the rest of "
-            f"the log, which ends at {_iso(found.end)}; the state would keep no other event. "
-            f"Pass as_of={_iso(found.end)!r} (or fix the rows) to score at the end of the log.",
+            f"{len(found):,} {'event lies' if len(found) == 1 else 'events lie'} far past the "
+            f"rest of the log, which ends at {end}; the state would keep no other event. Pass "
+            f"as_of={end!r} (--as-of on the command line) to score at the end of the log, "
+            "or correct or drop those rows.",
             FarFutureWarning,
-            stacklevel=3,
+            stacklevel=outside_level(),
         )

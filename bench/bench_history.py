@@ -46,15 +46,6 @@ from influence.scoring.history import history_dates, windows
 from influence.scoring.history_windows import WindowCutter
 
 
-def present(events: Events, as_of: float, span: float) -> np.ndarray:
-    """Authority's population: users with an event in ``(as_of - span, as_of]``."""
-    rows = np.flatnonzero((events.time <= as_of) & (events.time > as_of - span))
-    seen = np.zeros(events.n_users, dtype=bool)
-    seen[events.actor[rows]] = True
-    seen[events.target[rows[events.target[rows] >= 0]]] = True
-    return seen
-
-
 def floor(events: Events, dates: np.ndarray, spans: list[tuple[int, int]]) -> tuple[float, float]:
     """Seconds of Credibility's judge and of Authority's PageRank, summed over the dates."""
     credibility, authority = dict(Scorer().discounts).get("credibility", Credibility()), Authority()
@@ -74,7 +65,7 @@ def floor(events: Events, dates: np.ndarray, spans: list[tuple[int, int]]) -> tu
             half_life_days=authority.half_life_days,
             selectivity_per_day=authority.selectivity_per_day,
         )
-        seen = present(window, when, authority.window_days * DAY)
+        seen = Authority.population(window, when, authority.window_days * DAY)
         teleport = seen.astype(np.float64) if seen.sum() < window.n_users else None
         began = time.perf_counter()
         pagerank(graph, damping=authority.damping, personalization=teleport, tol=authority.tol)

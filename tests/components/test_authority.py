@@ -147,7 +147,7 @@ def test_population_is_the_window_users_left_some_trust(
     expected = np.zeros(events.n_users, dtype=bool)
     expected[events.actor[rows]] = True
     expected[events.target[rows & (events.target >= 0)]] = True
-    np.testing.assert_array_equal(Authority._present(events, as_of, span), expected)
+    np.testing.assert_array_equal(Authority.population(events, as_of, span), expected)
 
 
 @given(st.integers(0, 2**32 - 1))

@@ -6,6 +6,8 @@ import argparse
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from influence._time import DAY
 from influence.events.table import Events
 from influence.events.timeparse import format_time
@@ -61,7 +63,9 @@ def update(args: argparse.Namespace) -> int:
     read = plural(len(events), "event")
     # What the update dropped besides the events it left behind the new horizon: the rows
     # --dedupe found equal to another among the state's events and the file's.
-    behind = int((before.events.time <= state.horizon).sum() + (events.time <= state.horizon).sum())
+    behind = sum(  # both tables are sorted by time: two binary searches
+        int(np.searchsorted(t.time, state.horizon, side="right")) for t in (before.events, events)
+    )
     repeated = len(before.events) + len(events) - behind - len(state.events)
     dropped = f", {plural(repeated, 'repeated row')} dropped" if repeated else ""
     was = f" (was {format_time(before.as_of)}; {read} read{dropped})"

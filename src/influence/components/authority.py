@@ -129,7 +129,7 @@ class Authority(BaseComponent):
         # Accounts the discounts left nothing trusted to (a distrusted Sybil army), and
         # accounts gone before the window, are not part of the population: no teleport
         # mass, not counted in N.
-        present = self._present(events, as_of, self.window_days * DAY)
+        present = self.population(events, as_of, self.window_days * DAY)
         population = int(present.sum())
         if population < n:
             weights = present.astype(np.float64) if teleport is None else teleport * present
@@ -165,9 +165,10 @@ class Authority(BaseComponent):
         return max(float(self.window_days), lookback_of(self.teleport))
 
     @staticmethod
-    def _present(events: Events, as_of: float, span: float) -> NDArray[np.bool_]:
-        """Users with an event in ``(as_of - span, as_of]`` that the discounts left some
-        trust on (every such event, when the table carries no trust).
+    def population(events: Events, as_of: float, span: float) -> NDArray[np.bool_]:
+        """Authority's population: the users with an event in ``(as_of - span, as_of]``
+        that the discounts left some trust on (every such event, when the table carries
+        no trust); those get teleport mass and count in :math:`N`.
 
         Rows are sorted by time: the window is a slice, read in order (no row indices).
         """

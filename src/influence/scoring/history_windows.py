@@ -29,7 +29,7 @@ events filtering it took 19 ms a date against 16 ms for the window's own packed 
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
@@ -72,14 +72,13 @@ class _Space:
     last one, ``-1``, that ``-1`` reads) and the kept ids' positions."""
 
     first: NDArray[np.int64]
-    kept: dict[int, tuple[NDArray[np.int32] | None, NDArray[np.intp]]] = field(default_factory=dict)
+    latest: tuple[int, NDArray[np.int32] | None, NDArray[np.intp]] | None = None
 
     def at(self, stop: int) -> tuple[int, NDArray[np.int32] | None, NDArray[np.intp]]:
         """The number of ids the rows ``[0, stop)`` mention, their map and positions."""
         used = self.first < stop
         count = int(np.count_nonzero(used))
-        if count not in self.kept:
-            self.kept.clear()  # dates ascend: an earlier count is not asked for again
+        if self.latest is None or self.latest[0] != count:  # dates ascend: the latest only
             identity = bool(used[:count].all())
             mapping = None
             if not identity:  # old index -> new, and a spare last entry: -1 stays -1
@@ -87,8 +86,8 @@ class _Space:
                 np.cumsum(used, out=mapping[:-1])
                 mapping[:-1] -= 1
                 mapping[-1] = -1
-            self.kept[count] = (mapping, np.flatnonzero(used))
-        return (count, *self.kept[count])
+            self.latest = (count, mapping, np.flatnonzero(used))
+        return self.latest
 
 
 class WindowCutter:

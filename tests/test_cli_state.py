@@ -196,3 +196,37 @@ def test_the_state_is_never_an_input(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 2
     assert "is the EVENTS file: refusing to overwrite it" in err
     assert events.read_text(encoding="utf-8").startswith("time,actor")
+
+
+def test_update_reads_answers_to_posts_of_earlier_files_without_their_target(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The new day's replies, shares and likes give only their parent post: those answering
+    # a post of an earlier file take its author from the state's events, as `score` of
+    # all the rows at once does.
+    new = Events.read_csv(files["new"])
+    rows = new.to_records()
+    answers_old = 0
+    made_today = {row["post"] for row in rows if row.get("post") is not None}
+    for row in rows:
+        if row.get("parent") is not None and row["action"] in ("reply", "share", "like"):
+            answers_old += row["parent"] not in made_today
+            del row["target"]
+    assert answers_old > 0
+    fields = ("time", "actor", "action", "target", "post", "parent")
+    day = tmp_path / "day.csv"
+    day.write_text(
+        "\n".join(
+            [",".join(fields)]
+            + [",".join("" if row.get(f) is None else str(row[f]) for f in fields) for row in rows]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    state, out = tmp_path / "state.npz", tmp_path / "scores.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    code, _, err = run(["update", str(state), str(day), "--out", str(out)], capsys)
+    assert (code, err) == (0, "")
+    whole = Scorer().score(Events.read_csv(files["all"]))
+    np.testing.assert_array_equal(Scores.load(out).values, whole.values)
+    assert main(["score", str(day)]) == 2  # on its own, the day's answers have no target

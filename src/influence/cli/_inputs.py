@@ -271,8 +271,11 @@ def _missing_column_hint(message: str, kind: str, options: dict[str, Any]) -> st
     return f"{message}. On the command line: {'; or '.join(hints)}"
 
 
-def read_events(args: Any) -> Events:
-    """The events of ``args.events``, read as the options say; mistakes as one-line errors."""
+def read_events(args: Any, known_posts: Events | None = None) -> Events:
+    """The events of ``args.events``, read as the options say; mistakes as one-line errors.
+
+    *known_posts* (a state's events) gives the target of rows that name only a parent
+    post made before the file (the readers' ``known_posts``)."""
     path = Path(args.events)
     allow = bool(getattr(args, "allow_empty", False))
     kind = _kind(path) if path.is_file() else None
@@ -295,6 +298,8 @@ def read_events(args: Any) -> Events:
     try:
         if kind == "parquet":
             require_pyarrow(f"reading {path.name}")
+        if known_posts is not None:
+            options["known_posts"] = known_posts
         events: Events = reader(path, **options)
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None

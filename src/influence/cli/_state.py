@@ -45,7 +45,7 @@ def update(args: argparse.Namespace) -> int:
     state_path = _state_path(args.state, {"EVENTS": args.events}, must_exist=True)
     out = inputs.out_path(args.out, {"EVENTS": args.events, "STATE": args.state})
     before = ScoringState.load(state_path)  # its own scores are never read: not computed
-    events = inputs.read_events(args)
+    events = inputs.read_events(args, known_posts=before.events)
     _check_as_of(before, events, as_of)
     try:
         with warnings.catch_warnings():

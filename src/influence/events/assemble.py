@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from influence.events import actions as _actions
 from influence.events import columns as _columns
+from influence.events import known_posts as _known
 from influence.events.ids import IdIndex, intern
 from influence.events.order import canonical
 from influence.exceptions import InvalidEventError
+
+if TYPE_CHECKING:
+    from influence.events.base import EventColumns
 
 Errors = Literal["raise", "skip"]
 
@@ -96,6 +100,7 @@ def assemble(
     extra: dict[int, tuple[str, str]] | None = None,
     dedupe: bool = False,
     actions: Mapping[str, int] | None = None,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """Validate *columns* (field -> array-like or ``None``) and build a table.
 
@@ -105,7 +110,9 @@ def assemble(
     rows (equal in every field, without an ``id``) are counted in ``Table.duplicates``,
     or with *dedupe* dropped, all but the first, as rejections of kind
     ``"exact duplicate"``. *actions* maps the log's own action values to codes
-    (:func:`influence.events.actions.renamed`).
+    (:func:`influence.events.actions.renamed`). A row that names only its parent post,
+    not in these rows, takes its target from the post's author in *known_posts*
+    (:func:`influence.events.known_posts.resolve`).
     """
     label = np.arange(n, dtype=np.int64) if rows is None else rows
     problems: dict[int, tuple[str, str, str, Any]] = {}
@@ -214,6 +221,13 @@ def assemble(
         target = target.astype(np.result_type(target, actor))
         target[rows_hit] = actor[creators[order[pos_c[hit]]]]
         target_missing[rows_hit] = False
+    if short and known_posts is not None and arrays.get("parent") is not None:
+        rows = np.flatnonzero(ok & ~is_post & target_missing & resolvable & ~parent_missing)
+        if rows.size:
+            actor, target, users, seen = _known.resolve(
+                known_posts, rows, parent, posts, actor, target, users
+            )
+            target_missing[rows[seen]] = False
     unresolved = np.flatnonzero(ok & ~is_post & target_missing).tolist() if short else []
     for i in unresolved:
         name = _actions.ACTIONS[action[i]]
@@ -222,9 +236,10 @@ def assemble(
             message = f"field 'target' is missing: a {name} event needs a target{how}"
             value = None
         else:
+            known = "" if known_posts is None else " nor among the known posts"
             message = (
                 f"field 'target' is missing and 'parent' {_item(parent[i], posts)!r} is not a post "
-                f"in the data, so the {name}'s target is unknown"
+                f"in the data{known}, so the {name}'s target is unknown"
             )
             value = _item(parent[i], posts)
         problems[int(i)] = ("unresolved target", message, "target", value)

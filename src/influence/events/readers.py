@@ -15,7 +15,7 @@ import itertools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from influence.events.arrowcols import CODED_FIELDS, event_column, event_columns
 from influence.events.assemble import FIELDS, Errors, Table, assemble, validate_errors
 from influence.events.csvfile import Records
 from influence.events.files import PathLike, file_bar, open_text
+
+if TYPE_CHECKING:
+    from influence.events.base import EventColumns
 
 __all__ = [
     "constant_columns",
@@ -131,6 +134,7 @@ def from_records(
     errors: Errors = "raise",
     columns: Mapping[str, str] | None = None,
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """The table of :meth:`Events.from_records <influence.Events.from_records>`."""
     validate_errors(errors)
@@ -152,7 +156,7 @@ def from_records(
                 present[field] = True
             cols[field].append(value)
     data = {f: (cols[f] if present[f] or f in REQUIRED else None) for f in FIELDS}
-    return assemble(data, n, errors=errors, extra=extra, dedupe=dedupe)
+    return assemble(data, n, errors=errors, extra=extra, dedupe=dedupe, known_posts=known_posts)
 
 
 def from_arrays(
@@ -169,6 +173,7 @@ def from_arrays(
     id: Any = None,
     errors: Errors = "raise",
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """The table of :meth:`Events.from_arrays <influence.Events.from_arrays>`."""
     validate_errors(errors)
@@ -184,7 +189,7 @@ def from_arrays(
         "topics": topics,
         "id": id,
     }
-    return assemble(data, len(time), errors=errors, dedupe=dedupe)
+    return assemble(data, len(time), errors=errors, dedupe=dedupe, known_posts=known_posts)
 
 
 def constant_columns(
@@ -250,6 +255,7 @@ def _by_line(
     errors: Errors,
     dedupe: bool,
     actions: Mapping[str, int] | None = None,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """Validate the columns a file reader gathered, its constants filled in, with rows
     numbered by their line in the file (*actions*: the log's action values, renamed)."""
@@ -264,6 +270,7 @@ def _by_line(
         extra=extra,
         dedupe=dedupe,
         actions=actions,
+        known_posts=known_posts,
     )
 
 
@@ -279,6 +286,7 @@ def read_csv(
     header: bool = True,
     constants: Mapping[str, Any] | None = None,
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
     fast: bool = True,
     actions: Mapping[str, str] | None = None,
 ) -> Table:
@@ -315,7 +323,7 @@ def read_csv(
             lines = np.arange(cells.first_line, cells.first_line + n, dtype=np.int64)
             del cells  # the cells' text, no longer needed, goes back before validating
             give_back()
-            return _by_line(data, fixed, lines, {}, errors, dedupe, renamed)
+            return _by_line(data, fixed, lines, {}, errors, dedupe, renamed, known_posts)
         with open_text(path, encoding, bar if shown else None) as handle:
             records = Records(handle, delimiter)
             first = next(records, None)
@@ -348,7 +356,7 @@ def read_csv(
         bar.set_postfix_str("validating")
         data = {f: cols.get(f) for f in FIELDS}
         lines_at = np.array(lines_read, dtype=np.int64)
-        return _by_line(data, fixed, lines_at, extra, errors, dedupe, renamed)
+        return _by_line(data, fixed, lines_at, extra, errors, dedupe, renamed, known_posts)
 
 
 def _names(name: str, header: bool, first: list[str] | None) -> tuple[list[str], str]:
@@ -389,6 +397,7 @@ def read_jsonl(
     progress: Progress = "auto",
     constants: Mapping[str, Any] | None = None,
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
     actions: Mapping[str, str] | None = None,
 ) -> Table:
     """The table of :meth:`Events.read_jsonl <influence.Events.read_jsonl>`.
@@ -447,7 +456,7 @@ def read_jsonl(
                     f"event field {f!r} is both read from key {mapping[f]!r} and given the "
                     f"constant {value!r}; choose one (drop it from columns or from constants)"
                 )
-        return _by_line(data, fixed, lines, extra, errors, dedupe, renamed)
+        return _by_line(data, fixed, lines, extra, errors, dedupe, renamed, known_posts)
 
 
 @gives_back
@@ -457,6 +466,7 @@ def from_pandas(
     columns: Mapping[str, str] | None = None,
     errors: Errors = "raise",
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """The table of :meth:`Events.from_pandas <influence.Events.from_pandas>`.
 
@@ -465,7 +475,9 @@ def from_pandas(
     """
     validate_errors(errors)
     if _arrow.is_arrow(frame) and not _is_pandas(frame):
-        return from_arrow(frame, columns=columns, errors=errors, dedupe=dedupe)
+        return from_arrow(
+            frame, columns=columns, errors=errors, dedupe=dedupe, known_posts=known_posts
+        )
     if not hasattr(frame, "columns"):
         hint = " (for a list of dicts, use Events.from_records)" if isinstance(frame, list) else ""
         raise TypeError(
@@ -490,7 +502,7 @@ def from_pandas(
             data[field] = series.to_numpy(dtype=np.float64, copy=True)
         else:
             data[field] = _pandas_coded(series, field)
-    return assemble(data, len(frame), errors=errors, dedupe=dedupe)
+    return assemble(data, len(frame), errors=errors, dedupe=dedupe, known_posts=known_posts)
 
 
 def _pandas_coded(series: Any, field: str) -> Any:
@@ -517,6 +529,7 @@ def from_arrow(
     columns: Mapping[str, str] | None = None,
     errors: Errors = "raise",
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """The table of :meth:`Events.from_arrow <influence.Events.from_arrow>`."""
     validate_errors(errors)
@@ -525,7 +538,7 @@ def from_arrow(
     n = int(table.num_rows)
     del table  # what the caller did not hold goes back before validating
     give_back()
-    return assemble(arrays, n, errors=errors, dedupe=dedupe)
+    return assemble(arrays, n, errors=errors, dedupe=dedupe, known_posts=known_posts)
 
 
 @gives_back
@@ -535,6 +548,7 @@ def read_parquet(
     columns: Mapping[str, str] | None = None,
     errors: Errors = "raise",
     dedupe: bool = False,
+    known_posts: EventColumns | None = None,
 ) -> Table:
     """The table of :meth:`Events.read_parquet <influence.Events.read_parquet>`."""
     validate_errors(errors)
@@ -551,7 +565,9 @@ def read_parquet(
     arrays = _arrow_columns(table, columns)
     del table  # the Arrow data not shared with the arrays goes back before validating
     give_back()
-    return assemble(arrays, len(rows), errors=errors, rows=rows, dedupe=dedupe)
+    return assemble(
+        arrays, len(rows), errors=errors, rows=rows, dedupe=dedupe, known_posts=known_posts
+    )
 
 
 def _arrow_columns(table: Any, columns: Mapping[str, str] | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ standing recency weight (every component on a half-life of 7 days or more) by a 
 
 from ``r0`` at age 0 to 1 at ``R`` days, so that an event phases in over ``R`` days (with
 ``r0 = 0`` the standing score reads, near enough, the mean of ``R`` daily readings). The
-ramp is **not** a library feature: this script patches ``influence.kernels._recency`` in
+ramp is **not** a library feature: this script patches ``influence.kernels.recency._recency`` in
 its own process (each ``R`` in a fresh interpreter, so no memoised weight crosses over),
 and leaves the baselines (``influence.evaluate.signals``) on the plain weight.
 
@@ -41,9 +41,9 @@ METRICS = ("spearman", "ndcg@100")
 
 def one(ramp: float, r0: float) -> str:
     import influence.evaluate.signals as signals
-    import influence.kernels as kernels
+    import influence.kernels.recency as recency
 
-    plain = kernels._recency
+    plain = recency._recency
 
     def ramped(age: np.ndarray, window_days: float, half_life_days: float) -> np.ndarray:
         weight = plain(age, window_days, half_life_days)
@@ -55,7 +55,7 @@ def one(ramp: float, r0: float) -> str:
     def unramped(age: np.ndarray, window_days: float, half_life_days: float) -> np.ndarray:
         return plain(np.asarray(age, dtype=np.float64), window_days, half_life_days)
 
-    kernels._recency = ramped
+    recency._recency = ramped
     signals.recency_weights = unramped  # the baselines stay as they are
 
     sys.path.insert(0, str(Path(__file__).parent))

@@ -136,6 +136,7 @@ def test_an_update_that_would_leave_everything_behind_is_refused(
     code, _, err = run(["update", str(state), str(day), *extra], capsys)
     assert code == 2
     assert re.search(message, err)
+    assert ".;" not in err  # one sentence, then why the state is kept
     assert state.read_bytes() == written
     assert run(["update", str(state), str(files["new"])], capsys)[0] == 0  # the real day
 

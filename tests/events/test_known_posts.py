@@ -166,3 +166,19 @@ def test_integer_ids_beside_text_known_posts_turn_to_text_as_concat_does() -> No
         ]
     )
     assert Events.concat([earlier, later]) == whole
+
+
+def test_known_posts_must_be_an_event_table_and_the_error_says_what_to_pass() -> None:
+    class State:  # what a ScoringState looks like from here: it holds events
+        events = None
+
+    rows = [{"time": 2, "actor": "bob", "action": "like", "target": "ann"}]
+    with pytest.raises(TypeError, match=r"known_posts must be an Events table or None \(a "):
+        Events.from_records(rows, known_posts=State())
+    with pytest.raises(TypeError, match="known_posts must be an Events table or None; got list"):
+        Events.from_records(rows, known_posts=[])  # type: ignore[arg-type]
+
+
+def test_without_known_posts_the_error_points_to_them() -> None:
+    with pytest.raises(InvalidEventError, match="read these rows with known_posts=that table"):
+        Events.from_records([{"time": 2, "actor": "bob", "action": "like", "parent": "p1"}])

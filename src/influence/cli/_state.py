@@ -54,7 +54,9 @@ def update(args: argparse.Namespace) -> int:
             warnings.simplefilter("error", FarFutureWarning)
             state = before.update(events, as_of, dedupe=args.dedupe)
     except FarFutureWarning as exc:
-        raise UserError(f"{args.events}: {exc}; the state is left as it was") from None
+        raise UserError(
+            f"{args.events}: {str(exc).rstrip('.')}; the state is left as it was"
+        ) from None
     except ValueError as exc:
         hint = ""
         if "more than one of the tables" in str(exc) and not args.dedupe:

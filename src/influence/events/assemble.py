@@ -114,6 +114,7 @@ def assemble(
     not in these rows, takes its target from the post's author in *known_posts*
     (:func:`influence.events.known_posts.resolve`).
     """
+    _known.validate_known_posts(known_posts)
     label = np.arange(n, dtype=np.int64) if rows is None else rows
     problems: dict[int, tuple[str, str, str, Any]] = {}
 
@@ -236,10 +237,16 @@ def assemble(
             message = f"field 'target' is missing: a {name} event needs a target{how}"
             value = None
         else:
-            known = "" if known_posts is None else " nor among the known posts"
+            known = " nor among the known posts" if known_posts is not None else ""
+            hint = (
+                "; if it was posted in an earlier table, read these rows with "
+                "known_posts=that table"
+                if known_posts is None
+                else ""
+            )
             message = (
                 f"field 'target' is missing and 'parent' {_item(parent[i], posts)!r} is not a post "
-                f"in the data{known}, so the {name}'s target is unknown"
+                f"in the data{known}, so the {name}'s target is unknown{hint}"
             )
             value = _item(parent[i], posts)
         problems[int(i)] = ("unresolved target", message, "target", value)

@@ -54,8 +54,8 @@ class EventConstructors(EventColumns):
             count as separate events, and :meth:`report` counts them.
         known_posts : Events, optional
             Posts made before these rows (the events of a
-            :class:`~influence.ScoringState`, read one file a day): a reply, share or
-            like that gives only its ``parent``, a post not in these rows, takes its
+            :class:`~influence.ScoringState`, read one file a day): a reply, share, like
+            or mention that gives only its ``parent``, a post not in these rows, takes its
             target from the post's author there, as reading all the rows together
             would. Posts are not copied: only the targets are filled in.
 
@@ -108,7 +108,8 @@ class EventConstructors(EventColumns):
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
         known_posts : Events, optional
-            Posts made before these rows, as for :meth:`from_records`.
+            Posts made before these rows (``state.events``): an answer that names
+            only its parent post takes its target there, as for :meth:`from_records`.
 
         Returns
         -------
@@ -195,7 +196,8 @@ class EventConstructors(EventColumns):
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
         known_posts : Events, optional
-            Posts made before these rows, as for :meth:`from_records`.
+            Posts made before these rows (``state.events``): an answer that names
+            only its parent post takes its target there, as for :meth:`from_records`.
         actions : mapping, optional
             The log's own action values -> actions (case ignored): ``{"RT": "share"}``.
 
@@ -279,7 +281,8 @@ class EventConstructors(EventColumns):
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
         known_posts : Events, optional
-            Posts made before these rows, as for :meth:`from_records`.
+            Posts made before these rows (``state.events``): an answer that names
+            only its parent post takes its target there, as for :meth:`from_records`.
         actions : mapping, optional
             The log's own action values -> actions, as for :meth:`read_csv`.
 
@@ -356,7 +359,8 @@ class EventConstructors(EventColumns):
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
         known_posts : Events, optional
-            Posts made before these rows, as for :meth:`from_records`.
+            Posts made before these rows (``state.events``): an answer that names
+            only its parent post takes its target there, as for :meth:`from_records`.
 
         Returns
         -------
@@ -421,7 +425,8 @@ class EventConstructors(EventColumns):
         dedupe : bool, default False
             Drop exact duplicate rows, as :meth:`from_records` does.
         known_posts : Events, optional
-            Posts made before these rows, as for :meth:`from_records`.
+            Posts made before these rows (``state.events``): an answer that names
+            only its parent post takes its target there, as for :meth:`from_records`.
 
         Returns
         -------

@@ -20,9 +20,20 @@ from influence.events.columns import unify
 if TYPE_CHECKING:
     from influence.events.base import EventColumns
 
-__all__ = ["resolve"]
+__all__ = ["resolve", "validate_known_posts"]
 
 _CREATES = _actions.mask_of(_actions.CREATES_POST)
+
+
+def validate_known_posts(known: object) -> None:
+    """Refuse, naming the parameter, a *known_posts* that is not an event table."""
+    if known is not None and not all(
+        hasattr(known, name) for name in ("posts", "post", "actor", "action", "users")
+    ):
+        hint = " (a ScoringState's events are state.events)" if hasattr(known, "events") else ""
+        raise TypeError(
+            f"known_posts must be an Events table or None{hint}; got {type(known).__name__}"
+        )
 
 
 def resolve(

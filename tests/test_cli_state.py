@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from _scorings import counted_scorings
-from influence import Events, Scorer, Scores
+from influence import ACTIONS, Events, Scorer, Scores
 from influence.cli import main
 from influence.datasets import synthetic
 
@@ -231,3 +231,24 @@ def test_update_reads_answers_to_posts_of_earlier_files_without_their_target(
     whole = Scorer().score(Events.read_csv(files["all"]))
     np.testing.assert_array_equal(Scores.load(out).values, whole.values)
     assert main(["score", str(day)]) == 2  # on its own, the day's answers have no target
+
+
+def test_a_file_sent_again_without_dedupe_is_counted_but_the_user_is_warned(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Likes only: nothing refuses them (no post is created twice), so they would count
+    # twice in silence. The day after the state's events costs no check and says nothing.
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    assert run(["update", str(state), str(files["new"])], capsys)[2] == ""
+    new = Events.read_csv(files["new"])
+    likes = new.select(new.action == ACTIONS.index("like")).compact()
+    assert len(likes) > 0
+    again = tmp_path / "likes.csv"
+    again.write_text(csv_text(likes), encoding="utf-8")
+    code, _, err = run(["update", str(state), str(again)], capsys)
+    assert code == 0
+    assert f"warning: {len(likes):,} of the file's {len(likes):,} events equal events" in err
+    assert "--dedupe adds only what is new" in err
+    code, _, err = run(["update", str(state), str(again), "--dedupe"], capsys)
+    assert (code, err) == (0, "")

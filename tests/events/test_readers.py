@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -511,7 +512,7 @@ class TestBadCsv:
         path = write(tmp_path / "ev.csv", text)
         with pytest.raises(InvalidEventError) as info:
             Events.read_csv(path)
-        assert str(info.value) == "line 3: 4 cells where the header has 6"
+        assert str(info.value) == f"{path}: line 3: 4 cells where the header has 6"
         assert info.value.row == 3
         assert info.value.kind == "bad row"
         assert info.value.field == ""
@@ -545,7 +546,7 @@ class TestBadCsv:
             "unknown action",
             "poke",
         )
-        assert str(info.value).startswith("line 6: field 'action': unknown action 'poke'")
+        assert str(info.value).startswith(f"{path}: line 6: field 'action': unknown action 'poke'")
         ev = Events.read_csv(path, errors="skip")
         assert len(ev) == 2
         assert [(r.row, r.kind) for r in ev.rejected] == [
@@ -603,7 +604,7 @@ class TestBadJsonl:
         assert info.value.row == 3
         assert info.value.kind == "bad row"
         assert info.value.field == ""
-        assert str(info.value).startswith("line 3: invalid JSON")
+        assert str(info.value).startswith(f"{path}: line 3: invalid JSON")
         ev = Events.read_jsonl(path, errors="skip")
         assert len(ev) == 2
         assert len(ev) + len(ev.rejected) == len([line for line in lines if line])
@@ -878,3 +879,21 @@ def test_read_csv_and_jsonl_read_the_logs_own_action_values(tmp_path: Path, fast
         readers.read_csv(path, actions={"MT": "mention"}, fast=fast, progress=False)
     with pytest.raises(ValueError, match=r"'actions' parameter of Events\.read_csv"):
         Events.read_csv(path, actions={"RT": "retweeted"}, progress=False)
+
+
+def test_a_bad_parquet_row_names_the_file(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "ev.parquet"
+    table = pa.table(
+        {
+            "time": [1.0, 2.0],
+            "actor": ["a", "b"],
+            "action": ["follow", "poke"],
+            "target": ["b", "a"],
+        }
+    )
+    pq.write_table(table, path)
+    with pytest.raises(InvalidEventError, match=rf"^{re.escape(str(path))}: row 2: field 'action'"):
+        Events.read_parquet(path)

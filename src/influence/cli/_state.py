@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from influence._time import DAY
+from influence.events.concat import concat
 from influence.events.table import Events
 from influence.events.timeparse import format_time
 from influence.exceptions import FarFutureWarning
@@ -62,6 +64,14 @@ def update(args: argparse.Namespace) -> int:
         if "more than one of the tables" in str(exc) and not args.dedupe:
             hint = "; if this file was added before, --dedupe adds only what is new"
         raise UserError(f"{args.events}: {exc}{hint}") from None
+    again = 0 if args.dedupe else _held_already(before.events, events)
+    if again:  # counted, as the log would count them, but not in silence
+        print(
+            f"influence: warning: {again:,} of the file's {plural(len(events), 'event')} equal "
+            "events the state already holds (the file sent again?): they count twice; "
+            "--dedupe adds only what is new",
+            file=sys.stderr,
+        )
     read = plural(len(events), "event")
     # What the update dropped besides the events it left behind the new horizon: the rows
     # --dedupe found equal to another among the state's events and the file's.
@@ -133,3 +143,24 @@ def _save_and_report(
         print(explanation(scores.explain(args.explain)))
     if out is not None:
         print(f"\nscores of {plural(len(scores), 'user')} written to {printable(out)}")
+
+
+def _held_already(kept: Events, new: Events) -> int:
+    """How many of *new*'s events equal, in every field, an event *kept* already holds.
+
+    A day's file starts after the kept events and costs nothing here; a file that
+    overlaps them in time is compared with the kept events of its time span only (rows
+    repeated within one table are not counted: a log may hold them).
+    """
+    if kept.end is None or new.start is None or new.end is None or new.start > kept.end:
+        return 0
+    lo = int(np.searchsorted(kept.time, new.start, side="left"))
+    hi = int(np.searchsorted(kept.time, new.end, side="right"))
+    span = np.zeros(len(kept), dtype=bool)
+    span[lo:hi] = True
+    near = kept.select(span)
+
+    def distinct(tables: list[Events]) -> int:
+        return len(concat(tables, dedupe=True))
+
+    return distinct([near]) + distinct([new]) - distinct([near, new])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from influence._progress import Progress
@@ -10,6 +12,7 @@ from influence.events import readers as _readers
 from influence.events.assemble import Errors
 from influence.events.base import EventColumns
 from influence.events.files import PathLike
+from influence.exceptions import InvalidEventError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -17,6 +20,20 @@ if TYPE_CHECKING:
     from influence.events.table import Events
 
 __all__ = ["EventConstructors"]
+
+
+@contextlib.contextmanager
+def _named(path: PathLike) -> Iterator[None]:
+    """A bad row's :class:`InvalidEventError` names the file it is in, as well as its line."""
+    try:
+        yield
+    except InvalidEventError as exc:
+        where = os.fspath(path)
+        if str(exc).startswith(f"{where}: "):
+            raise
+        raise InvalidEventError(
+            f"{where}: {exc}", row=exc.row, field=exc.field, value=exc.value, kind=exc.kind
+        ) from None
 
 
 class EventConstructors(EventColumns):
@@ -229,8 +246,8 @@ class EventConstructors(EventColumns):
         >>> ev.action_counts()["mention"], ev.users.ids.tolist()
         (2, ['ann', 'bob', 'cy'])
         """
-        return cls(
-            _readers.read_csv(
+        with _named(path):
+            table = _readers.read_csv(
                 path,
                 columns=columns,
                 errors=errors,
@@ -243,7 +260,7 @@ class EventConstructors(EventColumns):
                 known_posts=known_posts,
                 actions=actions,
             )
-        )
+        return cls(table)
 
     @classmethod
     def read_jsonl(
@@ -297,8 +314,8 @@ class EventConstructors(EventColumns):
         ...     columns={"time": "ts", "actor": "from", "target": "to"}).action_counts()["mention"]
         1
         """
-        return cls(
-            _readers.read_jsonl(
+        with _named(path):
+            table = _readers.read_jsonl(
                 path,
                 columns=columns,
                 errors=errors,
@@ -309,7 +326,7 @@ class EventConstructors(EventColumns):
                 known_posts=known_posts,
                 actions=actions,
             )
-        )
+        return cls(table)
 
     @classmethod
     def from_pandas(
@@ -391,11 +408,11 @@ class EventConstructors(EventColumns):
         >>> len(events), events.users.ids.tolist()
         (2, ['ann', 'bob', 'cy'])
         """
-        return cls(
-            _readers.read_parquet(
+        with _named(path):
+            table = _readers.read_parquet(
                 path, columns=columns, errors=errors, dedupe=dedupe, known_posts=known_posts
             )
-        )
+        return cls(table)
 
     @classmethod
     def from_arrow(

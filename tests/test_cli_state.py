@@ -252,3 +252,34 @@ def test_a_file_sent_again_without_dedupe_is_counted_but_the_user_is_warned(
     assert "--dedupe adds only what is new" in err
     code, _, err = run(["update", str(state), str(again), "--dedupe"], capsys)
     assert (code, err) == (0, "")
+
+
+def test_no_warning_for_rows_repeated_within_the_file_or_the_state(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Found in review: a file whose own rows repeat (two identical likes), overlapping the
+    # state in time but equal to none of its events, is not a file sent again.
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text(
+        "time,actor,action,target\n0,a,mention,b\n86400,a,mention,c\n172800,b,mention,a\n"
+    )
+    new.write_text(
+        "time,actor,action,target\n100000,x,like,y\n100000,x,like,y\n200000,y,mention,x\n"
+    )
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(old)], capsys)[0] == 0
+    assert run(["update", str(state), str(new)], capsys)[::2] == (0, "")
+    code, _, err = run(["update", str(state), str(new)], capsys)  # now it is sent again
+    assert code == 0
+    assert "warning: 3 of the file's 3 events equal events the state already holds" in err
+
+
+def test_an_answer_to_an_unknown_post_tells_a_command_line_user_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day = tmp_path / "day.csv"
+    day.write_text("time,actor,action,target,post,parent\n5,bob,like,,,p1\n")
+    code, _, err = run(["score", str(day)], capsys)
+    assert code == 2
+    assert "fit a state on that file and give this one to `influence update`" in err
+    assert "known_posts" not in err

@@ -182,3 +182,27 @@ def test_known_posts_must_be_an_event_table_and_the_error_says_what_to_pass() ->
 def test_without_known_posts_the_error_points_to_them() -> None:
     with pytest.raises(InvalidEventError, match="read these rows with known_posts=that table"):
         Events.from_records([{"time": 2, "actor": "bob", "action": "like", "parent": "p1"}])
+
+
+@pytest.mark.parametrize("how", ["csv", "arrays"])
+def test_one_long_author_id_does_not_widen_every_id(how: str, tmp_path: Path) -> None:
+    # The known author's id is 2,000 characters; the 5,000 readers' are short. Held as
+    # text of such uneven lengths is held (objects), not 5,000 slots of 2,000 characters.
+    long = "L" * 2_000
+    earlier = Events.from_records([{"time": 1, "actor": long, "action": "post", "post": "p1"}])
+    n = 5_000
+    if how == "csv":
+        path = tmp_path / "later.csv"
+        rows = "".join(f"{i + 2},u{i},like,p1\n" for i in range(n))
+        path.write_text("time,actor,action,parent\n" + rows)
+        later = Events.read_csv(path, progress=False, known_posts=earlier)
+    else:
+        later = Events.from_arrays(
+            np.arange(2.0, n + 2.0),
+            np.array([f"u{i}" for i in range(n)]),
+            np.full(n, "like"),
+            parent=np.full(n, "p1"),
+            known_posts=earlier,
+        )
+    assert later.users.ids.nbytes < 1_000_000  # 5,001 ids, not 5,001 x 8,000 bytes
+    assert {later.users.id(int(t)) for t in later.target} == {long}

@@ -109,3 +109,45 @@ def test_a_loaded_state_scores_when_its_scores_are_first_read(
     assert again.scores.to_dict() == state.scores.to_dict()
     assert again.scores is again.scores
     assert calls == [state.as_of]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["ann", "bob", "cy"],  # plain text: handed over as one vocabulary, no id judged
+        ["ann smith", "zoë", "x\u00a0y"],  # text that must be judged, id by id
+        [7, 12, 2**40],  # integers, exact in float64: handed over as the ids themselves
+        [7, 12, 2**60],  # integers beyond 2**53: judged id by id
+        ["007", "12", "-3"],  # text that looks numeric
+    ],
+)
+def test_a_state_comes_back_equal_whatever_its_ids(tmp_path: Path, ids: list[object]) -> None:
+    a, b, c = ids
+    events = Events.from_records([
+        {"time": 0, "actor": a, "action": "post", "post": f"{a}-1", "text": "hi"},
+        {"time": 60, "actor": b, "action": "like", "parent": f"{a}-1", "target": a},
+        {"time": 90, "actor": c, "action": "reply", "parent": f"{a}-1", "post": 5, "target": a},
+        {"time": 95, "actor": a, "action": "mention", "target": c, "topics": ["ai"]},
+    ])  # fmt: skip
+    state = Scorer().fit(events)
+    path = tmp_path / "state.npz"
+    state.save(path)
+    back = ScoringState.load(path)
+    assert back.events == state.events
+    assert back.events.users.ids.tolist() == state.events.users.ids.tolist()
+    assert back.events.posts.ids.tolist() == state.events.posts.ids.tolist()
+    np.testing.assert_array_equal(back.scores.values, state.scores.values)
+
+
+def test_which_text_ids_need_no_judging() -> None:
+    from influence.scoring.state_files import _plain_text
+
+    assert _plain_text(np.array(["ann", "bob", "u-12"]))
+    assert not _plain_text(np.array(["12", "7"]))  # every id an integer: judged
+    assert not _plain_text(np.array(["bob", "ann"]))  # not sorted
+    assert not _plain_text(np.array(["ann", "ann"]))  # not distinct
+    assert not _plain_text(np.array(["ann", "b b"]))  # a space
+    assert not _plain_text(np.array(["ann", "zoë"]))  # not ASCII
+    assert not _plain_text(np.array(["", "ann"]))  # empty
+    assert not _plain_text(np.array(["a\x00b", "c"]))  # a NUL inside
+    assert not _plain_text(np.zeros(0, dtype="<U1"))

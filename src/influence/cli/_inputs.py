@@ -304,7 +304,11 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except (InvalidEventError, ValueError) as exc:  # a bad row, column or file
-        text = _missing_column_hint(str(exc), kind, options)
+        text = _missing_column_hint(str(exc), kind, options).replace(
+            "if it was posted in an earlier table, read these rows with known_posts=that table",
+            "if it was posted in an earlier file, fit a state on that file and give this one "
+            "to `influence update`",  # the library's words are for Python
+        )
         prefix = "" if text.startswith(str(path)) else f"{path}: "
         raise UserError(prefix + text) from None
     except (EOFError, gzip.BadGzipFile) as exc:

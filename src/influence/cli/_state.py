@@ -149,18 +149,29 @@ def _held_already(kept: Events, new: Events) -> int:
     """How many of *new*'s events equal, in every field, an event *kept* already holds.
 
     A day's file starts after the kept events and costs nothing here; a file that
-    overlaps them in time is compared with the kept events of its time span only (rows
-    repeated within one table are not counted: a log may hold them).
+    overlaps them in time is compared with the kept events of its time span only. Both
+    go into one table, the file's rows marked by a trust of 0: rows equal in every field
+    lie together in its canonical order, so each run of equal rows that holds a kept row
+    counts its file rows (rows repeated within one table alone are not counted: a log
+    may hold them).
     """
     if kept.end is None or new.start is None or new.end is None or new.start > kept.end:
         return 0
     lo = int(np.searchsorted(kept.time, new.start, side="left"))
     hi = int(np.searchsorted(kept.time, new.end, side="right"))
+    if lo == hi:
+        return 0
     span = np.zeros(len(kept), dtype=bool)
     span[lo:hi] = True
-    near = kept.select(span)
-
-    def distinct(tables: list[Events]) -> int:
-        return len(concat(tables, dedupe=True))
-
-    return distinct([near]) + distinct([new]) - distinct([near, new])
+    near = kept.select(span).with_trust(np.ones(hi - lo))
+    both = concat([near, new.with_trust(np.zeros(len(new)))])
+    fields = ("time", "actor", "action", "target", "post", "parent", "text", "platform", "topics")
+    same = np.ones(len(both) - 1, dtype=bool)  # row k + 1 equals row k in every field
+    for name in fields:
+        column = getattr(both, name)
+        same &= column[1:] == column[:-1]
+    run = np.concatenate(([0], np.cumsum(~same)))
+    assert both.trust is not None
+    is_new = both.trust == 0
+    has_kept = np.bincount(run, weights=(~is_new).astype(np.float64)) > 0
+    return int(np.count_nonzero(is_new & has_kept[run]))

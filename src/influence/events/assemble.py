@@ -8,7 +8,7 @@ of :class:`~influence.Events` shares them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from influence.events import actions as _actions
 from influence.events import columns as _columns
 from influence.events import known_posts as _known
+from influence.events.coded import Coded
 from influence.events.ids import IdIndex, intern
 from influence.events.order import canonical
 from influence.exceptions import InvalidEventError
@@ -223,12 +224,12 @@ def assemble(
         target[rows_hit] = actor[creators[order[pos_c[hit]]]]
         target_missing[rows_hit] = False
     if short and known_posts is not None and arrays.get("parent") is not None:
-        rows = np.flatnonzero(ok & ~is_post & target_missing & resolvable & ~parent_missing)
-        if rows.size:
+        answering = np.flatnonzero(ok & ~is_post & target_missing & resolvable & ~parent_missing)
+        if answering.size:
             actor, target, users, seen = _known.resolve(
-                known_posts, rows, parent, posts, actor, target, users
+                known_posts, answering, parent, posts, actor, target, users
             )
-            target_missing[rows[seen]] = False
+            target_missing[answering[seen]] = False
     unresolved = np.flatnonzero(ok & ~is_post & target_missing).tolist() if short else []
     for i in unresolved:
         name = _actions.ACTIONS[action[i]]
@@ -392,9 +393,22 @@ def _mark_duplicates(
 
 
 def _intern_objects(
-    values: list[Any], keep: NDArray[np.int64]
+    values: list[Any] | Coded, keep: NDArray[np.int64]
 ) -> tuple[tuple[Any, ...], NDArray[np.int32]]:
-    """Sorted distinct non-``None`` values of the kept rows and each row's code (-1: none)."""
+    """Sorted distinct non-``None`` values of the kept rows and each row's code (-1: none).
+
+    A :class:`~.coded.Coded` column (its codes never ``-1``: see
+    :func:`~.columns.judged_coded`) is read one distinct value at a time, not row by row.
+    """
+    if isinstance(values, Coded):
+        codes = values.codes[keep]
+        used = np.zeros(values.values.shape[0], dtype=bool)
+        used[codes] = True
+        distinct = values.values.tolist()
+        table = tuple(sorted({v for v, u in zip(distinct, used.tolist()) if u and v is not None}))
+        position = {v: j for j, v in enumerate(table)}
+        mapped = [-1 if v is None else position.get(v, -1) for v in distinct]
+        return table, np.asarray(mapped, dtype=np.int32)[codes]
     kept = [values[i] for i in keep.tolist()]
     table = tuple(sorted({v for v in kept if v is not None}))
     if not table:
@@ -402,6 +416,24 @@ def _intern_objects(
     position = {v: j for j, v in enumerate(table)}
     codes = np.fromiter((position.get(v, -1) for v in kept), dtype=np.int32, count=len(kept))
     return table, codes
+
+
+def _or_default(platform: Any) -> Any:
+    return "default" if platform is None else platform
+
+
+def _or_none(tags: Any) -> Any:
+    return tags or None
+
+
+def _mapped(values: list[Any] | Coded, how: Callable[[Any], Any]) -> list[Any] | Coded:
+    """*how* applied to each row's value: to each distinct value of a coded column."""
+    if isinstance(values, Coded):
+        out = np.empty(values.values.shape[0], dtype=object)
+        for k, value in enumerate(values.values.tolist()):
+            out[k] = how(value)
+        return Coded(out, values.codes)
+    return [how(v) for v in values]
 
 
 def _repeated(value: int, dtype: type[np.integer[Any]], n: int) -> NDArray[Any]:
@@ -420,9 +452,9 @@ def _build(
     post_missing: NDArray[np.bool_],
     parent: np.ndarray,
     parent_missing: NDArray[np.bool_],
-    text: list[str | None] | None,
-    platform: list[str | None] | None,
-    topics: list[tuple[str, ...]] | None,
+    text: list[str | None] | Coded | None,
+    platform: list[str | None] | Coded | None,
+    topics: list[tuple[str, ...]] | Coded | None,
     rejected: tuple[Rejection, ...],
     *,
     position: NDArray[np.int64] | None = None,
@@ -468,7 +500,7 @@ def _build(
     platforms: tuple[Any, ...] = ("default",)
     platform_idx = _repeated(0, np.int16, keep.size)
     if platform is not None:
-        platforms, codes = _intern_objects(["default" if p is None else p for p in platform], keep)
+        platforms, codes = _intern_objects(_mapped(platform, _or_default), keep)
         platforms = platforms or ("default",)  # no rows kept: same table as without the column
         if len(platforms) > np.iinfo(np.int16).max:
             raise ValueError(f"at most {np.iinfo(np.int16).max} platforms are supported")
@@ -476,7 +508,7 @@ def _build(
     topic_sets: tuple[Any, ...] = ()
     topic_idx = none
     if topics is not None:
-        topic_sets, topic_idx = _intern_objects([t or None for t in topics], keep)
+        topic_sets, topic_idx = _intern_objects(_mapped(topics, _or_none), keep)
 
     # Rows equal in every column are ordered by whether they have an id, then by input
     # position: the columns read the same either way, and exact duplicates of a row without

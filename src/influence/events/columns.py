@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -393,13 +393,17 @@ def _action_problem(value: Any) -> tuple[str, str]:
     )
 
 
-def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | None, Problems]:
-    """Optional text-like column as Python strings; ``None`` for an absent column."""
+def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | Coded | None, Problems]:
+    """Optional text-like column as Python strings; ``None`` for an absent column.
+
+    A :class:`Coded` column is judged one distinct value at a time and comes back coded:
+    its values judged (``None`` where missing), the same codes (:func:`judged_coded`).
+    """
     problems: Problems = {}
     if values is None:
         return None, problems
     if isinstance(values, Coded):
-        values = values.objects()
+        return judged_coded(values, lambda v, k: strings(v, k, field))
     out: list[str | None] = [None] * n
     for i, value in enumerate(values.tolist()):
         if _is_missing(value):
@@ -413,14 +417,17 @@ def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | None, P
     return out, problems
 
 
-def topics(values: Any, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]:
-    """Topic tags per row as sorted tuples (a string is split on commas); ``None`` if absent."""
+def topics(values: Any, n: int) -> tuple[list[tuple[str, ...]] | Coded | None, Problems]:
+    """Topic tags per row as sorted tuples (a string is split on commas); ``None`` if absent.
+
+    A :class:`Coded` column is judged one distinct value at a time (:func:`judged_coded`).
+    """
     problems: Problems = {}
     empty: tuple[str, ...] = ()
     if values is None:
         return None, problems
     if isinstance(values, Coded):
-        values = values.objects()
+        return judged_coded(values, topics)
     out: list[tuple[str, ...]] = [empty] * n
     for i, value in enumerate(values.tolist()):
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -445,3 +452,22 @@ def topics(values: Any, n: int) -> tuple[list[tuple[str, ...]] | None, Problems]
             continue
         out[i] = tuple(sorted({t for t in tags if t}))
     return out, problems
+
+
+def judged_coded(
+    column: Coded, judge: Callable[[Any, int], tuple[Any, Problems]]
+) -> tuple[Coded, Problems]:
+    """*judge* (a column reader: values, length -> per-row results and problems) applied to
+    the distinct values of *column* and its null once each, the results coded as the rows
+    were: a row's result is its value's, the null's for code ``-1``.
+
+    The per-row problems are those of the row's value (:func:`~.coded.expand`). The null's
+    result is what *judge* makes of ``None``; it is kept as the last value and the rows
+    that read it take its position, so that ``-1`` codes need no special case downstream.
+    """
+    judged, found = judge(column.with_null(), column.values.shape[0] + 1)
+    values = np.empty(len(judged), dtype=object)
+    for k, result in enumerate(judged):  # one per distinct value; tuples stay whole
+        values[k] = result
+    codes = np.where(column.codes < 0, len(judged) - 1, column.codes).astype(np.int32)
+    return Coded(values, codes), expand(column, found)

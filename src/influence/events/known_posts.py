@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from influence.events import actions as _actions
 from influence.events.columns import unify
+from influence.events.ids import is_text, join_text
 
 if TYPE_CHECKING:
     from influence.events.base import EventColumns
@@ -73,17 +74,26 @@ def resolve(
     found = where >= 0
     if not found.any():
         return actor, target, users, found
-    ids = known.users.ids[where[found]]
     hit = rows[found]
-    if users is None:
-        actor, target, ids = unify(actor, target, ids)
-        target = target.astype(np.result_type(target, ids))  # a copy, wide enough for them
-        target[hit] = ids
+    authors, which = np.unique(where[found], return_inverse=True)  # the distinct authors
+    which = which.reshape(-1)
+    if users is None:  # keys are ids, row by row
+        actor, target, ids = unify(actor, target, known.users.ids[authors])
+        if not is_text(target):
+            target = target.astype(np.result_type(target, ids))  # a copy, wide enough
+        elif target.dtype.kind == "U" and ids.dtype.itemsize <= target.dtype.itemsize:
+            target = target.copy()
+        else:  # as objects: a long author id does not widen every row's slot
+            target, ids = target.astype(object), ids.astype(object)
+        target[hit] = ids[which]
         return actor, target, None, found
-    old, ids = unify(users, ids)
-    vocab, codes = np.unique(np.concatenate([old, ids]), return_inverse=True)
+    # Keys are positions in the vocabulary: the distinct authors join it, held as the
+    # readers hold text (join_text), and the rows' keys are renumbered.
+    old, ids = unify(users, known.users.ids[authors])
+    merged = join_text([old, ids]) if is_text(old) else np.concatenate([old, ids])
+    vocab, codes = np.unique(merged, return_inverse=True)
     codes = codes.reshape(-1)
     renumber = codes[: old.shape[0]]
     actor, target = renumber[actor], renumber[target]
-    target[hit] = codes[old.shape[0] :]
+    target[hit] = codes[old.shape[0] :][which]
     return actor, target, vocab, found

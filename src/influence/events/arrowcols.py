@@ -104,6 +104,10 @@ def event_column(column: Any, field: str) -> Any:
     if field == "time" and _is_text(pa, kind):
         numbers = _decimal_times(pa, column)
         return numbers if numbers is not None else to_numpy(column)
+    if field == "text":
+        text = _text(pa, column)
+        if text is not None:
+            return _texts(pa, text)
     if field in CODED_FIELDS:
         text = _text(pa, column)
         if text is not None:
@@ -299,3 +303,34 @@ def _plain_sorted(pa: Any, dictionary: Any) -> tuple[np.ndarray, NDArray[np.int3
     # ASCII bytes are their code points: widened, they are the str array (numpy's bytes
     # to str conversion decodes cell by cell, 0.4 s for 2.4M ids)
     return cells[order].astype("<u4").view(f"<U{longest}").ravel(), rank
+
+
+#: The characters Python counts as whitespace (``str.isspace``: what ``str.strip()``
+#: removes), by code point; ``tests/events/test_text_column.py`` checks the list against
+#: the running Python.
+PYTHON_SPACES = (
+    0x9, 0xA, 0xB, 0xC, 0xD, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
+    *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+)  # fmt: skip
+#: A regular expression (RE2) for a cell that ``str.strip()`` leaves empty.
+BLANK = "^[" + "".join(f"\\x{{{c:x}}}" for c in PYTHON_SPACES) + "]*$"
+
+
+def _texts(pa: Any, column: Any) -> Coded:
+    """A text column judged by Arrow, as :func:`~influence.events.columns.strings` judges
+    the same cells as Python strings, with no pass in Python over rows or texts but the
+    one that makes the sorted distinct texts Python strings: a null or a cell of nothing
+    but whitespace is missing (code ``-1``), any other cell is itself. The values are the
+    distinct texts sorted as Python sorts them (Arrow sorts UTF-8 by its bytes, which is
+    by code point), so the column is :attr:`~influence.events.coded.Coded.plain`."""
+    pc = importlib.import_module("pyarrow.compute")
+    blank = pc.fill_null(pc.match_substring_regex(column, BLANK), True)
+    cells = pc.if_else(blank, pa.scalar(None, column.type), column)
+    dictionary, codes = _encode(pa, cells)
+    order = np.asarray(pc.array_sort_indices(dictionary).to_numpy(), dtype=np.int64)
+    rank = np.empty(order.size + 1, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    rank[-1] = -1  # a null's code stays -1
+    values = np.empty(order.size, dtype=object)
+    values[:] = dictionary.take(pa.array(order, type=pa.int64())).to_pylist()
+    return Coded(values, rank[codes], True)

@@ -400,6 +400,13 @@ def _intern_objects(
     A :class:`~.coded.Coded` column (its codes never ``-1``: see
     :func:`~.columns.judged_coded`) is read one distinct value at a time, not row by row.
     """
+    if isinstance(values, Coded) and values.plain:  # sorted distinct values, -1: none
+        codes = values.codes[keep]
+        used = np.zeros(values.values.shape[0] + 1, dtype=bool)
+        used[codes] = True  # -1 marks the spare last slot
+        used = used[:-1]
+        rank = np.append(np.cumsum(used, dtype=np.int32) - 1, np.int32(-1))  # -1 stays -1
+        return tuple(values.values[used].tolist()), rank[codes]
     if isinstance(values, Coded):
         codes = values.codes[keep]
         used = np.zeros(values.values.shape[0], dtype=bool)

@@ -31,7 +31,9 @@ class Coded:
     """Whether :attr:`values` are sorted text ids that need no judging: a ``str`` array,
     each value non-empty printable ASCII without a space (so nothing to strip and no
     control character), and at least one of them not an integer (so the ids are text).
-    Read as ids, each value is then itself."""
+    Read as ids, each value is then itself. A text column (a post's text) is plain when
+    Arrow judged it already (:func:`~influence.events.arrowcols.event_column`): its values
+    are the sorted distinct non-missing texts, each row's code ``-1`` where missing."""
 
     @property
     def shape(self) -> tuple[int]:

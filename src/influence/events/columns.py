@@ -403,6 +403,8 @@ def strings(values: Any, n: int, field: str) -> tuple[list[str | None] | Coded |
     if values is None:
         return None, problems
     if isinstance(values, Coded):
+        if values.plain:  # judged already: sorted distinct texts, -1 where missing
+            return values, problems
         return judged_coded(values, lambda v, k: strings(v, k, field))
     out: list[str | None] = [None] * n
     for i, value in enumerate(values.tolist()):

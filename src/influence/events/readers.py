@@ -506,11 +506,12 @@ def from_pandas(
 
 
 def _pandas_coded(series: Any, field: str) -> Any:
-    """An id, action or platform column of objects (text, nullable integers) through
+    """An id, action, platform or text column of objects (text, nullable integers) through
     Arrow's hashing when pyarrow is installed and reads it as text or integers, so that
     each distinct value is judged once (:func:`~influence.events.arrowcols.event_column`:
     the same result as the objects); otherwise, and for any other field, the objects."""
-    pa = _arrow.optional_pyarrow() if field in CODED_FIELDS else None
+    wanted = field in CODED_FIELDS or field == "text"
+    pa = _arrow.optional_pyarrow() if wanted else None
     if pa is None:
         return series.to_numpy(dtype=object, copy=True)
     try:

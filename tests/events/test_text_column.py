@@ -76,3 +76,16 @@ def test_the_blank_pattern_knows_every_python_space() -> None:
     from influence.events.arrowcols import PYTHON_SPACES
 
     assert tuple(c for c in range(0x110000) if chr(c).isspace()) == PYTHON_SPACES
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(alphabet=st.sampled_from([*"ab, é", "\x1c", "\xa0"]))),
+        min_size=1,
+        max_size=30,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_topic_cells_read_alike_through_arrow_and_python(cells: list[str | None]) -> None:
+    rows = [{**r, "topics": c} for r, c in zip(records(["x"] * len(cells)), cells)]
+    assert Events.from_arrow(pa.Table.from_pylist(rows)) == Events.from_records(rows)

@@ -104,10 +104,10 @@ def event_column(column: Any, field: str) -> Any:
     if field == "time" and _is_text(pa, kind):
         numbers = _decimal_times(pa, column)
         return numbers if numbers is not None else to_numpy(column)
-    if field == "text":
+    if field in ("text", "topics"):
         text = _text(pa, column)
-        if text is not None:
-            return _texts(pa, text)
+        if text is not None:  # texts judged by Arrow; topic cells one distinct cell each
+            return _texts(pa, text) if field == "text" else _coded(pa, text, False)
     if field in CODED_FIELDS:
         text = _text(pa, column)
         if text is not None:

@@ -506,11 +506,11 @@ def from_pandas(
 
 
 def _pandas_coded(series: Any, field: str) -> Any:
-    """An id, action, platform or text column of objects (text, nullable integers) through
+    """An id, action, platform, text or topics column of objects (text, nullable integers) through
     Arrow's hashing when pyarrow is installed and reads it as text or integers, so that
     each distinct value is judged once (:func:`~influence.events.arrowcols.event_column`:
     the same result as the objects); otherwise, and for any other field, the objects."""
-    wanted = field in CODED_FIELDS or field == "text"
+    wanted = field in CODED_FIELDS or field in ("text", "topics")
     pa = _arrow.optional_pyarrow() if wanted else None
     if pa is None:
         return series.to_numpy(dtype=object, copy=True)

@@ -22,11 +22,15 @@ With ``--jsonl``, the first size's integer-id log is also written as JSON Lines 
 ``Events.read_jsonl`` (the built-in reader: there is no pyarrow path, see
 :func:`influence.events.readers.read_jsonl`) is timed against ``pyarrow.json.read_json``.
 
+With ``--texts``, the first size's integer-id log is also written with a ``text``
+column, of distinct texts and of 50 repeated ones (Arrow judges a text column: blanks by one
+regular expression, distinct texts sorted by Arrow).
+
 With ``--score``, one house scoring of each file's events is timed too, and reading's
 share of the time from file to scores printed.
 
 Usage: ``python bench/bench_readers.py [--rows 1000000 5000000] [--ids integer text]
-[--repeat 3] [--builtin] [--score] [--jsonl] [--higgs PATH]``.
+[--repeat 3] [--builtin] [--score] [--jsonl] [--texts] [--higgs PATH]``.
 """
 
 from __future__ import annotations
@@ -66,11 +70,19 @@ def _log(rows: int) -> tuple[list[int], list[int], list[str], list[int]]:
     return t.tolist(), actor.tolist(), action.tolist(), target.tolist()
 
 
-def generated(path: str, rows: int, prefix: str = "") -> None:
-    """A CSV log of *rows* events (:func:`_log`); with a *prefix*, ids are text (``u123``)."""
+def generated(path: str, rows: int, prefix: str = "", texts: str | None = None) -> None:
+    """A CSV log of *rows* events (:func:`_log`); with a *prefix*, ids are text (``u123``);
+    with *texts*, a ``text`` column of ``"distinct"`` texts (one per row) or of 50
+    ``"repeated"`` ones."""
     with open(path, "w") as f:
-        f.write("time,actor,action,target\n")
-        f.writelines(f"{a},{prefix}{b},{c},{prefix}{d}\n" for a, b, c, d in zip(*_log(rows)))
+        if texts is None:
+            f.write("time,actor,action,target\n")
+            f.writelines(f"{a},{prefix}{b},{c},{prefix}{d}\n" for a, b, c, d in zip(*_log(rows)))
+            return
+        f.write("time,actor,action,target,text\n")
+        for i, (a, b, c, d) in enumerate(zip(*_log(rows))):
+            text = f"post {i} about #tag{i % 50}" if texts == "distinct" else f"hi #tag{i % 50}"
+            f.write(f"{a},{prefix}{b},{c},{prefix}{d},{text}\n")
 
 
 def generated_jsonl(path: str, rows: int) -> None:
@@ -204,6 +216,11 @@ def main() -> None:
         "--score", action="store_true", help="also time one house scoring of each file's events"
     )
     parser.add_argument("--jsonl", action="store_true", help="also time read_jsonl (first size)")
+    parser.add_argument(
+        "--texts",
+        action="store_true",
+        help="also time the first size's integer-id log with a text column (distinct, repeated)",
+    )
     args = parser.parse_args()
     os.environ.setdefault("INFLUENCE_PROGRESS", "0")
     with tempfile.TemporaryDirectory() as folder:
@@ -214,6 +231,13 @@ def main() -> None:
                 measure(
                     f"generated {rows:,} ({kind} ids)", path, args.repeat, args.builtin, args.score
                 )
+                os.remove(path)
+        if args.texts and args.rows:
+            for texts in ("distinct", "repeated"):
+                path = os.path.join(folder, f"generated-{texts}.csv")
+                generated(path, args.rows[0], texts=texts)
+                label = f"generated {args.rows[0]:,} (integer ids, {texts} texts)"
+                measure(label, path, args.repeat, args.builtin, args.score)
                 os.remove(path)
         if args.jsonl and args.rows:
             path = os.path.join(folder, "generated.jsonl")

@@ -140,14 +140,14 @@ def test_a_state_comes_back_equal_whatever_its_ids(tmp_path: Path, ids: list[obj
 
 
 def test_which_text_ids_need_no_judging() -> None:
-    from influence.scoring.state_files import _plain_text
+    from influence.events.coded import plain_ids
 
-    assert _plain_text(np.array(["ann", "bob", "u-12"]))
-    assert not _plain_text(np.array(["12", "7"]))  # every id an integer: judged
-    assert not _plain_text(np.array(["bob", "ann"]))  # not sorted
-    assert not _plain_text(np.array(["ann", "ann"]))  # not distinct
-    assert not _plain_text(np.array(["ann", "b b"]))  # a space
-    assert not _plain_text(np.array(["ann", "zoë"]))  # not ASCII
-    assert not _plain_text(np.array(["", "ann"]))  # empty
-    assert not _plain_text(np.array(["a\x00b", "c"]))  # a NUL inside
-    assert not _plain_text(np.zeros(0, dtype="<U1"))
+    assert plain_ids(np.array(["ann", "bob", "u-12"]))
+    assert not plain_ids(np.array(["12", "7"]))  # every id an integer: judged
+    assert not plain_ids(np.array(["bob", "ann"]))  # not sorted
+    assert not plain_ids(np.array(["ann", "ann"]))  # not distinct
+    assert not plain_ids(np.array(["ann", "b b"]))  # a space
+    assert not plain_ids(np.array(["ann", "zoë"]))  # not ASCII
+    assert not plain_ids(np.array(["", "ann"]))  # empty
+    assert not plain_ids(np.array(["a\x00b", "c"]))  # a NUL inside
+    assert not plain_ids(np.zeros(0, dtype="<U1"))

@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 
 from influence._time import DAY
+from influence.events.base import COLUMNS
 from influence.events.concat import concat
 from influence.events.table import Events
 from influence.events.timeparse import format_time
+from influence.events.views import repeated
 from influence.exceptions import FarFutureWarning
 from influence.kernels import plural
 from influence.scoring.incremental import ScoringState
@@ -165,12 +167,7 @@ def _held_already(kept: Events, new: Events) -> int:
     span[lo:hi] = True
     near = kept.select(span).with_trust(np.ones(hi - lo))
     both = concat([near, new.with_trust(np.zeros(len(new)))])
-    fields = ("time", "actor", "action", "target", "post", "parent", "text", "platform", "topics")
-    same = np.ones(len(both) - 1, dtype=bool)  # row k + 1 equals row k in every field
-    for name in fields:
-        column = getattr(both, name)
-        same &= column[1:] == column[:-1]
-    run = np.concatenate(([0], np.cumsum(~same)))
+    run = np.cumsum(~repeated([getattr(both, name) for name in COLUMNS])) - 1
     assert both.trust is not None
     is_new = both.trust == 0
     has_kept = np.bincount(run, weights=(~is_new).astype(np.float64)) > 0

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence.events.arrow import exact_as_float, require_pyarrow, to_numpy
-from influence.events.coded import Coded
+from influence.events.coded import Coded, plain_characters
 from influence.events.timeparse import EARLIEST, LATEST
 
 __all__ = ["CODED_FIELDS", "event_column", "event_columns"]
@@ -288,10 +288,8 @@ def _plain_sorted(pa: Any, dictionary: Any) -> tuple[np.ndarray, NDArray[np.int3
     longest = int(lengths.max())
     if int(lengths.min()) == 0 or longest > 64 or n * longest > 4 * used.size + (1 << 20):
         return None  # a blank id; a long one (a pass per byte); or widths too uneven
-    if bool(np.any((used < 0x21) | (used > 0x7E))):
-        return None
-    if not bool(np.any(((used < ord("0")) | (used > ord("9"))) & (used != ord("-")))):
-        return None  # perhaps all integers: judged one by one
+    if not plain_characters(used):
+        return None  # a control character, a space, not ASCII; or perhaps all integers
     cells = np.zeros((n, longest), dtype=np.uint8)
     start = bounds[:-1]
     for j in range(longest):  # a byte position at a time: no index array of n * longest

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["Coded", "constant", "expand"]
+__all__ = ["Coded", "constant", "expand", "plain_characters", "plain_ids"]
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,35 @@ def expand(column: Coded, problems: dict[int, tuple[str, str]]) -> dict[int, tup
     bad[list(problems)] = True
     rows = np.flatnonzero(bad[codes])
     return {int(i): problems[int(c)] for i, c in zip(rows.tolist(), codes[rows].tolist())}
+
+
+def plain_characters(points: NDArray[np.integer[Any]]) -> bool:
+    """Whether ids made of these characters (their code points, or ASCII bytes, all the ids'
+    together) need no judging, as :attr:`Coded.plain` says: every one printable ASCII
+    without a space, and one a character other than a digit or ``-`` (so not every id is
+    an integer: the ids are text)."""
+    if bool(np.any((points < 0x21) | (points > 0x7E))):
+        return False
+    return bool(np.any(((points < ord("0")) | (points > ord("9"))) & (points != ord("-"))))
+
+
+def plain_ids(ids: NDArray[np.str_]) -> bool:
+    """Whether a ``str`` array holds sorted distinct ids that need no judging
+    (:attr:`Coded.plain`): none empty, no NUL inside one, :func:`plain_characters`, strictly
+    increasing. Read from the code points, not id by id.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain_ids(np.array(["ann", "bob"])), plain_ids(np.array(["12", "7"]))
+    (True, False)
+    """
+    n, width = ids.shape[0], ids.dtype.itemsize // 4
+    if ids.dtype.kind != "U" or not n or not width:
+        return False
+    points = ids.view(np.uint32).reshape(n, width)
+    filled = points != 0
+    length = filled.sum(axis=1)
+    if int(length.min()) == 0 or not np.array_equal(filled, np.arange(width) < length[:, None]):
+        return False  # an empty id, or a NUL inside one
+    return plain_characters(points[filled]) and bool(np.all(ids[1:] > ids[:-1]))

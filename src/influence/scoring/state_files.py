@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from influence._version import VERSION as LIBRARY
-from influence.events.coded import Coded
+from influence.events.coded import Coded, plain_ids
 from influence.events.table import Events
 from influence.scoring.id_files import id_arrays, id_members, read_ids
 from influence.scoring.safe_load import (
@@ -239,17 +239,20 @@ def _id_pair(ids: NDArray[Any], columns: Mapping[str, NDArray[Any]], keys: tuple
     """Two id columns of one id table (actor and target, post and parent) as the readers
     hand them to validation, the cheapest way that validates them as when first read.
 
-    Text ids that need no judging (:func:`_plain_text`) go as one shared :class:`Coded`
-    vocabulary marked plain; integer ids exact in float64 as the ids themselves (float64
-    with NaN where a row has none, as the Arrow readers give them); others as
-    :class:`Coded` objects, each distinct id judged once.
+    Text ids that need no judging (:func:`~influence.events.coded.plain_ids`) go as one
+    shared :class:`Coded` vocabulary marked plain; integer ids exact in float64 as the
+    ids themselves (float64 with NaN where a row has none, as the Arrow readers give
+    them); others as :class:`Coded` objects, each distinct id judged once.
     """
     first, second = (columns[k] for k in keys)
     for key in keys:
         _check_codes(len(ids), columns[key], key, key != "actor")
-    if ids.dtype.kind == "U" and _plain_text(ids):
+    if plain_ids(ids):
         return tuple(Coded(ids, columns[k].astype(np.int32), True) for k in keys)
-    if ids.dtype.kind == "i" and (not ids.size or bool(np.all(np.abs(ids) <= 2**53))):
+    exact = ids.dtype.kind == "i" and (
+        not ids.size or (int(ids.min()) >= -(2**53) and int(ids.max()) <= 2**53)
+    )
+    if exact:
 
         def column(codes: NDArray[Any]) -> NDArray[Any]:
             if not codes.size or int(codes.min()) >= 0:
@@ -261,27 +264,6 @@ def _id_pair(ids: NDArray[Any], columns: Mapping[str, NDArray[Any]], keys: tuple
 
         return column(first), column(second)
     return tuple(_coded(ids, columns[k], k, null=k != "actor") for k in keys)
-
-
-def _plain_text(ids: NDArray[np.str_]) -> bool:
-    """Whether sorted distinct text ids need no judging (what
-    :attr:`Coded.plain <influence.events.coded.Coded.plain>` promises): each non-empty
-    printable ASCII without a space, one holding a byte other than a digit or ``-`` (so
-    they are text), strictly increasing. Read from the code points, no id by id."""
-    n, width = ids.shape[0], ids.dtype.itemsize // 4
-    if not n or not width:
-        return False
-    points = ids.view(np.uint32).reshape(n, width)
-    filled = points != 0
-    length = filled.sum(axis=1)
-    if int(length.min()) == 0 or not np.array_equal(filled, np.arange(width) < length[:, None]):
-        return False  # an empty id, or a NUL inside one
-    used = points[filled]
-    if bool(np.any((used < 0x21) | (used > 0x7E))):
-        return False
-    if not bool(np.any(((used < 0x30) | (used > 0x39)) & (used != 0x2D))):
-        return False
-    return bool(np.all(ids[1:] > ids[:-1]))
 
 
 def _events(

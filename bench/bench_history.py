@@ -17,6 +17,10 @@ windows, each from scratch (``until(date).compact()``) and by
 :class:`~influence.scoring.history_windows.WindowCutter`; and one scoring's time split by
 part (each component cold, on the whole log).
 
+Memory: what the history holds per user and date (scores, parts and ids; each date's
+evidence is scored again when first read, unless ``keep_evidence=True``), what reading
+the last date's evidence costs, and what every date's evidence would add.
+
 The floor: what an exact history cannot avoid per date with today's components, summed
 over the dates. Credibility's judge on each date's statistics (``statistics`` untimed,
 ``judge`` timed), and PageRank on each date's engagement graph (``engagement_graph``
@@ -25,7 +29,7 @@ gives it); Authority is not in the house scorer, so its PageRank is the floor of
 that adds it.
 
 Usage: ``python bench/bench_history.py [--events N] [--users U] [--days D] [--points P]
-[--no-before]``.
+[--no-before] [--kept]``.
 """
 
 from __future__ import annotations
@@ -81,6 +85,9 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=120.0)
     parser.add_argument("--points", type=int, default=90)
     parser.add_argument("--no-before", action="store_true")
+    parser.add_argument(
+        "--kept", action="store_true", help="also time the history with keep_evidence=True"
+    )
     args = parser.parse_args()
     events = heavy_tailed_log(args.events, args.users, days=args.days)
     scorer = Scorer()
@@ -102,7 +109,28 @@ def main() -> None:
     history = scorer.history(events, start=start, every="1D", progress=False)
     total, total_cpu = time.perf_counter() - began, time.process_time() - cpu
     assert len(history) == args.points
-    del history
+    user_dates = sum(len(scores) for scores in history.scores)
+    held_bytes = sum(
+        scores.values.nbytes
+        + sum(part.nbytes for part in scores.parts.values())
+        + scores.users.ids.nbytes
+        for scores in history.scores
+    )
+    began = time.perf_counter()
+    evidence = history.scores[-1].evidence  # the last date's, scored again
+    read = time.perf_counter() - began
+    evidence_bytes = sum(
+        np.asarray(ev.values).nbytes + sum(np.asarray(v).nbytes for v in ev.details.values())
+        for ev in evidence.values()
+    ) / len(history.scores[-1])
+    del history, evidence
+    kept_time = None
+    if args.kept:
+        events.memo.clear()
+        began = time.perf_counter()
+        kept = scorer.history(events, start=start, every="1D", progress=False, keep_evidence=True)
+        kept_time = time.perf_counter() - began
+        del kept
 
     dates = history_dates("bench", events, start, None, DAY)
     before = before_cpu = None
@@ -137,6 +165,11 @@ def main() -> None:
         f"Scorer().history, {args.points} daily points  {total:8.2f} s  {total / one:6.2f}"
         f"   ({total / one / args.points:.2f} of a scoring per date)"
     )
+    if kept_time is not None:
+        print(
+            f"Scorer().history(keep_evidence=True)  {kept_time:8.2f} s  {kept_time / one:6.2f}"
+            f"   (every date's evidence held as it is scored)"
+        )
     if before is not None and before_cpu is not None:
         print(
             f"{args.points} x Scorer().score(as_of=date)  {before:8.2f} s  {before / one:6.2f}"
@@ -147,6 +180,12 @@ def main() -> None:
             f"scoring {one_cpu:.2f} s, history {total_cpu / one_cpu:.2f} scorings, "
             f"before {before_cpu / one_cpu:.2f}"
         )
+    print(
+        f"  held: {held_bytes / 1e6:.0f} MB, {held_bytes / user_dates:.0f} bytes per user and "
+        f"date; the last date's evidence read in {read:.2f} s ({read / one:.2f} scorings), "
+        f"{evidence_bytes:.0f} bytes per user (every date's, kept: "
+        f"{(held_bytes + evidence_bytes * user_dates) / 1e6:.0f} MB)"
+    )
     print(
         f"  the windows hold {held:.1f} times the log's events in all (lookback "
         f"{scorer.lookback_days:g} days): {held:.1f} scorings at the baseline's cost per event"

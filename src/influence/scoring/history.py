@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import threading
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -13,6 +14,7 @@ from numpy.typing import NDArray
 
 from influence import _progress
 from influence._time import DAY
+from influence.components.base import Evidence
 from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
@@ -150,6 +152,7 @@ def history(
     every: Any = "1D",
     *,
     users: Iterable[object] | None = None,
+    keep_evidence: bool = False,
     progress: _progress.Progress = "auto",
 ) -> History:
     r"""A scorer's scores at every date from *start* to *end*, *every* apart.
@@ -195,8 +198,17 @@ def history(
         Keep only these users' scores, parts and evidence at each date
         (:meth:`Scores.only <influence.Scores.only>`): every date is scored as before,
         but the history holds dates times these users, not dates times everyone
-        (about 330 bytes per user and date with the house scorer). Each must have an
-        event in *events*.
+        (about 70 bytes per user and date with the house scorer, 330 with
+        *keep_evidence*). Each must have an event in *events*.
+    keep_evidence : bool, default False
+        Keep every date's evidence (what :meth:`Scores.explain
+        <influence.Scores.explain>` quotes) as it is scored: about 330 bytes per user
+        and date with the house scorer, where the scores and parts alone take about 70.
+        By default a date keeps its scores and parts, and its evidence is scored again
+        the first time it is read (``explain``, ``evidence``, ``components``,
+        :meth:`History.rising <influence.scoring.history_result.History.rising>`, which
+        reads two dates): one scoring of that date's window, bitwise the same evidence,
+        then kept with the date.
     progress : {"auto", True, False}, default "auto"
         A bar over the dates (``"auto"``: when the windows hold 5M events or more).
 
@@ -245,6 +257,11 @@ def history(
             "read_csv."
         )
     watched = None if users is None else _watched(owner, events, users)
+    if not isinstance(keep_evidence, (bool, np.bool_)):
+        raise TypeError(
+            f"The 'keep_evidence' parameter of {owner} must be True or False. "
+            f"Got {keep_evidence!r} instead."
+        )
     step = every_seconds(owner, every)
     dates = history_dates(owner, events, start, end, step)
     spans = windows(events, dates, scorer.lookback_days)
@@ -253,14 +270,51 @@ def history(
     out: list[Scores] = []
     cutter = WindowCutter(events)
     window, held = events, (-1, -1)
+    lock = threading.Lock()
     for when, (first, stop) in _progress.progress(
         list(zip(dates.tolist(), spans)), shown, "history"
     ):
         if (first, stop) != held:
             window, held = cutter.window(first, stop), (first, stop)
         scores = scorer._scores(window, when, when)
-        out.append(scores if watched is None else scores.only(watched))
+        if watched is not None:
+            scores = scores.only(watched)
+        if not keep_evidence:
+            again = _Rescore(scorer, cutter, lock, (first, stop), when, watched)
+            scores = scores._replaced(evidence=again)
+        out.append(scores)
     return History(dates=dates, scores=tuple(out), every=step, events=events)
+
+
+class _Rescore:
+    """A history date's evidence, scored again from its window when first read.
+
+    Scoring is deterministic (each stage's components are combined in their order, on
+    any number of threads), so the evidence is bitwise what the date's scoring gave.
+    The dates of one history share their :class:`WindowCutter`, one re-cut at a time.
+    """
+
+    __slots__ = ("_cutter", "_lock", "_scorer", "_span", "_watched", "_when")
+
+    def __init__(
+        self,
+        scorer: _Scorer,
+        cutter: WindowCutter,
+        lock: threading.Lock,
+        span: tuple[int, int],
+        when: float,
+        watched: list[object] | None,
+    ) -> None:
+        self._scorer, self._cutter, self._lock = scorer, cutter, lock
+        self._span, self._when, self._watched = span, when, watched
+
+    def __call__(self) -> tuple[Evidence, ...]:
+        with self._lock:
+            window = self._cutter.window(*self._span)
+        scores = self._scorer._scores(window, self._when, self._when)
+        if self._watched is not None:
+            scores = scores.only(self._watched)
+        return tuple(scores.evidence.values())
 
 
 def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object]:

@@ -82,9 +82,12 @@ class History:
     Produced by :meth:`Scorer.history <influence.Scorer.history>`; immutable. A user is
     in a date's scores when they have an event at or before it, as in ``score``.
 
-    Memory grows with dates times users: each date keeps its whole :class:`Scores`
-    (values, parts and the evidence :meth:`Scores.explain <influence.Scores.explain>`
-    reads; about 330 bytes per user and date with the house scorer).
+    Memory grows with dates times users: each date keeps its users, scores and parts
+    (about 70 bytes per user and date with the house scorer). The evidence that
+    :meth:`Scores.explain <influence.Scores.explain>` reads is scored again, bitwise the
+    same, the first time a date's is read (one scoring of that date's window), then kept
+    with the date; ``Scorer.history(..., keep_evidence=True)`` keeps every date's as it
+    is scored (about 330 bytes per user and date in all).
 
     Examples
     --------

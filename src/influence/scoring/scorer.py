@@ -234,14 +234,25 @@ class Scorer(TopicScoring, PlatformScoring, Fitting):
         every: Any = "1D",
         *,
         users: Iterable[object] | None = None,
+        keep_evidence: bool = False,
         progress: bool | str = "auto",
     ) -> History:
         """Every user's score and parts at each date from *start* to *end*, *every* apart, as
-        :meth:`score` gives them (only *users*' when given):
+        :meth:`score` gives them (only *users*' when given; a date's evidence scored again
+        when first read, unless *keep_evidence*):
         :func:`influence.scoring.history.history` (docs/history.md)."""
         from influence.scoring.history import history
 
-        return history(self, events, start, end, every, users=users, progress=progress)  # type: ignore[arg-type]
+        return history(
+            self,
+            events,
+            start,
+            end,
+            every,
+            users=users,
+            keep_evidence=keep_evidence,
+            progress=progress,  # type: ignore[arg-type]
+        )
 
     def _scores(self, window: Events, when: float | None, t: float) -> Scores:
         """The scores of a window (users and rows as :func:`scoring_window` gives them).

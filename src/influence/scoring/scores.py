@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +19,9 @@ from influence.kernels import plural
 
 #: Characters of an id shown in displays (reprs, tables, explanations); longer ids are cut.
 SHOWN_ID = 40
+
+#: A part's evidence, in part order: held, or a loader that gives it when first read.
+EvidenceSource: TypeAlias = "tuple[Evidence, ...] | Callable[[], tuple[Evidence, ...]]"
 
 
 def shown_id(user: object) -> str:
@@ -125,6 +129,19 @@ def user_list(owner: str, users: Any) -> list[Any]:
     return found
 
 
+def _rows_of(
+    load: Callable[[], tuple[Evidence, ...]], rows: NDArray[np.intp]
+) -> tuple[Evidence, ...]:
+    """The evidence that *load* gives, of the users at *rows* alone."""
+    return tuple(
+        Evidence(
+            np.asarray(ev.values)[rows],
+            {name: np.asarray(value)[rows] for name, value in ev.details.items()},
+        )
+        for ev in load()
+    )
+
+
 class Scores:
     """Scores of every user in the scored window, with their parts.
 
@@ -163,7 +180,7 @@ class Scores:
         parts: NDArray[np.float64],
         names: tuple[str, ...],
         roles: tuple[str, ...],
-        evidence: tuple[Evidence, ...],
+        evidence: EvidenceSource,
         components: tuple[object, ...],
         as_of: float | None,
         config: Mapping[str, Any],
@@ -220,14 +237,43 @@ class Scores:
     def evidence(self) -> dict[str, Evidence]:
         """Each part's evidence by name: the component's values and the facts its
         reason quotes (read-only arrays in user-index order)."""
-        return dict(zip(self._names, self._evidence))
+        return dict(zip(self._names, self._held()))
 
     @property
     def components(self) -> dict[str, NDArray[np.float64]]:
         """Each component's own output per user: a signal's value (without the discounts,
         as its part and reason describe it), a modifier's factor, or for a discount the
         mean weight it left on the engagement the user received."""
-        return {name: ev.values for name, ev in zip(self._names, self._evidence)}
+        return {name: ev.values for name, ev in zip(self._names, self._held())}
+
+    def _held(self) -> tuple[Evidence, ...]:
+        """The evidence, loaded on first read when it was given as a loader (a
+        :class:`~influence.History` date's, scored again), then kept."""
+        evidence = self._evidence
+        if callable(evidence):
+            evidence = evidence()
+            if len(evidence) != len(self._names):
+                raise RuntimeError(
+                    f"the evidence loader gave {len(evidence)} parts' evidence for "
+                    f"{len(self._names)} parts"
+                )
+            self._evidence = evidence
+        return evidence
+
+    def _replaced(self, **fields: Any) -> Scores:
+        """These scores with the given constructor *fields* in place of their own (such as
+        ``evidence``: held, or a loader)."""
+        own = {name.removeprefix("_"): getattr(self, name) for name in self.__slots__}
+        return Scores(**{**own, **fields})
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with the evidence itself, never its loader."""
+        self._held()
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, state[name])
 
     @property
     def as_of(self) -> float | None:
@@ -288,23 +334,17 @@ class Scores:
         keys = user_list("Scores.only", users)
         found = self._users.indices(np.asarray(keys, dtype=object)) if keys else np.zeros(0, int)
         rows = np.unique(found[found >= 0])
-        evidence = tuple(
-            Evidence(
-                np.asarray(ev.values)[rows],
-                {name: np.asarray(value)[rows] for name, value in ev.details.items()},
-            )
-            for ev in self._evidence
+        source = self._evidence
+        evidence: EvidenceSource = (
+            functools.partial(_rows_of, source, rows)
+            if callable(source)  # still not loaded: the loader of these rows' alone
+            else _rows_of(lambda: source, rows)
         )
-        return Scores(
+        return self._replaced(
             users=self._users.take(rows),
             values=self._values[rows],
             parts=self._parts[rows],
-            names=self._names,
-            roles=self._roles,
             evidence=evidence,
-            components=self._components,
-            as_of=self._as_of,
-            config=self._config,
         )
 
     def to_dict(self) -> dict[Any, float]:
@@ -477,9 +517,7 @@ class Scores:
         i = self._users.index(user)
         parts = {n: float(self._parts[i, j]) for j, n in enumerate(self._names)}
         reasons: dict[str, str] = {}
-        for j, (name, component, ev) in enumerate(
-            zip(self._names, self._components, self._evidence)
-        ):
+        for j, (name, component, ev) in enumerate(zip(self._names, self._components, self._held())):
             points = parts[name]
             if isinstance(component, Explainable):
                 facts = {k: v[i].item() for k, v in ev.details.items()}

@@ -66,7 +66,7 @@ def score(args: argparse.Namespace) -> int:
         inputs.empty(early, args.allow_empty)
     scores = scorer.score(events, as_of=as_of)
     if not len(scores) and len(events) and early is None:
-        inputs.empty(f"{args.events}: nobody to score", args.allow_empty)
+        inputs.empty(f"{inputs.files_shown(args)}: nobody to score", args.allow_empty)
     if args.explain is not None and args.explain not in scores:
         raise UserError(f"user {shown_id(args.explain)!r} is not in the scored data")
     print(leaderboard(scores, top))
@@ -211,7 +211,7 @@ def select(args: argparse.Namespace) -> int:
     scorer = inputs.scorer(args.config, args.trending)
     events = inputs.read_events(args)
     if not len(events):
-        raise UserError(f"{printable(args.events)}: no events to choose from")
+        raise UserError(f"{inputs.files_shown(args)}: no events to choose from")
     chosen = choose(
         events,
         args.k,

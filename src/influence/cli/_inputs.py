@@ -16,6 +16,7 @@ from typing import Any
 
 from influence.events.actions import ALLOWED_TEXT, code_of
 from influence.events.assemble import FIELDS
+from influence.events.concat import concat
 from influence.events.table import Events
 from influence.events.timeparse import format_time, parse_time
 from influence.exceptions import InvalidEventError
@@ -138,7 +139,7 @@ def require_pyarrow(purpose: str) -> None:
         raise UserError(f"{purpose} needs pyarrow: pip install pyarrow") from None
 
 
-def out_path(value: str | None, inputs: dict[str, str | None]) -> Path | None:
+def out_path(value: str | None, inputs: dict[str, str | list[str] | None]) -> Path | None:
     """The ``--out`` path, checked: a known format, an existing folder, not an input file."""
     if value is None:
         return None
@@ -150,12 +151,13 @@ def out_path(value: str | None, inputs: dict[str, str | None]) -> Path | None:
         require_pyarrow(f"writing {path.name}")
     if not path.parent.is_dir():
         raise UserError(f"no such directory: {path.parent}")
-    for option, name in inputs.items():
-        if name is not None and same_file(path, Path(name)):
-            raise UserError(
-                f"--out {path} is the {option} file: refusing to overwrite it; write to "
-                "another file"
-            )
+    for option, names in inputs.items():
+        for name in [names] if isinstance(names, str) else names or ():
+            if same_file(path, Path(name)):
+                raise UserError(
+                    f"--out {path} is the {option} file: refusing to overwrite it; write to "
+                    "another file"
+                )
     return path
 
 
@@ -206,7 +208,7 @@ def _is_empty(path: Path) -> bool:
     return True
 
 
-def _options(args: Any, kind: str) -> dict[str, Any]:
+def _options(args: Any, kind: str, path: Path) -> dict[str, Any]:
     """The reader's keyword arguments from the command line's options."""
     reader_name = {"csv": "CSV", "tsv": "CSV", "jsonl": "JSON Lines", "parquet": "Parquet"}[kind]
     options: dict[str, Any] = {"errors": "skip" if args.skip_bad_rows else "raise"}
@@ -218,19 +220,19 @@ def _options(args: Any, kind: str) -> dict[str, Any]:
         options["delimiter"] = sep or ("\t" if kind == "tsv" else ",")
     for flag, given in (("--delimiter", sep is not None), ("--no-header", args.no_header)):
         if given and kind not in ("csv", "tsv"):
-            raise UserError(f"{flag} is for CSV files (.csv, .tsv); {args.events} is {reader_name}")
+            raise UserError(f"{flag} is for CSV files (.csv, .tsv); {path} is {reader_name}")
     if args.no_header:
         options["header"] = False
     if getattr(args, "dedupe", False):
         options["dedupe"] = True
     if args.action is not None:
         if kind == "parquet":
-            raise UserError(f"--action is for CSV and JSON Lines files; {args.events} is Parquet")
+            raise UserError(f"--action is for CSV and JSON Lines files; {path} is Parquet")
         options["constants"] = {"action": args.action}
     renamed = action_values(getattr(args, "actions", None))
     if renamed:
         if kind == "parquet":
-            raise UserError(f"--actions is for CSV and JSON Lines files; {args.events} is Parquet")
+            raise UserError(f"--actions is for CSV and JSON Lines files; {path} is Parquet")
         options["actions"] = renamed
     return options
 
@@ -271,12 +273,58 @@ def _missing_column_hint(message: str, kind: str, options: dict[str, Any]) -> st
     return f"{message}. On the command line: {'; or '.join(hints)}"
 
 
+def event_files(args: Any) -> list[str]:
+    """The EVENTS argument as a list of paths (one file, or several read as one log)."""
+    return list(args.events) if isinstance(args.events, (list, tuple)) else [args.events]
+
+
+def files_shown(args: Any) -> str:
+    """The event files as printed in a message: the path, or ``N files (a.csv, ...)``."""
+    files = event_files(args)
+    if len(files) == 1:
+        return printable(files[0])
+    head = ", ".join(printable(name) for name in files[:2])
+    return f"{len(files)} event files ({head}{', ...' if len(files) > 2 else ''})"
+
+
 def read_events(args: Any, known_posts: Events | None = None) -> Events:
     """The events of ``args.events``, read as the options say; mistakes as one-line errors.
 
-    *known_posts* (a state's events) gives the target of rows that name only a parent
-    post made before the file (the readers' ``known_posts``)."""
-    path = Path(args.events)
+    Several files are one log: each is read with the files before it as its known posts
+    (an answer naming only a parent post of an earlier file takes its author as target),
+    then all are joined (:func:`~influence.events.concat.concat`, with ``--dedupe``
+    across the files), equal to reading every row at once. *known_posts* (a state's
+    events) gives the target of rows that name only a parent post made before the files
+    (the readers' ``known_posts``)."""
+    files = event_files(args)
+    for k, name in enumerate(files):
+        for earlier in files[:k]:
+            if same_file(Path(name), Path(earlier)):
+                raise UserError(
+                    f"{printable(name)} is named twice among the event files: its events "
+                    "would count twice; name each file once"
+                )
+    read: Events | None = None
+    for name in files:
+        known = known_posts if read is None else read
+        table = _read_file(args, Path(name), known, several=len(files) > 1)
+        dedupe = bool(getattr(args, "dedupe", False))  # across the files, as within each
+        try:
+            read = table if read is None else concat([read, table], dedupe=dedupe)
+        except ValueError as exc:
+            text = str(exc)
+            if "in more than one of the tables" in text:  # the library's words, for files
+                text = text.split(";")[0].replace(" in more than one of the tables", "")
+                text += " in this file and in an earlier one; a post is created once" + (
+                    "" if dedupe else " (--dedupe keeps one of the rows equal in every field)"
+                )
+            raise UserError(f"{printable(name)}: {text}") from None
+    assert read is not None
+    return read
+
+
+def _read_file(args: Any, path: Path, known_posts: Events | None, *, several: bool) -> Events:
+    """One event file's events (*known_posts*: the tables before it)."""
     allow = bool(getattr(args, "allow_empty", False))
     kind = _kind(path) if path.is_file() else None
     if not path.exists():
@@ -290,7 +338,7 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
             f"{path}: unknown format; use {EVENT_FORMATS}, or give --delimiter to read "
             "delimited text under another name (e.g. --delimiter ' ' --no-header)"
         )
-    options = _options(args, kind)
+    options = _options(args, kind, path)
     reader = _reader(kind, options)
     if kind != "parquet" and _is_empty(path):
         empty(f"{path}: the file is empty", allow)
@@ -306,9 +354,11 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
     except (InvalidEventError, ValueError) as exc:  # a bad row, column or file
         text = _missing_column_hint(str(exc), kind, options).replace(
             "if it was posted in an earlier table, read these rows with known_posts=that table",
-            "if it was posted in an earlier file, fit a state on that file and give this one "
-            "to `influence update`",  # the library's words are for Python
-        )
+            "if it was posted in another file, name that file before this one"
+            if several
+            else "if it was posted in an earlier file, name both files (that one first), or "
+            "fit a state on that file and give this one to `influence update`",
+        )  # the library's words are for Python
         prefix = "" if text.startswith(str(path)) else f"{path}: "
         raise UserError(prefix + text) from None
     except (EOFError, gzip.BadGzipFile) as exc:

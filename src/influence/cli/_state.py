@@ -101,7 +101,9 @@ def _check_as_of(before: ScoringState, events: Events, as_of: float | None) -> N
         )
 
 
-def _state_path(value: str, inputs_: dict[str, str | None], *, must_exist: bool = False) -> Path:
+def _state_path(
+    value: str, inputs_: dict[str, str | list[str] | None], *, must_exist: bool = False
+) -> Path:
     """The STATE path, checked: ``.npz``, in a folder that exists, not one of the inputs."""
     path = Path(value)
     if path.suffix.lower() != ".npz":
@@ -110,9 +112,10 @@ def _state_path(value: str, inputs_: dict[str, str | None], *, must_exist: bool 
         raise UserError(f"no such file: {path}")
     if not path.parent.is_dir():
         raise UserError(f"no such directory: {path.parent}")
-    for option, name in inputs_.items():
-        if name is not None and inputs.same_file(path, Path(name)):
-            raise UserError(f"STATE {path} is the {option} file: refusing to overwrite it")
+    for option, names in inputs_.items():
+        for name in [names] if isinstance(names, str) else names or ():
+            if inputs.same_file(path, Path(name)):
+                raise UserError(f"STATE {path} is the {option} file: refusing to overwrite it")
     return path
 
 

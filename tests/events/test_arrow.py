@@ -383,3 +383,46 @@ def test_requested_schema_is_passed_on(scores: Scores) -> None:
     )
     reader = pa.RecordBatchReader.from_stream(scores, schema=schema)
     assert reader.read_all().schema.field("user").type == pa.large_string()
+
+
+# ---------------------------------------------------------------------- History out
+
+
+@pytest.fixture(scope="module")
+def history() -> Any:
+    return Scorer().history(small_world(), every="1D")
+
+
+def test_pyarrow_table_of_a_history(history: Any) -> None:
+    table = pa.table(history)
+    records = history.to_records()
+    assert table.column_names == ["user", "time", "score", *history.part_names]
+    assert table.num_rows == len(records) > len(history)
+    assert table.schema.field("time").type == pa.timestamp("us", tz="UTC")
+    assert table.column("user").to_pylist() == [r["user"] for r in records]
+    micros = table.column("time").cast(pa.int64()).to_numpy()
+    np.testing.assert_array_equal(micros, np.round([r["time"] * 1e6 for r in records]))
+    for name in ("score", *history.part_names):
+        assert table.column(name).to_pylist() == [r[name] for r in records]
+
+
+def test_polars_and_pandas_frames_of_a_history(history: Any) -> None:
+    pl = pytest.importorskip("polars")
+    pd = pytest.importorskip("pandas")
+    frame = pl.DataFrame(history)
+    assert frame.columns == ["user", "time", "score", *history.part_names]
+    assert str(frame["time"].dtype) == "Datetime(time_unit='us', time_zone='UTC')"
+    expected = history.to_pandas()
+    got = pa.table(history).to_pandas()
+    late = (got["time"] - expected["time"]).abs().max()
+    assert late <= pd.Timedelta(microseconds=0.5)  # microseconds, rounded to the nearest
+    pd.testing.assert_frame_equal(got.drop(columns="time"), expected.drop(columns="time"))
+
+
+def test_an_empty_history_exports_an_empty_table() -> None:
+    from influence.scoring.history_result import History
+
+    empty = History(dates=np.zeros(0), scores=(), every=86_400.0, events=small_world())
+    table = pa.table(empty)
+    assert table.num_rows == 0
+    assert table.column_names[:3] == ["user", "time", "score"]

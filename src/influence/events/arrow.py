@@ -202,6 +202,8 @@ def export_stream(
     arrays: Sequence[np.ndarray],
     requested_schema: object | None,
     owner: str,
+    *,
+    times: Sequence[str] = (),
 ) -> object:
     """The ``__arrow_c_stream__`` capsule of a table with these columns.
 
@@ -214,8 +216,17 @@ def export_stream(
         preferred schema; honoured when the cast is possible).
     owner : str
         The exporting method, for the ImportError message.
+    times : sequence of str, optional
+        The columns that hold epoch seconds: exported as UTC timestamps in
+        microseconds (rounded to the nearest).
     """
     pa = require_pyarrow(owner)
-    columns = [pa.array(a.tolist() if a.dtype.kind == "O" else a) for a in arrays]
+    columns = [
+        pa.array(np.round(np.asarray(a, dtype=np.float64) * 1e6).astype(np.int64),
+                 pa.timestamp("us", tz="UTC"))
+        if name in times
+        else pa.array(a.tolist() if a.dtype.kind == "O" else a)
+        for name, a in zip(names, arrays)
+    ]  # fmt: skip
     table = pa.Table.from_arrays(columns, names=list(names))
     return table.__arrow_c_stream__(requested_schema)

@@ -355,16 +355,36 @@ class History:
             raise ImportError(
                 "History.to_pandas needs pandas: pip install 'influence-score[pandas]'"
             ) from None
+        data: dict[str, Any] = self._long_columns()
+        data["time"] = pd.to_datetime(data["time"], unit="s", utc=True)
+        return pd.DataFrame(data)
+
+    def _long_columns(self) -> dict[str, np.ndarray]:
+        """The long table's columns: ``user``, ``time`` (epoch seconds), ``score``, parts."""
         sizes = [len(s) for s in self._scores]
         ids = [s.users.ids for s in self._scores]
-        data: dict[str, Any] = {
+        data: dict[str, np.ndarray] = {
             "user": np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64),
-            "time": pd.to_datetime(np.repeat(self._dates, sizes), unit="s", utc=True),
+            "time": np.repeat(self._dates, sizes),
             "score": np.concatenate([s.values for s in self._scores] or [np.zeros(0)]),
         }
         for name in self.part_names:
             data[name] = np.concatenate([s.parts[name] for s in self._scores])
-        return pd.DataFrame(data)
+        return data
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        """The long table as an Arrow stream, for ``polars.DataFrame(history)`` and
+        ``pyarrow.table(history)``: ``user``, ``time`` (UTC timestamps, microseconds),
+        ``score`` and a column per part, rows as in :meth:`to_records`; the interface of
+        :meth:`Scores.__arrow_c_stream__ <influence.Scores.__arrow_c_stream__>` (needs
+        pyarrow)."""
+        from influence.events.arrow import export_stream
+
+        data = self._long_columns()
+        return export_stream(
+            list(data), list(data.values()), requested_schema, "History.__arrow_c_stream__",
+            times=("time",),
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         if not len(self):

@@ -137,7 +137,7 @@ class _Scores:
 def test_leaderboard_and_explanation_escape_control_characters() -> None:
     from influence.cli._text import explanation
     from influence.cli._text import leaderboard as board
-    from influence.scoring.scores import Explanation
+    from influence.scoring.explanation import Explanation
 
     text = board(_Scores(), 10)  # type: ignore[arg-type]
     _clean(text)

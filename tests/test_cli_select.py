@@ -248,3 +248,22 @@ def test_select_actions_read_a_log_of_its_own_action_values(
     assert "'RT'" in capsys.readouterr().err  # no such action without the mapping
     assert main(["select", str(path), "--k", "2", "--actions", "RT=share,RE=reply"]) == 0
     assert "2 accounts reach 6.0" in capsys.readouterr().out
+
+
+@pytest.mark.filterwarnings("default::influence.campaign.ForecastWarning")
+def test_a_short_log_warns_in_command_line_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from influence.datasets import synthetic
+
+    world = synthetic(seed=0, n_users=60, days=20, curator=False, spam=False, sybils=False)
+    fields = ["time", "actor", "action", "target", "post", "parent"]
+    path = tmp_path / "w20.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(world.events.to_records())
+    assert main(["select", str(path), "--k", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "forecasting 10 days instead (half the span): give --horizon DAYS to choose" in err
+    assert "horizon_days" not in err

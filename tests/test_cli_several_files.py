@@ -13,6 +13,7 @@ import pytest
 from influence import Events, Scorer, Scores, ScoringState
 from influence.cli import main
 from influence.datasets import synthetic
+from influence.events.concat import concat
 
 FIELDS = ["time", "actor", "action", "target", "post", "parent", "text"]
 #: The three files of a log, and the log's records.
@@ -141,9 +142,11 @@ def test_mixed_formats_and_a_bad_option_name_their_file(
     code, out, _ = run(capsys, "score", csv_path, jsonl, "--explain", "ann")
     assert code == 0
     assert "1 distinct user engaged 1 time" in out
-    code, _, err = run(capsys, "score", jsonl, csv_path, "--no-header")
-    assert code == 2
-    assert f"--no-header is for CSV files (.csv, .tsv); {jsonl} is JSON Lines" in err
+    code, _, err = run(capsys, "score", csv_path, jsonl, "--no-header")
+    assert code == 2  # every file's options are checked before any is read
+    assert err == (
+        f"influence: error: --no-header is for CSV files (.csv, .tsv); {jsonl} is JSON Lines\n"
+    )
 
 
 def test_update_still_takes_one_file(
@@ -154,22 +157,74 @@ def test_update_still_takes_one_file(
     with pytest.raises(SystemExit) as stopped:
         main(["update", str(tmp_path / "state.npz"), str(paths[1]), str(paths[2])])
     assert stopped.value.code == 2
-    assert "unrecognized arguments" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "update adds one EVENTS file to a state; got 2 (" in err
+    assert "run update once per file, oldest first" in err
 
 
-def test_an_empty_file_among_several_is_named_unless_allowed(
+def test_files_after_an_option_are_event_files_still(
+    days: Days, whole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, _ = days
+    one = run(capsys, "score", whole, "--top", "4")
+    assert one[0] == 0
+    assert run(capsys, "score", paths[0], "--top", "4", paths[1], paths[2]) == one
+    assert run(capsys, "score", paths[0], "--top", "4", paths[1], "--as-of", "2026-02-01",
+               paths[2]) == run(capsys, "score", whole, "--top", "4", "--as-of",
+                                "2026-02-01")  # fmt: skip
+    with pytest.raises(SystemExit):
+        main(["score", str(paths[0]), "--bogus", "3"])
+    assert "unrecognized arguments: --bogus 3" in capsys.readouterr().err
+
+
+def test_an_answer_to_a_post_of_a_file_named_later_says_so(
+    days: Days, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, _ = days
+    code, _, err = run(capsys, "score", paths[0], paths[2], paths[1])
+    assert code == 2
+    assert err.startswith(f"influence: error: {paths[2]}: line ")
+    assert "is not a post in the data nor in the files before it" in err
+    assert err.rstrip().endswith("if it was posted in a later file, name that file before this one")
+    assert "known posts" not in err
+
+
+def test_the_same_file_under_two_names_is_counted_with_a_warning(
+    days: Days, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, records = days
+    likes = write_csv(tmp_path / "likes.csv", [r for r in records if r["action"] == "like"])
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(likes.read_bytes())
+    code, _, err = run(capsys, "score", *paths, likes, copy)
+    assert code == 0
+    n = sum(r["action"] == "like" for r in records)
+    assert (
+        f"warning: {copy}: {n:,} of the file's {n:,} events equal events of the files before" in err
+    )
+    assert "--dedupe keeps one" in err
+    assert run(capsys, "score", *paths, likes, copy, "--dedupe")[2] == (
+        f"influence: --dedupe dropped {2 * n:,} rows equal in every field to a row of another "
+        "file\n"  # the likes of both: the days' files hold them already
+    )
+
+
+def test_an_empty_file_among_several_is_a_warning_and_all_empty_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = [{"time": 0, "actor": "ann", "action": "post", "post": "p1"},
             {"time": 9, "actor": "bob", "action": "like", "parent": "p1"}]  # fmt: skip
-    paths = [write_csv(tmp_path / f"f{k}.csv", rows if k == 0 else []) for k in range(2)]
-    code, _, err = run(capsys, "score", *paths)
-    assert code == 2
-    assert f"{paths[1]}: no events in the file (a header and no rows)" in err
-    code, out, err = run(capsys, "score", *paths, "--allow-empty")
-    assert code == 0
-    assert "no events in the file" in err
+    paths = [write_csv(tmp_path / f"f{k}.csv", rows if k == 0 else []) for k in range(3)]
+    paths[2].write_text("")  # a quiet day's file: nothing at all
+    code, out, err = run(capsys, "score", *paths)
+    assert code == 0  # as one file holding all the rows
     assert out == run(capsys, "score", paths[0])[1]
+    assert f"warning: {paths[1]}: no events in the file (a header and no rows)" in err
+    assert f"warning: {paths[2]}: the file is empty" in err
+    code, _, err = run(capsys, "history", paths[1], paths[2], "--user", "ann")
+    assert code == 2
+    assert err.endswith("no events in the files\n")
+    assert err.count("\n") == 3  # two warnings, then the error
 
 
 def test_dedupe_keeps_one_of_the_rows_repeated_across_files(
@@ -208,3 +263,70 @@ def test_a_post_created_in_two_files_is_named(
     code, out, _ = run(capsys, "score", a, b, "--dedupe")
     assert code == 0
     assert out == run(capsys, "score", a)[1]
+
+
+def test_many_files_are_joined_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import influence.cli._files as files
+
+    rows = [{"time": t * 60, "actor": f"u{t % 7}", "action": "like", "target": f"u{t % 5}"}
+            for t in range(200)]  # fmt: skip
+    paths = [write_csv(tmp_path / f"d{k:02d}.csv", rows[10 * k : 10 * k + 10]) for k in range(20)]
+    whole = write_csv(tmp_path / "whole.csv", rows)
+    joins: list[int] = []
+
+    def counted(tables: Any, **kwargs: Any) -> Events:
+        joins.append(len(tables))
+        return concat(tables, **kwargs)
+
+    monkeypatch.setattr(files, "concat", counted)
+    assert run(capsys, "score", *paths) == run(capsys, "score", whole)
+    assert joins == [20]  # one join of the twenty, not one per file; no overlap to check
+
+
+def test_a_few_repeated_rows_at_a_boundary_are_not_a_file_sent_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [{"time": t, "actor": f"u{t % 7}", "action": "like", "target": f"u{t % 5}"}
+            for t in range(40)]  # fmt: skip
+    first = write_csv(tmp_path / "first.csv", rows[:20])
+    second = write_csv(tmp_path / "second.csv", [rows[19], *rows[20:]])  # one genuine repeat
+    code, _, err = run(capsys, "score", first, second)
+    assert (code, err) == (0, "")
+    link = tmp_path / "link.csv"
+    link.symlink_to(first)
+    code, _, err = run(capsys, "score", first, link)
+    assert code == 2
+    assert f"{link} is named twice among the event files (the same file as {first})" in err
+
+
+def test_an_output_file_caught_by_a_glob_is_named_for_what_it_is(
+    days: Days, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths, _ = days
+    scores, saved = tmp_path / "scores.csv", tmp_path / "scores.npz"
+    assert run(capsys, "score", paths[0], "--out", scores)[0] == 0
+    assert run(capsys, "score", paths[0], "--out", saved)[0] == 0
+    code, _, err = run(capsys, "score", paths[0], scores)
+    assert code == 2
+    assert err == (
+        f"influence: error: {scores}: a file of scores (user, score, parts: what --out writes), "
+        "not events; event files have the columns time, actor, action and the rest\n"
+    )
+    code, _, err = run(capsys, "score", paths[0], saved)
+    assert code == 2
+    assert f"{saved}: a saved scores or scoring-state file (.npz), not events" in err
+    assert "--delimiter" not in err
+
+
+def test_rows_set_aside_are_counted_apart_from_the_duplicates_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "some.csv"
+    path.write_text("time,actor,action,target\nx,ann,like,bob\n2,ann,like,bob\n2,ann,like,bob\n")
+    code, out, _ = run(capsys, "score", path, "--skip-bad-rows")
+    assert code == 0
+    assert out.endswith(
+        "\n1 row set aside: {'bad time': 1}; kept, and counted: {'exact duplicate (kept)': 1}\n"
+    )

@@ -283,3 +283,46 @@ def test_an_answer_to_an_unknown_post_tells_a_command_line_user_what_to_do(
     assert code == 2
     assert "fit a state on that file and give this one to `influence update`" in err
     assert "known_posts" not in err
+
+
+def test_an_answer_to_a_post_the_state_does_not_hold_says_so_in_command_line_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text("time,actor,action,target,post,parent\n1,ann,post,,p1,\n")
+    day = tmp_path / "day.csv"
+    day.write_text("time,actor,action,target,post,parent\n5,bob,like,,,p9\n")
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(first)], capsys)[0] == 0
+    code, out, err = run(["update", str(state), str(day)], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"influence: error: {day}: line 2: field 'target' is missing and 'parent' 'p9' is not a "
+        "post in the data nor in the state's events, so the like's target is unknown\n"
+    )
+
+
+def test_update_refusals_speak_in_command_line_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text("time,actor,action,target\n1000000000,ann,like,bob\n")
+    new.write_text("time,actor,action,target\n2000000000,ann,like,bob\n")
+    state = tmp_path / "state.npz"
+    assert run(["fit", str(state), str(new)], capsys)[0] == 0
+    before = state.read_bytes()
+    code, _, err = run(["update", str(state), str(old)], capsys)
+    assert code == 2
+    assert err == (
+        f"influence: error: {old}: 1 event of the file, the earliest at 2001-09-09T01:46:40Z, is "
+        "older than the state keeps (it holds the 180 days before 2033-05-18T03:33:20Z, from "
+        "2032-11-19T03:33:20Z), so it cannot be judged with the events around them: "
+        "`influence fit` the state again on all the files, this one among them; the state is "
+        "left as it was\n"
+    )
+    code, _, err = run(["update", str(state), str(new), "--as-of", "1999999999"], capsys)
+    assert code == 2
+    assert "--as-of must be at or after the state's date (2033-05-18T03:33:20Z)" in err
+    assert "ScoringState" not in err
+    assert "parameter" not in err
+    assert state.read_bytes() == before

@@ -37,8 +37,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from influence.kernels import plural
+from influence.scoring.explanation import Explanation, shown_id
 from influence.scoring.history_result import History
-from influence.scoring.scores import Explanation, Scores, shown_id
+from influence.scoring.scores import Scores
 
 if TYPE_CHECKING:  # plots read a Campaign's public attributes; campaign is not imported
     from influence.campaign.result import Campaign

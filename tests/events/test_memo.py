@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import gc
+import pickle
 import weakref
 from typing import Any
 
@@ -266,3 +268,25 @@ def test_a_failed_computation_is_tried_again_by_the_next_caller() -> None:
     assert ev.memo.get(("flaky",), flaky) == 3
     assert ev.memo.get(("flaky",), flaky) == 3
     assert len(attempts) == 2
+
+
+# --------------------------------------------------------------------------- pickling
+@pytest.mark.parametrize("how", ["pickle", "copy", "deepcopy"])
+def test_tables_pickle_and_copy_with_an_empty_memo(how: str) -> None:
+    events = small_world()
+    trusted = events.with_trust(np.linspace(0.1, 1.0, len(events)))
+    scores = Scorer().score(events)  # fills the memo, and its locks
+    assert len(events.memo._entries) > 0
+    for table in (events, trusted):
+        again = pickle.loads(pickle.dumps(table)) if how == "pickle" else getattr(copy, how)(table)
+        assert type(again) is type(table)
+        assert again == table
+        assert (again.trust is None) == (table.trust is None)
+        if table.trust is not None:
+            assert again.trust is not None
+            assert again.trust.tobytes() == table.trust.tobytes()
+        assert not again.time.flags.writeable
+        assert len(again.memo._entries) == 0  # work computed again when asked
+    assert Scorer().score(pickle.loads(pickle.dumps(events))).values.tobytes() == (
+        scores.values.tobytes()
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 import tracemalloc
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -106,6 +108,33 @@ def test_some_users_of_a_date_read_later_load_only_what_they_read(
     assert counting.calls == 0  # slicing a date does not score it
     assert_bitwise(some, whole.only(whole.users.ids[[1, 4]].tolist()))
     assert counting.calls == 1
+    assert_bitwise(history.scores[-1], whole)  # the date itself: scored once, not twice
+    assert counting.calls == 1
+
+
+def test_threads_reading_one_date_score_it_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = long_log(days=40, n=800, users=30, seed=2)
+    history = Scorer().history(events, every="10D")
+    kept = Scorer().history(events, every="10D", keep_evidence=True).scores[-1]
+    counting = Counting(monkeypatch)
+    date = history.scores[-1]
+    with ThreadPoolExecutor(6) as pool:
+        read = list(pool.map(lambda _: date.evidence, range(12)))
+    assert counting.calls == 1
+    for evidence in read:
+        for name, ev in evidence.items():
+            assert (
+                np.asarray(ev.values).tobytes() == np.asarray(kept.evidence[name].values).tobytes()
+            )
+
+
+def test_scores_pickled_by_earlier_versions_still_load() -> None:
+    scores = Scorer().score(long_log(days=20, n=300, users=20, seed=1))
+    # the default pickle state of a class with slots, as earlier versions wrote it
+    state = (None, {name: getattr(scores, name) for name in Scores.__slots__})
+    again = Scores.__new__(Scores)
+    again.__setstate__(state)
+    assert_bitwise(again, scores)
 
 
 def test_a_date_pickles_with_its_evidence() -> None:
@@ -148,3 +177,38 @@ def test_a_loader_that_gives_the_wrong_number_of_parts_is_refused() -> None:
     short = scores._replaced(evidence=lambda: (Evidence(np.zeros(len(scores)), {}),))
     with pytest.raises(RuntimeError, match=r"gave 1 parts' evidence for \d+ parts"):
         short.explain(scores.users.id(0))
+
+
+def test_a_history_pickles_without_scoring_its_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = long_log(days=40, n=800, users=30, seed=2)
+    history = Scorer().history(events, every="10D")
+    kept = Scorer().history(events, every="10D", keep_evidence=True)
+    some = history.scores[-1].only(kept.scores[-1].users.ids[[0, 3]].tolist())
+    counting = Counting(monkeypatch)
+    again, again_some = pickle.loads(pickle.dumps((history, some)))
+    assert counting.calls == 0  # the dates stay unscored: their loaders pickle
+    for mine, theirs in zip(again.scores, kept.scores):
+        assert_bitwise(mine, theirs)
+    assert counting.calls == len(history)
+    assert_bitwise(again_some, kept.scores[-1].only(kept.scores[-1].users.ids[[0, 3]].tolist()))
+    assert counting.calls == len(history)  # it shares the last date's loader, read already
+    assert_bitwise(copy.deepcopy(history).scores[0], kept.scores[0])
+
+
+def test_a_loader_that_does_not_pickle_is_read_before_pickling() -> None:
+    scores = Scorer().score(long_log(days=20, n=300, users=20, seed=1))
+    held = tuple(scores.evidence.values())
+    lazy = scores._replaced(evidence=lambda: held)  # a lambda does not pickle
+    assert_bitwise(pickle.loads(pickle.dumps(lazy)), scores)
+
+
+def test_a_date_not_in_the_history_names_the_nearest_and_how_to_get_midnights() -> None:
+    events = long_log(days=20, n=300, users=20, seed=1)
+    history = Scorer().history(events, every="1D")
+    near = history.dates[3] + 3600
+    with pytest.raises(ValueError, match=r"the nearest is .*give Scorer.history an `end`"):
+        history.scores_at(near)
+    first = history.scores[0]
+    late = next(u for u in history.users.ids.tolist() if u not in first)
+    with pytest.raises(KeyError, match=rf"user '{late}' is not scored here: no event of theirs"):
+        first.explain(late)

@@ -283,7 +283,7 @@ def test_explanations_frame(scores: Scores) -> None:
 
 
 def test_displays_cut_a_very_long_id() -> None:
-    from influence.scoring.scores import SHOWN_ID
+    from influence.scoring.explanation import SHOWN_ID
 
     long = "x" * 50_000
     ev = Events.from_records(

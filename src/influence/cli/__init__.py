@@ -12,6 +12,7 @@ exception, so that no temporary output file is left behind, and exits with
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
@@ -106,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["score", "no-such-file.csv"])  # the error goes to stderr
     2
     """
-    args = build_parser().parse_args(argv)
+    args = _parsed(argv)
     with stop_signals_raise():
         try:
             return _run(args)
@@ -116,6 +117,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("influence: interrupted", file=sys.stderr)
             return 130
+
+
+def _parsed(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line's arguments. Event files given after an option
+    (``score a.csv --top 3 b.csv``) are event files still, in their order: argparse
+    takes only the first run of them, and its intermixed parsing does not work with
+    commands."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    stray = [value for value in extra if not value.startswith("-")]
+    if extra and len(stray) == len(extra):
+        if isinstance(getattr(args, "events", None), list):
+            args.events += stray
+            return args
+        if getattr(args, "command", None) == "update":
+            parser.error(
+                f"update adds one EVENTS file to a state; got {len(stray) + 1} "
+                f"({args.events}, {', '.join(stray)}): run update once per file, oldest first"
+            )
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
+#: Library warnings' advice in command-line words.
+_OPTIONS = {"pass horizon_days to choose": "give --horizon DAYS to choose"}
 
 
 def _run(args: object) -> int:
@@ -133,7 +160,10 @@ def _run(args: object) -> int:
             code = 2
     for found in caught:  # ours as one line each; anything else as Python would show it
         if issubclass(found.category, _OURS):
-            print(f"influence: warning: {one_line(found.message)}", file=sys.stderr)
+            text = one_line(found.message)
+            for python, option in _OPTIONS.items():  # the library's words name parameters
+                text = text.replace(python, option)
+            print(f"influence: warning: {text}", file=sys.stderr)
         else:
             warnings.warn_explicit(found.message, found.category, found.filename, found.lineno)
     return code

@@ -12,9 +12,10 @@ from influence.events.outliers import warn_far_future
 from influence.events.table import Events
 from influence.events.timeparse import format_time
 from influence.kernels import plural
+from influence.scoring.explanation import shown_id
 from influence.scoring.scorer import Scorer
-from influence.scoring.scores import shown_id
 
+from . import _files as files
 from . import _inputs as inputs
 from ._inputs import UserError
 from ._text import (
@@ -60,13 +61,13 @@ def score(args: argparse.Namespace) -> int:
     as_of = inputs.time("--as-of", args.as_of)
     out = inputs.out_path(args.out, {"EVENTS": args.events, "--config": args.config})
     scorer = inputs.scorer(args.config, args.trending)
-    events = inputs.read_events(args)
+    events = files.read_events(args)
     early = inputs.before_first("--as-of", as_of, events)
     if early is not None:
         inputs.empty(early, args.allow_empty)
     scores = scorer.score(events, as_of=as_of)
     if not len(scores) and len(events) and early is None:
-        inputs.empty(f"{inputs.files_shown(args)}: nobody to score", args.allow_empty)
+        inputs.empty(f"{files.files_shown(args)}: nobody to score", args.allow_empty)
     if args.explain is not None and args.explain not in scores:
         raise UserError(f"user {shown_id(args.explain)!r} is not in the scored data")
     print(leaderboard(scores, top))
@@ -134,7 +135,7 @@ def validate(args: argparse.Namespace) -> int:
     metrics = inputs.names("--metrics", args.metrics)
     baselines = inputs.names("--baselines", args.baselines)
     scorer = inputs.scorer(args.config, args.trending)
-    events = inputs.read_events(args)
+    events = files.read_events(args)
     options = {
         "metrics": DEFAULT_METRICS if metrics is None else metrics,
         "baselines": baselines,
@@ -176,7 +177,7 @@ def history(args: argparse.Namespace) -> int:
     start = inputs.time("--start", args.start)
     end = inputs.time("--end", args.end)
     scorer = inputs.scorer(args.config, args.trending)
-    events = inputs.read_events(args)
+    events = files.read_events(args)
     if args.user not in events.users:  # before the work of every date
         raise UserError(f"user {shown_id(args.user)!r} is not in the events (no event has them)")
     found = scorer.history(events, start=start, end=end, every=args.every, users=[args.user])
@@ -209,9 +210,9 @@ def select(args: argparse.Namespace) -> int:
     as_of = inputs.time("--as-of", args.as_of)
     exclude = inputs.names("--exclude", args.exclude) or []
     scorer = inputs.scorer(args.config, args.trending)
-    events = inputs.read_events(args)
+    events = files.read_events(args)
     if not len(events):
-        raise UserError(f"{inputs.files_shown(args)}: no events to choose from")
+        raise UserError(f"{files.files_shown(args)}: no events to choose from")
     chosen = choose(
         events,
         args.k,

@@ -16,7 +16,6 @@ from typing import Any
 
 from influence.events.actions import ALLOWED_TEXT, code_of
 from influence.events.assemble import FIELDS
-from influence.events.concat import concat
 from influence.events.table import Events
 from influence.events.timeparse import format_time, parse_time
 from influence.exceptions import InvalidEventError
@@ -273,59 +272,9 @@ def _missing_column_hint(message: str, kind: str, options: dict[str, Any]) -> st
     return f"{message}. On the command line: {'; or '.join(hints)}"
 
 
-def event_files(args: Any) -> list[str]:
-    """The EVENTS argument as a list of paths (one file, or several read as one log)."""
-    return list(args.events) if isinstance(args.events, (list, tuple)) else [args.events]
-
-
-def files_shown(args: Any) -> str:
-    """The event files as printed in a message: the path, or ``N files (a.csv, ...)``."""
-    files = event_files(args)
-    if len(files) == 1:
-        return printable(files[0])
-    head = ", ".join(printable(name) for name in files[:2])
-    return f"{len(files)} event files ({head}{', ...' if len(files) > 2 else ''})"
-
-
-def read_events(args: Any, known_posts: Events | None = None) -> Events:
-    """The events of ``args.events``, read as the options say; mistakes as one-line errors.
-
-    Several files are one log: each is read with the files before it as its known posts
-    (an answer naming only a parent post of an earlier file takes its author as target),
-    then all are joined (:func:`~influence.events.concat.concat`, with ``--dedupe``
-    across the files), equal to reading every row at once. *known_posts* (a state's
-    events) gives the target of rows that name only a parent post made before the files
-    (the readers' ``known_posts``)."""
-    files = event_files(args)
-    for k, name in enumerate(files):
-        for earlier in files[:k]:
-            if same_file(Path(name), Path(earlier)):
-                raise UserError(
-                    f"{printable(name)} is named twice among the event files: its events "
-                    "would count twice; name each file once"
-                )
-    read: Events | None = None
-    for name in files:
-        known = known_posts if read is None else read
-        table = _read_file(args, Path(name), known, several=len(files) > 1)
-        dedupe = bool(getattr(args, "dedupe", False))  # across the files, as within each
-        try:
-            read = table if read is None else concat([read, table], dedupe=dedupe)
-        except ValueError as exc:
-            text = str(exc)
-            if "in more than one of the tables" in text:  # the library's words, for files
-                text = text.split(";")[0].replace(" in more than one of the tables", "")
-                text += " in this file and in an earlier one; a post is created once" + (
-                    "" if dedupe else " (--dedupe keeps one of the rows equal in every field)"
-                )
-            raise UserError(f"{printable(name)}: {text}") from None
-    assert read is not None
-    return read
-
-
-def _read_file(args: Any, path: Path, known_posts: Events | None, *, several: bool) -> Events:
-    """One event file's events (*known_posts*: the tables before it)."""
-    allow = bool(getattr(args, "allow_empty", False))
+def plan(args: Any, path: Path) -> tuple[str, dict[str, Any]]:
+    """The format of event file *path* and its reader's options, checked before any file
+    is read (a missing file, an unknown format, an option the format does not take)."""
     kind = _kind(path) if path.is_file() else None
     if not path.exists():
         raise UserError(f"no such file: {path}")
@@ -333,34 +282,50 @@ def _read_file(args: Any, path: Path, known_posts: Events | None, *, several: bo
         raise UserError(f"not a file: {path}")
     if kind is None and getattr(args, "delimiter", None) is not None:
         kind = "csv"  # delimited text under another name (.txt, .dat, .edges): as told
+    if kind is None and path.suffix.lower() == ".npz":
+        raise UserError(
+            f"{path}: a saved scores or scoring-state file (.npz), not events; event files "
+            f"are {EVENT_FORMATS}"
+        )
     if kind is None:
         raise UserError(
             f"{path}: unknown format; use {EVENT_FORMATS}, or give --delimiter to read "
             "delimited text under another name (e.g. --delimiter ' ' --no-header)"
         )
-    options = _options(args, kind, path)
+    if kind == "parquet":
+        require_pyarrow(f"reading {path.name}")
+    return kind, _options(args, kind, path)
+
+
+def read_file(
+    args: Any,
+    path: Path,
+    planned: tuple[str, dict[str, Any]],
+    known_posts: Events | None = None,
+    *,
+    known_as: str = "",
+    several: bool = False,
+) -> Events:
+    """One event file's events, read as :func:`plan` says; mistakes as one-line errors.
+
+    *known_posts* gives the target of rows that name only a parent post made before the
+    file (the readers' ``known_posts``), *known_as* says what they are in a message (the
+    files before it, the state's events). Among *several* files an empty one is a warning
+    (the others may hold events)."""
+    allow = bool(getattr(args, "allow_empty", False)) or several
+    kind, options = planned[0], dict(planned[1])
     reader = _reader(kind, options)
     if kind != "parquet" and _is_empty(path):
         empty(f"{path}: the file is empty", allow)
         return Events.from_records([])
     try:
-        if kind == "parquet":
-            require_pyarrow(f"reading {path.name}")
         if known_posts is not None:
             options["known_posts"] = known_posts
         events: Events = reader(path, **options)
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except (InvalidEventError, ValueError) as exc:  # a bad row, column or file
-        text = _missing_column_hint(str(exc), kind, options).replace(
-            "if it was posted in an earlier table, read these rows with known_posts=that table",
-            "if it was posted in another file, name that file before this one"
-            if several
-            else "if it was posted in an earlier file, name both files (that one first), or "
-            "fit a state on that file and give this one to `influence update`",
-        )  # the library's words are for Python
-        prefix = "" if text.startswith(str(path)) else f"{path}: "
-        raise UserError(prefix + text) from None
+        raise UserError(_read_error(str(exc), path, kind, options, known_as, several)) from None
     except (EOFError, gzip.BadGzipFile) as exc:
         raise UserError(f"{path}: not a readable gzip file ({exc})") from None
     if not len(events):
@@ -377,6 +342,51 @@ def _read_file(args: Any, path: Path, known_posts: Events | None, *, several: bo
     return events
 
 
+def _read_error(
+    message: str, path: Path, kind: str, options: dict[str, Any], known_as: str, several: bool
+) -> str:
+    """A reader's message in command-line words, prefixed by the file (the library's
+    hints name Python parameters)."""
+    both = re.search(r"event field '(\w+)' is both read from column '([^']*)' and", message)
+    if both is not None:  # --action beside the column read by default
+        field, column = both.groups()
+        if options.get("header", True) is False:
+            return (
+                f"{path}: --{field} gives every row its {field}, but without a header column "
+                f"{column} is read as the {field} (columns by position: "
+                f"{', '.join(FIELDS[:4])}); say where the other fields are with --columns "
+                "(e.g. --columns time=1,actor=2,target=3)"
+            )
+        return (
+            f"{path}: --{field} gives every row its {field}, but the file has a column "
+            f"{column!r} that holds it: drop --{field} to read that column"
+        )
+    if re.search(r"lacks required column.*; has \['user', 'score'", message):
+        return (
+            f"{path}: a file of scores (user, score, parts: what --out writes), not events; "
+            f"event files have the columns time, actor, action and the rest"
+        )
+    text = _missing_column_hint(message, kind, options)
+    if several and "the header lacks required column" in text:
+        text += (
+            "; the reading options apply to every file, so the files must agree (all with a "
+            "header row, or all without, the columns in the same places)"
+        )
+    if "nor among the known posts" in text:  # a parent in no file read so far
+        text = text.replace("nor among the known posts", f"nor in {known_as}")
+        text += (
+            "; if it was posted in a later file, name that file before this one" if several else ""
+        )
+    text = text.replace(
+        "if it was posted in an earlier table, read these rows with known_posts=that table",
+        "if it was posted in another file, name that file before this one"
+        if several
+        else "if it was posted in an earlier file, name both files (that one first), or "
+        "fit a state on that file and give this one to `influence update`",
+    )
+    return text if text.startswith(str(path)) else f"{path}: {text}"
+
+
 def before_first(option: str, moment: float | None, events: Events) -> str | None:
     """The message when *moment* comes before every event, else None."""
     if moment is None or events.start is None or moment >= events.start:
@@ -388,6 +398,11 @@ def before_first(option: str, moment: float | None, events: Events) -> str | Non
 
 
 def set_aside(events: Events) -> None:
+    """Say how many rows were set aside, by kind (the rows kept but counted in the
+    report, exact duplicates and far-future rows, said apart)."""
     if events.rejected:
         n = len(events.rejected)
-        print(f"\n{n:,} row{'' if n == 1 else 's'} set aside: {printable(events.report())}")
+        kept = {k: v for k, v in events.report().items() if k.endswith("(kept)")}
+        aside = {k: v for k, v in events.report().items() if k not in kept}
+        also = f"; kept, and counted: {printable(kept)}" if kept else ""
+        print(f"\n{n:,} row{'' if n == 1 else 's'} set aside: {printable(aside)}{also}")

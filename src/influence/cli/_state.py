@@ -10,16 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from influence._time import DAY
-from influence.events.base import COLUMNS
-from influence.events.concat import concat
 from influence.events.table import Events
 from influence.events.timeparse import format_time
-from influence.events.views import repeated
 from influence.exceptions import FarFutureWarning
 from influence.kernels import plural
+from influence.scoring.explanation import shown_id
 from influence.scoring.incremental import ScoringState
-from influence.scoring.scores import shown_id
 
+from . import _files as files
 from . import _inputs as inputs
 from ._inputs import UserError
 from ._text import explanation, leaderboard, printable, write
@@ -33,7 +31,7 @@ def fit(args: argparse.Namespace) -> int:
         args.out, {"EVENTS": args.events, "--config": args.config, "STATE": args.state}
     )
     scorer = inputs.scorer(args.config, args.trending)
-    events = inputs.read_events(args)
+    events = files.read_events(args)
     early = inputs.before_first("--as-of", as_of, events)
     if early is not None:
         inputs.empty(early, args.allow_empty)
@@ -49,7 +47,7 @@ def update(args: argparse.Namespace) -> int:
     state_path = _state_path(args.state, {"EVENTS": args.events}, must_exist=True)
     out = inputs.out_path(args.out, {"EVENTS": args.events, "STATE": args.state})
     before = ScoringState.load(state_path)  # its own scores are never read: not computed
-    events = inputs.read_events(args, known_posts=before.events)
+    events = files.read_events(args, known_posts=before.events)
     _check_as_of(before, events, as_of)
     try:
         with warnings.catch_warnings():
@@ -62,11 +60,8 @@ def update(args: argparse.Namespace) -> int:
             f"{args.events}: {str(exc).rstrip('.')}; the state is left as it was"
         ) from None
     except ValueError as exc:
-        hint = ""
-        if "more than one of the tables" in str(exc) and not args.dedupe:
-            hint = "; if this file was added before, --dedupe adds only what is new"
-        raise UserError(f"{args.events}: {exc}{hint}") from None
-    again = 0 if args.dedupe else _held_already(before.events, events)
+        raise UserError(f"{args.events}: {_update_error(str(exc), before, events, args)}") from None
+    again = 0 if args.dedupe else files.held_already(before.events, events)
     if again:  # counted, as the log would count them, but not in silence
         print(
             f"influence: warning: {again:,} of the file's {plural(len(events), 'event')} equal "
@@ -86,6 +81,33 @@ def update(args: argparse.Namespace) -> int:
     _save_and_report(args, state, state_path, was, top, out)
     inputs.set_aside(events)
     return 0
+
+
+def _update_error(
+    message: str, before: ScoringState, events: Events, args: argparse.Namespace
+) -> str:
+    """``ScoringState.update``'s refusal in command-line words (the library's name its
+    parameters)."""
+    if "at or before the state's horizon" in message:
+        old = int(np.searchsorted(events.time, before.horizon, side="right"))
+        earliest = format_time(float(events.time[0]))
+        are, they = ("is", "it") if old == 1 else ("are", "they")
+        return (
+            f"{plural(old, 'event')} of the file, the earliest at {earliest}, {are} older "
+            f"than the state keeps (it holds the {before.lookback_days:g} days before "
+            f"{format_time(before.as_of)}, from {format_time(before.horizon)}), so {they} "
+            "cannot be judged with the events around them: `influence fit` the state again "
+            "on all the files, this one among them; the state is left as it was"
+        )
+    if "a state only moves forward" in message:
+        return (
+            f"--as-of must be at or after the state's date ({format_time(before.as_of)}): a "
+            "state only moves forward; `influence fit` again for an earlier date"
+        )
+    hint = ""
+    if "more than one of the tables" in message and not args.dedupe:
+        hint = "; if this file was added before, --dedupe adds only what is new"
+    return f"{message}{hint}"
 
 
 def _check_as_of(before: ScoringState, events: Events, as_of: float | None) -> None:
@@ -148,30 +170,3 @@ def _save_and_report(
         print(explanation(scores.explain(args.explain)))
     if out is not None:
         print(f"\nscores of {plural(len(scores), 'user')} written to {printable(out)}")
-
-
-def _held_already(kept: Events, new: Events) -> int:
-    """How many of *new*'s events equal, in every field, an event *kept* already holds.
-
-    A day's file starts after the kept events and costs nothing here; a file that
-    overlaps them in time is compared with the kept events of its time span only. Both
-    go into one table, the file's rows marked by a trust of 0: rows equal in every field
-    lie together in its canonical order, so each run of equal rows that holds a kept row
-    counts its file rows (rows repeated within one table alone are not counted: a log
-    may hold them).
-    """
-    if kept.end is None or new.start is None or new.end is None or new.start > kept.end:
-        return 0
-    lo = int(np.searchsorted(kept.time, new.start, side="left"))
-    hi = int(np.searchsorted(kept.time, new.end, side="right"))
-    if lo == hi:
-        return 0
-    span = np.zeros(len(kept), dtype=bool)
-    span[lo:hi] = True
-    near = kept.select(span).with_trust(np.ones(hi - lo))
-    both = concat([near, new.with_trust(np.zeros(len(new)))])
-    run = np.cumsum(~repeated([getattr(both, name) for name in COLUMNS])) - 1
-    assert both.trust is not None
-    is_new = both.trust == 0
-    has_kept = np.bincount(run, weights=(~is_new).astype(np.float64)) > 0
-    return int(np.count_nonzero(is_new & has_kept[run]))

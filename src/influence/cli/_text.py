@@ -17,8 +17,9 @@ import numpy as np
 
 from influence.campaign.result import Campaign
 from influence.events.timeparse import format_time
+from influence.scoring.explanation import Explanation, shown_id
 from influence.scoring.history_result import SHOWN_DELTAS, History, duration_text
-from influence.scoring.scores import Explanation, Scores, shown_id
+from influence.scoring.scores import Scores
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -41,7 +42,7 @@ def printable(value: object) -> str:
 
 
 def shown(user: object) -> str:
-    """A user id as a table cell: cut (:func:`~influence.scoring.scores.shown_id`) and
+    """A user id as a table cell: cut (:func:`~influence.scoring.explanation.shown_id`) and
     escaped, and in double quotes (its own quotes and backslashes escaped) when it holds a
     space or a quote, so that an id ending in spaces and a number cannot pass for more
     columns of the table."""

@@ -115,6 +115,10 @@ class EventColumns:
         """Time of the latest event (epoch seconds), ``None`` when empty."""
         return float(self.time[-1]) if len(self) else None
 
+    def __reduce__(self) -> tuple[Any, tuple[Table, NDArray[np.float64] | None]]:
+        """Pickled, copied and deep-copied as its table and trust, with an empty memo."""
+        return (type(self), (self._table, self.trust))
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Events is immutable; cannot set {name!r}")
 

@@ -60,6 +60,11 @@ class Memo:
         self._guard = threading.Lock()  # over _locks
         self._base = base
 
+    def __reduce__(self) -> tuple[type[Memo], tuple[()]]:
+        """Pickled, copied or deep-copied as an empty memo: its entries are work that the
+        copy's readers compute again when they ask (and its locks cannot be pickled)."""
+        return (Memo, ())
+
     @property
     def base(self) -> Memo | None:
         """The trust-free table's memo whose trust-free entries this one shares, if any."""

@@ -19,12 +19,13 @@
 """
 
 from influence.scoring.calibration import Calibration
+from influence.scoring.explanation import Explanation
 from influence.scoring.history_result import History, Rise
 from influence.scoring.incremental import ScoringState
 from influence.scoring.platform_calibration import PlatformCalibration
 from influence.scoring.platform_scores import PlatformScores
 from influence.scoring.scorer import Scorer
-from influence.scoring.scores import Explanation, Scores
+from influence.scoring.scores import Scores
 from influence.scoring.topic_scores import TopicScores
 
 __all__ = [

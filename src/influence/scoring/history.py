@@ -207,8 +207,9 @@ def history(
         By default a date keeps its scores and parts, and its evidence is scored again
         the first time it is read (``explain``, ``evidence``, ``components``,
         :meth:`History.rising <influence.scoring.history_result.History.rising>`, which
-        reads two dates): one scoring of that date's window, bitwise the same evidence,
-        then kept with the date.
+        reads two dates): one scoring of that date's window, bitwise the same evidence
+        as long as the scorer's components are as they were (built-in ones cannot
+        change; keep the evidence when a custom one may), then kept with the date.
     progress : {"auto", True, False}, default "auto"
         A bar over the dates (``"auto"``: when the windows hold 5M events or more).
 
@@ -270,7 +271,6 @@ def history(
     out: list[Scores] = []
     cutter = WindowCutter(events)
     window, held = events, (-1, -1)
-    lock = threading.Lock()
     for when, (first, stop) in _progress.progress(
         list(zip(dates.tolist(), spans)), shown, "history"
     ):
@@ -280,41 +280,58 @@ def history(
         if watched is not None:
             scores = scores.only(watched)
         if not keep_evidence:
-            again = _Rescore(scorer, cutter, lock, (first, stop), when, watched)
+            again = _Rescore(scorer, cutter, (first, stop), when, watched)
             scores = scores._replaced(evidence=again)
         out.append(scores)
     return History(dates=dates, scores=tuple(out), every=step, events=events)
+
+
+#: One re-cut of a window at a time, whichever history's (a cutter keeps its latest cut).
+_CUTTING = threading.Lock()
 
 
 class _Rescore:
     """A history date's evidence, scored again from its window when first read.
 
     Scoring is deterministic (each stage's components are combined in their order, on
-    any number of threads), so the evidence is bitwise what the date's scoring gave.
-    The dates of one history share their :class:`WindowCutter`, one re-cut at a time.
+    any number of threads), so the evidence is bitwise what the date's scoring gave, as
+    long as the scorer's components are as they were (the built-in ones cannot change).
+    The dates of one history share their :class:`WindowCutter`, one re-cut at a time;
+    a date is scored once, whoever reads it first (threads wait for it), and what it gave
+    is kept for the other readers of this loader (:meth:`Scores.only
+    <influence.Scores.only>` of the date not yet read). It pickles as it is (``portable``:
+    a pickled history stays unscored), with its scorer, cutter and date.
     """
 
-    __slots__ = ("_cutter", "_lock", "_scorer", "_span", "_watched", "_when")
+    __slots__ = ("_cutter", "_done", "_once", "_scorer", "_span", "_watched", "_when")
+    portable = True
 
     def __init__(
         self,
         scorer: _Scorer,
         cutter: WindowCutter,
-        lock: threading.Lock,
         span: tuple[int, int],
         when: float,
         watched: list[object] | None,
     ) -> None:
-        self._scorer, self._cutter, self._lock = scorer, cutter, lock
+        self._scorer, self._cutter = scorer, cutter
         self._span, self._when, self._watched = span, when, watched
+        self._once = threading.Lock()
+        self._done: tuple[Evidence, ...] | None = None
 
     def __call__(self) -> tuple[Evidence, ...]:
-        with self._lock:
-            window = self._cutter.window(*self._span)
-        scores = self._scorer._scores(window, self._when, self._when)
-        if self._watched is not None:
-            scores = scores.only(self._watched)
-        return tuple(scores.evidence.values())
+        with self._once:
+            if self._done is None:
+                with _CUTTING:
+                    window = self._cutter.window(*self._span)
+                scores = self._scorer._scores(window, self._when, self._when)
+                if self._watched is not None:
+                    scores = scores.only(self._watched)
+                self._done = tuple(scores.evidence.values())
+            return self._done
+
+    def __reduce__(self) -> tuple[type[_Rescore], tuple[Any, ...]]:
+        return (_Rescore, (self._scorer, self._cutter, self._span, self._when, self._watched))
 
 
 def _watched(owner: str, events: Events, users: Iterable[object]) -> list[object]:

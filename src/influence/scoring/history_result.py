@@ -18,7 +18,8 @@ from influence.events.ids import IdIndex
 from influence.events.table import Events
 from influence.events.timeparse import format_time, to_epoch
 from influence.kernels import plural
-from influence.scoring.scores import Scores, shown_id
+from influence.scoring.explanation import shown_id
+from influence.scoring.scores import Scores
 
 __all__ = ["History", "Rise", "duration_text"]
 
@@ -40,7 +41,7 @@ def duration_text(seconds: float) -> str:
 
 def _shown_id(user: object) -> str:
     """A user id as printed text: ``repr`` (quotes, control characters escaped) of its
-    displayed form (:func:`~influence.scoring.scores.shown_id`: a very long id is cut)."""
+    displayed form (:func:`~influence.scoring.explanation.shown_id`: a very long id is cut)."""
     return repr(shown_id(user)) if isinstance(user, str) else repr(user)
 
 
@@ -169,13 +170,16 @@ class History:
         if not found.size:
             span = (
                 f"{len(self)} dates from {format_time(self._dates[0])} to "
-                f"{format_time(self._dates[-1])}, every {duration_text(self._every)}"
+                f"{format_time(self._dates[-1])}, every {duration_text(self._every)}; the "
+                f"nearest is {format_time(self._dates[np.argmin(np.abs(self._dates - when))])}"
                 if len(self)
                 else "no dates"
             )
             raise ValueError(
                 f"The {name!r} parameter of History must be one of its dates ({span}). "
-                f"Got {date!r} ({format_time(when)}) instead."
+                f"Got {date!r} ({format_time(when)}) instead. The dates step back from "
+                "`end` (by default the latest event's time): give Scorer.history an `end` "
+                "such as '2024-06-30' for dates at midnight."
             )
         return int(found[0])
 

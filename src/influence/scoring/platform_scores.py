@@ -11,7 +11,8 @@ import numpy as np
 
 from influence.events.timeparse import format_time
 from influence.kernels import plural
-from influence.scoring.scores import Explanation, Scores
+from influence.scoring.explanation import Explanation
+from influence.scoring.scores import Scores
 
 #: Separates a signal's name from its platform's in the overall score's parts.
 SEPARATOR = "@"

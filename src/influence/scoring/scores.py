@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import html
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -16,89 +14,10 @@ from influence.components.base import Evidence, Explainable
 from influence.events.ids import IdIndex
 from influence.events.timeparse import format_time
 from influence.kernels import plural
-
-#: Characters of an id shown in displays (reprs, tables, explanations); longer ids are cut.
-SHOWN_ID = 40
+from influence.scoring.explanation import Explanation, shown_id
 
 #: A part's evidence, in part order: held, or a loader that gives it when first read.
 EvidenceSource: TypeAlias = "tuple[Evidence, ...] | Callable[[], tuple[Evidence, ...]]"
-
-
-def shown_id(user: object) -> str:
-    """A user id as displays show it: its text, cut to :data:`SHOWN_ID` characters with
-    an ellipsis, so that one very long id cannot flood a table or a notebook.
-
-    Examples
-    --------
-    >>> from influence.scoring.scores import shown_id
-    >>> shown_id("ann"), shown_id(12), len(shown_id("x" * 1000))
-    ('ann', '12', 40)
-    """
-    text = str(user)
-    return text if len(text) <= SHOWN_ID else text[: SHOWN_ID - 1] + "\u2026"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why a user has their score: named parts, in points, that add up to it.
-
-    Attributes
-    ----------
-    user : int or str
-    score : float
-        The score in ``[0, 100]``.
-    parts : dict of str to float
-        Each signal's contribution (positive, before the discounts), each
-        discount's and each modifier's effect (usually zero or negative), in
-        points; ``sum(parts.values()) == score`` to 1e-9.
-    reasons : dict of str to str
-        One sentence per part, in words a person reads.
-    """
-
-    user: Any
-    score: float
-    parts: dict[str, float]
-    reasons: dict[str, str]
-
-    def __str__(self) -> str:
-        width = max((len(k) for k in self.parts), default=4)
-        lines = [f"{shown_id(self.user)}: {self.score:.1f} / 100"]
-        for name, points in self.parts.items():
-            shown = round(points, 1) + 0.0  # no "-0.0" for a vanishing loss
-            lines.append(f"  {name:<{width}}  {shown:+6.1f}  {self.reasons[name]}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        """Notebook display: a signed bar per part about one zero line, with its reason.
-
-        Gains (signals) are green bars to the right of the line, losses
-        (discounts, modifiers) red bars to its left, all on one scale.
-        """
-        e = html.escape
-        finite = [abs(v) for v in self.parts.values() if np.isfinite(v)]
-        scale = max([*finite, 1e-12])
-        rows = []
-        for name, points in self.parts.items():
-            width = round(80 * abs(points) / scale) if np.isfinite(points) else 0
-            colour = "#3a7" if points >= 0 else "#c44"
-            bar = (
-                f"<div title='{points:+.3f} points' style='display:inline-block;"
-                f"background:{colour};width:{width}px;height:0.8em'></div>"
-            )
-            shown = round(points, 1) + 0.0  # never "-0.0"
-            rows.append(
-                f"<tr><td>{e(name)}</td><td style='text-align:right'>{shown:+.1f}</td>"
-                f"<td style='text-align:right;width:80px;padding-right:0'>"
-                f"{bar if points < 0 else ''}</td>"
-                f"<td style='text-align:left;width:80px;padding-left:0;"
-                f"border-left:1px solid #888'>{bar if points >= 0 else ''}</td>"
-                f"<td style='text-align:left'>{e(self.reasons[name])}</td></tr>"
-            )
-        return (
-            f"<div><b>{e(shown_id(self.user))}</b>: {self.score:.1f} / 100 "
-            f"(the parts add up to the score, in points)"
-            f"<table>{''.join(rows)}</table></div>"
-        )
 
 
 def user_list(owner: str, users: Any) -> list[Any]:
@@ -140,6 +59,27 @@ def _rows_of(
         )
         for ev in load()
     )
+
+
+class _Rows:
+    """A loader of the evidence that another loader gives, of the users at *rows* alone
+    (:meth:`Scores.only` of scores whose evidence is not loaded yet)."""
+
+    __slots__ = ("_load", "_rows")
+
+    def __init__(self, load: Callable[[], tuple[Evidence, ...]], rows: NDArray[np.intp]) -> None:
+        self._load, self._rows = load, rows
+
+    @property
+    def portable(self) -> bool:
+        """Whether it pickles as it is (when the loader it reads does)."""
+        return bool(getattr(self._load, "portable", False))
+
+    def __call__(self) -> tuple[Evidence, ...]:
+        return _rows_of(self._load, self._rows)
+
+    def __reduce__(self) -> tuple[type[_Rows], tuple[Any, NDArray[np.intp]]]:
+        return (_Rows, (self._load, self._rows))
 
 
 class Scores:
@@ -267,11 +207,15 @@ class Scores:
         return Scores(**{**own, **fields})
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickled with the evidence itself, never its loader."""
-        self._held()
+        """Pickled with the evidence itself, or with its loader when that pickles as it
+        is (``portable``: a :class:`~influence.History` date's, which stays unscored)."""
+        if callable(self._evidence) and not getattr(self._evidence, "portable", False):
+            self._held()
         return {name: getattr(self, name) for name in self.__slots__}
 
-    def __setstate__(self, state: Mapping[str, Any]) -> None:
+    def __setstate__(self, state: Any) -> None:
+        if isinstance(state, tuple):  # pickled by earlier versions: (None, {slot: value})
+            state = state[1]
         for name in self.__slots__:
             setattr(self, name, state[name])
 
@@ -336,7 +280,7 @@ class Scores:
         rows = np.unique(found[found >= 0])
         source = self._evidence
         evidence: EvidenceSource = (
-            functools.partial(_rows_of, source, rows)
+            _Rows(source, rows)
             if callable(source)  # still not loaded: the loader of these rows' alone
             else _rows_of(lambda: source, rows)
         )
@@ -513,7 +457,13 @@ class Scores:
         write_csv(self, path)
 
     def explain(self, user: object) -> Explanation:
-        """Named parts in points that add up to the user's score, with reasons."""
+        """Named parts in points that add up to the user's score, with reasons.
+
+        Raises ``KeyError`` for a user not scored here (no event at or before
+        :attr:`as_of`)."""
+        if user not in self._users:
+            when = "" if self._as_of is None else f" at or before {format_time(self._as_of)}"
+            raise KeyError(f"user {shown_id(user)!r} is not scored here: no event of theirs{when}")
         i = self._users.index(user)
         parts = {n: float(self._parts[i, j]) for j, n in enumerate(self._names)}
         reasons: dict[str, str] = {}

@@ -11,7 +11,8 @@ import numpy as np
 
 from influence.events.timeparse import format_time
 from influence.kernels import plural
-from influence.scoring.scores import Explanation, Scores
+from influence.scoring.explanation import Explanation
+from influence.scoring.scores import Scores
 
 
 @dataclass(frozen=True)

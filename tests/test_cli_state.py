@@ -104,7 +104,7 @@ def test_dedupe_reads_as_score_dedupe_and_says_what_it_dropped(
         ["update", str(state), str(new), "--dedupe", "--out", str(out)], capsys
     )
     assert (code, err) == (0, "")
-    assert "3 repeated rows dropped" in printed.split("\n")[0]  # the state's own repeats
+    assert "3 repeated rows dropped from the state" in printed.split("\n")[0]  # its own repeats
     assert "2 rows set aside" in printed  # the file's own, set aside when read
     assert run(["score", str(both), "--dedupe", "--out", str(whole)], capsys)[0] == 0
     assert out.read_bytes() == whole.read_bytes()
@@ -326,3 +326,18 @@ def test_update_refusals_speak_in_command_line_words(
     assert "ScoringState" not in err
     assert "parameter" not in err
     assert state.read_bytes() == before
+
+
+def test_update_dedupe_says_which_rows_it_dropped(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "s.npz"
+    assert run(["fit", str(state), str(files["old"])], capsys)[0] == 0
+    assert run(["update", str(state), str(files["new"])], capsys)[0] == 0
+    read = len(Events.read_csv(files["new"]))
+    code, printed, _ = run(["update", str(state), str(files["new"]), "--dedupe"], capsys)
+    assert code == 0  # the same day sent again changes nothing, and says so
+    assert f"{read:,} events read, {read:,} of them dropped as equal to events held)" in (
+        printed.split("\n")[0]
+    )
+    assert "from the state" not in printed

@@ -10,8 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from influence._time import DAY
+from influence.events.base import COLUMNS
 from influence.events.table import Events
 from influence.events.timeparse import format_time
+from influence.events.views import repeated as repeated_rows
 from influence.exceptions import FarFutureWarning
 from influence.kernels import plural
 from influence.scoring.explanation import shown_id
@@ -76,7 +78,15 @@ def update(args: argparse.Namespace) -> int:
         int(np.searchsorted(t.time, state.horizon, side="right")) for t in (before.events, events)
     )
     repeated = len(before.events) + len(events) - behind - len(state.events)
-    dropped = f", {plural(repeated, 'repeated row')} dropped" if repeated else ""
+    dropped = ""
+    if repeated:  # the state's own repeats (a fit without --dedupe), then the file's
+        kept = before.events.select(before.events.time > state.horizon)
+        own = int(np.count_nonzero(repeated_rows([getattr(kept, c) for c in COLUMNS])))
+        own = min(own, repeated)
+        if repeated > own:
+            dropped += f", {repeated - own:,} of them dropped as equal to events held"
+        if own:
+            dropped += f", {plural(own, 'repeated row')} dropped from the state"
     was = f" (was {format_time(before.as_of)}; {read} read{dropped})"
     _save_and_report(args, state, state_path, was, top, out)
     inputs.set_aside(events)

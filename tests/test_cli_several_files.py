@@ -149,17 +149,27 @@ def test_mixed_formats_and_a_bad_option_name_their_file(
     )
 
 
-def test_update_still_takes_one_file(
-    days: Days, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_update_takes_several_files_as_one(
+    days: Days, whole: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    paths, _ = days
-    assert run(capsys, "fit", tmp_path / "state.npz", paths[0])[0] == 0
-    with pytest.raises(SystemExit) as stopped:
-        main(["update", str(tmp_path / "state.npz"), str(paths[1]), str(paths[2])])
-    assert stopped.value.code == 2
-    err = capsys.readouterr().err
-    assert "update adds one EVENTS file to a state; got 2 (" in err
-    assert "run update once per file, oldest first" in err
+    paths, _ = days  # their answers name only the parent: posts of the state, of a file before
+    state, out, want = tmp_path / "state.npz", tmp_path / "out.npz", tmp_path / "want.npz"
+    assert run(capsys, "fit", state, paths[0])[0] == 0
+    code, printed, err = run(capsys, "update", state, paths[1], paths[2], "--out", out)
+    assert (code, err) == (0, "")
+    assert run(capsys, "score", whole, "--out", want)[0] == 0
+    same_scores(Scores.load(out), Scores.load(want))
+    assert "(was " in printed.split("\n")[0]
+    code, _, err = run(capsys, "update", state, paths[1], paths[2])  # the two again
+    assert code == 2  # their posts are created twice now
+    assert err.startswith(f"influence: error: {paths[1]}: post ids ")
+    assert err.endswith(
+        "are created twice, in the state's events and these files; a post is created once "
+        "(--dedupe keeps one of the rows equal in every field)\n"
+    )
+    code, _, err = run(capsys, "update", state, paths[1], paths[2], "--dedupe", "--out", out)
+    assert (code, err) == (0, "")  # sent again with --dedupe: nothing new
+    same_scores(Scores.load(out), Scores.load(want))
 
 
 def test_files_after_an_option_are_event_files_still(

@@ -337,7 +337,8 @@ def test_update_dedupe_says_which_rows_it_dropped(
     read = len(Events.read_csv(files["new"]))
     code, printed, _ = run(["update", str(state), str(files["new"]), "--dedupe"], capsys)
     assert code == 0  # the same day sent again changes nothing, and says so
-    assert f"{read:,} events read, {read:,} of them dropped as equal to events held)" in (
-        printed.split("\n")[0]
+    assert (
+        f"{read:,} events read, {read:,} of them dropped as equal to events held)"
+        in (printed.split("\n")[0])
     )
     assert "from the state" not in printed

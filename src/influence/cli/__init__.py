@@ -127,15 +127,9 @@ def _parsed(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     stray = [value for value in extra if not value.startswith("-")]
-    if extra and len(stray) == len(extra):
-        if isinstance(getattr(args, "events", None), list):
-            args.events += stray
-            return args
-        if getattr(args, "command", None) == "update":
-            parser.error(
-                f"update adds one EVENTS file to a state; got {len(stray) + 1} "
-                f"({args.events}, {', '.join(stray)}): run update once per file, oldest first"
-            )
+    if extra and len(stray) == len(extra) and isinstance(getattr(args, "events", None), list):
+        args.events += stray
+        return args
     if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     return args

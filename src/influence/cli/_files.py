@@ -41,7 +41,7 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
     whose events equal events of the files before it (the same file under two names) is
     counted, as one file holding both would count it, with a warning; an empty file among several is
     a warning, and only no events in all of them stops. *known_posts* (a state's events)
-    gives the target of rows that name only a parent post made before the file.
+    gives the target of rows that name only a parent post made before the files.
 
     Cost: linear in the files and their rows, but for files read again (each of those
     costs a join of the files before it).
@@ -62,21 +62,26 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
         return inputs.read_file(
             args, Path(files[0]), planned[0], known_posts, known_as="the state's events"
         )
-    assert known_posts is None  # several files are never added to a state
+    dedupe = bool(getattr(args, "dedupe", False))
     tables: list[Events] = []
-    earlier: tuple[int, Events] | None = None  # the files before one read again, joined
+    # What a file read again knows: the state's events and the files before it, joined
+    # (with how many files), extended as later files want it.
+    earlier: tuple[int, Events] | None = None if known_posts is None else (0, known_posts)
     for name, plan in zip(files, planned):
-        table = _first_read(args, name, plan, bool(tables))
+        table = _first_read(args, name, plan, bool(tables) or known_posts is not None)
         if table is None:  # an answer to a post of an earlier file: read again, knowing them
             if earlier is None or earlier[0] < len(tables):
                 done, joined = earlier or (0, None)
                 rest = tables[done:] if joined is None else [joined, *tables[done:]]
-                earlier = (len(tables), rest[0] if len(rest) == 1 else concat(rest))
+                earlier = (len(tables), _known(rest, files[: len(tables)], known_posts, dedupe))
+            known_as = " and ".join(
+                ([] if known_posts is None else ["the state's events"])
+                + (["the files before it"] if tables else [])
+            )
             table = inputs.read_file(
-                args, Path(name), plan, earlier[1], known_as="the files before it", several=True
+                args, Path(name), plan, earlier[1], known_as=known_as, several=True
             )
         tables.append(table)
-    dedupe = bool(getattr(args, "dedupe", False))
     read = _joined(tables, files, dedupe)
     if dedupe and sum(map(len, tables)) > len(read):
         dropped = sum(map(len, tables)) - len(read)
@@ -114,8 +119,8 @@ def _identity(path: Path) -> object:
 
 def _first_read(args: Any, name: str, plan: Any, after: bool) -> Events | None:
     """File *name*'s events read on their own, or ``None`` when a file read *after*
-    others has answers naming only a parent post that it does not hold (set aside or
-    refused): those want the files before it."""
+    others (or a state's events) has answers naming only a parent post that it does not
+    hold (set aside or refused): those want what came before it."""
     try:
         table = inputs.read_file(args, Path(name), plan, several=True)
     except UserError as exc:
@@ -139,12 +144,33 @@ def _joined(tables: list[Events], files: list[str], dedupe: bool) -> Events:
         try:
             read = concat([read, table], dedupe=dedupe)
         except ValueError as exc:
-            text = str(exc).split(";")[0].replace(" in more than one of the tables", "")
-            text += " in this file and in an earlier one; a post is created once" + (
-                "" if dedupe else " (--dedupe keeps one of the rows equal in every field)"
-            )
+            text = _twice(str(exc), "in this file and in an earlier one", dedupe)
             raise UserError(f"{printable(name)}: {text}") from None
     return read  # pragma: no cover - the join of all refused what the pairs accept
+
+
+def _known(
+    rest: list[Events], files: list[str], known_posts: Events | None, dedupe: bool
+) -> Events:
+    """What a file read again knows: *rest* (the state's events, the *files* read before
+    it), joined."""
+    try:
+        return rest[0] if len(rest) == 1 else concat(rest, dedupe=dedupe)
+    except ValueError as exc:  # a post of the files before created twice
+        where = "twice, in the state's events and" if known_posts is not None else "in two of"
+        raise UserError(
+            f"{files_shown_of(files)}: " + _twice(str(exc), f"{where} these files", dedupe)
+        ) from None
+
+
+def _twice(message: str, where: str, dedupe: bool) -> str:
+    """The join's refusal of posts created twice, *where* said in command-line words."""
+    text = message.split(";")[0].replace("in more than one of the tables", where)
+    return (
+        text
+        + "; a post is created once"
+        + ("" if dedupe else " (--dedupe keeps one of the rows equal in every field)")
+    )
 
 
 def files_shown_of(files: list[str]) -> str:

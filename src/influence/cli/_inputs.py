@@ -292,9 +292,10 @@ def plan(args: Any, path: Path) -> tuple[str, dict[str, Any]]:
             f"{path}: unknown format; use {EVENT_FORMATS}, or give --delimiter to read "
             "delimited text under another name (e.g. --delimiter ' ' --no-header)"
         )
+    options = _options(args, kind, path)  # a mistake in them first, pyarrow or not
     if kind == "parquet":
         require_pyarrow(f"reading {path.name}")
-    return kind, _options(args, kind, path)
+    return kind, options
 
 
 def read_file(

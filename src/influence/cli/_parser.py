@@ -261,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
         "save the state again",
     )
     update.add_argument("state", metavar="STATE", help="the state file (.npz), rewritten")
-    inputs(update, scorer=False, several=False)
+    inputs(update, scorer=False)
     leaderboard_options(update)
     update.set_defaults(func=state.update, allow_empty=True)
 

@@ -59,14 +59,17 @@ def update(args: argparse.Namespace) -> int:
             state = before.update(events, as_of, dedupe=args.dedupe)
     except FarFutureWarning as exc:
         raise UserError(
-            f"{args.events}: {str(exc).rstrip('.')}; the state is left as it was"
+            f"{files.files_shown(args)}: {str(exc).rstrip('.')}; the state is left as it was"
         ) from None
     except ValueError as exc:
-        raise UserError(f"{args.events}: {_update_error(str(exc), before, events, args)}") from None
+        raise UserError(
+            f"{files.files_shown(args)}: {_update_error(str(exc), before, events, args)}"
+        ) from None
     again = 0 if args.dedupe else files.held_already(before.events, events)
+    whose = "file's" if len(files.event_files(args)) == 1 else "files'"
     if again:  # counted, as the log would count them, but not in silence
         print(
-            f"influence: warning: {again:,} of the file's {plural(len(events), 'event')} equal "
+            f"influence: warning: {again:,} of the {whose} {plural(len(events), 'event')} equal "
             "events the state already holds (the file sent again?): they count twice; "
             "--dedupe adds only what is new",
             file=sys.stderr,

@@ -39,9 +39,10 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
     it does not hold is read again with the files before it as its known posts (the
     post's author is the target). A file named twice is refused; a file 10% or more of
     whose events equal events of the files before it (the same file under two names) is
-    counted, as one file holding both would count it, with a warning; an empty file among several is
-    a warning, and only no events in all of them stops. *known_posts* (a state's events)
-    gives the target of rows that name only a parent post made before the files.
+    counted, as one file holding both would count it, with a warning; an empty file
+    among several is a warning, and only no events in all of them stops. *known_posts*
+    (a state's events) gives the target of rows that name only a parent post made
+    before the files, and is known to every file read again.
 
     Cost: linear in the files and their rows, but for files read again (each of those
     costs a join of the files before it).

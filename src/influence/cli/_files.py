@@ -84,8 +84,8 @@ def read_events(args: Any, known_posts: Events | None = None) -> Events:
             )
         tables.append(table)
     read = _joined(tables, files, dedupe)
-    if dedupe and sum(map(len, tables)) > len(read):
-        dropped = sum(map(len, tables)) - len(read)
+    dropped = sum(map(len, tables)) - len(read)
+    if dropped:  # only --dedupe drops rows
         print(
             f"influence: --dedupe dropped {plural(dropped, 'row')} equal in every field to a "
             "row of another file",
@@ -204,9 +204,12 @@ def _repeated(tables: list[Events]) -> list[int]:
         start = spans[k + 1][0]
         earliest[k] = min(earliest[k + 1], np.inf if start is None else start)
     parts = []
-    for k, table in enumerate(tables):
-        near = (table.time <= latest[k]) | (table.time >= earliest[k])
-        if near.any():
+    for k, table in enumerate(tables):  # rows in time order: the near ones by two searches
+        lo = int(np.searchsorted(table.time, latest[k], side="right"))
+        hi = max(lo, int(np.searchsorted(table.time, earliest[k], side="left")))
+        if lo or hi < len(table):
+            near = np.ones(len(table), dtype=bool)
+            near[lo:hi] = False
             part = table.select(near)
             parts.append(part.with_trust(np.full(len(part), k / (count - 1))))  # in [0, 1]
     if len(parts) < 2:
@@ -222,27 +225,7 @@ def _repeated(tables: list[Events]) -> list[int]:
 
 
 def held_already(kept: Events, new: Events) -> int:
-    """How many of *new*'s events equal, in every field, an event *kept* already holds.
-
-    A day's file starts after the kept events and costs nothing here; a file that
-    overlaps them in time is compared with the kept events of its time span only. Both
-    go into one table, the file's rows marked by a trust of 0: rows equal in every field
-    lie together in its canonical order, so each run of equal rows that holds a kept row
-    counts its file rows (rows repeated within one table alone are not counted: a log
-    may hold them).
-    """
-    if kept.end is None or new.start is None or new.end is None or new.start > kept.end:
-        return 0
-    lo = int(np.searchsorted(kept.time, new.start, side="left"))
-    hi = int(np.searchsorted(kept.time, new.end, side="right"))
-    if lo == hi:
-        return 0
-    span = np.zeros(len(kept), dtype=bool)
-    span[lo:hi] = True
-    near = kept.select(span).with_trust(np.ones(hi - lo))
-    both = concat([near, new.with_trust(np.zeros(len(new)))])
-    run = np.cumsum(~repeated([getattr(both, name) for name in COLUMNS])) - 1
-    assert both.trust is not None
-    is_new = both.trust == 0
-    has_kept = np.bincount(run, weights=(~is_new).astype(np.float64)) > 0
-    return int(np.count_nonzero(is_new & has_kept[run]))
+    """How many of *new*'s events equal, in every field, an event *kept* already holds
+    (:func:`_repeated` of the two: a day's file that starts after the kept events costs
+    nothing)."""
+    return _repeated([kept, new])[1]

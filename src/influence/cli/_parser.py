@@ -28,19 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--top", type=int, default=10, help="rows of the leaderboard")
     demo.set_defaults(func=commands.demo)
 
-    def inputs(
-        command: argparse.ArgumentParser, *, scorer: bool = True, several: bool = True
-    ) -> None:
-        if several:
-            command.add_argument(
-                "events",
-                metavar="EVENTS",
-                nargs="+",
-                help=f"event files: {EVENT_FORMATS}; several are read as one log, in the "
-                "order given (a reply names a parent post of its own file or an earlier one)",
-            )
-        else:
-            command.add_argument("events", metavar="EVENTS", help=f"event file: {EVENT_FORMATS}")
+    def inputs(command: argparse.ArgumentParser, *, scorer: bool = True) -> None:
+        command.add_argument(
+            "events",
+            metavar="EVENTS",
+            nargs="+",
+            help=f"event files: {EVENT_FORMATS}; several are read as one log, in the "
+            "order given (a reply names a parent post of its own file or an earlier one)",
+        )
         if scorer:
             command.add_argument(
                 "--config",

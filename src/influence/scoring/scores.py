@@ -48,16 +48,14 @@ def user_list(owner: str, users: Any) -> list[Any]:
     return found
 
 
-def _rows_of(
-    load: Callable[[], tuple[Evidence, ...]], rows: NDArray[np.intp]
-) -> tuple[Evidence, ...]:
-    """The evidence that *load* gives, of the users at *rows* alone."""
+def _rows_of(evidence: tuple[Evidence, ...], rows: NDArray[np.intp]) -> tuple[Evidence, ...]:
+    """*evidence* of the users at *rows* alone."""
     return tuple(
         Evidence(
             np.asarray(ev.values)[rows],
             {name: np.asarray(value)[rows] for name, value in ev.details.items()},
         )
-        for ev in load()
+        for ev in evidence
     )
 
 
@@ -76,7 +74,7 @@ class _Rows:
         return bool(getattr(self._load, "portable", False))
 
     def __call__(self) -> tuple[Evidence, ...]:
-        return _rows_of(self._load, self._rows)
+        return _rows_of(self._load(), self._rows)
 
     def __reduce__(self) -> tuple[type[_Rows], tuple[Any, NDArray[np.intp]]]:
         return (_Rows, (self._load, self._rows))
@@ -282,7 +280,7 @@ class Scores:
         evidence: EvidenceSource = (
             _Rows(source, rows)
             if callable(source)  # still not loaded: the loader of these rows' alone
-            else _rows_of(lambda: source, rows)
+            else _rows_of(source, rows)
         )
         return self._replaced(
             users=self._users.take(rows),
